@@ -1,0 +1,40 @@
+# Shared compile settings: warnings as errors everywhere, optional
+# ASan+UBSan, and helpers to declare libraries and their unit tests.
+
+set(PIIGUARD_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wcast-qual -Wformat=2 -Wimplicit-fallthrough -Werror)
+
+if(PIIGUARD_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(PIIGUARD_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# piiguard_library(NAME SOURCES ... DEPS ...)
+function(piiguard_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${PIIGUARD_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# piiguard_test(NAME SOURCES ... DEPS ...): one gtest binary, registered in
+# ctest test by test.
+function(piiguard_test name)
+  if(NOT PIIGUARD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${PIIGUARD_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main GTest::gmock)
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT "PIIGUARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
