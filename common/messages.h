@@ -1,0 +1,77 @@
+// The one message catalogue: every text that staff or the IT desk read, in
+// Japanese and English. Code names a message by MsgId; Message() picks the
+// language and fills the {0}, {1}... placeholders. A unit test checks that
+// every message exists in both languages with the same placeholders.
+//
+// Thread-safety: thread-safe (immutable table).
+#ifndef PIIGUARD_COMMON_MESSAGES_H_
+#define PIIGUARD_COMMON_MESSAGES_H_
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace piiguard {
+
+enum class Lang { kJa, kEn };
+
+// Japanese when LC_ALL, else LC_MESSAGES, else LANG starts with "ja";
+// English otherwise. `getenv` is injected so tests need no environment.
+Lang LangFromEnvironment(const char* (*getenv_fn)(const char*));
+Lang LangFromEnvironment();
+
+enum class MsgId {
+  kError,
+  kUnverifiedWarning,
+  // Stick verdicts.
+  kStickAccepted,
+  kStickNoKeyFile,
+  kStickMalformed,
+  kStickBadSignature,
+  kStickUnknownSigner,
+  kStickWrongCity,
+  kStickNotYetValid,
+  kStickExpired,
+  kStickRevoked,
+  kStickIdentityMismatch,
+  kStickPcNotAllowed,
+  kStickJobUnknown,
+  // Policy verdicts.
+  kPolicyAccepted,
+  kPolicyMalformed,
+  kPolicyBadSignature,
+  kPolicyUnknownSigner,
+  kPolicyNotYetValid,
+  kPolicyExpired,
+  kPolicyRollback,
+  kPolicySameVersionDiffers,
+  // IT desk tool.
+  kKeyCreated,
+  kPolicySigned,
+  kStickKeyed,
+  kStickRevocationAdded,
+  kVerdictAccepted,
+  kVerdictRefused,
+  kShowHeading,
+  kShowRegister,
+  kShowConsignees,
+  kShowRevoked,
+  kShowKeys,
+  kCount,  // must stay last
+};
+
+struct MessageText {
+  MsgId id;
+  std::string_view ja;
+  std::string_view en;
+};
+
+// The catalogue, indexed by MsgId.
+const MessageText& MessageEntry(MsgId id);
+
+std::string Message(Lang lang, MsgId id,
+                    std::initializer_list<std::string_view> args = {});
+
+}  // namespace piiguard
+
+#endif  // PIIGUARD_COMMON_MESSAGES_H_
