@@ -1,0 +1,30 @@
+// piiguard-admin: the IT desk's tool for city keys, policies and keyed
+// sticks. Each command group lives in its own file; main only wires them.
+
+#include <iostream>
+
+#include "policy/admin/tool.h"
+
+int main(int argc, char** argv) {
+  piiguard::admin::Tool tool;
+  tool.lang = piiguard::LangFromEnvironment();
+  tool.out = &std::cout;
+  tool.err = &std::cerr;
+  CLI::App app{
+      "piiguard-admin: city keys, signed policies and keyed USB sticks "
+      "(情報システム課用ツール)"};
+  app.require_subcommand(1);
+  piiguard::admin::AddKeyCommands(app, tool);
+  piiguard::admin::AddPolicyCommands(app, tool);
+  piiguard::admin::AddStickCommands(app, tool);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return piiguard::admin::kExitError;
+  }
+  if (!tool.run) return piiguard::admin::kExitError;
+  return tool.run();
+}

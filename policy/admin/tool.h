@@ -1,0 +1,56 @@
+// Shared plumbing of piiguard-admin's commands: the output language and
+// streams, exit codes, and loading keys and policies from files.
+//
+// Thread-safety: single-threaded tool.
+#ifndef PIIGUARD_POLICY_ADMIN_TOOL_H_
+#define PIIGUARD_POLICY_ADMIN_TOOL_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/messages.h"
+#include "policy/policy_verify.h"
+
+namespace piiguard::admin {
+
+// Exit codes, the same for every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;  // a verification said no
+inline constexpr int kExitError = 2;    // bad input, I/O, usage
+
+struct Tool {
+  Lang lang = Lang::kEn;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  // Set by the chosen subcommand; main() runs it after parsing.
+  std::function<int()> run;
+
+  // Prints "error: <status message>" (localised prefix) and returns kExitError.
+  int Fail(const Status& status) const;
+};
+
+Result<Ed25519PrivateKey> LoadPrivateKey(const std::string& path);
+Result<Ed25519PublicKey> LoadPublicKey(const std::string& path);
+
+// `--now` values: an RFC 3339 time; the system clock when empty.
+Result<int64_t> NowOr(const std::string& text);
+
+// Reads and verifies a signed policy; a refusal becomes an error status
+// carrying the localised reason.
+Result<policy::PolicyVerdict> LoadVerifiedPolicy(
+    const Tool& tool, const std::string& path,
+    const std::vector<Ed25519PublicKey>& trusted, int64_t now);
+
+void AddKeyCommands(CLI::App& app, Tool& tool);
+void AddPolicyCommands(CLI::App& app, Tool& tool);
+void AddStickCommands(CLI::App& app, Tool& tool);
+void AddStickRevokeCommand(CLI::App& stick, Tool& tool);
+
+}  // namespace piiguard::admin
+
+#endif  // PIIGUARD_POLICY_ADMIN_TOOL_H_

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Integration test of piiguard-admin as the IT desk uses it: real key files,
+# real signed policies, and real FAT/ext4 disk images standing in for sticks.
+# Usage: admin_cli_test.sh PATH_TO_PIIGUARD_ADMIN SOURCE_DIR
+set -uo pipefail
+admin=$(realpath "$1")
+src=$(realpath "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+passed=0
+failed=0
+
+# check NAME EXPECTED_EXIT PATTERN -- COMMAND...: runs COMMAND, checks its exit
+# code and that its output (stdout+stderr) matches PATTERN (grep -E).
+check() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc -eq $want ]] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL %s: exit %s (want %s), output:\n%s\n' "$name" "$rc" "$want" "$out"
+  fi
+}
+
+for tool in mkfs.vfat mkfs.ext4 mcopy debugfs; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "admin_cli_test: SKIP: $tool is not installed"
+    exit 77
+  fi
+done
+
+check "key new" 0 "city.key" -- "$admin" key new --out keys
+check "private key mode" 0 "^600$" -- stat -c %a keys/city.key
+check "key new refuses to overwrite" 2 "File exists" -- "$admin" key new --out keys
+check "other key" 0 "other.key" -- "$admin" key new --out keys --name other
+
+from=$(date -d '-1 day' +%Y-%m-%dT00:00:00+09:00)
+until=$(date -d '+1 year' +%Y-%m-%dT23:59:59+09:00)
+sed -e "s/\"valid_from\": \"[^\"]*\"/\"valid_from\": \"$from\"/" \
+    -e "s/\"valid_until\": \"[^\"]*\"/\"valid_until\": \"$until\"/" \
+    "$src/docs/examples/policy.example.json" >policy.json
+
+check "policy sign" 0 "version 1" -- "$admin" policy sign --key keys/city.key --in policy.json --out policy.signed
+check "policy verify" 0 "verdict: accepted" -- "$admin" policy verify --pub keys/city.pub policy.signed
+check "policy verify ja" 0 "判定: 有効" -- env LANG=ja_JP.UTF-8 "$admin" policy verify --pub keys/city.pub policy.signed
+check "policy verify other key" 1 "unknown signer" -- "$admin" policy verify --pub keys/other.pub policy.signed
+sed 's/"block_types":\["wlan"/"block_types":["wlaN"/' policy.signed >tampered.signed
+check "tampered payload" 1 "bad signature" -- "$admin" policy verify --pub keys/city.pub tampered.signed
+head -c 300 policy.signed >truncated.signed
+check "truncated" 1 "malformed" -- "$admin" policy verify --pub keys/city.pub truncated.signed
+check "rollback" 1 "rollback" -- "$admin" policy verify --pub keys/city.pub --applied-version 2 policy.signed
+check "expired" 1 "expired" -- "$admin" policy verify --pub keys/city.pub --now 2099-01-01T00:00:00Z policy.signed
+check "not yet valid" 1 "not yet valid" -- "$admin" policy verify --pub keys/city.pub --now 2020-01-01T00:00:00Z policy.signed
+check "policy show" 0 "kosodate-2026-01" -- "$admin" policy show --pub keys/city.pub policy.signed
+check "policy show unverified warns" 0 "not checked" -- "$admin" policy show policy.signed
+sed 's/"read_only"/"rw"/' policy.json >bad.json
+check "invalid policy names the field" 2 '\$\.usb\.unkeyed_storage' -- "$admin" policy sign --key keys/city.key --in bad.json --out bad.signed
+check "forged key file" 2 "private key" -- "$admin" policy sign --key keys/city.pub --in policy.json --out x.signed
+
+# Sticks as disk images: a FAT superfloppy, an ext4 one, a partitioned FAT.
+truncate -s 64M fat.img && mkfs.vfat -i 1A2B3C4D fat.img >/dev/null
+truncate -s 64M ext.img && mkfs.ext4 -q -F -U 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 ext.img
+truncate -s 64M part.img
+printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q part.img
+mkfs.vfat --offset 2048 -i 5E6F7A8B part.img $(( (64 * 1024 * 1024 - 2048 * 512) / 1024 )) >/dev/null
+
+exp=$(date -d '+30 days' +%Y-%m-%d)
+id=(--vid 0781 --pid 5567 --serial SER001)
+check "key fat stick" 0 "stick id [0-9a-f]{32}" -- "$admin" stick key --key keys/city.key --policy policy.signed --image fat.img "${id[@]}" --job kosodate-2026-01 --holder "山田 花子" --expires "$exp"
+check "verify fat stick" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img "${id[@]}"
+check "key ext4 stick" 0 "ext4" -- "$admin" stick key --key keys/city.key --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER002 --job kenshin-2026-02 --holder "佐藤" --expires "$exp"
+check "verify ext4 stick" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER002
+check "key partitioned stick" 0 "5e6f-7a8b" -- "$admin" stick key --key keys/city.key --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --job kenshin-2026-02 --holder "佐藤" --expires "$exp" --pc hidamari-pc-01
+check "verify partitioned stick on its PC" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --pc hidamari-pc-01
+check "partitioned stick on another PC" 1 "PC not allowed" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --pc other-pc
+
+check "other serial" 1 "identity mismatch \(serial\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER999
+check "other serial ja" 1 "識別情報が鍵ファイルと一致しません" -- env LANG=ja_JP.UTF-8 "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER999
+truncate -s 64M copy.img && mkfs.vfat -i 99990000 copy.img >/dev/null
+mcopy -n -i fat.img ::/PIIGUARD.KEY key.bin && mcopy -i copy.img key.bin ::/PIIGUARD.KEY
+check "key file copied to another stick" 1 "identity mismatch \(fs_uuid\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image copy.img "${id[@]}"
+truncate -s 32M blank.img && mkfs.vfat blank.img >/dev/null
+check "unkeyed stick" 1 "no key file" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image blank.img "${id[@]}"
+check "expired stick" 1 "verdict: refused \(expired\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img "${id[@]}" --now "$(date -d '+40 days' +%Y-%m-%dT00:00:00+09:00)"
+check "unknown job refused at keying" 2 "register" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job nope --holder x --expires "$exp"
+check "too long validity refused at keying" 2 "max_key_validity_days" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires "$(date -d '+800 days' +%Y-%m-%d)"
+check "past expiry refused at keying" 2 "in the past" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires 2001-01-01
+check "image needs identity" 2 "needs --vid" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img
+check "signed by a key the policy does not pin" 2 "not trusted for sticks" -- "$admin" stick key --key keys/other.key --pub keys/city.pub --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires "$exp"
+
+stick_id=$("$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img "${id[@]}" | sed -n 's/^stick_id: //p')
+check "revoke" 0 "version 2" -- "$admin" stick revoke --policy-in policy.json --stick-id "$stick_id" --reason 紛失 --key keys/city.key --out policy2.signed
+check "revoked stick" 1 "verdict: refused \(revoked\)" -- "$admin" stick verify --pub keys/city.pub --policy policy2.signed --image fat.img "${id[@]}"
+check "revoke twice" 2 "revoked already" -- "$admin" stick revoke --policy-in policy.json --stick-id "$stick_id" --reason 紛失
+check "old policy after revocation is a rollback" 1 "rollback" -- "$admin" policy verify --pub keys/city.pub --applied-version 2 policy.signed
+check "help" 0 "stick" -- "$admin" --help
+check "help of a command" 0 "--expires" -- "$admin" stick key --help
+
+echo "admin_cli_test: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
