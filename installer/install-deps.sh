@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what piiguard needs from Debian's packages (Debian 12, as root).
+#   install-deps.sh          build and run
+#   install-deps.sh --test   also what the test tiers need
+set -euo pipefail
+
+build_deps=(
+  build-essential cmake ninja-build pkg-config
+  libssl-dev nlohmann-json3-dev libcli11-dev libblkid-dev
+  libgtest-dev libgmock-dev
+  mtools dosfstools e2fsprogs fdisk
+)
+test_deps=(
+  clang clang-tidy clang-format libclang-rt-14-dev
+)
+
+packages=("${build_deps[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${test_deps[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: everything is installed already"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the tests need and runs every
+# test tier. `.ci/run` calls it. Each tier prints one result line; a tier
+# that cannot run here says why and counts as skipped, never as passed.
+#
+# Tiers: format (clang-format), unit+integration (ASan+UBSan build, ctest),
+# fuzz (clang/libFuzzer, FUZZ_SECONDS per target), tidy (clang-tidy).
+# Later issues add the host tier (root, loop devices) and the VM tier (QEMU).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-20}
+passed=0
+failed=0
+skipped=0
+declare -a results=()
+
+# tier NAME STATUS DETAIL [PASSED FAILED]: records a tier's result; the
+# counts are of the checks inside it (tests, fuzz targets; 1 for a lint).
+tier() {
+  local p=${4:-} f=${5:-}
+  results+=("tier $1: $2 $3")
+  printf '\n### tier %s: %s %s\n' "$1" "$2" "$3"
+  case $2 in
+    PASS) passed=$((passed + ${p:-1})); failed=$((failed + ${f:-0})) ;;
+    FAIL) passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1})) ;;
+    SKIP) skipped=$((skipped + 1)) ;;
+  esac
+}
+
+# "N% tests passed, F tests failed out of T" -> "P F" from a ctest log.
+ctest_counts() {
+  local line total bad
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1)
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  bad=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
+  echo "$((${total:-0} - ${bad:-0})) ${bad:-1}"
+}
+
+if ! ./installer/install-deps.sh --test; then
+  echo "run_all: could not install the test dependencies" >&2
+  echo "summary: 0 passed, 1 failed"
+  exit 1
+fi
+
+sources=$(git ls-files '*.cc' '*.h' 2>/dev/null || find common policy tests -name '*.cc' -o -name '*.h')
+
+# --- format
+if clang-format --dry-run -Werror $sources 2>/tmp/piiguard-format.log; then
+  tier format PASS "($(wc -w <<<"$sources") files)"
+else
+  head -40 /tmp/piiguard-format.log
+  tier format FAIL "(clang-format differs; run clang-format -i)"
+fi
+
+# --- unit and integration, under AddressSanitizer and UBSan
+if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPIIGUARD_SANITIZE=ON >/dev/null &&
+   ninja -C build-asan -j"$jobs"; then
+  log=build-asan/ctest.log
+  (cd build-asan && ctest -j"$jobs" --output-on-failure) | tee "$log"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(ctest_counts "$log")
+  if [[ $rc -eq 0 ]]; then
+    tier unit PASS "($p tests)" "$p" 0
+  else
+    tier unit FAIL "($f of $((p + f)) tests failed)" "$p" "$((f > 0 ? f : 1))"
+  fi
+else
+  tier unit FAIL "(build failed)"
+fi
+
+# --- fuzz: every parser's libFuzzer target, briefly
+if ! command -v clang++ >/dev/null; then
+  tier fuzz SKIP "(clang++ is not installed)"
+elif CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+       -DPIIGUARD_FUZZ=ON -DPIIGUARD_TESTS=OFF >/dev/null &&
+     ninja -C build-fuzz -j"$jobs"; then
+  tests/fuzz/run_fuzzers.sh build-fuzz "$fuzz_seconds" | tee build-fuzz/fuzz.log
+  rc=${PIPESTATUS[0]}
+  fp=$(grep -cE '^fuzz: .*: OK' build-fuzz/fuzz.log)
+  ff=$(grep -cE '^fuzz: .*: FAILED' build-fuzz/fuzz.log)
+  if [[ $rc -eq 0 && $fp -gt 0 ]]; then
+    tier fuzz PASS "($fp targets, ${fuzz_seconds}s each)" "$fp" 0
+  else
+    tier fuzz FAIL "(artifacts in build-fuzz/fuzz-artifacts)" "$fp" "$((ff > 0 ? ff : 1))"
+  fi
+else
+  tier fuzz FAIL "(fuzz build failed)"
+fi
+
+# --- clang-tidy on the project's own sources
+if ! command -v clang-tidy >/dev/null; then
+  tier tidy SKIP "(clang-tidy is not installed)"
+else
+  tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/fuzz/')
+  if printf '%s\n' $tidy_files | xargs -P "$jobs" -n 4 clang-tidy -p build-asan --quiet \
+       >/tmp/piiguard-tidy.log 2>&1; then
+    tier tidy PASS "($(wc -w <<<"$tidy_files") files)"
+  else
+    grep -E 'error:|warning:' /tmp/piiguard-tidy.log | head -40
+    tier tidy FAIL "(clang-tidy findings above)"
+  fi
+fi
+
+printf '\n'
+printf '%s\n' "${results[@]}"
+echo "summary: $passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 ]]
