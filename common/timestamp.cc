@@ -1,7 +1,6 @@
 #include "common/timestamp.h"
 
 #include <array>
-#include <cstdio>
 
 namespace piiguard {
 namespace {
@@ -51,6 +50,12 @@ bool Digits(std::string_view s, size_t pos, size_t width, int64_t& out) {
     out = out * 10 + (s[i] - '0');
   }
   return true;
+}
+
+// Appends 0 <= value < 100 as two digits.
+void AppendTwoDigits(std::string& out, int64_t value) {
+  out += static_cast<char>('0' + value / 10);
+  out += static_cast<char>('0' + value % 10);
 }
 
 Status DateError(std::string_view text, std::string_view reason) {
@@ -122,16 +127,19 @@ std::string FormatRfc3339(int64_t unix_seconds, int offset_minutes) {
   int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
   int64_t secs = local - days * 86400;
   std::string out = FormatDate(days);
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "T%02d:%02d:%02d",
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60));
-  out += buf.data();
+  out += 'T';
+  AppendTwoDigits(out, secs / 3600);
+  out += ':';
+  AppendTwoDigits(out, secs / 60 % 60);
+  out += ':';
+  AppendTwoDigits(out, secs % 60);
   if (offset_minutes == 0) return out + "Z";
   int abs = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  std::snprintf(buf.data(), buf.size(), "%c%02d:%02d",
-                offset_minutes < 0 ? '-' : '+', abs / 60, abs % 60);
-  return out + buf.data();
+  out += offset_minutes < 0 ? '-' : '+';
+  AppendTwoDigits(out, abs / 60);
+  out += ':';
+  AppendTwoDigits(out, abs % 60);
+  return out;
 }
 
 Result<int64_t> ParseExpiry(std::string_view text) {

@@ -19,14 +19,15 @@ using testing::ValidPolicyJson;
 class PolicyVerifyTest : public ::testing::Test {
  protected:
   std::string Signed(const Json& json) { return Signed(json, key_); }
-  std::string Signed(const Json& json, const Ed25519PrivateKey& key) {
+  static std::string Signed(const Json& json, const Ed25519PrivateKey& key) {
     Result<std::string> s = SignPolicy(Dump(json), key);
     EXPECT_TRUE(s.ok()) << s.status().message();
     return s.ok() ? *s : "";
   }
-  PolicyVerdict Verify(std::string_view bytes,
-                       std::optional<AppliedPolicyState> applied = std::nullopt,
-                       int64_t now = kNow) {
+  PolicyVerdict Verify(
+      std::string_view bytes,
+      const std::optional<AppliedPolicyState>& applied = std::nullopt,
+      int64_t now = kNow) {
     return VerifySignedPolicy(bytes, trusted_, now, applied);
   }
 

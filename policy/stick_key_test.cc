@@ -40,7 +40,8 @@ class StickKeyTest : public ::testing::Test {
     policy_ = std::move(p).value();
   }
   std::string Signed(const StickKey& key) { return Signed(key, key_); }
-  std::string Signed(const StickKey& key, const Ed25519PrivateKey& signer) {
+  static std::string Signed(const StickKey& key,
+                            const Ed25519PrivateKey& signer) {
     Result<std::string> s = SignStickKey(key, signer);
     EXPECT_TRUE(s.ok()) << s.status().message();
     return s.ok() ? *s : "";

@@ -4,8 +4,8 @@
 
 namespace piiguard::policy::testing {
 
-Json ValidPolicyJson() {
-  return Json::parse(R"({
+std::string_view ValidPolicyText() {
+  static constexpr std::string_view kText = R"({
     "format": "piiguard-policy/1",
     "city": {"code": "132136", "name": "東村山市"},
     "version": 3,
@@ -36,8 +36,11 @@ Json ValidPolicyJson() {
     "revoked_sticks": [
       {"stick_id": "ffffffffffffffffffffffffffffffff", "reason": "紛失",
        "revoked_at": "2026-05-01T10:00:00+09:00"}]
-  })");
+  })";
+  return kText;
 }
+
+Json ValidPolicyJson() { return Json::parse(ValidPolicyText()); }
 
 std::string Dump(const Json& json) { return json.dump(2); }
 

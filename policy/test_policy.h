@@ -1,10 +1,12 @@
-// Test helpers: a valid policy document to start from, and keys.
+// Test helpers (unit tests and fuzzers): a valid policy document to start
+// from, a time inside its validity, and keys.
 //
 // Thread-safety: not applicable (tests).
 #ifndef PIIGUARD_POLICY_TEST_POLICY_H_
 #define PIIGUARD_POLICY_TEST_POLICY_H_
 
 #include <string>
+#include <string_view>
 
 #include "common/crypto.h"
 #include "common/json.h"
@@ -17,6 +19,7 @@ inline constexpr int64_t kNow = 1780282800;
 // A small valid policy (city 132136, version 3, valid 2026-04-01 to
 // 2027-03-31 JST, jobs "job-a" and "job-b", consignee "npo-1").
 Json ValidPolicyJson();
+std::string_view ValidPolicyText();  // the same document as text
 std::string Dump(const Json& json);
 Ed25519PrivateKey NewKey();
 

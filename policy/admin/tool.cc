@@ -14,7 +14,8 @@ int Tool::Fail(const Status& status) const {
 }
 
 Result<Ed25519PrivateKey> LoadPrivateKey(const std::string& path) {
-  PIIGUARD_ASSIGN_OR_RETURN(std::string pem, ReadFileBytes(path, size_t{64} * 1024));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string pem,
+                            ReadFileBytes(path, size_t{64} * 1024));
   Result<Ed25519PrivateKey> key = Ed25519PrivateKey::FromPem(pem);
   CleanseString(pem);
   if (!key.ok()) return key.status().Annotate(path);
@@ -22,7 +23,8 @@ Result<Ed25519PrivateKey> LoadPrivateKey(const std::string& path) {
 }
 
 Result<Ed25519PublicKey> LoadPublicKey(const std::string& path) {
-  PIIGUARD_ASSIGN_OR_RETURN(std::string pem, ReadFileBytes(path, size_t{64} * 1024));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string pem,
+                            ReadFileBytes(path, size_t{64} * 1024));
   Result<Ed25519PublicKey> key = Ed25519PublicKey::FromPem(pem);
   if (!key.ok()) return key.status().Annotate(path);
   return key;

@@ -19,7 +19,7 @@
 #include "common/result.h"
 #include "policy/policy.h"
 #include "policy/policy_verify.h"
-#include "tests/fuzz/fuzz_policy.h"
+#include "policy/test_policy.h"
 
 namespace {
 
@@ -27,8 +27,8 @@ namespace policy = piiguard::policy;
 using piiguard::Ed25519PrivateKey;
 using piiguard::Ed25519PublicKey;
 using piiguard::Result;
-using piiguard::fuzz::kNow;
-using piiguard::fuzz::kPolicyJson;
+using piiguard::policy::testing::kNow;
+using piiguard::policy::testing::ValidPolicyText;
 
 struct Fixture {
   std::vector<Ed25519PublicKey> trusted;
@@ -40,7 +40,7 @@ const Fixture& GetFixture() {
   static const Fixture* const fixture = [] {
     Result<Ed25519PrivateKey> key = Ed25519PrivateKey::Generate();
     if (!key.ok()) std::abort();
-    Result<std::string> good = policy::SignPolicy(kPolicyJson, *key);
+    Result<std::string> good = policy::SignPolicy(ValidPolicyText(), *key);
     if (!good.ok()) std::abort();
     auto* f = new Fixture{{key->PublicKey()}, std::move(good).value(), {}};
     policy::PolicyVerdict v =

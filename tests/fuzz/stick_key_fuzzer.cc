@@ -22,7 +22,7 @@
 #include "common/signed_envelope.h"
 #include "policy/policy.h"
 #include "policy/stick_key.h"
-#include "tests/fuzz/fuzz_policy.h"
+#include "policy/test_policy.h"
 
 namespace {
 
@@ -30,8 +30,8 @@ namespace policy = piiguard::policy;
 using piiguard::Ed25519PrivateKey;
 using piiguard::Ed25519PublicKey;
 using piiguard::Result;
-using piiguard::fuzz::kNow;
-using piiguard::fuzz::kPolicyJson;
+using piiguard::policy::testing::kNow;
+using piiguard::policy::testing::ValidPolicyText;
 
 struct Fixture {
   Fixture(policy::Policy p, Ed25519PrivateKey k)
@@ -47,7 +47,7 @@ struct Fixture {
 
 const Fixture& GetFixture() {
   static const Fixture* const fixture = [] {
-    Result<policy::Policy> p = policy::ParsePolicy(kPolicyJson);
+    Result<policy::Policy> p = policy::ParsePolicy(ValidPolicyText());
     Result<Ed25519PrivateKey> key = Ed25519PrivateKey::Generate();
     if (!p.ok() || !key.ok()) std::abort();
     return new Fixture(std::move(p).value(), std::move(key).value());
