@@ -39,6 +39,11 @@ class SpawnActions {
   bool Dup(int from, int to) {
     return ok_ && posix_spawn_file_actions_adddup2(&actions_, from, to) == 0;
   }
+  // Closes every descriptor from 3 up in the child, so a helper program
+  // never inherits one that was opened without O_CLOEXEC.
+  bool CloseTheRest() {
+    return ok_ && posix_spawn_file_actions_addclosefrom_np(&actions_, 3) == 0;
+  }
   posix_spawn_file_actions_t* get() { return &actions_; }
 
  private:
@@ -99,7 +104,7 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   PIIGUARD_ASSIGN_OR_RETURN(Pipe err, MakePipe());
   SpawnActions actions;
   if (!actions.Dup(in.read.get(), 0) || !actions.Dup(out.write.get(), 1) ||
-      !actions.Dup(err.write.get(), 2)) {
+      !actions.Dup(err.write.get(), 2) || !actions.CloseTheRest()) {
     return InternalError("run", argv[0], "cannot set up file actions");
   }
   std::vector<char*> args;

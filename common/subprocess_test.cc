@@ -1,7 +1,9 @@
 #include "common/subprocess.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -182,6 +184,25 @@ TEST(RunProcessTest, RestoresSigpipeAndLeaksNoDescriptors) {
   struct sigaction after {};
   ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &after), 0);
   EXPECT_EQ(after.sa_handler, before.sa_handler);
+}
+
+TEST(RunProcessTest, ChildInheritsNoDescriptorOpenedWithoutCloexec) {
+  // dup2 gives a descriptor without FD_CLOEXEC, high enough that ls's own
+  // descriptors cannot take its number.
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(null_fd, 0);
+  int leaky = ::dup2(null_fd, 100);
+  ::close(null_fd);
+  ASSERT_EQ(leaky, 100);
+  Result<ProcessResult> r = RunProcess({"ls", "/proc/self/fd"});
+  ::close(leaky);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // ls sees 0, 1, 2 and the directory it reads itself, never `leaky`.
+  std::set<std::string> fds;
+  std::istringstream lines(r->out);
+  for (std::string line; std::getline(lines, line);) fds.insert(line);
+  EXPECT_EQ(fds.count(std::to_string(leaky)), 0u) << r->out;
+  EXPECT_EQ(fds.count("0") + fds.count("1") + fds.count("2"), 3u);
 }
 
 }  // namespace
