@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/test_util.h"
 #include "common/unique_fd.h"
 
 namespace piiguard {
@@ -37,14 +38,6 @@ class ScopedUmask {
  private:
   mode_t old_;
 };
-
-std::string RandomBytes(size_t size, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::string out(size, '\0');
-  for (char& c : out) c = static_cast<char>(byte(rng));
-  return out;
-}
 
 class FileUtilTest : public ::testing::Test {
  protected:
@@ -107,7 +100,8 @@ TEST_F(FileUtilTest, ReadsFilesOfEverySizeUpToTheLimit) {
        {size_t{0}, size_t{1}, size_t{4095}, size_t{65535}, size_t{65536},
         size_t{65537}, size_t{131072}, size_t{200001}}) {
     const std::string path = Path("f" + std::to_string(size));
-    const std::string bytes = RandomBytes(size, static_cast<unsigned>(size));
+    const std::string bytes =
+        testing::DeterministicBytes(size, static_cast<unsigned>(size));
     WritePlain(path, bytes);
     for (size_t limit : {size, size + 1, size * 2 + 1, SIZE_MAX}) {
       Result<std::string> read = ReadFileBytes(path, limit);
@@ -185,7 +179,7 @@ TEST_F(FileUtilTest, WritesRequestedModeWhateverTheUmask) {
 TEST_F(FileUtilTest, WritesEmptyAndLargeContent) {
   ASSERT_TRUE(WriteFileAtomic(Path("empty"), "", 0600).ok());
   EXPECT_EQ(Contents(Path("empty")), "");
-  const std::string big = RandomBytes(3 << 20, 7);
+  const std::string big = testing::DeterministicBytes(3 << 20, 7);
   ASSERT_TRUE(WriteFileAtomic(Path("big"), big, 0600).ok());
   EXPECT_EQ(Contents(Path("big")), big);
   EXPECT_THAT(Entries(), ElementsAre("big", "empty"));

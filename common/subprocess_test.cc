@@ -15,20 +15,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/test_util.h"
+
 namespace piiguard {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string RandomBytes(size_t size, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::string out(size, '\0');
-  for (char& c : out) c = static_cast<char>(byte(rng));
-  return out;
-}
 
 ProcessResult MustRun(const std::vector<std::string>& argv,
                       std::string_view stdin_bytes = {}) {
@@ -62,7 +56,7 @@ TEST(RunProcessTest, PassesArgumentsWithoutAShell) {
 
 TEST(RunProcessTest, CatRoundTripsOneMebibyte) {
   // Larger than any pipe buffer: stdin and stdout must be pumped together.
-  const std::string input = RandomBytes(1 << 20, 1);
+  const std::string input = testing::DeterministicBytes(1 << 20, 1);
   const ProcessResult result = MustRun({"cat"}, input);
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.size(), input.size());
@@ -139,7 +133,7 @@ TEST(RunProcessTest, CapsCapturedOutputButDrainsIt) {
 }
 
 TEST(RunProcessTest, ChildThatIgnoresStdinDoesNotKillUs) {
-  const std::string input = RandomBytes(1 << 20, 2);
+  const std::string input = testing::DeterministicBytes(1 << 20, 2);
   const ProcessResult result = MustRun({"true"}, input);
   EXPECT_EQ(result.exit_code, 0);
   const ProcessResult partial = MustRun({"head", "-c", "10"}, input);
@@ -152,7 +146,7 @@ TEST(RunProcessTest, ChildThatClosesItsOutputStillGetsEndOfInput) {
   // RunProcess must close stdin rather than wait for the child forever.
   const ProcessResult result =
       MustRun({"sh", "-c", "exec >/dev/null 2>&1; cat; exit 7"},
-              RandomBytes(1 << 20, 3));
+              testing::DeterministicBytes(1 << 20, 3));
   EXPECT_EQ(result.exit_code, 7);
   EXPECT_EQ(result.out, "");
 }
