@@ -129,6 +129,14 @@ Result<SignedEnvelope> SignEnvelope(std::string_view type, std::string payload,
                         std::move(sig), std::move(payload)};
 }
 
+bool IsTrustedKeyId(std::span<const Ed25519PublicKey> trusted,
+                    std::string_view key_id) {
+  for (const Ed25519PublicKey& key : trusted) {
+    if (key.KeyId() == key_id) return true;
+  }
+  return false;
+}
+
 Result<size_t> VerifySignedEnvelope(const SignedEnvelope& envelope,
                                     std::string_view expected_type,
                                     std::span<const Ed25519PublicKey> trusted) {

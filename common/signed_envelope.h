@@ -46,6 +46,11 @@ std::string SignatureInput(std::string_view type, std::string_view payload);
 Result<SignedEnvelope> SignEnvelope(std::string_view type, std::string payload,
                                     const Ed25519PrivateKey& key);
 
+// True if one of `trusted` has `key_id`: tells an unknown signer from a
+// bad signature after VerifySignedEnvelope refused.
+bool IsTrustedKeyId(std::span<const Ed25519PublicKey> trusted,
+                    std::string_view key_id);
+
 // Checks the type and the signature against the trusted key named by
 // key_id. Returns the index in `trusted` of the key that verified.
 // Errors: kInvalidArgument for a wrong type, kUnauthenticated for an

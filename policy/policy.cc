@@ -46,4 +46,11 @@ std::vector<Ed25519PublicKey> Policy::KeysFor(KeyRole role) const {
   return out;
 }
 
+std::vector<Ed25519PublicKey> Policy::TrustedFor(
+    KeyRole role, std::span<const Ed25519PublicKey> pinned) const {
+  std::vector<Ed25519PublicKey> out(pinned.begin(), pinned.end());
+  for (Ed25519PublicKey& key : KeysFor(role)) out.push_back(std::move(key));
+  return out;
+}
+
 }  // namespace piiguard::policy

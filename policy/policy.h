@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,6 +142,10 @@ struct Policy {
   const RevokedStick* FindRevoked(std::string_view stick_id) const;
   // The keys this policy adds for `role` (the pinned key is not included).
   std::vector<Ed25519PublicKey> KeysFor(KeyRole role) const;
+  // What a PC trusts for `role`: the keys pinned at installation, then
+  // KeysFor(role).
+  std::vector<Ed25519PublicKey> TrustedFor(
+      KeyRole role, std::span<const Ed25519PublicKey> pinned) const;
 };
 
 // Parses and validates a policy document (UTF-8 JSON). Duplicate keys,

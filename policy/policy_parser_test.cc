@@ -229,6 +229,13 @@ TEST(PolicyParserTest, KeysForSelectsByRole) {
   EXPECT_EQ(p->KeysFor(KeyRole::kPolicy)[0].KeyId(), a.PublicKey().KeyId());
   ASSERT_EQ(p->KeysFor(KeyRole::kStick).size(), 1u);
   EXPECT_EQ(p->KeysFor(KeyRole::kStick)[0].KeyId(), b.PublicKey().KeyId());
+  Ed25519PrivateKey pinned = testing::NewKey();
+  std::vector<Ed25519PublicKey> pinned_keys = {pinned.PublicKey()};
+  std::vector<Ed25519PublicKey> trusted =
+      p->TrustedFor(KeyRole::kStick, pinned_keys);
+  ASSERT_EQ(trusted.size(), 2u);
+  EXPECT_EQ(trusted[0].KeyId(), pinned.PublicKey().KeyId());
+  EXPECT_EQ(trusted[1].KeyId(), b.PublicKey().KeyId());
 }
 
 }  // namespace

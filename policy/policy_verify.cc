@@ -59,11 +59,9 @@ PolicyVerdict VerifySignedPolicy(
   if (!signer.ok()) {
     PolicyRefusal refusal = PolicyRefusal::kMalformed;
     if (signer.status().code() == StatusCode::kUnauthenticated) {
-      bool known = false;
-      for (const auto& key : trusted)
-        known = known || key.KeyId() == env->key_id;
-      refusal =
-          known ? PolicyRefusal::kBadSignature : PolicyRefusal::kUnknownSigner;
+      refusal = IsTrustedKeyId(trusted, env->key_id)
+                    ? PolicyRefusal::kBadSignature
+                    : PolicyRefusal::kUnknownSigner;
     }
     return Refuse(std::move(v), refusal, signer.status().message());
   }

@@ -108,13 +108,11 @@ StickVerdict VerifyStickKey(const std::optional<std::string>& key_file,
   Result<size_t> signer =
       VerifySignedEnvelope(*env, kStickKeyEnvelopeType, ctx.trusted);
   if (!signer.ok()) {
-    bool known = std::any_of(
-        ctx.trusted.begin(), ctx.trusted.end(),
-        [&](const Ed25519PublicKey& k) { return k.KeyId() == env->key_id; });
     StickRefusal refusal = StickRefusal::kMalformed;
     if (signer.status().code() == StatusCode::kUnauthenticated) {
-      refusal =
-          known ? StickRefusal::kBadSignature : StickRefusal::kUnknownSigner;
+      refusal = IsTrustedKeyId(ctx.trusted, env->key_id)
+                    ? StickRefusal::kBadSignature
+                    : StickRefusal::kUnknownSigner;
     }
     return Refuse(std::move(v), refusal, signer.status().message());
   }

@@ -71,25 +71,20 @@ int ShowPolicy(const Tool& tool, const std::string& file,
   Result<std::string> bytes =
       ReadFileBytes(file, policy::kMaxPolicySize + 4096);
   if (!bytes.ok()) return tool.Fail(bytes.status());
-  std::string payload;
+  Result<SignedEnvelope> env = ParseSignedEnvelope(*bytes);
+  if (!env.ok()) return tool.Fail(env.status().Annotate(file));
   if (!pub.empty()) {
     Result<Ed25519PublicKey> key = LoadPublicKey(pub);
     if (!key.ok()) return tool.Fail(key.status());
     // Shown whatever the date: the IT desk may inspect an expired policy.
-    Result<SignedEnvelope> env = ParseSignedEnvelope(*bytes);
     std::vector<Ed25519PublicKey> trusted = {*key};
-    Result<size_t> ok =
-        env.ok()
-            ? VerifySignedEnvelope(*env, policy::kPolicyEnvelopeType, trusted)
-            : Result<size_t>(env.status());
-    if (!ok.ok()) return tool.Fail(ok.status().Annotate(file));
-    payload = env->payload;
+    Result<size_t> verified =
+        VerifySignedEnvelope(*env, policy::kPolicyEnvelopeType, trusted);
+    if (!verified.ok()) return tool.Fail(verified.status().Annotate(file));
   } else {
-    Result<SignedEnvelope> env = ParseSignedEnvelope(*bytes);
-    if (!env.ok()) return tool.Fail(env.status().Annotate(file));
     *tool.err << Message(tool.lang, MsgId::kUnverifiedWarning) << "\n";
-    payload = env->payload;
   }
+  const std::string& payload = env->payload;
   Result<policy::Policy> p = policy::ParsePolicy(payload);
   if (!p.ok()) return tool.Fail(p.status().Annotate(file));
   if (as_json) {

@@ -1,11 +1,11 @@
 // piiguard-admin stick key | verify: keying a USB stick (or a disk image of
 // one) and checking a stick as a PC would.
 
-#include <algorithm>
 #include <ostream>
 
 #include "common/encoding.h"
 #include "common/os/linux_sysfs.h"
+#include "common/signed_envelope.h"
 #include "common/timestamp.h"
 #include "policy/admin/stick_target.h"
 #include "policy/admin/tool.h"
@@ -75,13 +75,9 @@ int KeyStick(const Tool& tool, const StickArgs& a) {
       LoadVerifiedPolicy(tool, a.policy, trusted, *now);
   if (!pv.ok()) return tool.Fail(pv.status());
   // Trust as a PC has it: the pinned key and the policy's stick keys.
-  std::vector<Ed25519PublicKey> stick_trusted = trusted;
-  for (auto& k : pv->policy->KeysFor(policy::KeyRole::kStick))
-    stick_trusted.push_back(k);
-  std::string signer_id = signer->PublicKey().KeyId();
-  if (std::none_of(
-          stick_trusted.begin(), stick_trusted.end(),
-          [&](const Ed25519PublicKey& k) { return k.KeyId() == signer_id; })) {
+  std::vector<Ed25519PublicKey> stick_trusted =
+      pv->policy->TrustedFor(policy::KeyRole::kStick, trusted);
+  if (!IsTrustedKeyId(stick_trusted, signer->PublicKey().KeyId())) {
     return tool.Fail(FailedPreconditionError(
         "stick key", a.key,
         "this key is not trusted for sticks by the city key "
@@ -131,9 +127,8 @@ int VerifyStick(const Tool& tool, const StickArgs& a) {
   if (!file.ok() && file.status().code() != StatusCode::kNotFound) {
     return tool.Fail(file.status());
   }
-  std::vector<Ed25519PublicKey> trusted = pinned;
-  for (auto& k : pv->policy->KeysFor(policy::KeyRole::kStick))
-    trusted.push_back(k);
+  std::vector<Ed25519PublicKey> trusted =
+      pv->policy->TrustedFor(policy::KeyRole::kStick, pinned);
   policy::StickContext ctx{&*pv->policy, trusted, *now, a.pc};
   std::optional<std::string> key_file;
   if (file.ok()) key_file = *file;

@@ -23,27 +23,31 @@ struct RevokeArgs {
   std::string out;
 };
 
-// The edited document, keeping the IT desk's field order.
-Result<std::string> AddRevocation(std::string_view json_bytes,
-                                  const RevokeArgs& a, int64_t at) {
-  PIIGUARD_RETURN_IF_ERROR(policy::ParsePolicy(json_bytes).status());
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json_bytes);
-  for (const auto& entry : doc["revoked_sticks"]) {
-    if (entry["stick_id"] == a.stick_id) {
-      return FailedPreconditionError("stick revoke", a.stick_id,
-                                     "is revoked already");
-    }
+struct EditedPolicy {
+  std::string text;  // the document, keeping the IT desk's field order
+  int64_t version = 0;
+};
+
+Result<EditedPolicy> AddRevocation(std::string_view json_bytes,
+                                   const RevokeArgs& a, int64_t at) {
+  PIIGUARD_ASSIGN_OR_RETURN(policy::Policy before,
+                            policy::ParsePolicy(json_bytes));
+  if (before.FindRevoked(a.stick_id) != nullptr) {
+    return FailedPreconditionError("stick revoke", a.stick_id,
+                                   "is revoked already");
   }
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json_bytes);
   doc["revoked_sticks"].push_back(
       {{"stick_id", a.stick_id},
        {"reason", a.reason},
        {"revoked_at", FormatRfc3339(at, kJstOffsetMinutes)}});
-  doc["version"] = doc["version"].get<int64_t>() + 1;
-  std::string out =
+  EditedPolicy edited{"", before.version + 1};
+  doc["version"] = edited.version;
+  edited.text =
       doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::strict);
-  out += '\n';
-  PIIGUARD_RETURN_IF_ERROR(policy::ParsePolicy(out).status());
-  return out;
+  edited.text += '\n';
+  PIIGUARD_RETURN_IF_ERROR(policy::ParsePolicy(edited.text).status());
+  return edited;
 }
 
 int Revoke(const Tool& tool, const RevokeArgs& a) {
@@ -59,7 +63,7 @@ int Revoke(const Tool& tool, const RevokeArgs& a) {
   if (!at.ok()) return tool.Fail(at.status());
   Result<std::string> json = ReadFileBytes(a.policy_in, policy::kMaxPolicySize);
   if (!json.ok()) return tool.Fail(json.status());
-  Result<std::string> edited = AddRevocation(*json, a, *at);
+  Result<EditedPolicy> edited = AddRevocation(*json, a, *at);
   if (!edited.ok()) return tool.Fail(edited.status().Annotate(a.policy_in));
   std::optional<Ed25519PrivateKey> key;
   if (!a.key.empty()) {  // load before writing anything
@@ -67,19 +71,18 @@ int Revoke(const Tool& tool, const RevokeArgs& a) {
     if (!k.ok()) return tool.Fail(k.status());
     key = std::move(k).value();
   }
-  Status written = WriteFileAtomic(a.policy_in, *edited, 0644);
+  Status written = WriteFileAtomic(a.policy_in, edited->text, 0644);
   if (!written.ok()) return tool.Fail(written);
-  Result<policy::Policy> p = policy::ParsePolicy(*edited);
   *tool.out << Message(tool.lang, MsgId::kStickRevocationAdded,
-                       {a.stick_id, std::to_string(p->version)})
+                       {a.stick_id, std::to_string(edited->version)})
             << "\n";
   if (!key) return kExitOk;
-  Result<std::string> signed_bytes = policy::SignPolicy(*edited, *key);
+  Result<std::string> signed_bytes = policy::SignPolicy(edited->text, *key);
   if (!signed_bytes.ok()) return tool.Fail(signed_bytes.status());
   written = WriteFileAtomic(a.out, *signed_bytes, 0644);
   if (!written.ok()) return tool.Fail(written);
   *tool.out << Message(tool.lang, MsgId::kPolicySigned,
-                       {a.out, std::to_string(p->version)})
+                       {a.out, std::to_string(edited->version)})
             << "\n";
   return kExitOk;
 }
