@@ -8,10 +8,12 @@ build_deps=(
   build-essential cmake ninja-build pkg-config
   libssl-dev nlohmann-json3-dev libcli11-dev libblkid-dev
   libgtest-dev libgmock-dev
+  libsqlite3-dev libcpp-httplib-dev libpqxx-dev
   mtools dosfstools e2fsprogs fdisk
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev
+  postgresql chromium sqlite3
 )
 
 packages=("${build_deps[@]}")
