@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/crypto.h"
+#include "common/tls/enrolment.h"
 
 namespace piiguard::tls {
 namespace {
@@ -238,6 +239,16 @@ TEST(TlsCertTest, CommonNameRefusals) {
   Certificate no_cn = Certificate::FromX509(raw);
   X509_free(raw);
   EXPECT_FALSE(no_cn.CommonName().ok());
+}
+
+TEST(EnrolProofTest, LayoutAsDocumented) {
+  std::string input = EnrolProofInput("ab", "PEM", "cd");
+  auto digest = Sha256("PEM");
+  std::string expected("piiguard-enrol/1\0ab\0", 20);
+  expected.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  expected.append(std::string("\0cd", 3));
+  EXPECT_EQ(input, expected);
+  EXPECT_NE(EnrolProofInput("ab", "PEM2", "cd"), input);
 }
 
 }  // namespace
