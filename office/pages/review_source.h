@@ -49,7 +49,8 @@ struct EventFilter {
   journal::Severity min_severity = journal::Severity::kInfo;  // at least
   int64_t from_ms = 0;  // time_ms >= from_ms
   int64_t to_ms = 0;    // time_ms < to_ms
-  size_t limit = 100;   // at most this many, newest (time_ms, then seq) first
+  size_t limit = 100;   // at most this many, newest (time_ms, then seq)
+                        // first; 0: only `total` is wanted
   size_t offset = 0;    // skip this many of the matching events first
 };
 
