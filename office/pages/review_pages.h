@@ -1,0 +1,64 @@
+// The privacy office's review pages (個人情報保護担当の確認画面), Japanese
+// first: login, an overview (incidents first), violations and attempts, near
+// misses, PCs and consignees, yearly counts per register job (R14), one
+// record in full, status reports (R8), with filters and CSV export. Plain
+// server-rendered HTML, no JavaScript; every value is HTML-escaped.
+//
+// Paths (mounted at the server's root, beside the office's /api/v1/):
+//   GET  /login, POST /login, POST /logout
+//   GET  /                       overview
+//   GET  /violations[.csv]       severity warning and above
+//   GET  /near-misses[.csv]
+//   GET  /pcs[.csv]              PCs and consignees
+//   GET  /counts[.csv]?year=Y    per fiscal year and register job
+//   GET  /event?pc=P&seq=N       one record
+//   GET  /reports[.csv]          status requests and received reports
+//   POST /reports/request        ask a PC for a status report
+//   GET  /pages.css
+// Filters are GET parameters: pc, consignee, type, severity, from, to
+// (YYYY-MM-DD, JST, inclusive), offset. `lang=en` or `lang=ja` picks the
+// language, else Accept-Language, else Japanese.
+//
+// Login: PBKDF2 password records (password.h); a session cookie of 32
+// random bytes (HttpOnly, Secure, SameSite=Strict) whose SHA-256 is kept in
+// the ReviewSource, so several server processes can share sessions; a CSRF
+// token in every POST form; failed logins per user name are limited.
+//
+// Thread-safety: the handlers run on httplib's thread pool; they share only
+// the options (read-only) and the ReviewSource, which must be thread-safe
+// and must outlive `server`.
+#ifndef PIIGUARD_OFFICE_PAGES_REVIEW_PAGES_H_
+#define PIIGUARD_OFFICE_PAGES_REVIEW_PAGES_H_
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "office/pages/password.h"
+#include "office/pages/review_source.h"
+
+namespace piiguard::office {
+
+struct PagesOptions {
+  // Milliseconds since the Unix epoch; empty: the system clock.
+  std::function<int64_t()> now_ms;
+  // A login lasts this long (absolute, not extended by activity).
+  int64_t session_lifetime_ms = int64_t{8} * 60 * 60 * 1000;
+  // After this many failed logins of one user name within the window, that
+  // name cannot log in until the window has passed.
+  uint64_t max_login_failures = 5;
+  int64_t login_failure_window_ms = int64_t{15} * 60 * 1000;
+  // PBKDF2 iterations spent on an unknown user name, so that a wrong name
+  // takes as long as a wrong password.
+  uint32_t unknown_user_iterations = kDefaultPasswordIterations;
+  // Rows per page of a list.
+  size_t page_size = 50;
+};
+
+void RegisterReviewPages(httplib::Server& server, ReviewSource& source,
+                         const PagesOptions& options);
+
+}  // namespace piiguard::office
+
+#endif  // PIIGUARD_OFFICE_PAGES_REVIEW_PAGES_H_
