@@ -139,13 +139,21 @@ int64_t Statement::ColumnInt(int index) const {
 }
 
 std::string Statement::ColumnText(int index) const {
+  return std::string(ColumnTextView(index));
+}
+
+std::string Statement::ColumnBlob(int index) const {
+  return std::string(ColumnBlobView(index));
+}
+
+std::string_view Statement::ColumnTextView(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_.get(), index);
   int size = sqlite3_column_bytes(stmt_.get(), index);
   if (text == nullptr) return {};
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(size)};
 }
 
-std::string Statement::ColumnBlob(int index) const {
+std::string_view Statement::ColumnBlobView(int index) const {
   const void* blob = sqlite3_column_blob(stmt_.get(), index);
   int size = sqlite3_column_bytes(stmt_.get(), index);
   if (blob == nullptr) return {};

@@ -88,6 +88,10 @@ class Statement {
   int64_t ColumnInt(int index) const;
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;
+  // Views into SQLite's buffer: valid until the next Step, Reset or
+  // another accessor call on the same column (no copy: for hot loops).
+  std::string_view ColumnTextView(int index) const;
+  std::string_view ColumnBlobView(int index) const;
   bool ColumnIsNull(int index) const;
   // SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL or SQLITE_FLOAT.
   int ColumnType(int index) const;

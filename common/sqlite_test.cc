@@ -59,6 +59,8 @@ TEST_F(SqliteTest, BindStepAndColumns) {
   EXPECT_EQ(select->ColumnText(1), "日本語");
   EXPECT_EQ(select->ColumnBlob(2), std::string("a\0b", 3));
   EXPECT_TRUE(select->ColumnIsNull(3));
+  EXPECT_EQ(select->ColumnTextView(1), "日本語");
+  EXPECT_EQ(select->ColumnBlobView(2), std::string_view("a\0b", 3));
   row = select->Step();
   ASSERT_TRUE(row.ok() && *row);
   EXPECT_EQ(select->ColumnType(2), SQLITE_BLOB);  // empty blob, not NULL
