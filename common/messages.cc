@@ -298,6 +298,19 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "sending to the city refused"},
     {MsgId::kPagesTypeStatusReportSent, "状況報告の送信", "status report sent"},
     {MsgId::kPagesTypeEnrolmentDone, "端末の登録", "PC enrolled"},
+    {MsgId::kPagesTypeStickRefused, "USBメモリの使用を拒否", "stick refused"},
+    {MsgId::kPagesIncidentHistoryRewritten,
+     "すでに受け取った記録が、違う内容で送られてきました。端末の記録が書き換え"
+     "られた疑いがあります。",
+     "Records already received were sent again with different content: the "
+     "PC's records may have been altered."},
+    {MsgId::kPagesIncidentChainReplaced,
+     "端末の記録ファイルが作り直されています。それまでの記録が消された疑いがあ"
+     "ります。",
+     "The PC's record file was replaced: earlier records may have been "
+     "deleted."},
+    {MsgId::kPagesTechnicalDetail, "技術的な詳細: {0}",
+     "technical detail: {0}"},
     // End of review pages.
 }};
 

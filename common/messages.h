@@ -163,6 +163,10 @@ enum class MsgId {
   kPagesTypeSyncRefused,
   kPagesTypeStatusReportSent,
   kPagesTypeEnrolmentDone,
+  kPagesTypeStickRefused,
+  kPagesIncidentHistoryRewritten,
+  kPagesIncidentChainReplaced,
+  kPagesTechnicalDetail,
   // End of review pages.
   kCount,  // must stay last
 };

@@ -41,6 +41,7 @@ constexpr size_t kSummaryBytes = 160;
 constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
 constexpr int64_t kRecentDays = 30;
 constexpr int kYearsShown = 6;
+constexpr int kStatusNoContent = 204;
 constexpr int kStatusSeeOther = 303;
 constexpr int kStatusBadRequest = 400;
 constexpr int kStatusUnauthorized = 401;
@@ -50,7 +51,7 @@ constexpr int kStatusTooManyRequests = 429;
 constexpr int kStatusServerError = 500;
 
 constexpr std::string_view kCss = R"css(
-body{margin:0;font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;color:#1a1a1a;background:#f6f7f9;line-height:1.6}
+body{margin:0;font-family:"Hiragino Sans","Yu Gothic UI",Meiryo,"Noto Sans CJK JP","IPAPGothic",sans-serif;color:#1a1a1a;background:#f6f7f9;line-height:1.6}
 header{background:#1d3b6a;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:1rem}
 header a{color:#fff}
 .brand{font-weight:bold;font-size:1.1rem}
@@ -65,6 +66,7 @@ p.intro{background:#fff;border-left:4px solid #1d3b6a;padding:.5rem 1rem}
 table{border-collapse:collapse;background:#fff;width:100%;margin:.5rem 0}
 th,td{border:1px solid #c8ccd2;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#e8ecf2;white-space:nowrap}
+td.nw{white-space:nowrap}
 td.num{text-align:right}
 tr.failed td,.alert{background:#fde8e8;color:#8b0000}
 .alert{border:2px solid #c00000;padding:.5rem 1rem;margin:.5rem 0}
@@ -142,6 +144,7 @@ std::optional<MsgId> TypeMsg(std::string_view type) {
       {"sync.refused", MsgId::kPagesTypeSyncRefused},
       {"status_report.sent", MsgId::kPagesTypeStatusReportSent},
       {"enrolment.done", MsgId::kPagesTypeEnrolmentDone},
+      {"stick.refused", MsgId::kPagesTypeStickRefused},
   };
   auto it = kLabels.find(type);
   if (it == kLabels.end()) return std::nullopt;
@@ -184,6 +187,13 @@ std::string DetailSummary(const Json& details) {
     line += key + ": " + JsonText(value);
   }
   return Truncate(line, kSummaryBytes);
+}
+
+// What an incident means, for people; nullopt for a code we do not know.
+std::optional<MsgId> IncidentMsg(std::string_view code) {
+  if (code == "history_rewritten") return MsgId::kPagesIncidentHistoryRewritten;
+  if (code == "chain_replaced") return MsgId::kPagesIncidentChainReplaced;
+  return std::nullopt;
 }
 
 std::optional<std::string> CookieValue(const Request& req,
@@ -409,8 +419,8 @@ std::string EventsTable(const Ctx& ctx, const Register& reg,
   }
   for (const ReviewEvent& event : events) {
     const Json details = ParseDetails(event.details);
-    html += "<tr><td>" + E(FormatJst(event.time_ms)) + "</td><td>" +
-            E(event.pc) + "</td><td>" +
+    html += R"(<tr><td class="nw">)" + E(FormatJst(event.time_ms)) +
+            R"(</td><td class="nw">)" + E(event.pc) + "</td><td>" +
             E(ConsigneeName(ctx, reg, event.consignee)) + "</td>";
     if (kind == ListKind::kNearMisses) {
       html += "<td>" + E(DetailString(details, "user")) + "</td><td>" +
@@ -436,6 +446,11 @@ class Pages {
     server.Get("/pages.css", [](const Request&, Response& res) {
       SecurityHeaders(res);
       res.set_content(std::string(kCss), "text/css; charset=utf-8");
+    });
+    // Browsers ask for an icon on every page; say "none" instead of 404.
+    server.Get("/favicon.ico", [](const Request&, Response& res) {
+      SecurityHeaders(res);
+      res.status = kStatusNoContent;
     });
     server.Get("/login", [self](const Request& req, Response& res) {
       self->GetLogin(req, res);
@@ -782,8 +797,13 @@ class Pages {
         body += R"(<tr class="failed"><td>)" + E(FormatJst(incident.time_ms)) +
                 "</td><td>" + E(incident.pc) + "</td><td>" +
                 E(ConsigneeName(ctx, reg, consignee_of[incident.pc])) +
-                "</td><td>" + E(incident.reason) + R"(<span class="raw">)" +
-                E(incident.code) + "</span></td></tr>";
+                "</td><td>";
+        const std::optional<MsgId> meaning = IncidentMsg(incident.code);
+        body += meaning ? E(ctx.M(*meaning)) : E(incident.reason);
+        body += R"(<span class="raw">)" +
+                E(ctx.M(MsgId::kPagesTechnicalDetail,
+                        {incident.code + ": " + incident.reason})) +
+                "</span></td></tr>";
       }
       body += "</table></div>";
     }
@@ -1029,19 +1049,20 @@ class Pages {
                  MsgId::kPagesColAction});
     for (const PcSummary& pc : pcs) {
       body += pc.journal_failed ? R"(<tr class="failed">)" : "<tr>";
-      body += "<td>" + E(pc.pc) + "</td><td>" +
-              E(ConsigneeName(ctx, reg, pc.consignee)) + "</td><td>" +
-              E(pc.last_contact_ms == 0 ? ctx.M(MsgId::kPagesNever)
-                                        : FormatJst(pc.last_contact_ms)) +
-              R"(</td><td class="num">)" +
-              E(pc.policy_version == 0 ? ctx.M(MsgId::kPagesUnknown)
-                                       : std::to_string(pc.policy_version)) +
-              R"(</td><td class="num">)" + std::to_string(pc.acked_seq) +
-              "</td><td>" +
-              E(pc.journal_failed
-                    ? ctx.M(MsgId::kPagesStateFailed, {pc.failure_reason})
-                    : ctx.M(MsgId::kPagesStateOk)) +
-              "</td><td>" + RequestButton(ctx, pc.pc) + "</td></tr>";
+      body +=
+          R"(<td class="nw">)" + E(pc.pc) + "</td><td>" +
+          E(ConsigneeName(ctx, reg, pc.consignee)) + R"(</td><td class="nw">)" +
+          E(pc.last_contact_ms == 0 ? ctx.M(MsgId::kPagesNever)
+                                    : FormatJst(pc.last_contact_ms)) +
+          R"(</td><td class="num">)" +
+          E(pc.policy_version == 0 ? ctx.M(MsgId::kPagesUnknown)
+                                   : std::to_string(pc.policy_version)) +
+          R"(</td><td class="num">)" + std::to_string(pc.acked_seq) +
+          "</td><td>" +
+          E(pc.journal_failed
+                ? ctx.M(MsgId::kPagesStateFailed, {pc.failure_reason})
+                : ctx.M(MsgId::kPagesStateOk)) +
+          R"(</td><td class="nw">)" + RequestButton(ctx, pc.pc) + "</td></tr>";
     }
     body += "</table><h2>" + E(ctx.M(MsgId::kPagesConsigneesHeading)) +
             "</h2><table>" +

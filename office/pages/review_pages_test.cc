@@ -424,6 +424,10 @@ TEST_F(PagesTest, OverviewPutsIncidentsAndFailedPcsFirst) {
   ASSERT_NE(incident, std::string::npos);
   EXPECT_LT(incident, body.find("直近30日間"));
   EXPECT_THAT(body, HasSubstr(R"(<tr class="failed"><td>)"));
+  // The incident is explained in plain words, with the detail beside it.
+  EXPECT_THAT(body,
+              HasSubstr("すでに受け取った記録が、違う内容で送られてきました"));
+  EXPECT_THAT(body, HasSubstr("技術的な詳細: history_rewritten: "));
   EXPECT_THAT(body, HasSubstr("記録の検証に失敗: history rewritten at seq 9"));
   EXPECT_THAT(body, HasSubstr("違反・試行: 1 件"));
   EXPECT_THAT(body, HasSubstr("ヒヤリ・ハット: 2 件"));
@@ -441,7 +445,8 @@ TEST_F(PagesTest, PcsPageShowsConsigneesContactAndPolicy) {
   ASSERT_TRUE(res);
   EXPECT_THAT(res->body, HasSubstr("NPO法人ひだまり"));
   EXPECT_THAT(res->body, HasSubstr("2026-06-15 11:59:00"));  // last contact
-  EXPECT_THAT(res->body, HasSubstr(R"(<tr class="failed"><td>sun-pc-02)"));
+  EXPECT_THAT(res->body,
+              HasSubstr(R"(<tr class="failed"><td class="nw">sun-pc-02)"));
   EXPECT_THAT(res->body, HasSubstr("山田 花子"));
   EXPECT_THAT(res->body, HasSubstr("状況報告を求める"));
 }
