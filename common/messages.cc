@@ -312,6 +312,32 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kPagesTechnicalDetail, "技術的な詳細: {0}",
      "technical detail: {0}"},
     // End of review pages.
+    // Journal.
+    {MsgId::kJournalVerifyOk,
+     "ジャーナルは正常です: 記録 {0} 件、署名済みチェックポイント {1} 件、"
+     "最新の記録 {2}（{3}）。",
+     "journal OK: {0} entries, {1} signed checkpoints, head {2} ({3})."},
+    {MsgId::kJournalVerifyFailed,
+     "ジャーナルの検証に失敗しました: {0}。記録が書き換えられた疑いがあります"
+     "。情報システム課に連絡してください。",
+     "journal verification FAILED: {0}. The records may have been tampered "
+     "with: contact the IT desk."},
+    {MsgId::kJournalKeyFromFile,
+     "注意: --pub がないため、ジャーナルに記録された端末鍵で確認しました"
+     "（記録に矛盾がないことは確認できますが、この端末の記録であることは確認"
+     "できません）。",
+     "note: no --pub given: checked with the device key recorded in the "
+     "journal (this proves consistency, not origin)."},
+    {MsgId::kJournalNoEntries, "該当する記録はありません。",
+     "no matching entries."},
+    {MsgId::kJournalShowColumns, "番号  日時（日本時間）     重要度  種類  対象  詳細",
+     "seq   time (JST)           severity  type  subject  details"},
+    {MsgId::kJournalSeverityInfo, "情報", "info"},
+    {MsgId::kJournalSeverityNotice, "通知", "notice"},
+    {MsgId::kJournalSeverityWarning, "警告", "warning"},
+    {MsgId::kJournalSeverityViolation, "違反", "violation"},
+    {MsgId::kJournalSeverityIncident, "重大", "incident"},
+    // End of journal.
 }};
 
 std::string Fill(std::string_view pattern,

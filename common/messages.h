@@ -168,6 +168,18 @@ enum class MsgId {
   kPagesIncidentChainReplaced,
   kPagesTechnicalDetail,
   // End of review pages.
+  // Journal.
+  kJournalVerifyOk,
+  kJournalVerifyFailed,
+  kJournalKeyFromFile,
+  kJournalNoEntries,
+  kJournalShowColumns,
+  kJournalSeverityInfo,
+  kJournalSeverityNotice,
+  kJournalSeverityWarning,
+  kJournalSeverityViolation,
+  kJournalSeverityIncident,
+  // End of journal.
   kCount,  // must stay last
 };
 
