@@ -6,8 +6,11 @@
 #ifndef PIIGUARD_COMMON_TLS_ENROLMENT_H_
 #define PIIGUARD_COMMON_TLS_ENROLMENT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/result.h"
 
 namespace piiguard::tls {
 
@@ -19,6 +22,22 @@ inline constexpr std::string_view kEnrolmentTokenType = "enrolment-token";
 std::string EnrolProofInput(std::string_view nonce_hex,
                             std::string_view tls_key_pem,
                             std::string_view chain_hex);
+
+// The payload of an enrolment token (a signed envelope of type
+// kEnrolmentTokenType by the city key), docs/sync.md.
+struct EnrolmentToken {
+  std::string consignee;  // "" = the city's own PC (then left out)
+  int64_t expires_ms = 0;
+  std::string nonce;       // 32 lower-case hex digits
+  std::string office_pin;  // 64 lower-case hex digits
+  std::string office_url;
+  std::string pc;  // [A-Za-z0-9._-]{1,64}
+};
+
+// Canonical JSON of `token` (validated as by the parser).
+Result<std::string> EnrolmentTokenPayload(const EnrolmentToken& token);
+// Strict: unknown fields, wrong types, bad hex or ids are errors.
+Result<EnrolmentToken> ParseEnrolmentTokenPayload(std::string_view payload);
 
 }  // namespace piiguard::tls
 

@@ -251,5 +251,36 @@ TEST(EnrolProofTest, LayoutAsDocumented) {
   EXPECT_NE(EnrolProofInput("ab", "PEM2", "cd"), input);
 }
 
+TEST(EnrolmentTokenTest, RoundTripAndStrictness) {
+  EnrolmentToken token;
+  token.consignee = "npo-hidamari";
+  token.expires_ms = 1790000000000;
+  token.nonce = std::string(32, 'a');
+  token.office_pin = std::string(64, 'b');
+  token.office_url = "https://office.example.lg.jp:8443";
+  token.pc = "hidamari-pc-01";
+  Result<std::string> payload = EnrolmentTokenPayload(token);
+  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  Result<EnrolmentToken> back = ParseEnrolmentTokenPayload(*payload);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->pc, token.pc);
+  EXPECT_EQ(back->consignee, token.consignee);
+  EXPECT_EQ(back->expires_ms, token.expires_ms);
+
+  token.consignee.clear();
+  payload = EnrolmentTokenPayload(token);
+  ASSERT_TRUE(payload.ok());
+  EXPECT_EQ(payload->find("consignee"), std::string::npos);
+  EXPECT_TRUE(ParseEnrolmentTokenPayload(*payload).ok());
+
+  token.nonce = "ABC";
+  EXPECT_FALSE(EnrolmentTokenPayload(token).ok());
+  EXPECT_FALSE(
+      ParseEnrolmentTokenPayload(
+          R"({"expires":1,"extra":1,"nonce":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","office_pin":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","office_url":"https://x","pc":"p"})")
+          .ok());
+  EXPECT_FALSE(ParseEnrolmentTokenPayload("{").ok());
+}
+
 }  // namespace
 }  // namespace piiguard::tls
