@@ -85,9 +85,9 @@ Result<std::vector<StatusRequest>> FakeReviewSource::ListStatusRequests(
   std::lock_guard lock(mu);
   if (fail_reads) return ReadError();
   std::vector<StatusRequest> out;
-  for (auto it = requests.rbegin(); it != requests.rend(); ++it) {
-    if (out.size() >= limit) break;
-    if (pc.empty() || it->pc == pc) out.push_back(*it);
+  for (size_t i = requests.size(); i > 0 && out.size() < limit; --i) {
+    const StatusRequest& request = requests[i - 1];
+    if (pc.empty() || request.pc == pc) out.push_back(request);
   }
   return out;
 }

@@ -442,7 +442,8 @@ class Pages {
     if (options_.page_size == 0) options_.page_size = 1;
   }
 
-  void Mount(const std::shared_ptr<Pages>& self, httplib::Server& server) {
+  static void Mount(const std::shared_ptr<Pages>& self,
+                    httplib::Server& server) {
     server.Get("/pages.css", [](const Request&, Response& res) {
       SecurityHeaders(res);
       res.set_content(std::string(kCss), "text/css; charset=utf-8");
@@ -569,7 +570,7 @@ class Pages {
   }
 
   static void SendCsv(Response& res, const Ctx& ctx, std::string_view name,
-                      std::string body) {
+                      const std::string& body) {
     res.set_header("Content-Disposition", "attachment; filename=\"" +
                                               std::string(name) + "-" +
                                               JstDate(ctx.now) + ".csv\"");
@@ -641,7 +642,7 @@ class Pages {
 
   void SendLogin(Response& res, const Ctx& ctx, int status,
                  std::optional<MsgId> notice, std::string_view user,
-                 bool is_error) {
+                 bool is_error) const {
     Result<std::string> token = RandomBytes(kTokenBytes);
     if (!token.ok()) {
       SendMessage(res, ctx, kStatusServerError,
@@ -1030,7 +1031,7 @@ class Pages {
       filter.offset += page.events.size();
       if (page.events.size() < kCsvChunk || filter.offset >= page.total) break;
     }
-    SendCsv(res, ctx, near ? "near-misses" : "violations", std::move(csv));
+    SendCsv(res, ctx, near ? "near-misses" : "violations", csv);
     return Status::Ok();
   }
 
@@ -1110,7 +1111,7 @@ class Pages {
                ? ctx.M(MsgId::kPagesStateFailed, {pc.failure_reason})
                : ctx.M(MsgId::kPagesStateOk)});
     }
-    SendCsv(res, ctx, "pcs", std::move(csv));
+    SendCsv(res, ctx, "pcs", csv);
     return Status::Ok();
   }
 
@@ -1280,7 +1281,7 @@ class Pages {
       cells.push_back(std::to_string(row.total));
       csv += CsvRow(cells);
     }
-    SendCsv(res, ctx, "counts-" + std::to_string(table.year), std::move(csv));
+    SendCsv(res, ctx, "counts-" + std::to_string(table.year), csv);
     return Status::Ok();
   }
 
@@ -1424,7 +1425,7 @@ class Pages {
           CsvRow({r.pc, FormatJst(r.requested_ms), r.requested_by,
                   FormatJst(r.received_ms), ReportSummary(ctx, r), r.report});
     }
-    SendCsv(res, ctx, "status-reports", std::move(csv));
+    SendCsv(res, ctx, "status-reports", csv);
     return Status::Ok();
   }
 
