@@ -1,0 +1,26 @@
+// piiguard: the staff's tool on the PC. Each command group lives in its own
+// file; main only wires them.
+
+#include <iostream>
+
+#include "agent/cli/tool.h"
+
+int main(int argc, char** argv) {
+  piiguard::cli::Tool tool;
+  tool.lang = piiguard::LangFromEnvironment();
+  tool.out = &std::cout;
+  tool.err = &std::cerr;
+  CLI::App app{"piiguard: this PC's journal and reports (職員用ツール)"};
+  app.require_subcommand(1);
+  piiguard::cli::AddJournalCommands(app, tool);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return piiguard::cli::kExitError;
+  }
+  if (!tool.run) return piiguard::cli::kExitError;
+  return tool.run();
+}
