@@ -14,6 +14,7 @@ build_deps=(
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev
   postgresql chromium sqlite3
+  nodejs fonts-ipafont-gothic
 )
 
 packages=("${build_deps[@]}")
