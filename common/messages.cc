@@ -338,6 +338,28 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kJournalSeverityViolation, "違反", "violation"},
     {MsgId::kJournalSeverityIncident, "重大", "incident"},
     // End of journal.
+    // Office.
+    {MsgId::kOfficeInitDone,
+     "個人情報保護担当のサーバーを {0} に用意しました。"
+     "端末登録に使うピン（サーバー公開鍵の SHA-256）: {1}",
+     "office set up in {0}. Pin for enrolment tokens (SHA-256 of the "
+     "server's public key): {1}"},
+    {MsgId::kOfficePolicyPublished,
+     "ポリシー（版 {0}）を公開しました。各端末は次の同期で受け取ります。",
+     "published policy version {0}; the PCs fetch it at their next sync."},
+    {MsgId::kOfficePolicyRefused, "ポリシーを公開できません: {0}",
+     "policy not published: {0}"},
+    {MsgId::kOfficeUserAdded, "利用者 {0} を登録しました。", "user {0} added."},
+    {MsgId::kOfficeIncidentsCleared,
+     "端末 {0} のインシデント {1} 件を確認済みにし、検証失敗の表示を解除しまし"
+     "た。",
+     "cleared {1} incident(s) of PC {0} and its \"journal failed "
+     "verification\" mark."},
+    {MsgId::kOfficeStatusRequested,
+     "端末 {0} に状況報告を依頼しました（依頼番号 {1}）。次の同期で届きます。",
+     "asked PC {0} for a status report (request {1}); it arrives with the "
+     "next sync."},
+    // End of office.
 }};
 
 std::string Fill(std::string_view pattern,

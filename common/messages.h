@@ -180,6 +180,14 @@ enum class MsgId {
   kJournalSeverityViolation,
   kJournalSeverityIncident,
   // End of journal.
+  // Office.
+  kOfficeInitDone,
+  kOfficePolicyPublished,
+  kOfficePolicyRefused,
+  kOfficeUserAdded,
+  kOfficeIncidentsCleared,
+  kOfficeStatusRequested,
+  // End of office.
   kCount,  // must stay last
 };
 
