@@ -360,6 +360,34 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "asked PC {0} for a status report (request {1}); it arrives with the "
      "next sync."},
     // End of office.
+    // Agent.
+    {MsgId::kEnrolTokenCreated,
+     "端末 {1} の登録用トークンを {0} に書きました（一度だけ使えます。送り先: "
+     "{2}）。",
+     "wrote the enrolment token for PC {1} to {0} (usable once; office {2})."},
+    {MsgId::kEnrolDone,
+     "この端末を {0} として個人情報保護担当のサーバー {1} に登録しました。",
+     "this PC is enrolled as {0} with the privacy office at {1}."},
+    {MsgId::kNearMissRecorded,
+     "ヒヤリ・ハットを記録しました（記録番号 {0}）。市の個人情報保護担当に送ら"
+     "れます。",
+     "near miss recorded (entry {0}). It will be sent to the city's privacy "
+     "office."},
+    {MsgId::kAgentNotRunning,
+     "常駐プログラム piiguardd に接続できません（{0}）。情報システム課に連絡"
+     "してください。",
+     "cannot reach the agent piiguardd ({0}); contact the IT desk."},
+    {MsgId::kStatusEnrolled, "端末登録: {0}（送り先 {1}）",
+     "enrolment: {0} (office {1})"},
+    {MsgId::kStatusNotEnrolled, "端末登録: まだ登録されていません",
+     "enrolment: not enrolled yet"},
+    {MsgId::kStatusJournal,
+     "記録: 最新の番号 {0}、受け取り確認済み {1}、未送信 {2} 件",
+     "journal: head {0}, acknowledged {1}, pending {2}"},
+    {MsgId::kStatusLastSync, "最後の送信: {0}", "last sync: {0}"},
+    {MsgId::kStatusNever, "まだありません", "never"},
+    {MsgId::kStatusPolicy, "ポリシー: 版 {0}", "policy: version {0}"},
+    // End of agent.
 }};
 
 std::string Fill(std::string_view pattern,

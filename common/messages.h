@@ -188,6 +188,18 @@ enum class MsgId {
   kOfficeIncidentsCleared,
   kOfficeStatusRequested,
   // End of office.
+  // Agent.
+  kEnrolTokenCreated,
+  kEnrolDone,
+  kNearMissRecorded,
+  kAgentNotRunning,
+  kStatusEnrolled,
+  kStatusNotEnrolled,
+  kStatusJournal,
+  kStatusLastSync,
+  kStatusNever,
+  kStatusPolicy,
+  // End of agent.
   kCount,  // must stay last
 };
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   piiguard::admin::AddKeyCommands(app, tool);
   piiguard::admin::AddPolicyCommands(app, tool);
   piiguard::admin::AddStickCommands(app, tool);
+  piiguard::admin::AddEnrolCommands(app, tool);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

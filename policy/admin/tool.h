@@ -50,6 +50,8 @@ void AddKeyCommands(CLI::App& app, Tool& tool);
 void AddPolicyCommands(CLI::App& app, Tool& tool);
 void AddStickCommands(CLI::App& app, Tool& tool);
 void AddStickRevokeCommand(CLI::App& stick, Tool& tool);
+// `piiguard-admin enrol` (enrol_commands.cc).
+void AddEnrolCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::admin
 

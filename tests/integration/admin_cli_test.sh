@@ -98,6 +98,20 @@ check "revoke" 0 "version 2" -- "$admin" stick revoke --policy-in policy.json --
 check "revoked stick" 1 "verdict: refused \(revoked\)" -- "$admin" stick verify --pub keys/city.pub --policy policy2.signed --image fat.img "${id[@]}"
 check "revoke twice" 2 "revoked already" -- "$admin" stick revoke --policy-in policy.json --stick-id "$stick_id" --reason 紛失
 check "old policy after revocation is a rollback" 1 "rollback" -- "$admin" policy verify --pub keys/city.pub --applied-version 2 policy.signed
+
+# Enrolment tokens (docs/sync.md): signed by the city key, type
+# enrolment-token, mode 0600, never overwritten, every field validated.
+pin=$(printf '%064d' 0 | tr 0 a)
+check "enrol token" 0 "enrolment token for PC pc-01" -- "$admin" enrol --key keys/city.key --pc pc-01 --office-url https://127.0.0.1:8443 --office-pin "$pin" --consignee npo-hidamari --expires 2d --out token
+check "token mode" 0 "^600$" -- stat -c %a token
+check "token type" 0 "^type: enrolment-token$" -- cat token
+check "token payload" 0 '"consignee":"npo-hidamari".*"pc":"pc-01"' -- cat token
+check "token not overwritten" 2 "File exists" -- "$admin" enrol --key keys/city.key --pc pc-01 --office-url https://127.0.0.1:8443 --office-pin "$pin" --out token
+check "token bad pin" 2 "office_pin" -- "$admin" enrol --key keys/city.key --pc pc-01 --office-url https://127.0.0.1:8443 --office-pin abc --out token2
+check "token bad pc" 2 "pc" -- "$admin" enrol --key keys/city.key --pc "a b" --office-url https://127.0.0.1:8443 --office-pin "$pin" --out token2
+check "token http refused" 2 "https://" -- "$admin" enrol --key keys/city.key --pc pc-01 --office-url http://127.0.0.1:8443 --office-pin "$pin" --out token2
+check "token too long" 2 "90 days" -- "$admin" enrol --key keys/city.key --pc pc-01 --office-url https://127.0.0.1:8443 --office-pin "$pin" --expires 91d --out token2
+check "token no file on refusal" 1 "" -- test -e token2
 check "help" 0 "stick" -- "$admin" --help
 check "help of a command" 0 "--expires" -- "$admin" stick key --help
 
