@@ -151,7 +151,9 @@ try {
   body = await text();
   has(body, `${expect.report_pc} に状況報告を依頼しました`, 'status reports');
   has(body, '回答待ち', 'status reports');
-  if (expect.received_report) has(body, expect.received_report, 'status reports (a received report)');
+  await visit('/reports');
+  body = await text();
+  has(body, expect.received_report, 'status reports (a received report)');
   await shot('08-reports');
 
   // CSV export: BOM, quoting, formula guard.
