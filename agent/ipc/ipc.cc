@@ -1,0 +1,295 @@
+#include "agent/ipc/ipc.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/status.h"
+
+namespace piiguard::ipc {
+namespace {
+
+constexpr std::string_view kContext = "ipc";
+constexpr int kClientTimeoutMs = 10000;
+
+size_t CodePoints(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+bool HasControl(std::string_view text) {
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F) return true;
+  }
+  return false;
+}
+
+Status Invalid(std::string_view object, std::string_view reason) {
+  return InvalidArgumentError("ipc request", object, reason);
+}
+
+Result<std::string> StringField(const Json& json, const char* key) {
+  auto it = json.find(key);
+  if (it == json.end()) return Invalid(std::string("$.") + key, "missing");
+  if (!it->is_string()) {
+    return Invalid(std::string("$.") + key, "expected string");
+  }
+  return it->get<std::string>();
+}
+
+bool ValidId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const RequestSpec& SpecOf(Op op) {
+  for (const RequestSpec& spec : kRequestTable) {
+    if (spec.op == op) return spec;
+  }
+  return kRequestTable[0];  // unreachable: every Op is in the table
+}
+
+Result<Request> ParseRequest(std::string_view bytes) {
+  if (bytes.size() > kMaxFrameBytes) return Invalid("$", "too large");
+  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Invalid("$", "expected a JSON object");
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(std::string name, StringField(json, "op"));
+  const RequestSpec* spec = nullptr;
+  for (const RequestSpec& candidate : kRequestTable) {
+    if (candidate.name == name) spec = &candidate;
+  }
+  if (spec == nullptr) return Invalid("$.op", "unknown request");
+  Request request;
+  request.op = spec->op;
+  size_t fields = 1;
+  switch (spec->op) {
+    case Op::kNearMiss: {
+      PIIGUARD_ASSIGN_OR_RETURN(request.text, StringField(json, "text"));
+      size_t chars = CodePoints(request.text);
+      if (chars < 1 || chars > kMaxNearMissChars) {
+        return Invalid("$.text", "must be 1 to 2000 characters");
+      }
+      if (HasControl(request.text)) {
+        return Invalid("$.text", "control characters");
+      }
+      ++fields;
+      break;
+    }
+    case Op::kEnrolled: {
+      PIIGUARD_ASSIGN_OR_RETURN(request.pc, StringField(json, "pc"));
+      PIIGUARD_ASSIGN_OR_RETURN(request.office_url,
+                                StringField(json, "office_url"));
+      if (!ValidId(request.pc)) return Invalid("$.pc", "not a pc id");
+      if (request.office_url.rfind("https://", 0) != 0 ||
+          request.office_url.size() > 512 || HasControl(request.office_url)) {
+        return Invalid("$.office_url", "not an https URL");
+      }
+      fields += 2;
+      break;
+    }
+    case Op::kStatus:
+    case Op::kEnrolInfo:
+      break;
+  }
+  if (json.size() != fields) return Invalid("$", "unknown field");
+  return request;
+}
+
+std::string SerializeRequest(const Request& request) {
+  Json json = {{"op", std::string(SpecOf(request.op).name)}};
+  if (request.op == Op::kNearMiss) json["text"] = request.text;
+  if (request.op == Op::kEnrolled) {
+    json["pc"] = request.pc;
+    json["office_url"] = request.office_url;
+  }
+  return json.dump();
+}
+
+bool Permitted(Right right, const Peer& peer) {
+  switch (right) {
+    case Right::kAnyLocalUser:
+      return true;
+    case Right::kRoot:
+      return peer.uid == 0;
+  }
+  return false;
+}
+
+void Dispatcher::Register(Op op, Handler handler) {
+  for (size_t i = 0; i < std::size(kRequestTable); ++i) {
+    if (kRequestTable[i].op == op) handlers_[i] = std::move(handler);
+  }
+}
+
+std::string Dispatcher::Handle(const Peer& peer, std::string_view bytes) const {
+  auto refuse = [](const std::string& message) {
+    return Json{{"ok", false}, {"error", message}}.dump();
+  };
+  Result<Request> request = ParseRequest(bytes);
+  if (!request.ok()) return refuse(request.status().message());
+  size_t index = 0;
+  while (kRequestTable[index].op != request->op) ++index;
+  const RequestSpec& spec = kRequestTable[index];
+  if (!Permitted(spec.right, peer)) {
+    return refuse("ipc: " + std::string(spec.name) +
+                  ": not permitted for uid " + std::to_string(peer.uid));
+  }
+  if (!handlers_[index]) {
+    return refuse("ipc: " + std::string(spec.name) + ": not available");
+  }
+  Result<Json> answer = handlers_[index](peer, *request);
+  if (!answer.ok()) return refuse(answer.status().message());
+  Json out = answer->is_object() ? *answer : Json::object();
+  out["ok"] = true;
+  return out.dump();
+}
+
+std::string Frame(std::string_view payload) {
+  auto size = static_cast<uint32_t>(payload.size());
+  std::string out;
+  out.reserve(payload.size() + 4);
+  out.push_back(static_cast<char>((size >> 24) & 0xFF));
+  out.push_back(static_cast<char>((size >> 16) & 0xFF));
+  out.push_back(static_cast<char>((size >> 8) & 0xFF));
+  out.push_back(static_cast<char>(size & 0xFF));
+  out.append(payload);
+  return out;
+}
+
+Result<std::optional<std::string>> Unframe(std::string_view buffer,
+                                           size_t* consumed) {
+  *consumed = 0;
+  if (buffer.size() < 4) return std::optional<std::string>();
+  uint32_t size = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    size = (size << 8) | static_cast<unsigned char>(buffer[i]);
+  }
+  if (size > kMaxFrameBytes) {
+    return InvalidArgumentError(kContext, "frame", "too large");
+  }
+  if (buffer.size() < 4 + size) return std::optional<std::string>();
+  *consumed = 4 + size;
+  return std::optional<std::string>(std::string(buffer.substr(4, size)));
+}
+
+Status WriteFrame(int fd, std::string_view payload) {
+  if (payload.size() > kMaxFrameBytes) {
+    return InvalidArgumentError(kContext, "frame", "too large");
+  }
+  std::string bytes = Frame(payload);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n =
+        ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus(kContext, "write", errno);
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadFrame(int fd) {
+  std::string buffer;
+  char chunk[4096];
+  for (;;) {
+    size_t consumed = 0;
+    PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> frame,
+                              Unframe(buffer, &consumed));
+    if (frame) {
+      if (consumed != buffer.size()) {
+        return InvalidArgumentError(kContext, "frame", "trailing bytes");
+      }
+      return std::move(*frame);
+    }
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(kContext, "read", errno);
+    if (n == 0) return IoError(kContext, "read", "connection closed");
+    buffer.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+Result<UniqueFd> Listen(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path) {
+    return InvalidArgumentError(kContext, path, "socket path too long");
+  }
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd.valid()) return ErrnoStatus(kContext, path, errno);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return FailedPreconditionError(kContext, path, "exists, not a socket");
+    }
+    ::unlink(path.c_str());
+  }
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) !=
+      0) {
+    return ErrnoStatus(kContext, path, errno);
+  }
+  if (::chmod(path.c_str(), 0666) != 0) {
+    return ErrnoStatus(kContext, path, errno);
+  }
+  if (::listen(fd.get(), 64) != 0) return ErrnoStatus(kContext, path, errno);
+  return fd;
+}
+
+Result<Peer> PeerOf(int fd) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return ErrnoStatus(kContext, "SO_PEERCRED", errno);
+  }
+  return Peer{cred.pid, cred.uid, cred.gid};
+}
+
+Result<Json> Call(const std::string& socket_path, const Request& request) {
+  sockaddr_un addr{};
+  if (socket_path.size() >= sizeof addr.sun_path) {
+    return InvalidArgumentError(kContext, socket_path, "socket path too long");
+  }
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return ErrnoStatus(kContext, socket_path, errno);
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr),
+                sizeof addr) != 0) {
+    return ErrnoStatus(kContext, socket_path, errno);
+  }
+  timeval timeout{kClientTimeoutMs / 1000, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  PIIGUARD_RETURN_IF_ERROR(WriteFrame(fd.get(), SerializeRequest(request)));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, ReadFrame(fd.get()));
+  Json answer = Json::parse(bytes, nullptr, false);
+  if (answer.is_discarded() || !answer.is_object() ||
+      !answer.value("ok", false)) {
+    std::string error = answer.is_object() && answer.contains("error") &&
+                                answer["error"].is_string()
+                            ? answer["error"].get<std::string>()
+                            : "malformed answer";
+    return FailedPreconditionError(kContext, socket_path, error);
+  }
+  return answer;
+}
+
+}  // namespace piiguard::ipc

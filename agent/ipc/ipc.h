@@ -1,0 +1,123 @@
+// The agent's local IPC (docs/sync.md "Local requests"): a UNIX stream
+// socket; each request and answer is one frame, a 4-byte big-endian length
+// and a JSON object of at most kMaxFrameBytes. The caller is identified by
+// SO_PEERCRED, never by anything it says. Each request names the right it
+// needs in one table (kRequestTable), like OpenSSH's monitor table; a request
+// not in the table does not exist for callers (internal operations such as
+// journal appends are never requests).
+//
+// The parser takes bytes (fuzzed by tests/fuzz/ipc_request_fuzzer.cc).
+//
+// Thread-safety: pure functions and value types; Dispatcher is not
+// thread-safe (the daemon's single event loop owns it).
+#ifndef PIIGUARD_AGENT_IPC_IPC_H_
+#define PIIGUARD_AGENT_IPC_IPC_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/json.h"
+#include "common/result.h"
+#include "common/unique_fd.h"
+
+namespace piiguard::ipc {
+
+inline constexpr size_t kMaxFrameBytes = 16 * 1024;
+inline constexpr size_t kMaxNearMissChars = 2000;  // code points
+inline constexpr std::string_view kDefaultSocketPath =
+    "/run/piiguard/agent.sock";
+
+enum class Op {
+  kNearMiss,   // a ヒヤリ・ハット from staff
+  kStatus,     // what `piiguard status` shows
+  kEnrolInfo,  // chain and pc for `piiguard enrol` while the daemon runs
+  kEnrolled,   // `piiguard enrol` finished: journal enrolment.done
+};
+
+enum class Right {
+  kAnyLocalUser,  // any uid on this PC
+  kRoot,          // uid 0 only
+};
+
+struct RequestSpec {
+  Op op;
+  std::string_view name;
+  Right right;
+};
+
+// The table: every request a caller can make and the right it needs.
+inline constexpr RequestSpec kRequestTable[] = {
+    {Op::kNearMiss, "near_miss", Right::kAnyLocalUser},
+    {Op::kStatus, "status", Right::kAnyLocalUser},
+    {Op::kEnrolInfo, "enrol_info", Right::kRoot},
+    {Op::kEnrolled, "enrolled", Right::kRoot},
+};
+
+const RequestSpec& SpecOf(Op op);
+
+struct Request {
+  Op op = Op::kStatus;
+  std::string text;        // kNearMiss: 1..2000 code points, valid UTF-8
+  std::string pc;          // kEnrolled
+  std::string office_url;  // kEnrolled
+
+  bool operator==(const Request&) const = default;
+};
+
+// Strict: a JSON object with "op" naming a request of the table and exactly
+// the fields that request has; anything else is an error.
+Result<Request> ParseRequest(std::string_view bytes);
+std::string SerializeRequest(const Request& request);
+
+// Who is asking, from SO_PEERCRED.
+struct Peer {
+  pid_t pid = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+bool Permitted(Right right, const Peer& peer);
+
+// Handlers return the answer's fields (merged into {"ok":true}) or an error
+// (answered as {"ok":false,"error":message}).
+using Handler = std::function<Result<Json>(const Peer&, const Request&)>;
+
+class Dispatcher {
+ public:
+  void Register(Op op, Handler handler);
+  // The full answer frame payload (JSON) for `bytes` from `peer`: parse,
+  // check the right, run the handler. Never fails: errors become answers.
+  std::string Handle(const Peer& peer, std::string_view bytes) const;
+
+ private:
+  Handler handlers_[std::size(kRequestTable)];
+};
+
+// Framing: a 4-byte big-endian length then the payload.
+std::string Frame(std::string_view payload);
+// If `buffer` holds a complete frame: its payload (and how many bytes it
+// used in *consumed). nullopt: need more bytes. Error: oversized frame.
+Result<std::optional<std::string>> Unframe(std::string_view buffer,
+                                           size_t* consumed);
+
+// Blocking helpers for clients and the socketpair with the sync child.
+Status WriteFrame(int fd, std::string_view payload);
+Result<std::string> ReadFrame(int fd);
+
+// Listening socket at `path` (replacing a stale socket), mode 0666: every
+// local user may send near misses; rights are checked per request.
+Result<UniqueFd> Listen(const std::string& path);
+Result<Peer> PeerOf(int fd);
+
+// Client side: one request, one answer. `error` answers become errors.
+Result<Json> Call(const std::string& socket_path, const Request& request);
+
+}  // namespace piiguard::ipc
+
+#endif  // PIIGUARD_AGENT_IPC_IPC_H_

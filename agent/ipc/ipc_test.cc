@@ -1,0 +1,118 @@
+#include "agent/ipc/ipc.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <string>
+
+namespace piiguard::ipc {
+namespace {
+
+Json Answer(const std::string& bytes) { return Json::parse(bytes); }
+
+TEST(IpcRequestTest, ParsesNearMiss) {
+  Result<Request> r = ParseRequest(R"({"op":"near_miss","text":"名簿を机に"})");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->op, Op::kNearMiss);
+  EXPECT_EQ(r->text, "名簿を机に");
+  EXPECT_EQ(ParseRequest(SerializeRequest(*r)).value(), *r);
+}
+
+TEST(IpcRequestTest, RefusesMalformed) {
+  for (const char* bad :
+       {"", "[]", "{}", R"({"op":1})", R"({"op":"journal_append"})",
+        R"({"op":"near_miss"})", R"({"op":"near_miss","text":""})",
+        R"({"op":"near_miss","text":"a","x":1})",
+        R"({"op":"near_miss","text":"a\u0000b"})",
+        R"({"op":"status","text":"a"})",
+        R"({"op":"enrolled","pc":"a b",)"
+        R"("office_url":"https://x"})",
+        R"({"op":"enrolled","pc":"pc","office_url":"http://x"})",
+        "{\"op\":\"near_miss\",\"text\":\"\xff\"}"}) {
+    EXPECT_FALSE(ParseRequest(bad).ok()) << bad;
+  }
+}
+
+TEST(IpcRequestTest, NearMissLengthInCharacters) {
+  std::string text;
+  for (size_t i = 0; i < kMaxNearMissChars; ++i) text += "あ";
+  Request r{Op::kNearMiss, text, "", ""};
+  EXPECT_TRUE(ParseRequest(SerializeRequest(r)).ok());
+  r.text += "a";
+  EXPECT_FALSE(ParseRequest(SerializeRequest(r)).ok());
+}
+
+TEST(IpcDispatchTest, RightsTable) {
+  EXPECT_EQ(SpecOf(Op::kNearMiss).right, Right::kAnyLocalUser);
+  EXPECT_EQ(SpecOf(Op::kStatus).right, Right::kAnyLocalUser);
+  EXPECT_EQ(SpecOf(Op::kEnrolInfo).right, Right::kRoot);
+  EXPECT_EQ(SpecOf(Op::kEnrolled).right, Right::kRoot);
+  EXPECT_TRUE(Permitted(Right::kRoot, Peer{1, 0, 0}));
+  EXPECT_FALSE(Permitted(Right::kRoot, Peer{1, 1000, 1000}));
+  EXPECT_TRUE(Permitted(Right::kAnyLocalUser, Peer{1, 65534, 65534}));
+}
+
+TEST(IpcDispatchTest, ChecksRightBeforeHandler) {
+  Dispatcher dispatcher;
+  int enrolled_calls = 0;
+  uid_t seen_uid = 0;
+  dispatcher.Register(Op::kEnrolled, [&](const Peer&, const Request&) {
+    ++enrolled_calls;
+    return Result<Json>(Json::object());
+  });
+  dispatcher.Register(Op::kNearMiss, [&](const Peer& peer, const Request&) {
+    seen_uid = peer.uid;
+    return Result<Json>(Json{{"seq", 7}});
+  });
+  std::string enrolled =
+      R"({"op":"enrolled","pc":"pc-1","office_url":"https://o"})";
+  Json refused = Answer(dispatcher.Handle(Peer{9, 1000, 1000}, enrolled));
+  EXPECT_FALSE(refused["ok"].get<bool>());
+  EXPECT_NE(refused["error"].get<std::string>().find("not permitted"),
+            std::string::npos);
+  EXPECT_EQ(enrolled_calls, 0);
+  EXPECT_TRUE(Answer(dispatcher.Handle(Peer{9, 0, 0}, enrolled))["ok"]);
+  EXPECT_EQ(enrolled_calls, 1);
+
+  Json near = Answer(dispatcher.Handle(Peer{9, 1000, 1000},
+                                       R"({"op":"near_miss","text":"x"})"));
+  EXPECT_TRUE(near["ok"].get<bool>());
+  EXPECT_EQ(near["seq"], 7);
+  EXPECT_EQ(seen_uid, 1000u);
+  // Registered nowhere: answered, not crashed.
+  EXPECT_FALSE(
+      Answer(dispatcher.Handle(Peer{9, 0, 0}, R"({"op":"status"})"))["ok"]
+          .get<bool>());
+  EXPECT_FALSE(
+      Answer(dispatcher.Handle(Peer{9, 0, 0}, "garbage"))["ok"].get<bool>());
+}
+
+TEST(IpcFrameTest, RoundTripAndLimits) {
+  std::string framed = Frame("abc") + Frame("de");
+  size_t consumed = 0;
+  auto first = Unframe(framed, &consumed);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(**first, "abc");
+  EXPECT_EQ(consumed, 7u);
+  auto partial = Unframe(framed.substr(0, 5), &consumed);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_FALSE(partial->has_value());
+  std::string huge("\x00\x01\x00\x01", 4);
+  EXPECT_FALSE(Unframe(huge, &consumed).ok());
+}
+
+TEST(IpcFrameTest, OverSocketPairWithPeerCred) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  UniqueFd a(fds[0]), b(fds[1]);
+  ASSERT_TRUE(WriteFrame(a.get(), "hello").ok());
+  EXPECT_EQ(ReadFrame(b.get()).value(), "hello");
+  Result<Peer> peer = PeerOf(b.get());
+  ASSERT_TRUE(peer.ok());
+  EXPECT_EQ(peer->uid, ::getuid());
+  a.Reset();
+  EXPECT_FALSE(ReadFrame(b.get()).ok());
+}
+
+}  // namespace
+}  // namespace piiguard::ipc
