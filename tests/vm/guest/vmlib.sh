@@ -1,0 +1,114 @@
+# vmlib.sh: functions for the VM tier's guest scenarios (busybox sh).
+# A scenario starts with ". /lib/vmlib.sh". The protocol with the host driver
+# (tests/vm/vm.py) is lines on the console:
+#   @@PLAN N                      N checks are expected
+#   @@CHECK NAME PASS|FAIL DETAIL one result
+#   @@WAIT STEP ARGS...           asks the host for an action, then reads
+#                                 "@@DONE STEP ok ..." or "@@DONE STEP error ..."
+
+# plan N: declares how many checks the scenario reports; missing ones fail.
+plan() { echo "@@PLAN $1"; }
+
+# pass NAME DETAIL... / fail NAME DETAIL...: reports one check.
+pass() {
+  n=$1
+  shift
+  echo "@@CHECK $n PASS $*"
+}
+fail() {
+  n=$1
+  shift
+  echo "@@CHECK $n FAIL $*"
+}
+
+# check NAME DETAIL CMD [ARGS...]: PASS if CMD exits 0.
+check() {
+  n=$1
+  d=$2
+  shift 2
+  if "$@"; then pass "$n" "$d"; else fail "$n" "$d"; fi
+}
+
+# host STEP ARGS...: asks the host driver for STEP and waits for its answer
+# (at most 60 s). Returns 0 on "ok"; HOST_REPLY holds the answer's details.
+host() {
+  step=$1
+  echo "@@WAIT $*"
+  HOST_REPLY=""
+  while read -r -t 60 tag s status rest </dev/console; do
+    [ "$tag" = "@@DONE" ] && [ "$s" = "$step" ] || continue
+    HOST_REPLY=$rest
+    [ "$status" = ok ] && return 0
+    echo "vmlib: host step $step failed: $rest"
+    return 1
+  done
+  echo "vmlib: no answer from the host for $step"
+  return 1
+}
+
+# wait_for SECONDS TEST-ARGS...: polls "test TEST-ARGS" every 20 ms for at
+# most SECONDS. This bounded loop is only for things with no event to wait on
+# in the guest, such as the sysfs files of a stick found at boot; hot-plug
+# waits use the uevent monitor below.
+wait_for() {
+  limit=$(($1 * 50))
+  shift
+  while [ "$limit" -gt 0 ]; do
+    test "$@" && return 0
+    usleep 20000
+    limit=$((limit - 1))
+  done
+  return 1
+}
+
+# usb_by_serial SERIAL: prints the sysfs directory of the USB device with
+# that serial (nothing if none).
+usb_by_serial() {
+  for d in /sys/bus/usb/devices/*; do
+    [ -f "$d/serial" ] && [ "$(cat "$d/serial")" = "$1" ] &&
+      readlink -f "$d" && return 0
+  done
+  return 1
+}
+
+# block_of USBDIR: prints the disk name (sda...) below a USB device, if any.
+block_of() {
+  for b in "$1"/*/host*/target*/*/block/*; do
+    [ -e "$b" ] && basename "$b" && return 0
+  done
+  return 1
+}
+
+# uevents_start: starts the netlink uevent monitor (ueventmon) on fd 7 and
+# returns once it listens, so no event after this call is missed.
+uevents_start() {
+  rm -f /tmp/uevents.fifo
+  mkfifo /tmp/uevents.fifo
+  ueventmon >/tmp/uevents.fifo &
+  UEVENTMON_PID=$!
+  exec 7</tmp/uevents.fifo
+  read -r ready <&7
+  [ "$ready" = ready ]
+}
+
+# uevent_expect PATTERN [SECONDS]: reads uevent lines ("ACTION SUBSYSTEM
+# DEVTYPE DEVNAME DEVPATH") until one matches the shell PATTERN; sets
+# UEVENT_LINE. Fails after SECONDS (default 15) without a matching line.
+# Every line read is kept in /tmp/uevents.log.
+uevent_expect() {
+  end=$(($(date +%s) + ${2:-15}))
+  while [ "$(date +%s)" -le "$end" ]; do
+    read -r -t 1 UEVENT_LINE <&7 || continue
+    echo "$UEVENT_LINE" >>/tmp/uevents.log
+    # shellcheck disable=SC2254
+    case $UEVENT_LINE in $1) return 0 ;; esac
+  done
+  UEVENT_LINE=""
+  return 1
+}
+
+uevents_stop() {
+  [ -n "${UEVENTMON_PID:-}" ] && kill "$UEVENTMON_PID" 2>/dev/null
+  exec 7<&-
+  UEVENTMON_PID=""
+}
