@@ -8,6 +8,9 @@
 # the kernel is re-extracted when linux-image-amd64 points to a new version, the
 # initramfs is rebuilt when its inputs (guest/, init.sh, this script) change.
 #
+# The cache holds vmlinuz, vmlinux (when it can be extracted), the modules
+# and initramfs.cpio; about 100 MB.
+#
 # Exit status: 0 ready, 77 cannot run here (reason on stderr), 1 failed.
 set -euo pipefail
 
@@ -90,10 +93,31 @@ if [[ ! -s $dir/vmlinuz || ! -f $dir/modules/modules.dep ]]; then
   trap - EXIT
 fi
 
+# --- 2b. The uncompressed kernel (ELF with a PVH entry note): qemu loads it
+# directly, which skips the bzImage's self-decompression, several seconds
+# under TCG. Without a PVH note (or if extraction fails) vm.py boots vmlinuz.
+if [[ ! -s $dir/vmlinux && ! -e $dir/vmlinux.none ]]; then
+  rm -f "$dir/vmlinux.tmp"
+  for fmt in 'xz:\xfd7zXZ\x00' 'gzip:\x1f\x8b\x08' 'zstd:\x28\xb5\x2f\xfd'; do
+    off=$(LC_ALL=C grep -obUaP "${fmt#*:}" "$dir/vmlinuz" | head -1 | cut -d: -f1)
+    [[ -n $off ]] || continue
+    # The payload is followed by other data: the decompressor complains.
+    tail -c +$((off + 1)) "$dir/vmlinuz" | "${fmt%%:*}" -dc >"$dir/vmlinux.tmp" 2>/dev/null || true
+    # Note 0x12 is XEN_ELFNOTE_PHYS32_ENTRY, the PVH entry point.
+    notes=$(readelf -n "$dir/vmlinux.tmp" 2>/dev/null || true)
+    if [[ $notes == *"Unknown note type: (0x00000012)"* ]]; then
+      mv "$dir/vmlinux.tmp" "$dir/vmlinux"
+      break
+    fi
+  done
+  rm -f "$dir/vmlinux.tmp"
+  [[ -s $dir/vmlinux ]] || touch "$dir/vmlinux.none"
+fi
+
 # --- 3. The base initramfs: busybox, /init, the modules, the static helpers.
 inputs_hash=$(cat "$here"/guest/*.c "$here"/guest/*.sh "$0" "$dir/modules/load-order" \
   /bin/busybox | sha256sum | cut -c1-16)
-if [[ ! -s $dir/initramfs.cpio.gz || $(cat "$dir/initramfs.hash" 2>/dev/null) != "$inputs_hash" ]]; then
+if [[ ! -s $dir/initramfs.cpio || $(cat "$dir/initramfs.hash" 2>/dev/null) != "$inputs_hash" ]]; then
   say "building the initramfs for $kv"
   work=$(mktemp -d "$cache/initramfs.XXXXXX")
   trap 'rm -rf "$work"' EXIT
@@ -109,9 +133,11 @@ if [[ ! -s $dir/initramfs.cpio.gz || $(cat "$dir/initramfs.hash" 2>/dev/null) !=
   done
   # The console init's stdio opens before devtmpfs is mounted.
   mknod -m 600 "$root/dev/console" c 5 1
-  (cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) |
-    gzip -6 >"$work/initramfs.cpio.gz"
-  mv "$work/initramfs.cpio.gz" "$dir/initramfs.cpio.gz"
+  # Uncompressed: the guest unpacks it about 1.5 s faster under TCG. Appended
+  # cpios (gzip'd or not) follow it.
+  (cd "$root" && find . -print0 | cpio --null -o -H newc --owner 0:0 --quiet) \
+    >"$work/initramfs.cpio"
+  mv "$work/initramfs.cpio" "$dir/initramfs.cpio"
   echo "$inputs_hash" >"$dir/initramfs.hash"
   rm -rf "$work"
   trap - EXIT

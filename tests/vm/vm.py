@@ -447,9 +447,9 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("scenario")
     p.add_argument("--cache", default=os.path.join(HERE, ".cache", "current"),
-                   help="setup.sh's folder (vmlinuz, initramfs.cpio.gz)")
-    p.add_argument("--kernel", help="default: CACHE/vmlinuz")
-    p.add_argument("--initrd", help="base initramfs; default: CACHE/initramfs.cpio.gz")
+                   help="setup.sh's folder (vmlinux or vmlinuz, initramfs.cpio)")
+    p.add_argument("--kernel", help="default: CACHE/vmlinux, else CACHE/vmlinuz")
+    p.add_argument("--initrd", help="base initramfs; default: CACHE/initramfs.cpio")
     p.add_argument("--cpio", action="append", default=[],
                    help="extra cpio appended to the initramfs (pack-binaries.sh)")
     p.add_argument("--file", action="append", default=[],
@@ -474,8 +474,12 @@ def parse_args(argv):
         pos = [w for w in argv if w == args.scenario]
         rest = [w for w in argv if w != args.scenario]
         args = p.parse_args(header + rest + pos)
-    args.kernel = args.kernel or os.path.join(args.cache, "vmlinuz")
-    args.initrd = args.initrd or os.path.join(args.cache, "initramfs.cpio.gz")
+    if not args.kernel:
+        # The extracted ELF kernel boots through PVH, skipping decompression.
+        args.kernel = os.path.join(args.cache, "vmlinux")
+        if not os.path.isfile(args.kernel):
+            args.kernel = os.path.join(args.cache, "vmlinuz")
+    args.initrd = args.initrd or os.path.join(args.cache, "initramfs.cpio")
     return args
 
 
