@@ -1,9 +1,11 @@
 #include "common/journal/entry.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <span>
 
 #include "common/encoding.h"
@@ -100,22 +102,40 @@ Result<Severity> ParseSeverity(std::string_view name) {
 }
 
 Hash EntryHashAtSeq(const Entry& entry, uint64_t seq) {
+  return EntryHashOfFields(seq, entry.prev, entry.time_ms, entry.type,
+                           SeverityName(entry.severity), entry.subject,
+                           entry.details);
+}
+
+Hash EntryHashOfFields(uint64_t seq, const Hash& prev, int64_t time_ms,
+                       std::string_view type, std::string_view severity,
+                       std::string_view subject, std::string_view details) {
   // One buffer per thread: verification hashes millions of entries.
   thread_local std::string input;
   input.clear();
   input.append(kHashDomain);
   input.push_back('\0');
   PutU64(input, seq);
-  input.append(reinterpret_cast<const char*>(entry.prev.data()),
-               entry.prev.size());
-  PutU64(input, static_cast<uint64_t>(entry.time_ms));
-  PutLengthPrefixed(input, entry.type);
-  PutLengthPrefixed(input, SeverityName(entry.severity));
-  PutLengthPrefixed(input, entry.subject);
-  PutLengthPrefixed(input, entry.details);
+  input.append(reinterpret_cast<const char*>(prev.data()), prev.size());
+  PutU64(input, static_cast<uint64_t>(time_ms));
+  PutLengthPrefixed(input, type);
+  PutLengthPrefixed(input, severity);
+  PutLengthPrefixed(input, subject);
+  PutLengthPrefixed(input, details);
+  // SHA-256 fetched once and one context per thread: the one-shot SHA256()
+  // fetches the algorithm (taking locks) on every call.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>
+      ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   Hash hash{};
-  SHA256(reinterpret_cast<const uint8_t*>(input.data()), input.size(),
-         hash.data());
+  unsigned int size = 0;
+  if (sha256 == nullptr || ctx == nullptr ||
+      EVP_DigestInit_ex2(ctx.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), input.data(), input.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), hash.data(), &size) != 1 ||
+      size != hash.size()) {
+    std::abort();  // OpenSSL without SHA-256: nothing can be verified
+  }
   return hash;
 }
 

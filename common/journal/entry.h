@@ -43,6 +43,11 @@ struct Entry {
 Hash EntryHash(const Entry& entry);
 // The same with another seq: used to find where a moved entry came from.
 Hash EntryHashAtSeq(const Entry& entry, uint64_t seq);
+// The same from the fields as bytes (severity as its name): lets a verifier
+// hash rows without copying them into an Entry.
+Hash EntryHashOfFields(uint64_t seq, const Hash& prev, int64_t time_ms,
+                       std::string_view type, std::string_view severity,
+                       std::string_view subject, std::string_view details);
 
 // Checks type, subject and details (canonical JSON object, sizes).
 Status ValidateEntryFields(const Entry& entry);
