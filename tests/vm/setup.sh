@@ -27,18 +27,18 @@ skip() { say "SKIP: $*"; exit 77; }
 [[ $(id -u) == 0 ]] || skip "needs root (apt-get, depmod)"
 
 # --- 1. Debian packages
-missing=""
+missing=()
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-    missing="$missing $p"
+    missing+=("$p")
 done
-if [[ -n $missing ]]; then
-  say "installing$missing"
+if [[ ${#missing[@]} -gt 0 ]]; then
+  say "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+  if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
     apt-get update >/dev/null 2>&1 || true
-    apt-get install -y --no-install-recommends $missing >/dev/null ||
-      skip "could not install$missing from Debian's packages"
+    apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+      skip "could not install ${missing[*]} from Debian's packages"
   fi
 fi
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is missing"
@@ -69,7 +69,7 @@ if [[ ! -s $dir/vmlinuz || ! -f $dir/modules/modules.dep ]]; then
   moddir=$(find "$work/root" -maxdepth 4 -type d -path "*/lib/modules/$kv" | head -1)
   [[ -n $moddir ]] || { say "no lib/modules/$kv in $kpkg"; exit 1; }
   # depmod -b wants BASE/lib/modules/KV; the .deb ships no modules.dep.
-  base=${moddir%/lib/modules/$kv}
+  base=${moddir%/lib/modules/"$kv"}
   depmod -b "$base" "$kv"
   # Keep only the kernel and the modules needed, flat, in load order.
   rm -rf "$dir/modules" && mkdir -p "$dir/modules"

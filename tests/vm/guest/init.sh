@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the VM tier's guest: mounts the kernel file systems, loads the
 # modules in /lib/modules/load-order, runs /scenario.sh (added by vm.py in an
 # appended cpio), prints "@@END <exit status>", then the kernel log, and powers
@@ -28,7 +29,7 @@ while read -r ko; do
 done </lib/modules/load-order
 # On the qemu64 CPU, the PCLMUL and SSE4.2 variants fail; generic ones load.
 echo "@@BOOTED uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)" \
-  "insmod-failed=$(cat /tmp/insmod-failed 2>/dev/null | tr '\n' ' ')"
+  "insmod-failed=$(tr '\n' ' ' </tmp/insmod-failed 2>/dev/null)"
 
 if [ -f /scenario.sh ]; then
   sh /scenario.sh </dev/console >/dev/console 2>&1

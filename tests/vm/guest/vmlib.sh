@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC3045  # busybox ash has read -t
 # vmlib.sh: functions for the VM tier's guest scenarios (busybox sh).
 # A scenario starts with ". /lib/vmlib.sh". The protocol with the host driver
 # (tests/vm/vm.py) is lines on the console:
@@ -36,8 +37,8 @@ host() {
   echo "@@WAIT $*"
   HOST_REPLY=""
   while read -r -t 60 tag s status rest </dev/console; do
-    [ "$tag" = "@@DONE" ] && [ "$s" = "$step" ] || continue
-    HOST_REPLY=$rest
+    if [ "$tag" != "@@DONE" ] || [ "$s" != "$step" ]; then continue; fi
+    export HOST_REPLY="$rest"
     [ "$status" = ok ] && return 0
     echo "vmlib: host step $step failed: $rest"
     return 1

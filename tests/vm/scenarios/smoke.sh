@@ -2,6 +2,7 @@
 # smoke: proves the harness on the real kernel (no piiguard code involved):
 # USB sticks with chosen serials, USB authorization, BLKROSET, rfkill through
 # mac80211_hwsim, and kernel uevents over netlink.
+# shellcheck disable=SC3045,SC1091  # busybox ash; vmlib.sh is in the guest
 # vm: --stick cold1,serial=CITY0001,fs=fat --timeout 90
 . /lib/vmlib.sh
 
@@ -31,7 +32,7 @@ uevents_start || fail uevent_monitor "ueventmon did not start"
 host plug hot1,serial=CITY0002,fs=fat
 uevent_expect "add usb usb_device *" 15
 hot=$(usb_by_serial CITY0002)
-ifaces=$(ls -d "$hot"/*:* 2>/dev/null | wc -l)
+ifaces=$(find "$hot" -maxdepth 1 -name '*:*' 2>/dev/null | wc -l)
 check hot_unauthorized "${hot##*/} authorized=$(cat "$hot/authorized" 2>/dev/null) interfaces=$ifaces disk=$(block_of "$hot" || echo none)" \
   test -n "$hot" -a "$(cat "$hot/authorized" 2>/dev/null)" = 0 -a "$ifaces" = 0
 echo 1 >"$hot/authorized"
@@ -52,7 +53,7 @@ opts=$(awk -v d="/dev/$sdx" '$1 == d { print $4 }' /proc/mounts)
 if echo data >/mnt/hot/written 2>/dev/null; then wrote=yes; else wrote=no; fi
 case $opts in
   "") check ro_mount "rw mount refused: $(cat /tmp/mount.err)" test "$wrote" = no ;;
-  *) check ro_mount "rw mount came up $opts, file write: $wrote" \
+  *) check ro_mount "rw mount came up ${opts%%,*}, file write: $wrote" \
     test "${opts%%,*}" = ro -a "$wrote" = no ;;
 esac
 raw=$(blktool rewrite "/dev/$sdx")
