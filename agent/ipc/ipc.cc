@@ -174,23 +174,21 @@ std::string Frame(std::string_view payload) {
 }
 
 Result<std::optional<std::string>> Unframe(std::string_view buffer,
-                                           size_t* consumed) {
+                                           size_t* consumed, size_t max) {
   *consumed = 0;
   if (buffer.size() < 4) return std::optional<std::string>();
   uint32_t size = 0;
   for (size_t i = 0; i < 4; ++i) {
     size = (size << 8) | static_cast<unsigned char>(buffer[i]);
   }
-  if (size > kMaxFrameBytes) {
-    return InvalidArgumentError(kContext, "frame", "too large");
-  }
+  if (size > max) return InvalidArgumentError(kContext, "frame", "too large");
   if (buffer.size() < 4 + size) return std::optional<std::string>();
   *consumed = 4 + size;
   return std::optional<std::string>(std::string(buffer.substr(4, size)));
 }
 
-Status WriteFrame(int fd, std::string_view payload) {
-  if (payload.size() > kMaxFrameBytes) {
+Status WriteFrame(int fd, std::string_view payload, size_t max) {
+  if (payload.size() > max) {
     return InvalidArgumentError(kContext, "frame", "too large");
   }
   std::string bytes = Frame(payload);
@@ -205,13 +203,13 @@ Status WriteFrame(int fd, std::string_view payload) {
   return Status::Ok();
 }
 
-Result<std::string> ReadFrame(int fd) {
+Result<std::string> ReadFrame(int fd, size_t max) {
   std::string buffer;
   char chunk[4096];
   for (;;) {
     size_t consumed = 0;
     PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> frame,
-                              Unframe(buffer, &consumed));
+                              Unframe(buffer, &consumed, max));
     if (frame) {
       if (consumed != buffer.size()) {
         return InvalidArgumentError(kContext, "frame", "trailing bytes");

@@ -99,16 +99,19 @@ class Dispatcher {
   Handler handlers_[std::size(kRequestTable)];
 };
 
-// Framing: a 4-byte big-endian length then the payload.
+// Framing: a 4-byte big-endian length then the payload. `max` is the
+// largest payload accepted (the sync child's channel carries batches).
 std::string Frame(std::string_view payload);
 // If `buffer` holds a complete frame: its payload (and how many bytes it
 // used in *consumed). nullopt: need more bytes. Error: oversized frame.
 Result<std::optional<std::string>> Unframe(std::string_view buffer,
-                                           size_t* consumed);
+                                           size_t* consumed,
+                                           size_t max = kMaxFrameBytes);
 
 // Blocking helpers for clients and the socketpair with the sync child.
-Status WriteFrame(int fd, std::string_view payload);
-Result<std::string> ReadFrame(int fd);
+Status WriteFrame(int fd, std::string_view payload,
+                  size_t max = kMaxFrameBytes);
+Result<std::string> ReadFrame(int fd, size_t max = kMaxFrameBytes);
 
 // Listening socket at `path` (replacing a stale socket), mode 0666: every
 // local user may send near misses; rights are checked per request.

@@ -1,0 +1,51 @@
+// What the sync process may ask of the root daemon (privilege separation,
+// docs/sync.md "Client behaviour"). The sync client calls this interface;
+// in the sync child it is ChildLink (requests over the socketpair, see
+// child_protocol.h), in the daemon the real implementation over the journal
+// and the device key (agent/daemon/journal_link.h), which tests also use.
+//
+// Thread-safety: implementations are single-threaded.
+#ifndef PIIGUARD_AGENT_SYNC_DAEMON_LINK_H_
+#define PIIGUARD_AGENT_SYNC_DAEMON_LINK_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/journal/batch.h"
+#include "common/result.h"
+
+namespace piiguard::sync {
+
+struct PendingBatch {
+  std::optional<journal::Batch> batch;  // nullopt: nothing pending
+  int64_t policy_version = 0;           // the applied policy's version
+};
+
+struct PolicyOutcome {
+  bool applied = false;
+  std::string reason;  // why refused
+};
+
+class DaemonLink {
+ public:
+  virtual ~DaemonLink() = default;
+  // Entries after the acknowledged position (at most kMaxBatchEntries).
+  virtual Result<PendingBatch> GetBatch() = 0;
+  // The office acknowledged up to `seq` whose hash it says is `head`; the
+  // daemon accepts it only if that is its own hash at `seq`.
+  virtual Status Acked(uint64_t seq, const journal::Hash& head) = 0;
+  // A signed policy from the office; the daemon verifies it itself.
+  virtual Result<PolicyOutcome> InstallPolicy(const std::string& bytes) = 0;
+  // A status report envelope signed by the device key (and journaled, so
+  // that the next batch carries an entry for it).
+  virtual Result<std::string> GetStatusReport(const std::string& request) = 0;
+  // The office refused a batch: journaled as sync.refused.
+  virtual Status SyncRefused(const std::string& reason) = 0;
+  // The end of a sync round, for `piiguard status` (not journaled).
+  virtual Status SyncDone(bool ok, const std::string& detail) = 0;
+};
+
+}  // namespace piiguard::sync
+
+#endif  // PIIGUARD_AGENT_SYNC_DAEMON_LINK_H_

@@ -1,0 +1,33 @@
+// How the sync client reaches the office: two calls of docs/sync.md. The
+// HTTPS implementation (https_transport.h) pins the office's key; tests use
+// an in-memory office.
+//
+// Thread-safety: implementations are single-threaded.
+#ifndef PIIGUARD_AGENT_SYNC_TRANSPORT_H_
+#define PIIGUARD_AGENT_SYNC_TRANSPORT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace piiguard::sync {
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // POST /api/v1/journal. An error: no answer (offline, TLS refused, pin
+  // mismatch, timeout).
+  virtual Result<HttpAnswer> PostJournal(const std::string& body) = 0;
+  // GET /api/v1/policy?have=N.
+  virtual Result<HttpAnswer> GetPolicy(int64_t have) = 0;
+};
+
+}  // namespace piiguard::sync
+
+#endif  // PIIGUARD_AGENT_SYNC_TRANSPORT_H_
