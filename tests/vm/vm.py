@@ -353,8 +353,11 @@ class Run:
             except (HarnessError, ValueError, KeyError, OSError) as e:
                 reply = "error " + str(e).replace("\n", " ")
                 self.log(f"step {' '.join(words[1:])}: {reply}")
-            stdin.write(f"@@DONE {words[1]} {reply}\n".encode())
-            stdin.flush()
+            try:
+                stdin.write(f"@@DONE {words[1]} {reply}\n".encode())
+                stdin.flush()
+            except OSError as e:
+                raise HarnessError(f"cannot answer the guest: {e}") from None
         elif tag == "@@END" and len(words) == 2:
             self.end_rc = int(words[1]) if words[1].lstrip("-").isdigit() else -1
 
@@ -398,7 +401,13 @@ class Run:
                     break
                 console.write(f"[{time.monotonic() - self.started:8.3f}] {line}\n")
                 console.flush()
+                ended = self.end_rc is not None
                 self.handle(line, proc.stdin)
+                if not ended and self.end_rc is not None:
+                    # The kernel log follows, then poweroff; a guest that does
+                    # not power off is killed then, but that is no failure.
+                    deadline = min(deadline, time.monotonic() + 15)
+            timed_out = timed_out and self.end_rc is None
         except HarnessError as e:
             self.problems.append(f"harness: {e}")
         finally:
@@ -416,7 +425,12 @@ class Run:
         if timed_out:
             self.problems.append(f"timeout after {a.timeout} s (qemu killed)")
         if self.end_rc is None and not timed_out:
-            self.problems.append("the guest stopped before @@END (panic? see console.log)")
+            why = "panic? see console.log"
+            if proc.returncode not in (0, None):
+                with open(os.path.join(self.out, "qemu.stderr"), errors="replace") as f:
+                    tail = f.read().strip().splitlines()[-1:]
+                why = f"qemu exited with {proc.returncode}: {' '.join(tail)}"
+            self.problems.append(f"the guest stopped before @@END ({why})")
         elif self.end_rc not in (None, 0):
             self.problems.append(f"scenario exited with {self.end_rc}")
         passed = sum(c["result"] == "PASS" for c in self.checks)
