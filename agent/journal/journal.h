@@ -100,6 +100,11 @@ Result<std::vector<Entry>> ReadEntries(const std::string& path,
 // meta when none is given: then only consistency is proven, not origin).
 Result<VerifyReport> VerifyJournalFile(
     const std::string& path, const std::optional<Ed25519PublicKey>& device_key);
+// The same with `threads` threads walking segments of the file (0: chosen
+// from the file's size and the CPUs). The result does not depend on it.
+Result<VerifyReport> VerifyJournalFile(
+    const std::string& path, const std::optional<Ed25519PublicKey>& device_key,
+    int threads);
 
 }  // namespace piiguard::journal
 

@@ -10,8 +10,14 @@
 namespace piiguard::journal {
 namespace {
 
-class TamperTest : public testing::JournalFixture {
+// Run with one thread and with three (segments meet at seqs 11 and 21 of a
+// 31-entry journal): the findings must not depend on it.
+class TamperTest : public testing::JournalFixture,
+                   public ::testing::WithParamInterface<int> {
  protected:
+  Result<VerifyReport> Verify() {
+    return VerifyJournalFile(path_, key_->PublicKey(), GetParam());
+  }
   void ExpectProblem(uint64_t bad_seq, const std::string& problem) {
     auto report = Verify();
     ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -27,18 +33,18 @@ class TamperTest : public testing::JournalFixture {
   }
 };
 
-TEST_F(TamperTest, UntouchedJournalVerifies) {
+TEST_P(TamperTest, UntouchedJournalVerifies) {
   MakeJournal(30);
   ExpectValid(31);
 }
 
-TEST_F(TamperTest, EditedEntry) {
+TEST_P(TamperTest, EditedEntry) {
   MakeJournal(30);
   Exec("UPDATE entries SET subject = 'uid:0' WHERE seq = 17");
   ExpectProblem(17, "entry 17 altered");
 }
 
-TEST_F(TamperTest, EditedTimeOrSeverityOrDetails) {
+TEST_P(TamperTest, EditedTimeOrSeverityOrDetails) {
   MakeJournal(30);
   Exec("UPDATE entries SET time = time + 1 WHERE seq = 3");
   ExpectProblem(3, "entry 3 altered");
@@ -53,7 +59,7 @@ TEST_F(TamperTest, EditedTimeOrSeverityOrDetails) {
   ExpectProblem(30, "entry 30 altered");
 }
 
-TEST_F(TamperTest, EditedEntryWithItsOwnHashRecomputed) {
+TEST_P(TamperTest, EditedEntryWithItsOwnHashRecomputed) {
   MakeJournal(30);
   std::vector<Entry> entries = AllEntries();
   Entry edited = entries[16];
@@ -65,19 +71,43 @@ TEST_F(TamperTest, EditedEntryWithItsOwnHashRecomputed) {
                 "17)");
 }
 
-TEST_F(TamperTest, DeletedEntry) {
+TEST_P(TamperTest, DeletedEntry) {
   MakeJournal(30);
   Exec("DELETE FROM entries WHERE seq = 17");
   ExpectProblem(17, "entry 17 removed");
 }
 
-TEST_F(TamperTest, DeletedFirstEntry) {
+TEST_P(TamperTest, DeletedEntryAtASegmentBoundary) {
+  MakeJournal(30);
+  Exec("DELETE FROM entries WHERE seq = 11");
+  ExpectProblem(11, "entry 11 removed");
+}
+
+TEST_P(TamperTest, DeletedLastEntryOfASegment) {
+  MakeJournal(30);
+  Exec("DELETE FROM entries WHERE seq = 10");
+  ExpectProblem(10, "entry 10 removed");
+}
+
+TEST_P(TamperTest, RelinkedEntryAtASegmentBoundary) {
+  MakeJournal(30);
+  std::vector<Entry> entries = AllEntries();
+  Entry edited = entries[10];  // seq 11
+  edited.prev[0] ^= 1;
+  edited.hash = EntryHash(edited);
+  WriteRow(edited);
+  ExpectProblem(11,
+                "entry 11 inserted or reordered (does not follow entry "
+                "10)");
+}
+
+TEST_P(TamperTest, DeletedFirstEntry) {
   MakeJournal(5);
   Exec("DELETE FROM entries WHERE seq = 1");
   ExpectProblem(1, "entry 1 removed");
 }
 
-TEST_F(TamperTest, DeletedEntryWithLaterEntriesRenumbered) {
+TEST_P(TamperTest, DeletedEntryWithLaterEntriesRenumbered) {
   MakeJournal(30);
   Exec(
       "DELETE FROM entries WHERE seq = 17;"
@@ -86,7 +116,7 @@ TEST_F(TamperTest, DeletedEntryWithLaterEntriesRenumbered) {
   ExpectProblem(17, "entry 17 removed (later entries renumbered)");
 }
 
-TEST_F(TamperTest, DeletedSecondToLastEntryWithRenumbering) {
+TEST_P(TamperTest, DeletedSecondToLastEntryWithRenumbering) {
   MakeJournal(30);
   Exec(
       "DELETE FROM entries WHERE seq = 30;"
@@ -94,7 +124,7 @@ TEST_F(TamperTest, DeletedSecondToLastEntryWithRenumbering) {
   ExpectProblem(30, "entry 30 removed (later entries renumbered)");
 }
 
-TEST_F(TamperTest, AppendedEntryWithCorrectHash) {
+TEST_P(TamperTest, AppendedEntryWithCorrectHash) {
   MakeJournal(30);
   std::vector<Entry> entries = AllEntries();
   Entry forged = entries.back();
@@ -106,7 +136,7 @@ TEST_F(TamperTest, AppendedEntryWithCorrectHash) {
   ExpectProblem(32, "entry 32 inserted (not covered by a signed checkpoint)");
 }
 
-TEST_F(TamperTest, InsertedEntryWithLaterEntriesRenumbered) {
+TEST_P(TamperTest, InsertedEntryWithLaterEntriesRenumbered) {
   MakeJournal(30);
   std::vector<Entry> entries = AllEntries();
   // Shift 17.. up by one, then put a well-formed entry at 17 that links to
@@ -122,7 +152,7 @@ TEST_F(TamperTest, InsertedEntryWithLaterEntriesRenumbered) {
   ExpectProblem(17, "entry 17 inserted (later entries renumbered)");
 }
 
-TEST_F(TamperTest, InsertedEntryWithBadHashAndRenumbering) {
+TEST_P(TamperTest, InsertedEntryWithBadHashAndRenumbering) {
   MakeJournal(30);
   std::vector<Entry> entries = AllEntries();
   Exec(
@@ -134,7 +164,7 @@ TEST_F(TamperTest, InsertedEntryWithBadHashAndRenumbering) {
   ExpectProblem(17, "entry 17 inserted (later entries renumbered)");
 }
 
-TEST_F(TamperTest, SwappedEntries) {
+TEST_P(TamperTest, SwappedEntries) {
   MakeJournal(30);
   // Swap every column but seq of rows 17 and 20.
   Exec(
@@ -145,7 +175,7 @@ TEST_F(TamperTest, SwappedEntries) {
   ExpectProblem(20, "entry 20 reordered (found at position 17)");
 }
 
-TEST_F(TamperTest, SwappedAdjacentEntries) {
+TEST_P(TamperTest, SwappedAdjacentEntries) {
   MakeJournal(30);
   Exec(
       "CREATE TEMP TABLE t AS SELECT * FROM entries WHERE seq IN (17, 18);"
@@ -155,7 +185,7 @@ TEST_F(TamperTest, SwappedAdjacentEntries) {
   ExpectProblem(18, "entry 18 reordered (found at position 17)");
 }
 
-TEST_F(TamperTest, SwappedWithTheLastEntry) {
+TEST_P(TamperTest, SwappedWithTheLastEntry) {
   MakeJournal(30);
   Exec(
       "CREATE TEMP TABLE t AS SELECT * FROM entries WHERE seq IN (5, 31);"
@@ -165,7 +195,7 @@ TEST_F(TamperTest, SwappedWithTheLastEntry) {
   ExpectProblem(31, "entry 31 reordered (found at position 5)");
 }
 
-TEST_F(TamperTest, ConsistentRewriteIsCaughtByTheNextCheckpoint) {
+TEST_P(TamperTest, ConsistentRewriteIsCaughtByTheNextCheckpoint) {
   MakeJournal(2100);  // checkpoints 1024, 2048, 2101
   RewriteFrom(1500);
   ExpectProblem(1025,
@@ -173,7 +203,7 @@ TEST_F(TamperTest, ConsistentRewriteIsCaughtByTheNextCheckpoint) {
                 "match)");
 }
 
-TEST_F(TamperTest, ConsistentRewriteOfTheNewestRange) {
+TEST_P(TamperTest, ConsistentRewriteOfTheNewestRange) {
   MakeJournal(30);  // one checkpoint: 31
   RewriteFrom(12);
   ExpectProblem(1,
@@ -181,7 +211,7 @@ TEST_F(TamperTest, ConsistentRewriteOfTheNewestRange) {
                 "match)");
 }
 
-TEST_F(TamperTest, AlteredCheckpoint) {
+TEST_P(TamperTest, AlteredCheckpoint) {
   MakeJournal(30);
   Exec(
       "UPDATE checkpoints SET envelope = CAST(replace(CAST(envelope AS "
@@ -191,13 +221,13 @@ TEST_F(TamperTest, AlteredCheckpoint) {
                 "key");
 }
 
-TEST_F(TamperTest, CheckpointLeftAfterItsEntriesWereDeleted) {
+TEST_P(TamperTest, CheckpointLeftAfterItsEntriesWereDeleted) {
   MakeJournal(30);
   Exec("DELETE FROM entries WHERE seq > 25");
   ExpectProblem(26, "entries 26..31 removed (checkpoint at 31 has no entry)");
 }
 
-TEST_F(TamperTest, DeletedTailWithItsCheckpointsIsNotDetectedLocally) {
+TEST_P(TamperTest, DeletedTailWithItsCheckpointsIsNotDetectedLocally) {
   // docs/journal.md: a shorter journal is a valid journal; the office finds
   // this once the tail was acknowledged (batch_test:
   // TruncatedAndRegrownTailIsRefused).
@@ -207,6 +237,8 @@ TEST_F(TamperTest, DeletedTailWithItsCheckpointsIsNotDetectedLocally) {
       "DELETE FROM checkpoints WHERE seq > 1024;");
   ExpectValid(1024);
 }
+
+INSTANTIATE_TEST_SUITE_P(Threads, TamperTest, ::testing::Values(1, 3));
 
 }  // namespace
 }  // namespace piiguard::journal
