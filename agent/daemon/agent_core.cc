@@ -1,0 +1,191 @@
+#include "agent/daemon/agent_core.h"
+
+#include <array>
+
+#include "common/file_util.h"
+#include "common/signed_envelope.h"
+
+namespace piiguard::agent {
+
+AgentCore::AgentCore(CoreConfig config, journal::Journal& journal,
+                     Ed25519PrivateKey device_key)
+    : config_(std::move(config)),
+      journal_(journal),
+      device_key_(std::move(device_key)) {
+  Result<std::optional<sync::OfficeConfig>> office =
+      LoadOfficeConfig(config_.paths);
+  if (office.ok() && *office) pc_ = (*office)->pc;
+}
+
+Result<uint64_t> AgentCore::Append(std::string type,
+                                   journal::Severity severity,
+                                   std::string subject, Json details) {
+  journal::Event event;
+  event.type = std::move(type);
+  event.severity = severity;
+  event.subject = std::move(subject);
+  event.details = std::move(details);
+  return journal_.Append(event);
+}
+
+Status AgentCore::LoadPolicy(const std::optional<std::string>& initial) {
+  Result<std::string> stored =
+      ReadFileBytes(config_.paths.Policy(), policy::kMaxPolicySize + 4096);
+  if (stored.ok() && config_.city_key) {
+    std::array<Ed25519PublicKey, 1> trusted{*config_.city_key};
+    // Validity is not re-checked at load: an expired applied policy stays
+    // the applied one (its version is the anti-rollback floor).
+    policy::PolicyVerdict verdict =
+        policy::VerifySignedPolicy(*stored, trusted, 0, std::nullopt);
+    if (verdict.policy &&
+        (verdict.accepted() ||
+         verdict.refusal == policy::PolicyRefusal::kNotYetValid)) {
+      applied_ = policy::AppliedPolicyState{verdict.policy->version,
+                                            verdict.payload_sha256};
+    }
+  }
+  if (initial) {
+    Result<sync::PolicyOutcome> outcome = InstallPolicy(*initial);
+    if (!outcome.ok()) return outcome.status();
+  }
+  return Status::Ok();
+}
+
+Result<Json> AgentCore::NearMiss(const ipc::Peer& peer,
+                                 const std::string& text) {
+  std::string user =
+      config_.user_name ? config_.user_name(peer.uid) : std::string();
+  PIIGUARD_ASSIGN_OR_RETURN(
+      uint64_t seq,
+      Append("near_miss", journal::Severity::kNotice, "staff",
+             Json{{"text", text}, {"uid", peer.uid}, {"user", user}}));
+  return Json{{"seq", seq}};
+}
+
+Result<Json> AgentCore::StatusAnswer() {
+  PIIGUARD_ASSIGN_OR_RETURN(journal::Journal::SyncState state,
+                            journal_.GetSyncState());
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<sync::OfficeConfig> office,
+                            LoadOfficeConfig(config_.paths));
+  Json answer = {{"head_seq", journal_.head_seq()},
+                 {"acked_seq", state.acked_seq},
+                 {"pending", journal_.head_seq() - state.acked_seq},
+                 {"policy_version", policy_version()},
+                 {"enrolled", office.has_value()}};
+  if (office) {
+    answer["pc"] = office->pc;
+    answer["office_url"] = office->office_url;
+  }
+  answer["last_sync"] = Json{{"time", last_sync_ms_},
+                             {"ok", last_sync_ok_},
+                             {"detail", last_sync_detail_}};
+  return answer;
+}
+
+Result<Json> AgentCore::EnrolInfo() {
+  return Json{{"chain", journal_.chain()}};
+}
+
+Result<Json> AgentCore::Enrolled(const std::string& pc,
+                                 const std::string& office_url) {
+  // `piiguard enrol` wrote office.json; check it names the same PC.
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<sync::OfficeConfig> office,
+                            LoadOfficeConfig(config_.paths));
+  if (!office || office->pc != pc || office->office_url != office_url) {
+    return FailedPreconditionError("enrolled", config_.paths.Office(),
+                                   "does not name this enrolment");
+  }
+  pc_ = pc;
+  PIIGUARD_ASSIGN_OR_RETURN(
+      uint64_t seq, Append("enrolment.done", journal::Severity::kNotice,
+                           "office", Json{{"pc", pc}, {"office_url", office_url}}));
+  return Json{{"seq", seq}};
+}
+
+Result<sync::PendingBatch> AgentCore::GetBatch() {
+  if (!pc_) return FailedPreconditionError("sync", "office", "not enrolled");
+  sync::PendingBatch pending;
+  pending.policy_version = policy_version();
+  PIIGUARD_ASSIGN_OR_RETURN(pending.batch,
+                            journal_.NextBatch(*pc_, journal::kMaxBatchEntries));
+  return pending;
+}
+
+Status AgentCore::Acked(uint64_t seq, const journal::Hash& head) {
+  // The journal refuses a head that is not ours at seq, and never moves
+  // backwards.
+  PIIGUARD_RETURN_IF_ERROR(journal_.SetAcked(seq, head));
+  last_sync_ms_ = config_.clock();
+  return Status::Ok();
+}
+
+Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
+  sync::PolicyOutcome outcome;
+  if (!config_.city_key) {
+    outcome.reason = "no city key pinned (--city-pub)";
+  } else {
+    std::array<Ed25519PublicKey, 1> trusted{*config_.city_key};
+    policy::PolicyVerdict verdict = policy::VerifySignedPolicy(
+        bytes, trusted, config_.clock() / 1000, applied_);
+    if (verdict.accepted() && applied_ &&
+        verdict.policy->version == applied_->version) {
+      return outcome;  // the applied one again: nothing to do
+    }
+    if (verdict.accepted()) {
+      PIIGUARD_RETURN_IF_ERROR(
+          WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
+      applied_ = policy::AppliedPolicyState{verdict.policy->version,
+                                            verdict.payload_sha256};
+      PIIGUARD_RETURN_IF_ERROR(
+          Append("policy.applied", journal::Severity::kNotice, "policy",
+                 Json{{"version", applied_->version},
+                      {"sha256", verdict.payload_sha256}})
+              .status());
+      outcome.applied = true;
+      return outcome;
+    }
+    outcome.reason = std::string(policy::PolicyRefusalName(verdict.refusal)) +
+                     ": " + verdict.detail;
+  }
+  PIIGUARD_RETURN_IF_ERROR(Append("policy.refused", journal::Severity::kWarning,
+                                  "policy", Json{{"reason", outcome.reason}})
+                               .status());
+  return outcome;
+}
+
+Result<std::string> AgentCore::GetStatusReport(const std::string& request) {
+  if (!pc_) return FailedPreconditionError("status report", "pc", "not enrolled");
+  // Journaled first, so the batch that carries the report has an entry.
+  PIIGUARD_ASSIGN_OR_RETURN(
+      uint64_t seq, Append("status_report.sent", journal::Severity::kInfo,
+                           "office", Json{{"request", request}}));
+  Json payload = {{"request", request},
+                  {"pc", *pc_},
+                  {"time", config_.clock()},
+                  {"policy_version", policy_version()},
+                  {"journal_seq", seq},
+                  {"sticks", Json::array()},
+                  {"sessions", Json{{"count", 0}, {"last_start", 0}}},
+                  {"last_scan", Json{{"time", 0}, {"result", ""}}}};
+  PIIGUARD_ASSIGN_OR_RETURN(std::string canonical,
+                            CanonicalJson(payload, "status report"));
+  PIIGUARD_ASSIGN_OR_RETURN(
+      SignedEnvelope envelope,
+      SignEnvelope("status-report", std::move(canonical), device_key_));
+  return SerializeSignedEnvelope(envelope);
+}
+
+Status AgentCore::SyncRefused(const std::string& reason) {
+  return Append("sync.refused", journal::Severity::kWarning, "office",
+                Json{{"reason", reason}})
+      .status();
+}
+
+Status AgentCore::SyncDone(bool ok, const std::string& detail) {
+  last_sync_ms_ = config_.clock();
+  last_sync_ok_ = ok;
+  last_sync_detail_ = detail;
+  return Status::Ok();
+}
+
+}  // namespace piiguard::agent

@@ -1,0 +1,77 @@
+// The daemon's decisions about the journal, the policy and the office, in
+// one place the event loop calls: what a local request does (near miss,
+// status, enrolment), and the root side of every sync child request
+// (DaemonLink: batches, acknowledgements checked against our own hashes,
+// policy verification against the pinned city key and the applied version,
+// signed status reports). No OS calls but the journal and the state files,
+// so tests drive it directly.
+//
+// Thread-safety: not thread-safe; the daemon's event loop owns it.
+#ifndef PIIGUARD_AGENT_DAEMON_AGENT_CORE_H_
+#define PIIGUARD_AGENT_DAEMON_AGENT_CORE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "agent/daemon/state_dir.h"
+#include "agent/ipc/ipc.h"
+#include "agent/journal/journal.h"
+#include "agent/sync/daemon_link.h"
+#include "policy/policy_verify.h"
+
+namespace piiguard::agent {
+
+struct CoreConfig {
+  StatePaths paths{std::string(kDefaultStateDir)};
+  std::optional<Ed25519PublicKey> city_key;  // none: policies are refused
+  journal::ClockFn clock;
+  // The user name of a uid (near misses record both); injected for tests.
+  std::function<std::string(uid_t)> user_name;
+};
+
+class AgentCore : public sync::DaemonLink {
+ public:
+  AgentCore(CoreConfig config, journal::Journal& journal,
+            Ed25519PrivateKey device_key);
+
+  // Loads the applied policy (DIR/policy.signed), or installs `initial`
+  // (bytes of --policy) if it verifies and is newer; journals the outcome.
+  Status LoadPolicy(const std::optional<std::string>& initial);
+
+  // Local requests (agent/ipc). Each returns the answer's fields.
+  Result<Json> NearMiss(const ipc::Peer& peer, const std::string& text);
+  Result<Json> StatusAnswer();
+  Result<Json> EnrolInfo();
+  Result<Json> Enrolled(const std::string& pc, const std::string& office_url);
+
+  Result<sync::PendingBatch> GetBatch() override;
+  Status Acked(uint64_t seq, const journal::Hash& head) override;
+  Result<sync::PolicyOutcome> InstallPolicy(const std::string& bytes) override;
+  Result<std::string> GetStatusReport(const std::string& request) override;
+  Status SyncRefused(const std::string& reason) override;
+  Status SyncDone(bool ok, const std::string& detail) override;
+
+  int64_t policy_version() const {
+    return applied_ ? applied_->version : 0;
+  }
+  journal::Journal& journal() { return journal_; }
+  const std::string& paths_dir() const { return config_.paths.dir; }
+
+ private:
+  Result<uint64_t> Append(std::string type, journal::Severity severity,
+                          std::string subject, Json details);
+
+  CoreConfig config_;
+  journal::Journal& journal_;
+  Ed25519PrivateKey device_key_;
+  std::optional<policy::AppliedPolicyState> applied_;
+  std::optional<std::string> pc_;
+  int64_t last_sync_ms_ = 0;
+  bool last_sync_ok_ = false;
+  std::string last_sync_detail_;
+};
+
+}  // namespace piiguard::agent
+
+#endif  // PIIGUARD_AGENT_DAEMON_AGENT_CORE_H_

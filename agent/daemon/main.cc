@@ -1,0 +1,195 @@
+// piiguardd: the resident agent (root). Wires the modules: the state
+// directory and device key, the journal, the applied policy, the local
+// socket, and the unprivileged sync child; the decisions live in the
+// modules (AgentCore, the sync client), not here.
+//
+//   piiguardd --state-dir DIR [--policy FILE --city-pub FILE] [--socket PATH]
+//             [--sync-user USER] [--sync-interval S] [--foreground]
+//   piiguardd --sync-child --state-dir DIR --sync-interval S   (internal)
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <climits>
+#include <iostream>
+
+#include "agent/daemon/agent_core.h"
+#include "agent/daemon/daemon.h"
+#include "agent/daemon/spawner.h"
+#include "agent/daemon/state_dir.h"
+#include "agent/daemon/sync_child.h"
+#include "common/file_util.h"
+
+namespace piiguard::agent {
+namespace {
+
+struct Args {
+  std::string state_dir = std::string(kDefaultStateDir);
+  std::string policy;
+  std::string city_pub;
+  std::string socket = std::string(ipc::kDefaultSocketPath);
+  std::string sync_user = std::string(kDefaultSyncUser);
+  int sync_interval = 300;
+  bool foreground = false;
+  bool sync_child = false;
+};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string UserName(uid_t uid) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr) {
+    return pw.pw_name;
+  }
+  return "";
+}
+
+int Fail(const Status& status) {
+  std::cerr << "piiguardd: " << status.message() << "\n";
+  return 1;
+}
+
+int Serve(const Args& args) {
+  StatePaths paths(args.state_dir);
+  if (Status s = EnsureStateDir(paths); !s.ok()) return Fail(s);
+  Result<std::pair<uid_t, gid_t>> sync_user = LookUpUser(args.sync_user);
+  if (!sync_user.ok()) return Fail(sync_user.status());
+  std::optional<Ed25519PublicKey> city_key;
+  if (!args.city_pub.empty()) {
+    Result<std::string> pem = ReadFileBytes(args.city_pub, 64 * 1024);
+    if (!pem.ok()) return Fail(pem.status());
+    Result<Ed25519PublicKey> key = Ed25519PublicKey::FromPem(*pem);
+    if (!key.ok()) return Fail(key.status().Annotate(args.city_pub));
+    city_key = *key;
+  }
+  std::optional<std::string> initial_policy;
+  if (!args.policy.empty()) {
+    Result<std::string> bytes =
+        ReadFileBytes(args.policy, policy::kMaxPolicySize + 4096);
+    if (!bytes.ok()) return Fail(bytes.status());
+    initial_policy = std::move(*bytes);
+  }
+  char exe[PATH_MAX];
+  ssize_t exe_len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (exe_len <= 0) return Fail(ErrnoStatus("piiguardd", "/proc/self/exe", errno));
+  exe[exe_len] = '\0';
+
+  Result<Ed25519PrivateKey> device_key = LoadOrCreateDeviceKey(paths);
+  if (!device_key.ok()) return Fail(device_key.status());
+  Result<std::unique_ptr<journal::Journal>> journal =
+      journal::Journal::Open(paths.Journal(), *device_key, NowMs);
+  if (!journal.ok()) return Fail(journal.status());
+
+  CoreConfig core_config;
+  core_config.paths = paths;
+  core_config.city_key = city_key;
+  core_config.clock = NowMs;
+  core_config.user_name = UserName;
+  AgentCore core(core_config, **journal, *device_key);
+
+  // A marker left by a run that did not stop cleanly (crash, SIGKILL).
+  struct stat st {};
+  bool recovered = ::stat(paths.RunningMarker().c_str(), &st) == 0;
+  auto append = [&](const char* type, journal::Severity severity,
+                    Json details) {
+    journal::Event event;
+    event.type = type;
+    event.severity = severity;
+    event.subject = "agent";
+    event.details = std::move(details);
+    return (*journal)->Append(event).status();
+  };
+  if (recovered) {
+    if (Status s = append("agent.recovered", journal::Severity::kWarning,
+                          Json{{"reason", "previous run did not stop cleanly"}});
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
+  if (Status s = WriteFileAtomic(paths.RunningMarker(),
+                                 std::to_string(::getpid()) + "\n", 0644);
+      !s.ok()) {
+    return Fail(s);
+  }
+  if (Status s = append("agent.started", journal::Severity::kInfo,
+                        Json{{"pid", ::getpid()}});
+      !s.ok()) {
+    return Fail(s);
+  }
+  if (Status s = core.LoadPolicy(initial_policy); !s.ok()) return Fail(s);
+
+  Result<UniqueFd> listen = ipc::Listen(args.socket);
+  if (!listen.ok()) return Fail(listen.status());
+  LinuxSpawner spawner;
+  DaemonConfig config;
+  config.socket_path = args.socket;
+  config.exe = exe;
+  config.sync_uid = sync_user->first;
+  config.sync_gid = sync_user->second;
+  config.sync_interval_seconds = args.sync_interval;
+  Daemon daemon(config, core, spawner, sync::SystemUnitRandom);
+  if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
+  std::cout << "piiguardd: serving " << args.socket << std::endl;
+  Status ran = daemon.Run();
+  ::unlink(args.socket.c_str());
+  if (Status s = append("agent.stopped", journal::Severity::kInfo,
+                        Json{{"pid", ::getpid()}});
+      !s.ok()) {
+    return Fail(s);
+  }
+  ::unlink(paths.RunningMarker().c_str());
+  std::cout << "piiguardd: stopped" << std::endl;
+  return ran.ok() ? 0 : Fail(ran);
+}
+
+}  // namespace
+}  // namespace piiguard::agent
+
+int main(int argc, char** argv) {
+  piiguard::agent::Args args;
+  CLI::App app{"piiguardd: the piiguard agent (常駐プログラム)"};
+  app.add_option("--state-dir", args.state_dir,
+                 "state directory (default /var/lib/piiguard)");
+  app.add_option("--policy", args.policy, "a signed policy to apply");
+  app.add_option("--city-pub", args.city_pub,
+                 "the city's public key, pinned for policies");
+  app.add_option("--socket", args.socket,
+                 "local socket (default /run/piiguard/agent.sock)");
+  app.add_option("--sync-user", args.sync_user,
+                 "unprivileged user of the sync process (default "
+                 "piiguard-sync)");
+  app.add_option("--sync-interval", args.sync_interval,
+                 "seconds between syncs (default 300)")
+      ->check(CLI::Range(1, 86400));
+  app.add_flag("--foreground", args.foreground,
+               "stay in the foreground (as under systemd)");
+  app.add_flag("--sync-child", args.sync_child)->group("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (args.sync_child) {
+    return piiguard::agent::RunSyncChild(args.state_dir, 3, 4,
+                                         args.sync_interval);
+  }
+  if (::geteuid() != 0) {
+    std::cerr << "piiguardd: must run as root\n";
+    return 1;
+  }
+  if (!args.foreground && ::daemon(0, 0) != 0) {
+    std::cerr << "piiguardd: daemon: " << std::strerror(errno) << "\n";
+    return 1;
+  }
+  return piiguard::agent::Serve(args);
+}

@@ -1,0 +1,81 @@
+#include "agent/daemon/spawner.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <vector>
+
+namespace piiguard::agent {
+namespace {
+
+// In the forked child: async-signal-safe calls only; any failure exits.
+[[noreturn]] void ChildExec(const SpawnSpec& spec,
+                            const std::vector<char*>& argv) {
+  // Move the kept descriptors to 3, 4, ... (first above the range, so a
+  // descriptor already at its target is not clobbered).
+  std::vector<int> moved;
+  int base = 100;
+  for (size_t i = 0; i < spec.fds.size(); ++i) {
+    int fd = ::fcntl(spec.fds[i], F_DUPFD, base);
+    if (fd < 0) ::_exit(120);
+    moved.push_back(fd);
+  }
+  for (size_t i = 0; i < moved.size(); ++i) {
+    if (::dup2(moved[i], static_cast<int>(3 + i)) < 0) ::_exit(121);
+  }
+  ::syscall(SYS_close_range, 3 + moved.size(), UINT_MAX, 0);
+  if (::setgroups(0, nullptr) != 0) ::_exit(122);
+  if (::setresgid(spec.gid, spec.gid, spec.gid) != 0) ::_exit(123);
+  if (::setresuid(spec.uid, spec.uid, spec.uid) != 0) ::_exit(124);
+  // Fail closed: the drop must have happened, and cannot be undone.
+  if (spec.uid != 0 && (::setuid(0) == 0 || ::geteuid() != spec.uid)) {
+    ::_exit(125);
+  }
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) ::_exit(126);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execv(spec.exe.c_str(), argv.data());
+  ::_exit(127);
+}
+
+}  // namespace
+
+Result<pid_t> LinuxSpawner::Spawn(const SpawnSpec& spec) {
+  std::vector<std::string> storage;
+  storage.push_back(spec.exe);
+  storage.insert(storage.end(), spec.args.begin(), spec.args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return ErrnoStatus("spawn", spec.exe, errno);
+  if (pid == 0) ChildExec(spec, argv);
+  return pid;
+}
+
+void LinuxSpawner::Kill(pid_t pid) {
+  if (pid > 0) ::kill(pid, SIGKILL);
+}
+
+Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  int rc = ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
+  if (rc != 0) return ErrnoStatus("sync user", user, rc);
+  if (found == nullptr) return NotFoundError("sync user", user, "no such user");
+  if (pw.pw_uid == 0) {
+    return FailedPreconditionError("sync user", user, "is root");
+  }
+  return std::make_pair(pw.pw_uid, pw.pw_gid);
+}
+
+}  // namespace piiguard::agent

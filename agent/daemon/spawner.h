@@ -1,0 +1,62 @@
+// Starting the unprivileged sync child: the OS seam of the daemon's
+// privilege separation. The Linux implementation forks, keeps only the
+// given descriptors (as 3, 4, ...), drops to the sync user (setgroups,
+// setgid, setuid, then PR_SET_NO_NEW_PRIVS) and execs a fresh image, so no
+// byte of the root daemon's memory (the device key) reaches the child. The
+// fake records what was asked, for tests of the daemon's wiring.
+//
+// Thread-safety: not thread-safe; the daemon's event loop owns it.
+#ifndef PIIGUARD_AGENT_DAEMON_SPAWNER_H_
+#define PIIGUARD_AGENT_DAEMON_SPAWNER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace piiguard::agent {
+
+struct SpawnSpec {
+  std::string exe;
+  std::vector<std::string> args;  // argv[1..]
+  std::vector<int> fds;           // become 3, 4, ... in the child
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+class Spawner {
+ public:
+  virtual ~Spawner() = default;
+  virtual Result<pid_t> Spawn(const SpawnSpec& spec) = 0;
+  virtual void Kill(pid_t pid) = 0;
+};
+
+class LinuxSpawner : public Spawner {
+ public:
+  Result<pid_t> Spawn(const SpawnSpec& spec) override;
+  void Kill(pid_t pid) override;
+};
+
+class FakeSpawner : public Spawner {
+ public:
+  Result<pid_t> Spawn(const SpawnSpec& spec) override {
+    if (fail) return InternalError("spawn", spec.exe, "fake failure");
+    specs.push_back(spec);
+    return next_pid++;
+  }
+  void Kill(pid_t pid) override { killed.push_back(pid); }
+
+  bool fail = false;
+  pid_t next_pid = 1000;
+  std::vector<SpawnSpec> specs;
+  std::vector<pid_t> killed;
+};
+
+// The uid and gid of `user` (getpwnam_r).
+Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user);
+
+}  // namespace piiguard::agent
+
+#endif  // PIIGUARD_AGENT_DAEMON_SPAWNER_H_
