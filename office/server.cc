@@ -99,6 +99,7 @@ class OfficeServer::Impl {
     server_->new_task_queue = [threads] {
       return new httplib::ThreadPool(threads);
     };
+    server_->set_tcp_nodelay(true);
     server_->set_payload_max_length(journal::kMaxBatchBytes);
     server_->set_read_timeout(config_.read_timeout_seconds, 0);
     server_->set_write_timeout(config_.write_timeout_seconds, 0);
