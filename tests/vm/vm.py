@@ -311,6 +311,10 @@ class Run:
             self.qmp.execute("blockdev-add", blockdev)
             for d in devices:
                 self.qmp.execute("device_add", d)
+            if stick["uas"]:
+                # A hot-plugged usb-uas waits for its disk; attach it now.
+                self.qmp.execute("qom-set", {"path": "/machine/peripheral/" + stick["id"],
+                                             "property": "attached", "value": True})
             self.plugged[stick["id"]] = stick
             return stick["id"]
         if step == "unplug":

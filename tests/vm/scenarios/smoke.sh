@@ -1,12 +1,12 @@
 #!/bin/sh
 # smoke: proves the harness on the real kernel (no piiguard code involved):
-# USB sticks with chosen serials, USB authorization, BLKROSET, rfkill through
-# mac80211_hwsim, and kernel uevents over netlink.
+# USB sticks with chosen serials (usb-storage and UAS), USB authorization,
+# BLKROSET, rfkill through mac80211_hwsim, and kernel uevents over netlink.
 # shellcheck disable=SC3045,SC1091  # busybox ash; vmlib.sh is in the guest
 # vm: --stick cold1,serial=CITY0001,fs=fat --timeout 90
 . /lib/vmlib.sh
 
-plan 16
+plan 17
 
 # --- the stick plugged at boot: found by its serial
 cold=""
@@ -75,6 +75,21 @@ uevent_expect "remove block disk $sdx *" 15 &&
 check uevent_remove "netlink: ${UEVENT_LINE:-no remove event}" test -n "$UEVENT_LINE"
 check hot_gone "no /dev/$sdx, no CITY0002 in sysfs" \
   test ! -e "/dev/$sdx" -a -z "$(usb_by_serial CITY0002)"
+
+# --- a UAS stick (usb-uas + scsi-hd): bound to the uas driver, same path
+host plug uas1,serial=CITY0003,fs=ext4,uas
+uevent_expect "add usb usb_device *" 15
+uas=$(usb_by_serial CITY0003)
+echo 1 >"$uas/authorized"
+uevent_expect "add block disk sd* *" 15
+udev=$(echo "$UEVENT_LINE" | cut -d' ' -f4)
+drv=$(basename "$(readlink "$uas/${uas##*/}:1.0/driver" 2>/dev/null)")
+mkdir -p /mnt/uas
+mount -t ext4 -o ro "/dev/$udev" /mnt/uas 2>/dev/null
+check uas_stick "${uas##*/} driver=$drv /dev/${udev:-none} ext4 mounted: $(grep -c "^/dev/$udev " /proc/mounts)" \
+  test "$drv" = uas -a -n "$udev" -a "$(grep -c "^/dev/$udev " /proc/mounts)" = 1
+umount /mnt/uas 2>/dev/null
+host unplug uas1
 uevents_stop
 
 # --- rfkill: mac80211_hwsim radios
