@@ -240,9 +240,12 @@ Status Run(const std::string& db, const std::string& work,
            const std::string& expect_path) {
   PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<office::OfficeStore> store,
                             office::OfficeStore::OpenSqlite(db));
-  std::filesystem::create_directories(work);
+  std::error_code error;
+  std::filesystem::create_directories(work, error);
+  if (error) return IoError("office_seed", work, error.message());
   Seeder seeder(*store, work);
-  const int64_t start = seeder.now() - 3 * 60 * kMinute;  // three hours ago
+  const int64_t start =
+      seeder.now() - int64_t{3} * 60 * kMinute;  // three hours ago
   const Json stick_a = {{"job", "kosodate-2026-01"},
                         {"stick_id", "5f0c3a9e2b7d4c1a8e6f0b3d9a2c7e41"}};
   const std::string kNearMiss1 =
@@ -334,18 +337,20 @@ Status Run(const std::string& db, const std::string& work,
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args;
   for (int i = 1; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
-  if (argc != 7 || args.count("--db") == 0 || args.count("--work") == 0 ||
-      args.count("--expect") == 0) {
-    std::fprintf(stderr,
-                 "usage: office_seed --db FILE --work DIR --expect FILE\n");
+  if (argc != 7 || !args.contains("--db") || !args.contains("--work") ||
+      !args.contains("--expect")) {
+    (void)std::fprintf(
+        stderr, "usage: office_seed --db FILE --work DIR --expect FILE\n");
     return 2;
   }
   piiguard::Status status =
       piiguard::Run(args["--db"], args["--work"], args["--expect"]);
   if (!status.ok()) {
-    std::fprintf(stderr, "%s\n", status.message().c_str());
+    (void)std::fprintf(stderr, "%s\n", status.message().c_str());
     return 1;
   }
-  std::printf("office_seed: 4 PCs seeded, 1 rewritten history refused\n");
+  (void)std::printf(
+      "office_seed: 4 PCs seeded, 1 rewritten history refused, 1 status "
+      "report received\n");
   return 0;
 }
