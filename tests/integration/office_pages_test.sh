@@ -75,15 +75,20 @@ printf '%s\n' "$password" | "$office" user add tanaka --dir "$dir" --db "$db" >"
 run "$office" policy publish --dir "$dir" --db "$db" "$work/policy.signed"
 run "$seed" --db "$db" --work "$work/pcs" --expect "$work/expect.json"
 
-"$office" serve --dir "$dir" --db "$db" --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
+# The server says where it listens ("listening on HOST:PORT"): read its
+# output from a pipe (no polling) until that line, then keep draining the
+# pipe into the log.
+mkfifo "$work/serve.out"
+"$office" serve --dir "$dir" --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
 server_pid=$!
+exec 3<"$work/serve.out"
+: >"$work/serve.log"
 port=
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.log" | head -1)
-  [[ -n "$port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.05
+while [[ -z "$port" ]] && IFS= read -r -t 60 -u 3 line; do
+  echo "$line" >>"$work/serve.log"
+  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' <<<"$line")
 done
+cat <&3 >>"$work/serve.log" &
 [[ -n "$port" ]] || { cat "$work/serve.log"; fail "the server did not say where it listens"; }
 
 # playwright-core from the lock file, installed beside the output, never a
