@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   CLI::App app{"piiguard: this PC's journal and reports (職員用ツール)"};
   app.require_subcommand(1);
   piiguard::cli::AddJournalCommands(app, tool);
+  piiguard::cli::AddReportCommands(app, tool);
+  piiguard::cli::AddEnrolCommands(app, tool);
+  piiguard::cli::AddStatusCommands(app, tool);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -40,6 +40,12 @@ Result<Ed25519PublicKey> LoadPublicKey(const std::string& path);
 
 // `piiguard journal show|verify` (journal_commands.cc).
 void AddJournalCommands(CLI::App& app, Tool& tool);
+// `piiguard report near-miss` (report_commands.cc).
+void AddReportCommands(CLI::App& app, Tool& tool);
+// `piiguard enrol` (enrol_commands.cc).
+void AddEnrolCommands(CLI::App& app, Tool& tool);
+// `piiguard status` (status_commands.cc).
+void AddStatusCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::cli
 

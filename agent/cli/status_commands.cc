@@ -1,0 +1,84 @@
+// piiguard status [--json]: enrolment, office, journal head, acknowledged
+// position, pending entries and the last sync, asked from the daemon.
+
+#include <ctime>
+#include <memory>
+#include <ostream>
+
+#include "agent/cli/tool.h"
+#include "agent/ipc/ipc.h"
+#include "common/timestamp.h"
+
+namespace piiguard::cli {
+namespace {
+
+struct StatusArgs {
+  bool json = false;
+  std::string socket = std::string(ipc::kDefaultSocketPath);
+};
+
+std::string Text(const Json& json, const char* key) {
+  auto it = json.find(key);
+  if (it == json.end()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+int ShowStatus(const Tool& tool, const StatusArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kStatus;
+  Result<Json> answer = ipc::Call(args.socket, request);
+  if (!answer.ok()) {
+    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning,
+                         {answer.status().message()})
+              << "\n";
+    return kExitError;
+  }
+  if (args.json) {
+    answer->erase("ok");
+    *tool.out << answer->dump(2) << "\n";
+    return kExitOk;
+  }
+  const Json& a = *answer;
+  if (a.value("enrolled", false)) {
+    *tool.out << Message(tool.lang, MsgId::kStatusEnrolled,
+                         {Text(a, "pc"), Text(a, "office_url")})
+              << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kStatusNotEnrolled, {}) << "\n";
+  }
+  *tool.out << Message(tool.lang, MsgId::kStatusJournal,
+                       {Text(a, "head_seq"), Text(a, "acked_seq"),
+                        Text(a, "pending")})
+            << "\n";
+  *tool.out << Message(tool.lang, MsgId::kStatusPolicy,
+                       {Text(a, "policy_version")})
+            << "\n";
+  std::string last = Message(tool.lang, MsgId::kStatusNever, {});
+  if (a.contains("last_sync") && a["last_sync"].is_object()) {
+    const Json& sync = a["last_sync"];
+    int64_t time_ms = sync.value("time", int64_t{0});
+    if (time_ms > 0) {
+      last = FormatRfc3339(time_ms / 1000, 9 * 60) + " " +
+             (sync.value("ok", false) ? "OK" : "NG") + " " +
+             sync.value("detail", std::string());
+    }
+  }
+  *tool.out << Message(tool.lang, MsgId::kStatusLastSync, {last}) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStatusCommands(CLI::App& app, Tool& tool) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* status =
+      app.add_subcommand("status", "this PC's agent: enrolment, sync (状況)");
+  status->add_flag("--json", args->json, "machine-readable output");
+  status->add_option("--socket", args->socket,
+                     "the agent's socket (default /run/piiguard/agent.sock)");
+  status->callback([&tool, args] {
+    tool.run = [&tool, args] { return ShowStatus(tool, *args); };
+  });
+}
+
+}  // namespace piiguard::cli
