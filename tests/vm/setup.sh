@@ -125,6 +125,9 @@ if [[ ! -s $dir/initramfs.cpio || $(cat "$dir/initramfs.hash" 2>/dev/null) != "$
   mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,run,etc,lib/modules,usr/bin,usr/sbin}
   cp /bin/busybox "$root/bin/busybox"
   cp "$dir"/modules/*.ko "$dir/modules/load-order" "$root/lib/modules/"
+  # Without their appended signatures the modules load about 2-3 s faster
+  # under TCG (no RSA/SHA-256 check); the kernel only notes an "E" taint.
+  strip --strip-debug "$root"/lib/modules/*.ko
   install -m 0755 "$here/guest/init.sh" "$root/init"
   install -m 0644 "$here/guest/vmlib.sh" "$root/lib/vmlib.sh"
   for src in "$here"/guest/*.c; do
