@@ -3,9 +3,11 @@
 # test tier. `.ci/run` calls it. Each tier prints one result line; a tier
 # that cannot run here says why and counts as skipped, never as passed.
 #
-# Tiers: format (clang-format), unit+integration (ASan+UBSan build, ctest),
-# fuzz (clang/libFuzzer, FUZZ_SECONDS per target), tidy (clang-tidy).
-# Later issues add the host tier (root, loop devices) and the VM tier (QEMU).
+# Tiers: format (clang-format), unit+integration (ASan+UBSan build, ctest:
+# gtest cases, the integration scripts, the office against a real PostgreSQL
+# and the review pages in headless Chromium), vm (a real Debian kernel under
+# QEMU/TCG, tests/vm/), fuzz (clang/libFuzzer, FUZZ_SECONDS per target),
+# tidy (clang-tidy).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -70,12 +72,26 @@ else
   tier unit FAIL "(build failed)"
 fi
 
+# --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
+vm_log=/tmp/piiguard-vm.log
+tests/vm/run.sh 2>&1 | tee "$vm_log"
+rc=${PIPESTATUS[0]}
+read -r vp vf < <(sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$vm_log" | tail -1)
+if [[ $rc -eq 77 ]]; then
+  tier vm SKIP "($(grep -m1 'SKIP' "$vm_log" | sed 's/^vm: SKIP: //'))"
+elif [[ $rc -eq 0 && ${vp:-0} -gt 0 ]]; then
+  tier vm PASS "($vp checks)" "$vp" 0
+else
+  tier vm FAIL "(console logs in tests/vm/.cache/runs)" "${vp:-0}" "$(( ${vf:-0} > 0 ? vf : 1 ))"
+fi
+
 # --- fuzz: every parser's libFuzzer target, briefly
 if ! command -v clang++ >/dev/null; then
   tier fuzz SKIP "(clang++ is not installed)"
 elif CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
        -DPIIGUARD_FUZZ=ON -DPIIGUARD_TESTS=OFF >/dev/null &&
-     ninja -C build-fuzz -j"$jobs"; then
+     fuzzers=$(ninja -C build-fuzz -t targets all | sed -n 's/^\([a-z0-9_]*_fuzzer\): .*/\1/p') &&
+     [[ -n $fuzzers ]] && ninja -C build-fuzz -j"$jobs" $fuzzers; then
   tests/fuzz/run_fuzzers.sh build-fuzz "$fuzz_seconds" | tee build-fuzz/fuzz.log
   rc=${PIPESTATUS[0]}
   fp=$(grep -cE '^fuzz: .*: OK' build-fuzz/fuzz.log)
