@@ -44,7 +44,7 @@ mkdir -p "$out"
 extra=()
 if [[ -n $build ]]; then
   mapfile -t bins < <(find "$build" -maxdepth 4 -type f -perm -u+x -name 'piiguard*' \
-    ! -name '*test*' ! -name '*.sh' | sort)
+    ! -name '*test*' ! -name '*fuzz*' ! -name '*.sh' | sort)
   if [[ ${#bins[@]} -gt 0 ]]; then
     "$here/pack-binaries.sh" "$out/binaries.cpio.gz" "${bins[@]}" || {
       echo "vm: could not pack ${bins[*]}"
