@@ -1,5 +1,6 @@
-# shellcheck shell=sh disable=SC3045  # busybox ash has read -t
-# vmlib.sh: functions for the VM tier's guest scenarios (busybox sh).
+# shellcheck shell=dash disable=SC3045  # busybox ash: local, read -t
+# vmlib.sh: functions for the VM tier's guest scenarios (busybox sh; its
+# functions keep their variables local, so scenarios may use any names).
 # A scenario starts with ". /lib/vmlib.sh". The protocol with the host driver
 # (tests/vm/vm.py) is lines on the console:
 #   @@PLAN N                      N checks are expected
@@ -12,20 +13,19 @@ plan() { echo "@@PLAN $1"; }
 
 # pass NAME DETAIL... / fail NAME DETAIL...: reports one check.
 pass() {
-  n=$1
+  local n="$1"
   shift
   echo "@@CHECK $n PASS $*"
 }
 fail() {
-  n=$1
+  local n="$1"
   shift
   echo "@@CHECK $n FAIL $*"
 }
 
 # check NAME DETAIL CMD [ARGS...]: PASS if CMD exits 0.
 check() {
-  n=$1
-  d=$2
+  local n="$1" d="$2"
   shift 2
   if "$@"; then pass "$n" "$d"; else fail "$n" "$d"; fi
 }
@@ -33,7 +33,7 @@ check() {
 # host STEP ARGS...: asks the host driver for STEP and waits for its answer
 # (at most 60 s). Returns 0 on "ok"; HOST_REPLY holds the answer's details.
 host() {
-  step=$1
+  local step="$1" tag s status rest
   echo "@@WAIT $*"
   HOST_REPLY=""
   while read -r -t 60 tag s status rest </dev/console; do
@@ -52,7 +52,7 @@ host() {
 # in the guest, such as the sysfs files of a stick found at boot; hot-plug
 # waits use the uevent monitor below.
 wait_for() {
-  limit=$(($1 * 50))
+  local limit=$(($1 * 50))
   shift
   while [ "$limit" -gt 0 ]; do
     test "$@" && return 0
@@ -65,6 +65,7 @@ wait_for() {
 # usb_by_serial SERIAL: prints the sysfs directory of the USB device with
 # that serial (nothing if none).
 usb_by_serial() {
+  local d
   for d in /sys/bus/usb/devices/*; do
     [ -f "$d/serial" ] && [ "$(cat "$d/serial")" = "$1" ] &&
       readlink -f "$d" && return 0
@@ -74,6 +75,7 @@ usb_by_serial() {
 
 # block_of USBDIR: prints the disk name (sda...) below a USB device, if any.
 block_of() {
+  local b
   for b in "$1"/*/host*/target*/*/block/*; do
     [ -e "$b" ] && basename "$b" && return 0
   done
@@ -83,6 +85,7 @@ block_of() {
 # uevents_start: starts the netlink uevent monitor (ueventmon) on fd 7 and
 # returns once it listens, so no event after this call is missed.
 uevents_start() {
+  local ready
   rm -f /tmp/uevents.fifo
   mkfifo /tmp/uevents.fifo
   ueventmon >/tmp/uevents.fifo &
@@ -97,6 +100,7 @@ uevents_start() {
 # UEVENT_LINE. Fails after SECONDS (default 15) without a matching line.
 # Every line read is kept in /tmp/uevents.log.
 uevent_expect() {
+  local end
   end=$(($(date +%s) + ${2:-15}))
   while [ "$(date +%s)" -le "$end" ]; do
     read -r -t 1 UEVENT_LINE <&7 || continue

@@ -2,7 +2,7 @@
 # smoke: proves the harness on the real kernel (no piiguard code involved):
 # USB sticks with chosen serials (usb-storage and UAS), USB authorization,
 # BLKROSET, rfkill through mac80211_hwsim, and kernel uevents over netlink.
-# shellcheck disable=SC3045,SC1091  # busybox ash; vmlib.sh is in the guest
+# shellcheck shell=dash disable=SC3045,SC1091  # busybox ash; vmlib.sh is in the guest
 # vm: --stick cold1,serial=CITY0001,fs=fat --timeout 90
 . /lib/vmlib.sh
 
