@@ -149,6 +149,6 @@ ln -sfn "$kv" "$cache/current"
 # An older kernel's folder is no longer needed once linux-image-amd64 moved on.
 for old in "$cache"/*/; do
   old=${old%/}
-  [[ -f $old/vmlinuz && ${old##*/} != "$kv" ]] && rm -rf "$old"
+  [[ -L $old || ! -f $old/vmlinuz || ${old##*/} == "$kv" ]] || rm -rf "$old"
 done
 say "ready: $kv ($(du -sh "$dir" | cut -f1) in ${dir#"$here"/})"

@@ -506,6 +506,7 @@ def main():
     for f in [args.kernel, args.initrd] + args.cpio:
         if not os.path.isfile(f):
             print(f"vm: missing {f} (run tests/vm/setup.sh)", file=sys.stderr)
+            print("vm: 0 passed, 1 failed", flush=True)
             return 2
     try:
         return Run(args).run()
