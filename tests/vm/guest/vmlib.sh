@@ -47,15 +47,16 @@ host() {
   return 1
 }
 
-# wait_for SECONDS TEST-ARGS...: polls "test TEST-ARGS" every 20 ms for at
-# most SECONDS. This bounded loop is only for things with no event to wait on
-# in the guest, such as the sysfs files of a stick found at boot; hot-plug
-# waits use the uevent monitor below.
+# wait_for SECONDS CMD [ARGS...]: runs CMD (its output discarded) every
+# 20 ms until it exits 0, for at most SECONDS; e.g. "wait_for 5 test -b
+# /dev/sda" or "wait_for 15 usb_by_serial CITY0001". This bounded loop is only
+# for things with no event to wait on in the guest, such as the sysfs files of
+# a stick found at boot; hot-plug waits use the uevent monitor below.
 wait_for() {
   local limit=$(($1 * 50))
   shift
   while [ "$limit" -gt 0 ]; do
-    test "$@" && return 0
+    "$@" >/dev/null 2>&1 && return 0
     usleep 20000
     limit=$((limit - 1))
   done

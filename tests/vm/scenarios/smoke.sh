@@ -9,11 +9,11 @@
 plan 17
 
 # --- the stick plugged at boot: found by its serial
-cold=""
-wait_for 15 -n "$(usb_by_serial CITY0001)" && cold=$(usb_by_serial CITY0001)
+wait_for 15 usb_by_serial CITY0001
+cold=$(usb_by_serial CITY0001)
 check cold_serial "CITY0001 at ${cold:-nowhere}" test -n "$cold"
-sda=""
-wait_for 15 -n "$(block_of "$cold")" && sda=$(block_of "$cold")
+wait_for 15 block_of "$cold"
+sda=$(block_of "$cold")
 check cold_block "/dev/${sda:-?} removable=$(cat "/sys/block/$sda/removable" 2>/dev/null)" \
   test -b "/dev/$sda" -a "$(cat "/sys/block/$sda/removable" 2>/dev/null)" = 1
 
