@@ -68,13 +68,14 @@ class Seeder {
   Status Seed(const SeedPc& seed, int64_t start_ms) {
     PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key,
                               Ed25519PrivateKey::Generate());
-    int64_t clock = start_ms;
+    // The journal keeps its clock: it must outlive this call.
+    auto clock = std::make_shared<int64_t>(start_ms);
     PIIGUARD_ASSIGN_OR_RETURN(
         std::unique_ptr<journal::Journal> journal,
         journal::Journal::Open((work_ / (seed.pc + ".db")).string(), key,
-                               [&clock] { return clock; }));
+                               [clock] { return *clock; }));
     for (const Event& event : seed.events) {
-      clock += kMinute;
+      *clock += kMinute;
       PIIGUARD_ASSIGN_OR_RETURN(uint64_t seq, journal->Append(event));
       (void)seq;
     }
@@ -89,7 +90,8 @@ class Seeder {
     PIIGUARD_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(16));
     PIIGUARD_RETURN_IF_ERROR(store_.Enrol(record, HexEncode(nonce), start_ms));
     serials_.emplace(seed.pc, record.cert_serial);
-    PIIGUARD_RETURN_IF_ERROR(Sync(seed.pc, *journal, clock + kMinute));
+    PIIGUARD_RETURN_IF_ERROR(Sync(seed.pc, *journal, *clock + kMinute));
+    clocks_.emplace(seed.pc, clock);
     keys_.emplace(seed.pc, key);
     journals_.emplace(seed.pc, std::move(journal));
     return Status::Ok();
@@ -189,6 +191,7 @@ class Seeder {
     PIIGUARD_ASSIGN_OR_RETURN(
         SignedEnvelope envelope,
         SignEnvelope("status-report", std::move(payload), keys_.at(pc)));
+    *clocks_.at(pc) = now_ms;
     PIIGUARD_ASSIGN_OR_RETURN(
         uint64_t seq,
         journal.Append({"status_report.sent", Severity::kInfo, "office",
@@ -221,6 +224,7 @@ class Seeder {
   int64_t now_;
   std::map<std::string, Ed25519PrivateKey> keys_;
   std::map<std::string, std::string> serials_;
+  std::map<std::string, std::shared_ptr<int64_t>> clocks_;
   std::map<std::string, std::unique_ptr<journal::Journal>> journals_;
   std::string reason_;
 };
