@@ -95,8 +95,7 @@ Result<std::string> Enrol(const EnrolArgs& args) {
   if (::mkdir(paths.TlsDir().c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoStatus("enrol", paths.TlsDir(), errno);
   }
-  if (::chown(paths.TlsDir().c_str(), sync_user.first, sync_user.second) !=
-          0 ||
+  if (::chown(paths.TlsDir().c_str(), sync_user.first, sync_user.second) != 0 ||
       ::chmod(paths.TlsDir().c_str(), 0700) != 0) {
     return ErrnoStatus("enrol", paths.TlsDir(), errno);
   }
@@ -152,11 +151,11 @@ Result<std::string> Enrol(const EnrolArgs& args) {
                                       sync_user.first, sync_user.second));
   PIIGUARD_RETURN_IF_ERROR(WriteOwned(paths.TlsCa(), ca.ToPem(), 0644,
                                       sync_user.first, sync_user.second));
-  PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(
-      paths.Office(),
-      sync::SerializeOfficeConfig(
-          {token.pc, token.office_url, token.office_pin}),
-      0644));
+  PIIGUARD_RETURN_IF_ERROR(
+      WriteFileAtomic(paths.Office(),
+                      sync::SerializeOfficeConfig(
+                          {token.pc, token.office_url, token.office_pin}),
+                      0644));
 
   if (journal) {
     journal::Event event;
@@ -181,8 +180,9 @@ void AddEnrolCommands(CLI::App& app, Tool& tool) {
   auto args = std::make_shared<EnrolArgs>();
   CLI::App* enrol = app.add_subcommand(
       "enrol", "enrol this PC with the privacy office (端末登録; root)");
-  enrol->add_option("--token", args->token,
-                    "the token from `piiguard-admin enrol`")
+  enrol
+      ->add_option("--token", args->token,
+                   "the token from `piiguard-admin enrol`")
       ->required();
   enrol->add_option("--state-dir", args->state_dir,
                     "state directory (default /var/lib/piiguard)");

@@ -44,8 +44,9 @@ void AddReportCommands(CLI::App& app, Tool& tool) {
       "office");
   near_miss->add_option("text", args->text, "what happened (1-2000 characters)")
       ->required();
-  near_miss->add_option("--socket", args->socket,
-                        "the agent's socket (default /run/piiguard/agent.sock)");
+  near_miss->add_option(
+      "--socket", args->socket,
+      "the agent's socket (default /run/piiguard/agent.sock)");
   near_miss->callback([&tool, args] {
     tool.run = [&tool, args] { return NearMiss(tool, *args); };
   });

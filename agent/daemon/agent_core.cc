@@ -17,8 +17,7 @@ AgentCore::AgentCore(CoreConfig config, journal::Journal& journal,
   if (office.ok() && *office) pc_ = (*office)->pc;
 }
 
-Result<uint64_t> AgentCore::Append(std::string type,
-                                   journal::Severity severity,
+Result<uint64_t> AgentCore::Append(std::string type, journal::Severity severity,
                                    std::string subject, Json details) {
   journal::Event event;
   event.type = std::move(type);
@@ -97,8 +96,9 @@ Result<Json> AgentCore::Enrolled(const std::string& pc,
   }
   pc_ = pc;
   PIIGUARD_ASSIGN_OR_RETURN(
-      uint64_t seq, Append("enrolment.done", journal::Severity::kNotice,
-                           "office", Json{{"pc", pc}, {"office_url", office_url}}));
+      uint64_t seq,
+      Append("enrolment.done", journal::Severity::kNotice, "office",
+             Json{{"pc", pc}, {"office_url", office_url}}));
   return Json{{"seq", seq}};
 }
 
@@ -106,8 +106,8 @@ Result<sync::PendingBatch> AgentCore::GetBatch() {
   if (!pc_) return FailedPreconditionError("sync", "office", "not enrolled");
   sync::PendingBatch pending;
   pending.policy_version = policy_version();
-  PIIGUARD_ASSIGN_OR_RETURN(pending.batch,
-                            journal_.NextBatch(*pc_, journal::kMaxBatchEntries));
+  PIIGUARD_ASSIGN_OR_RETURN(
+      pending.batch, journal_.NextBatch(*pc_, journal::kMaxBatchEntries));
   return pending;
 }
 
@@ -136,11 +136,11 @@ Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
           WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
       applied_ = policy::AppliedPolicyState{verdict.policy->version,
                                             verdict.payload_sha256};
-      PIIGUARD_RETURN_IF_ERROR(
-          Append("policy.applied", journal::Severity::kNotice, "policy",
-                 Json{{"version", applied_->version},
-                      {"sha256", verdict.payload_sha256}})
-              .status());
+      PIIGUARD_RETURN_IF_ERROR(Append("policy.applied",
+                                      journal::Severity::kNotice, "policy",
+                                      Json{{"version", applied_->version},
+                                           {"sha256", verdict.payload_sha256}})
+                                   .status());
       outcome.applied = true;
       return outcome;
     }
@@ -154,7 +154,8 @@ Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
 }
 
 Result<std::string> AgentCore::GetStatusReport(const std::string& request) {
-  if (!pc_) return FailedPreconditionError("status report", "pc", "not enrolled");
+  if (!pc_)
+    return FailedPreconditionError("status report", "pc", "not enrolled");
   // Journaled first, so the batch that carries the report has an entry.
   PIIGUARD_ASSIGN_OR_RETURN(
       uint64_t seq, Append("status_report.sent", journal::Severity::kInfo,

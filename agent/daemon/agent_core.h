@@ -52,9 +52,7 @@ class AgentCore : public sync::DaemonLink {
   Status SyncRefused(const std::string& reason) override;
   Status SyncDone(bool ok, const std::string& detail) override;
 
-  int64_t policy_version() const {
-    return applied_ ? applied_->version : 0;
-  }
+  int64_t policy_version() const { return applied_ ? applied_->version : 0; }
   journal::Journal& journal() { return journal_; }
   const std::string& paths_dir() const { return config_.paths.dir; }
 

@@ -32,12 +32,13 @@ Daemon::Daemon(DaemonConfig config, AgentCore& core, Spawner& spawner,
                          if (answer.ok()) WakeChild();
                          return answer;
                        });
-  dispatcher_.Register(ipc::Op::kStatus, [this](const ipc::Peer&,
-                                                const ipc::Request&) {
-    Result<Json> answer = core_.StatusAnswer();
-    if (answer.ok()) (*answer)["sync_child_running"] = child_pid_ > 0;
-    return answer;
-  });
+  dispatcher_.Register(ipc::Op::kStatus,
+                       [this](const ipc::Peer&, const ipc::Request&) {
+                         Result<Json> answer = core_.StatusAnswer();
+                         if (answer.ok())
+                           (*answer)["sync_child_running"] = child_pid_ > 0;
+                         return answer;
+                       });
   dispatcher_.Register(ipc::Op::kEnrolInfo,
                        [this](const ipc::Peer&, const ipc::Request&) {
                          return core_.EnrolInfo();
@@ -198,7 +199,8 @@ void Daemon::ServeChild() {
                  : Result<sync::ChildRequest>(frame.status());
   if (!request.ok() || consumed != child_buffer_.size()) {
     std::cerr << "piiguardd: sync child: "
-              << (request.ok() ? "pipelined request" : request.status().message())
+              << (request.ok() ? "pipelined request"
+                               : request.status().message())
               << ": stopping it\n";
     StopChild("bad request");
     ScheduleChildRestart();
@@ -207,8 +209,8 @@ void Daemon::ServeChild() {
   child_buffer_.clear();
   std::string answer = sync::AnswerChildRequest(core_, *request);
   if (request->op == sync::ChildOp::kSyncDone && request->ok) backoff_.Reset();
-  Status written = ipc::WriteFrame(child_link_.get(), answer,
-                                   sync::kMaxChildFrameBytes);
+  Status written =
+      ipc::WriteFrame(child_link_.get(), answer, sync::kMaxChildFrameBytes);
   if (!written.ok()) {
     StopChild("answer not delivered");
     ScheduleChildRestart();
@@ -235,7 +237,8 @@ void Daemon::StartChild() {
   SpawnSpec spec;
   spec.exe = config_.exe;
   spec.args = {"--sync-child", "--state-dir", core_.paths_dir(),
-               "--sync-interval", std::to_string(config_.sync_interval_seconds)};
+               "--sync-interval",
+               std::to_string(config_.sync_interval_seconds)};
   spec.fds = {theirs.get(), wake.get()};
   spec.uid = config_.sync_uid;
   spec.gid = config_.sync_gid;
@@ -254,8 +257,8 @@ void Daemon::StartChild() {
 
 void Daemon::StopChild(const std::string& why) {
   if (child_pid_ > 0) {
-    std::cerr << "piiguardd: stopping sync child " << child_pid_ << ": "
-              << why << "\n";
+    std::cerr << "piiguardd: stopping sync child " << child_pid_ << ": " << why
+              << "\n";
     spawner_.Kill(child_pid_);
   }
   child_pid_ = 0;

@@ -81,7 +81,8 @@ int Serve(const Args& args) {
   }
   char exe[PATH_MAX];
   ssize_t exe_len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (exe_len <= 0) return Fail(ErrnoStatus("piiguardd", "/proc/self/exe", errno));
+  if (exe_len <= 0)
+    return Fail(ErrnoStatus("piiguardd", "/proc/self/exe", errno));
   exe[exe_len] = '\0';
 
   Result<Ed25519PrivateKey> device_key = LoadOrCreateDeviceKey(paths);
@@ -110,8 +111,9 @@ int Serve(const Args& args) {
     return (*journal)->Append(event).status();
   };
   if (recovered) {
-    if (Status s = append("agent.recovered", journal::Severity::kWarning,
-                          Json{{"reason", "previous run did not stop cleanly"}});
+    if (Status s =
+            append("agent.recovered", journal::Severity::kWarning,
+                   Json{{"reason", "previous run did not stop cleanly"}});
         !s.ok()) {
       return Fail(s);
     }

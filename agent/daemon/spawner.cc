@@ -69,7 +69,8 @@ Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user) {
   passwd pw{};
   passwd* found = nullptr;
   std::vector<char> buffer(16384);
-  int rc = ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
+  int rc =
+      ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
   if (rc != 0) return ErrnoStatus("sync user", user, rc);
   if (found == nullptr) return NotFoundError("sync user", user, "no such user");
   if (pw.pw_uid == 0) {

@@ -40,7 +40,8 @@ Result<Ed25519PrivateKey> LoadOrCreateDeviceKey(const StatePaths& paths) {
     if (!key.ok()) return key.status().Annotate(paths.DeviceKey());
     return key;
   }
-  if (errno != ENOENT) return ErrnoStatus("device key", paths.DeviceKey(), errno);
+  if (errno != ENOENT)
+    return ErrnoStatus("device key", paths.DeviceKey(), errno);
   PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key,
                             Ed25519PrivateKey::Generate());
   PIIGUARD_ASSIGN_OR_RETURN(std::string pem, key.ToPem());

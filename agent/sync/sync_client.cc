@@ -47,48 +47,62 @@ Result<OfficeAnswer> ParseAnswer(const HttpAnswer& http) {
 
 RoundResult SyncClient::RunRound() {
   RoundResult result;
-  auto finish = [&](bool ok, std::string detail) {
-    result.ok = ok;
-    result.detail = std::move(detail);
-    link_.SyncDone(result.ok, result.detail).IgnoreError();
-    return result;
-  };
   int64_t policy_version = 0;
+  std::string detail;
+  bool ok = Push(result, &policy_version, &detail);
+  if (ok) {
+    bool applied = false;
+    ok = Pull(policy_version, &applied, &detail);
+    // The policy.applied entry goes out in the same round.
+    if (ok && applied) ok = Push(result, &policy_version, &detail);
+  }
+  result.ok = ok;
+  result.detail = detail;
+  link_.SyncDone(result.ok, result.detail).IgnoreError();
+  return result;
+}
+
+bool SyncClient::Push(RoundResult& result, int64_t* policy_version,
+                      std::string* detail) {
+  auto fail = [&](std::string why) {
+    *detail = std::move(why);
+    return false;
+  };
   for (size_t round = 0; round < kMaxBatchesPerRound; ++round) {
     std::string report;
     if (!status_request_.empty()) {
       Result<std::string> made = link_.GetStatusReport(status_request_);
-      if (!made.ok()) return finish(false, made.status().message());
+      if (!made.ok()) return fail(made.status().message());
       report = std::move(*made);
     }
     Result<PendingBatch> pending = link_.GetBatch();
-    if (!pending.ok()) return finish(false, pending.status().message());
-    policy_version = pending->policy_version;
-    if (!pending->batch) break;
+    if (!pending.ok()) return fail(pending.status().message());
+    *policy_version = pending->policy_version;
+    if (!pending->batch) return true;
     journal::Batch& batch = *pending->batch;
     batch.status_report = report;
     const uint64_t last_seq = batch.entries.back().seq;
     Result<HttpAnswer> http =
         transport_.PostJournal(journal::SerializeBatch(batch));
-    if (!http.ok()) return finish(false, "offline: " + http.status().message());
+    if (!http.ok()) return fail("offline: " + http.status().message());
     Result<OfficeAnswer> answer = ParseAnswer(*http);
-    if (!answer.ok()) return finish(false, answer.status().message());
+    if (!answer.ok()) return fail(answer.status().message());
     bool acknowledged =
         answer->error.empty() || answer->error == "already_acknowledged";
     if (!acknowledged) {
       std::string reason = answer->error + ": " + answer->reason;
       link_.SyncRefused(reason).IgnoreError();
-      return finish(false, "refused: " + reason);
+      return fail("refused: " + reason);
     }
     if (!answer->acked_head) {
-      return finish(false, "sync: office answer: acked_head missing");
+      return fail("sync: office answer: acked_head missing");
     }
     // The daemon advances only if acked_head is its own hash at acked_seq.
     Status acked = link_.Acked(answer->acked_seq, *answer->acked_head);
     if (!acked.ok()) {
       link_.SyncRefused("acknowledgement not accepted: " + acked.message())
           .IgnoreError();
-      return finish(false, acked.message());
+      return fail(acked.message());
     }
     if (!report.empty()) status_request_.clear();
     if (!answer->status_request.empty()) {
@@ -96,22 +110,33 @@ RoundResult SyncClient::RunRound() {
     }
     ++result.batches_sent;
     if (answer->acked_seq < last_seq) {
-      return finish(false, "sync: office acknowledged " +
-                               std::to_string(answer->acked_seq) + " of " +
-                               std::to_string(last_seq));
+      return fail("sync: office acknowledged " +
+                  std::to_string(answer->acked_seq) + " of " +
+                  std::to_string(last_seq));
     }
   }
+  return fail("sync: too many batches in one round");
+}
+
+bool SyncClient::Pull(int64_t policy_version, bool* applied,
+                      std::string* detail) {
   Result<HttpAnswer> policy = transport_.GetPolicy(policy_version);
-  if (!policy.ok())
-    return finish(false, "offline: " + policy.status().message());
-  if (policy->status == 200) {
-    Result<PolicyOutcome> outcome = link_.InstallPolicy(policy->body);
-    if (!outcome.ok()) return finish(false, outcome.status().message());
-  } else if (policy->status != 204) {
-    return finish(false,
-                  "sync: policy: HTTP " + std::to_string(policy->status));
+  if (!policy.ok()) {
+    *detail = "offline: " + policy.status().message();
+    return false;
   }
-  return finish(true, "");
+  if (policy->status == 204) return true;
+  if (policy->status != 200) {
+    *detail = "sync: policy: HTTP " + std::to_string(policy->status);
+    return false;
+  }
+  Result<PolicyOutcome> outcome = link_.InstallPolicy(policy->body);
+  if (!outcome.ok()) {
+    *detail = outcome.status().message();
+    return false;
+  }
+  *applied = outcome->applied;
+  return true;
 }
 
 }  // namespace piiguard::sync

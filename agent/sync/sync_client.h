@@ -28,6 +28,11 @@ class SyncClient {
   RoundResult RunRound();
 
  private:
+  // Batches until nothing is pending; false with *detail on failure.
+  bool Push(RoundResult& result, int64_t* policy_version, std::string* detail);
+  // A newer signed policy, handed to the daemon to verify and apply.
+  bool Pull(int64_t policy_version, bool* applied, std::string* detail);
+
   Transport& transport_;
   DaemonLink& link_;
   std::string status_request_;  // the office's pending request id

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The agent and the office end to end, as root: piiguard-admin makes the
+# city key, policies and an enrolment token; piiguard enrol enrols the PC
+# with a real `piiguard-office serve` (TLS, pinned); piiguardd runs with its
+# sync child dropped to `nobody`; a near miss reported by a non-root user
+# reaches the office's database; an office outage loses nothing; a SIGKILL
+# of the daemon loses nothing and is journaled as agent.recovered; the
+# office's newer policy is pulled and applied; the journal verifies.
+# Usage: agent_sync_test.sh PIIGUARDD PIIGUARD PIIGUARD_ADMIN PIIGUARD_OFFICE SOURCE_DIR
+set -uo pipefail
+if [[ $(id -u) -ne 0 ]]; then
+  echo "agent_sync_test: SKIP: needs root (privilege drop, chown of the TLS key)"
+  exit 77
+fi
+for tool in sqlite3 setpriv python3; do
+  command -v "$tool" >/dev/null || { echo "agent_sync_test: SKIP: $tool missing"; exit 77; }
+done
+daemon_bin=$(realpath "$1")
+cli=$(realpath "$2")
+admin=$(realpath "$3")
+office=$(realpath "$4")
+src=$(realpath "$5")
+work=$(mktemp -d /tmp/agent_sync.XXXXXX)
+chmod 0755 "$work"
+server_pid=
+daemon_pid=
+cleanup() {
+  [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+fail() {
+  echo "agent_sync_test: FAIL: $*"
+  echo "--- daemon log"; tail -n 30 "$work/daemon.log" 2>/dev/null
+  echo "--- office log"; tail -n 30 "$work/serve.log" 2>/dev/null
+  exit 1
+}
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+run() { "$@" >"$work/cmd.log" 2>&1 || { cat "$work/cmd.log"; fail "$*"; }; }
+sql() { sqlite3 "$work/office.db" "$1"; }
+
+# --- the city: key, policy version 1 (for the PC) and 2 (on the office).
+run "$admin" key new --out "$work/keys"
+from=$(date -d yesterday +%Y-%m-%dT00:00:00+09:00)
+until=$(date -d '+1 year' +%Y-%m-%dT23:59:59+09:00)
+for version in 1 2; do
+  python3 - "$src/docs/examples/policy.example.json" "$work/policy$version.json" "$from" "$until" "$version" <<'PY' || fail "policy json"
+import json, sys
+policy = json.load(open(sys.argv[1], encoding="utf-8"))
+policy["valid_from"], policy["valid_until"] = sys.argv[3], sys.argv[4]
+policy["version"] = int(sys.argv[5])
+json.dump(policy, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+  run "$admin" policy sign --key "$work/keys/city.key" --in "$work/policy$version.json" --out "$work/policy$version.signed"
+done
+
+# --- the office.
+dir="$work/office"
+"$office" init --dir "$dir" --city-pub "$work/keys/city.pub" --name localhost --ip 127.0.0.1 >"$work/init.log" 2>&1 \
+  || { cat "$work/init.log"; fail "office init"; }
+pin=$(sed -n 's/^pin: //p' "$work/init.log")
+[[ ${#pin} -eq 64 ]] || { cat "$work/init.log"; fail "no pin from office init"; }
+run "$office" policy publish --dir "$dir" --db "$work/office.db" "$work/policy2.signed"
+
+# Starts the office on $1 (0: any port) and reads "listening on" from a fifo.
+start_office() {
+  rm -f "$work/serve.out"
+  mkfifo "$work/serve.out"
+  "$office" serve --dir "$dir" --db "$work/office.db" --listen "127.0.0.1:$1" >"$work/serve.out" 2>&1 &
+  server_pid=$!
+  exec 3<"$work/serve.out"
+  port=
+  while [[ -z "$port" ]] && IFS= read -r -t 60 -u 3 line; do
+    echo "$line" >>"$work/serve.log"
+    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' <<<"$line")
+  done
+  cat <&3 >>"$work/serve.log" &
+  exec 3<&-
+  [[ -n "$port" ]] || fail "the office did not say where it listens"
+}
+stop_office() {
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=
+}
+start_office 0
+url="https://127.0.0.1:$port"
+
+# --- enrolment: token from the IT desk, enrol as root (daemon not running).
+state="$work/state"
+sock="$work/agent.sock"
+run "$admin" enrol --key "$work/keys/city.key" --pc hidamari-pc-01 --consignee npo-hidamari \
+  --office-url "$url" --office-pin "$pin" --out "$work/token"
+bad_pin=$(printf '%064d' 0 | tr 0 b)
+run "$admin" enrol --key "$work/keys/city.key" --pc hidamari-pc-02 --office-url "$url" --office-pin "$bad_pin" --out "$work/token-badpin"
+if "$cli" enrol --token "$work/token-badpin" --state-dir "$work/state-bad" --socket "$sock" --sync-user nobody >"$work/cmd.log" 2>&1; then
+  fail "enrolment with a wrong pin succeeded"
+fi
+ok "a wrong office pin is refused before anything is sent"
+[[ $(sql "SELECT count(*) FROM pcs WHERE pc='hidamari-pc-02'") == 0 ]] || fail "pc-02 enrolled"
+run "$cli" enrol --token "$work/token" --state-dir "$state" --socket "$sock" --sync-user nobody
+grep -q "hidamari-pc-01" "$work/cmd.log" || fail "enrol message"
+[[ $(stat -c '%a %U' "$state/tls/client.key") == "600 nobody" ]] || fail "TLS key mode/owner"
+[[ $(stat -c '%a %U' "$state/device.key") == "600 root" ]] || fail "device key mode/owner"
+[[ $(sql "SELECT count(*) FROM pcs WHERE pc='hidamari-pc-01'") == 1 ]] || fail "pc not stored by the office"
+ok "enrolled: device key root 0600, TLS key nobody 0600, PC stored by the office"
+if "$cli" enrol --token "$work/token" --state-dir "$work/state-again" --socket "$sock" --sync-user nobody >"$work/cmd.log" 2>&1; then
+  fail "a token enrolled twice"
+fi
+ok "a token is used once"
+
+# --- the daemon, its output through a fifo.
+start_daemon() {
+  rm -f "$work/daemon.out"
+  mkfifo "$work/daemon.out"
+  "$daemon_bin" --foreground --state-dir "$state" --socket "$sock" --sync-user nobody \
+    --policy "$work/policy1.signed" --city-pub "$work/keys/city.pub" --sync-interval 3600 \
+    >"$work/daemon.out" 2>&1 &
+  daemon_pid=$!
+  exec 4<"$work/daemon.out"
+  local started=
+  while [[ -z "$started" ]] && IFS= read -r -t 60 -u 4 line; do
+    echo "$line" >>"$work/daemon.log"
+    [[ "$line" == "piiguardd: serving"* ]] && started=1
+  done
+  cat <&4 >>"$work/daemon.log" &
+  exec 4<&-
+  [[ -n "$started" ]] || fail "the daemon did not start"
+}
+# Waits (bounded) until the office holds $2 entries of type $1.
+wait_office() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ $(sql "SELECT count(*) FROM entries WHERE pc='hidamari-pc-01' AND type='$1'") -ge $2 ]] && return 0
+    sleep 0.1
+  done
+  fail "the office did not receive $2 '$1' entries"
+}
+start_daemon
+
+# The sync child runs as nobody, not root.
+child_uid=$(ps -o uid= --ppid "$daemon_pid" | tr -d ' ' | head -n1)
+[[ "$child_uid" == "65534" ]] || fail "sync child uid '$child_uid'"
+ok "the sync child runs as nobody"
+
+# --- a near miss from a non-root user reaches the office.
+text1="名簿の印刷物を机に置いたまま離席しそうになった"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$cli" report near-miss "$text1" --socket "$sock" >"$work/cmd.log" 2>&1 \
+  || { cat "$work/cmd.log"; fail "near miss as nobody"; }
+LANG=ja_JP.UTF-8 setpriv --reuid=nobody --regid=nogroup --clear-groups "$cli" report near-miss "二件目" --socket "$sock" >"$work/cmd.ja" 2>&1 \
+  || fail "near miss in Japanese"
+grep -q "ヒヤリ・ハットを記録しました" "$work/cmd.ja" || fail "Japanese confirmation: $(cat "$work/cmd.ja")"
+wait_office near_miss 2
+[[ $(sql "SELECT count(*) FROM entries WHERE type='near_miss' AND details LIKE '%$text1%' AND details LIKE '%\"user\":\"nobody\"%'") == 1 ]] \
+  || fail "near miss text or user not stored"
+ok "near misses from a non-root user reached the office with uid and user name"
+wait_office enrolment.done 1
+wait_office policy.applied 1
+[[ $(sql "SELECT count(*) FROM entries WHERE type='policy.applied' AND details LIKE '%\"version\":2%'") -ge 1 ]] \
+  || fail "policy 2 not applied"
+ok "the office's newer policy was pulled, verified and applied"
+if setpriv --reuid=nobody --regid=nogroup --clear-groups "$cli" report near-miss "" --socket "$sock" >/dev/null 2>&1; then
+  fail "empty near miss accepted"
+fi
+ok "an empty near miss is refused"
+
+# --- the office goes away; entries wait; the office returns: delivered.
+stop_office
+for i in 1 2 3; do
+  run "$cli" report near-miss "オフライン中 $i" --socket "$sock"
+done
+"$cli" status --json --socket "$sock" >"$work/status.json" || fail "status"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["pending"] >= 3 and s["enrolled"] else 1)' "$work/status.json" \
+  || fail "pending entries not shown: $(cat "$work/status.json")"
+ok "offline: entries pending ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pending"])' "$work/status.json"))"
+start_office "$port"
+run "$cli" report near-miss "復旧後" --socket "$sock"   # wakes the sync child
+wait_office near_miss 6
+ok "after the office's return everything was delivered"
+
+# --- SIGKILL the daemon; restart; nothing lost; agent.recovered.
+kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=
+start_daemon
+run "$cli" report near-miss "再起動後" --socket "$sock"
+wait_office near_miss 7
+wait_office agent.recovered 1
+ok "after SIGKILL: agent.recovered journaled and delivered, nothing lost"
+
+head=$("$cli" status --json --socket "$sock" | python3 -c 'import json,sys; print(json.load(sys.stdin)["head_seq"])')
+[[ $(sql "SELECT max(seq) FROM entries WHERE pc='hidamari-pc-01'") -le $head ]] || fail "office ahead of the PC"
+LANG=C "$cli" status --socket "$sock" >"$work/status.txt" || fail "status text"
+grep -q "enrolment: hidamari-pc-01" "$work/status.txt" || fail "status text: $(cat "$work/status.txt")"
+LANG=ja_JP.UTF-8 "$cli" status --socket "$sock" | grep -q "端末登録: hidamari-pc-01" || fail "status in Japanese"
+ok "status in English and Japanese"
+
+kill "$daemon_pid"; wait "$daemon_pid"; rc=$?; daemon_pid=
+[[ $rc -eq 0 ]] || fail "daemon exit $rc"
+run "$cli" journal verify --db "$state/journal.db" --pub "$state/device.pub"
+run "$cli" journal show --db "$state/journal.db" --type agent
+grep -q "agent.stopped" "$work/cmd.log" || fail "agent.stopped not journaled"
+[[ -e "$state/running" ]] && fail "running marker left after a clean stop"
+ok "clean stop journaled; the journal verifies"
+
+echo "agent_sync_test: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
