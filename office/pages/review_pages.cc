@@ -1310,9 +1310,21 @@ class Pages {
     body += row(MsgId::kPagesColSeverity, SeverityBadge(ctx, event.severity));
     body += row(MsgId::kPagesColType, TypeCell(ctx, event.type));
     body += row(MsgId::kPagesColSubject, E(event.subject));
+    // Known detail fields get a name people read, the field beside it.
+    static const std::map<std::string, MsgId> kDetailNames = {
+        {"text", MsgId::kPagesColDetails},
+        {"user", MsgId::kPagesColReporter},
+        {"reason", MsgId::kPagesColReason},
+        {"job", MsgId::kPagesColJob},
+    };
     for (const auto& [key, value] : details.items()) {
-      body +=
-          "<tr><th>" + E(key) + "</th><td>" + E(JsonText(value)) + "</td></tr>";
+      auto name = kDetailNames.find(key);
+      body += "<tr><th>" +
+              (name == kDetailNames.end()
+                   ? E(key)
+                   : E(ctx.M(name->second)) + R"(<span class="raw">)" + E(key) +
+                         "</span>") +
+              "</th><td>" + E(JsonText(value)) + "</td></tr>";
     }
     body += "</table>";
     if (details.contains("job") && details.at("job").is_string()) {

@@ -318,6 +318,10 @@ TEST_F(PagesTest, HostileValuesAreEscaped) {
   httplib::Result detail = Get("/event?pc=hidamari-pc-01&seq=5", session);
   ASSERT_TRUE(detail);
   EXPECT_EQ(detail->status, 200);
+  EXPECT_THAT(
+      detail->body,
+      HasSubstr(
+          R"(<th>報告者<span class="raw">user</span></th><td>sato</td>)"));
   EXPECT_THAT(detail->body, Not(HasSubstr("<script")));
   // A hostile parameter is echoed escaped.
   httplib::Result echoed = Get("/violations?pc=%22%3E%3Cb%3Ex", session);
