@@ -20,6 +20,11 @@ test_deps=(
 packages=("${build_deps[@]}")
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${test_deps[@]}")
+  # Debian's nodejs comes without npm (NodeSource's includes it): the
+  # browser test installs playwright-core with npm.
+  if ! command -v npm >/dev/null; then
+    packages+=(npm)
+  fi
 fi
 
 missing=()
