@@ -4,10 +4,11 @@
 //   policy publish, user add, incident clear, status request
 // Exit codes: 0 done, 1 refused (a verification said no), 2 error.
 
-#include <signal.h>
+#include <pthread.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -35,7 +36,7 @@ constexpr int kExitError = 2;
 constexpr size_t kMaxFile = size_t{16} * 1024 * 1024;
 constexpr int64_t kCaYears = 10;
 constexpr int64_t kServerYears = 2;
-constexpr int64_t kYear = 365 * 24 * 3600;
+constexpr int64_t kYear = int64_t{365} * 24 * 3600;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -46,7 +47,7 @@ int64_t NowMs() {
 std::mutex log_mutex;
 void LogLine(const std::string& line) {
   std::lock_guard<std::mutex> lock(log_mutex);
-  std::fprintf(stderr, "piiguard-office: %s\n", line.c_str());
+  (void)std::fprintf(stderr, "piiguard-office: %s\n", line.c_str());
 }
 
 struct Context {
@@ -198,7 +199,7 @@ int Init(const Context& ctx, const std::string& dir,
       tls::IssueCertificate(*ca, *ca_key, server_key->PublicKey(), server_spec);
   if (!server.ok()) return ctx.Fail(server.status());
 
-  for (Status status :
+  for (const Status& status :
        {WriteFileAtomic(DirFile(dir, "city.pub"), city->ToPem(), 0644,
                         Overwrite::kAllow),
         WritePrivate(DirFile(dir, "ca.key"), *ca_key),
@@ -255,8 +256,9 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // from Serve itself: the server ended
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);
 
   ServerConfig config{.host = address->first,
                       .port = address->second,
@@ -278,11 +280,11 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
   std::thread stopper([raw, signals] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
-    if (signal_number != 0) LogLine("serve: signal: stopping");
+    if (signal_number != SIGUSR1) LogLine("serve: signal: stopping");
     raw->Stop();
   });
-  std::printf("listening on %s:%d\n", address->first.c_str(), *port);
-  std::fflush(stdout);
+  (void)std::printf("listening on %s:%d\n", address->first.c_str(), *port);
+  (void)std::fflush(stdout);
   LogLine(
       "serve: " + address->first + ":" + std::to_string(*port) +
       ": listening (" +
@@ -290,7 +292,7 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
       ")");
   Status run = (*server)->Run();
   // Wake the stopper if the server ended on its own.
-  pthread_kill(stopper.native_handle(), SIGTERM);
+  pthread_kill(stopper.native_handle(), SIGUSR1);
   stopper.join();
   if (!run.ok()) return ctx.Fail(run);
   return kExitOk;

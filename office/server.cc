@@ -52,7 +52,7 @@ Result<ClientIdentity> ClientOf(const httplib::Request& req) {
 class OfficeServer::Impl {
  public:
   Impl(ServerConfig config, OfficeStore& store, EnrolConfig enrol,
-       NowMsFn now_ms)
+       const NowMsFn& now_ms)
       : config_(std::move(config)),
         store_(store),
         ingestor_(store, now_ms),
@@ -171,7 +171,7 @@ class OfficeServer::Impl {
   }
 
   void Log(std::string_view context, std::string_view who,
-           const ApiAnswer& answer) {
+           const ApiAnswer& answer) const {
     if (!config_.log) return;
     std::string line;
     if (answer.error.empty()) {

@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view kContext = "office store";
 
 // The schema, the same for both engines but for the id column type.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma): statements span lines.
 constexpr std::string_view kSchema[] = {
     "CREATE TABLE IF NOT EXISTS pcs("
     " pc TEXT PRIMARY KEY, consignee TEXT NOT NULL, device_key TEXT NOT NULL,"
@@ -53,6 +54,7 @@ constexpr std::string_view kSchema[] = {
     " csrf TEXT NOT NULL, created_ms BIGINT NOT NULL,"
     " expires_ms BIGINT NOT NULL)",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 // Rows of a multi-row INSERT of entries per statement (10 parameters each,
 // below both engines' parameter limits).
