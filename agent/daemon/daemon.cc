@@ -1,6 +1,5 @@
 #include "agent/daemon/daemon.h"
 
-#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
@@ -9,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <csignal>
 #include <iostream>
 
 #include "agent/sync/child_protocol.h"
@@ -126,7 +126,7 @@ Status Daemon::Run() {
         if (::read(fd, &expirations, sizeof expirations) > 0) StartChild();
       } else if (child_link_.valid() && fd == child_link_.get()) {
         ServeChild();
-      } else if (conns_.count(fd) != 0) {
+      } else if (conns_.contains(fd)) {
         ServeClient(fd);
       } else if (auto it = sources_.find(fd); it != sources_.end()) {
         it->second();

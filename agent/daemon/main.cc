@@ -66,7 +66,7 @@ int Serve(const Args& args) {
   if (!sync_user.ok()) return Fail(sync_user.status());
   std::optional<Ed25519PublicKey> city_key;
   if (!args.city_pub.empty()) {
-    Result<std::string> pem = ReadFileBytes(args.city_pub, 64 * 1024);
+    Result<std::string> pem = ReadFileBytes(args.city_pub, size_t{64} * 1024);
     if (!pem.ok()) return Fail(pem.status());
     Result<Ed25519PublicKey> key = Ed25519PublicKey::FromPem(*pem);
     if (!key.ok()) return Fail(key.status().Annotate(args.city_pub));

@@ -3,34 +3,37 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <vector>
 
 namespace piiguard::agent {
 namespace {
+
+constexpr size_t kMaxKeptFds = 8;
 
 // In the forked child: async-signal-safe calls only; any failure exits.
 [[noreturn]] void ChildExec(const SpawnSpec& spec,
                             const std::vector<char*>& argv) {
   // Move the kept descriptors to 3, 4, ... (first above the range, so a
   // descriptor already at its target is not clobbered).
-  std::vector<int> moved;
-  int base = 100;
-  for (size_t i = 0; i < spec.fds.size(); ++i) {
-    int fd = ::fcntl(spec.fds[i], F_DUPFD, base);
-    if (fd < 0) ::_exit(120);
-    moved.push_back(fd);
+  // No allocation after fork: a fixed array (Spawn checks the count).
+  std::array<int, kMaxKeptFds> moved{};
+  const size_t count = spec.fds.size();
+  for (size_t i = 0; i < count; ++i) {
+    moved.at(i) = ::fcntl(spec.fds[i], F_DUPFD, 100);
+    if (moved.at(i) < 0) ::_exit(120);
   }
-  for (size_t i = 0; i < moved.size(); ++i) {
-    if (::dup2(moved[i], static_cast<int>(3 + i)) < 0) ::_exit(121);
+  for (size_t i = 0; i < count; ++i) {
+    if (::dup2(moved.at(i), static_cast<int>(3 + i)) < 0) ::_exit(121);
   }
-  ::syscall(SYS_close_range, 3 + moved.size(), UINT_MAX, 0);
+  ::syscall(SYS_close_range, 3 + count, UINT_MAX, 0);
   if (::setgroups(0, nullptr) != 0) ::_exit(122);
   if (::setresgid(spec.gid, spec.gid, spec.gid) != 0) ::_exit(123);
   if (::setresuid(spec.uid, spec.uid, spec.uid) != 0) ::_exit(124);
@@ -49,10 +52,14 @@ namespace {
 }  // namespace
 
 Result<pid_t> LinuxSpawner::Spawn(const SpawnSpec& spec) {
+  if (spec.fds.size() > kMaxKeptFds) {
+    return InvalidArgumentError("spawn", spec.exe, "too many descriptors");
+  }
   std::vector<std::string> storage;
   storage.push_back(spec.exe);
   storage.insert(storage.end(), spec.args.begin(), spec.args.end());
   std::vector<char*> argv;
+  argv.reserve(storage.size() + 1);
   for (std::string& arg : storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t pid = ::fork();

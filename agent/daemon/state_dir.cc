@@ -33,8 +33,8 @@ Result<Ed25519PrivateKey> LoadOrCreateDeviceKey(const StatePaths& paths) {
       return FailedPreconditionError("device key", paths.DeviceKey(),
                                      "readable by others (want mode 0600)");
     }
-    PIIGUARD_ASSIGN_OR_RETURN(std::string pem,
-                              ReadFileBytes(paths.DeviceKey(), 64 * 1024));
+    PIIGUARD_ASSIGN_OR_RETURN(
+        std::string pem, ReadFileBytes(paths.DeviceKey(), size_t{64} * 1024));
     Result<Ed25519PrivateKey> key = Ed25519PrivateKey::FromPem(pem);
     CleanseString(pem);
     if (!key.ok()) return key.status().Annotate(paths.DeviceKey());
@@ -62,7 +62,7 @@ Result<std::optional<sync::OfficeConfig>> LoadOfficeConfig(
     return ErrnoStatus("office config", paths.Office(), errno);
   }
   PIIGUARD_ASSIGN_OR_RETURN(std::string bytes,
-                            ReadFileBytes(paths.Office(), 64 * 1024));
+                            ReadFileBytes(paths.Office(), size_t{64} * 1024));
   PIIGUARD_ASSIGN_OR_RETURN(sync::OfficeConfig config,
                             sync::ParseOfficeConfig(bytes));
   return std::optional<sync::OfficeConfig>(std::move(config));

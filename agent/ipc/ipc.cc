@@ -134,7 +134,10 @@ bool Permitted(Right right, const Peer& peer) {
 
 void Dispatcher::Register(Op op, Handler handler) {
   for (size_t i = 0; i < std::size(kRequestTable); ++i) {
-    if (kRequestTable[i].op == op) handlers_[i] = std::move(handler);
+    if (kRequestTable[i].op == op) {
+      handlers_[i] = std::move(handler);
+      return;
+    }
   }
 }
 

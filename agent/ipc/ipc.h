@@ -28,7 +28,7 @@
 
 namespace piiguard::ipc {
 
-inline constexpr size_t kMaxFrameBytes = 16 * 1024;
+inline constexpr size_t kMaxFrameBytes = size_t{16} * 1024;
 inline constexpr size_t kMaxNearMissChars = 2000;  // code points
 inline constexpr std::string_view kDefaultSocketPath =
     "/run/piiguard/agent.sock";
@@ -46,17 +46,17 @@ enum class Right {
 };
 
 struct RequestSpec {
-  Op op;
   std::string_view name;
+  Op op;
   Right right;
 };
 
 // The table: every request a caller can make and the right it needs.
 inline constexpr RequestSpec kRequestTable[] = {
-    {Op::kNearMiss, "near_miss", Right::kAnyLocalUser},
-    {Op::kStatus, "status", Right::kAnyLocalUser},
-    {Op::kEnrolInfo, "enrol_info", Right::kRoot},
-    {Op::kEnrolled, "enrolled", Right::kRoot},
+    {"near_miss", Op::kNearMiss, Right::kAnyLocalUser},
+    {"status", Op::kStatus, Right::kAnyLocalUser},
+    {"enrol_info", Op::kEnrolInfo, Right::kRoot},
+    {"enrolled", Op::kEnrolled, Right::kRoot},
 };
 
 const RequestSpec& SpecOf(Op op);

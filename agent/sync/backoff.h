@@ -13,7 +13,7 @@
 namespace piiguard::sync {
 
 inline constexpr int64_t kBackoffFirstMs = 5000;
-inline constexpr int64_t kBackoffMaxMs = 15 * 60 * 1000;
+inline constexpr int64_t kBackoffMaxMs = int64_t{15} * 60 * 1000;
 
 // Returns a uniform value in [0, 1).
 using UnitRandomFn = std::function<double()>;

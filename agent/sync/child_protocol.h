@@ -33,22 +33,22 @@ enum class ChildOp {
 };
 
 struct ChildPermit {
-  ChildOp op;
   std::string_view name;
-  bool permitted;
   size_t max_bytes;  // of the whole request
+  ChildOp op;
+  bool permitted;
 };
 
 // What the child may ask. Anything else, or a request over its size, ends
 // the child.
 inline constexpr ChildPermit kChildPermits[] = {
-    {ChildOp::kGetBatch, "get_batch", true, 64},
-    {ChildOp::kAcked, "acked", true, 256},
-    {ChildOp::kInstallPolicy, "install_policy", true, 2 * 1024 * 1024},
-    {ChildOp::kGetStatusReport, "status_report", true, 256},
-    {ChildOp::kSyncRefused, "sync_refused", true, 4 * kMaxReasonBytes},
-    {ChildOp::kSyncDone, "sync_done", true, 4 * kMaxReasonBytes},
-    {ChildOp::kSignCheckpoint, "sign", false, 0},
+    {"get_batch", 64, ChildOp::kGetBatch, true},
+    {"acked", 256, ChildOp::kAcked, true},
+    {"install_policy", size_t{6} * 1024 * 1024, ChildOp::kInstallPolicy, true},
+    {"status_report", 256, ChildOp::kGetStatusReport, true},
+    {"sync_refused", 8 * kMaxReasonBytes, ChildOp::kSyncRefused, true},
+    {"sync_done", 8 * kMaxReasonBytes, ChildOp::kSyncDone, true},
+    {"sign", 0, ChildOp::kSignCheckpoint, false},
 };
 
 struct ChildRequest {
@@ -85,7 +85,7 @@ class ChildLink : public DaemonLink {
   Result<PendingBatch> GetBatch() override;
   Status Acked(uint64_t seq, const journal::Hash& head) override;
   Result<PolicyOutcome> InstallPolicy(const std::string& bytes) override;
-  Result<std::string> GetStatusReport(const std::string& request) override;
+  Result<std::string> GetStatusReport(const std::string& id) override;
   Status SyncRefused(const std::string& reason) override;
   Status SyncDone(bool ok, const std::string& detail) override;
 

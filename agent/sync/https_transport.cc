@@ -108,8 +108,8 @@ class HttpsTransport::Impl {
   std::string pin;
   std::unique_ptr<httplib::SSLClient> client;
 
-  Result<HttpAnswer> Done(const httplib::Result& result,
-                          std::string_view what) {
+  static Result<HttpAnswer> Done(const httplib::Result& result,
+                                 std::string_view what) {
     if (!result) {
       return IoError(kContext, what,
                      "no answer: " + httplib::to_string(result.error()));
