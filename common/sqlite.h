@@ -127,9 +127,9 @@ class Transaction {
   void Rollback();
 
  private:
-  explicit Transaction(Database* db) : db_(db), open_(true) {}
+  explicit Transaction(Database* db) : db_(db) {}
   Database* db_;
-  bool open_;
+  bool open_ = true;
 };
 
 }  // namespace piiguard::sqlite

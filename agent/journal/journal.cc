@@ -351,7 +351,7 @@ class Journal::Impl {
     if (!seq.has_value()) return state;
     char* end = nullptr;
     errno = 0;
-    unsigned long long value = std::strtoull(seq->c_str(), &end, 10);
+    const uint64_t value = std::strtoull(seq->c_str(), &end, 10);
     if (seq->empty() || *end != '\0' || errno != 0 || !head.has_value()) {
       return CorruptionError("journal", db_.path(), "sync_state unreadable");
     }
@@ -950,7 +950,7 @@ void WalkSegment(const std::string& path, const Meta& meta,
     }
     if (seq == 1) {
       if (!ReadRow(*select, &entry) || entry.type != "journal.created" ||
-          entry.details.find("\"chain\":\"" + meta.chain + "\"") ==
+          entry.details.find(R"("chain":")" + meta.chain + "\"") ==
               std::string::npos) {
         return fail(1, "entry 1 altered (not this chain's journal.created)");
       }
@@ -1058,7 +1058,7 @@ Result<VerifyReport> VerifyJournalFile(
                            std::cref(key), std::cref(checkpoints),
                            &segments[i]);
     }
-    WalkSegment(path, meta, key, checkpoints, &segments[0]);
+    WalkSegment(path, meta, key, checkpoints, segments.data());
     for (auto& worker : workers) worker.join();
   }
   for (size_t i = 0; i < segments.size(); ++i) {

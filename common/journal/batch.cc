@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kSeverityChoices = {
     "info", "notice", "warning", "violation", "incident"};
 constexpr size_t kMaxPcBytes = 128;
-constexpr size_t kMaxEnvelopeTextBytes = 64 * 1024;
+constexpr size_t kMaxEnvelopeTextBytes = size_t{64} * 1024;
 
 bool IsLowerHex(std::string_view text) {
   for (char c : text) {

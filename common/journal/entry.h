@@ -21,7 +21,7 @@ using Hash = std::array<uint8_t, kSha256Size>;
 inline constexpr std::string_view kHashDomain = "piiguard-journal/1";
 inline constexpr std::string_view kCheckpointType = "journal-checkpoint";
 inline constexpr size_t kMaxSubjectBytes = 256;
-inline constexpr size_t kMaxDetailsBytes = 16 * 1024;
+inline constexpr size_t kMaxDetailsBytes = size_t{16} * 1024;
 inline constexpr size_t kChainIdHexSize = 32;
 
 enum class Severity { kInfo, kNotice, kWarning, kViolation, kIncident };
