@@ -10,41 +10,15 @@
 #include <limits>
 #include <utility>
 
+#include "common/openssl_util.h"
+
 namespace piiguard {
 namespace {
-
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 
 struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-// The newest OpenSSL error as text (and the queue cleared).
-std::string OpenSslReason(std::string_view fallback) {
-  unsigned long code = ERR_get_error();  // NOLINT(google-runtime-int)
-  ERR_clear_error();
-  if (code == 0) return std::string(fallback);
-  std::array<char, 256> buf{};
-  ERR_error_string_n(code, buf.data(), buf.size());
-  return buf.data();
-}
-
-BioPtr MemBio(std::string_view bytes) {
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return nullptr;
-  }
-  return BioPtr(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-}
-
-std::string BioContents(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);  // NOLINT(google-runtime-int)
-  return {data, static_cast<size_t>(len)};
-}
 
 Result<std::string> RawPublic(EVP_PKEY* key, std::string_view context) {
   if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
@@ -58,15 +32,6 @@ Result<std::string> RawPublic(EVP_PKEY* key, std::string_view context) {
     return InternalError(context, "key", OpenSslReason("no raw public key"));
   }
   return raw;
-}
-
-// True if nothing but whitespace follows the PEM block the BIO was read from.
-bool OnlyWhitespaceLeft(BIO* bio) {
-  char c = 0;
-  while (BIO_read(bio, &c, 1) == 1) {
-    if (c != '\n' && c != '\r' && c != ' ' && c != '\t') return false;
-  }
-  return true;
 }
 
 }  // namespace

@@ -12,21 +12,16 @@
 #include <openssl/x509v3.h>
 
 #include <array>
-#include <cctype>
-#include <limits>
 #include <utility>
 
 #include "common/crypto.h"
+#include "common/openssl_util.h"
 
 namespace piiguard::tls {
 namespace {
 
 constexpr std::string_view kContext = "tls";
 
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 struct X509Deleter {
   void operator()(X509* cert) const { X509_free(cert); }
 };
@@ -55,40 +50,6 @@ std::shared_ptr<EVP_PKEY> SharedKey(EVP_PKEY* key) {
   return {key, EVP_PKEY_free};
 }
 std::shared_ptr<X509> SharedCert(X509* cert) { return {cert, X509_free}; }
-
-// The newest OpenSSL error as text (and the queue cleared).
-std::string OpenSslReason(std::string_view fallback) {
-  unsigned long code = ERR_get_error();  // NOLINT(google-runtime-int)
-  ERR_clear_error();
-  if (code == 0) return std::string(fallback);
-  std::array<char, 256> buf{};
-  ERR_error_string_n(code, buf.data(), buf.size());
-  return buf.data();
-}
-
-BioPtr MemBio(std::string_view bytes) {
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return nullptr;
-  }
-  return BioPtr(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-}
-
-std::string BioContents(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);  // NOLINT(google-runtime-int)
-  if (len <= 0 || data == nullptr) return {};
-  return {data, static_cast<size_t>(len)};
-}
-
-// True if nothing but whitespace is left in `bio` (one PEM block only).
-bool OnlyWhitespaceLeft(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);  // NOLINT(google-runtime-int)
-  for (long i = 0; i < len; ++i) {          // NOLINT(google-runtime-int)
-    if (std::isspace(static_cast<unsigned char>(data[i])) == 0) return false;
-  }
-  return true;
-}
 
 bool IsP256(EVP_PKEY* key) {
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
