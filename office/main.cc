@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/cli_tool.h"
 #include "common/crypto.h"
 #include "common/file_util.h"
 #include "common/messages.h"
@@ -30,9 +31,6 @@
 namespace piiguard::office {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitRefused = 1;
-constexpr int kExitError = 2;
 constexpr size_t kMaxFile = size_t{16} * 1024 * 1024;
 constexpr int64_t kCaYears = 10;
 constexpr int64_t kServerYears = 2;
@@ -476,14 +474,5 @@ int main(int argc, char** argv) {
     };
   });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return office::kExitError;
-  }
-  if (!run) return office::kExitError;
-  return run();
+  return piiguard::RunCli(app, run, argc, argv);
 }

@@ -16,14 +16,5 @@ int main(int argc, char** argv) {
   piiguard::cli::AddReportCommands(app, tool);
   piiguard::cli::AddEnrolCommands(app, tool);
   piiguard::cli::AddStatusCommands(app, tool);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return piiguard::cli::kExitError;
-  }
-  if (!tool.run) return piiguard::cli::kExitError;
-  return tool.run();
+  return piiguard::RunCli(app, tool.run, argc, argv);
 }

@@ -12,31 +12,18 @@
 #include <iosfwd>
 #include <string>
 
+#include "common/cli_tool.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 
 namespace piiguard::cli {
 
-// Exit codes, the same for every command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRefused = 1;  // refused, or tampering found
-inline constexpr int kExitError = 2;    // bad input, I/O, usage
-
 inline constexpr std::string_view kDefaultJournalPath =
     "/var/lib/piiguard/journal.db";
 
-struct Tool {
-  Lang lang = Lang::kEn;
-  std::ostream* out = nullptr;
-  std::ostream* err = nullptr;
-  // Set by the chosen subcommand; main() runs it after parsing.
-  std::function<int()> run;
-
-  // Prints "error: <status message>" (localised prefix), returns kExitError.
-  int Fail(const Status& status) const;
-};
-
-Result<Ed25519PublicKey> LoadPublicKey(const std::string& path);
+// Exit codes (kExitRefused also when tampering was found), the output
+// language and streams, and key files: common/cli_tool.h.
+using Tool = CliTool;
 
 // `piiguard journal show|verify` (journal_commands.cc).
 void AddJournalCommands(CLI::App& app, Tool& tool);

@@ -18,14 +18,5 @@ int main(int argc, char** argv) {
   piiguard::admin::AddPolicyCommands(app, tool);
   piiguard::admin::AddStickCommands(app, tool);
   piiguard::admin::AddEnrolCommands(app, tool);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return piiguard::admin::kExitError;
-  }
-  if (!tool.run) return piiguard::admin::kExitError;
-  return tool.run();
+  return piiguard::RunCli(app, tool.run, argc, argv);
 }

@@ -12,30 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "common/cli_tool.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 #include "policy/policy_verify.h"
 
 namespace piiguard::admin {
 
-// Exit codes, the same for every command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitRefused = 1;  // a verification said no
-inline constexpr int kExitError = 2;    // bad input, I/O, usage
-
-struct Tool {
-  Lang lang = Lang::kEn;
-  std::ostream* out = nullptr;
-  std::ostream* err = nullptr;
-  // Set by the chosen subcommand; main() runs it after parsing.
-  std::function<int()> run;
-
-  // Prints "error: <status message>" (localised prefix) and returns kExitError.
-  int Fail(const Status& status) const;
-};
-
-Result<Ed25519PrivateKey> LoadPrivateKey(const std::string& path);
-Result<Ed25519PublicKey> LoadPublicKey(const std::string& path);
+using Tool = CliTool;
 
 // `--now` values: an RFC 3339 time; the system clock when empty.
 Result<int64_t> NowOr(const std::string& text);
