@@ -18,7 +18,8 @@
 
 namespace piiguard::office {
 
-inline constexpr int64_t kClientCertValiditySeconds = int64_t{2} * 365 * 24 * 3600;
+inline constexpr int64_t kClientCertValiditySeconds =
+    int64_t{2} * 365 * 24 * 3600;
 
 struct EnrolConfig {
   Ed25519PublicKey city_key;
