@@ -2,17 +2,28 @@
 # The README's first command: installs what is needed, builds piiguard, and
 # runs the IT desk's workflow on a demo city: a city key, a signed policy,
 # a keyed USB stick (as a disk image), and the refusals a PC would give.
-# Everything it makes is under ./demo (delete it to start again).
+# Then the privacy office server and one enrolled PC: the agent daemon
+# journals a near miss, syncs it over mutual TLS, and the office's review
+# pages show it. The office and the daemon keep running when it ends (it
+# says how to stop them). Everything it makes is under ./demo (delete it to
+# start again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 ./installer/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPIIGUARD_TESTS=OFF >/dev/null
-ninja -C build piiguard-admin
+ninja -C build piiguard-admin piiguard piiguardd piiguard-office
 admin=$root/build/policy/admin/piiguard-admin
+cli=$root/build/agent/cli/piiguard
+daemon=$root/build/agent/daemon/piiguardd
+office=$root/build/office/piiguard-office
 
 demo=$root/demo
+# A previous demo's office and daemon.
+for pidfile in "$demo"/office.pid "$demo"/agent.pid; do
+  [[ -f $pidfile ]] && kill "$(cat "$pidfile")" 2>/dev/null || true
+done
 rm -rf "$demo"
 mkdir -p "$demo"
 cd "$demo"
@@ -73,4 +84,53 @@ if "$admin" stick verify --pub keys/city.pub --policy policy.signed \
   echo "demo: a revoked stick was accepted" >&2; exit 1
 fi
 
-step "Done. Files are in $demo; try: LANG=ja_JP.UTF-8 $admin --help"
+step "8. The privacy office server: its CA and TLS key, the signed policy, a reviewer"
+"$office" init --dir office --city-pub keys/city.pub --name localhost --ip 127.0.0.1 | tee office-init.log
+pin=$(sed -n 's/^pin: //p' office-init.log)
+"$office" policy publish --dir office --db office/office.db policy.signed
+printf 'demo-password-%s\n' "$(date +%s)" >reviewer.password
+"$office" user add --dir office --db office/office.db reviewer <reviewer.password
+mkfifo office.out
+"$office" serve --dir office --db office/office.db --listen 127.0.0.1:0 >office.out 2>office.log &
+echo $! >office.pid
+read -r line <office.out
+port=${line##*:}
+[[ $line == "listening on 127.0.0.1:"* ]] || { echo "demo: the office did not start: $line" >&2; exit 1; }
+(cat office.out >>office.log &)
+url="https://127.0.0.1:$port"
+echo "office: $url (pin $pin)"
+
+step "9. The IT desk enrols this PC with a one-time token; the agent daemon starts"
+"$admin" enrol --key keys/city.key --pc hidamari-pc-01 --consignee npo-hidamari \
+  --office-url "$url" --office-pin "$pin" --out enrol.token
+"$cli" enrol --token enrol.token --state-dir agent --socket agent.sock --sync-user nobody
+mkfifo agent.out
+"$daemon" --foreground --state-dir agent --socket agent.sock --sync-user nobody \
+  --policy policy.signed --city-pub keys/city.pub --sync-interval 60 >agent.out 2>&1 &
+echo $! >agent.pid
+while IFS= read -r line; do
+  echo "$line" >>agent.log
+  [[ $line == "piiguardd: serving"* ]] && break
+done <agent.out
+(cat agent.out >>agent.log &)
+
+step "10. Staff (not root) report a near miss (ヒヤリ・ハット); it reaches the office"
+LANG=ja_JP.UTF-8 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+  "$cli" report near-miss "名簿を印刷したまま席を離れた" --socket agent.sock
+for ((i = 0; i < 300; i++)); do
+  pending=$("$cli" status --json --socket agent.sock | sed -n 's/^ *"pending": *\([0-9]*\).*/\1/p')
+  [[ $pending == 0 ]] && break
+  sleep 0.1  # the sync child reports nothing to wait on from here
+done
+LANG=ja_JP.UTF-8 "$cli" status --socket agent.sock
+"$cli" journal verify --db agent/journal.db --pub agent/device.pub
+[[ $pending == 0 ]] || { echo "demo: the journal did not reach the office" >&2; exit 1; }
+
+step "Done. Files are in $demo"
+cat <<EOF
+The review pages: $url/  (user: reviewer, password: $(cat reviewer.password);
+the certificate is the office's own CA: $demo/office/ca.crt)
+The PC's journal:   $cli journal show --db $demo/agent/journal.db
+Stop both:          kill \$(cat $demo/office.pid) \$(cat $demo/agent.pid)
+Try also:           LANG=ja_JP.UTF-8 $admin --help
+EOF
