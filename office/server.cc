@@ -201,12 +201,11 @@ OfficeServer::OfficeServer(std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
 OfficeServer::~OfficeServer() { Stop(); }
 
-Result<std::unique_ptr<OfficeServer>> OfficeServer::Create(ServerConfig config,
-                                                           OfficeStore& store,
-                                                           EnrolConfig enrol,
-                                                           NowMsFn now_ms) {
+Result<std::unique_ptr<OfficeServer>> OfficeServer::Create(
+    ServerConfig config, OfficeStore& store, EnrolConfig enrol,
+    const NowMsFn& now_ms) {
   auto impl = std::make_unique<Impl>(std::move(config), store, std::move(enrol),
-                                     std::move(now_ms));
+                                     now_ms);
   PIIGUARD_RETURN_IF_ERROR(impl->Init());
   return std::unique_ptr<OfficeServer>(new OfficeServer(std::move(impl)));
 }

@@ -42,7 +42,7 @@ class OfficeServer {
   static Result<std::unique_ptr<OfficeServer>> Create(ServerConfig config,
                                                       OfficeStore& store,
                                                       EnrolConfig enrol,
-                                                      NowMsFn now_ms);
+                                                      const NowMsFn& now_ms);
   ~OfficeServer();
   OfficeServer(const OfficeServer&) = delete;
   OfficeServer& operator=(const OfficeServer&) = delete;

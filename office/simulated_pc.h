@@ -28,7 +28,7 @@ inline std::string MustHex(size_t bytes) {
 
 // A signed enrolment token envelope.
 inline std::string MakeToken(const Ed25519PrivateKey& city_key,
-                             tls::EnrolmentToken token,
+                             const tls::EnrolmentToken& token,
                              std::string_view type = tls::kEnrolmentTokenType) {
   auto payload = tls::EnrolmentTokenPayload(token);
   if (!payload.ok()) std::abort();

@@ -59,7 +59,7 @@ Result<std::string> Enrol(const EnrolArgs& args) {
     return FailedPreconditionError("enrol", "user", "must run as root");
   }
   PIIGUARD_ASSIGN_OR_RETURN(std::string token_text,
-                            ReadFileBytes(args.token, 64 * 1024));
+                            ReadFileBytes(args.token, size_t{64} * 1024));
   PIIGUARD_ASSIGN_OR_RETURN(SignedEnvelope envelope,
                             ParseSignedEnvelope(token_text));
   if (envelope.type != tls::kEnrolmentTokenType) {

@@ -7,9 +7,9 @@
 #define PIIGUARD_AGENT_JOURNAL_JOURNAL_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
