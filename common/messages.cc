@@ -388,6 +388,12 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kStatusNever, "まだありません", "never"},
     {MsgId::kStatusPolicy, "ポリシー: 版 {0}", "policy: version {0}"},
     // End of agent.
+    // USB and keyed sticks (agent/usb, issue 5).
+    // End of USB.
+    // Sessions, radios and links (agent/session, issue 6).
+    // End of sessions.
+    // Roster guard (agent/roster, issue 7).
+    // End of roster guard.
 }};
 
 std::string Fill(std::string_view pattern,

@@ -200,6 +200,12 @@ enum class MsgId {
   kStatusNever,
   kStatusPolicy,
   // End of agent.
+  // USB and keyed sticks (agent/usb, issue 5).
+  // End of USB.
+  // Sessions, radios and links (agent/session, issue 6).
+  // End of sessions.
+  // Roster guard (agent/roster, issue 7).
+  // End of roster guard.
   kCount,  // must stay last
 };
 

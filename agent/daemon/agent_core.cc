@@ -78,7 +78,15 @@ Result<Json> AgentCore::StatusAnswer() {
   answer["last_sync"] = Json{{"time", last_sync_ms_},
                              {"ok", last_sync_ok_},
                              {"detail", last_sync_detail_}};
+  for (const auto& [key, part] : status_parts_) {
+    PIIGUARD_ASSIGN_OR_RETURN(answer[key], part());
+  }
   return answer;
+}
+
+void AgentCore::AddStatusPart(std::string key,
+                              std::function<Result<Json>()> part) {
+  status_parts_.emplace_back(std::move(key), std::move(part));
 }
 
 Result<Json> AgentCore::EnrolInfo() {

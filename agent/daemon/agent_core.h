@@ -13,6 +13,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
@@ -43,6 +45,11 @@ class AgentCore : public sync::DaemonLink {
   Result<Json> NearMiss(const ipc::Peer& peer, const std::string& text);
   Result<Json> StatusAnswer();
   Result<Json> EnrolInfo();
+
+  // Another module's part of `piiguard status` (sticks, session, roster
+  // guard): StatusAnswer() puts what `part` returns under `key`. A part that
+  // fails makes the whole answer fail (staff must not see a partial state).
+  void AddStatusPart(std::string key, std::function<Result<Json>()> part);
   Result<Json> Enrolled(const std::string& pc, const std::string& office_url);
 
   Result<sync::PendingBatch> GetBatch() override;
@@ -64,6 +71,8 @@ class AgentCore : public sync::DaemonLink {
   journal::Journal& journal_;
   Ed25519PrivateKey device_key_;
   std::optional<policy::AppliedPolicyState> applied_;
+  std::vector<std::pair<std::string, std::function<Result<Json>()>>>
+      status_parts_;
   std::optional<std::string> pc_;
   int64_t last_sync_ms_ = 0;
   bool last_sync_ok_ = false;
