@@ -1,0 +1,725 @@
+#include "agent/session/session_manager.h"
+
+#include <algorithm>
+#include <set>
+
+#include "agent/session/standalone.h"
+#include "common/file_util.h"
+
+namespace piiguard::agent::session {
+namespace {
+
+constexpr int kMaxPumpRounds = 16;
+constexpr uint8_t kAll = static_cast<uint8_t>(os::RadioType::kAll);
+
+bool Matches(uint8_t blocked, uint8_t type) {
+  return blocked == kAll || blocked == type;
+}
+
+Json TypeNames(const std::vector<uint8_t>& types) {
+  Json names = Json::array();
+  for (uint8_t t : types) names.push_back(os::RadioTypeName(t));
+  return names;
+}
+
+}  // namespace
+
+Result<SessionRules> RulesFromPolicy(const policy::Policy& policy) {
+  SessionRules rules;
+  for (const std::string& name : policy.radio.block_types) {
+    std::optional<os::RadioType> type = os::ParseRadioType(name);
+    if (!type) {
+      return InvalidArgumentError("session", "radio.block_types",
+                                  "unknown type " + name);
+    }
+    rules.block_types.push_back(static_cast<uint8_t>(*type));
+  }
+  rules.standalone = policy.radio.standalone;
+  rules.standalone_allow = policy.radio.standalone_allow;
+  rules.ends_on_removal = policy.keyed_sticks.session_ends_on_removal;
+  return rules;
+}
+
+SessionManager::SessionManager(SessionConfig config, os::Rfkill& rfkill,
+                               os::Links* links, os::Firewall* firewall,
+                               SessionRules rules)
+    : config_(std::move(config)),
+      rfkill_(rfkill),
+      links_(links),
+      firewall_(firewall),
+      rules_(std::move(rules)) {}
+
+Status SessionManager::Journal(std::string type, journal::Severity severity,
+                               Json details) {
+  journal::Event event;
+  event.type = std::move(type);
+  event.severity = severity;
+  event.subject = "session";
+  event.details = std::move(details);
+  return config_.journal(event);
+}
+
+Status SessionManager::Persist() {
+  return WriteFileAtomic(config_.state_file, SerializeSessionState(state_),
+                         0600);
+}
+
+bool SessionManager::Blocks(uint8_t type) const {
+  if (!state_) return false;
+  return std::any_of(state_->block_types.begin(), state_->block_types.end(),
+                     [type](uint8_t b) { return Matches(b, type); });
+}
+
+// ---------------------------------------------------------------- radios
+
+std::vector<SessionManager::Attempt> SessionManager::Apply(
+    const std::vector<os::RfkillEvent>& events) {
+  std::vector<Attempt> attempts;
+  for (const os::RfkillEvent& e : events) {
+    if (e.op == os::RfkillOp::kDel) {
+      radios_.erase(e.idx);
+      continue;
+    }
+    if (e.op == os::RfkillOp::kChangeAll) continue;  // not sent by kernels
+    auto [it, added] = radios_.try_emplace(e.idx);
+    Radio& radio = it->second;
+    if (added) {
+      Result<std::string> name = rfkill_.Name(e.idx);
+      radio.name = name.ok() ? *name : "";
+    }
+    radio.type = e.type;
+    radio.soft = e.soft;
+    radio.hard = e.hard;
+    if (Blocks(e.type) && !e.soft) {
+      attempts.push_back(
+          Attempt{e, radio.name, added || e.op == os::RfkillOp::kAdd});
+    }
+  }
+  return attempts;
+}
+
+Status SessionManager::Pump(int64_t since_us) {
+  Status first;
+  for (int round = 0; round < kMaxPumpRounds; ++round) {
+    Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
+    if (!events.ok()) {
+      Journal("radio.read_failed", journal::Severity::kIncident,
+              Json{{"error", events.status().message()}})
+          .IgnoreError();
+      if (state_) FailClosed(events.status().message()).IgnoreError();
+      return first.ok() ? events.status() : first;
+    }
+    if (events->empty()) break;
+    std::vector<Attempt> attempts = Apply(*events);
+    if (!attempts.empty()) {
+      Status s = Reblock(attempts, since_us);
+      if (first.ok() && !s.ok()) first = s;
+    }
+    since_us = config_.monotonic_us();
+  }
+  Status s = UpdateConfirmation();
+  return first.ok() ? s : first;
+}
+
+Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
+                               int64_t since_us) {
+  std::set<uint8_t> types;
+  for (const Attempt& a : attempts) {
+    for (uint8_t b : state_->block_types) {
+      if (Matches(b, a.event.type)) types.insert(b);
+    }
+  }
+  Status failed;
+  for (uint8_t t : types) {
+    Status s = rfkill_.ChangeAll(t, true);
+    if (!s.ok() && failed.ok()) failed = s;
+  }
+  int64_t took_us = config_.monotonic_us() - since_us;
+  Status first;
+  for (const Attempt& a : attempts) {
+    Status s = Journal(
+        "radio.unblock_attempt", journal::Severity::kViolation,
+        Json{{"idx", a.event.idx},
+             {"type", os::RadioTypeName(a.event.type)},
+             {"name", a.name},
+             {"op", os::RfkillOpName(a.event.op)},
+             {"soft", a.event.soft},
+             {"hard", a.event.hard},
+             {"new_radio", a.new_radio},
+             {"tried", a.new_radio ? "a radio appeared unblocked"
+                                   : "soft unblock by another program"}});
+    if (first.ok() && !s.ok()) first = s;
+  }
+  std::vector<uint8_t> list(types.begin(), types.end());
+  if (!failed.ok()) {
+    Status s = Journal("radio.reblock_failed", journal::Severity::kIncident,
+                       Json{{"types", TypeNames(list)},
+                            {"error", failed.message()},
+                            {"micros", took_us}});
+    if (first.ok() && !s.ok()) first = s;
+    FailClosed("radio re-block failed: " + failed.message()).IgnoreError();
+    return failed;
+  }
+  Status s = Journal("radio.reblocked", journal::Severity::kNotice,
+                     Json{{"types", TypeNames(list)}, {"micros", took_us}});
+  return first.ok() ? s : first;
+}
+
+Status SessionManager::BlockAll(std::string_view why) {
+  Status failed;
+  for (uint8_t t : state_->block_types) {
+    Status s = rfkill_.ChangeAll(t, true);
+    if (!s.ok()) {
+      Journal("radio.block_failed", journal::Severity::kIncident,
+              Json{{"type", os::RadioTypeName(t)},
+                   {"error", s.message()},
+                   {"why", why}})
+          .IgnoreError();
+      if (failed.ok()) failed = s;
+    }
+  }
+  Status pumped = Pump(config_.monotonic_us());
+  if (!failed.ok()) {
+    FailClosed("radio block failed: " + failed.message()).IgnoreError();
+    return failed;
+  }
+  return pumped;
+}
+
+Status SessionManager::UpdateConfirmation() {
+  if (!state_) {
+    confirmed_ = false;
+    return Status::Ok();
+  }
+  std::string open;
+  for (const auto& [idx, radio] : radios_) {
+    if (Blocks(radio.type) && !radio.soft) {
+      open = radio.name.empty() ? std::to_string(idx) : radio.name;
+    }
+  }
+  if (open.empty() && !confirmed_) {
+    confirmed_ = true;
+    Status s = Journal("radio.confirmed", journal::Severity::kNotice,
+                       Json{{"types", TypeNames(state_->block_types)},
+                            {"radios", RadiosJson()}});
+    if (sticks_ != nullptr && !in_gate_call_) {
+      Status released = sticks_->ReleaseWaiting();
+      if (!released.ok()) return released;
+    }
+    return s;
+  }
+  if (!open.empty() && confirmed_) {
+    return FailClosed("radio " + open + " is not blocked");
+  }
+  return Status::Ok();
+}
+
+Status SessionManager::FailClosed(std::string_view reason) {
+  confirmed_ = false;
+  Status sticks;
+  if (sticks_ != nullptr) sticks = sticks_->MakeAllReadOnly(reason);
+  Status s = Journal("session.fail_closed", journal::Severity::kIncident,
+                     Json{{"reason", reason},
+                          {"sticks_read_only", sticks.ok()},
+                          {"error", sticks.ok() ? "" : sticks.message()}});
+  return sticks.ok() ? s : sticks;
+}
+
+Status SessionManager::OnRfkillReadable() {
+  return Pump(config_.monotonic_us());
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+Status SessionManager::Init() {
+  Status pumped = Pump(config_.monotonic_us());
+  if (!pumped.ok()) return pumped;
+  if (links_ != nullptr) {
+    Result<std::vector<os::LinkInfo>> list = links_->List();
+    if (list.ok()) {
+      for (const os::LinkInfo& l : *list) link_state_[l.ifindex] = l;
+    }
+  }
+  Result<std::string> bytes =
+      ReadFileBytes(config_.state_file, kMaxSessionFileBytes);
+  if (!bytes.ok() && bytes.status().code() != StatusCode::kNotFound) {
+    bytes = std::string("unreadable: ") + bytes.status().message();
+  }
+  if (bytes.ok()) {
+    Result<std::optional<SessionState>> parsed = ParseSessionState(*bytes);
+    if (!parsed.ok()) {
+      // Fail closed: the session stays on with every configured type
+      // blocked (all types if the policy names none); the earlier state is
+      // unknown, so nothing is restored at the end.
+      WriteFileAtomic(config_.state_file + ".corrupt", *bytes, 0600)
+          .IgnoreError();
+      SessionState s;
+      s.origin = Origin::kRecovered;
+      s.started_ms = config_.wall_ms();
+      s.block_types = rules_.block_types.empty() ? std::vector<uint8_t>{kAll}
+                                                 : rules_.block_types;
+      s.prior_known = false;
+      Status j = Journal("session.file_corrupt", journal::Severity::kIncident,
+                         Json{{"error", parsed.status().message()},
+                              {"kept", config_.state_file + ".corrupt"},
+                              {"action",
+                               "session kept on, radios blocked, earlier "
+                               "state not restored; root ends it"}});
+      Status begun = Begin(std::move(s), false);
+      return j.ok() ? begun : j;
+    }
+    if (*parsed) {
+      state_ = std::move(**parsed);
+      confirmed_ = false;
+      Status j = Journal("session.resumed", journal::Severity::kNotice,
+                         Json{{"origin", OriginName(state_->origin)},
+                              {"job", state_->job},
+                              {"types", TypeNames(state_->block_types)}});
+      Status blocked = BlockAll("resume");
+      if (rules_.standalone) {
+        Status isolated = IsolateLinks();
+        if (blocked.ok()) blocked = isolated;
+      }
+      Status persisted = Persist();
+      if (!j.ok()) return j;
+      return blocked.ok() ? persisted : blocked;
+    }
+  }
+  if (rules_.standalone) {
+    SessionState s;
+    s.origin = Origin::kStandalone;
+    s.started_ms = config_.wall_ms();
+    s.block_types = rules_.block_types;
+    return Begin(std::move(s), true);
+  }
+  return Status::Ok();
+}
+
+Status SessionManager::Begin(SessionState state, bool record_prior) {
+  if (record_prior) {
+    for (const auto& [idx, radio] : radios_) {
+      state.prior_radios.push_back(
+          PriorRadio{idx, radio.type, radio.name, radio.soft});
+    }
+  }
+  state_ = std::move(state);
+  confirmed_ = false;
+  // The earlier state is on disk before anything changes.
+  Status persisted = Persist();
+  Status j = Journal("session.started", journal::Severity::kNotice,
+                     Json{{"origin", OriginName(state_->origin)},
+                          {"uid", state_->uid},
+                          {"user", state_->user},
+                          {"job", state_->job},
+                          {"types", TypeNames(state_->block_types)}});
+  Status blocked = BlockAll("session start");
+  if (rules_.standalone) {
+    Status isolated = IsolateLinks();
+    if (blocked.ok()) blocked = isolated;
+  }
+  Status persisted_again = Persist();
+  if (!persisted.ok()) return persisted;
+  if (!j.ok()) return j;
+  return blocked.ok() ? persisted_again : blocked;
+}
+
+Status SessionManager::ApplyRules(SessionRules rules) {
+  bool was_standalone = rules_.standalone;
+  rules_ = std::move(rules);
+  if (!state_) {
+    if (!rules_.standalone) return Status::Ok();
+    SessionState s;
+    s.origin = Origin::kStandalone;
+    s.started_ms = config_.wall_ms();
+    s.block_types = rules_.block_types;
+    return Begin(std::move(s), true);
+  }
+  if (state_->origin == Origin::kStandalone && !rules_.standalone) {
+    return Finish("policy", -1);
+  }
+  for (uint8_t t : rules_.block_types) {
+    if (std::find(state_->block_types.begin(), state_->block_types.end(), t) ==
+        state_->block_types.end()) {
+      for (const auto& [idx, radio] : radios_) {
+        bool known = std::any_of(
+            state_->prior_radios.begin(), state_->prior_radios.end(),
+            [idx = idx](const PriorRadio& p) { return p.idx == idx; });
+        if (!known && Matches(t, radio.type)) {
+          state_->prior_radios.push_back(
+              PriorRadio{idx, radio.type, radio.name, radio.soft});
+        }
+      }
+      state_->block_types.push_back(t);
+    }
+  }
+  Status persisted = Persist();
+  Status blocked = BlockAll("policy applied");
+  if (rules_.standalone && !was_standalone) {
+    Status isolated = IsolateLinks();
+    if (blocked.ok()) blocked = isolated;
+  }
+  Status again = Persist();
+  if (!persisted.ok()) return persisted;
+  return blocked.ok() ? again : blocked;
+}
+
+Result<Json> SessionManager::Start(const ipc::Peer& peer,
+                                   const std::string& job) {
+  if (state_) {
+    return Json{{"started", false},
+                {"already", true},
+                {"origin", OriginName(state_->origin)},
+                {"radios_confirmed", confirmed_}};
+  }
+  SessionState s;
+  s.origin = Origin::kCommand;
+  s.uid = peer.uid;
+  s.user = config_.user_name ? config_.user_name(peer.uid) : "";
+  s.job = job;
+  s.started_ms = config_.wall_ms();
+  s.block_types = rules_.block_types;
+  Status begun = Begin(std::move(s), true);
+  Json answer = {{"started", true},
+                 {"radios_confirmed", confirmed_},
+                 {"radios", RadiosJson()}};
+  if (!begun.ok()) answer["problem"] = begun.message();
+  return answer;
+}
+
+Result<Json> SessionManager::End(const ipc::Peer& peer) {
+  if (!state_) return Json{{"ended", false}, {"refused", "no_session"}};
+  std::string refused;
+  switch (state_->origin) {
+    case Origin::kCommand:
+      if (peer.uid != 0 && static_cast<int64_t>(peer.uid) != state_->uid) {
+        refused = "not_starter";
+      }
+      break;
+    case Origin::kStick:
+      if (peer.uid != 0 && !state_->sticks.empty()) refused = "stick_present";
+      break;
+    case Origin::kStandalone:
+      refused = "standalone";
+      break;
+    case Origin::kRecovered:
+      if (peer.uid != 0) refused = "root_only";
+      break;
+  }
+  if (!refused.empty()) {
+    PIIGUARD_RETURN_IF_ERROR(Journal(
+        "session.end_refused", journal::Severity::kNotice,
+        Json{{"uid", peer.uid},
+             {"user", config_.user_name ? config_.user_name(peer.uid) : ""},
+             {"origin", OriginName(state_->origin)},
+             {"reason", refused}}));
+    return Json{{"ended", false},
+                {"refused", refused},
+                {"origin", OriginName(state_->origin)}};
+  }
+  PIIGUARD_RETURN_IF_ERROR(Finish("command", peer.uid));
+  return Json{{"ended", true}, {"radios", RadiosJson()}};
+}
+
+Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
+  // Sticks first: no keyed stick may stay writable once radios may unblock.
+  if (sticks_ != nullptr) {
+    Status s = sticks_->MakeAllReadOnly("session ended");
+    if (!s.ok()) {
+      Journal("session.end_failed", journal::Severity::kIncident,
+              Json{{"error", s.message()}, {"action", "session kept on"}})
+          .IgnoreError();
+      return s;
+    }
+  }
+  SessionState saved = *state_;
+  state_.reset();
+  confirmed_ = false;
+  if (Status s = Persist(); !s.ok()) {
+    state_ = std::move(saved);
+    Journal("session.end_failed", journal::Severity::kIncident,
+            Json{{"error", s.message()}, {"action", "session kept on"}})
+        .IgnoreError();
+    return s;
+  }
+  Json restored = Json::object();
+  Status radios = RestoreRadios(saved, restored);
+  Status links = RestoreLinks(saved, restored);
+  Status j = Journal("session.ended", journal::Severity::kNotice,
+                     Json{{"by", by},
+                          {"uid", by_uid},
+                          {"origin", OriginName(saved.origin)},
+                          {"job", saved.job},
+                          {"started_ms", saved.started_ms},
+                          {"restored", restored}});
+  if (!radios.ok()) return radios;
+  if (!links.ok()) return links;
+  return j;
+}
+
+Status SessionManager::RestoreRadios(const SessionState& saved,
+                                     Json& restored) {
+  Json list = Json::array();
+  Status first;
+  if (!saved.prior_known) {
+    restored["radios"] = "not restored: earlier state unknown";
+    return Status::Ok();
+  }
+  for (uint8_t t : saved.block_types) {
+    bool any_blocked = false;
+    for (const PriorRadio& p : saved.prior_radios) {
+      if (Matches(t, p.type) && p.soft) any_blocked = true;
+    }
+    if (!any_blocked) {
+      // Also resets the type's default for radios that appear later.
+      Status s = rfkill_.ChangeAll(t, false);
+      list.push_back({{"type", os::RadioTypeName(t)},
+                      {"unblocked", "all"},
+                      {"ok", s.ok()}});
+      if (first.ok() && !s.ok()) first = s;
+      continue;
+    }
+    for (const PriorRadio& p : saved.prior_radios) {
+      if (!Matches(t, p.type) || p.soft || !radios_.contains(p.idx)) continue;
+      Status s = rfkill_.Change(p.idx, false);
+      list.push_back({{"type", os::RadioTypeName(p.type)},
+                      {"unblocked", p.name},
+                      {"ok", s.ok()}});
+      if (first.ok() && !s.ok()) first = s;
+    }
+  }
+  restored["radios"] = list;
+  Status pumped = Pump(config_.monotonic_us());
+  return first.ok() ? pumped : first;
+}
+
+// ---------------------------------------------------------------- links
+
+bool SessionManager::KeptUp(const std::string& name) const {
+  if (firewall_failed_) return false;
+  return std::any_of(rules_.standalone_allow.begin(),
+                     rules_.standalone_allow.end(),
+                     [&name](const policy::StandaloneAllow& a) {
+                       return a.interface == name;
+                     });
+}
+
+Status SessionManager::TakeDown(const os::LinkInfo& link,
+                                std::string_view why) {
+  Status s = links_->SetUp(link.ifindex, false);
+  Status j = Journal(
+      s.ok() ? "link.down" : "link.down_failed",
+      s.ok() ? journal::Severity::kNotice : journal::Severity::kIncident,
+      Json{{"name", link.name},
+           {"ifindex", link.ifindex},
+           {"why", why},
+           {"error", s.ok() ? "" : s.message()}});
+  if (!s.ok()) {
+    Status closed =
+        FailClosed("link " + link.name + " could not be taken down");
+    return closed.ok() ? s : closed;
+  }
+  return j;
+}
+
+Status SessionManager::IsolateLinks() {
+  if (links_ == nullptr) {
+    return FailClosed("standalone policy but no link control");
+  }
+  Result<std::vector<os::LinkInfo>> list = links_->List();
+  if (!list.ok()) {
+    FailClosed("links: " + list.status().message()).IgnoreError();
+    return list.status();
+  }
+  Status first;
+  firewall_failed_ = false;
+  if (!rules_.standalone_allow.empty()) {
+    Result<std::string> ruleset = StandaloneRuleset(rules_.standalone_allow);
+    Status applied = !ruleset.ok() ? ruleset.status()
+                     : firewall_ == nullptr
+                         ? NotFoundError("nft", "firewall", "not available")
+                         : firewall_->Apply(*ruleset);
+    Json allow = Json::array();
+    for (const policy::StandaloneAllow& a : rules_.standalone_allow) {
+      allow.push_back({{"interface", a.interface}, {"cidr", a.cidr}});
+    }
+    if (applied.ok()) {
+      state_->firewall = true;
+      first = Journal("link.firewall_applied", journal::Severity::kNotice,
+                      Json{{"allow", allow},
+                           {"table", std::string(kNftFamily) + " " +
+                                         std::string(kNftTable)}});
+    } else {
+      firewall_failed_ = true;
+      first = Journal(
+          "link.firewall_failed", journal::Severity::kIncident,
+          Json{{"allow", allow},
+               {"error", applied.message()},
+               {"action", "allowed interfaces taken down too (fail closed)"}});
+    }
+  }
+  for (const os::LinkInfo& link : *list) {
+    link_state_[link.ifindex] = link;
+    if (link.loopback || KeptUp(link.name)) continue;
+    bool known = std::any_of(
+        state_->prior_links.begin(), state_->prior_links.end(),
+        [&link](const PriorLink& p) { return p.ifindex == link.ifindex; });
+    if (!known) {
+      state_->prior_links.push_back(
+          PriorLink{link.ifindex, link.name, link.up});
+    }
+    if (link.up) {
+      Status s = TakeDown(link, "standalone");
+      if (first.ok() && !s.ok()) first = s;
+    }
+  }
+  return first;
+}
+
+Status SessionManager::OnLinksReadable() {
+  if (links_ == nullptr) return Status::Ok();
+  Result<std::vector<os::LinkInfo>> changes = links_->ReadChanges();
+  if (!changes.ok()) {
+    // Changes were lost (ENOBUFS): look at every link again.
+    Journal("link.read_failed", journal::Severity::kWarning,
+            Json{{"error", changes.status().message()}})
+        .IgnoreError();
+    if (state_ && rules_.standalone) return IsolateLinks();
+    return changes.status();
+  }
+  Status first;
+  bool priors_changed = false;
+  for (const os::LinkInfo& link : *changes) {
+    if (link.removed) {
+      link_state_.erase(link.ifindex);
+      continue;
+    }
+    link_state_[link.ifindex] = link;
+    if (!state_ || !rules_.standalone || link.loopback || !link.up ||
+        KeptUp(link.name)) {
+      continue;
+    }
+    bool known = std::any_of(
+        state_->prior_links.begin(), state_->prior_links.end(),
+        [&link](const PriorLink& p) { return p.ifindex == link.ifindex; });
+    if (!known) {
+      state_->prior_links.push_back(PriorLink{link.ifindex, link.name, false});
+      priors_changed = true;
+    }
+    Status j = Journal("link.up_attempt", journal::Severity::kViolation,
+                       Json{{"name", link.name},
+                            {"ifindex", link.ifindex},
+                            {"new_link", !known}});
+    Status s = TakeDown(link, "brought up during a standalone session");
+    if (first.ok() && !j.ok()) first = j;
+    if (first.ok() && !s.ok()) first = s;
+  }
+  if (priors_changed) {
+    Status s = Persist();
+    if (first.ok() && !s.ok()) first = s;
+  }
+  return first;
+}
+
+Status SessionManager::RestoreLinks(const SessionState& saved, Json& restored) {
+  Status first;
+  Json list = Json::array();
+  if (links_ != nullptr) {
+    for (const PriorLink& p : saved.prior_links) {
+      if (!p.was_up) continue;
+      Status s = links_->SetUp(p.ifindex, true);
+      list.push_back({{"name", p.name}, {"up", true}, {"ok", s.ok()}});
+      if (first.ok() && !s.ok()) first = s;
+    }
+  }
+  if (saved.firewall && firewall_ != nullptr) {
+    Status s = firewall_->DeleteTable(kNftFamily, kNftTable);
+    restored["firewall_removed"] = s.ok();
+    if (first.ok() && !s.ok()) first = s;
+  }
+  restored["links"] = list;
+  return first;
+}
+
+// ---------------------------------------------------------------- interlock
+
+bool SessionManager::KeyedStickVerified(const KeyedStick& stick) {
+  in_gate_call_ = true;
+  if (!state_) {
+    SessionState s;
+    s.origin = Origin::kStick;
+    s.user = stick.holder;
+    s.job = stick.job;
+    s.started_ms = config_.wall_ms();
+    s.block_types = rules_.block_types;
+    s.sticks.push_back(stick.stick_id);
+    Begin(std::move(s), true).IgnoreError();  // journaled inside
+  } else if (std::find(state_->sticks.begin(), state_->sticks.end(),
+                       stick.stick_id) == state_->sticks.end()) {
+    state_->sticks.push_back(stick.stick_id);
+    Persist().IgnoreError();
+  }
+  in_gate_call_ = false;
+  bool open = radios_confirmed();
+  Journal("session.stick_gate", journal::Severity::kInfo,
+          Json{{"stick_id", stick.stick_id},
+               {"device", stick.device},
+               {"job", stick.job},
+               {"writable", open}})
+      .IgnoreError();
+  return open;
+}
+
+void SessionManager::KeyedStickGone(const KeyedStick& stick) {
+  if (!state_) return;
+  auto it =
+      std::find(state_->sticks.begin(), state_->sticks.end(), stick.stick_id);
+  if (it == state_->sticks.end()) return;
+  state_->sticks.erase(it);
+  if (state_->origin == Origin::kStick && state_->sticks.empty() &&
+      rules_.ends_on_removal) {
+    Finish("stick removed", -1).IgnoreError();  // journaled inside
+    return;
+  }
+  Persist().IgnoreError();
+}
+
+// ---------------------------------------------------------------- status
+
+Json SessionManager::RadiosJson() const {
+  Json radios = Json::array();
+  for (const auto& [idx, radio] : radios_) {
+    radios.push_back({{"idx", idx},
+                      {"type", os::RadioTypeName(radio.type)},
+                      {"name", radio.name},
+                      {"soft", radio.soft},
+                      {"hard", radio.hard},
+                      {"blocked", radio.soft || radio.hard}});
+  }
+  return radios;
+}
+
+Result<Json> SessionManager::StatusPart() const {
+  Json part = {{"active", state_.has_value()},
+               {"radios_confirmed", radios_confirmed()},
+               {"standalone", rules_.standalone},
+               {"radios", RadiosJson()}};
+  if (state_) {
+    part["origin"] = OriginName(state_->origin);
+    part["uid"] = state_->uid;
+    part["user"] = state_->user;
+    part["job"] = state_->job;
+    part["started_ms"] = state_->started_ms;
+    part["block_types"] = TypeNames(state_->block_types);
+    part["sticks"] = state_->sticks;
+  }
+  Json links = Json::array();
+  for (const auto& [index, link] : link_state_) {
+    if (link.loopback) continue;
+    links.push_back(
+        {{"name", link.name}, {"up", link.up}, {"kept", KeptUp(link.name)}});
+  }
+  part["links"] = links;
+  return part;
+}
+
+}  // namespace piiguard::agent::session

@@ -1,0 +1,157 @@
+// The session manager (issue 6, REQUIREMENTS R3/R12): personal-data
+// sessions, the radios they keep blocked, standalone links, and the
+// interlock with keyed sticks. docs/session.md describes the states,
+// transitions, persistence, interlock and rights.
+//
+// - A session starts from `piiguard session start` (Start), from a keyed
+//   stick verified by the USB module (WriteGate::KeyedStickVerified), or at
+//   Init when the policy says standalone.
+// - On start it remembers each radio's soft state, blocks every type in the
+//   policy's radio.block_types with RFKILL_OP_CHANGE_ALL, and confirms from
+//   the rfkill state that each such radio is blocked; only then may keyed
+//   sticks be written (StickControl::ReleaseWaiting).
+// - Any unblock of a blocked type during the session is undone at once
+//   (CHANGE_ALL again) and journaled (radio.unblock_attempt,
+//   radio.reblocked with the microseconds it took); if re-blocking fails,
+//   every keyed stick is made read-only (StickControl::MakeAllReadOnly).
+// - Standalone (policy radio.standalone): every non-loopback link down but
+//   the allowed ones, which keep only their CIDR's traffic (nftables table
+//   inet piiguard); a link brought back up is taken down again.
+// - The session is persisted (DIR/session.json, atomic writes) and resumed
+//   after a restart; a corrupt file fails closed (session on, radios
+//   blocked, nothing restored).
+//
+// Thread-safety: not thread-safe; the daemon's event loop owns it.
+#ifndef PIIGUARD_AGENT_SESSION_SESSION_MANAGER_H_
+#define PIIGUARD_AGENT_SESSION_SESSION_MANAGER_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/interlock/interlock.h"
+#include "agent/ipc/ipc.h"
+#include "agent/journal/journal.h"
+#include "agent/session/session_state.h"
+#include "common/json.h"
+#include "common/os/firewall.h"
+#include "common/os/links.h"
+#include "common/os/rfkill.h"
+#include "policy/policy.h"
+
+namespace piiguard::agent::session {
+
+// What the manager takes from the policy.
+struct SessionRules {
+  std::vector<uint8_t> block_types;  // rfkill type values
+  bool standalone = false;
+  std::vector<policy::StandaloneAllow> standalone_allow;
+  bool ends_on_removal = true;
+};
+// From a parsed policy; an unknown radio type name is an error.
+Result<SessionRules> RulesFromPolicy(const policy::Policy& policy);
+
+struct SessionConfig {
+  std::string state_file;  // DIR/session.json
+  std::function<int64_t()> wall_ms;
+  std::function<int64_t()> monotonic_us;
+  // Durable journal append (agent/journal); a failure is returned to the
+  // caller, after the security action was taken.
+  std::function<Status(const journal::Event&)> journal;
+  std::function<std::string(uid_t)> user_name;
+};
+
+class SessionManager : public WriteGate {
+ public:
+  // `links` and `firewall` may be null on a PC that is never standalone
+  // (then a standalone policy fails closed: Init returns an error).
+  SessionManager(SessionConfig config, os::Rfkill& rfkill, os::Links* links,
+                 os::Firewall* firewall, SessionRules rules);
+
+  void SetStickControl(StickControl* sticks) { sticks_ = sticks; }
+
+  // Reads the radios present, then the session file: resumes a session,
+  // fails closed on a corrupt file, or starts the standalone session.
+  Status Init();
+  // The policy changed (a new one was applied).
+  Status ApplyRules(SessionRules rules);
+
+  // The rfkill / rtnetlink descriptor became readable.
+  Status OnRfkillReadable();
+  Status OnLinksReadable();
+
+  // Local requests; answers for the CLI. An answer with "refused" is not
+  // an error of the daemon.
+  Result<Json> Start(const ipc::Peer& peer, const std::string& job);
+  Result<Json> End(const ipc::Peer& peer);
+  // The "session" part of `piiguard status`.
+  Result<Json> StatusPart() const;
+
+  bool KeyedStickVerified(const KeyedStick& stick) override;
+  void KeyedStickGone(const KeyedStick& stick) override;
+
+  bool active() const { return state_.has_value(); }
+  bool radios_confirmed() const { return active() && confirmed_; }
+  const std::optional<SessionState>& state() const { return state_; }
+
+ private:
+  struct Radio {
+    uint8_t type = 0;
+    std::string name;
+    bool soft = false;
+    bool hard = false;
+  };
+  struct Attempt {
+    os::RfkillEvent event;
+    std::string name;
+    bool new_radio = false;
+  };
+
+  Status Journal(std::string type, journal::Severity severity, Json details);
+  Status Persist();
+  bool Blocks(uint8_t type) const;
+  // Applies `events` to radios_; returns the unblocks of blocked types.
+  std::vector<Attempt> Apply(const std::vector<os::RfkillEvent>& events);
+  // Reads and handles pending events (re-blocking) until none is left.
+  Status Pump(int64_t since_us);
+  Status Reblock(const std::vector<Attempt>& attempts, int64_t since_us);
+  Status BlockAll(std::string_view why);
+  Status UpdateConfirmation();
+  Status FailClosed(std::string_view reason);
+
+  // `record_prior`: remember the radios' state now (false after a corrupt
+  // file: the earlier state is unknown).
+  Status Begin(SessionState state, bool record_prior);
+  Status Finish(std::string_view by, int64_t by_uid);
+  Status RestoreRadios(const SessionState& saved, Json& restored);
+
+  Status IsolateLinks();
+  Status RestoreLinks(const SessionState& saved, Json& restored);
+  Status TakeDown(const os::LinkInfo& link, std::string_view why);
+  bool KeptUp(const std::string& name) const;
+
+  Json RadiosJson() const;
+
+  SessionConfig config_;
+  os::Rfkill& rfkill_;
+  os::Links* links_;
+  os::Firewall* firewall_;
+  SessionRules rules_;
+  StickControl* sticks_ = nullptr;
+
+  std::map<uint32_t, Radio> radios_;
+  std::map<int32_t, os::LinkInfo> link_state_;
+  std::optional<SessionState> state_;
+  bool confirmed_ = false;
+  bool firewall_failed_ = false;
+  bool in_gate_call_ = false;  // inside KeyedStickVerified
+};
+
+}  // namespace piiguard::agent::session
+
+#endif  // PIIGUARD_AGENT_SESSION_SESSION_MANAGER_H_
