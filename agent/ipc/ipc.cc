@@ -104,8 +104,17 @@ Result<Request> ParseRequest(std::string_view bytes) {
       fields += 2;
       break;
     }
+    case Op::kSessionStart: {
+      if (json.contains("job")) {
+        PIIGUARD_ASSIGN_OR_RETURN(request.job, StringField(json, "job"));
+        if (!ValidId(request.job)) return Invalid("$.job", "not a job id");
+        ++fields;
+      }
+      break;
+    }
     case Op::kStatus:
     case Op::kEnrolInfo:
+    case Op::kSessionEnd:
       break;
   }
   if (json.size() != fields) return Invalid("$", "unknown field");
@@ -118,6 +127,9 @@ std::string SerializeRequest(const Request& request) {
   if (request.op == Op::kEnrolled) {
     json["pc"] = request.pc;
     json["office_url"] = request.office_url;
+  }
+  if (request.op == Op::kSessionStart && !request.job.empty()) {
+    json["job"] = request.job;
   }
   return json.dump();
 }

@@ -34,10 +34,13 @@ inline constexpr std::string_view kDefaultSocketPath =
     "/run/piiguard/agent.sock";
 
 enum class Op {
-  kNearMiss,   // a ヒヤリ・ハット from staff
-  kStatus,     // what `piiguard status` shows
-  kEnrolInfo,  // chain and pc for `piiguard enrol` while the daemon runs
-  kEnrolled,   // `piiguard enrol` finished: journal enrolment.done
+  kNearMiss,      // a ヒヤリ・ハット from staff
+  kStatus,        // what `piiguard status` shows
+  kEnrolInfo,     // chain and pc for `piiguard enrol` while the daemon runs
+  kEnrolled,      // `piiguard enrol` finished: journal enrolment.done
+  kSessionStart,  // `piiguard session start [--job ID]` (agent/session)
+  kSessionEnd,    // `piiguard session end`; who may end which session is
+                  // decided by the session manager (docs/session.md)
 };
 
 enum class Right {
@@ -57,6 +60,8 @@ inline constexpr RequestSpec kRequestTable[] = {
     {"status", Op::kStatus, Right::kAnyLocalUser},
     {"enrol_info", Op::kEnrolInfo, Right::kRoot},
     {"enrolled", Op::kEnrolled, Right::kRoot},
+    {"session_start", Op::kSessionStart, Right::kAnyLocalUser},
+    {"session_end", Op::kSessionEnd, Right::kAnyLocalUser},
 };
 
 const RequestSpec& SpecOf(Op op);
@@ -66,6 +71,7 @@ struct Request {
   std::string text;        // kNearMiss: 1..2000 code points, valid UTF-8
   std::string pc;          // kEnrolled
   std::string office_url;  // kEnrolled
+  std::string job;         // kSessionStart: optional register job id
 
   bool operator==(const Request&) const = default;
 };

@@ -36,10 +36,31 @@ TEST(IpcRequestTest, RefusesMalformed) {
 TEST(IpcRequestTest, NearMissLengthInCharacters) {
   std::string text;
   for (size_t i = 0; i < kMaxNearMissChars; ++i) text += "あ";
-  Request r{Op::kNearMiss, text, "", ""};
+  Request r{Op::kNearMiss, text, "", "", ""};
   EXPECT_TRUE(ParseRequest(SerializeRequest(r)).ok());
   r.text += "a";
   EXPECT_FALSE(ParseRequest(SerializeRequest(r)).ok());
+}
+
+TEST(IpcRequestTest, SessionRequests) {
+  Result<Request> start = ParseRequest(R"({"op":"session_start"})");
+  ASSERT_TRUE(start.ok());
+  EXPECT_EQ(start->op, Op::kSessionStart);
+  EXPECT_TRUE(start->job.empty());
+  Result<Request> with_job =
+      ParseRequest(R"({"op":"session_start","job":"juminhyo-2026"})");
+  ASSERT_TRUE(with_job.ok());
+  EXPECT_EQ(with_job->job, "juminhyo-2026");
+  EXPECT_EQ(ParseRequest(SerializeRequest(*with_job)).value(), *with_job);
+  EXPECT_TRUE(ParseRequest(R"({"op":"session_end"})").ok());
+  for (const char* bad : {R"({"op":"session_start","job":"a b"})",
+                          R"({"op":"session_start","job":""})",
+                          R"({"op":"session_start","job":1})",
+                          R"({"op":"session_end","job":"x"})"}) {
+    EXPECT_FALSE(ParseRequest(bad).ok()) << bad;
+  }
+  EXPECT_EQ(SpecOf(Op::kSessionStart).right, Right::kAnyLocalUser);
+  EXPECT_EQ(SpecOf(Op::kSessionEnd).right, Right::kAnyLocalUser);
 }
 
 TEST(IpcDispatchTest, RightsTable) {
