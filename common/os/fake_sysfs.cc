@@ -154,6 +154,39 @@ Result<std::string> FakeSysfs::ReadAttribute(std::string_view path) const {
   return contents;
 }
 
+Result<std::string> FakeSysfs::ReadBinaryAttribute(
+    std::string_view path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  PIIGUARD_ASSIGN_OR_RETURN(std::string canonical,
+                            ResolveFile(path, read_failures_));
+  return nodes_.at(canonical).data;
+}
+
+Result<std::vector<std::string>> FakeSysfs::ListDirectory(
+    std::string_view path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  PIIGUARD_RETURN_IF_ERROR(CheckSysfsPath(path));
+  if (int error = InjectedError(read_failures_, Join(Components(path)));
+      error != 0) {
+    return ErrnoStatus("sysfs", path, error);
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(std::string dir, Resolve(path, true));
+  if (nodes_.at(dir).kind != Kind::kDirectory) {
+    return ErrnoStatus("sysfs", path, ENOTDIR);
+  }
+  std::string prefix = dir.empty() ? "" : dir + "/";
+  std::vector<std::string> names;
+  for (auto it = nodes_.lower_bound(prefix);
+       it != nodes_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    if (!rest.empty() && rest.find('/') == std::string_view::npos) {
+      names.emplace_back(rest);
+    }
+  }
+  return names;  // the map is ordered
+}
+
 Result<std::string> FakeSysfs::ResolvePath(std::string_view path) const {
   std::lock_guard<std::mutex> lock(mu_);
   return Resolve(path, /*follow_last=*/true);

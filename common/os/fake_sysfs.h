@@ -44,6 +44,9 @@ class FakeSysfs : public Sysfs {
   std::vector<std::string> WrittenValues(std::string_view path) const;
 
   Result<std::string> ReadAttribute(std::string_view path) const override;
+  Result<std::string> ReadBinaryAttribute(std::string_view path) const override;
+  Result<std::vector<std::string>> ListDirectory(
+      std::string_view path) const override;
   Result<std::string> ResolvePath(std::string_view path) const override;
   Status WriteAttribute(std::string_view path, std::string_view value) override;
 

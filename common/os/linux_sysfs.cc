@@ -1,8 +1,10 @@
 #include "common/os/linux_sysfs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -62,12 +64,37 @@ Result<std::string> LinuxSysfs::FullPath(std::string_view path) const {
 }
 
 Result<std::string> LinuxSysfs::ReadAttribute(std::string_view path) const {
+  PIIGUARD_ASSIGN_OR_RETURN(std::string contents, ReadBinaryAttribute(path));
+  if (!contents.empty() && contents.back() == '\n') contents.pop_back();
+  return contents;
+}
+
+Result<std::string> LinuxSysfs::ReadBinaryAttribute(
+    std::string_view path) const {
   PIIGUARD_ASSIGN_OR_RETURN(std::string full, FullPath(path));
   UniqueFd fd(::open(full.c_str(), O_RDONLY | kOpenFlags));
   if (!fd.valid()) return ErrnoStatus("sysfs", full, errno);
-  PIIGUARD_ASSIGN_OR_RETURN(std::string contents, ReadCapped(fd.get(), full));
-  if (!contents.empty() && contents.back() == '\n') contents.pop_back();
-  return contents;
+  return ReadCapped(fd.get(), full);
+}
+
+Result<std::vector<std::string>> LinuxSysfs::ListDirectory(
+    std::string_view path) const {
+  PIIGUARD_ASSIGN_OR_RETURN(std::string full, FullPath(path));
+  UniqueFd fd(::open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoStatus("sysfs", full, errno);
+  DIR* dir = ::fdopendir(fd.get());
+  if (dir == nullptr) return ErrnoStatus("sysfs", full, errno);
+  (void)fd.Release();  // closedir closes it
+  std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
+  std::vector<std::string> names;
+  errno = 0;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  if (errno != 0) return ErrnoStatus("sysfs", full, errno);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 Result<std::string> LinuxSysfs::ResolvePath(std::string_view path) const {

@@ -24,6 +24,9 @@ class LinuxSysfs : public Sysfs {
   explicit LinuxSysfs(std::string root = "/sys");
 
   Result<std::string> ReadAttribute(std::string_view path) const override;
+  Result<std::string> ReadBinaryAttribute(std::string_view path) const override;
+  Result<std::vector<std::string>> ListDirectory(
+      std::string_view path) const override;
   Result<std::string> ResolvePath(std::string_view path) const override;
   Status WriteAttribute(std::string_view path, std::string_view value) override;
 

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -29,6 +30,16 @@ class Sysfs {
   // Returns the contents of the attribute file at `path`, with one trailing
   // newline stripped. The final component must not be a symlink.
   virtual Result<std::string> ReadAttribute(std::string_view path) const = 0;
+
+  // Like ReadAttribute, but the bytes exactly as read (for binary
+  // attributes such as a USB device's `descriptors`).
+  virtual Result<std::string> ReadBinaryAttribute(
+      std::string_view path) const = 0;
+
+  // The names in the directory at `path` (symlinks followed), sorted,
+  // without "." and "..".
+  virtual Result<std::vector<std::string>> ListDirectory(
+      std::string_view path) const = 0;
 
   // Like realpath(3): follows every symlink in `path` and returns the
   // canonical path, relative to the sysfs root

@@ -1,0 +1,63 @@
+// BlockDevices: the read-only flag of block devices (BLKROSET / BLKROGET),
+// by kernel name ("sdb", "sdb1"). The flag lives in the kernel: it stays set
+// if the daemon dies, and it stops raw write(2) as well as rw mounts.
+// LinuxBlockDevices opens /dev/NAME read-only (O_NONBLOCK, close-on-exec)
+// for each ioctl; FakeBlockDevices keeps flags in memory with injectable
+// errors.
+//
+// Thread-safety: LinuxBlockDevices is thread-safe; FakeBlockDevices is not.
+#ifndef PIIGUARD_COMMON_OS_BLOCK_DEVICE_H_
+#define PIIGUARD_COMMON_OS_BLOCK_DEVICE_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace piiguard::os {
+
+// A kernel block device name: [a-z0-9]+ (no '/', no "..").
+Status CheckBlockDeviceName(std::string_view name);
+
+class BlockDevices {
+ public:
+  virtual ~BlockDevices() = default;
+  [[nodiscard]] virtual Status SetReadOnly(std::string_view name,
+                                           bool read_only) = 0;
+  virtual Result<bool> IsReadOnly(std::string_view name) const = 0;
+};
+
+class LinuxBlockDevices : public BlockDevices {
+ public:
+  explicit LinuxBlockDevices(std::string dev_dir = "/dev")
+      : dev_dir_(std::move(dev_dir)) {}
+  Status SetReadOnly(std::string_view name, bool read_only) override;
+  Result<bool> IsReadOnly(std::string_view name) const override;
+
+ private:
+  std::string dev_dir_;
+};
+
+class FakeBlockDevices : public BlockDevices {
+ public:
+  void Add(std::string_view name, bool read_only = false);
+  void Remove(std::string_view name);
+  // SetReadOnly on `name` fails with `error_number` (0: no longer).
+  void FailSet(std::string_view name, int error_number);
+  // Every SetReadOnly call that succeeded, "sdb=1" / "sdb=0", in order.
+  const std::vector<std::string>& log() const { return log_; }
+
+  Status SetReadOnly(std::string_view name, bool read_only) override;
+  Result<bool> IsReadOnly(std::string_view name) const override;
+
+ private:
+  std::map<std::string, bool, std::less<>> read_only_;
+  std::map<std::string, int, std::less<>> failures_;
+  std::vector<std::string> log_;
+};
+
+}  // namespace piiguard::os
+
+#endif  // PIIGUARD_COMMON_OS_BLOCK_DEVICE_H_
