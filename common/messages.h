@@ -201,6 +201,15 @@ enum class MsgId {
   kStatusPolicy,
   // End of agent.
   // USB and keyed sticks (agent/usb, issue 5).
+  kUsbUnreadable,
+  kUsbNoPolicy,
+  kUsbJournalUnavailable,
+  kUsbNotMadeWritable,
+  kUsbStickWritable,
+  kUsbStickReadOnly,
+  kUsbStickWaiting,
+  kUsbNoSticks,
+  kUsbHeading,
   // End of USB.
   // Sessions, radios and links (agent/session, issue 6).
   // End of sessions.

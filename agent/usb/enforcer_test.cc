@@ -1,0 +1,508 @@
+#include "agent/usb/enforcer.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "common/os/fake_sysfs.h"
+#include "policy/test_policy.h"
+
+namespace piiguard::agent::usb {
+namespace {
+
+using policy::testing::kNow;
+
+constexpr const char* kHub = "devices/pci0000:00/0000:00:04.0/usb1";
+constexpr const char* kStick = "devices/pci0000:00/0000:00:04.0/usb1/1-1";
+constexpr const char* kDisk =
+    "devices/pci0000:00/0000:00:04.0/usb1/1-1/1-1:1.0/host0/target0:0:0/"
+    "0:0:0:0/block/sdb";
+constexpr uint64_t kSectors = 131072;  // 64 MiB
+
+std::string Descriptors(std::vector<uint8_t> classes) {
+  std::string d = {18,   1, 0, 2, 0, 0, 0, 64, static_cast<char>(0xf4),
+                   0x46, 1, 0, 0, 0, 1, 2, 3,  1};
+  d += std::string{9, 2, 32, 0, 1, 1, 0, static_cast<char>(0x80), 50};
+  uint8_t number = 0;
+  for (uint8_t cls : classes) {
+    d += std::string{9, 4,    static_cast<char>(number++),
+                     0, 2,    static_cast<char>(cls),
+                     6, 0x50, 0};
+    d += std::string{7, 5, static_cast<char>(0x81), 2, 0, 2, 10};
+  }
+  return d;
+}
+
+class RecordingGate : public WriteGate {
+ public:
+  bool KeyedStickVerified(const KeyedStick& stick) override {
+    verified.push_back(stick);
+    return allow;
+  }
+  void KeyedStickGone(const KeyedStick& stick) override {
+    gone.push_back(stick);
+  }
+  bool allow = true;
+  std::vector<KeyedStick> verified;
+  std::vector<KeyedStick> gone;
+};
+
+class EnforcerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Json policy_json = policy::testing::ValidPolicyJson();
+    Result<policy::Policy> p =
+        policy::ParsePolicy(policy::testing::Dump(policy_json));
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    policy_ = std::move(p).value();
+    sysfs_.AddSymlink("bus/usb/devices/usb1", std::string("/") + kHub);
+    sysfs_.AddFile(std::string(kHub) + "/authorized_default", "1\n");
+    sysfs_.AddFile(std::string(kHub) + "/idVendor", "1d6b\n");
+    sysfs_.AddFile(std::string(kHub) + "/idProduct", "0002\n");
+    sysfs_.AddDirectory("class/block");
+  }
+
+  // A usb-storage stick with serial `serial` on port 1-1; its disk sdb
+  // exists if `with_disk` (the kernel made it: the device was authorized).
+  void AddStick(const std::string& serial, bool with_disk,
+                std::vector<uint8_t> classes = {0x08}) {
+    std::string stick = kStick;
+    sysfs_.AddFile(stick + "/idVendor", "46f4\n");
+    sysfs_.AddFile(stick + "/idProduct", "0001\n");
+    sysfs_.AddFile(stick + "/serial", serial + "\n");
+    sysfs_.AddFile(stick + "/authorized", with_disk ? "1\n" : "0\n");
+    sysfs_.AddFile(stick + "/descriptors", Descriptors(std::move(classes)));
+    sysfs_.AddSymlink("bus/usb/devices/1-1", "/" + stick);
+    if (with_disk) AddDisk();
+  }
+  void AddDisk() {
+    sysfs_.AddFile(std::string(kDisk) + "/size", std::to_string(kSectors));
+    sysfs_.AddSymlink("class/block/sdb", std::string("/") + kDisk);
+    blocks_.Add("sdb");
+  }
+  void AddPartition() {
+    sysfs_.AddFile(std::string(kDisk) + "/sdb1/partition", "1");
+    sysfs_.AddFile(std::string(kDisk) + "/sdb1/start", "2048");
+    sysfs_.AddSymlink("class/block/sdb1", std::string("/") + kDisk + "/sdb1");
+    blocks_.Add("sdb1");
+  }
+
+  policy::StickKey Key(const std::string& serial) {
+    policy::StickKey key;
+    key.stick_id = "0123456789abcdef0123456789abcdef";
+    key.city_code = policy_.city.code;
+    key.identity = {"46f4",         "0001",      serial,
+                    kSectors * 512, "1a2b-3c4d", "vfat"};
+    key.job_id = "job-a";
+    key.holder = "山田 花子";
+    key.issued_at = kNow - 86400;
+    key.expires_at = kNow + 86400 * 30;
+    return key;
+  }
+  // The medium of sdb holds a key file for `key` (or none).
+  void SetMedium(const std::optional<policy::StickKey>& key,
+                 uint64_t fs_offset = 0) {
+    FakeStickMedium::Medium medium;
+    medium.info.capacity_bytes = kSectors * 512;
+    medium.info.fs = {fs_offset, kSectors * 512 - fs_offset, "vfat",
+                      "1A2B-3C4D"};
+    medium.fs_device = fs_offset == 0 ? "sdb" : "sdb1";
+    if (key) {
+      Result<std::string> bytes = policy::SignStickKey(*key, signer_);
+      ASSERT_TRUE(bytes.ok());
+      medium.key_file = *bytes;
+    }
+    medium_.Set("sdb", medium);
+  }
+
+  std::unique_ptr<UsbEnforcer> Make() {
+    EnforcerConfig config;
+    config.policy = [this]() -> const policy::Policy* {
+      return have_policy_ ? &policy_ : nullptr;
+    };
+    config.pinned = {signer_.PublicKey()};
+    config.pc_id = [] { return std::string("pc-1"); };
+    config.now_seconds = [this] { return now_; };
+    config.monotonic_us = [this] { return mono_us_; };
+    config.journal = [this](const journal::Event& event) -> Status {
+      if (journal_error_) return IoError("journal", "db", "EIO");
+      events_.push_back(event);
+      return Status::Ok();
+    };
+    return std::make_unique<UsbEnforcer>(
+        EnforcerDeps{sysfs_, blocks_, medium_, writes_}, std::move(config),
+        gate_);
+  }
+
+  os::Uevent Event(std::string action, std::string path, std::string subsystem,
+                   std::string devtype, std::string devname = "") {
+    os::Uevent e;
+    e.action = std::move(action);
+    e.devpath = "/" + std::move(path);
+    e.subsystem = std::move(subsystem);
+    e.devtype = std::move(devtype);
+    e.devname = std::move(devname);
+    return e;
+  }
+  void Plug(UsbEnforcer& enforcer) {
+    os::UeventSource::Batch batch;
+    batch.events.push_back(Event("add", kStick, "usb", "usb_device"));
+    enforcer.OnUevents(batch, mono_us_);
+  }
+  void DiskAppears(UsbEnforcer& enforcer, bool partition = false) {
+    AddDisk();
+    os::UeventSource::Batch batch;
+    batch.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
+    if (partition) {
+      AddPartition();
+      batch.events.push_back(Event("add", std::string(kDisk) + "/sdb1", "block",
+                                   "partition", "sdb1"));
+    }
+    enforcer.OnUevents(batch, mono_us_);
+  }
+
+  int Count(const std::string& type) const {
+    int n = 0;
+    for (const journal::Event& e : events_) n += e.type == type ? 1 : 0;
+    return n;
+  }
+  const journal::Event* Last(const std::string& type) const {
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+      if (it->type == type) return &*it;
+    }
+    return nullptr;
+  }
+  std::string Authorized() {
+    return *sysfs_.ReadAttribute(std::string(kStick) + "/authorized");
+  }
+  std::string StickField(UsbEnforcer& enforcer, const char* field) {
+    Result<Json> status = enforcer.StatusPart();
+    EXPECT_TRUE(status.ok());
+    if (!status.ok() || status->empty()) return "";
+    return (*status)[0][field].get<std::string>();
+  }
+
+  os::FakeSysfs sysfs_;
+  os::FakeBlockDevices blocks_;
+  FakeStickMedium medium_;
+  os::FakeDeviceWriteWatch writes_;
+  RecordingGate gate_;
+  policy::Policy policy_;
+  Ed25519PrivateKey signer_ = policy::testing::NewKey();
+  bool have_policy_ = true;
+  bool journal_error_ = false;
+  int64_t now_ = kNow;
+  int64_t mono_us_ = 1000;
+  std::vector<journal::Event> events_;
+};
+
+TEST_F(EnforcerTest, StartClosesRootHubsAndMakesPresentSticksReadOnly) {
+  AddStick("S1", /*with_disk=*/true);
+  SetMedium(std::nullopt);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  EXPECT_EQ(sysfs_.WrittenValues(std::string(kHub) + "/authorized_default"),
+            std::vector<std::string>{"0"});
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(blocks_.log().front(), "sdb=1");
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_EQ(StickField(*enforcer, "reason"), "no key file");
+  EXPECT_TRUE(writes_.watched("sdb"));
+}
+
+TEST_F(EnforcerTest, ForeignStickIsAuthorizedButStaysReadOnly) {
+  AddStick("S9", /*with_disk=*/false);
+  SetMedium(std::nullopt);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  EXPECT_EQ(Authorized(), "1");
+  DiskAppears(*enforcer);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(Count("usb.device.authorized"), 1);
+  const journal::Event* ro = Last("usb.stick.readonly");
+  ASSERT_NE(ro, nullptr);
+  EXPECT_EQ(ro->details["reason"], "no key file");
+  EXPECT_TRUE(gate_.verified.empty());
+}
+
+TEST_F(EnforcerTest, BlockDeviceIsReadOnlyBeforeAnythingElse) {
+  AddStick("S1", false);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  mono_us_ = 1000;
+  DiskAppears(*enforcer, /*partition=*/true);
+  // sdb and sdb1 were set read-only before sdb was ever made writable.
+  ASSERT_GE(blocks_.log().size(), 4u);
+  EXPECT_EQ(blocks_.log()[0], "sdb=1");
+  const journal::Event* ro = nullptr;
+  for (const journal::Event& e : events_) {
+    if (e.type == "usb.block.readonly") {
+      ro = &e;
+      break;
+    }
+  }
+  ASSERT_NE(ro, nullptr);
+  EXPECT_EQ(ro->details["latency_us"], 0);
+}
+
+TEST_F(EnforcerTest, KeyedStickBecomesWritableWithItsPartitions) {
+  AddStick("S1", false);
+  SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer, /*partition=*/true);
+  // The disk verified at its own event, before sdb1's event: the filesystem
+  // on sdb1 was found through sysfs.
+  EXPECT_FALSE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_FALSE(*blocks_.IsReadOnly("sdb1"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "writable");
+  ASSERT_EQ(gate_.verified.size(), 1u);
+  EXPECT_EQ(gate_.verified[0].job, "job-a");
+  EXPECT_EQ(Count("usb.stick.writable"), 1);
+  EXPECT_FALSE(writes_.watched("sdb"));
+  std::vector<KeyedStickState> keyed = enforcer->KeyedSticks();
+  ASSERT_EQ(keyed.size(), 1u);
+  EXPECT_TRUE(keyed[0].writable);
+}
+
+TEST_F(EnforcerTest, CopiedKeyFileOnAnotherSerialStaysReadOnly) {
+  AddStick("S2", false);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "reason"), "identity mismatch (serial)");
+  EXPECT_NE(StickField(*enforcer, "reason_ja"), "");
+  EXPECT_TRUE(gate_.verified.empty());
+}
+
+TEST_F(EnforcerTest, ExpiredWrongPcAndNoPolicyStayReadOnly) {
+  AddStick("S1", true);
+  {
+    now_ = kNow + 86400 * 31;
+    SetMedium(Key("S1"));
+    auto enforcer = Make();
+    ASSERT_TRUE(enforcer->Start().ok());
+    EXPECT_EQ(StickField(*enforcer, "reason"), "expired");
+    EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  }
+  {
+    now_ = kNow;
+    policy::StickKey key = Key("S1");
+    key.allowed_pcs = {"pc-2"};
+    SetMedium(key);
+    auto enforcer = Make();
+    ASSERT_TRUE(enforcer->Start().ok());
+    EXPECT_EQ(StickField(*enforcer, "reason"), "PC not allowed");
+  }
+  {
+    have_policy_ = false;
+    SetMedium(Key("S1"));
+    auto enforcer = Make();
+    ASSERT_TRUE(enforcer->Start().ok());
+    EXPECT_EQ(StickField(*enforcer, "reason"), "no policy applied");
+    EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  }
+}
+
+TEST_F(EnforcerTest, PolicyRevokingAWritableStickMakesItReadOnly) {
+  AddStick("S1", true);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_FALSE(*blocks_.IsReadOnly("sdb"));
+  int reads = medium_.reads();
+  Json json = policy::testing::ValidPolicyJson();
+  json["version"] = json["version"].get<int>() + 1;
+  json["revoked_sticks"] =
+      Json::array({{{"stick_id", "0123456789abcdef0123456789abcdef"},
+                    {"reason", "紛失"},
+                    {"revoked_at", "2026-05-01T09:00:00+09:00"}}});
+  Result<policy::Policy> revoked =
+      policy::ParsePolicy(policy::testing::Dump(json));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().message();
+  policy_ = *revoked;
+  enforcer->OnPolicyChanged();
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "reason"), "revoked");
+  EXPECT_EQ(gate_.gone.size(), 1u);
+  EXPECT_EQ(medium_.reads(), reads);  // not mounted again
+  EXPECT_TRUE(writes_.watched("sdb"));
+}
+
+TEST_F(EnforcerTest, WaitsForTheGateThenReleases) {
+  gate_.allow = false;
+  AddStick("S1", true);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
+  ASSERT_TRUE(enforcer->ReleaseWaiting().ok());
+  EXPECT_FALSE(*blocks_.IsReadOnly("sdb"));
+  ASSERT_TRUE(enforcer->MakeAllReadOnly("radio could not be blocked").ok());
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
+}
+
+TEST_F(EnforcerTest, RemovalWhileWaitingTellsTheGate) {
+  gate_.allow = false;
+  AddStick("S1", true);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  os::UeventSource::Batch batch;
+  batch.events.push_back(Event("remove", kDisk, "block", "disk", "sdb"));
+  enforcer->OnUevents(batch, mono_us_);
+  EXPECT_EQ(gate_.gone.size(), 1u);
+  EXPECT_TRUE(enforcer->StatusPart()->empty());
+  EXPECT_TRUE(enforcer->ReleaseWaiting().ok());
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+}
+
+TEST_F(EnforcerTest, CompositeStorageKeyboardIsRefused) {
+  AddStick("S1", false, {0x08, 0x03});
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  EXPECT_EQ(Authorized(), "0");
+  const journal::Event* refused = Last("usb.device.refused");
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->details["reason"], "composite storage+HID device");
+  EXPECT_EQ(refused->details["interfaces"],
+            Json::array({"08/06/50", "03/06/50"}));
+}
+
+TEST_F(EnforcerTest, AnAlreadyAuthorizedForbiddenDeviceIsDeauthorized) {
+  AddStick("S1", false, {0xe0});  // a wireless controller
+  sysfs_.AddFile(std::string(kStick) + "/authorized", "1\n");
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  EXPECT_EQ(Authorized(), "0");
+  EXPECT_EQ(Count("usb.device.refused"), 1);
+}
+
+TEST_F(EnforcerTest, EaccesOnAuthorizedLeavesTheDeviceUnconfigured) {
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  AddStick("S1", false);
+  sysfs_.FailWrites(std::string(kStick) + "/authorized", EACCES);
+  Plug(*enforcer);
+  EXPECT_EQ(Authorized(), "0");
+  EXPECT_EQ(Count("usb.device.error"), 1);
+}
+
+TEST_F(EnforcerTest, JournalFailureKeepsEverythingClosed) {
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  AddStick("S1", false);
+  SetMedium(Key("S1"));
+  journal_error_ = true;
+  Plug(*enforcer);
+  EXPECT_EQ(Authorized(), "0");  // not authorized: not recorded
+  journal_error_ = false;
+  Plug(*enforcer);
+  EXPECT_EQ(Authorized(), "1");
+  journal_error_ = true;
+  DiskAppears(*enforcer);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "reason"), "journal unavailable");
+  EXPECT_TRUE(gate_.verified.empty());
+}
+
+TEST_F(EnforcerTest, BlkrosetFailureTakesTheDeviceAway) {
+  AddStick("S1", false);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  blocks_.FailSet("sdb", EIO);
+  AddDisk();
+  blocks_.FailSet("sdb", EIO);
+  os::UeventSource::Batch batch;
+  batch.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
+  enforcer->OnUevents(batch, mono_us_);
+  EXPECT_EQ(Authorized(), "0");
+  EXPECT_EQ(Count("usb.block.error"), 1);
+  EXPECT_TRUE(enforcer->StatusPart()->empty());
+}
+
+TEST_F(EnforcerTest, UnreadableMediumStaysReadOnly) {
+  AddStick("S1", true);
+  FakeStickMedium::Medium medium;
+  medium.probe_error = EIO;
+  medium_.Set("sdb", medium);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "reason"), "unreadable medium");
+}
+
+TEST_F(EnforcerTest, MakingWritableFailureRestoresReadOnly) {
+  gate_.allow = false;
+  AddStick("S1", false);
+  SetMedium(Key("S1"), 2048 * 512);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer, /*partition=*/true);
+  ASSERT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
+  blocks_.FailSet("sdb", EIO);  // sdb1 is cleared first, then sdb fails
+  EXPECT_FALSE(enforcer->ReleaseWaiting().ok());
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb1"));
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_EQ(StickField(*enforcer, "reason"), "could not be made writable");
+}
+
+TEST_F(EnforcerTest, OverflowRescanFindsAStickPluggedUnseen) {
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  AddStick("S1", true);
+  SetMedium(std::nullopt);
+  os::UeventSource::Batch batch;
+  batch.overflow = true;
+  enforcer->OnUevents(batch, mono_us_);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(Count("usb.uevent.overflow"), 1);
+  EXPECT_EQ(StickField(*enforcer, "reason"), "no key file");
+}
+
+TEST_F(EnforcerTest, WriteAttemptsOnReadOnlySticksAreJournaled) {
+  AddStick("S1", true);
+  SetMedium(std::nullopt);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  writes_.Open("sdb", 4242, "dd");
+  enforcer->OnWriteAttempts();
+  const journal::Event* attempt = Last("usb.write_attempt");
+  ASSERT_NE(attempt, nullptr);
+  EXPECT_EQ(attempt->details["pid"], 4242);
+  EXPECT_EQ(attempt->details["process"], "dd");
+  EXPECT_EQ(attempt->details["reason"], "no key file");
+  EXPECT_EQ(attempt->severity, journal::Severity::kViolation);
+}
+
+TEST_F(EnforcerTest, NonUsbBlockDevicesAreLeftAlone) {
+  sysfs_.AddFile(
+      "devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/"
+      "0:0:0:0/block/sda/size",
+      "1000");
+  sysfs_.AddSymlink("class/block/sda",
+                    "/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/"
+                    "0:0:0:0/block/sda");
+  blocks_.Add("sda");
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  EXPECT_FALSE(*blocks_.IsReadOnly("sda"));
+  EXPECT_TRUE(blocks_.log().empty());
+}
+
+}  // namespace
+}  // namespace piiguard::agent::usb

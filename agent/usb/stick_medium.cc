@@ -1,0 +1,123 @@
+#include "agent/usb/stick_medium.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "common/os/block_device.h"
+#include "common/unique_fd.h"
+
+namespace piiguard::agent::usb {
+namespace {
+
+constexpr const char* kContext = "stick medium";
+
+// The temporary mount point and its mount; both undone on destruction.
+class PrivateMount {
+ public:
+  ~PrivateMount() {
+    if (mounted_) (void)::umount2(dir_.c_str(), MNT_DETACH);
+    if (!dir_.empty()) (void)::rmdir(dir_.c_str());
+  }
+  Status Make(const std::string& parent) {
+    if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
+      return ErrnoStatus(kContext, parent, errno);
+    }
+    struct stat st {};
+    if (::lstat(parent.c_str(), &st) != 0) {
+      return ErrnoStatus(kContext, parent, errno);
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
+      return FailedPreconditionError(kContext, parent,
+                                     "not a root-only directory");
+    }
+    std::string pattern = parent + "/key.XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return ErrnoStatus(kContext, parent, errno);
+    }
+    dir_ = pattern;
+    return Status::Ok();
+  }
+  Status Mount(const std::string& source, std::string_view fs_type) {
+    std::string type(fs_type);
+    const char* data = type == "ext4" ? "noload" : nullptr;
+    unsigned long flags = MS_RDONLY | MS_NOEXEC | MS_NOSUID | MS_NODEV;
+    if (::mount(source.c_str(), dir_.c_str(), type.c_str(), flags, data) != 0) {
+      return ErrnoStatus(kContext, source, errno);
+    }
+    mounted_ = true;
+    return Status::Ok();
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+Result<stick::MediumInfo> LinuxStickMedium::Probe(std::string_view disk) {
+  PIIGUARD_RETURN_IF_ERROR(os::CheckBlockDeviceName(disk));
+  return stick::ProbeMedium(dev_dir_ + "/" + std::string(disk));
+}
+
+Result<std::optional<std::string>> LinuxStickMedium::ReadKeyFile(
+    std::string_view device, std::string_view fs_type) {
+  PIIGUARD_RETURN_IF_ERROR(os::CheckBlockDeviceName(device));
+  if (fs_type != "vfat" && fs_type != "ext4") {
+    return InvalidArgumentError(kContext, device, "unsupported filesystem");
+  }
+  PrivateMount mount;
+  PIIGUARD_RETURN_IF_ERROR(mount.Make(mount_dir_));
+  PIIGUARD_RETURN_IF_ERROR(
+      mount.Mount(dev_dir_ + "/" + std::string(device), fs_type));
+  std::string path = mount.dir() + "/" + std::string(stick::kKeyFileName);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return ErrnoStatus(kContext, path, errno);
+  }
+  std::string bytes(stick::kMaxKeyFileSize + 1, '\0');
+  size_t used = 0;
+  while (used < bytes.size()) {
+    ssize_t n = ::read(fd.get(), bytes.data() + used, bytes.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(kContext, path, errno);
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  if (used > stick::kMaxKeyFileSize) {
+    return InvalidArgumentError(kContext, path, "key file larger than 64 KiB");
+  }
+  bytes.resize(used);
+  return std::optional<std::string>(std::move(bytes));
+}
+
+Result<stick::MediumInfo> FakeStickMedium::Probe(std::string_view disk) {
+  auto it = media_.find(disk);
+  if (it == media_.end()) return NotFoundError(kContext, disk, "no medium");
+  if (it->second.probe_error != 0) {
+    return ErrnoStatus(kContext, disk, it->second.probe_error);
+  }
+  return it->second.info;
+}
+
+Result<std::optional<std::string>> FakeStickMedium::ReadKeyFile(
+    std::string_view device, std::string_view /*fs_type*/) {
+  ++reads_;
+  for (const auto& [disk, medium] : media_) {
+    if (medium.fs_device != device) continue;
+    if (medium.read_error != 0) {
+      return ErrnoStatus(kContext, device, medium.read_error);
+    }
+    return medium.key_file;
+  }
+  return NotFoundError(kContext, device, "no filesystem");
+}
+
+}  // namespace piiguard::agent::usb
