@@ -1,0 +1,86 @@
+#include "agent/daemon/wire_usb.h"
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+
+namespace piiguard::agent {
+namespace {
+
+int64_t MonotonicMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t WallSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void LogUsb(const Status& status) {
+  if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
+}
+
+}  // namespace
+
+Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
+               Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
+               WriteGate& gate,
+               const std::function<void(StickControl*)>& set_stick_control) {
+  PIIGUARD_ASSIGN_OR_RETURN(wiring.uevents, os::LinuxUeventSource::Open());
+  PIIGUARD_ASSIGN_OR_RETURN(wiring.writes, os::LinuxDeviceWriteWatch::Open());
+  wiring.medium =
+      std::make_unique<usb::LinuxStickMedium>(paths.dir + "/keymount");
+  usb::EnforcerConfig config;
+  config.policy = [&core] { return core.applied_policy(); };
+  if (city_key) config.pinned.push_back(*city_key);
+  config.pc_id = [paths]() -> std::string {
+    Result<std::optional<sync::OfficeConfig>> office = LoadOfficeConfig(paths);
+    return office.ok() && office->has_value() ? (*office)->pc : "";
+  };
+  config.now_seconds = WallSeconds;
+  config.monotonic_us = MonotonicMicros;
+  config.journal = [&core](const journal::Event& event) {
+    return core.journal().Append(event).status();
+  };
+  wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
+      usb::EnforcerDeps{wiring.sysfs, wiring.blocks, *wiring.medium,
+                        *wiring.writes},
+      std::move(config), gate);
+  usb::UsbEnforcer& enforcer = *wiring.enforcer;
+  set_stick_control(&enforcer);
+  os::UeventSource& uevents = *wiring.uevents;
+  PIIGUARD_RETURN_IF_ERROR(
+      daemon.AddSource(uevents.fd(), [&uevents, &enforcer] {
+        int64_t received = MonotonicMicros();
+        Result<os::UeventSource::Batch> batch = uevents.Drain();
+        if (!batch.ok()) {
+          LogUsb(batch.status());
+          os::UeventSource::Batch rescan;
+          rescan.overflow = true;  // events may be lost: look again
+          enforcer.OnUevents(rescan, received);
+          return;
+        }
+        enforcer.OnUevents(*batch, received);
+      }));
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+      wiring.writes->fd(), [&enforcer] { enforcer.OnWriteAttempts(); }));
+  core.AddStatusPart("sticks", [&enforcer] { return enforcer.StatusPart(); });
+  core.AddPolicyListener(
+      [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); });
+  // After the socket is open: nothing plugged from now on is missed.
+  if (Status started = enforcer.Start(); !started.ok()) {
+    LogUsb(started);
+    journal::Event event;
+    event.type = "usb.error";
+    event.severity = journal::Severity::kWarning;
+    event.subject = "start";
+    event.details = Json{{"error", started.message()}};
+    LogUsb(core.journal().Append(event).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace piiguard::agent
