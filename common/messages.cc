@@ -415,6 +415,72 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kUsbHeading, "USBメモリ:", "USB sticks:"},
     // End of USB.
     // Sessions, radios and links (agent/session, issue 6).
+    {MsgId::kSessionStarted,
+     "個人情報を扱う作業（セッション）を開始しました。無線（{0}）を止めたことを"
+     "確認しました。作業が終わったら「piiguard session "
+     "end」で終了してください。",
+     "personal-data session started; radios blocked and confirmed ({0}). "
+     "Run \"piiguard session end\" when the work is done."},
+    {MsgId::kSessionStartedNotConfirmed,
+     "セッションを開始しましたが、無線を止めたことを確認できていません（{0}"
+     "）。鍵付きUSBメモリには書き込めません。情報システム課に連絡してください"
+     "。",
+     "session started, but the radios are not confirmed blocked ({0}): keyed "
+     "sticks stay read-only. Contact the IT desk."},
+    {MsgId::kSessionAlready, "すでにセッション中です（開始: {0}）。",
+     "a session is already running (started by: {0})."},
+    {MsgId::kSessionEnded,
+     "セッションを終了しました。鍵付きUSBメモリを読み取り専用にし、無線を元の"
+     "状態に戻しました。",
+     "session ended: keyed sticks are read-only again and the radios are back "
+     "to their earlier state."},
+    {MsgId::kSessionNone, "セッションは開始されていません。",
+     "no session is running."},
+    {MsgId::kSessionEndNotStarter,
+     "このセッションは別の利用者が開始したため、終了できません。開始した人か"
+     "管理者に依頼してください。",
+     "this session was started by another user: ask that user or an "
+     "administrator to end it."},
+    {MsgId::kSessionEndStickPresent,
+     "このセッションは鍵付きUSBメモリで開始されました。USBメモリを取り外すと"
+     "終了します。",
+     "this session was started by a keyed stick: it ends when the stick is "
+     "removed."},
+    {MsgId::kSessionEndStandalone,
+     "この端末はポリシーでスタンドアロン運用と決められているため、セッションは"
+     "終了できません。情報システム課に連絡してください。",
+     "this PC is standalone by policy: its session cannot be ended. Contact "
+     "the IT desk."},
+    {MsgId::kSessionEndRootOnly,
+     "セッションの記録が壊れていたため、安全のため無線を止めたままにしています"
+     "。終了は管理者（root）だけができます。情報システム課に連絡してください。",
+     "the session record was damaged, so the radios are kept blocked; only "
+     "an administrator (root) can end this session. Contact the IT desk."},
+    {MsgId::kSessionOriginCommand, "コマンド（{0}）", "command ({0})"},
+    {MsgId::kSessionOriginStick, "鍵付きUSBメモリ", "keyed stick"},
+    {MsgId::kSessionOriginStandalone, "スタンドアロン設定",
+     "standalone policy"},
+    {MsgId::kSessionOriginRecovered, "記録破損からの復旧",
+     "recovery from a damaged record"},
+    {MsgId::kStatusSessionOn,
+     "個人情報セッション: 実施中（開始: {0}、業務: {1}）",
+     "personal-data session: on (started by: {0}, job: {1})"},
+    {MsgId::kStatusSessionOff, "個人情報セッション: なし",
+     "personal-data session: off"},
+    {MsgId::kStatusRadiosConfirmed, "無線: すべて止めたことを確認済み",
+     "radios: all confirmed blocked"},
+    {MsgId::kStatusRadiosNotConfirmed,
+     "無線: 止めたことを確認できていません（鍵付きUSBメモリは書き込めません）",
+     "radios: not confirmed blocked (keyed sticks stay read-only)"},
+    {MsgId::kStatusRadio, "  無線 {0}（{1}）: {2}", "  radio {0} ({1}): {2}"},
+    {MsgId::kStatusRadioBlocked, "停止中", "blocked"},
+    {MsgId::kStatusRadioOn, "使用できる状態", "on"},
+    {MsgId::kStatusLink, "  回線 {0}: {1}", "  link {0}: {1}"},
+    {MsgId::kStatusLinkUp, "接続できる状態", "up"},
+    {MsgId::kStatusLinkDown, "切断中", "down"},
+    {MsgId::kStatusStandalone,
+     "この端末はスタンドアロン運用です（許可された回線以外は切断）",
+     "this PC is standalone (every link but the allowed ones is down)"},
     // End of sessions.
     // Roster guard (agent/roster, issue 7).
     // End of roster guard.

@@ -212,6 +212,30 @@ enum class MsgId {
   kUsbHeading,
   // End of USB.
   // Sessions, radios and links (agent/session, issue 6).
+  kSessionStarted,
+  kSessionStartedNotConfirmed,
+  kSessionAlready,
+  kSessionEnded,
+  kSessionNone,
+  kSessionEndNotStarter,
+  kSessionEndStickPresent,
+  kSessionEndStandalone,
+  kSessionEndRootOnly,
+  kSessionOriginCommand,
+  kSessionOriginStick,
+  kSessionOriginStandalone,
+  kSessionOriginRecovered,
+  kStatusSessionOn,
+  kStatusSessionOff,
+  kStatusRadiosConfirmed,
+  kStatusRadiosNotConfirmed,
+  kStatusRadio,
+  kStatusRadioBlocked,
+  kStatusRadioOn,
+  kStatusLink,
+  kStatusLinkUp,
+  kStatusLinkDown,
+  kStatusStandalone,
   // End of sessions.
   // Roster guard (agent/roster, issue 7).
   // End of roster guard.

@@ -16,5 +16,6 @@ int main(int argc, char** argv) {
   piiguard::cli::AddReportCommands(app, tool);
   piiguard::cli::AddEnrolCommands(app, tool);
   piiguard::cli::AddStatusCommands(app, tool);
+  piiguard::cli::AddSessionCommands(app, tool);
   return piiguard::RunCli(app, tool.run, argc, argv);
 }

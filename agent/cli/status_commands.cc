@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "agent/cli/status_sticks.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
 #include "common/timestamp.h"
@@ -21,6 +22,61 @@ std::string Text(const Json& json, const char* key) {
   auto it = json.find(key);
   if (it == json.end()) return "";
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string Origin(const Tool& tool, const Json& part) {
+  std::string origin = part.value("origin", std::string());
+  if (origin == "command") {
+    return Message(tool.lang, MsgId::kSessionOriginCommand,
+                   {part.value("user", std::string())});
+  }
+  if (origin == "stick")
+    return Message(tool.lang, MsgId::kSessionOriginStick, {});
+  if (origin == "standalone") {
+    return Message(tool.lang, MsgId::kSessionOriginStandalone, {});
+  }
+  return Message(tool.lang, MsgId::kSessionOriginRecovered, {});
+}
+
+// The "session" part (agent/session): session, radios, links.
+void ShowSession(const Tool& tool, const Json& part) {
+  if (part.value("active", false)) {
+    std::string job = part.value("job", std::string());
+    *tool.out << Message(tool.lang, MsgId::kStatusSessionOn,
+                         {Origin(tool, part), job.empty() ? "-" : job})
+              << "\n";
+    *tool.out << Message(tool.lang,
+                         part.value("radios_confirmed", false)
+                             ? MsgId::kStatusRadiosConfirmed
+                             : MsgId::kStatusRadiosNotConfirmed,
+                         {})
+              << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kStatusSessionOff, {}) << "\n";
+  }
+  if (part.value("standalone", false)) {
+    *tool.out << Message(tool.lang, MsgId::kStatusStandalone, {}) << "\n";
+  }
+  for (const Json& r : part.value("radios", Json::array())) {
+    *tool.out << Message(tool.lang, MsgId::kStatusRadio,
+                         {r.value("name", std::string()),
+                          r.value("type", std::string()),
+                          Message(tool.lang,
+                                  r.value("blocked", false)
+                                      ? MsgId::kStatusRadioBlocked
+                                      : MsgId::kStatusRadioOn,
+                                  {})})
+              << "\n";
+  }
+  for (const Json& l : part.value("links", Json::array())) {
+    *tool.out << Message(tool.lang, MsgId::kStatusLink,
+                         {l.value("name", std::string()),
+                          Message(tool.lang,
+                                  l.value("up", false) ? MsgId::kStatusLinkUp
+                                                       : MsgId::kStatusLinkDown,
+                                  {})})
+              << "\n";
+  }
 }
 
 int ShowStatus(const Tool& tool, const StatusArgs& args) {
@@ -64,6 +120,10 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
     }
   }
   *tool.out << Message(tool.lang, MsgId::kStatusLastSync, {last}) << "\n";
+  if (a.contains("session") && a["session"].is_object()) {
+    ShowSession(tool, a["session"]);
+  }
+  if (a.contains("sticks")) ShowSticks(tool, a["sticks"]);
   return kExitOk;
 }
 

@@ -33,6 +33,8 @@ void AddReportCommands(CLI::App& app, Tool& tool);
 void AddEnrolCommands(CLI::App& app, Tool& tool);
 // `piiguard status` (status_commands.cc).
 void AddStatusCommands(CLI::App& app, Tool& tool);
+// `piiguard session start|end` (session_commands.cc).
+void AddSessionCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::cli
 

@@ -41,6 +41,7 @@ Status AgentCore::LoadPolicy(const std::optional<std::string>& initial) {
          verdict.refusal == policy::PolicyRefusal::kNotYetValid)) {
       applied_ = policy::AppliedPolicyState{verdict.policy->version,
                                             verdict.payload_sha256};
+      policy_ = std::move(verdict.policy);
     }
   }
   if (initial) {
@@ -82,6 +83,11 @@ Result<Json> AgentCore::StatusAnswer() {
     PIIGUARD_ASSIGN_OR_RETURN(answer[key], part());
   }
   return answer;
+}
+
+void AgentCore::AddPolicyListener(
+    std::function<void(const policy::Policy&)> listener) {
+  policy_listeners_.push_back(std::move(listener));
 }
 
 void AgentCore::AddStatusPart(std::string key,
@@ -150,6 +156,8 @@ Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
                                            {"sha256", verdict.payload_sha256}})
                                    .status());
       outcome.applied = true;
+      policy_ = std::move(verdict.policy);
+      for (const auto& listener : policy_listeners_) listener(*policy_);
       return outcome;
     }
     outcome.reason = std::string(policy::PolicyRefusalName(verdict.refusal)) +

@@ -60,6 +60,13 @@ class AgentCore : public sync::DaemonLink {
   Status SyncDone(bool ok, const std::string& detail) override;
 
   int64_t policy_version() const { return applied_ ? applied_->version : 0; }
+  // The applied policy's settings (null before any policy was applied),
+  // for the modules that enforce them (sessions, USB).
+  const policy::Policy* applied_policy() const {
+    return policy_ ? &*policy_ : nullptr;
+  }
+  // Called after a new policy was applied (from the sync child's round).
+  void AddPolicyListener(std::function<void(const policy::Policy&)> listener);
   journal::Journal& journal() { return journal_; }
   const std::string& paths_dir() const { return config_.paths.dir; }
 
@@ -71,6 +78,8 @@ class AgentCore : public sync::DaemonLink {
   journal::Journal& journal_;
   Ed25519PrivateKey device_key_;
   std::optional<policy::AppliedPolicyState> applied_;
+  std::optional<policy::Policy> policy_;
+  std::vector<std::function<void(const policy::Policy&)>> policy_listeners_;
   std::vector<std::pair<std::string, std::function<Result<Json>()>>>
       status_parts_;
   std::optional<std::string> pc_;

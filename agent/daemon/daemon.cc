@@ -95,6 +95,10 @@ Status Daemon::Init(UniqueFd listen_fd) {
   return Status::Ok();
 }
 
+void Daemon::AddHandler(ipc::Op op, ipc::Handler handler) {
+  dispatcher_.Register(op, std::move(handler));
+}
+
 Status Daemon::AddSource(int fd, std::function<void()> on_ready) {
   PIIGUARD_RETURN_IF_ERROR(Watch(fd));
   sources_[fd] = std::move(on_ready);

@@ -46,6 +46,9 @@ class Daemon {
   Status Init(UniqueFd listen_fd);
   // A descriptor another module watches; `on_ready` runs when readable.
   Status AddSource(int fd, std::function<void()> on_ready);
+  // A local request served by another module (e.g. session_start); the
+  // request table (agent/ipc) still checks its right first.
+  void AddHandler(ipc::Op op, ipc::Handler handler);
   // Serves until SIGTERM/SIGINT.
   Status Run();
 

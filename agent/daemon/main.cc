@@ -21,7 +21,12 @@
 #include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_child.h"
+#include "agent/session/session_manager.h"
 #include "common/file_util.h"
+#include "common/os/firewall.h"
+#include "common/os/linux_links.h"
+#include "common/os/linux_rfkill.h"
+#include "common/os/linux_sysfs.h"
 
 namespace piiguard::agent {
 namespace {
@@ -57,6 +62,92 @@ std::string UserName(uid_t uid) {
 int Fail(const Status& status) {
   std::cerr << "piiguardd: " << status.message() << "\n";
   return 1;
+}
+
+void Log(const Status& status) {
+  if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
+}
+
+int64_t MonotonicUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Sessions, radios and links (issue 6): the Linux seams, made here only.
+struct Sessions {
+  os::LinuxSysfs sysfs{"/sys"};
+  std::unique_ptr<os::Rfkill> rfkill;
+  std::unique_ptr<os::Links> links;
+  os::NftFirewall firewall;
+  std::unique_ptr<session::SessionManager> manager;
+};
+
+session::SessionRules InitialRules(const AgentCore& core) {
+  if (const policy::Policy* policy = core.applied_policy()) {
+    Result<session::SessionRules> rules = session::RulesFromPolicy(*policy);
+    if (rules.ok()) return *rules;
+    Log(rules.status());
+  }
+  // No usable policy: block the radios DESIGN.md names.
+  session::SessionRules rules;
+  for (auto t : {os::RadioType::kWlan, os::RadioType::kBluetooth,
+                 os::RadioType::kWwan}) {
+    rules.block_types.push_back(static_cast<uint8_t>(t));
+  }
+  return rules;
+}
+
+Status WireSessions(Sessions& s, const StatePaths& paths, AgentCore& core,
+                    Daemon& daemon) {
+  Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
+      os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
+  if (rfkill.ok()) {
+    s.rfkill = std::move(*rfkill);
+  } else {
+    Log(rfkill.status());
+    s.rfkill =
+        std::make_unique<os::UnavailableRfkill>(rfkill.status().message());
+  }
+  Result<std::unique_ptr<os::LinuxLinks>> links = os::LinuxLinks::Open();
+  if (links.ok()) {
+    s.links = std::move(*links);
+  } else {
+    Log(links.status());
+  }
+  session::SessionConfig config;
+  config.state_file = paths.dir + "/session.json";
+  config.wall_ms = NowMs;
+  config.monotonic_us = MonotonicUs;
+  config.journal = [&core](const journal::Event& e) {
+    return core.journal().Append(e).status();
+  };
+  config.user_name = UserName;
+  s.manager = std::make_unique<session::SessionManager>(
+      config, *s.rfkill, s.links.get(), &s.firewall, InitialRules(core));
+  Log(s.manager->Init());
+  session::SessionManager& m = *s.manager;
+  if (s.rfkill->fd() >= 0) {
+    PIIGUARD_RETURN_IF_ERROR(
+        daemon.AddSource(s.rfkill->fd(), [&m] { Log(m.OnRfkillReadable()); }));
+  }
+  if (s.links) {
+    PIIGUARD_RETURN_IF_ERROR(
+        daemon.AddSource(s.links->fd(), [&m] { Log(m.OnLinksReadable()); }));
+  }
+  daemon.AddHandler(ipc::Op::kSessionStart,
+                    [&m](const ipc::Peer& peer, const ipc::Request& r) {
+                      return m.Start(peer, r.job);
+                    });
+  daemon.AddHandler(
+      ipc::Op::kSessionEnd,
+      [&m](const ipc::Peer& peer, const ipc::Request&) { return m.End(peer); });
+  core.AddStatusPart("session", [&m] { return m.StatusPart(); });
+  core.AddPolicyListener([&m](const policy::Policy& policy) {
+    Result<session::SessionRules> rules = session::RulesFromPolicy(policy);
+    Log(rules.ok() ? m.ApplyRules(*rules) : rules.status());
+  });
+  return Status::Ok();
 }
 
 int Serve(const Args& args) {
@@ -141,6 +232,12 @@ int Serve(const Args& args) {
   config.sync_interval_seconds = args.sync_interval;
   Daemon daemon(config, core, spawner, sync::SystemUnitRandom);
   if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
+  // The session manager is the keyed sticks' WriteGate (agent/interlock);
+  // the USB enforcer gets `sessions.manager` and calls SetStickControl.
+  Sessions sessions;
+  if (Status s = WireSessions(sessions, paths, core, daemon); !s.ok()) {
+    return Fail(s);
+  }
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();
   ::unlink(args.socket.c_str());

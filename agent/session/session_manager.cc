@@ -134,6 +134,7 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
     Status s = rfkill_.ChangeAll(t, true);
     if (!s.ok() && failed.ok()) failed = s;
   }
+  block_failed_ = !failed.ok();
   int64_t took_us = config_.monotonic_us() - since_us;
   Status first;
   for (const Attempt& a : attempts) {
@@ -178,6 +179,7 @@ Status SessionManager::BlockAll(std::string_view why) {
       if (failed.ok()) failed = s;
     }
   }
+  block_failed_ = !failed.ok();
   Status pumped = Pump(config_.monotonic_us());
   if (!failed.ok()) {
     FailClosed("radio block failed: " + failed.message()).IgnoreError();
@@ -197,6 +199,7 @@ Status SessionManager::UpdateConfirmation() {
       open = radio.name.empty() ? std::to_string(idx) : radio.name;
     }
   }
+  if (block_failed_ && open.empty()) open = "(a block write failed)";
   if (open.empty() && !confirmed_) {
     confirmed_ = true;
     Status s = Journal("radio.confirmed", journal::Severity::kNotice,
@@ -208,7 +211,7 @@ Status SessionManager::UpdateConfirmation() {
     }
     return s;
   }
-  if (!open.empty() && confirmed_) {
+  if (!open.empty() && confirmed_ && !block_failed_) {
     return FailClosed("radio " + open + " is not blocked");
   }
   return Status::Ok();
@@ -417,7 +420,9 @@ Result<Json> SessionManager::End(const ipc::Peer& peer) {
                 {"origin", OriginName(state_->origin)}};
   }
   PIIGUARD_RETURN_IF_ERROR(Finish("command", peer.uid));
-  return Json{{"ended", true}, {"radios", RadiosJson()}};
+  Json answer = {{"ended", true}, {"radios", RadiosJson()}};
+  if (!restore_problem_.empty()) answer["problem"] = restore_problem_;
+  return answer;
 }
 
 Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
@@ -451,8 +456,11 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
                           {"job", saved.job},
                           {"started_ms", saved.started_ms},
                           {"restored", restored}});
-  if (!radios.ok()) return radios;
-  if (!links.ok()) return links;
+  // The session has ended either way; what could not be restored is in
+  // the journal entry and the answer.
+  restore_problem_ = !radios.ok()  ? radios.message()
+                     : !links.ok() ? links.message()
+                                   : std::string();
   return j;
 }
 

@@ -149,7 +149,9 @@ class SessionManager : public WriteGate {
   std::optional<SessionState> state_;
   bool confirmed_ = false;
   bool firewall_failed_ = false;
-  bool in_gate_call_ = false;  // inside KeyedStickVerified
+  bool in_gate_call_ = false;    // inside KeyedStickVerified
+  bool block_failed_ = false;    // the last CHANGE_ALL of a type failed
+  std::string restore_problem_;  // of the last Finish
 };
 
 }  // namespace piiguard::agent::session

@@ -203,11 +203,17 @@ TEST_F(SessionTest, ReblockFailureMakesSticksReadOnly) {
   EXPECT_EQ(EventsOf("session.fail_closed").size(), 1U);
   // The gate stays closed for a stick verified now.
   EXPECT_FALSE(m->KeyedStickVerified({"sdc", "bb", "job", "h"}));
-  // Writes work again and the radio is blocked: confirmed, released.
+  // Blocked by someone else: still not confirmed (the type default may be
+  // off after the failed write).
   rfkill_.FailWrites(0);
   rfkill_.SetSoftByOther(w0_, true);
   ASSERT_TRUE(m->OnRfkillReadable().ok());
+  EXPECT_FALSE(m->radios_confirmed());
+  // The next unblock is re-blocked by a write that works: confirmed again.
+  rfkill_.SetSoftByOther(w0_, false);
+  ASSERT_TRUE(m->OnRfkillReadable().ok());
   EXPECT_TRUE(m->radios_confirmed());
+  EXPECT_EQ(sticks_.released, 2);
 }
 
 TEST_F(SessionTest, NewRadioAppearingUnblockedIsBlocked) {
@@ -434,6 +440,23 @@ TEST_F(SessionTest, LinkThatCannotBeTakenDownFailsClosed) {
   EXPECT_FALSE(m->Init().ok());
   EXPECT_FALSE(sticks_.read_only_reasons.empty());
   EXPECT_FALSE(EventsOf("link.down_failed").empty());
+}
+
+TEST_F(SessionTest, BlockWriteFailureAtStartIsNotConfirmed) {
+  rfkill_.FailWrites(EPERM);
+  auto m = Make();
+  ASSERT_TRUE(m->Init().ok());
+  Result<Json> answer = m->Start(staff_, "");
+  ASSERT_TRUE(answer.ok());
+  EXPECT_FALSE((*answer)["radios_confirmed"].get<bool>());
+  EXPECT_TRUE(answer->contains("problem"));
+  EXPECT_TRUE(EventsOf("radio.confirmed").empty());
+  EXPECT_FALSE(m->KeyedStickVerified({"sdb", "aa", "j", "h"}));
+  // Ending still works; the failed restore is reported, not hidden.
+  Result<Json> ended = m->End(staff_);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_TRUE((*ended)["ended"].get<bool>());
+  EXPECT_TRUE(ended->contains("problem"));
 }
 
 TEST_F(SessionTest, ReadErrorFailsClosed) {

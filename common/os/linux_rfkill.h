@@ -37,6 +37,30 @@ class LinuxRfkill : public Rfkill {
   std::string device_;
 };
 
+// A PC where /dev/rfkill cannot be opened: no radio can be blocked, so
+// every block fails (with `reason`) and a session never confirms its radios
+// (fail closed: keyed sticks stay read-only).
+class UnavailableRfkill : public Rfkill {
+ public:
+  explicit UnavailableRfkill(std::string reason) : reason_(std::move(reason)) {}
+  int fd() const override { return -1; }
+  Result<std::vector<RfkillEvent>> ReadEvents() override {
+    return std::vector<RfkillEvent>();
+  }
+  Status ChangeAll(uint8_t /*type*/, bool /*soft*/) override {
+    return FailedPreconditionError("rfkill unavailable", "", reason_);
+  }
+  Status Change(uint32_t /*idx*/, bool /*soft*/) override {
+    return FailedPreconditionError("rfkill unavailable", "", reason_);
+  }
+  Result<std::string> Name(uint32_t /*idx*/) const override {
+    return NotFoundError("rfkill unavailable", "", reason_);
+  }
+
+ private:
+  std::string reason_;
+};
+
 }  // namespace piiguard::os
 
 #endif  // PIIGUARD_COMMON_OS_LINUX_RFKILL_H_
