@@ -21,6 +21,11 @@ install -D -m 0644 "$here/piiguardd.service" "$dest/etc/systemd/system/piiguardd
 install -D -m 0644 "$here/piiguard.sysusers.conf" "$dest/usr/lib/sysusers.d/piiguard.conf"
 install -D -m 0644 "$here/piiguard.tmpfiles.conf" "$dest/usr/lib/tmpfiles.d/piiguard.conf"
 install -d -m 0755 "$dest/etc/piiguard"
+# Sessions (docs/session.md): console users may not write /dev/rfkill, and
+# NetworkManager's radio and networking switches are root's only.
+install -D -m 0644 "$here/71-piiguard-rfkill.rules" "$dest/etc/udev/rules.d/71-piiguard-rfkill.rules"
+install -D -m 0644 "$here/50-piiguard-networkmanager.rules" \
+  "$dest/etc/polkit-1/rules.d/50-piiguard-networkmanager.rules"
 if [[ -z "$dest" ]]; then
   # The user and directories now, without enabling the service.
   command -v systemd-sysusers >/dev/null && systemd-sysusers /usr/lib/sysusers.d/piiguard.conf
