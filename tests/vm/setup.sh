@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=$here/.cache
 # The modules the guest loads, with their dependencies (modprobe --show-depends).
 modules="xhci-pci ehci-pci usb-storage uas sd_mod ext4 crc32c_generic vfat \
-nls_cp437 nls_utf8 nls_iso8859-1 nls_ascii mac80211_hwsim loop"
+nls_cp437 nls_utf8 nls_iso8859-1 nls_ascii mac80211_hwsim loop dummy"
 packages="qemu-system-x86 busybox-static kmod cpio"
 
 say() { printf 'vm setup: %s\n' "$*" >&2; }
@@ -57,7 +57,7 @@ kv=${kv%-unsigned}
 dir=$cache/$kv
 mkdir -p "$dir"
 
-if [[ ! -s $dir/vmlinuz || ! -f $dir/modules/modules.dep ]]; then
+if [[ ! -s $dir/vmlinuz || $(cat "$dir/modules/modules.dep" 2>/dev/null) != "$kpkg $modules" ]]; then
   say "fetching $kpkg (extracted, not installed)"
   work=$(mktemp -d "$cache/extract.XXXXXX")
   trap 'rm -rf "$work"' EXIT
@@ -86,7 +86,7 @@ if [[ ! -s $dir/vmlinuz || ! -f $dir/modules/modules.dep ]]; then
     esac
     echo "$name" >>"$dir/modules/load-order"
   done
-  echo "$kpkg" >"$dir/modules/modules.dep"  # marks the subset complete
+  echo "$kpkg $modules" >"$dir/modules/modules.dep"  # marks the subset complete
   cp "$(find "$work/root" -path "*/boot/vmlinuz-$kv" | head -1)" "$dir/vmlinuz.tmp"
   mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
   rm -rf "$work"
