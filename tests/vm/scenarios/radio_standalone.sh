@@ -46,7 +46,7 @@ cat >/tmp/policy.json <<'JSON'
  "office":{"sync_interval_seconds":300},
  "register":[],"consignees":[],"revoked_sticks":[]}
 JSON
-piiguard-admin key create --out /tmp/keys --name city >/tmp/admin.log 2>&1 &&
+piiguard-admin key new --out /tmp/keys --name city >/tmp/admin.log 2>&1 &&
   piiguard-admin policy sign --key /tmp/keys/city.key --in /tmp/policy.json \
     --out /tmp/policy.signed >>/tmp/admin.log 2>&1
 check policy_signed "$(tail -1 /tmp/admin.log)" test -s /tmp/policy.signed
