@@ -24,6 +24,8 @@ install -d -m 0755 "$dest/etc/piiguard"
 # Sessions (docs/session.md): console users may not write /dev/rfkill, and
 # NetworkManager's radio and networking switches are root's only.
 install -D -m 0644 "$here/71-piiguard-rfkill.rules" "$dest/etc/udev/rules.d/71-piiguard-rfkill.rules"
+install -D -m 0644 "$here/60-piiguard-usb.rules" "$dest/etc/udev/rules.d/60-piiguard-usb.rules"
+install -D -m 0644 "$here/grub-piiguard.cfg" "$dest/etc/default/grub.d/piiguard.cfg"
 install -D -m 0644 "$here/50-piiguard-networkmanager.rules" \
   "$dest/etc/polkit-1/rules.d/50-piiguard-networkmanager.rules"
 if [[ -z "$dest" ]]; then

@@ -21,6 +21,7 @@
 #include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_child.h"
+#include "agent/daemon/wire_usb.h"
 #include "agent/session/session_manager.h"
 #include "common/file_util.h"
 #include "common/os/firewall.h"
@@ -236,6 +237,14 @@ int Serve(const Args& args) {
   // the USB enforcer gets `sessions.manager` and calls SetStickControl.
   Sessions sessions;
   if (Status s = WireSessions(sessions, paths, core, daemon); !s.ok()) {
+    return Fail(s);
+  }
+  // Keyed-USB enforcement (issue 5): the session manager is its WriteGate.
+  UsbWiring usb;
+  session::SessionManager& gate = *sessions.manager;
+  if (Status s = WireUsb(usb, paths, core, daemon, city_key, gate,
+                         [&gate](StickControl* c) { gate.SetStickControl(c); });
+      !s.ok()) {
     return Fail(s);
   }
   std::cout << "piiguardd: serving " << args.socket << std::endl;

@@ -527,11 +527,11 @@ void UsbEnforcer::OnWriteAttempts() {
       continue;
     }
     std::string reason = stick != sticks_.end() ? stick->second.reason : "";
+    Json details = {{"disk", disk}, {"reason", reason}};
+    if (write.pid != 0) details["pid"] = write.pid;
+    if (!write.process.empty()) details["process"] = write.process;
     (void)Journal("usb.write_attempt", Severity::kViolation, write.device,
-                  Json{{"pid", write.pid},
-                       {"process", write.process},
-                       {"disk", disk},
-                       {"reason", reason}});
+                  details);
   }
 }
 

@@ -1,9 +1,13 @@
 #include "common/os/block_device.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/os/device_write_watch.h"
@@ -32,36 +36,72 @@ TEST(BlockDeviceTest, FakeKeepsFlagsAndInjectsErrors) {
   EXPECT_EQ(devices.log(), std::vector<std::string>{"sdb=1"});
 }
 
-std::string Record(int fd, int pid,
-                   uint32_t len = sizeof(fanotify_event_metadata)) {
-  fanotify_event_metadata meta{};
-  meta.event_len = len;
-  meta.vers = FANOTIFY_METADATA_VERSION;
-  meta.metadata_len = sizeof(meta);
-  meta.mask = FAN_CLOSE_WRITE;
-  meta.fd = fd;
-  meta.pid = pid;
-  std::string bytes(reinterpret_cast<const char*>(&meta), sizeof(meta));
-  bytes.resize(len, '\0');
+std::string Record(int wd, uint32_t mask, std::string name = "") {
+  inotify_event header{};
+  header.wd = wd;
+  header.mask = mask;
+  header.len = static_cast<uint32_t>(name.empty() ? 0 : name.size() + 3);
+  std::string bytes(reinterpret_cast<const char*>(&header), sizeof(header));
+  if (!name.empty()) bytes += name + std::string(3, '\0');
   return bytes;
 }
 
-TEST(FanotifyTest, ParsesRecordsAndRefusesBadLengths) {
-  Result<std::vector<FanotifyRecord>> records =
-      ParseFanotifyEvents(Record(7, 100) + Record(-1, 200, 40));
+TEST(InotifyTest, ParsesRecordsAndRefusesBadLengths) {
+  Result<std::vector<InotifyRecord>> records = ParseInotifyEvents(
+      Record(1, IN_CLOSE_WRITE) + Record(2, IN_IGNORED, "sdb"));
   ASSERT_TRUE(records.ok()) << records.status().message();
   ASSERT_EQ(records->size(), 2u);
-  EXPECT_EQ((*records)[0].fd, 7);
-  EXPECT_EQ((*records)[1].pid, 200);
-  EXPECT_EQ((*records)[1].fd, -1);
-  EXPECT_FALSE(ParseFanotifyEvents(Record(7, 1).substr(0, 10)).ok());
-  EXPECT_FALSE(ParseFanotifyEvents(Record(7, 1, 8)).ok());
-  std::string too_long = Record(7, 1);
-  too_long[0] = 100;  // event_len beyond the buffer
-  EXPECT_FALSE(ParseFanotifyEvents(too_long).ok());
+  EXPECT_EQ((*records)[0].wd, 1);
+  EXPECT_EQ((*records)[1].name, "sdb");
+  EXPECT_FALSE(ParseInotifyEvents(Record(1, 8).substr(0, 10)).ok());
+  std::string overrun = Record(1, 8, "sdb");
+  EXPECT_FALSE(ParseInotifyEvents(overrun.substr(0, overrun.size() - 1)).ok());
 }
 
-TEST(FanotifyTest, FakeReportsOnlyWatchedDevices) {
+// The real kernel: a loop device set read-only, written by dd; the write
+// fails and the watch reports it. Needs root and a free loop device.
+TEST(InotifyTest, SeesAFailedWriteToAReadOnlyLoopDevice) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (loop devices)";
+  char image[] = "/tmp/piiguard-watch-XXXXXX";
+  int fd = ::mkstemp(image);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, 1 << 20), 0);
+  ::close(fd);
+  std::string loop;
+  {
+    FILE* p = ::popen(
+        (std::string("losetup -f --show ") + image + " 2>/dev/null").c_str(),
+        "r");
+    char line[64] = {0};
+    if (p != nullptr && std::fgets(line, sizeof(line), p) != nullptr)
+      loop = line;
+    if (p != nullptr) ::pclose(p);
+  }
+  ::unlink(image);
+  if (loop.empty()) GTEST_SKIP() << "no loop device available";
+  loop.erase(loop.find_last_not_of("\n") + 1);
+  std::string name = loop.substr(loop.rfind('/') + 1);
+  LinuxBlockDevices devices;
+  auto watch = LinuxDeviceWriteWatch::Open();
+  ASSERT_TRUE(watch.ok());
+  ASSERT_TRUE(devices.SetReadOnly(name, true).ok());
+  ASSERT_TRUE((*watch)->Watch(name).ok());
+  int out = ::open(loop.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(out, 0);
+  char zero[512] = {0};
+  errno = 0;
+  EXPECT_LT(::write(out, zero, sizeof(zero)), 0);
+  EXPECT_EQ(errno, EPERM);
+  ::close(out);
+  Result<std::vector<DeviceWrite>> writes = (*watch)->Drain();
+  (void)devices.SetReadOnly(name, false);
+  ::system(("losetup -d " + loop).c_str());
+  ASSERT_TRUE(writes.ok()) << writes.status().message();
+  ASSERT_EQ(writes->size(), 1u);
+  EXPECT_EQ((*writes)[0].device, name);
+}
+
+TEST(InotifyTest, FakeReportsOnlyWatchedDevices) {
   FakeDeviceWriteWatch watch;
   ASSERT_TRUE(watch.Watch("sdb").ok());
   watch.Open("sdb", 42, "dd");

@@ -1,62 +1,43 @@
 #include "common/os/device_write_watch.h"
 
 #include <fcntl.h>
-#include <sys/fanotify.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 
 #include "common/os/block_device.h"
 
 namespace piiguard::os {
-namespace {
+namespace {}  // namespace
 
-std::string ProcessName(int pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/comm";
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return "";
-  char buffer[64];
-  ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
-  if (n <= 0) return "";
-  std::string name(buffer, static_cast<size_t>(n));
-  if (!name.empty() && name.back() == '\n') name.pop_back();
-  return name;
-}
-
-}  // namespace
-
-Result<std::vector<FanotifyRecord>> ParseFanotifyEvents(
-    std::string_view bytes) {
-  std::vector<FanotifyRecord> records;
+Result<std::vector<InotifyRecord>> ParseInotifyEvents(std::string_view bytes) {
+  std::vector<InotifyRecord> records;
   size_t offset = 0;
   while (offset < bytes.size()) {
-    if (bytes.size() - offset < sizeof(fanotify_event_metadata)) {
-      return InvalidArgumentError("fanotify", "events", "truncated record");
+    if (bytes.size() - offset < sizeof(inotify_event)) {
+      return InvalidArgumentError("inotify", "events", "truncated record");
     }
-    fanotify_event_metadata meta;
-    std::memcpy(&meta, bytes.data() + offset, sizeof(meta));
-    if (meta.vers != FANOTIFY_METADATA_VERSION) {
-      return InvalidArgumentError("fanotify", "events", "unknown version");
+    inotify_event header;
+    std::memcpy(&header, bytes.data() + offset, sizeof(header));
+    offset += sizeof(header);
+    if (header.len > bytes.size() - offset) {
+      return InvalidArgumentError("inotify", "events", "name overruns");
     }
-    if (meta.event_len < sizeof(meta) ||
-        meta.event_len > bytes.size() - offset) {
-      return InvalidArgumentError("fanotify", "events", "bad event length");
-    }
-    records.push_back(
-        FanotifyRecord{meta.mask, meta.fd >= 0 ? meta.fd : -1, meta.pid});
-    offset += meta.event_len;
+    std::string_view name = bytes.substr(offset, header.len);
+    name = name.substr(0, name.find('\0'));
+    records.push_back(InotifyRecord{header.wd, header.mask, std::string(name)});
+    offset += header.len;
   }
   return records;
 }
 
 Result<std::unique_ptr<LinuxDeviceWriteWatch>> LinuxDeviceWriteWatch::Open(
     std::string dev_dir) {
-  UniqueFd fd(::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
-                              O_RDONLY | O_CLOEXEC | O_LARGEFILE));
-  if (!fd.valid()) return ErrnoStatus("fanotify", "init", errno);
+  UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!fd.valid()) return ErrnoStatus("inotify", "init", errno);
   return std::unique_ptr<LinuxDeviceWriteWatch>(
       new LinuxDeviceWriteWatch(std::move(fd), std::move(dev_dir)));
 }
@@ -64,53 +45,53 @@ Result<std::unique_ptr<LinuxDeviceWriteWatch>> LinuxDeviceWriteWatch::Open(
 Status LinuxDeviceWriteWatch::Watch(std::string_view device) {
   PIIGUARD_RETURN_IF_ERROR(CheckBlockDeviceName(device));
   std::string path = dev_dir_ + "/" + std::string(device);
-  if (::fanotify_mark(fd_.get(), FAN_MARK_ADD, FAN_CLOSE_WRITE, AT_FDCWD,
-                      path.c_str()) != 0) {
-    return ErrnoStatus("fanotify", path, errno);
-  }
+  int wd = ::inotify_add_watch(fd_.get(), path.c_str(),
+                               IN_CLOSE_WRITE | IN_DONT_FOLLOW);
+  if (wd < 0) return ErrnoStatus("inotify", path, errno);
+  devices_[wd] = std::string(device);
   return Status::Ok();
 }
 
 void LinuxDeviceWriteWatch::Unwatch(std::string_view device) {
-  if (!CheckBlockDeviceName(device).ok()) return;
-  std::string path = dev_dir_ + "/" + std::string(device);
-  // The node may be gone already (the mark went with its inode).
-  (void)::fanotify_mark(fd_.get(), FAN_MARK_REMOVE, FAN_CLOSE_WRITE, AT_FDCWD,
-                        path.c_str());
+  for (auto it = devices_.begin(); it != devices_.end(); ++it) {
+    if (it->second == device) {
+      // The node may be gone already (the watch went with its inode).
+      (void)::inotify_rm_watch(fd_.get(), it->first);
+      devices_.erase(it);
+      return;
+    }
+  }
 }
 
 Result<std::vector<DeviceWrite>> LinuxDeviceWriteWatch::Drain() {
   std::vector<DeviceWrite> writes;
-  alignas(fanotify_event_metadata) char buffer[4096];
+  alignas(inotify_event) char buffer[4096];
   for (;;) {
     ssize_t n = ::read(fd_.get(), buffer, sizeof(buffer));
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;
-      return ErrnoStatus("fanotify", "read", errno);
+      return ErrnoStatus("inotify", "read", errno);
     }
     if (n == 0) break;
     PIIGUARD_ASSIGN_OR_RETURN(
-        std::vector<FanotifyRecord> records,
-        ParseFanotifyEvents(std::string_view(buffer, static_cast<size_t>(n))));
-    for (const FanotifyRecord& record : records) {
-      UniqueFd event_fd(record.fd);
-      if (!event_fd.valid()) continue;
-      char target[PATH_MAX];
-      std::string link = "/proc/self/fd/" + std::to_string(record.fd);
-      ssize_t len = ::readlink(link.c_str(), target, sizeof(target) - 1);
-      if (len <= 0) continue;
-      std::string_view path(target, static_cast<size_t>(len));
-      size_t slash = path.rfind('/');
-      std::string name(path.substr(slash + 1));
-      writes.push_back(DeviceWrite{name, record.pid, ProcessName(record.pid)});
+        std::vector<InotifyRecord> records,
+        ParseInotifyEvents(std::string_view(buffer, static_cast<size_t>(n))));
+    for (const InotifyRecord& record : records) {
+      if ((record.mask & IN_IGNORED) != 0) {
+        devices_.erase(record.wd);  // the node went away
+        continue;
+      }
+      auto it = devices_.find(record.wd);
+      if (it == devices_.end() || (record.mask & IN_CLOSE_WRITE) == 0) continue;
+      writes.push_back(DeviceWrite{it->second, 0, ""});
     }
   }
   return writes;
 }
 
 Status FakeDeviceWriteWatch::Watch(std::string_view device) {
-  if (fail_watch_ != 0) return ErrnoStatus("fanotify", device, fail_watch_);
+  if (fail_watch_ != 0) return ErrnoStatus("inotify", device, fail_watch_);
   if (!watched(device)) watched_.emplace_back(device);
   return Status::Ok();
 }

@@ -1,18 +1,19 @@
-// DeviceWriteWatch: sees every process that opens a watched block device
-// node (/dev/sdb) for WRITING, even when all its writes fail because the
-// device is read-only (BLKROSET). It uses fanotify inode marks with
-// FAN_CLOSE_WRITE: the kernel reports the close of any file that was
-// opened writable, with the opener's pid (docs/usb.md explains the choice
-// and what it does not see: rw mount attempts go through the kernel, not
-// through the node).
+// DeviceWriteWatch: sees every time a watched block device node (/dev/sdb)
+// that was opened for WRITING is closed, even when all its writes failed
+// because the device is read-only (BLKROSET). It uses inotify
+// IN_CLOSE_WRITE watches on the nodes. fanotify would give the pid, but it
+// reports events on regular files and directories only, never on device
+// nodes (docs/usb.md explains the choice and what it does not see: rw mount
+// attempts go through the kernel, not through the node).
 //
-// ParseFanotifyEvents reads the kernel's event records from bytes.
+// ParseInotifyEvents reads the kernel's event records from bytes.
 //
 // Thread-safety: not thread-safe; one reader.
 #ifndef PIIGUARD_COMMON_OS_DEVICE_WRITE_WATCH_H_
 #define PIIGUARD_COMMON_OS_DEVICE_WRITE_WATCH_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,22 +24,21 @@
 
 namespace piiguard::os {
 
-struct FanotifyRecord {
-  uint64_t mask = 0;
-  int fd = -1;  // an fd the kernel opened for us (-1: none); caller closes
-  int pid = 0;
+struct InotifyRecord {
+  int wd = -1;
+  uint32_t mask = 0;
+  std::string name;  // empty for a watch on a file itself
 
-  bool operator==(const FanotifyRecord&) const = default;
+  bool operator==(const InotifyRecord&) const = default;
 };
 
-// Strict: each record's metadata version must be the one we know, its
-// event_len at least the metadata size and within the buffer.
-Result<std::vector<FanotifyRecord>> ParseFanotifyEvents(std::string_view bytes);
+// Strict: each record's header and its name (NUL-padded) must fit.
+Result<std::vector<InotifyRecord>> ParseInotifyEvents(std::string_view bytes);
 
 struct DeviceWrite {
-  std::string device;  // kernel name, "sdb"
-  int pid = 0;
-  std::string process;  // /proc/PID/comm when still readable
+  std::string device;   // kernel name, "sdb"
+  int pid = 0;          // 0: not known (inotify does not say)
+  std::string process;  // "" when not known
 };
 
 class DeviceWriteWatch {
@@ -64,6 +64,7 @@ class LinuxDeviceWriteWatch : public DeviceWriteWatch {
       : fd_(std::move(fd)), dev_dir_(std::move(dev_dir)) {}
   UniqueFd fd_;
   std::string dev_dir_;
+  std::map<int, std::string> devices_;  // watch descriptor -> device
 };
 
 class FakeDeviceWriteWatch : public DeviceWriteWatch {
