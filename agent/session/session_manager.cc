@@ -129,7 +129,14 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
       if (Matches(b, a.event.type)) types.insert(b);
     }
   }
+  // First each radio that came up (RFKILL_OP_CHANGE touches one device:
+  // the shortest window), then CHANGE_ALL per type, which also restores the
+  // type's default in case the unblock was a CHANGE_ALL.
   Status failed;
+  for (const Attempt& a : attempts) {
+    Status s = rfkill_.Change(a.event.idx, true);
+    if (!s.ok() && failed.ok()) failed = s;
+  }
   for (uint8_t t : types) {
     Status s = rfkill_.ChangeAll(t, true);
     if (!s.ok() && failed.ok()) failed = s;

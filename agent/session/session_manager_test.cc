@@ -163,8 +163,14 @@ TEST_F(SessionTest, BurstOfUnblocksIsReblockedAndJournaled) {
   ASSERT_EQ(rfkill_.pending(), 3U);
   ASSERT_TRUE(m->OnRfkillReadable().ok());
   EXPECT_TRUE(Soft(w0_) && Soft(w1_) && Soft(bt_));
-  // One CHANGE_ALL per type, not per event.
-  EXPECT_EQ(rfkill_.writes().size(), writes + 2);
+  // One CHANGE per radio that came up, then one CHANGE_ALL per type (not
+  // per event).
+  ASSERT_EQ(rfkill_.writes().size(), writes + 5);
+  EXPECT_EQ(rfkill_.writes()[writes].op, os::RfkillOp::kChange);
+  EXPECT_EQ(rfkill_.writes()[writes].idx, w0_);
+  EXPECT_EQ(rfkill_.writes()[writes + 3].op, os::RfkillOp::kChangeAll);
+  EXPECT_EQ(rfkill_.writes()[writes + 4].op, os::RfkillOp::kChangeAll);
+  EXPECT_TRUE(rfkill_.type_default(kWlan));
   std::vector<journal::Event> attempts = EventsOf("radio.unblock_attempt");
   ASSERT_EQ(attempts.size(), 3U);
   EXPECT_EQ(attempts[0].details["name"], "phy0");
@@ -177,6 +183,19 @@ TEST_F(SessionTest, BurstOfUnblocksIsReblockedAndJournaled) {
   EXPECT_GT(reblocked[0].details["micros"].get<int64_t>(), 0);
   EXPECT_TRUE(m->radios_confirmed());
   EXPECT_TRUE(sticks_.read_only_reasons.empty());
+}
+
+TEST_F(SessionTest, ChangeAllUnblockByOtherRestoresTypeDefault) {
+  auto m = Make();
+  ASSERT_TRUE(m->Init().ok());
+  ASSERT_TRUE(m->Start(staff_, "").ok());
+  // Another program's CHANGE_ALL soft=0 also resets the type's default.
+  ASSERT_TRUE(rfkill_.ChangeAll(kWlan, false).ok());
+  EXPECT_FALSE(rfkill_.type_default(kWlan));
+  ASSERT_TRUE(m->OnRfkillReadable().ok());
+  EXPECT_TRUE(Soft(w0_) && Soft(w1_));
+  EXPECT_TRUE(rfkill_.type_default(kWlan));
+  EXPECT_EQ(EventsOf("radio.unblock_attempt").size(), 2U);
 }
 
 TEST_F(SessionTest, HardOnlyChangeIsNoAttempt) {
