@@ -50,7 +50,7 @@ SessionManager::SessionManager(SessionConfig config, os::Rfkill& rfkill,
       rules_(std::move(rules)) {}
 
 Status SessionManager::Journal(std::string type, journal::Severity severity,
-                               Json details) {
+                               Json details) const {
   journal::Event event;
   event.type = std::move(type);
   event.severity = severity;

@@ -112,7 +112,8 @@ class SessionManager : public WriteGate {
     bool new_radio = false;
   };
 
-  Status Journal(std::string type, journal::Severity severity, Json details);
+  Status Journal(std::string type, journal::Severity severity,
+                 Json details) const;
   Status Persist();
   bool Blocks(uint8_t type) const;
   // Applies `events` to radios_; returns the unblocks of blocked types.

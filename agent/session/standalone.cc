@@ -1,5 +1,7 @@
 #include "agent/session/standalone.h"
 
+#include <tuple>
+
 namespace piiguard::agent::session {
 namespace {
 
@@ -41,10 +43,11 @@ Result<std::string> StandaloneRuleset(
     }
     std::string family = a.cidr.find(':') != std::string::npos ? "ip6" : "ip";
     std::string name = "\"" + a.interface + "\"";
-    in +=
-        "    iifname " + name + " " + family + " saddr " + a.cidr + " accept\n";
-    out +=
-        "    oifname " + name + " " + family + " daddr " + a.cidr + " accept\n";
+    for (auto [chain, dir, addr] : {std::tuple{&in, "iifname ", " saddr "},
+                                    std::tuple{&out, "oifname ", " daddr "}}) {
+      chain->append("    ").append(dir).append(name).append(" ");
+      chain->append(family).append(addr).append(a.cidr).append(" accept\n");
+    }
   }
   std::string drops_in;
   std::string drops_out;
