@@ -78,7 +78,8 @@ fi
 
 # --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
 vm_log=/tmp/piiguard-vm.log
-tests/vm/run.sh 2>&1 | tee "$vm_log"
+# The ASan build of the unit tier: its programs are packed into the guest.
+tests/vm/run.sh build-asan 2>&1 | tee "$vm_log"
 rc=${PIPESTATUS[0]}
 read -r vp vf < <(sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$vm_log" | tail -1)
 if [[ $rc -eq 77 ]]; then

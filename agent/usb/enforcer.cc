@@ -82,6 +82,10 @@ std::string Lower(std::string text) {
   return text;
 }
 
+void LogIfError(const Status& status) {
+  if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
+}
+
 }  // namespace
 
 std::string_view StickStateName(StickState state) {
@@ -249,14 +253,17 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path) {
     return;
   }
   if (*authorized == "1") return;  // already decided (a rescan)
-  // Journal first: an authorization that cannot be recorded is not made.
-  if (!Journal("usb.device.authorized", Severity::kInfo, name, details).ok()) {
-    return;
-  }
+  // Authorized at once (the decision is on the path of every stick: its
+  // disks come up read-only in any case), then journaled; an authorization
+  // that cannot be recorded is taken back.
   if (Status s = deps_.sysfs.WriteAttribute(path + "/authorized", "1");
       !s.ok()) {
     details["error"] = s.message();
     (void)Journal("usb.device.error", Severity::kWarning, name, details);
+    return;
+  }
+  if (!Journal("usb.device.authorized", Severity::kInfo, name, details).ok()) {
+    LogIfError(deps_.sysfs.WriteAttribute(path + "/authorized", "0"));
   }
 }
 
@@ -516,8 +523,17 @@ void UsbEnforcer::OnWriteAttempts() {
                   Json{{"error", writes.status().message()}});
     return;
   }
+  // One entry per device and wake-up, with the count: a program writing in
+  // a loop must not flood the journal.
+  std::map<std::string, std::pair<int64_t, os::DeviceWrite>> counts;
   for (const os::DeviceWrite& write : *writes) {
-    std::string disk = write.device;
+    auto& [count, last] = counts[write.device];
+    ++count;
+    last = write;
+  }
+  for (const auto& [device, entry] : counts) {
+    const auto& [count, write] = entry;
+    std::string disk = device;
     if (auto it = partition_disk_.find(disk); it != partition_disk_.end()) {
       disk = it->second;
     }
@@ -527,11 +543,10 @@ void UsbEnforcer::OnWriteAttempts() {
       continue;
     }
     std::string reason = stick != sticks_.end() ? stick->second.reason : "";
-    Json details = {{"disk", disk}, {"reason", reason}};
+    Json details = {{"disk", disk}, {"reason", reason}, {"count", count}};
     if (write.pid != 0) details["pid"] = write.pid;
     if (!write.process.empty()) details["process"] = write.process;
-    (void)Journal("usb.write_attempt", Severity::kViolation, write.device,
-                  details);
+    (void)Journal("usb.write_attempt", Severity::kViolation, device, details);
   }
 }
 

@@ -16,7 +16,8 @@
 //   reason journaled (with unkeyed_storage "block" it is also
 //   de-authorized).
 // - Every failure keeps the closed state: a device that cannot be decided
-//   is not authorized, a stick that cannot be verified or whose decision
+//   is not authorized, an authorization that cannot be journaled is taken
+//   back, a stick that cannot be verified or whose decision
 //   cannot be journaled stays read-only.
 // - Write attempts on read-only sticks (a process opening the node for
 //   writing) are journaled as usb.write_attempt.

@@ -405,7 +405,10 @@ TEST_F(EnforcerTest, JournalFailureKeepsEverythingClosed) {
   SetMedium(Key("S1"));
   journal_error_ = true;
   Plug(*enforcer);
-  EXPECT_EQ(Authorized(), "0");  // not authorized: not recorded
+  // Authorized, not recorded, so taken back at once.
+  EXPECT_EQ(sysfs_.WrittenValues(std::string(kStick) + "/authorized"),
+            (std::vector<std::string>{"1", "0"}));
+  EXPECT_EQ(Authorized(), "0");
   journal_error_ = false;
   Plug(*enforcer);
   EXPECT_EQ(Authorized(), "1");
@@ -480,12 +483,15 @@ TEST_F(EnforcerTest, WriteAttemptsOnReadOnlySticksAreJournaled) {
   auto enforcer = Make();
   ASSERT_TRUE(enforcer->Start().ok());
   writes_.Open("sdb", 4242, "dd");
+  writes_.Open("sdb", 4242, "dd");
   enforcer->OnWriteAttempts();
+  EXPECT_EQ(Count("usb.write_attempt"), 1);
   const journal::Event* attempt = Last("usb.write_attempt");
   ASSERT_NE(attempt, nullptr);
   EXPECT_EQ(attempt->details["pid"], 4242);
   EXPECT_EQ(attempt->details["process"], "dd");
   EXPECT_EQ(attempt->details["reason"], "no key file");
+  EXPECT_EQ(attempt->details["count"], 2);
   EXPECT_EQ(attempt->severity, journal::Severity::kViolation);
 }
 

@@ -46,6 +46,20 @@ if [[ -n $build ]]; then
   mapfile -t bins < <(find "$build" -maxdepth 4 -type f -perm -u+x -name 'piiguard*' \
     ! -name '*test*' ! -name '*fuzz*' ! -name '*.sh' | sort)
   if [[ ${#bins[@]} -gt 0 ]]; then
+    # The USB scenarios' fixtures (keys, policy, keyed images), made with
+    # this build's piiguard-admin, and their guest files.
+    if "$here/prepare-usb.sh" "$build" "$out/fixtures" >"$out/prepare-usb.log" 2>&1; then
+      while IFS= read -r f; do
+        bins+=("$out/fixtures/guest/$f:/$f")
+      done < <(cd "$out/fixtures/guest" && find . -type f | sed 's|^\./||')
+      bins+=("$here/usblib.sh:/lib/usblib.sh")
+    else
+      echo "vm: prepare-usb.sh failed (the USB scenarios will fail):"
+      cat "$out/prepare-usb.log"
+    fi
+    # VM_EXTRA_FILES="SRC:DEST ...": more files for the guest (the USB
+    # benchmark packs Debian's usbguard this way, tests/vm/bench/usb.sh).
+    for f in ${VM_EXTRA_FILES:-}; do bins+=("$f"); done
     "$here/pack-binaries.sh" "$out/binaries.cpio.gz" "${bins[@]}" || {
       echo "vm: could not pack ${bins[*]}"
       echo "vm: 0 passed, 1 failed"

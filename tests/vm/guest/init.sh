@@ -25,6 +25,12 @@ stty -echo 2>/dev/null
 while read -r ko; do
   args=""
   [ "$ko" = usb-storage.ko ] && args=delay_use=0
+  # Like modprobe: MODULE.PARAM=VALUE words of the kernel command line
+  # (e.g. usbcore.authorized_default=0 from installer/grub-piiguard.cfg).
+  mod=$(echo "${ko%.ko}" | tr - _)
+  for word in $(cat /proc/cmdline); do
+    case $word in "$mod".*=*) args="$args ${word#"$mod".}" ;; esac
+  done
   insmod "/lib/modules/$ko" $args 2>/dev/null || echo "$ko" >>/tmp/insmod-failed
 done </lib/modules/load-order
 # On the qemu64 CPU, the PCLMUL and SSE4.2 variants fail; generic ones load.

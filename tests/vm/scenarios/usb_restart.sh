@@ -1,0 +1,44 @@
+#!/bin/sh
+# Issue 5 on the real kernel: no writable window without the daemon. The
+# kernel command line usbcore.authorized_default=0 (installer/) closes the
+# boot window; a stick plugged before the daemon runs, or after it was
+# killed with SIGKILL, is not even configured; the daemon handles it when it
+# (re)starts; read-only flags survive the daemon.
+# vm: --timeout 200 --append usbcore.authorized_default=0
+. /lib/vmlib.sh
+. /lib/usblib.sh
+plan 9
+uevents_start
+
+host plug early,serial=EARLY001,fs=fat
+uevent_expect "add usb usb_device * *" 30
+usb=/sys$(echo "$UEVENT_LINE" | cut -d' ' -f5)
+check early_not_configured "no daemon: ${usb##*/} authorized=$(cat "$usb/authorized" 2>/dev/null) disks=$(ls /sys/block | grep -c sd)" \
+  test "$(cat "$usb/authorized" 2>/dev/null)" = 0 -a "$(ls /sys/block | grep -c sd)" = 0
+check daemon_started "piiguardd serving" daemon_start
+wait_for 30 sh -c "ls /sys/block | grep -q sd"
+DISK=$(ls /sys/block | grep sd | head -1)
+wait_for 30 stick_known "$DISK"
+check early_readonly_after_start "/dev/$DISK state=$(stick_state "$DISK") BLKROGET=$(blktool getro "/dev/$DISK")" \
+  test "$(stick_state "$DISK")" = read_only -a "$(blktool getro "/dev/$DISK")" = 1
+
+kill -9 "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null
+check killed "piiguardd killed with SIGKILL" sh -c "! kill -0 $DAEMON_PID 2>/dev/null"
+check still_readonly_after_kill "/dev/$DISK BLKROGET=$(blktool getro "/dev/$DISK")" \
+  test "$(blktool getro "/dev/$DISK")" = 1
+check raw_write_refused_after_kill "blktool rewrite /dev/$DISK fails" sh -c "! blktool rewrite /dev/$DISK 2>/dev/null"
+
+host plug late,serial=LATE0002,fs=fat
+uevent_expect "add usb usb_device * *" 30
+usb=/sys$(echo "$UEVENT_LINE" | cut -d' ' -f5)
+check late_not_configured "daemon dead: ${usb##*/} authorized=$(cat "$usb/authorized" 2>/dev/null) disks=$(ls /sys/block | grep -c sd)" \
+  test "$(cat "$usb/authorized" 2>/dev/null)" = 0 -a "$(ls /sys/block | grep -c sd)" = 1
+
+check daemon_restarted "piiguardd serving again" daemon_start
+uevent_expect "add block disk sd* *" 30
+LATE=$(echo "$UEVENT_LINE" | cut -d' ' -f4)
+wait_for 30 stick_known "$LATE"
+check late_readonly_after_restart "/dev/$LATE state=$(stick_state "$LATE") BLKROGET=$(blktool getro "/dev/$LATE")" \
+  test -n "$LATE" -a "$(stick_state "$LATE")" = read_only -a "$(blktool getro "/dev/$LATE")" = 1
+kill "$DAEMON_PID"

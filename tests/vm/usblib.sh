@@ -1,0 +1,51 @@
+# shellcheck shell=dash
+# usblib.sh: functions for the USB scenarios (/lib/usblib.sh in the guest,
+# packed by run.sh with the fixtures of prepare-usb.sh). Needs vmlib.sh.
+
+FIXTURES=$(cat /etc/piiguard-vm/fixtures 2>/dev/null)
+STATE=/var/lib/piiguard
+
+# daemon_start: starts piiguardd as in production (policy, city key, state
+# directory) and returns once it serves its socket (at most 60 s).
+daemon_start() {
+  mkdir -p /run/piiguard "$STATE"
+  : >/tmp/piiguardd.log
+  piiguardd --foreground --state-dir "$STATE" --policy /etc/piiguard/policy.signed \
+    --city-pub /etc/piiguard/city.pub --sync-user nobody >>/tmp/piiguardd.log 2>&1 &
+  DAEMON_PID=$!
+  wait_for 60 grep -q "piiguardd: serving" /tmp/piiguardd.log
+}
+
+# stick_status DEV: the daemon's status entry of disk DEV (one JSON object
+# per line of `piiguard status --json`, compacted), empty if none.
+stick_status() {
+  piiguard status --json 2>/dev/null | tr -d '\n' | sed 's/},/}\n/g' |
+    grep "\"device\": \"$1\""
+}
+
+# stick_known DEV: the daemon has decided about DEV.
+stick_known() { [ -n "$(stick_status "$1")" ]; }
+
+# stick_state DEV: writable | read_only | waiting_for_session.
+stick_state() {
+  stick_status "$1" | sed -n 's/.*"state": "\([a-z_]*\)".*/\1/p'
+}
+
+# stick_reason DEV: the verdict ("no key file", "identity mismatch (serial)").
+stick_reason() {
+  stick_status "$1" | sed -n 's/.*"reason": "\([^"]*\)".*/\1/p'
+}
+
+# plug_disk SPEC: plugs a stick and waits for its disk; sets DISK.
+plug_disk() {
+  DISK=""
+  host plug "$1" || return 1
+  uevent_expect "add block disk sd* *" 30 || return 1
+  DISK=$(echo "$UEVENT_LINE" | cut -d' ' -f4)
+  wait_for 30 stick_known "$DISK"
+}
+
+# journal_has TYPE TEXT: an entry of TYPE whose line holds TEXT.
+journal_has() {
+  piiguard journal show --json --db "$STATE/journal.db" --type "$1" | grep -q "$2"
+}
