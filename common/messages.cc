@@ -396,19 +396,21 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kUsbJournalUnavailable,
      "記録が書けないため、安全のため書き込みを止めています。",
      "The journal cannot record, so writing stays off for safety."},
-    {MsgId::kUsbNotMadeWritable,
-     "書き込みできる状態にできませんでした。",
+    {MsgId::kUsbNotMadeWritable, "書き込みできる状態にできませんでした。",
      "The stick could not be made writable."},
     {MsgId::kUsbStickWritable,
      "USBメモリ {0}: 書き込みできます（市の鍵付き、業務 {1}、責任者 {2}）。",
      "USB stick {0}: writable (city key, job {1}, holder {2})."},
     {MsgId::kUsbStickReadOnly,
      "USBメモリ {0}: 書き込みできません。{1} 読み取りだけできます。"
-     "書き込むには、情報システム担当が市の鍵を入れたUSBメモリを使ってください。",
+     "書き込むには、情報システム担当が市の鍵を入れたUSBメモリを使ってください"
+     "。",
      "USB stick {0}: not writable. {1} It can only be read. To write, use a "
      "USB stick keyed by the city's IT desk."},
     {MsgId::kUsbStickWaiting,
-     "USBメモリ {0}: 市の鍵を確認しました。無線が止まったことを確かめてから書き込めるようになります。",
+     "USBメモリ {0}: "
+     "市の鍵を確認しました。無線が止まったことを確かめてから書き込めるようにな"
+     "ります。",
      "USB stick {0}: city key verified; it becomes writable once the radios "
      "are confirmed off."},
     {MsgId::kUsbNoSticks, "USBメモリ: 挿さっていません", "USB sticks: none"},

@@ -1,7 +1,7 @@
 #include "agent/usb/device_rules.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <string_view>
 
 namespace piiguard::agent::usb {
 namespace {
@@ -15,8 +15,12 @@ constexpr uint8_t kSmartCard = 0x0b;
 constexpr uint8_t kVideo = 0x0e;
 
 std::string Hex4(uint16_t value) {
-  char text[8];
-  std::snprintf(text, sizeof(text), "%04x", value);
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string text(4, '0');
+  for (int i = 3; i >= 0; --i) {
+    text[static_cast<size_t>(i)] = kDigits[value & 0xf];
+    value = static_cast<uint16_t>(value >> 4);
+  }
   return text;
 }
 

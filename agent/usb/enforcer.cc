@@ -57,9 +57,9 @@ std::string UsbDeviceOf(std::string_view path) {
     if (IsUsbDeviceName(parts[i])) found = i;
   }
   if (found == parts.size()) return "";
-  bool below_root_hub =
-      std::any_of(parts.begin(), parts.begin() + found,
-                  [](std::string_view p) { return IsRootHubName(p); });
+  bool below_root_hub = std::any_of(
+      parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(found),
+      [](std::string_view p) { return IsRootHubName(p); });
   if (!below_root_hub) return "";
   std::string out;
   for (size_t i = 0; i <= found; ++i) {
@@ -80,6 +80,19 @@ std::string Lower(std::string text) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return text;
+}
+
+// "class/block/NAME[/PART][/ATTRIBUTE]" for the Sysfs seam.
+std::string BlockPath(std::string_view name, std::string_view part,
+                      std::string_view attribute) {
+  std::string path = "class/block/";
+  path += name;
+  for (std::string_view more : {part, attribute}) {
+    if (more.empty()) continue;
+    path += '/';
+    path += more;
+  }
+  return path;
 }
 
 void LogIfError(const Status& status) {
@@ -105,7 +118,7 @@ UsbEnforcer::UsbEnforcer(EnforcerDeps deps, EnforcerConfig config,
     : deps_(deps), config_(std::move(config)), gate_(gate) {}
 
 Status UsbEnforcer::Journal(std::string type, Severity severity,
-                            std::string subject, Json details) {
+                            std::string subject, Json details) const {
   journal::Event event;
   event.type = std::move(type);
   event.severity = severity;
@@ -146,7 +159,7 @@ Status UsbEnforcer::Rescan(int64_t received_us) {
     Result<std::string> path = deps_.sysfs.ResolvePath("class/block/" + name);
     if (!path.ok() || UsbDeviceOf(*path).empty()) continue;
     bool partition =
-        deps_.sysfs.ReadAttribute("class/block/" + name + "/partition").ok();
+        deps_.sysfs.ReadAttribute(BlockPath(name, "", "partition")).ok();
     if (partition || sticks_.contains(name)) {
       HandleBlockAdd(name, *path, partition, received_us);
     } else {
@@ -336,8 +349,8 @@ Status UsbEnforcer::ReadMedium(Stick& stick) {
   if (medium.fs.offset != 0) {
     fs_device.clear();
     for (const std::string& part : Partitions(stick.disk)) {
-      Result<std::string> start = deps_.sysfs.ReadAttribute(
-          "class/block/" + stick.disk + "/" + part + "/start");
+      Result<std::string> start =
+          deps_.sysfs.ReadAttribute(BlockPath(stick.disk, part, "start"));
       uint64_t sectors = 0;
       if (start.ok() &&
           std::from_chars(start->data(), start->data() + start->size(), sectors)
@@ -448,9 +461,7 @@ std::vector<std::string> UsbEnforcer::Partitions(
   if (!names.ok()) return parts;
   for (const std::string& name : *names) {
     if (name.size() > disk.size() && name.starts_with(disk) &&
-        deps_.sysfs
-            .ReadAttribute("class/block/" + disk + "/" + name + "/partition")
-            .ok()) {
+        deps_.sysfs.ReadAttribute(BlockPath(disk, name, "partition")).ok()) {
       parts.push_back(name);
     }
   }

@@ -103,7 +103,7 @@ class UsbEnforcer : public StickControl {
   };
 
   Status Journal(std::string type, journal::Severity severity,
-                 std::string subject, Json details);
+                 std::string subject, Json details) const;
   void HandleEvent(const os::Uevent& event, int64_t received_us);
   void HandleUsbDevice(const std::string& path);
   void HandleBlockAdd(const std::string& name, const std::string& path,

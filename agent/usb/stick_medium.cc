@@ -45,7 +45,7 @@ class PrivateMount {
   Status Mount(const std::string& source, std::string_view fs_type) {
     std::string type(fs_type);
     const char* data = type == "ext4" ? "noload" : nullptr;
-    unsigned long flags = MS_RDONLY | MS_NOEXEC | MS_NOSUID | MS_NODEV;
+    uint64_t flags = MS_RDONLY | MS_NOEXEC | MS_NOSUID | MS_NODEV;
     if (::mount(source.c_str(), dir_.c_str(), type.c_str(), flags, data) != 0) {
       return ErrnoStatus(kContext, source, errno);
     }

@@ -179,7 +179,8 @@ Result<std::vector<std::string>> FakeSysfs::ListDirectory(
   for (auto it = nodes_.lower_bound(prefix);
        it != nodes_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
        ++it) {
-    std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    std::string_view rest{it->first};
+    rest.remove_prefix(prefix.size());
     if (!rest.empty() && rest.find('/') == std::string_view::npos) {
       names.emplace_back(rest);
     }

@@ -47,8 +47,8 @@ Result<UeventSource::Batch> LinuxUeventSource::Drain() {
       return ErrnoStatus("uevent", "netlink receive", errno);
     }
     if (sender.nl_pid != 0) continue;  // not from the kernel
-    Result<Uevent> event =
-        ParseKernelUevent(std::string_view(buffer.data(), size_t(n)));
+    Result<Uevent> event = ParseKernelUevent(
+        std::string_view(buffer.data(), static_cast<size_t>(n)));
     if (event.ok()) batch.events.push_back(std::move(*event));
   }
   return batch;

@@ -78,7 +78,9 @@ std::string FormatKernelUevent(const Uevent& event) {
   std::string out = event.action + "@" + event.devpath;
   out.push_back('\0');
   for (const auto& [key, value] : event.vars) {
-    out += key + "=" + value;
+    out += key;
+    out += '=';
+    out += value;
     out.push_back('\0');
   }
   return out;

@@ -1,7 +1,5 @@
 #include "common/os/usb_descriptors.h"
 
-#include <cstdio>
-
 namespace piiguard::os {
 namespace {
 
@@ -45,9 +43,13 @@ Result<UsbDescriptors> ParseUsbDescriptors(std::string_view bytes) {
 }
 
 std::string InterfaceText(const UsbInterface& interface) {
-  char text[16];
-  std::snprintf(text, sizeof(text), "%02x/%02x/%02x", interface.cls,
-                interface.subclass, interface.protocol);
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string text;
+  for (uint8_t byte : {interface.cls, interface.subclass, interface.protocol}) {
+    if (!text.empty()) text += '/';
+    text += kDigits[byte >> 4];
+    text += kDigits[byte & 0xf];
+  }
   return text;
 }
 
