@@ -11,8 +11,8 @@
 # Exit status: 0 all passed, 1 a failure, 77 skipped (the reason is printed:
 # not root, or QEMU not installable). No /dev/kvm is not a reason: TCG is used.
 #
-# VM_SCENARIOS="smoke other" runs only those; VM_TIMEOUT overrides each
-# scenario's hard timeout (seconds).
+# VM_SCENARIOS="smoke other" runs only those (the *_bench scenarios run only
+# when named); VM_TIMEOUT overrides each scenario's hard timeout (seconds).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,8 +43,10 @@ mkdir -p "$out"
 
 extra=()
 if [[ -n $build ]]; then
-  mapfile -t bins < <(find "$build" -maxdepth 4 -type f -perm -u+x -name 'piiguard*' \
-    ! -name '*test*' ! -name '*fuzz*' ! -name '*.sh' | sort)
+  # The agent's programs only (the office server stays on the host); an
+  # ASan build's are large, hence the guest's memory below.
+  mapfile -t bins < <(find "$build" -maxdepth 4 -type f -perm -u+x \
+    \( -name piiguardd -o -name piiguard -o -name piiguard-admin \) | sort)
   if [[ ${#bins[@]} -gt 0 ]]; then
     # The USB scenarios' fixtures (keys, policy, keyed images), made with
     # this build's piiguard-admin, and their guest files.
@@ -65,7 +67,7 @@ if [[ -n $build ]]; then
       echo "vm: 0 passed, 1 failed"
       exit 1
     }
-    extra+=(--cpio "$out/binaries.cpio.gz")
+    extra+=(--cpio "$out/binaries.cpio.gz" --mem "${VM_MEM:-1280}")
   else
     echo "vm: no piiguard programs in $build; scenarios run without them"
   fi
@@ -75,7 +77,11 @@ scenarios=()
 if [[ -n ${VM_SCENARIOS:-} ]]; then
   for s in $VM_SCENARIOS; do scenarios+=("$here/scenarios/${s%.sh}.sh"); done
 else
-  scenarios=("$here"/scenarios/*.sh)
+  # Benchmarks (*_bench) are programs, not tests: they run when named in
+  # VM_SCENARIOS (tests/vm/bench/usb.sh, docs/BENCHMARKS.md).
+  for s in "$here"/scenarios/*.sh; do
+    [[ $s == *_bench.sh ]] || scenarios+=("$s")
+  done
 fi
 [[ -n ${VM_TIMEOUT:-} ]] && extra+=(--timeout "$VM_TIMEOUT")
 
