@@ -415,6 +415,17 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "are confirmed off."},
     {MsgId::kUsbNoSticks, "USBメモリ: 挿さっていません", "USB sticks: none"},
     {MsgId::kUsbHeading, "USBメモリ:", "USB sticks:"},
+    {MsgId::kUsbDeviceRefused,
+     "このUSB機器（{0}）は使えないため、つながっていません（{1}）。"
+     "必要な場合は情報システム担当に相談してください。",
+     "This USB device ({0}) is not allowed and was not connected ({1}). "
+     "Ask the IT desk if you need it."},
+    {MsgId::kUsbWriteBlocked,
+     "USBメモリ {0} への書き込みを止めました。{1} "
+     "個人情報は、情報システム担当が市の鍵を入れたUSBメモリに保存してください"
+     "。",
+     "Writing to USB stick {0} was stopped. {1} Save personal data only on a "
+     "USB stick keyed by the city's IT desk."},
     // End of USB.
     // Sessions, radios and links (agent/session, issue 6).
     {MsgId::kSessionStarted,

@@ -210,6 +210,8 @@ enum class MsgId {
   kUsbStickWaiting,
   kUsbNoSticks,
   kUsbHeading,
+  kUsbDeviceRefused,
+  kUsbWriteBlocked,
   // End of USB.
   // Sessions, radios and links (agent/session, issue 6).
   kSessionStarted,

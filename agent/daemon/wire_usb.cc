@@ -1,8 +1,11 @@
 #include "agent/daemon/wire_usb.h"
 
+#include <pwd.h>
+
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <vector>
 
 namespace piiguard::agent {
 namespace {
@@ -17,6 +20,17 @@ int64_t WallSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string UserNameOf(uid_t uid) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr) {
+    return pw.pw_name;
+  }
+  return "";
 }
 
 void LogUsb(const Status& status) {
@@ -44,6 +58,11 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   config.monotonic_us = MonotonicMicros;
   config.journal = [&core](const journal::Event& event) {
     return core.journal().Append(event).status();
+  };
+  wiring.notifier = std::make_unique<notify::DesktopNotifier>(
+      "/run/user", notify::SpawnDetached, UserNameOf);
+  config.notify = [&wiring](const notify::Notice& notice) {
+    wiring.notifier->Notify(notice);
   };
   wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
       usb::EnforcerDeps{wiring.sysfs, wiring.blocks, *wiring.medium,

@@ -30,6 +30,7 @@ struct UsbWiring {
   std::unique_ptr<usb::LinuxStickMedium> medium;
   std::unique_ptr<os::LinuxUeventSource> uevents;
   std::unique_ptr<os::LinuxDeviceWriteWatch> writes;
+  std::unique_ptr<notify::DesktopNotifier> notifier;
   std::unique_ptr<usb::UsbEnforcer> enforcer;
 };
 

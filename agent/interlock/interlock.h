@@ -1,8 +1,8 @@
 // The interlock between keyed sticks (agent/usb, issue 5) and personal-data
 // sessions (agent/session, issue 6), REQUIREMENTS R3: a keyed stick becomes
 // writable only once the session's radios are confirmed blocked, and a radio
-// cannot be unblocked while a keyed stick is writable. The roster guard
-// (agent/roster, issue 7) reads the keyed sticks to move rosters onto one.
+// cannot be unblocked while a keyed stick is writable. KeyedSticks() is also
+// what a roster guard (issue 7, not built yet) would move rosters onto.
 //
 // Two small interfaces, one per direction, so that neither module includes
 // the other: the USB module calls a WriteGate; the session module calls a
@@ -57,8 +57,7 @@ class StickControl {
   // Makes every keyed stick read-only now (the session ended, or a radio
   // could not be kept blocked); `reason` goes to the journal.
   [[nodiscard]] virtual Status MakeAllReadOnly(std::string_view reason) = 0;
-  // The keyed sticks present now, for status, the session and the roster
-  // guard.
+  // The keyed sticks present now, for status and the session.
   virtual std::vector<KeyedStickState> KeyedSticks() const = 0;
 };
 

@@ -263,6 +263,8 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path) {
       s = deps_.sysfs.WriteAttribute(path + "/authorized", "0");
     if (!s.ok()) details["error"] = s.message();
     (void)Journal("usb.device.refused", Severity::kViolation, name, details);
+    Notify(MsgId::kUsbDeviceRefused, {vid_pid, decision.reason},
+           {vid_pid, decision.reason});
     return;
   }
   if (*authorized == "1") return;  // already decided (a rescan)
@@ -405,6 +407,13 @@ void UsbEnforcer::Verify(Stick& stick) {
          policy::VerifyStickKey(stick.key_file, stick.observed, context));
 }
 
+void UsbEnforcer::Notify(MsgId id, std::initializer_list<std::string_view> ja,
+                         std::initializer_list<std::string_view> en) const {
+  if (!config_.notify) return;
+  config_.notify(notify::Notice{"piiguard", Message(Lang::kJa, id, ja) + "\n" +
+                                                Message(Lang::kEn, id, en)});
+}
+
 void UsbEnforcer::Explain(Stick& stick, std::string reason, MsgId why) {
   stick.reason = std::move(reason);
   stick.why_ja = Message(Lang::kJa, why);
@@ -428,6 +437,8 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
                     details);
     }
     if (was) gate_.KeyedStickGone(*was);
+    Notify(MsgId::kUsbStickReadOnly, {stick.disk, stick.why_ja},
+           {stick.disk, stick.why_en});
     const policy::Policy* policy = config_.policy();
     if (policy &&
         policy->usb.unkeyed_storage == policy::UnkeyedStorage::kBlock) {
@@ -494,6 +505,9 @@ Status UsbEnforcer::MakeWritable(Stick& stick) {
   }
   for (const std::string& device : devices) deps_.writes.Unwatch(device);
   stick.state = StickState::kWritable;
+  Notify(MsgId::kUsbStickWritable,
+         {stick.disk, stick.keyed->job, stick.keyed->holder},
+         {stick.disk, stick.keyed->job, stick.keyed->holder});
   return Status::Ok();
 }
 
@@ -558,6 +572,10 @@ void UsbEnforcer::OnWriteAttempts() {
     if (write.pid != 0) details["pid"] = write.pid;
     if (!write.process.empty()) details["process"] = write.process;
     (void)Journal("usb.write_attempt", Severity::kViolation, device, details);
+    if (stick != sticks_.end()) {
+      Notify(MsgId::kUsbWriteBlocked, {device, stick->second.why_ja},
+             {device, stick->second.why_en});
+    }
   }
 }
 

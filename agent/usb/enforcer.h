@@ -34,6 +34,7 @@
 
 #include "agent/interlock/interlock.h"
 #include "agent/journal/journal.h"
+#include "agent/notify/notifier.h"
 #include "agent/usb/stick_medium.h"
 #include "common/crypto.h"
 #include "common/json.h"
@@ -65,6 +66,8 @@ struct EnforcerConfig {
   std::function<int64_t()> monotonic_us;
   // Durable journal append; a failure keeps the closed state.
   std::function<Status(const journal::Event&)> journal;
+  // A desktop notice for the staff (agent/notify); may be empty.
+  std::function<void(const notify::Notice&)> notify;
 };
 
 enum class StickState { kReadOnly, kWaiting, kWritable };
@@ -114,6 +117,9 @@ class UsbEnforcer : public StickControl {
   Status ReadMedium(Stick& stick);
   void Decide(Stick& stick, const policy::StickVerdict& verdict);
   static void Explain(Stick& stick, std::string reason, MsgId why);
+  // A notice in Japanese, then English.
+  void Notify(MsgId id, std::initializer_list<std::string_view> ja,
+              std::initializer_list<std::string_view> en) const;
   Status MakeWritable(Stick& stick);
   Status MakeReadOnly(Stick& stick, std::string_view reason);
   void Deauthorize(const Stick& stick, const std::string& reason);

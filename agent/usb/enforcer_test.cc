@@ -124,6 +124,7 @@ class EnforcerTest : public ::testing::Test {
     config.pc_id = [] { return std::string("pc-1"); };
     config.now_seconds = [this] { return now_; };
     config.monotonic_us = [this] { return mono_us_; };
+    config.notify = [this](const notify::Notice& n) { notices_.Notify(n); };
     config.journal = [this](const journal::Event& event) -> Status {
       if (journal_error_) return IoError("journal", "db", "EIO");
       events_.push_back(event);
@@ -194,6 +195,7 @@ class EnforcerTest : public ::testing::Test {
   int64_t now_ = kNow;
   int64_t mono_us_ = 1000;
   std::vector<journal::Event> events_;
+  notify::FakeNotifier notices_;
 };
 
 TEST_F(EnforcerTest, StartClosesRootHubsAndMakesPresentSticksReadOnly) {
@@ -508,6 +510,46 @@ TEST_F(EnforcerTest, NonUsbBlockDevicesAreLeftAlone) {
   ASSERT_TRUE(enforcer->Start().ok());
   EXPECT_FALSE(*blocks_.IsReadOnly("sda"));
   EXPECT_TRUE(blocks_.log().empty());
+}
+
+TEST_F(EnforcerTest, NoticesTellStaffWhatHappenedInJapaneseFirst) {
+  AddStick("S2", false);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer);
+  ASSERT_EQ(notices_.notices.size(), 1u);
+  const std::string& body = notices_.notices[0].body;
+  EXPECT_EQ(body.find("USBメモリ sdb: 書き込みできません。"), 0u) << body;
+  EXPECT_NE(body.find("USB stick sdb: not writable."), std::string::npos);
+  writes_.Open("sdb", 0, "");
+  enforcer->OnWriteAttempts();
+  ASSERT_EQ(notices_.notices.size(), 2u);
+  EXPECT_EQ(
+      notices_.notices[1].body.find("USBメモリ sdb への書き込みを止めました。"),
+      0u);
+}
+
+TEST_F(EnforcerTest, KeyedAndRefusedDevicesGetNotices) {
+  AddStick("S1", true);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_EQ(notices_.notices.size(), 1u);
+  EXPECT_NE(notices_.notices[0].body.find("書き込みできます"),
+            std::string::npos);
+  EXPECT_NE(notices_.notices[0].body.find("job-a"), std::string::npos);
+}
+
+TEST_F(EnforcerTest, CompositeDeviceGetsANotice) {
+  AddStick("S1", false, {0x08, 0x03});
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_EQ(notices_.notices.size(), 1u);
+  EXPECT_NE(notices_.notices[0].body.find("46f4:0001"), std::string::npos);
+  EXPECT_NE(notices_.notices[0].body.find("composite storage+HID device"),
+            std::string::npos);
 }
 
 }  // namespace
