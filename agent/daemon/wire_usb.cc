@@ -47,6 +47,9 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   PIIGUARD_ASSIGN_OR_RETURN(wiring.writes, os::LinuxDeviceWriteWatch::Open());
   wiring.medium =
       std::make_unique<usb::LinuxStickMedium>(paths.dir + "/keymount");
+  // Private device nodes, when /dev has none, go into the root-only state
+  // directory.
+  wiring.blocks = std::make_unique<os::LinuxBlockDevices>("/dev", paths.dir);
   usb::EnforcerConfig config;
   config.policy = [&core] { return core.applied_policy(); };
   if (city_key) config.pinned.push_back(*city_key);
@@ -65,7 +68,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
     wiring.notifier->Notify(notice);
   };
   wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
-      usb::EnforcerDeps{wiring.sysfs, wiring.blocks, *wiring.medium,
+      usb::EnforcerDeps{wiring.sysfs, *wiring.blocks, *wiring.medium,
                         *wiring.writes},
       std::move(config), gate);
   usb::UsbEnforcer& enforcer = *wiring.enforcer;

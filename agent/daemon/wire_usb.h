@@ -26,7 +26,7 @@ namespace piiguard::agent {
 
 struct UsbWiring {
   os::LinuxSysfs sysfs{"/sys"};
-  os::LinuxBlockDevices blocks;
+  std::unique_ptr<os::LinuxBlockDevices> blocks;
   std::unique_ptr<usb::LinuxStickMedium> medium;
   std::unique_ptr<os::LinuxUeventSource> uevents;
   std::unique_ptr<os::LinuxDeviceWriteWatch> writes;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/unique_fd.h"
 
 namespace piiguard::os {
 
@@ -29,15 +30,27 @@ class BlockDevices {
   virtual Result<bool> IsReadOnly(std::string_view name) const = 0;
 };
 
+// Opens DEV_DIR/NAME; when that node does not exist (devtmpfs can lose a
+// node when a disk of the same number is removed and added quickly, and a
+// PC may have no /dev node yet when the uevent arrives), it makes a private
+// node from SYS_DIR/class/block/NAME/dev in NODE_DIR (root-only), opens it
+// and removes it at once.
 class LinuxBlockDevices : public BlockDevices {
  public:
-  explicit LinuxBlockDevices(std::string dev_dir = "/dev")
-      : dev_dir_(std::move(dev_dir)) {}
+  explicit LinuxBlockDevices(std::string dev_dir = "/dev",
+                             std::string node_dir = "",
+                             std::string sys_dir = "/sys")
+      : dev_dir_(std::move(dev_dir)),
+        node_dir_(std::move(node_dir)),
+        sys_dir_(std::move(sys_dir)) {}
   Status SetReadOnly(std::string_view name, bool read_only) override;
   Result<bool> IsReadOnly(std::string_view name) const override;
 
  private:
+  Result<UniqueFd> Open(std::string_view name) const;
   std::string dev_dir_;
+  std::string node_dir_;
+  std::string sys_dir_;
 };
 
 class FakeBlockDevices : public BlockDevices {

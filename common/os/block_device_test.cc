@@ -101,6 +101,49 @@ TEST(InotifyTest, SeesAFailedWriteToAReadOnlyLoopDevice) {
   EXPECT_EQ((*writes)[0].device, name);
 }
 
+// The real kernel: with no node in the device directory, the flag is set
+// through a private node made from sysfs's MAJOR:MINOR. Needs root.
+TEST(BlockDeviceTest, PrivateNodeWhenTheDeviceDirectoryHasNone) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (loop devices, mknod)";
+  char image[] = "/tmp/piiguard-node-XXXXXX";
+  int fd = ::mkstemp(image);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, 1 << 20), 0);
+  ::close(fd);
+  std::string loop;
+  {
+    FILE* p = ::popen(
+        (std::string("losetup -f --show ") + image + " 2>/dev/null").c_str(),
+        "r");
+    char line[64] = {0};
+    if (p != nullptr && std::fgets(line, sizeof(line), p) != nullptr) {
+      loop = line;
+    }
+    if (p != nullptr) ::pclose(p);
+  }
+  ::unlink(image);
+  if (loop.empty()) GTEST_SKIP() << "no loop device available";
+  loop.erase(loop.find_last_not_of('\n') + 1);
+  std::string name = loop.substr(loop.rfind('/') + 1);
+  char nodes[] = "/tmp/piiguard-nodes-XXXXXX";
+  ASSERT_NE(::mkdtemp(nodes), nullptr);
+  LinuxBlockDevices devices("/nonexistent-dev", nodes);
+  Status set = devices.SetReadOnly(name, true);
+  Result<bool> ro = devices.IsReadOnly(name);
+  LinuxBlockDevices real;
+  Result<bool> seen = real.IsReadOnly(name);
+  (void)real.SetReadOnly(name, false);
+  ::system(("losetup -d " + loop).c_str());
+  ::rmdir(nodes);
+  ASSERT_TRUE(set.ok()) << set.message();
+  ASSERT_TRUE(ro.ok());
+  EXPECT_TRUE(*ro);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(*seen);  // the kernel's flag, seen through /dev as well
+  LinuxBlockDevices no_fallback("/nonexistent-dev");
+  EXPECT_EQ(no_fallback.SetReadOnly(name, true).code(), StatusCode::kNotFound);
+}
+
 TEST(InotifyTest, FakeReportsOnlyWatchedDevices) {
   FakeDeviceWriteWatch watch;
   ASSERT_TRUE(watch.Watch("sdb").ok());
