@@ -496,6 +496,28 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "this PC is standalone (every link but the allowed ones is down)"},
     // End of sessions.
     // Roster guard (agent/roster, issue 7).
+    {MsgId::kRosterIsRoster,
+     "名簿（個人情報の一覧）と判断しました: {0}人分（{1}）",
+     "this is a roster (a list of personal data): {0} people ({1})"},
+    {MsgId::kRosterNotRoster, "名簿ではないと判断しました",
+     "this is not a roster"},
+    {MsgId::kRosterNotExamined,
+     "中身を確認できませんでした（{0}"
+     "）。必要なら情報システム課に相談してください",
+     "the contents could not be examined ({0}); ask the IT desk if needed"},
+    {MsgId::kRosterPartial, "（大きいため先頭部分だけ確認）",
+     " (large file: only its beginning was examined)"},
+    {MsgId::kRosterColumnAt, "{0}（{1}列目）", "{0} (column {1})"},
+    {MsgId::kRosterKindName, "氏名", "name"},
+    {MsgId::kRosterKindKana, "ふりがな", "kana reading"},
+    {MsgId::kRosterKindAddress, "住所", "address"},
+    {MsgId::kRosterKindPhone, "電話番号", "phone number"},
+    {MsgId::kRosterKindPostalCode, "郵便番号", "postal code"},
+    {MsgId::kRosterKindBirthDate, "生年月日", "date of birth"},
+    {MsgId::kRosterKindAge, "年齢", "age"},
+    {MsgId::kRosterKindGender, "性別", "gender"},
+    {MsgId::kRosterKindEmail, "メールアドレス", "e-mail address"},
+    {MsgId::kRosterKindMyNumber, "個人番号（マイナンバー）", "My Number"},
     // End of roster guard.
 }};
 

@@ -240,6 +240,21 @@ enum class MsgId {
   kStatusStandalone,
   // End of sessions.
   // Roster guard (agent/roster, issue 7).
+  kRosterIsRoster,
+  kRosterNotRoster,
+  kRosterNotExamined,
+  kRosterPartial,
+  kRosterColumnAt,
+  kRosterKindName,
+  kRosterKindKana,
+  kRosterKindAddress,
+  kRosterKindPhone,
+  kRosterKindPostalCode,
+  kRosterKindBirthDate,
+  kRosterKindAge,
+  kRosterKindGender,
+  kRosterKindEmail,
+  kRosterKindMyNumber,
   // End of roster guard.
   kCount,  // must stay last
 };

@@ -10,11 +10,13 @@ build_deps=(
   libgtest-dev libgmock-dev
   libsqlite3-dev libcpp-httplib-dev libpqxx-dev
   mtools dosfstools e2fsprogs fdisk
+  libhyperscan-dev libicu-dev libzip-dev libexpat1-dev
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev
   postgresql chromium sqlite3
   nodejs fonts-ipafont-gothic
+  python3 ripgrep
 )
 
 packages=("${build_deps[@]}")

@@ -1,0 +1,361 @@
+#include "agent/roster/analyzer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "agent/roster/validate.h"
+
+namespace piiguard::roster {
+namespace {
+
+constexpr uint32_t Bit(ColumnKind k) { return 1U << static_cast<int>(k); }
+constexpr uint32_t kIdKinds = Bit(ColumnKind::kName) | Bit(ColumnKind::kKana) |
+                              Bit(ColumnKind::kMyNumber);
+
+bool IsBlankByte(char c) { return c == ' ' || c == '"' || c == '\t'; }
+
+bool IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\r' || c == '\t'; });
+}
+
+// Offsets of `d` in `line` outside double quotes.
+void FindDelimiters(std::string_view line, char d, std::vector<uint32_t>& out) {
+  out.clear();
+  if (std::memchr(line.data(), '"', line.size()) == nullptr) {
+    const char* p = line.data();
+    const char* end = p + line.size();
+    while (p < end) {
+      const void* f = std::memchr(p, d, static_cast<size_t>(end - p));
+      if (f == nullptr) break;
+      p = static_cast<const char*>(f);
+      out.push_back(static_cast<uint32_t>(p - line.data()));
+      ++p;
+    }
+    return;
+  }
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') quoted = !quoted;
+    if (!quoted && line[i] == d) out.push_back(static_cast<uint32_t>(i));
+  }
+}
+
+std::string_view Cell(std::string_view line,
+                      const std::vector<uint32_t>& delims, size_t c) {
+  size_t begin = c == 0 ? 0 : delims[c - 1] + 1;
+  size_t end = c < delims.size() ? delims[c] : line.size();
+  return begin <= end ? line.substr(begin, end - begin) : std::string_view();
+}
+
+bool IsEmptyCell(std::string_view cell) {
+  return std::all_of(cell.begin(), cell.end(), IsBlankByte);
+}
+
+// A header cell's words for the explanation: trimmed, at most 40 bytes, cut
+// at a character boundary.
+std::string HeaderText(std::string_view cell) {
+  while (!cell.empty() && IsBlankByte(cell.front())) cell.remove_prefix(1);
+  while (!cell.empty() && IsBlankByte(cell.back())) cell.remove_suffix(1);
+  size_t n = std::min<size_t>(cell.size(), 40);
+  while (n > 0 && n < cell.size() &&
+         (static_cast<unsigned char>(cell[n]) & 0xC0) == 0x80) {
+    --n;
+  }
+  return std::string(cell.substr(0, n));
+}
+
+// Where a matched value ends: without the boundary character the pattern
+// consumed after it.
+size_t ValueEnd(std::string_view line, size_t to) {
+  to = std::min(to, line.size());
+  if (to == 0) return 0;
+  if (std::strchr("\t,;|\"' )(]>\r\n", line[to - 1]) != nullptr &&
+      line[to - 1] != '\0') {
+    return to - 1;
+  }
+  if (to >= 3 && line.substr(to - 3, 2) == "\xE3\x80") return to - 3;
+  return to;
+}
+
+std::string_view DigitsAround(std::string_view s) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (!s.empty() && !digit(s.front())) s.remove_prefix(1);
+  while (!s.empty() && !digit(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// The last run of digits before `end`: 45 in "45歳".
+int LastNumber(std::string_view s) {
+  size_t i = s.size();
+  while (i > 0 && !(s[i - 1] >= '0' && s[i - 1] <= '9')) --i;
+  int value = 0;
+  int scale = 1;
+  size_t digits = 0;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && digits < 4) {
+    value += (s[i - 1] - '0') * scale;
+    scale *= 10;
+    --i;
+    ++digits;
+  }
+  return digits == 0 ? -1 : value;
+}
+
+bool IsPerson(uint32_t mask) {
+  return (mask & kIdKinds) != 0 && std::popcount(mask) >= 2;
+}
+
+// Free text: the kinds a line credibly holds. A My Number or a birth date
+// in prose counts only with its label on the same line (a 12-digit number
+// or a date alone is not personal); a label counts for its kind.
+uint32_t TextMask(uint32_t value, uint32_t label) {
+  uint32_t guarded = Bit(ColumnKind::kMyNumber) | Bit(ColumnKind::kBirthDate);
+  return (value & ~guarded) | (value & guarded & label) | label;
+}
+
+}  // namespace
+
+char ChooseDelimiter(std::string_view sample) {
+  std::vector<std::string_view> lines;
+  while (!sample.empty() && lines.size() < 200) {
+    size_t nl = sample.find('\n');
+    std::string_view line = sample.substr(0, nl);
+    if (!IsBlank(line)) lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    sample.remove_prefix(nl + 1);
+  }
+  char best = '\0';
+  size_t best_support = 0;
+  std::vector<uint32_t> delims;
+  for (char d : {',', '\t', ';', '|'}) {
+    std::vector<size_t> counts;
+    for (std::string_view line : lines) {
+      FindDelimiters(line, d, delims);
+      if (!delims.empty()) counts.push_back(delims.size());
+    }
+    if (counts.empty()) continue;
+    std::sort(counts.begin(), counts.end());
+    // The most frequent field count and how many lines have it.
+    size_t support = 0;
+    for (size_t i = 0; i < counts.size();) {
+      size_t j = i;
+      while (j < counts.size() && counts[j] == counts[i]) ++j;
+      support = std::max(support, j - i);
+      i = j;
+    }
+    if (support > best_support) {
+      best = d;
+      best_support = support;
+    }
+  }
+  if (best_support < 2 || best_support * 4 < lines.size()) return '\0';
+  return best;
+}
+
+Analyzer::Analyzer(const std::vector<Pattern>& patterns, char delimiter,
+                   size_t min_rows)
+    : patterns_(patterns), delimiter_(delimiter), min_rows_(min_rows) {}
+
+void Analyzer::Feed(std::string_view chunk, std::span<const Hit> hits) {
+  size_t pos = 0;
+  size_t h = 0;
+  while (pos < chunk.size()) {
+    const void* nl = std::memchr(chunk.data() + pos, '\n', chunk.size() - pos);
+    size_t end =
+        nl != nullptr
+            ? static_cast<size_t>(static_cast<const char*>(nl) - chunk.data())
+            : chunk.size();
+    size_t first = h;
+    while (h < hits.size() && hits[h].to <= end + 1) ++h;
+    line_offset_ = pos;
+    Line(chunk.substr(pos, end - pos), hits.subspan(first, h - first));
+    pos = end + 1;
+  }
+}
+
+void Analyzer::Line(std::string_view line, std::span<const Hit> hits) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (IsBlank(line)) {
+    EndTable();
+    EndParagraph();
+    return;
+  }
+  bool table = false;
+  if (delimiter_ != '\0') {
+    FindDelimiters(line, delimiter_, delims_);
+    table = !delims_.empty();
+  } else {
+    delims_.clear();
+  }
+  if (table && std::all_of(line.begin(), line.end(), [this](char c) {
+        return c == delimiter_ || IsBlankByte(c) || c == '\r';
+      })) {
+    return;  // an empty row (",,,,") neither counts nor ends the table
+  }
+  CollectHits(line, hits, table);
+  if (table) {
+    EndParagraph();
+    TableLine(line);
+  } else {
+    EndTable();
+    TextLine();
+  }
+}
+
+std::optional<Role> Analyzer::Checked(const Hit& hit,
+                                      std::string_view line) const {
+  const Pattern& p = patterns_[hit.id];
+  size_t to = hit.to >= line_offset_ ? hit.to - line_offset_ : 0;
+  size_t from = hit.from >= line_offset_ ? hit.from - line_offset_ : 0;
+  to = std::min(to, line.size());
+  from = std::min(from, to);
+  switch (p.check) {
+    case Check::kNone:
+      return p.role;
+    case Check::kName: {
+      size_t end = ValueEnd(line, to);
+      size_t begin = end > 48 ? end - 48 : 0;
+      if (IsRoleOrPlace(line.substr(begin, end - begin))) return std::nullopt;
+      return p.role;
+    }
+    case Check::kMyNumber:
+      if (!IsMyNumber(DigitsAround(line.substr(from, to - from)))) {
+        return std::nullopt;
+      }
+      return p.role;
+    case Check::kDate: {
+      std::optional<Date> date = ParseDate(line.substr(from, to - from));
+      if (!date) return std::nullopt;
+      bool birth = date->year >= kBirthYearMin && date->year <= kBirthYearMax;
+      return birth ? p.role : Role::kWeak;
+    }
+    case Check::kAge: {
+      size_t begin = to > 12 ? to - 12 : 0;
+      int age = LastNumber(line.substr(begin, to - begin));
+      if (age < 0 || age > 120) return std::nullopt;
+      return p.role;
+    }
+  }
+  return std::nullopt;
+}
+
+void Analyzer::CollectHits(std::string_view line, std::span<const Hit> hits,
+                           bool table) {
+  line_hits_.clear();
+  for (const Hit& hit : hits) {
+    std::optional<Role> role = Checked(hit, line);
+    if (!role) continue;
+    int column = -1;
+    if (table) {
+      size_t to = hit.to >= line_offset_ ? hit.to - line_offset_ : 0;
+      to = std::min(to, line.size());
+      if (to > 0 && line[to - 1] == delimiter_) --to;
+      column = static_cast<int>(
+          std::lower_bound(delims_.begin(), delims_.end(), to) -
+          delims_.begin());
+      if (column >= kMaxColumns) continue;
+    }
+    ColumnKind kind = patterns_[hit.id].kind;
+    auto same = std::find_if(
+        line_hits_.begin(), line_hits_.end(), [&](const LineHit& h) {
+          return h.kind == kind && h.column == column &&
+                 (h.role == Role::kHeader) == (*role == Role::kHeader) &&
+                 (h.role == Role::kLabel) == (*role == Role::kLabel);
+        });
+    if (same == line_hits_.end()) {
+      line_hits_.push_back({kind, *role, column});
+    } else if (*role == Role::kValue) {
+      same->role = Role::kValue;  // a value outweighs a weak hit
+    }
+  }
+}
+
+void Analyzer::TableLine(std::string_view line) {
+  if (!table_) {
+    table_.emplace();
+    table_->header_kind.fill(-1);
+  }
+  Table& t = *table_;
+  ++t.lines;
+  if (!t.has_header && t.lines <= 3) {
+    uint64_t header_columns = 0;
+    for (const LineHit& h : line_hits_) {
+      if (h.role == Role::kHeader) header_columns |= uint64_t{1} << h.column;
+    }
+    if (std::popcount(header_columns) >= 2) {
+      std::string_view cell;
+      Table fresh;
+      fresh.lines = t.lines;
+      fresh.has_header = true;
+      fresh.header_kind.fill(-1);
+      for (const LineHit& h : line_hits_) {
+        auto c = static_cast<size_t>(h.column);
+        if (h.role != Role::kHeader || fresh.header_kind[c] >= 0) continue;
+        fresh.header_kind[c] = static_cast<int8_t>(h.kind);
+        cell = Cell(line, delims_, c);
+        fresh.header_text[c] = HeaderText(cell);
+      }
+      t = std::move(fresh);
+      return;
+    }
+  }
+  ++t.rows;
+  for (const LineHit& h : line_hits_) {
+    auto c = static_cast<size_t>(h.column);
+    auto k = static_cast<size_t>(h.kind);
+    if (h.role == Role::kValue) ++t.value[c][k];
+    if (h.role == Role::kWeak) ++t.weak[c][k];
+  }
+  if (t.has_header) {
+    for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {
+      if (t.header_kind[c] >= 0 && !IsEmptyCell(Cell(line, delims_, c))) {
+        ++t.filled[c];
+      }
+    }
+  }
+}
+
+void Analyzer::TextLine() {
+  uint32_t value = 0;
+  uint32_t label = 0;
+  for (const LineHit& h : line_hits_) {
+    if (h.role == Role::kValue) value |= Bit(h.kind);
+    if (h.role == Role::kLabel) label |= Bit(h.kind);
+  }
+  // A paragraph keeps its labels (氏名: on one line, 住所: on the next).
+  paragraph_value_ |= value;
+  paragraph_label_ |= label;
+  ++paragraph_lines_;
+  uint32_t mask = TextMask(value, label);
+  if (IsPerson(mask)) {
+    ++person_lines_;
+    for (int k = 0; k < kColumnKinds; ++k) {
+      if ((mask & (1U << k)) != 0) ++text_kind_lines_[static_cast<size_t>(k)];
+    }
+  }
+}
+
+void Analyzer::EndParagraph() {
+  // Records: a short paragraph per person, one field per line.
+  if (paragraph_lines_ >= 2 && paragraph_lines_ <= 15 &&
+      IsPerson(TextMask(paragraph_value_, paragraph_label_))) {
+    ++person_records_;
+  }
+  paragraph_value_ = 0;
+  paragraph_label_ = 0;
+  paragraph_lines_ = 0;
+}
+
+void Analyzer::EndTable() {
+  if (!table_) return;
+  TableResult r = Judge(*table_);
+  table_.reset();
+  if (r.roster) {
+    if (!best_table_ || r.people > best_table_->people) best_table_ = r;
+  } else if (!nearest_table_ || r.rows > nearest_table_->rows) {
+    nearest_table_ = r;
+  }
+}
+
+}  // namespace piiguard::roster

@@ -1,0 +1,111 @@
+// The roster detector's judgement (docs/detector.md, "What is a roster"):
+// it reads text line by line with the pattern hits of each line, and
+// decides whether a table or a list of records in it is a roster.
+//
+// Lines with the file's delimiter form tables (blocks of consecutive such
+// lines). In a table, each column's cells are counted by kind; a column is
+// personal when most of its cells are of one kind, or when its header says
+// so and enough cells agree. A table is a roster when it has at least
+// `min_rows` people: a column that identifies them (names, kana readings,
+// My Numbers) and another personal column beside it. Lines without the
+// delimiter are free text: a line (or a short paragraph, for records of
+// "氏名: … 住所: …") with a name and another personal value is one person.
+//
+// Feed() takes whole lines only; memory does not grow with the text (a
+// table keeps fixed-size counters).
+//
+// Thread-safety: not thread-safe; one Analyzer per examination.
+#ifndef PIIGUARD_AGENT_ROSTER_ANALYZER_H_
+#define PIIGUARD_AGENT_ROSTER_ANALYZER_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/roster/detector.h"
+#include "agent/roster/pattern_set.h"
+#include "agent/roster/patterns.h"
+
+namespace piiguard::roster {
+
+// The first 64 fields of a table are counted; a roster's personal columns
+// are among them in every real file we know.
+inline constexpr int kMaxColumns = 64;
+
+// A table's delimiter from a sample of its first lines: ',' '\t' ';' '|'
+// or '\0' (free text), whichever splits most lines into the same number of
+// fields.
+char ChooseDelimiter(std::string_view sample);
+
+class Analyzer {
+ public:
+  Analyzer(const std::vector<Pattern>& patterns, char delimiter,
+           size_t min_rows);
+
+  // `chunk` holds whole lines (the last may lack its '\n'); `hits` are the
+  // pattern matches in it, offsets relative to `chunk`, sorted by `to`.
+  void Feed(std::string_view chunk, std::span<const Hit> hits);
+
+  // The verdict's judgement fields: roster, rows, columns, reason.
+  void Finish(Verdict& verdict);
+
+ private:
+  struct Table {
+    size_t lines = 0;  // lines seen, header included
+    size_t rows = 0;   // data rows
+    bool has_header = false;
+    std::array<int8_t, kMaxColumns> header_kind{};  // -1: none
+    std::array<std::string, kMaxColumns> header_text;
+    std::array<std::array<uint32_t, kColumnKinds>, kMaxColumns> value{};
+    std::array<std::array<uint32_t, kColumnKinds>, kMaxColumns> weak{};
+    std::array<uint32_t, kMaxColumns> filled{};  // non-empty header cells
+  };
+  struct TableResult {
+    bool roster = false;
+    size_t people = 0;
+    size_t rows = 0;
+    std::vector<Column> columns;
+    std::string why;
+  };
+  // Hits of one line, after the checks; columns for table lines.
+  struct LineHit {
+    ColumnKind kind;
+    Role role;
+    int column;
+  };
+
+  void Line(std::string_view line, std::span<const Hit> hits);
+  void CollectHits(std::string_view line, std::span<const Hit> hits,
+                   bool table);
+  std::optional<Role> Checked(const Hit& hit, std::string_view line) const;
+  void TableLine(std::string_view line);
+  void TextLine();
+  void EndTable();
+  void EndParagraph();
+  TableResult Judge(const Table& t) const;
+
+  const std::vector<Pattern>& patterns_;
+  char delimiter_;
+  size_t min_rows_;
+  size_t line_offset_ = 0;        // of the current line in the fed chunk
+  std::vector<uint32_t> delims_;  // of the current line
+  std::vector<LineHit> line_hits_;
+  std::optional<Table> table_;
+  std::optional<TableResult> best_table_;
+  std::optional<TableResult> nearest_table_;  // best non-roster, for reasons
+  // Free text: people by line and by paragraph.
+  size_t person_lines_ = 0;
+  size_t person_records_ = 0;
+  uint32_t paragraph_value_ = 0;  // kinds seen in the current paragraph
+  uint32_t paragraph_label_ = 0;
+  size_t paragraph_lines_ = 0;
+  std::array<uint32_t, kColumnKinds> text_kind_lines_{};
+};
+
+}  // namespace piiguard::roster
+
+#endif  // PIIGUARD_AGENT_ROSTER_ANALYZER_H_

@@ -1,0 +1,149 @@
+// Analyzer: the judgement of a table, and the verdict (analyzer.h).
+#include <algorithm>
+
+#include "agent/roster/analyzer.h"
+
+namespace piiguard::roster {
+namespace {
+
+constexpr uint32_t kAnnouncedPercent = 30;
+
+uint32_t ThresholdPercent(ColumnKind k) {
+  switch (k) {
+    case ColumnKind::kName:
+      return 50;
+    case ColumnKind::kMyNumber:
+      return 90;
+    case ColumnKind::kGender:
+      return 80;
+    default:
+      return 60;
+  }
+}
+
+bool IsIdKind(ColumnKind k) {
+  return k == ColumnKind::kName || k == ColumnKind::kKana ||
+         k == ColumnKind::kMyNumber;
+}
+
+std::string Describe(const std::vector<Column>& columns) {
+  std::string out;
+  for (const Column& c : columns) {
+    if (!out.empty()) out += ", ";
+    out += std::string(ColumnKindName(c.kind));
+    if (c.index >= 0) out += " (column " + std::to_string(c.index + 1) + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+Analyzer::TableResult Analyzer::Judge(const Table& t) const {
+  TableResult r;
+  r.rows = t.rows;
+  for (size_t c = 0; c < kMaxColumns; ++c) {
+    int announced = t.header_kind[c];
+    // The announced kind if enough cells agree, else the commonest kind
+    // that fills most of the column.
+    std::optional<Column> best;
+    for (size_t k = 0; k < kColumnKinds; ++k) {
+      auto kind = static_cast<ColumnKind>(k);
+      bool is_announced = announced == static_cast<int>(k);
+      size_t hits = t.value[c][k] + (is_announced ? t.weak[c][k] : 0);
+      hits = std::min(hits, t.rows);
+      uint32_t need = is_announced ? kAnnouncedPercent : ThresholdPercent(kind);
+      if (hits == 0 || hits * 100 < t.rows * need) continue;
+      bool best_announced = best && static_cast<int>(best->kind) == announced;
+      if (!best || (is_announced && !best_announced) ||
+          (!best_announced && hits > best->hits)) {
+        best = Column{kind, static_cast<int>(c), t.header_text[c], hits};
+      }
+    }
+    // A header alone: cells filled under a personal header, in most rows,
+    // even when their values are of no recognised shape.
+    if (!best && announced >= 0 && t.filled[c] >= min_rows_ &&
+        t.filled[c] * 2 >= t.rows) {
+      best = Column{static_cast<ColumnKind>(announced), static_cast<int>(c),
+                    t.header_text[c], t.filled[c]};
+    }
+    if (best) r.columns.push_back(*best);
+  }
+  const Column* id = nullptr;
+  for (const Column& col : r.columns) {
+    if (IsIdKind(col.kind) && (!id || col.hits > id->hits)) id = &col;
+  }
+  const Column* other = nullptr;
+  for (const Column& col : r.columns) {
+    if (id && &col != id && col.kind != id->kind && col.hits >= min_rows_ &&
+        (!other || col.hits > other->hits)) {
+      other = &col;
+    }
+  }
+  std::string size = "table of " + std::to_string(t.rows) + " rows";
+  if (!id) {
+    r.why = r.columns.empty() ? size + " with no personal column"
+                              : size + " with " + Describe(r.columns) +
+                                    " but no column of names";
+    return r;
+  }
+  r.people = id->hits;
+  if (!other) {
+    r.why = size + " with " + Describe(r.columns) +
+            " but no other personal column beside the " +
+            std::string(ColumnKindName(id->kind));
+    return r;
+  }
+  if (r.people < min_rows_) {
+    r.why = size + ": " + std::to_string(r.people) + " people, fewer than " +
+            std::to_string(min_rows_);
+    return r;
+  }
+  r.roster = true;
+  r.why = size + ": " + std::to_string(r.people) + " people with " +
+          Describe(r.columns);
+  return r;
+}
+
+void Analyzer::Finish(Verdict& verdict) {
+  EndTable();
+  EndParagraph();
+  size_t text_people = std::max(person_lines_, person_records_);
+  std::string unit = person_lines_ >= person_records_ ? "lines" : "records";
+  if (best_table_ && best_table_->people >= text_people) {
+    verdict.roster = true;
+    verdict.rows = best_table_->people;
+    verdict.columns = best_table_->columns;
+    verdict.reason = best_table_->why;
+    return;
+  }
+  std::vector<Column> kinds;
+  for (size_t k = 0; k < kColumnKinds; ++k) {
+    if (text_kind_lines_[k] > 0) {
+      kinds.push_back(
+          Column{static_cast<ColumnKind>(k), -1, "", text_kind_lines_[k]});
+    }
+  }
+  if (text_people >= min_rows_) {
+    verdict.roster = true;
+    verdict.rows = text_people;
+    verdict.columns = kinds;
+    verdict.reason = std::to_string(text_people) + " " + unit +
+                     " of free text, each with a name and another personal "
+                     "value (" +
+                     Describe(kinds) + ")";
+    return;
+  }
+  verdict.roster = false;
+  verdict.rows = 0;
+  if (text_people > 0) {
+    verdict.reason = "no roster: " + std::to_string(text_people) + " " + unit +
+                     " with a name and another personal value, fewer than " +
+                     std::to_string(min_rows_);
+  } else if (nearest_table_) {
+    verdict.reason = "no roster: " + nearest_table_->why;
+  } else {
+    verdict.reason = "no roster: no table or list of people";
+  }
+}
+
+}  // namespace piiguard::roster

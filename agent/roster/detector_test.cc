@@ -1,0 +1,193 @@
+#include "agent/roster/detector.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace piiguard::roster {
+namespace {
+
+class DetectorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<std::unique_ptr<Detector>> d = Detector::Create();
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    detector_ = std::move(*d).release();
+  }
+  static void TearDownTestSuite() { delete detector_; }
+
+  Verdict Examine(const std::string& bytes, size_t min_rows = 5) {
+    Options options;
+    options.min_rows = min_rows;
+    Result<Verdict> v = detector_->Examine(bytes, options);
+    EXPECT_TRUE(v.ok()) << v.status().message();
+    return v.ok() ? *v : Verdict{};
+  }
+
+  static Detector* detector_;
+};
+Detector* DetectorTest::detector_ = nullptr;
+
+const char* const kPeople[][5] = {
+    {"山田 太郎", "ヤマダ タロウ", "東京都東村山市本町1-2-3", "090-1234-5678",
+     "1985/04/12"},
+    {"佐藤 花子", "サトウ ハナコ", "東京都東村山市久米川町2-3-4",
+     "042-345-6789", "昭和55年3月1日"},
+    {"勅使河原 蓮", "テシガワラ レン", "埼玉県所沢市東町5-6", "080-2345-6789",
+     "1990-12-31"},
+    {"小鳥遊 美咲", "タカナシ ミサキ", "東京都清瀬市元町1丁目2番3号",
+     "070-3456-7890", "H2.3.4"},
+    {"鈴木一郎", "スズキ イチロウ", "東京都小平市学園東町3-4-5", "0422-12-3456",
+     "1972年8月15日"},
+    {"五十嵐 翔", "イガラシ ショウ", "神奈川県川崎市中原区小杉町1-2",
+     "090-9876-5432", "1968/01/20"},
+};
+
+std::string Roster(bool header, char d = ',') {
+  std::string out;
+  if (header) {
+    out += std::string("氏名") + d + "フリガナ" + d + "住所" + d + "電話番号" +
+           d + "生年月日\n";
+  }
+  for (const auto& p : kPeople) {
+    for (int i = 0; i < 5; ++i) {
+      if (i > 0) out += d;
+      out += p[i];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+TEST_F(DetectorTest, CsvRosterWithHeader) {
+  Verdict v = Examine(Roster(true));
+  EXPECT_TRUE(v.examined);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.format, "csv");
+  EXPECT_EQ(v.encoding, "utf-8");
+  EXPECT_EQ(v.rows, 6u);
+  ASSERT_EQ(v.columns.size(), 5u) << v.reason;
+  EXPECT_EQ(v.columns[0].kind, ColumnKind::kName);
+  EXPECT_EQ(v.columns[0].header, "氏名");
+  EXPECT_EQ(v.columns[3].kind, ColumnKind::kPhone);
+  EXPECT_EQ(v.columns[4].kind, ColumnKind::kBirthDate);
+  std::string ja = v.Explain(Lang::kJa);
+  EXPECT_NE(ja.find("6人分"), std::string::npos) << ja;
+  EXPECT_NE(ja.find("電話番号（4列目）"), std::string::npos) << ja;
+  // The explanation never quotes the data.
+  EXPECT_EQ(ja.find("山田"), std::string::npos);
+  EXPECT_EQ(v.ToJson().dump().find("090-"), std::string::npos);
+}
+
+TEST_F(DetectorTest, RosterWithoutHeaderAndAsTsv) {
+  Verdict v = Examine(Roster(false));
+  EXPECT_TRUE(v.roster) << v.reason;
+  v = Examine(Roster(false, '\t'));
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.format, "tsv");
+}
+
+TEST_F(DetectorTest, FewerPeopleThanMinRowsIsNotARoster) {
+  std::string three =
+      "氏名,電話番号\n山田 太郎,090-1234-5678\n"
+      "佐藤 花子,042-345-6789\n鈴木 一郎,080-2345-6789\n";
+  Verdict v = Examine(three);
+  EXPECT_FALSE(v.roster) << v.reason;
+  EXPECT_TRUE(Examine(three, 3).roster);
+}
+
+TEST_F(DetectorTest, FacilityListIsNotARoster) {
+  std::string list = "施設名,住所,電話番号\n";
+  const char* facilities[] = {"中央公民館",           "北山公園",
+                              "市民スポーツセンター", "中央図書館",
+                              "秋津文化センター",     "東村山市立第一小学校"};
+  int i = 0;
+  for (const char* f : facilities) {
+    ++i;
+    list += std::string(f) + ",東京都東村山市本町" + std::to_string(i) +
+            "-1-1,042-393-51" + std::to_string(10 + i) + "\n";
+  }
+  Verdict v = Examine(list);
+  EXPECT_FALSE(v.roster) << v.reason;
+  EXPECT_NE(v.reason.find("no column of names"), std::string::npos) << v.reason;
+}
+
+TEST_F(DetectorTest, LogWithTwelveDigitNumbersIsNotARoster) {
+  std::string log;
+  for (int i = 0; i < 200; ++i) {
+    log += "2026-10-16 09:" + std::to_string(10 + i % 50) +
+           ":00 INFO order=" + std::to_string(202610160001LL + i * 7) +
+           " user=yamada status=ok\n";
+  }
+  EXPECT_FALSE(Examine(log).roster);
+}
+
+TEST_F(DetectorTest, MinutesNamingOfficialsAreNotARoster) {
+  std::string minutes =
+      "令和5年度 第3回 東村山市個人情報保護審議会 会議録\n"
+      "日時 令和5年10月16日 午後2時\n場所 東村山市役所 本庁舎\n\n";
+  for (int i = 0; i < 30; ++i) {
+    minutes +=
+        "○山田委員長 それでは議事に入ります。\n"
+        "△佐藤委員 資料について質問があります。\n"
+        "□鈴木課長 担当課からお答えします。電話は042-393-5111です。\n";
+  }
+  EXPECT_FALSE(Examine(minutes).roster);
+}
+
+TEST_F(DetectorTest, TextRosterAndRecords) {
+  std::string text;
+  int n = 0;
+  for (const auto& p : kPeople) {
+    text += std::to_string(++n) + ". " + p[0] + "\u3000" + p[3] + "\u3000" +
+            p[2] + "\n";
+  }
+  Verdict v = Examine(text);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.format, "text");
+  std::string records;
+  for (const auto& p : kPeople) {
+    records += std::string("氏名：") + p[0] + "\n住所：" + p[2] + "\n電話：" +
+               p[3] + "\n\n";
+  }
+  v = Examine(records);
+  EXPECT_TRUE(v.roster) << v.reason;
+}
+
+TEST_F(DetectorTest, FullWidthRoster) {
+  std::string wide = "氏名,電話番号,郵便番号\n";
+  const char* names[] = {"山田　太郎", "佐藤　花子", "鈴木　一郎", "高橋　二郎",
+                         "田中　三郎"};
+  for (const char* name : names) {
+    wide +=
+        std::string(name) + ",０９０－１２３４－５６７８,〒１８９－００１４\n";
+  }
+  Verdict v = Examine(wide);
+  EXPECT_TRUE(v.roster) << v.reason;
+}
+
+TEST_F(DetectorTest, MyNumberNeedsItsCheckDigitOrHeader) {
+  std::string with_header = "氏名,個人番号\n";
+  for (int i = 0; i < 6; ++i) with_header += "Taro Yamada,123456789018\n";
+  EXPECT_TRUE(Examine(with_header).roster) << Examine(with_header).reason;
+}
+
+TEST_F(DetectorTest, HostileAndOddInputs) {
+  EXPECT_EQ(Examine("").format, "empty");
+  Verdict v = Examine(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) +
+                      std::string(100, 'x'));
+  EXPECT_FALSE(v.examined);
+  std::string big = Roster(true);
+  Options small;
+  small.max_input = 100;
+  Result<Verdict> partial = detector_->Examine(big, small);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_TRUE(partial->partial);
+  std::string nul(5000, '\0');
+  EXPECT_EQ(Examine(nul).format, "binary");
+  std::string one_line(5 * 1024 * 1024, 'a');
+  EXPECT_FALSE(Examine(one_line).roster);
+}
+
+}  // namespace
+}  // namespace piiguard::roster

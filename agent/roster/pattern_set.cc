@@ -1,0 +1,97 @@
+#include "agent/roster/pattern_set.h"
+
+#include <algorithm>
+#include <string>
+
+namespace piiguard::roster {
+namespace {
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to,
+            unsigned int /*flags*/, void* context) {
+  auto* hits = static_cast<std::vector<Hit>*>(context);
+  hits->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+  return 0;  // go on
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PatternSet>> PatternSet::Compile(
+    const std::vector<Pattern>& patterns) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned int> flags;
+  std::vector<unsigned int> ids;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const Pattern& p = patterns[i];
+    expressions.push_back(p.expression.c_str());
+    unsigned int f = HS_FLAG_MULTILINE;
+    if (p.caseless) f |= HS_FLAG_CASELESS;
+    if (p.needs_start) f |= HS_FLAG_SOM_LEFTMOST;
+    flags.push_back(f);
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned int>(expressions.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &error) != HS_SUCCESS) {
+    std::string what = error != nullptr ? error->message : "unknown error";
+    int which = error != nullptr ? error->expression : -1;
+    hs_free_compile_error(error);
+    return InternalError("roster", "pattern " + std::to_string(which), what);
+  }
+  std::unique_ptr<PatternSet> set(new PatternSet(db));
+  if (hs_alloc_scratch(db, &set->prototype_) != HS_SUCCESS) {
+    return InternalError("roster", "hyperscan", "cannot allocate scratch");
+  }
+  return set;
+}
+
+PatternSet::~PatternSet() {
+  for (hs_scratch_t* s : free_) hs_free_scratch(s);
+  hs_free_scratch(prototype_);
+  hs_free_database(db_);
+}
+
+Result<hs_scratch_t*> PatternSet::TakeScratch() const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      hs_scratch_t* s = free_.back();
+      free_.pop_back();
+      return s;
+    }
+  }
+  hs_scratch_t* s = nullptr;
+  if (hs_clone_scratch(prototype_, &s) != HS_SUCCESS) {
+    return InternalError("roster", "hyperscan", "cannot clone scratch");
+  }
+  return s;
+}
+
+void PatternSet::ReturnScratch(hs_scratch_t* scratch) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  free_.push_back(scratch);
+}
+
+Status PatternSet::Scan(std::string_view text, std::vector<Hit>& hits) const {
+  hits.clear();
+  if (text.size() > kMaxChunk) {
+    return InternalError("roster", "scan", "chunk too large");
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(hs_scratch_t * scratch, TakeScratch());
+  hs_error_t rc =
+      hs_scan(db_, text.data(), static_cast<unsigned int>(text.size()), 0,
+              scratch, OnMatch, &hits);
+  ReturnScratch(scratch);
+  if (rc != HS_SUCCESS) {
+    return InternalError("roster", "hyperscan", "scan failed");
+  }
+  if (!std::is_sorted(hits.begin(), hits.end(),
+                      [](const Hit& a, const Hit& b) { return a.to < b.to; })) {
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit& a, const Hit& b) { return a.to < b.to; });
+  }
+  return Status::Ok();
+}
+
+}  // namespace piiguard::roster

@@ -1,0 +1,59 @@
+// The roster detector's pattern table: what Hyperscan looks for, and what a
+// match means. Every pattern is a byte-level expression (utf8_class.h) over
+// NFKC-normalised UTF-8 (text_decode.h) and ends at a boundary, so each
+// candidate value is reported once, at its end. What a hit means:
+//
+//   kValue   a cell or phrase that is, by itself, a personal value (a phone
+//            number, an address with a 番地, a name in the surname list);
+//   kWeak    a value that only counts in a column whose header announces
+//            its kind (a bare integer under 年齢, a kana word under フリガナ);
+//   kHeader  a whole cell that is a header word (氏名, 電話番号, Name);
+//   kLabel   a header word followed by ':' in free text (氏名:).
+//
+// Some hits need a check on their bytes after the match (docs/detector.md):
+// the My Number check digit, a real calendar date, a "name" that is a role
+// or a place.
+//
+// Thread-safety: immutable data.
+#ifndef PIIGUARD_AGENT_ROSTER_PATTERNS_H_
+#define PIIGUARD_AGENT_ROSTER_PATTERNS_H_
+
+#include <string>
+#include <vector>
+
+#include "agent/roster/detector.h"
+
+namespace piiguard::roster {
+
+enum class Role : uint8_t { kValue, kWeak, kHeader, kLabel };
+
+enum class Check : uint8_t {
+  kNone,
+  kName,      // not a role or a place (validate.h IsRoleOrPlace)
+  kMyNumber,  // the check digit (needs the match's start)
+  kDate,      // a real date; a value (birth date) if in the birth range,
+              // else weak (needs the match's start)
+  kAge,       // 0..120
+};
+
+struct Pattern {
+  std::string expression;  // Hyperscan (PCRE) syntax over bytes
+  ColumnKind kind = ColumnKind::kName;
+  Role role = Role::kValue;
+  Check check = Check::kNone;
+  bool caseless = false;
+  bool needs_start = false;  // HS_FLAG_SOM_LEFTMOST
+};
+
+// The whole table, in pattern-id order.
+const std::vector<Pattern>& RosterPatterns();
+
+// Years a date must fall in to be taken as a birth date without a header
+// that says so: older than any document date a PC holds today (minutes,
+// timetables, logs carry dates of the last few years).
+inline constexpr int kBirthYearMin = 1900;
+inline constexpr int kBirthYearMax = 2020;
+
+}  // namespace piiguard::roster
+
+#endif  // PIIGUARD_AGENT_ROSTER_PATTERNS_H_
