@@ -77,6 +77,10 @@ struct RosterGuardRules {
   RosterAction action = RosterAction::kMove;
   std::vector<std::string> exclude_paths;  // absolute paths
   int64_t min_rows = 5;  // fewer people than this is not a roster
+  // The office's X25519 public key (32 raw bytes, a valid point) that
+  // rosters are encrypted to when no keyed stick is in
+  // (common/quarantine.h); empty if the policy names none.
+  std::string quarantine_key_raw;
 };
 
 struct JournalRules {

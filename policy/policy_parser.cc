@@ -9,6 +9,7 @@
 #include "common/encoding.h"
 #include "common/json.h"
 #include "common/json_reader.h"
+#include "common/quarantine_key.h"
 #include "common/timestamp.h"
 #include "policy/ids.h"
 #include "policy/json_fields.h"
@@ -158,6 +159,16 @@ void ParseRosterGuard(JsonReader r, Policy& p) {
     p.roster_guard.exclude_paths.push_back(std::move(path));
   }
   p.roster_guard.min_rows = r.Int("min_rows", 2, 100000);
+  if (std::optional<std::string> b64 = r.OptionalString("quarantine_key")) {
+    Result<X25519PublicKey> key = X25519PublicKey::FromBase64(*b64);
+    if (key.ok()) {
+      p.roster_guard.quarantine_key_raw = key->raw();
+    } else {
+      r.Error("quarantine_key",
+              "expected base64 of a 32-byte X25519 public key (" +
+                  key.status().message() + ")");
+    }
+  }
   r.Finish();
 }
 

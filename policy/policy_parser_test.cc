@@ -5,6 +5,7 @@
 
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/quarantine_key.h"
 #include "policy/policy.h"
 #include "policy/test_policy.h"
 
@@ -180,6 +181,35 @@ TEST(PolicyParserTest, TrustedKeysAreValidated) {
   EXPECT_THAT(ErrorOf(j), HasSubstr("$.keys[0].public_key: expected base64"));
   j["keys"][0]["roles"] = {"stick", "stick"};
   EXPECT_THAT(ErrorOf(j), HasSubstr("$.keys[0].roles"));
+}
+
+TEST(PolicyParserTest, QuarantineKeyIsOptionalAndValidated) {
+  Result<Policy> p = ParsePolicy(Dump(ValidPolicyJson()));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->roster_guard.quarantine_key_raw, "");
+
+  Result<X25519PrivateKey> office = X25519PrivateKey::Generate();
+  ASSERT_TRUE(office.ok());
+  Json j = ValidPolicyJson();
+  j["roster_guard"]["quarantine_key"] = office->PublicKey().ToBase64();
+  p = ParsePolicy(Dump(j));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->roster_guard.quarantine_key_raw, office->PublicKey().raw());
+
+  const char* kPath =
+      "$.roster_guard.quarantine_key: expected base64 of a "
+      "32-byte X25519 public key";
+  for (const std::string& bad : {std::string(""), std::string("AAAA"),
+                                 Base64Encode(std::string(33, 'a')),
+                                 office->PublicKey().ToBase64().substr(1),
+                                 " " + office->PublicKey().ToBase64(),
+                                 Base64Encode(std::string(32, '\0'))}) {
+    j["roster_guard"]["quarantine_key"] = bad;
+    EXPECT_THAT(ErrorOf(j), HasSubstr(kPath)) << bad;
+  }
+  j["roster_guard"]["quarantine_key"] = 7;
+  EXPECT_THAT(ErrorOf(j),
+              HasSubstr("$.roster_guard.quarantine_key: expected string"));
 }
 
 TEST(PolicyParserTest, DuplicateKeysAndBadJsonAreRefused) {
