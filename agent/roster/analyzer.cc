@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-#include "agent/roster/validate.h"
+#include "agent/roster/hit_checks.h"
 
 namespace piiguard::roster {
 namespace {
@@ -66,51 +66,16 @@ std::string HeaderText(std::string_view cell) {
   return std::string(cell.substr(0, n));
 }
 
-// Where a matched value ends: without the boundary character the pattern
-// consumed after it.
-size_t ValueEnd(std::string_view line, size_t to) {
-  to = std::min(to, line.size());
-  if (to == 0) return 0;
-  if (std::strchr("\t,;|\"' )(]>\r\n", line[to - 1]) != nullptr &&
-      line[to - 1] != '\0') {
-    return to - 1;
-  }
-  if (to >= 3 && line.substr(to - 3, 2) == "\xE3\x80") return to - 3;
-  return to;
-}
-
-std::string_view DigitsAround(std::string_view s) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  while (!s.empty() && !digit(s.front())) s.remove_prefix(1);
-  while (!s.empty() && !digit(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// The last run of digits before `end`: 45 in "45歳".
-int LastNumber(std::string_view s) {
-  size_t i = s.size();
-  while (i > 0 && !(s[i - 1] >= '0' && s[i - 1] <= '9')) --i;
-  int value = 0;
-  int scale = 1;
-  size_t digits = 0;
-  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && digits < 4) {
-    value += (s[i - 1] - '0') * scale;
-    scale *= 10;
-    --i;
-    ++digits;
-  }
-  return digits == 0 ? -1 : value;
-}
-
 bool IsPerson(uint32_t mask) {
   return (mask & kIdKinds) != 0 && std::popcount(mask) >= 2;
 }
 
-// Free text: the kinds a line credibly holds. A My Number or a birth date
-// in prose counts only with its label on the same line (a 12-digit number
-// or a date alone is not personal); a label counts for its kind.
+// Free text: the kinds a line credibly holds. A My Number in prose counts
+// only with its label (個人番号:) in the same line or record: one random
+// twelve-digit number in eleven passes the check digit. A label counts for
+// its kind.
 uint32_t TextMask(uint32_t value, uint32_t label) {
-  uint32_t guarded = Bit(ColumnKind::kMyNumber) | Bit(ColumnKind::kBirthDate);
+  uint32_t guarded = Bit(ColumnKind::kMyNumber);
   return (value & ~guarded) | (value & guarded & label) | label;
 }
 
@@ -193,6 +158,11 @@ void Analyzer::Line(std::string_view line, std::span<const Hit> hits) {
       })) {
     return;  // an empty row (",,,,") neither counts nor ends the table
   }
+  if (!table && !HasWords(line)) {  // "＝＝＝＝" between records
+    EndTable();
+    EndParagraph();
+    return;
+  }
   CollectHits(line, hits, table);
   if (table) {
     EndParagraph();
@@ -203,49 +173,16 @@ void Analyzer::Line(std::string_view line, std::span<const Hit> hits) {
   }
 }
 
-std::optional<Role> Analyzer::Checked(const Hit& hit,
-                                      std::string_view line) const {
-  const Pattern& p = patterns_[hit.id];
-  size_t to = hit.to >= line_offset_ ? hit.to - line_offset_ : 0;
-  size_t from = hit.from >= line_offset_ ? hit.from - line_offset_ : 0;
-  to = std::min(to, line.size());
-  from = std::min(from, to);
-  switch (p.check) {
-    case Check::kNone:
-      return p.role;
-    case Check::kName: {
-      size_t end = ValueEnd(line, to);
-      size_t begin = end > 48 ? end - 48 : 0;
-      if (IsRoleOrPlace(line.substr(begin, end - begin))) return std::nullopt;
-      return p.role;
-    }
-    case Check::kMyNumber:
-      if (!IsMyNumber(DigitsAround(line.substr(from, to - from)))) {
-        return std::nullopt;
-      }
-      return p.role;
-    case Check::kDate: {
-      std::optional<Date> date = ParseDate(line.substr(from, to - from));
-      if (!date) return std::nullopt;
-      bool birth = date->year >= kBirthYearMin && date->year <= kBirthYearMax;
-      return birth ? p.role : Role::kWeak;
-    }
-    case Check::kAge: {
-      size_t begin = to > 12 ? to - 12 : 0;
-      int age = LastNumber(line.substr(begin, to - begin));
-      if (age < 0 || age > 120) return std::nullopt;
-      return p.role;
-    }
-  }
-  return std::nullopt;
-}
-
 void Analyzer::CollectHits(std::string_view line, std::span<const Hit> hits,
                            bool table) {
   line_hits_.clear();
   for (const Hit& hit : hits) {
-    std::optional<Role> role = Checked(hit, line);
-    if (!role) continue;
+    size_t from = hit.from >= line_offset_ ? hit.from - line_offset_ : 0;
+    size_t hit_to = hit.to >= line_offset_ ? hit.to - line_offset_ : 0;
+    std::optional<Meaning> meaning =
+        CheckHit(patterns_[hit.id], line, from, hit_to);
+    if (!meaning || (meaning->cell_only && !table)) continue;
+    const Role role = meaning->role;
     int column = -1;
     if (table) {
       size_t to = hit.to >= line_offset_ ? hit.to - line_offset_ : 0;
@@ -256,16 +193,16 @@ void Analyzer::CollectHits(std::string_view line, std::span<const Hit> hits,
           delims_.begin());
       if (column >= kMaxColumns) continue;
     }
-    ColumnKind kind = patterns_[hit.id].kind;
+    ColumnKind kind = meaning->kind;
     auto same = std::find_if(
         line_hits_.begin(), line_hits_.end(), [&](const LineHit& h) {
           return h.kind == kind && h.column == column &&
-                 (h.role == Role::kHeader) == (*role == Role::kHeader) &&
-                 (h.role == Role::kLabel) == (*role == Role::kLabel);
+                 (h.role == Role::kHeader) == (role == Role::kHeader) &&
+                 (h.role == Role::kLabel) == (role == Role::kLabel);
         });
     if (same == line_hits_.end()) {
-      line_hits_.push_back({kind, *role, column});
-    } else if (*role == Role::kValue) {
+      line_hits_.push_back({kind, role, column});
+    } else if (role == Role::kValue) {
       same->role = Role::kValue;  // a value outweighs a weak hit
     }
   }
@@ -309,9 +246,19 @@ void Analyzer::TableLine(std::string_view line) {
   }
   if (t.has_header) {
     for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {
-      if (t.header_kind[c] >= 0 && !IsEmptyCell(Cell(line, delims_, c))) {
-        ++t.filled[c];
-      }
+      int k = t.header_kind[c];
+      if (k < 0) continue;
+      std::string_view cell = Cell(line, delims_, c);
+      if (IsEmptyCell(cell)) continue;
+      ++t.filled[c];
+      // Under its header, a cell of the right shape is a weak hit even
+      // when no pattern took it (a romaji name, an integer age).
+      auto kind = static_cast<ColumnKind>(k);
+      bool taken = std::any_of(
+          line_hits_.begin(), line_hits_.end(), [&](const LineHit& h) {
+            return h.column == static_cast<int>(c) && h.kind == kind;
+          });
+      if (!taken && CellFits(kind, cell)) ++t.weak[c][static_cast<size_t>(k)];
     }
   }
 }
@@ -323,7 +270,9 @@ void Analyzer::TextLine() {
     if (h.role == Role::kValue) value |= Bit(h.kind);
     if (h.role == Role::kLabel) label |= Bit(h.kind);
   }
-  // A paragraph keeps its labels (氏名: on one line, 住所: on the next).
+  // A record keeps its labels (氏名: on one line, 住所: on the next); a
+  // label seen again starts the next record.
+  if ((label & paragraph_label_) != 0) EndParagraph();
   paragraph_value_ |= value;
   paragraph_label_ |= label;
   ++paragraph_lines_;

@@ -50,6 +50,11 @@ class Analyzer {
   // pattern matches in it, offsets relative to `chunk`, sorted by `to`.
   void Feed(std::string_view chunk, std::span<const Hit> hits);
 
+  // True once what was fed holds a roster of at least `people` people (a
+  // table so far, or the free-text lines): the rest cannot change the
+  // verdict. Cheap enough to ask after every chunk.
+  bool RosterCertain(size_t people) const;
+
   // The verdict's judgement fields: roster, rows, columns, reason.
   void Finish(Verdict& verdict);
 
@@ -81,7 +86,6 @@ class Analyzer {
   void Line(std::string_view line, std::span<const Hit> hits);
   void CollectHits(std::string_view line, std::span<const Hit> hits,
                    bool table);
-  std::optional<Role> Checked(const Hit& hit, std::string_view line) const;
   void TableLine(std::string_view line);
   void TextLine();
   void EndTable();

@@ -104,6 +104,14 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
   return r;
 }
 
+bool Analyzer::RosterCertain(size_t people) const {
+  if (best_table_ && best_table_->people >= people) return true;
+  if (std::max(person_lines_, person_records_) >= people) return true;
+  if (!table_ || table_->rows < people) return false;
+  TableResult r = Judge(*table_);
+  return r.roster && r.people >= people;
+}
+
 void Analyzer::Finish(Verdict& verdict) {
   EndTable();
   EndParagraph();

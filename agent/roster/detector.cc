@@ -128,6 +128,11 @@ class HyperscanDetector : public Detector {
       PIIGUARD_RETURN_IF_ERROR(set_->Scan(chunk, hits));
       analyzer.Feed(chunk, hits);
       pos = end;
+      if (options.decide_early && pos < text.size() &&
+          analyzer.RosterCertain(kDecisivePeople)) {
+        v.early = true;
+        break;
+      }
     }
     analyzer.Finish(v);
     return Status::Ok();

@@ -49,13 +49,16 @@ struct Column {
 struct Verdict {
   bool examined = false;  // false: not looked into (see `reason`)
   bool roster = false;
-  bool partial = false;         // only a prefix was examined (too large)
-  std::string format;           // "csv", "tsv", "text", "xlsx", "ods", "docx",
-                                // "binary", "empty"
-  std::string encoding;         // "utf-8", "utf-8-bom", "utf-16le", "utf-16be",
-                                // "cp932", "euc-jp"; "" for zip formats
-  size_t rows = 0;              // people found (rows with a name and another
-                                // personal field)
+  bool partial = false;  // only a prefix was examined (too large)
+  bool early = false;    // a roster for certain before the end of the file
+                         // (Options::decide_early): `rows` counts the people
+                         // up to there
+  std::string format;    // "csv", "tsv", "text", "xlsx", "ods", "docx",
+                         // "binary", "empty"
+  std::string encoding;  // "utf-8", "utf-8-bom", "utf-16le", "utf-16be",
+                         // "cp932", "euc-jp"; "" for zip formats
+  size_t rows = 0;       // people found (rows with a name and another
+                         // personal field)
   std::vector<Column> columns;  // the personal columns of the best table
   std::string reason;  // English, one line: why roster / why not / why not
                        // examined ("zip bomb: ...", "binary")
@@ -73,7 +76,12 @@ struct Options {
   size_t max_unpacked = size_t{512} * 1024 * 1024;  // zip formats, all parts
   size_t max_ratio = 200;  // a zip member's unpacked/packed size above this:
                            // not examined (zip bomb)
+  // Stop reading once a table (or list) of kDecisivePeople people is
+  // certain to be a roster: nothing later can change the verdict.
+  bool decide_early = true;
 };
+
+inline constexpr size_t kDecisivePeople = 1000;
 
 class Detector {
  public:

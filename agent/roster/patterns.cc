@@ -46,49 +46,74 @@ std::string Join(const std::vector<std::string>& words) {
   return out + ")";
 }
 
-std::string Surnames() {
-  std::vector<std::string> words;
-  for (std::string_view s : CommonSurnames()) words.emplace_back(s);
-  return Join(words);
+// A literal as a byte-exact expression: every byte escaped.
+std::string Escaped(std::string_view literal) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : literal) {
+    auto c = static_cast<unsigned char>(ch);
+    out += "\\x";
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xF];
+  }
+  return out;
 }
 
 void AddNames(const Classes& c, std::vector<Pattern>& out) {
-  std::string given = "(?:" + c.kanji + "{1,3}|" + c.kana + "{2,4})";
-  // A listed surname, an optional space, a short given name.
-  out.push_back({c.left + Surnames() + c.sp + "?" + given + c.right,
-                 ColumnKind::kName, Role::kValue, Check::kName});
-  // Any kanji surname, a space, a kanji or kana given name.
-  out.push_back({c.left + c.kanji + "{1,4}" + c.sp + "(?:" + c.kanji +
-                     "{1,4}|" + c.kana + "{2,5})" + c.right,
-                 ColumnKind::kName, Role::kValue, Check::kName});
-  // Under a name header only: a kanji word, a listed surname alone (a
-  // 姓 column), romaji "Taro Yamada" / "YAMADA Taro".
-  out.push_back({c.cell_left + c.kanji + "{2,5}" + c.cell_right,
-                 ColumnKind::kName, Role::kWeak});
-  out.push_back(
-      {c.cell_left + "[A-Z][A-Za-z]+\\x20[A-Z][A-Za-z]+" + c.cell_right,
-       ColumnKind::kName, Role::kWeak});
-  // Kana readings: two words.
-  out.push_back(
-      {c.left + c.kata + "{1,10}" + c.sp + c.kata + "{1,10}" + c.right,
-       ColumnKind::kKana, Role::kValue});
-  out.push_back(
-      {c.left + c.hira + "{1,10}" + c.sp + c.hira + "{1,10}" + c.right,
-       ColumnKind::kKana, Role::kValue});
-  out.push_back({c.cell_left + c.kana + "{2,20}" + c.cell_right,
-                 ColumnKind::kKana, Role::kWeak});
+  // Each listed surname is a literal of its own, so Hyperscan's literal
+  // matcher finds them and the check knows where the surname starts.
+  // Single-kanji surnames (林, 森, 東) are common words too: they are left
+  // to the spaced-name pattern.
+  for (std::string_view s : CommonSurnames()) {
+    if (s.size() <= 3) continue;
+    Pattern p{Escaped(s), ColumnKind::kName, Role::kValue, Check::kSurname};
+    p.literal_size = s.size();
+    out.push_back(std::move(p));
+  }
+  // Romaji in a table cell: "Taro Yamada", "YAMADA Taro".
+  out.push_back({c.cell_left + "[A-Z][A-Za-z]{1,15}\\x20[A-Z][A-Za-z]{1,15}" +
+                     c.cell_right,
+                 ColumnKind::kName, Role::kValue, Check::kCellOnly});
+  // A space before a kanji or a kana: "山田 太郎", "ヤマダ タロウ".
+  out.push_back({c.sp + "(?:[\\xE4-\\xE9]|\\xE3[\\x81-\\x83])",
+                 ColumnKind::kName, Role::kValue, Check::kSpacedWords});
 }
 
-void AddAddresses(const Classes& c, std::vector<Pattern>& out) {
-  std::string number = "(?:[0-9]{1,4}(?:" + c.hy +
-                       "[0-9]{1,4}){1,3}|[0-9一二三四五六七八九十]{1,3}"
-                       "丁目|[0-9]{1,4}番地?)";
-  std::string tail = "[^\\t,\\r\\n\"]{0,60}" + number + c.num_right;
+void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
+  const std::string& h = c.hy;
+  // A hyphen between digits: the check reads the whole number around it
+  // (phones, postal codes, My Numbers, the block numbers of addresses).
+  out.push_back({"[0-9]" + h + "[0-9]", ColumnKind::kPhone, Role::kValue,
+                 Check::kNumber});
   out.push_back(
-      {"(?:北海道|東京都|京都府|大阪府|" + c.kanji + "{2,3}県)" + tail,
-       ColumnKind::kAddress, Role::kValue});
-  out.push_back({c.kanji + "{1,5}(?:市|区|郡)" + tail, ColumnKind::kAddress,
-                 Role::kValue});
+      {"\\(0[0-9]{1,4}\\)\\x20?[0-9]{1,4}" + h + "[0-9]{4}" + c.num_right,
+       ColumnKind::kPhone, Role::kValue});
+  out.push_back({c.num_left + "0[789]0[0-9]{8}" + c.num_right,
+                 ColumnKind::kPhone, Role::kValue});
+  out.push_back(
+      {"\\+81[\\-\\x20]?[1-9][0-9]?[\\-\\x20]?[0-9]{1,4}[\\-\\x20]?"
+       "[0-9]{4}" +
+           c.num_right,
+       ColumnKind::kPhone, Role::kValue});
+  out.push_back({"〒\\x20?[0-9]{3}" + h + "?[0-9]{4}" + c.num_right,
+                 ColumnKind::kPostalCode, Role::kValue});
+  out.push_back({c.num_left + "[0-9]{12}" + c.num_right, ColumnKind::kMyNumber,
+                 Role::kValue, Check::kMyNumber});
+  out.push_back(
+      {c.num_left + "[0-9]{4}\\x20[0-9]{4}\\x20[0-9]{4}" + c.num_right,
+       ColumnKind::kMyNumber, Role::kValue, Check::kMyNumber});
+  out.push_back(
+      {"[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+"
+       "(?:[^A-Za-z0-9\\-]|$)",
+       ColumnKind::kEmail, Role::kValue});
+}
+
+void AddAddresses(std::vector<Pattern>& out) {
+  // 一丁目, 3丁目, 12番地, 5番: an address when a place name comes before.
+  out.push_back(
+      {"(?:(?:[0-9]|一|二|三|四|五|六|七|八|九|十){1,3}丁目|[0-9]{1,4}番(?:地)?"
+       ")",
+       ColumnKind::kAddress, Role::kValue, Check::kBlock});
   // Romaji: "1-2-3 Honcho, Higashimurayama-shi".
   out.push_back(
       {"[0-9]{1,4}(?:-[0-9]{1,4}){1,2},?\\x20[A-Z][a-z]+(?:-[a-z]+)"
@@ -96,53 +121,28 @@ void AddAddresses(const Classes& c, std::vector<Pattern>& out) {
        ColumnKind::kAddress, Role::kValue});
 }
 
-void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
-  const std::string& h = c.hy;
-  // Landlines by area-code length, mobiles; not 0120/0570/0800 (business).
-  std::string phone =
-      "(?:0[1-9]" + h + "[0-9]{4}" + h + "[0-9]{4}|0[1-9][0-9]" + h +
-      "[0-9]{3}" + h + "[0-9]{4}|0[1-9][0-9]{2}" + h + "[0-9]{2}" + h +
-      "[0-9]{4}|0[1-9][0-9]{3}" + h + "[0-9]" + h + "[0-9]{4}|0[5789]0" + h +
-      "[0-9]{4}" + h + "[0-9]{4}|\\(0[1-9][0-9]{0,3}\\)\\x20?[0-9]{1,4}" + h +
-      "[0-9]{4}|0[789]0[0-9]{8}|\\+81[\\-\\x20]?[1-9][0-9]?[\\-\\x20]?[0-9]"
-      "{1,4}[\\-\\x20]?[0-9]{4})";
-  out.push_back(
-      {c.num_left + phone + c.num_right, ColumnKind::kPhone, Role::kValue});
-  out.push_back({c.cell_left + "0[1-9][0-9]{8,9}" + c.cell_right,
-                 ColumnKind::kPhone, Role::kWeak});
-  out.push_back(
-      {"(?:〒\\x20?|" + c.num_left + ")[0-9]{3}" + h + "[0-9]{4}" + c.num_right,
-       ColumnKind::kPostalCode, Role::kValue});
-  out.push_back({"〒\\x20?[0-9]{7}" + c.num_right, ColumnKind::kPostalCode,
-                 Role::kValue});
-  out.push_back({c.num_left + "[0-9]{4}[\\x20\\-]?[0-9]{4}[\\x20\\-]?[0-9]{4}" +
-                     c.num_right,
-                 ColumnKind::kMyNumber, Role::kValue, Check::kMyNumber, false,
-                 true});
-  out.push_back(
-      {"[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+"
-       "(?:[^A-Za-z0-9\\-]|$)",
-       ColumnKind::kEmail, Role::kValue});
-}
-
 void AddDatesAndAges(const Classes& c, std::vector<Pattern>& out) {
   std::string sep1 = "\\x20?(?:年|/|-|\\.)\\x20?";
   std::string sep2 = "\\x20?(?:月|/|-|\\.)\\x20?";
   out.push_back({c.num_left + "(?:1[89]|20)[0-9]{2}" + sep1 + "[0-9]{1,2}" +
-                     sep2 + "[0-9]{1,2}日?" + c.num_right,
+                     sep2 + "[0-9]{1,2}(?:日)?" + c.num_right,
                  ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
                  true});
   out.push_back(
       {"(?:明治|大正|昭和|平成|令和|(?:^|[^A-Za-z0-9])[MTSHR])\\x20?"
        "(?:[0-9]{1,2}|元)" +
-           sep1 + "[0-9]{1,2}" + sep2 + "[0-9]{1,2}日?" + c.num_right,
+           sep1 + "[0-9]{1,2}" + sep2 + "[0-9]{1,2}(?:日)?" + c.num_right,
        ColumnKind::kBirthDate, Role::kValue, Check::kDate, false, true});
+  out.push_back({c.num_left + "(?:19|20)[0-9]{6}" + c.num_right,
+                 ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
+                 true});
   out.push_back({c.num_left + "[0-9]{1,3}\\x20?歳", ColumnKind::kAge,
                  Role::kValue, Check::kAge});
-  out.push_back({c.cell_left + "[0-9]{1,3}" + c.cell_right, ColumnKind::kAge,
-                 Role::kWeak, Check::kAge});
   out.push_back({c.cell_left + "(?:男|女|男性|女性)" + c.cell_right,
                  ColumnKind::kGender, Role::kValue});
+  // M / F, in a table cell only (a column of them is a gender column).
+  out.push_back({c.cell_left + "[MF]" + c.cell_right, ColumnKind::kGender,
+                 Role::kValue, Check::kCellOnly});
 }
 
 struct Words {
@@ -188,6 +188,11 @@ std::vector<Words> HeaderWords() {
   };
 }
 
+// What ends a label: ':' or '=', a closing bracket (【氏名】), or a space
+// (■氏名　山田 太郎).
+constexpr const char* kLabelEnd =
+    "\\x20*(?:[:=\\])]|\\xE3\\x80\\x91|\\xE3\\x80\\x80)";
+
 void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
   // A header cell may carry a note: 氏名(漢字), 電話番号1.
   std::string note = "(?:[0-9]|\\([^)\\t,\\r\\n]{0,20}\\))?";
@@ -204,10 +209,10 @@ void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
       if (word != "姓" && word != "名") labels.push_back(word);
     }
     out.push_back(
-        {c.label_left + "(?:ご|お)?" + Join(labels) + note + "\\x20*[:=]",
-         w.kind, Role::kLabel});
-    out.push_back({c.label_left + Join(w.en) + "\\x20*[:=]", w.kind,
-                   Role::kLabel, Check::kNone, true});
+        {c.label_left + "(?:ご|お)?" + Join(labels) + note + kLabelEnd, w.kind,
+         Role::kLabel});
+    out.push_back({c.label_left + Join(w.en) + kLabelEnd, w.kind, Role::kLabel,
+                   Check::kNone, true});
   }
 }
 
@@ -215,8 +220,8 @@ std::vector<Pattern> Build() {
   Classes c;
   std::vector<Pattern> out;
   AddNames(c, out);
-  AddAddresses(c, out);
   AddNumbers(c, out);
+  AddAddresses(out);
   AddDatesAndAges(c, out);
   AddHeaders(c, out);
   return out;

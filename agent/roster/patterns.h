@@ -6,13 +6,15 @@
 //   kValue   a cell or phrase that is, by itself, a personal value (a phone
 //            number, an address with a 番地, a name in the surname list);
 //   kWeak    a value that only counts in a column whose header announces
-//            its kind (a bare integer under 年齢, a kana word under フリガナ);
+//            its kind (a date of this decade under 生年月日);
 //   kHeader  a whole cell that is a header word (氏名, 電話番号, Name);
 //   kLabel   a header word followed by ':' in free text (氏名:).
 //
-// Some hits need a check on their bytes after the match (docs/detector.md):
-// the My Number check digit, a real calendar date, a "name" that is a role
-// or a place.
+// Patterns are anchored on literals (a surname, a space, a hyphen, 丁目,
+// '@', 年) so Hyperscan skips text that holds none; what a match is comes
+// from a check of its bytes after the match (docs/detector.md): the digit
+// groups of a hyphenated number, the word before a space, the My Number
+// check digit, a real calendar date, a "name" that is a role or a place.
 //
 // Thread-safety: immutable data.
 #ifndef PIIGUARD_AGENT_ROSTER_PATTERNS_H_
@@ -29,11 +31,19 @@ enum class Role : uint8_t { kValue, kWeak, kHeader, kLabel };
 
 enum class Check : uint8_t {
   kNone,
-  kName,      // not a role or a place (validate.h IsRoleOrPlace)
-  kMyNumber,  // the check digit (needs the match's start)
+  kSurname,  // a listed surname (the literal): a name if a short given
+             // name follows and it is not a role or a place (山田委員長)
+  kSpacedWords,  // a space before a kanji or kana: "山田 太郎" is a name,
+                 // "ヤマダ タロウ" a reading, by the words around the space
+  kNumber,    // a hyphen between digits: the whole number is a phone, a
+              // postal code, a My Number or an address's block number,
+              // by its digit groups
+  kBlock,     // 丁目 / 番地: an address if a place name comes before
+  kMyNumber,  // twelve digits: the check digit
   kDate,      // a real date; a value (birth date) if in the birth range,
               // else weak (needs the match's start)
   kAge,       // 0..120
+  kCellOnly,  // the pattern's meaning, in a table cell only
 };
 
 struct Pattern {
@@ -43,6 +53,7 @@ struct Pattern {
   Check check = Check::kNone;
   bool caseless = false;
   bool needs_start = false;  // HS_FLAG_SOM_LEFTMOST
+  size_t literal_size = 0;   // kSurname: bytes of the literal
 };
 
 // The whole table, in pattern-id order.

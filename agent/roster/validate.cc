@@ -1,5 +1,6 @@
 #include "agent/roster/validate.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -12,7 +13,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Suffixes of words that name an office holder, a place or an
 // organisation rather than a person. Kept short and structural: a name
 // list would never be complete.
-constexpr std::array<std::string_view, 57> kRoleOrPlaceSuffixes = {
+constexpr std::array<std::string_view, 74> kRoleOrPlaceSuffixes = {
     // Offices and roles (council minutes name officials by their role).
     "委員長", "副委員長", "委員", "議長", "副議長", "議員", "市長", "副市長",
     "町長", "村長", "区長", "知事", "部長", "次長", "課長", "係長", "主任",
@@ -21,7 +22,10 @@ constexpr std::array<std::string_view, 57> kRoleOrPlaceSuffixes = {
     "事務局",
     // Places and organisations.
     "都", "府", "県", "市", "区", "町", "村", "郡", "丁目", "館", "園", "校",
-    "所", "署", "局", "センター", "公園", "会", "課", "駅", "院"};
+    "所", "署", "局", "センター", "公園", "会", "課", "駅", "院",
+    // Businesses and clinics (山内整形外科, 佐藤商店, 田中屋).
+    "科", "店", "屋", "堂", "社", "組", "庁", "室", "場", "工業", "産業",
+    "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション"};
 
 struct Era {
   std::string_view name;
@@ -146,6 +150,22 @@ std::optional<Date> ParseDate(std::string_view text) {
     c.Drop(std::min<size_t>(3, c.rest().size()));
     return ParseEra(c);
   }
+  // Eight digits: 19850412.
+  std::string_view rest = c.rest();
+  if (rest.size() >= 8 &&
+      std::all_of(rest.begin(), rest.begin() + 8, IsDigit) &&
+      (rest.size() == 8 || !IsDigit(rest[8]))) {
+    auto number = [&](size_t at, size_t n) {
+      return std::stoi(std::string(rest.substr(at, n)));
+    };
+    int y = number(0, 4);
+    int m = number(4, 2);
+    int d = number(6, 2);
+    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) {
+      return std::nullopt;
+    }
+    return Date{y, m, d};
+  }
   std::optional<int> year = c.Number(4);
   if (!year || *year < 1800 || !c.Separator("年")) return std::nullopt;
   return Finish(*year, c);
@@ -160,8 +180,13 @@ bool IsRoleOrPlace(std::string_view name) {
                                 std::string_view("さん")}) {
     if (name.ends_with(honorific)) return false;
   }
+  // Every suffix ends with a three-byte character: compare that first.
+  if (name.size() < 3) return false;
+  std::string_view last = name.substr(name.size() - 3);
   for (std::string_view suffix : kRoleOrPlaceSuffixes) {
-    if (name.ends_with(suffix)) return true;
+    if (suffix.substr(suffix.size() - 3) == last && name.ends_with(suffix)) {
+      return true;
+    }
   }
   return false;
 }

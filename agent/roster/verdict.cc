@@ -39,7 +39,9 @@ std::string Verdict::Explain(Lang lang) const {
       if (!list.empty()) list += lang == Lang::kJa ? "、" : ", ";
       list += ColumnWords(c, lang);
     }
-    out = Message(lang, MsgId::kRosterIsRoster, {std::to_string(rows), list});
+    out = Message(
+        lang, early ? MsgId::kRosterIsRosterAtLeast : MsgId::kRosterIsRoster,
+        {std::to_string(rows), list});
   } else {
     out = Message(lang, MsgId::kRosterNotRoster);
   }
@@ -55,10 +57,10 @@ Json Verdict::ToJson() const {
     if (!c.header.empty()) col["header"] = c.header;
     cols.push_back(std::move(col));
   }
-  return Json{{"examined", examined}, {"roster", roster},
-              {"partial", partial},   {"format", format},
-              {"encoding", encoding}, {"people", rows},
-              {"columns", cols},      {"reason", reason}};
+  return Json{
+      {"examined", examined}, {"roster", roster}, {"partial", partial},
+      {"early", early},       {"format", format}, {"encoding", encoding},
+      {"people", rows},       {"columns", cols},  {"reason", reason}};
 }
 
 }  // namespace piiguard::roster

@@ -1,0 +1,94 @@
+// roster_bench: the roster detector's throughput (docs/BENCHMARKS.md,
+// "Roster detection"), one core, files already in memory.
+//
+//   roster_bench [--runs N] [--full] FILE...  median MB/s of N runs per
+//                                           file; --full: read rosters to
+//                                           the end (no early decision)
+//   roster_bench --dump-rg OUT              the detector's patterns in
+//                                           ripgrep syntax, one per line,
+//                                           for `rg -f OUT` (the floor)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "agent/roster/detector.h"
+#include "agent/roster/patterns.h"
+#include "common/file_util.h"
+
+namespace {
+
+// Hyperscan's syntax is PCRE's; the patterns use only what ripgrep's Rust
+// regex also reads: bytes as \xHH under (?-u), classes, bounded repeats,
+// non-capturing groups, ^ and $ as line anchors.
+int DumpForRipgrep(const std::string& out) {
+  std::ofstream file(out);
+  for (const piiguard::roster::Pattern& p :
+       piiguard::roster::RosterPatterns()) {
+    file << (p.caseless ? "(?i-u)" : "(?-u)") << p.expression << "\n";
+  }
+  return file ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 5;
+  bool full = false;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dump-rg" && i + 1 < argc) return DumpForRipgrep(argv[i + 1]);
+    if (a == "--full") {
+      full = true;
+    } else if (a == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::stoi(argv[++i]));
+    } else {
+      files.push_back(a);
+    }
+  }
+  auto detector = piiguard::roster::Detector::Create();
+  if (!detector.ok()) {
+    std::cerr << "roster_bench: " << detector.status().message() << "\n";
+    return 2;
+  }
+  piiguard::roster::Options options;
+  options.max_input = size_t{4} << 30;
+  options.max_unpacked = size_t{4} << 30;
+  options.max_ratio = 1000;
+  options.decide_early = !full;
+  for (const std::string& path : files) {
+    auto data = piiguard::ReadFileBytes(path, size_t{4} << 30);
+    if (!data.ok()) {
+      std::cerr << "roster_bench: " << data.status().message() << "\n";
+      return 2;
+    }
+    std::vector<double> seconds;
+    piiguard::roster::Verdict verdict;
+    for (int r = 0; r < runs; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      auto v = (*detector)->Examine(*data, options);
+      seconds.push_back(std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+      if (!v.ok()) {
+        std::cerr << "roster_bench: " << v.status().message() << "\n";
+        return 2;
+      }
+      verdict = *v;
+    }
+    std::sort(seconds.begin(), seconds.end());
+    double median = seconds[seconds.size() / 2];
+    double mb = static_cast<double>(data->size()) / 1e6;
+    std::printf(
+        "roster_bench: %s: %.1f MB, %s, roster=%d people=%zu%s; median %.3f "
+        "s of %d runs (min %.3f, max %.3f) = %.0f MB/s\n",
+        path.c_str(), mb, verdict.format.c_str(), verdict.roster ? 1 : 0,
+        verdict.rows, verdict.early ? " (decided early)" : "", median, runs,
+        seconds.front(), seconds.back(), mb / median);
+  }
+  return 0;
+}
