@@ -1,0 +1,183 @@
+// FakeRosterFiles: an in-memory RosterFiles for tests, behaving like
+// LinuxRosterFiles on the same calls (roster_files_test.cc runs one suite on
+// both). It keeps a tree of directories, regular files and symlinks with
+// devices and inode numbers of its own; every inode is backed by a memfd,
+// and the fds it hands out (Open, OpenDirNoFollow, CreateExclusive...) are
+// real fds reopened on that memfd, so production code can pread, write and
+// fstat them, and the fake maps any of them back to its inode (by the
+// memfd's inode number). File bytes live in the memfds (sparse like any
+// tmpfs file).
+//
+// Set-up paths are absolute and taken literally (symlinks in them are not
+// followed); missing parents become directories. A bad set-up call (a path
+// through a file, a missing entry) aborts: it is a bug in the test.
+//
+// Injection: an errno on the next call of an operation; "replace this path
+// by a symlink after the next call of an operation" (the swap a mover must
+// survive); "this file is open for writing by pid P".
+//
+// The tree and its set-up are in fake_roster_files.cc, the RosterFiles
+// operations in fake_roster_files_ops.cc.
+//
+// Thread-safety: not thread-safe (tests drive it from one thread).
+#ifndef PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+#define PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/os/roster_files.h"
+
+namespace piiguard::os {
+
+class FakeRosterFiles : public RosterFiles {
+ public:
+  enum class Op {
+    kPathOf,
+    kIdentify,
+    kReadSparse,
+    kOpenForWritingByAnyone,
+    kOpenDirNoFollow,
+    kStatAt,
+    kRemoveIfSame,
+    kCreateExclusive,
+    kCreateUnique,
+    kMakeDirAt,
+    kFsyncFd,
+    kUnlinkAt,
+    kReopenForWriting,
+  };
+  enum class Kind { kNone, kFile, kDirectory, kSymlink };
+
+  // An empty root directory "/" on device 1.
+  FakeRosterFiles();
+
+  // Set-up.
+  void AddDirectory(const std::string& path, mode_t mode = 0755);
+  // A new file, or new content for an existing one (same inode).
+  void AddFile(const std::string& path, std::string_view content,
+               mode_t mode = 0644, uid_t uid = 1000);
+  void AddSymlink(const std::string& path, const std::string& target);
+  void AddHardLink(const std::string& existing, const std::string& path);
+  // The directory at `path` is the root of a filesystem on device `dev`;
+  // what is created below it later is on `dev` too.
+  void AddMount(const std::string& path, uint64_t dev);
+  void Truncate(const std::string& path, uint64_t size);
+  void WriteAt(const std::string& path, uint64_t offset, std::string_view data);
+  // mv within the tree; fds opened by the old name follow (like d_move).
+  void Rename(const std::string& from, const std::string& to);
+  // Removes the entry (a directory must be empty).
+  void Remove(const std::string& path);
+  // A read-only fd on the regular file at `path`, as fanotify gives.
+  UniqueFd Open(const std::string& path);
+
+  // Inspection.
+  Kind KindOf(const std::string& path) const;
+  std::string Content(const std::string& path) const;
+  std::string LinkTarget(const std::string& path) const;
+  std::vector<std::string> List(const std::string& dir) const;
+  // The device of the entry at `path` (0 if there is none).
+  uint64_t DeviceOf(const std::string& path) const;
+  int calls(Op op) const;
+
+  // Injection. The next call of `op` fails with `error_number`.
+  void FailNext(Op op, int error_number) { failures_[op] = error_number; }
+  // After the next successful call of `op`, the entry at `path` is moved
+  // to `moved_to` (removed if empty) and a symlink to `target` takes its
+  // place.
+  void SwapForSymlinkAfter(Op op, const std::string& path,
+                           const std::string& target,
+                           const std::string& moved_to = "");
+  // Process `pid` has (or no longer has) the file at `path` open for
+  // writing.
+  void SetWriter(const std::string& path, int pid, bool writing = true);
+
+  Result<std::string> PathOf(int fd) const override;
+  Result<FileIdentity> Identify(int fd) const override;
+  Result<ReadResult> ReadSparse(int fd, size_t max_bytes) const override;
+  Result<bool> OpenForWritingByAnyone(const FileIdentity& file) const override;
+  Result<UniqueFd> OpenDirNoFollow(
+      const std::string& absolute_dir) const override;
+  Result<FileIdentity> StatAt(int dir_fd,
+                              const std::string& name) const override;
+  Status RemoveIfSame(int dir_fd, const std::string& name,
+                      const FileIdentity& expected) override;
+  Result<UniqueFd> CreateExclusive(int dir_fd, const std::string& name,
+                                   mode_t mode) override;
+  Result<CreatedFile> CreateUnique(int dir_fd, const std::string& base_name,
+                                   mode_t mode) override;
+  Status MakeDirAt(int dir_fd, const std::string& name, mode_t mode) override;
+  Status FsyncFd(int fd) override;
+  Status UnlinkAt(int dir_fd, const std::string& name) override;
+  Result<UniqueFd> ReopenForWriting(int fd) override;
+
+ private:
+  struct Inode {
+    uint64_t id = 0;
+    uint64_t dev = 1;
+    Kind kind = Kind::kDirectory;
+    uint32_t perm = 0755;
+    uint32_t uid = 0;
+    uint64_t nlink = 0;
+    UniqueFd backing;  // a memfd
+    uint64_t memfd_ino = 0;
+    std::map<std::string, uint64_t, std::less<>> entries;  // directories
+    uint64_t parent = 0;                                   // directories
+    std::string target;                                    // symlinks
+    std::set<int> writers;  // pids with it open for writing
+  };
+  // What an fd handed out was opened by (PathOf follows it).
+  struct OpenName {
+    uint64_t memfd_ino = 0;
+    uint64_t parent = 0;
+    std::string name;
+  };
+  struct Swap {
+    std::string path;
+    std::string target;
+    std::string moved_to;
+  };
+
+  uint64_t NewInode(Kind kind, uint64_t dev, uint32_t perm, uint32_t uid);
+  void Link(uint64_t dir, const std::string& name, uint64_t id);
+  void Unlink(uint64_t dir, const std::string& name);
+  // The directory holding `path`'s last component, made if missing.
+  uint64_t ParentOf(const std::string& path, std::string* name);
+  // The entry at `path`, or 0.
+  uint64_t Find(const std::string& path) const;
+  uint64_t FindOrDie(const std::string& path) const;
+  std::string DirPath(uint64_t dir) const;
+  UniqueFd HandOut(uint64_t id, uint64_t parent, const std::string& name,
+                   int flags) const;
+  Result<uint64_t> InodeOfFd(int fd) const;
+  Result<uint64_t> DirOfFd(int dir_fd) const;
+  Result<uint64_t> EntryAt(uint64_t dir, const std::string& name) const;
+  FileIdentity IdentityOf(uint64_t id) const;
+  // Counts the call, fails it if injected.
+  Status Enter(Op op, std::string_view object) const;
+  void Leave(Op op) const;
+  Result<UniqueFd> CreateFileAt(uint64_t dir, const std::string& name,
+                                mode_t mode, int* error);
+
+  // An injected swap after a const call changes the tree: Leave() does it
+  // through const_cast (a FakeRosterFiles is never defined const).
+  void DoSwap(const Swap& swap);
+
+  std::map<uint64_t, Inode> inodes_;
+  mutable std::map<int, OpenName> open_names_;
+  mutable std::map<Op, int> failures_;
+  mutable std::map<Op, Swap> swaps_;
+  mutable std::map<Op, int> calls_;
+  std::map<uint64_t, uint64_t> by_memfd_;  // memfd inode -> inode id
+  uint64_t memfd_dev_ = 0;
+  uint64_t next_id_ = 2;
+  mode_t umask_ = 022;
+};
+
+}  // namespace piiguard::os
+
+#endif  // PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_

@@ -1,0 +1,249 @@
+// FakeRosterFiles: the RosterFiles operations (the tree and its set-up are
+// in fake_roster_files.cc). Each checks names first, like the Linux one,
+// then counts the call and takes an injected failure (Enter), and after
+// success performs an injected swap (Leave).
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "common/os/fake_roster_files.h"
+
+namespace piiguard::os {
+namespace {
+
+constexpr std::string_view kContext = kRosterFilesContext;
+constexpr size_t kNameMax = 255;
+
+std::string FdName(int fd) { return "fd " + std::to_string(fd); }
+
+std::string Join(const std::string& dir, const std::string& name) {
+  return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+}  // namespace
+
+Result<std::string> FakeRosterFiles::PathOf(int fd) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kPathOf, FdName(fd)));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  const Inode& inode = inodes_.at(id);
+  std::string path;
+  if (inode.kind == Kind::kDirectory) {
+    if (inode.nlink == 0) {
+      return NotFoundError(kContext, FdName(fd), "removed since it was opened");
+    }
+    path = DirPath(id);
+  } else {
+    auto it = open_names_.find(fd);
+    if (it == open_names_.end() || it->second.memfd_ino != inode.memfd_ino ||
+        it->second.parent == 0) {
+      return NotFoundError(kContext, FdName(fd), "no name known");
+    }
+    path = Join(DirPath(it->second.parent), it->second.name);
+    const auto& entries = inodes_.at(it->second.parent).entries;
+    auto entry = entries.find(it->second.name);
+    if (entry == entries.end() || entry->second != id) {
+      return NotFoundError(kContext, path, "removed since it was opened");
+    }
+  }
+  Leave(Op::kPathOf);
+  return path;
+}
+
+Result<FileIdentity> FakeRosterFiles::Identify(int fd) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kIdentify, FdName(fd)));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  Leave(Op::kIdentify);
+  return IdentityOf(id);
+}
+
+Result<ReadResult> FakeRosterFiles::ReadSparse(int fd, size_t max_bytes) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReadSparse, FdName(fd)));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  if (inodes_.at(id).kind != Kind::kFile) {
+    return FailedPreconditionError(kContext, FdName(fd), "not a regular file");
+  }
+  // The bytes live in the memfd behind `fd`: the same reader as Linux.
+  PIIGUARD_ASSIGN_OR_RETURN(ReadResult result, ReadSparseFd(fd, max_bytes));
+  Leave(Op::kReadSparse);
+  return result;
+}
+
+Result<bool> FakeRosterFiles::OpenForWritingByAnyone(
+    const FileIdentity& file) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenForWritingByAnyone, "/proc"));
+  bool writing = false;
+  auto it = inodes_.find(file.ino);
+  if (it != inodes_.end() && it->second.dev == file.dev) {
+    writing = !it->second.writers.empty();
+  }
+  Leave(Op::kOpenForWritingByAnyone);
+  return writing;
+}
+
+Result<UniqueFd> FakeRosterFiles::OpenDirNoFollow(
+    const std::string& absolute_dir) const {
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                            SplitAbsoluteDir(absolute_dir));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenDirNoFollow, absolute_dir));
+  uint64_t dir = 1;
+  uint64_t parent = 1;
+  std::string name;
+  for (const std::string& part : parts) {
+    if (part.size() > kNameMax) {
+      return ErrnoStatus(kContext, absolute_dir, ENAMETOOLONG);
+    }
+    const auto& entries = inodes_.at(dir).entries;
+    auto it = entries.find(part);
+    if (it == entries.end()) return ErrnoStatus(kContext, absolute_dir, ENOENT);
+    Kind kind = inodes_.at(it->second).kind;
+    if (kind == Kind::kSymlink) {
+      return ErrnoStatus(kContext, absolute_dir, ELOOP);
+    }
+    if (kind != Kind::kDirectory) {
+      return ErrnoStatus(kContext, absolute_dir, ENOTDIR);
+    }
+    parent = dir;
+    name = part;
+    dir = it->second;
+  }
+  UniqueFd fd = HandOut(dir, parent, name, O_RDONLY);
+  if (!fd.valid()) return ErrnoStatus(kContext, absolute_dir, errno);
+  Leave(Op::kOpenDirNoFollow);
+  return fd;
+}
+
+Result<FileIdentity> FakeRosterFiles::StatAt(int dir_fd,
+                                             const std::string& name) const {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kStatAt, name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, EntryAt(dir, name));
+  FileIdentity identity = IdentityOf(id);
+  Leave(Op::kStatAt);
+  return identity;
+}
+
+Status FakeRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
+                                     const FileIdentity& expected) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kRemoveIfSame, name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, EntryAt(dir, name));
+  if (!StillTheSame(IdentityOf(id), expected)) {
+    return FailedPreconditionError(kContext, name,
+                                   "changed since it was examined");
+  }
+  Unlink(dir, name);
+  Leave(Op::kRemoveIfSame);
+  return Status::Ok();
+}
+
+Result<UniqueFd> FakeRosterFiles::CreateFileAt(uint64_t dir,
+                                               const std::string& name,
+                                               mode_t mode, int* error) {
+  *error = 0;
+  if (name.size() > kNameMax) *error = ENAMETOOLONG;
+  if (*error == 0 && inodes_.at(dir).entries.contains(name)) *error = EEXIST;
+  if (*error != 0) return ErrnoStatus(kContext, name, *error);
+  uint64_t id = NewInode(Kind::kFile, inodes_.at(dir).dev, mode & ~umask_,
+                         static_cast<uint32_t>(::geteuid()));
+  Link(dir, name, id);
+  UniqueFd fd = HandOut(id, dir, name, O_WRONLY);
+  if (!fd.valid()) {
+    *error = errno;
+    return ErrnoStatus(kContext, name, *error);
+  }
+  return fd;
+}
+
+Result<UniqueFd> FakeRosterFiles::CreateExclusive(int dir_fd,
+                                                  const std::string& name,
+                                                  mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateExclusive, name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  int error = 0;
+  PIIGUARD_ASSIGN_OR_RETURN(UniqueFd fd, CreateFileAt(dir, name, mode, &error));
+  Leave(Op::kCreateExclusive);
+  return fd;
+}
+
+Result<CreatedFile> FakeRosterFiles::CreateUnique(int dir_fd,
+                                                  const std::string& base_name,
+                                                  mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateUnique, base_name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  for (int n = 1; n <= kMaxUniqueNames; ++n) {
+    std::string name = UniqueName(base_name, n);
+    int error = 0;
+    Result<UniqueFd> fd = CreateFileAt(dir, name, mode, &error);
+    if (fd.ok()) {
+      Leave(Op::kCreateUnique);
+      return CreatedFile{std::move(fd).value(), std::move(name)};
+    }
+    if (error != EEXIST) return fd.status();
+  }
+  return FailedPreconditionError(kContext, base_name, "no free name");
+}
+
+Status FakeRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
+                                  mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kMakeDirAt, name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  if (name.size() > kNameMax) return ErrnoStatus(kContext, name, ENAMETOOLONG);
+  auto it = inodes_.at(dir).entries.find(name);
+  if (it != inodes_.at(dir).entries.end()) {
+    if (inodes_.at(it->second).kind != Kind::kDirectory) {
+      return FailedPreconditionError(kContext, name,
+                                     "exists and is not a directory");
+    }
+  } else {
+    Link(dir, name,
+         NewInode(Kind::kDirectory, inodes_.at(dir).dev, mode & ~umask_,
+                  static_cast<uint32_t>(::geteuid())));
+  }
+  Leave(Op::kMakeDirAt);
+  return Status::Ok();
+}
+
+Status FakeRosterFiles::FsyncFd(int fd) {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kFsyncFd, FdName(fd)));
+  PIIGUARD_RETURN_IF_ERROR(InodeOfFd(fd).status());
+  Leave(Op::kFsyncFd);
+  return Status::Ok();
+}
+
+Status FakeRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kUnlinkAt, name));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, EntryAt(dir, name));
+  if (inodes_.at(id).kind == Kind::kDirectory) {
+    return ErrnoStatus(kContext, name, EISDIR);
+  }
+  Unlink(dir, name);
+  Leave(Op::kUnlinkAt);
+  return Status::Ok();
+}
+
+Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReopenForWriting, FdName(fd)));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  if (inodes_.at(id).kind != Kind::kFile) {
+    return FailedPreconditionError(kContext, FdName(fd), "not a regular file");
+  }
+  OpenName name;
+  auto it = open_names_.find(fd);
+  if (it != open_names_.end()) name = it->second;
+  UniqueFd out = HandOut(id, name.parent, name.name, O_WRONLY);
+  if (!out.valid()) return ErrnoStatus(kContext, FdName(fd), errno);
+  Leave(Op::kReopenForWriting);
+  return out;
+}
+
+}  // namespace piiguard::os

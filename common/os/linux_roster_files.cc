@@ -1,0 +1,388 @@
+#include "common/os/linux_roster_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace piiguard::os {
+namespace {
+
+constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kDeleted = " (deleted)";
+constexpr size_t kMaxFdinfoSize = size_t{64} * 1024;
+constexpr int kHiddenNameTries = 8;
+
+std::string FdName(int fd) { return "fd " + std::to_string(fd); }
+std::string ProcSelfFd(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+int64_t Nanos(const struct timespec& t) {
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+FileIdentity IdentityOf(const struct stat& st) {
+  FileIdentity id;
+  id.dev = st.st_dev;
+  id.ino = st.st_ino;
+  id.size = static_cast<uint64_t>(st.st_size);
+  id.mtime_ns = Nanos(st.st_mtim);
+  id.ctime_ns = Nanos(st.st_ctim);
+  id.nlink = st.st_nlink;
+  id.mode = st.st_mode;
+  id.uid = st.st_uid;
+  id.is_regular = S_ISREG(st.st_mode);
+  return id;
+}
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+// The entry names of the directory `dir_fd` (not consumed), without "."
+// and "..".
+Result<std::vector<std::string>> ListNames(int dir_fd, std::string_view what) {
+  UniqueFd copy(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+  if (!copy.valid()) return ErrnoStatus(kContext, what, errno);
+  std::unique_ptr<DIR, DirCloser> dir(::fdopendir(copy.get()));
+  if (dir == nullptr) return ErrnoStatus(kContext, what, errno);
+  copy.Release();  // the DIR owns it now
+  ::rewinddir(dir.get());
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  return names;
+}
+
+bool IsPid(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Reads a small /proc file relative to `dir_fd`; nullopt if it is gone.
+std::optional<std::string> ReadSmallAt(int dir_fd, const std::string& path) {
+  UniqueFd fd(::openat(dir_fd, path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return std::nullopt;
+  std::string out(kMaxFdinfoSize, '\0');
+  size_t used = 0;
+  while (used < out.size()) {
+    ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  out.resize(used);
+  return out;
+}
+
+// Whether process `pid` holds `file` open for writing. A process that
+// exits meanwhile holds nothing; an fdinfo we cannot read counts as a
+// writer (the caller waits rather than move a file being written).
+bool ProcessWrites(int proc_fd, const std::string& pid,
+                   const FileIdentity& file) {
+  std::string fd_dir = pid + "/fd";
+  UniqueFd fds(
+      ::openat(proc_fd, fd_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fds.valid()) return false;
+  Result<std::vector<std::string>> names = ListNames(fds.get(), fd_dir);
+  if (!names.ok()) return false;
+  for (const std::string& name : *names) {
+    struct stat st {};
+    if (::fstatat(fds.get(), name.c_str(), &st, 0) != 0) continue;
+    if (st.st_dev != file.dev || st.st_ino != file.ino) continue;
+    std::string info_path = pid;
+    info_path += "/fdinfo/";
+    info_path += name;
+    std::optional<std::string> info = ReadSmallAt(proc_fd, info_path);
+    if (!info.has_value()) continue;  // closed meanwhile
+    Result<int> flags = ParseFdinfoFlags(*info);
+    if (!flags.ok() || (*flags & O_ACCMODE) != O_RDONLY) return true;
+  }
+  return false;
+}
+
+Result<std::string> HiddenName() {
+  unsigned char bytes[8];
+  if (::getrandom(bytes, sizeof(bytes), 0) != sizeof(bytes)) {
+    return ErrnoStatus(kContext, "getrandom", errno);
+  }
+  std::string name = ".piiguard-remove-";
+  constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    name += kHex[b >> 4];
+    name += kHex[b & 15];
+  }
+  return name;
+}
+
+// Renames `name` to a fresh hidden name in the same directory.
+Result<std::string> HideEntry(int dir_fd, const std::string& name) {
+  for (int attempt = 0;; ++attempt) {
+    PIIGUARD_ASSIGN_OR_RETURN(std::string hidden, HiddenName());
+    if (::renameat2(dir_fd, name.c_str(), dir_fd, hidden.c_str(),
+                    RENAME_NOREPLACE) == 0) {
+      return hidden;
+    }
+    if (errno != EEXIST || attempt + 1 == kHiddenNameTries) {
+      return ErrnoStatus(kContext, name, errno);
+    }
+  }
+}
+
+// openat(O_CREAT | O_EXCL ...); the errno on failure in *error.
+UniqueFd OpenExclusive(int dir_fd, const std::string& name, mode_t mode,
+                       int* error) {
+  UniqueFd fd(::openat(dir_fd, name.c_str(),
+                       O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
+                       mode));
+  *error = fd.valid() ? 0 : errno;
+  return fd;
+}
+
+Result<UniqueFd> OpenDirByComponents(const std::string& absolute_dir) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                            SplitAbsoluteDir(absolute_dir));
+  constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd dir(::open("/", kFlags));
+  if (!dir.valid()) return ErrnoStatus(kContext, "/", errno);
+  for (const std::string& part : parts) {
+    UniqueFd next(::openat(dir.get(), part.c_str(), kFlags));
+    if (!next.valid()) {
+      int error = errno;
+      // O_NOFOLLOW | O_DIRECTORY on a symlink says ENOTDIR; say ELOOP
+      // like openat2.
+      struct stat st {};
+      if (error == ENOTDIR &&
+          ::fstatat(dir.get(), part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISLNK(st.st_mode)) {
+        error = ELOOP;
+      }
+      return ErrnoStatus(kContext, absolute_dir, error);
+    }
+    dir = std::move(next);
+  }
+  return dir;
+}
+
+}  // namespace
+
+Result<int> ParseFdinfoFlags(std::string_view bytes) {
+  std::optional<int64_t> flags;
+  while (!bytes.empty()) {
+    size_t end = bytes.find('\n');
+    std::string_view line = bytes.substr(0, end);
+    bytes.remove_prefix(end == std::string_view::npos ? bytes.size() : end + 1);
+    if (!line.starts_with("flags:")) continue;
+    if (flags.has_value()) {
+      return InvalidArgumentError("fdinfo", "flags", "two flags lines");
+    }
+    line.remove_prefix(6);
+    while (!line.empty() && (line[0] == '\t' || line[0] == ' ')) {
+      line.remove_prefix(1);
+    }
+    if (line.empty() || line.size() > 11) {
+      return InvalidArgumentError("fdinfo", "flags", "bad length");
+    }
+    int64_t value = 0;
+    for (char c : line) {
+      if (c < '0' || c > '7') {
+        return InvalidArgumentError("fdinfo", "flags", "not octal");
+      }
+      value = value * 8 + (c - '0');
+    }
+    if (value > INT_MAX) {
+      return InvalidArgumentError("fdinfo", "flags", "out of range");
+    }
+    flags = value;
+  }
+  if (!flags.has_value()) {
+    return InvalidArgumentError("fdinfo", "flags", "no flags line");
+  }
+  return static_cast<int>(*flags);
+}
+
+Result<std::string> LinuxRosterFiles::PathOf(int fd) const {
+  char buffer[PATH_MAX + 32];
+  ssize_t n = ::readlink(ProcSelfFd(fd).c_str(), buffer, sizeof(buffer));
+  if (n < 0) return ErrnoStatus(kContext, FdName(fd), errno);
+  if (static_cast<size_t>(n) == sizeof(buffer)) {
+    return FailedPreconditionError(kContext, FdName(fd), "path too long");
+  }
+  std::string path(buffer, static_cast<size_t>(n));
+  if (path.empty() || path[0] != '/') {
+    return FailedPreconditionError(kContext, path, "not a file in a directory");
+  }
+  if (!path.ends_with(kDeleted)) return path;
+  // " (deleted)" may be part of a real name: it is one if that name is
+  // this very file.
+  struct stat by_fd {};
+  struct stat by_name {};
+  if (::fstat(fd, &by_fd) == 0 && ::lstat(path.c_str(), &by_name) == 0 &&
+      by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino) {
+    return path;
+  }
+  path.resize(path.size() - kDeleted.size());
+  return NotFoundError(kContext, path, "removed since it was opened");
+}
+
+Result<FileIdentity> LinuxRosterFiles::Identify(int fd) const {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return ErrnoStatus(kContext, FdName(fd), errno);
+  return IdentityOf(st);
+}
+
+Result<ReadResult> LinuxRosterFiles::ReadSparse(int fd,
+                                                size_t max_bytes) const {
+  return ReadSparseFd(fd, max_bytes);
+}
+
+Result<bool> LinuxRosterFiles::OpenForWritingByAnyone(
+    const FileIdentity& file) const {
+  UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!proc.valid()) return ErrnoStatus(kContext, "/proc", errno);
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> entries,
+                            ListNames(proc.get(), "/proc"));
+  const std::string self = std::to_string(::getpid());
+  for (const std::string& pid : entries) {
+    if (!IsPid(pid) || pid == self) continue;
+    if (ProcessWrites(proc.get(), pid, file)) return true;
+  }
+  return false;
+}
+
+Result<UniqueFd> LinuxRosterFiles::OpenDirNoFollow(
+    const std::string& absolute_dir) const {
+  PIIGUARD_RETURN_IF_ERROR(SplitAbsoluteDir(absolute_dir).status());
+  if (!options_.use_openat2) return OpenDirByComponents(absolute_dir);
+  // No O_NOFOLLOW: with it a symlink as the last component gives ENOTDIR;
+  // without it RESOLVE_NO_SYMLINKS refuses every symlink with ELOOP.
+  open_how how{};
+  how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int64_t fd =
+      ::syscall(SYS_openat2, AT_FDCWD, absolute_dir.c_str(), &how, sizeof(how));
+  if (fd >= 0) return UniqueFd(static_cast<int>(fd));
+  if (errno == ENOSYS) return OpenDirByComponents(absolute_dir);
+  return ErrnoStatus(kContext, absolute_dir, errno);
+}
+
+Result<FileIdentity> LinuxRosterFiles::StatAt(int dir_fd,
+                                              const std::string& name) const {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  struct stat st {};
+  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return ErrnoStatus(kContext, name, errno);
+  }
+  return IdentityOf(st);
+}
+
+Status LinuxRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
+                                      const FileIdentity& expected) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string hidden, HideEntry(dir_fd, name));
+  Result<FileIdentity> now = StatAt(dir_fd, hidden);
+  if (now.ok() && StillTheSame(*now, expected)) {
+    if (::unlinkat(dir_fd, hidden.c_str(), 0) == 0) return Status::Ok();
+    int error = errno;
+    (void)::renameat2(dir_fd, hidden.c_str(), dir_fd, name.c_str(),
+                      RENAME_NOREPLACE);
+    return ErrnoStatus(kContext, name, error);
+  }
+  if (::renameat2(dir_fd, hidden.c_str(), dir_fd, name.c_str(),
+                  RENAME_NOREPLACE) != 0) {
+    // Someone made a new `name` meanwhile (or took ours): what we moved
+    // aside stays under the hidden name, nothing is lost.
+    return FailedPreconditionError(
+        kContext, name,
+        "changed since it was examined (left as " + hidden + ")");
+  }
+  return FailedPreconditionError(kContext, name,
+                                 "changed since it was examined");
+}
+
+Result<UniqueFd> LinuxRosterFiles::CreateExclusive(int dir_fd,
+                                                   const std::string& name,
+                                                   mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  int error = 0;
+  UniqueFd fd = OpenExclusive(dir_fd, name, mode, &error);
+  if (!fd.valid()) return ErrnoStatus(kContext, name, error);
+  return fd;
+}
+
+Result<CreatedFile> LinuxRosterFiles::CreateUnique(int dir_fd,
+                                                   const std::string& base_name,
+                                                   mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
+  for (int n = 1; n <= kMaxUniqueNames; ++n) {
+    std::string name = UniqueName(base_name, n);
+    int error = 0;
+    UniqueFd fd = OpenExclusive(dir_fd, name, mode, &error);
+    if (fd.valid()) return CreatedFile{std::move(fd), std::move(name)};
+    if (error != EEXIST) return ErrnoStatus(kContext, name, error);
+  }
+  return FailedPreconditionError(kContext, base_name, "no free name");
+}
+
+Status LinuxRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
+                                   mode_t mode) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  if (::mkdirat(dir_fd, name.c_str(), mode) == 0) return Status::Ok();
+  if (errno != EEXIST) return ErrnoStatus(kContext, name, errno);
+  struct stat st {};
+  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return ErrnoStatus(kContext, name, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return FailedPreconditionError(kContext, name,
+                                   "exists and is not a directory");
+  }
+  return Status::Ok();
+}
+
+Status LinuxRosterFiles::FsyncFd(int fd) {
+  while (::fsync(fd) != 0) {
+    if (errno != EINTR) return ErrnoStatus(kContext, FdName(fd), errno);
+  }
+  return Status::Ok();
+}
+
+Status LinuxRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  if (::unlinkat(dir_fd, name.c_str(), 0) != 0) {
+    return ErrnoStatus(kContext, name, errno);
+  }
+  return Status::Ok();
+}
+
+Result<UniqueFd> LinuxRosterFiles::ReopenForWriting(int fd) {
+  PIIGUARD_ASSIGN_OR_RETURN(FileIdentity before, Identify(fd));
+  if (!before.is_regular) {
+    return FailedPreconditionError(kContext, FdName(fd), "not a regular file");
+  }
+  UniqueFd out(::open(ProcSelfFd(fd).c_str(), O_WRONLY | O_CLOEXEC));
+  if (!out.valid()) return ErrnoStatus(kContext, FdName(fd), errno);
+  PIIGUARD_ASSIGN_OR_RETURN(FileIdentity after, Identify(out.get()));
+  if (!after.SameFile(before)) {
+    return FailedPreconditionError(kContext, FdName(fd),
+                                   "reopened another file");
+  }
+  return out;
+}
+
+}  // namespace piiguard::os

@@ -1,0 +1,155 @@
+// RosterFiles: the file operations the roster guard's mover needs, each
+// small, in the manner of leveldb's Env. LinuxRosterFiles
+// (linux_roster_files.h) does them with the kernel; FakeRosterFiles
+// (fake_roster_files.h) keeps an in-memory tree whose fds are real (memfd)
+// so the same production code runs on both. roster_files_test.cc runs one
+// suite against both so the fake cannot drift.
+//
+// The mover works from the fd of a fanotify event: it identifies the file
+// (Identify), reads it (ReadSparse), checks that no one still writes it,
+// finds its directory without following symlinks (PathOf, OpenDirNoFollow)
+// and removes the name only if it still is the file examined
+// (RemoveIfSame). docs/roster-guard.md explains what remains racy.
+//
+// `name` arguments are single directory entries: not empty, not "." or
+// "..", no '/' and no NUL (kInvalidArgument otherwise). Errors read
+// "roster files: OBJECT: REASON"; errno failures go through ErrnoStatus.
+//
+// Thread-safety: the interface makes no promise; each implementation says.
+#ifndef PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+#define PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/unique_fd.h"
+
+namespace piiguard::os {
+
+inline constexpr std::string_view kRosterFilesContext = "roster files";
+// CreateUnique tries "name", "name (2)", ... up to "name (kMaxUniqueNames)".
+inline constexpr int kMaxUniqueNames = 100;
+
+struct FileIdentity {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  uint64_t nlink = 0;
+  uint32_t mode = 0;  // st_mode: the type and the permission bits
+  uint32_t uid = 0;
+  bool is_regular = false;
+
+  // The same inode (a symlink's own inode never equals its target's).
+  bool SameFile(const FileIdentity& other) const {
+    return dev == other.dev && ino == other.ino;
+  }
+};
+
+struct ReadResult {
+  // The data regions in order; each hole between or around them becomes
+  // one '\n', so text on both sides of a hole never joins.
+  std::string text;
+  // Reading stopped after max_bytes of data.
+  bool truncated = false;
+  // Bytes of data and of holes in the part examined (the whole file unless
+  // truncated).
+  uint64_t data_bytes = 0;
+  uint64_t hole_bytes = 0;
+};
+
+struct CreatedFile {
+  UniqueFd fd;
+  std::string name;  // the name chosen ("名簿 (2).csv")
+};
+
+class RosterFiles {
+ public:
+  virtual ~RosterFiles() = default;
+
+  // The path `fd` was opened by, as the kernel sees it now (it follows
+  // renames). kNotFound when that name was removed (" (deleted)").
+  virtual Result<std::string> PathOf(int fd) const = 0;
+
+  virtual Result<FileIdentity> Identify(int fd) const = 0;
+
+  // Reads a regular file from offset 0 with pread (the fd's offset may
+  // move: SEEK_DATA/SEEK_HOLE skip holes without reading them). A file that
+  // shrinks meanwhile ends where it ends. kFailedPrecondition for anything
+  // but a regular file.
+  virtual Result<ReadResult> ReadSparse(int fd, size_t max_bytes) const = 0;
+
+  // Whether a process other than this one has the file open for writing
+  // (O_WRONLY or O_RDWR). Processes that exit meanwhile are skipped.
+  virtual Result<bool> OpenForWritingByAnyone(
+      const FileIdentity& file) const = 0;
+
+  // Opens the directory `absolute_dir` ("/home/u/docs") refusing any
+  // symlink on the way (ELOOP). REQUIRES: absolute, no "." or ".."
+  // components (kInvalidArgument otherwise).
+  virtual Result<UniqueFd> OpenDirNoFollow(
+      const std::string& absolute_dir) const = 0;
+
+  // The entry itself (a symlink is not followed).
+  virtual Result<FileIdentity> StatAt(int dir_fd,
+                                      const std::string& name) const = 0;
+
+  // Removes the entry `name` only if it still is `expected`, unchanged
+  // (StillTheSame): renames it to a unique hidden name first, checks that,
+  // and unlinks it or renames it back. kFailedPrecondition
+  // "...: NAME: changed since it was examined" when it is not the file or
+  // was written since. REQUIRES: the caller still holds an fd on the file
+  // `expected` describes (else its inode number may already be reused).
+  [[nodiscard]] virtual Status RemoveIfSame(int dir_fd, const std::string& name,
+                                            const FileIdentity& expected) = 0;
+
+  // O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC.
+  virtual Result<UniqueFd> CreateExclusive(int dir_fd, const std::string& name,
+                                           mode_t mode) = 0;
+  // CreateExclusive of `base_name`, then "stem (2).ext", "stem (3).ext"...
+  // (UniqueName) while the name exists.
+  virtual Result<CreatedFile> CreateUnique(int dir_fd,
+                                           const std::string& base_name,
+                                           mode_t mode) = 0;
+  // An existing directory (not a symlink to one) is fine.
+  [[nodiscard]] virtual Status MakeDirAt(int dir_fd, const std::string& name,
+                                         mode_t mode) = 0;
+  [[nodiscard]] virtual Status FsyncFd(int fd) = 0;
+  [[nodiscard]] virtual Status UnlinkAt(int dir_fd,
+                                        const std::string& name) = 0;
+  // A new write-only fd on the same file (through /proc/self/fd), to
+  // overwrite its data before removal. Regular files only.
+  virtual Result<UniqueFd> ReopenForWriting(int fd) = 0;
+};
+
+// Whether `now` is the regular file `expected` described, not written
+// since: same dev/ino, size and mtime (mtime has the kernel's timestamp
+// granularity, a few ms on most filesystems).
+bool StillTheSame(const FileIdentity& now, const FileIdentity& expected);
+
+// OK for a single directory entry name (see above).
+Status CheckEntryName(std::string_view name);
+
+// The `n`th candidate name for CreateUnique: n == 1 is `base_name`; later
+// ones put " (n)" before the extension ("a.csv" -> "a (2).csv"; ".bashrc"
+// and "README" have none).
+std::string UniqueName(std::string_view base_name, int n);
+
+// The components of an absolute directory path ("/home//u/" -> home, u; "/"
+// -> none); kInvalidArgument for a relative path or a "." or ".."
+// component.
+Result<std::vector<std::string>> SplitAbsoluteDir(std::string_view path);
+
+// ReadSparse on an fd (both implementations use it).
+Result<ReadResult> ReadSparseFd(int fd, size_t max_bytes);
+
+}  // namespace piiguard::os
+
+#endif  // PIIGUARD_COMMON_OS_ROSTER_FILES_H_
