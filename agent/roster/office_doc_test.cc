@@ -597,6 +597,13 @@ TEST(HostileTest, ManyMembersRefusedBeforeLibzipReadsThem) {
   bytes += "PK\5\6" + Le(0, 4) + Le(0xFFFF, 2) + Le(0xFFFF, 2) +
            Le(0xFFFFFFFF, 4) + Le(0xFFFFFFFF, 4) + Le(0, 2);
   ExpectError(bytes, {}, "zip: ", "too many members (over 65536)");
+  // Found by the fuzzer: a locator pointing past the end of a short input.
+  std::string short_input = "PKPK\6\7ocu\x17m" + std::string(7, '\0') +
+                            "s:#fPK\5\6:1.0& x;PK\6\7"
+                            "uencmod:xml" +
+                            std::string(1, '\0') + "?s>" + std::string(1, '\0');
+  ASSERT_EQ(short_input.size(), 54u);
+  ExpectError(short_input, {}, "zip: corrupt archive: ", "");
 }
 
 TEST(HostileTest, TruncatedArchivesFail) {

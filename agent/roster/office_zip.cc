@@ -58,7 +58,8 @@ bool ClaimsTooManyMembers(std::string_view bytes) {
        at = at == 0 ? std::string_view::npos : bytes.rfind("PK\5\6", at - 1)) {
     if (at < kLocator || bytes.substr(at - kLocator, 4) != "PK\6\7") continue;
     const uint64_t record = LittleEndian(bytes, at - kLocator + 8, 8);
-    if (record > bytes.size() - kZip64EndRecord ||
+    if (bytes.size() < kZip64EndRecord ||
+        record > bytes.size() - kZip64EndRecord ||
         bytes.substr(record, 4) != "PK\6\6") {
       continue;
     }
