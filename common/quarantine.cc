@@ -190,15 +190,16 @@ struct ParsedHeader {
 };
 
 Result<ParsedHeader> ParseHeader(std::string_view header) {
+  // The magic first, so that a short file of another kind is named as such.
+  if (header.substr(0, kMagic.size()) != kMagic.substr(0, header.size())) {
+    return InvalidArgumentError("quarantine", "header",
+                                "not a piiguard quarantine file");
+  }
   if (header.size() < kHeaderSize) {
     return InvalidArgumentError("quarantine", "header",
                                 "truncated (" + std::to_string(header.size()) +
                                     " of " + std::to_string(kHeaderSize) +
                                     " bytes)");
-  }
-  if (header.substr(0, kMagic.size()) != kMagic) {
-    return InvalidArgumentError("quarantine", "header",
-                                "not a piiguard quarantine file");
   }
   header.remove_prefix(kMagic.size());
   const auto version = static_cast<uint8_t>(header[0]);

@@ -291,6 +291,8 @@ TEST(QuarantineTest, MalformedHeadersAreNamed) {
               HasSubstr("quarantine: header: truncated (0 of 77 bytes)"));
   EXPECT_THAT(Open(f.key, sealed.substr(0, kHeaderSize)).status.message(),
               HasSubstr("quarantine: chunk 0: truncated"));
+  EXPECT_EQ(Open(f.key, "氏名,住所\n").status.message(),
+            "quarantine: header: not a piiguard quarantine file");
   EXPECT_FALSE(ReadKeyId("PIIGUARD").ok());
 }
 
