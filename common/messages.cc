@@ -360,6 +360,34 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "asked PC {0} for a status report (request {1}); it arrives with the "
      "next sync."},
     // End of office.
+    // Office quarantine (office/quarantine_commands.cc, issue 7).
+    {MsgId::kOfficeQuarantineKeyCreated,
+     "隔離用の鍵を作りました: {0}（鍵ID {1}）。"
+     "この鍵ファイルがなければ、隔離されたファイルは二度と開けません。"
+     "控えを安全な場所に保管してください。"
+     "ポリシーの roster_guard に次の行を入れ、署名して公開してください:",
+     "made the quarantine key {0} (key id {1}). Without this key file no "
+     "quarantined file can ever be opened: keep a copy in a safe place. Put "
+     "this line into the policy's roster_guard section, then sign and "
+     "publish the policy:"},
+    {MsgId::kOfficeQuarantineKeyShown,
+     "隔離用の鍵: {0}（鍵ID {1}）。ポリシーの roster_guard に入れる行:",
+     "quarantine key {0} (key id {1}). The line for the policy's "
+     "roster_guard section:"},
+    {MsgId::kOfficeQuarantineMetadata,
+     "元の場所: {0}\n大きさ: {1} バイト\nSHA-256: {2}\n隔離した日時: {3}\n"
+     "端末: {4}\n名簿と判定した理由:\n{5}",
+     "original path: {0}\nsize: {1} bytes\nSHA-256: {2}\nquarantined at: "
+     "{3}\nPC: {4}\nwhy it was taken for a roster:\n{5}"},
+    {MsgId::kOfficeQuarantineOpened,
+     "{0} に書き出しました（この利用者だけが読めます）。個人情報を含みます。"
+     "用が済んだら消去してください。",
+     "wrote {0} (readable by this user only). It holds personal data: erase "
+     "it when it is no longer needed."},
+    {MsgId::kOfficeQuarantineRefused,
+     "隔離ファイルを開けません: {0}。何も書き出していません。",
+     "quarantined file refused: {0}. Nothing was written."},
+    // End of office quarantine.
     // Agent.
     {MsgId::kEnrolTokenCreated,
      "端末 {1} の登録用トークンを {0} に書きました（一度だけ使えます。送り先: "

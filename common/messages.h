@@ -188,6 +188,13 @@ enum class MsgId {
   kOfficeIncidentsCleared,
   kOfficeStatusRequested,
   // End of office.
+  // Office quarantine (office/quarantine_commands.cc, issue 7).
+  kOfficeQuarantineKeyCreated,
+  kOfficeQuarantineKeyShown,
+  kOfficeQuarantineMetadata,
+  kOfficeQuarantineOpened,
+  kOfficeQuarantineRefused,
+  // End of office quarantine.
   // Agent.
   kEnrolTokenCreated,
   kEnrolDone,

@@ -2,6 +2,8 @@
 //   init      the office CA, the server key and certificate, the pin
 //   serve     the HTTPS API (enrol, journal, policy) and the review pages
 //   policy publish, user add, incident clear, status request
+//   quarantine key|pub|open|show   the quarantine key and quarantined files
+//                                  (quarantine_commands.cc)
 // Exit codes: 0 done, 1 refused (a verification said no), 2 error.
 
 #include <pthread.h>
@@ -24,6 +26,7 @@
 #include "common/tls/tls.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
+#include "office/quarantine_commands.h"
 #include "office/server.h"
 #include "office/store.h"
 #include "policy/policy_verify.h"
@@ -386,6 +389,7 @@ int main(int argc, char** argv) {
       "(個人情報保護担当のサーバー)"};
   app.require_subcommand(1);
   std::function<int()> run;
+  office::AddQuarantineCommands(app, ctx.lang, run);
 
   std::string dir;
   std::string city_pub;

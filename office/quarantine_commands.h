@@ -1,0 +1,27 @@
+// `piiguard-office quarantine key|pub|open|show`: the privacy office's
+// quarantine key and its tool to open the files the PCs quarantined
+// (docs/quarantine.md). main() only registers them.
+//
+// Thread-safety: single-threaded tool.
+#ifndef PIIGUARD_OFFICE_QUARANTINE_COMMANDS_H_
+#define PIIGUARD_OFFICE_QUARANTINE_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string_view>
+
+#include "common/messages.h"
+
+namespace piiguard::office {
+
+inline constexpr std::string_view kDefaultOfficeDir =
+    "/var/lib/piiguard-office";
+inline constexpr std::string_view kQuarantineKeyFile = "quarantine.key";
+
+// Adds the `quarantine` command group to `app`; the chosen subcommand sets
+// `run` (which must outlive parsing), printing in `lang`.
+void AddQuarantineCommands(CLI::App& app, Lang lang, std::function<int()>& run);
+
+}  // namespace piiguard::office
+
+#endif  // PIIGUARD_OFFICE_QUARANTINE_COMMANDS_H_
