@@ -248,6 +248,7 @@ enum class MsgId {
   // End of sessions.
   // Roster guard (agent/roster, issue 7).
   kRosterIsRoster,
+  kRosterIsRosterAtLeast,
   kRosterNotRoster,
   kRosterNotExamined,
   kRosterPartial,
