@@ -210,7 +210,7 @@ void Analyzer::CollectHits(std::string_view line, std::span<const Hit> hits,
 
 void Analyzer::TableLine(std::string_view line) {
   if (!table_) {
-    table_.emplace();
+    table_ = Table();
     table_->header_kind.fill(-1);
   }
   Table& t = *table_;
@@ -228,8 +228,13 @@ void Analyzer::TableLine(std::string_view line) {
       fresh.header_kind.fill(-1);
       for (const LineHit& h : line_hits_) {
         auto c = static_cast<size_t>(h.column);
-        if (h.role != Role::kHeader || fresh.header_kind[c] >= 0) continue;
-        fresh.header_kind[c] = static_cast<int8_t>(h.kind);
+        if (h.role != Role::kHeader) continue;
+        // 氏名(カナ) is a kana column, though 氏名 starts it.
+        bool kana_over_name =
+            h.kind == ColumnKind::kKana &&
+            fresh.header_kind[c] == static_cast<int>(ColumnKind::kName);
+        if (fresh.header_kind[c] >= 0 && !kana_over_name) continue;
+        fresh.header_kind[c] = static_cast<int>(h.kind);
         cell = Cell(line, delims_, c);
         fresh.header_text[c] = HeaderText(cell);
       }
@@ -243,6 +248,9 @@ void Analyzer::TableLine(std::string_view line) {
     auto k = static_cast<size_t>(h.kind);
     if (h.role == Role::kValue) ++t.value[c][k];
     if (h.role == Role::kWeak) ++t.weak[c][k];
+  }
+  for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {
+    if (!IsEmptyCell(Cell(line, delims_, c))) ++t.nonempty[c];
   }
   if (t.has_header) {
     for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {

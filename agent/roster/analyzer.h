@@ -63,11 +63,12 @@ class Analyzer {
     size_t lines = 0;  // lines seen, header included
     size_t rows = 0;   // data rows
     bool has_header = false;
-    std::array<int8_t, kMaxColumns> header_kind{};  // -1: none
+    std::array<int, kMaxColumns> header_kind{};  // -1: none
     std::array<std::string, kMaxColumns> header_text;
     std::array<std::array<uint32_t, kColumnKinds>, kMaxColumns> value{};
     std::array<std::array<uint32_t, kColumnKinds>, kMaxColumns> weak{};
-    std::array<uint32_t, kMaxColumns> filled{};  // non-empty header cells
+    std::array<uint32_t, kMaxColumns> filled{};    // non-empty header cells
+    std::array<uint32_t, kMaxColumns> nonempty{};  // non-empty cells
   };
   struct TableResult {
     bool roster = false;

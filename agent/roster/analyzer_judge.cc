@@ -41,6 +41,15 @@ std::string Describe(const std::vector<Column>& columns) {
 Analyzer::TableResult Analyzer::Judge(const Table& t) const {
   TableResult r;
   r.rows = t.rows;
+  // Readings in cells of their own (weak kana hits) count beside a column
+  // of names only.
+  const auto name = static_cast<size_t>(ColumnKind::kName);
+  bool has_names = false;
+  for (size_t c = 0; c < kMaxColumns && !has_names; ++c) {
+    has_names = size_t{t.value[c][name]} * 100 >=
+                    t.rows * ThresholdPercent(ColumnKind::kName) &&
+                t.value[c][name] > 0;
+  }
   for (size_t c = 0; c < kMaxColumns; ++c) {
     int announced = t.header_kind[c];
     // The announced kind if enough cells agree, else the commonest kind
@@ -49,7 +58,9 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
     for (size_t k = 0; k < kColumnKinds; ++k) {
       auto kind = static_cast<ColumnKind>(k);
       bool is_announced = announced == static_cast<int>(k);
-      size_t hits = t.value[c][k] + (is_announced ? t.weak[c][k] : 0);
+      bool weak_counts =
+          is_announced || (kind == ColumnKind::kKana && has_names);
+      size_t hits = t.value[c][k] + (weak_counts ? t.weak[c][k] : 0);
       hits = std::min(hits, t.rows);
       uint32_t need = is_announced ? kAnnouncedPercent : ThresholdPercent(kind);
       if (hits == 0 || hits * 100 < t.rows * need) continue;
@@ -62,7 +73,7 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
     // A header alone: cells filled under a personal header, in most rows,
     // even when their values are of no recognised shape.
     if (!best && announced >= 0 && t.filled[c] >= min_rows_ &&
-        t.filled[c] * 2 >= t.rows) {
+        size_t{t.filled[c]} * 2 >= t.rows) {
       best = Column{static_cast<ColumnKind>(announced), static_cast<int>(c),
                     t.header_text[c], t.filled[c]};
     }
@@ -86,7 +97,11 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
                                     " but no column of names";
     return r;
   }
-  r.people = id->hits;
+  // Once a column is a column of names, each filled cell in it is a person,
+  // recognised or not (a rare surname, a name misspelt).
+  r.people = std::max<size_t>(
+      id->hits,
+      std::min<size_t>(t.rows, t.nonempty[static_cast<size_t>(id->index)]));
   if (!other) {
     r.why = size + " with " + Describe(r.columns) +
             " but no other personal column beside the " +

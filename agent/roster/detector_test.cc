@@ -189,5 +189,80 @@ TEST_F(DetectorTest, HostileAndOddInputs) {
   EXPECT_FALSE(Examine(one_line).roster);
 }
 
+// Readings alone beside phones: "ヤマダ タロウ 090-…" lines are people.
+TEST_F(DetectorTest, KanaReadingsInTextLines) {
+  std::string text;
+  for (const auto& p : kPeople) {
+    text += std::string(p[1]) + "  " + p[3] + "\n";
+  }
+  Verdict v = Examine(text);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.rows, 6U);
+}
+
+// A postal code list gives readings of places in pairs and rows of three,
+// beside surnames that are also place names (上杉, 梅田): not people.
+TEST_F(DetectorTest, PlaceReadingsAreNotNames) {
+  std::string text =
+      "980-"
+      "0013　宮城県　仙台市青葉区　上杉　ミヤギケン　センダイシアオバク　カミス"
+      "ギ\n"
+      "530-"
+      "0035　大阪府　大阪市北区　梅田　オオサカフ　オオサカシキタク　ウメダ\n"
+      "193-"
+      "0031　東京都　八王子市　元本郷町　トウキョウト　ハチオウジシ　モトホンゴ"
+      "ウチョウ\n"
+      "192-"
+      "0068　東京都　八王子市　めじろ台　トウキョウト　ハチオウジシ　メジロダイ"
+      "\n"
+      "604-0013  京都府    京都市中京区  河原町  キョウトフ        "
+      "キョウトシナカギョウク\n"
+      "211-"
+      "0074　神奈川県　川崎市中原区　小杉町　カナガワケン　カワサキシナカハラク"
+      "　コスギマチ\n";
+  Verdict v = Examine(text + text, 3);
+  EXPECT_FALSE(v.roster) << v.reason;
+}
+
+// Readings in cells of their own count beside a column of names, never
+// alone (the place readings of a postal code table).
+TEST_F(DetectorTest, KatakanaCellsBesideNames) {
+  std::string rows;
+  std::string places;
+  for (const auto& p : kPeople) {
+    std::string name = p[0];
+    rows += "1," + name + ",ヤマダ,タロウ\n";
+    places += "1930031,東京都,八王子市,トウキョウト,ハチオウジシ\n";
+  }
+  EXPECT_TRUE(Examine(rows).roster) << Examine(rows).reason;
+  EXPECT_FALSE(Examine(places).roster) << Examine(places).reason;
+}
+
+// Headers written with an ideographic space (氏　名) and a space before the
+// note (Name (Romaji)); phones grouped by spaces; "FAMILY Given" romaji.
+TEST_F(DetectorTest, HeaderAndNumberVariants) {
+  std::string a = "No\t氏　名\t年齢\n";
+  std::string b;
+  std::string c = "Name (Romaji)\tPhone\n";
+  std::string d;
+  const char* romaji[] = {"YAMADA Taro", "SATO Hanako", "SUZUKI Ichiro",
+                          "TANAKA Jiro", "ITO Saburo",  "KATO Shiro"};
+  int i = 0;
+  for (const auto& p : kPeople) {
+    ++i;
+    a += std::to_string(i) + "\t" + p[0] + "\t" + std::to_string(30 + i) + "\n";
+    b += std::string("\"") + p[0] + "\",\"090 8242 94" +
+         std::to_string(10 + i) + "\"\n";
+    c += std::string(romaji[i - 1]) + "\t+81-90-1234-56" +
+         std::to_string(10 + i) + "\n";
+    d += std::string(romaji[i - 1]) + "   19" + std::to_string(60 + i) +
+         "-04-12   03-1234-56" + std::to_string(10 + i) + "\n";
+  }
+  EXPECT_TRUE(Examine(a).roster) << Examine(a).reason;
+  EXPECT_TRUE(Examine(b).roster) << Examine(b).reason;
+  EXPECT_TRUE(Examine(c).roster) << Examine(c).reason;
+  EXPECT_TRUE(Examine(d).roster) << Examine(d).reason;
+}
+
 }  // namespace
 }  // namespace piiguard::roster

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -143,6 +144,14 @@ size_t SpaceBefore(std::string_view s, size_t end) {
   return pos == end ? std::string_view::npos : pos;
 }
 
+bool IsPrefectureReading(std::string_view word) {
+  for (std::string_view p :
+       {"トウキョウト", "オオサカフ", "キョウトフ", "ホッカイドウ"}) {
+    if (word == p) return true;
+  }
+  return word.size() >= 12 && word.ends_with("ケン");  // 4 kana or more
+}
+
 // A surname (kanji, from `start` to `end`) and a given name right after it,
 // maybe after a space: a name unless a role or a place.
 std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end) {
@@ -156,6 +165,11 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end) {
       break;
     }
   }
+  // A place or an office before the space is not a family name (八王子市
+  // めじろ台, 東京都 八王子市).
+  if (pos != end && IsRoleOrPlace(line.substr(start, end - start))) {
+    return std::nullopt;
+  }
   Word given = WordAfter(line, pos, 5);
   if (given.chars == 0 && pos == end &&
       (end == line.size() || std::strchr(",\t;|\"\r", line[end]) != nullptr)) {
@@ -167,6 +181,10 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end) {
   bool fits = given.kanji ? given.chars >= 1 && given.chars <= max_kanji
                           : given.chars >= 2 && given.chars <= 5;
   if (!fits) return std::nullopt;
+  if (KanaOnly(given) &&
+      IsPrefectureReading(line.substr(pos, given.start - pos))) {
+    return std::nullopt;  // 上杉 ミヤギケン, 梅田 オオサカフ: a place's reading
+  }
   if (IsRoleOrPlace(line.substr(start, given.start - start))) {
     return std::nullopt;
   }
@@ -183,10 +201,34 @@ std::optional<Meaning> Surname(std::string_view line, size_t to, size_t size) {
   return NameAt(line, start, to);
 }
 
+// Two readings that spell a place, not a person (postal code lists give
+// them): a prefecture (トウキョウト, …ケン), or a town (…チョウ).
+bool IsPlaceReading(std::string_view first, std::string_view second) {
+  return IsPrefectureReading(first) || second.ends_with("チョウ") ||
+         second.ends_with("マチ");
+}
+
+// A third kana word right before or after a pair (トウキョウト ハチオウジシ
+// メジロダイ): a row of place readings; a person's reading has two.
+bool KanaWordAround(std::string_view line, size_t first_start,
+                    size_t second_end) {
+  size_t sp = SpaceBefore(line, first_start);
+  if (sp != std::string_view::npos && KanaOnly(WordBefore(line, sp, 10))) {
+    return true;
+  }
+  size_t pos = second_end;
+  while (pos < line.size() && line[pos] == ' ') ++pos;
+  while (line.substr(pos, 3) == "\u3000") pos += 3;
+  return pos != second_end && KanaOnly(WordAfter(line, pos, 10));
+}
+
 // The hit is a space and the first byte of a kanji or kana after it.
 std::optional<Meaning> SpacedWords(std::string_view line, size_t to) {
+  // The match ends after a kanji's lead byte or a kana's first two bytes
+  // (E3 81..83): back up to the character's first byte.
   if (to == 0) return std::nullopt;
-  size_t after = to - 1;  // the first byte after the space
+  size_t after = to - 1;
+  if (static_cast<unsigned char>(line[after]) < 0xC0 && after > 0) --after;
   size_t sp = SpaceBefore(line, after);
   if (sp == std::string_view::npos) return std::nullopt;
   Word family = WordBefore(line, sp, 10);
@@ -194,9 +236,21 @@ std::optional<Meaning> SpacedWords(std::string_view line, size_t to) {
   if (!family.hiragana && !family.katakana && family.chars <= 4) {
     return NameAt(line, family.start, sp);
   }
+  // Readings are written "ヤマダ タロウ" with one space (two at most, or an
+  // ideographic one); wider gaps are aligned columns of place readings
+  // (キョウトフ        キョウトシ).
+  if (after - sp > 3) return std::nullopt;
   Word given = WordAfter(line, after, 10);
-  if (KanaOnly(family) && KanaOnly(given) && family.chars <= 10 &&
-      given.chars <= 10 && family.hiragana == given.hiragana &&
+  if (IsPlaceReading(line.substr(family.start, sp - family.start),
+                     line.substr(after, given.start - after)) ||
+      KanaWordAround(line, family.start, given.start)) {
+    return std::nullopt;
+  }
+  // A family name's reading has at most 7 kana (テシガワラ), a given
+  // name's too (ジュンイチロウ); longer runs are place readings
+  // (カワサキシナカハラク).
+  if (KanaOnly(family) && KanaOnly(given) && family.chars <= 7 &&
+      given.chars <= 7 && family.hiragana == given.hiragana &&
       family.katakana == given.katakana) {
     return Meaning{ColumnKind::kKana, Role::kValue};
   }
@@ -282,9 +336,10 @@ std::optional<Meaning> HyphenatedNumber(std::string_view line, size_t to) {
   }
   if (run == 0) return std::nullopt;
   groups[n++] = run;
-  std::reverse(groups.begin(), groups.begin() + static_cast<long>(n));
-  std::string number(digits.rbegin() + static_cast<long>(digits.size() - count),
-                     digits.rend());
+  std::reverse(groups.begin(), groups.begin() + static_cast<std::ptrdiff_t>(n));
+  std::string number(
+      digits.rbegin() + static_cast<std::ptrdiff_t>(digits.size() - count),
+      digits.rend());
   if (pos > 0 && (line[pos - 1] == ')' || line[pos - 1] == '+')) {
     return std::nullopt;  // (042)345-6789 and +81-... have their patterns
   }
@@ -300,9 +355,9 @@ std::optional<Meaning> HyphenatedNumber(std::string_view line, size_t to) {
     if (IsMyNumber(number)) return Meaning{ColumnKind::kMyNumber, Role::kValue};
     return std::nullopt;
   }
-  bool small =
-      std::all_of(groups.begin(), groups.begin() + static_cast<long>(n),
-                  [](size_t g) { return g <= 4; });
+  bool small = std::all_of(groups.begin(),
+                           groups.begin() + static_cast<std::ptrdiff_t>(n),
+                           [](size_t g) { return g <= 4; });
   if (small && number.size() <= 10 && PlaceBefore(line, pos)) {
     return Meaning{ColumnKind::kAddress, Role::kValue};
   }
@@ -341,7 +396,7 @@ Shape ShapeOf(std::string_view s) {
     } else if (cp >= '0' && cp <= '9') {
       ++shape.digits;
     } else if (cp == ' ' || cp == 0x3000 || cp == '.' || cp == '-' ||
-               cp == '(' || cp == ')') {
+               cp == '(' || cp == ')' || cp == ',') {
       ++shape.spaces;
     } else {
       ++shape.other;
@@ -435,8 +490,9 @@ bool CellFits(ColumnKind kind, std::string_view cell) {
              std::stoi(std::string(n)) <= 120;
     }
     case ColumnKind::kGender:
+      // Under a header, the codes of JIS X 0303 too (1 male, 2 female).
       return cell == "男" || cell == "女" || cell == "男性" || cell == "女性" ||
-             cell == "M" || cell == "F";
+             cell == "M" || cell == "F" || cell == "1" || cell == "2";
     case ColumnKind::kEmail:
       return cell.find('@') != std::string_view::npos &&
              cell.find('.') != std::string_view::npos;

@@ -6,7 +6,10 @@
 namespace piiguard::roster {
 namespace {
 
-int OnMatch(unsigned int id, unsigned long long from, unsigned long long to,
+// Hyperscan's match_event_handler spells its offsets unsigned long long.
+int OnMatch(unsigned int id,
+            unsigned long long from,  // NOLINT(google-runtime-int)
+            unsigned long long to,    // NOLINT(google-runtime-int)
             unsigned int /*flags*/, void* context) {
   auto* hits = static_cast<std::vector<Hit>*>(context);
   hits->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});

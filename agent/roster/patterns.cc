@@ -16,25 +16,23 @@ struct Classes {
   std::string kana = Utf8Class({{0x3041, 0x3096}, {0x30A1, 0x30FE}});
   // A space: ASCII or the ideographic space (kept when no other
   // full-width character made the text go through NFKC).
-  std::string sp = "(?:\\x20|\\xE3\\x80\\x80)";
+  std::string sp = R"((?:\x20|\xE3\x80\x80))";
   // Hyphens people type in numbers: - ‐ − ー ―.
   std::string hy =
-      "(?:-|\\xE2\\x80\\x90|\\xE2\\x88\\x92|\\xE3\\x83\\xBC|\\xE2\\x80\\x95)";
+      R"((?:-|\xE2\x80\x90|\xE2\x88\x92|\xE3\x83\xBC|\xE2\x80\x95))";
   // Field boundaries around words: start or end of line, the delimiters,
   // quotes, spaces, brackets, ':' and the ideographic comma/space/stop.
-  std::string left = "(?:^|[\\t,;|\"'\\x20(\\[<:=]|\\xE3\\x80[\\x80\\x81])";
-  std::string right =
-      "(?:[\\t,;|\"'\\x20)(\\]>\\r]|\\xE3\\x80[\\x80\\x81\\x82]|$)";
+  std::string left = R"((?:^|[\t,;|"'\x20(\[<:=]|\xE3\x80[\x80\x81]))";
+  std::string right = R"((?:[\t,;|"'\x20)(\]>\r]|\xE3\x80[\x80\x81\x82]|$))";
   // Where a label ("住所:") may start: a phrase boundary, or a bullet.
-  std::string label_left =
-      "(?:^|[\\t,;|\"'\\x20(\\[<]|\\xE3\\x80[\\x80\\x81\\x90]|"
-      "\\xE3\\x83\\xBB|\\xE2\\x96\\xA0|\\xE2\\x97\\x8F)";
+  std::string label_left = R"((?:^|[\t,;|"'\x20(\[<]|\xE3\x80[\x80\x81\x90]|)"
+                           R"(\xE3\x83\xBB|\xE2\x96\xA0|\xE2\x97\x8F))";
   // Boundaries of a whole cell of a delimited table.
-  std::string cell_left = "(?:^|[\\t,;|\"])\\x20*";
-  std::string cell_right = "\\x20*(?:[\\t,;|\"\\r]|$)";
+  std::string cell_left = R"((?:^|[\t,;|"])\x20*)";
+  std::string cell_right = R"(\x20*(?:[\t,;|"\r]|$))";
   // Boundaries of numbers: not a digit or a hyphen.
-  std::string num_left = "(?:^|[^0-9\\-+])";
-  std::string num_right = "(?:[^0-9\\-]|$)";
+  std::string num_left = R"((?:^|[^0-9\-+]))";
+  std::string num_right = R"((?:[^0-9\-]|$))";
 };
 
 std::string Join(const std::vector<std::string>& words) {
@@ -52,7 +50,7 @@ std::string Escaped(std::string_view literal) {
   std::string out;
   for (char ch : literal) {
     auto c = static_cast<unsigned char>(ch);
-    out += "\\x";
+    out += R"(\x)";
     out += kDigits[c >> 4];
     out += kDigits[c & 0xF];
   }
@@ -71,12 +69,30 @@ void AddNames(const Classes& c, std::vector<Pattern>& out) {
     out.push_back(std::move(p));
   }
   // Romaji in a table cell: "Taro Yamada", "YAMADA Taro".
-  out.push_back({c.cell_left + "[A-Z][A-Za-z]{1,15}\\x20[A-Z][A-Za-z]{1,15}" +
+  out.push_back({c.cell_left + R"([A-Z][A-Za-z]{1,15}\x20[A-Z][A-Za-z]{1,15})" +
                      c.cell_right,
                  ColumnKind::kName, Role::kValue, Check::kCellOnly});
+  // A reading in a cell of its own, in katakana (half-width is katakana
+  // after NFKC): "タケウチケイコ", the ﾔｽﾋﾛ of a split 姓/名 table. Weak:
+  // a column of them counts only beside a column of names (a postal code
+  // list has columns of place readings, and no names).
+  out.push_back(
+      {c.cell_left +
+           R"((?:\xE3\x82[\xA1-\xBF]|\xE3\x83[\x80-\xBA\xBC]){2,14})" +
+           c.cell_right,
+       ColumnKind::kKana, Role::kWeak, Check::kCellOnly});
+  // "Okada, Mio": a quoted CSV cell, or a TSV cell.
+  out.push_back(
+      {c.cell_left + R"([A-Z][a-z]{1,15},\x20[A-Z][a-z]{1,15})" + c.cell_right,
+       ColumnKind::kName, Role::kValue, Check::kCellOnly});
+  // The family name in capitals, anywhere: "MORI Masaki" (the Japanese
+  // convention in romaji; a line still needs another personal value).
+  out.push_back(
+      {R"((?:^|[\x20\t,;|"])[A-Z]{2,12}\x20[A-Z][a-z]{1,12}(?:[\x20\t,;|"\r]|$))",
+       ColumnKind::kName, Role::kValue});
   // A space before a kanji or a kana: "山田 太郎", "ヤマダ タロウ".
-  out.push_back({c.sp + "(?:[\\xE4-\\xE9]|\\xE3[\\x81-\\x83])",
-                 ColumnKind::kName, Role::kValue, Check::kSpacedWords});
+  out.push_back({c.sp + R"((?:[\xE4-\xE9]|\xE3[\x81-\x83]))", ColumnKind::kName,
+                 Role::kValue, Check::kSpacedWords});
 }
 
 void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
@@ -86,26 +102,32 @@ void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
   out.push_back({"[0-9]" + h + "[0-9]", ColumnKind::kPhone, Role::kValue,
                  Check::kNumber});
   out.push_back(
-      {"\\(0[0-9]{1,4}\\)\\x20?[0-9]{1,4}" + h + "[0-9]{4}" + c.num_right,
+      {R"(\(0[0-9]{1,4}\)\x20?[0-9]{1,4})" + h + "[0-9]{4}" + c.num_right,
        ColumnKind::kPhone, Role::kValue});
   out.push_back({c.num_left + "0[789]0[0-9]{8}" + c.num_right,
                  ColumnKind::kPhone, Role::kValue});
+  // Numbers grouped by spaces, a cell of their own: "090 8242 9459",
+  // "045 543 9628" (ten digits for a landline: area code and number).
   out.push_back(
-      {"\\+81[\\-\\x20]?[1-9][0-9]?[\\-\\x20]?[0-9]{1,4}[\\-\\x20]?"
-       "[0-9]{4}" +
-           c.num_right,
-       ColumnKind::kPhone, Role::kValue});
-  out.push_back({"〒\\x20?[0-9]{3}" + h + "?[0-9]{4}" + c.num_right,
+      {c.cell_left +
+           R"((?:0[789]0\x20[0-9]{4}|0[1-9](?:[0-9]\x20[0-9]{3}|\x20[0-9]{4}|)" +
+           R"([0-9]{2}\x20[0-9]{2}|[0-9]{3}\x20[0-9]))\x20[0-9]{4})" +
+           c.cell_right,
+       ColumnKind::kPhone, Role::kValue, Check::kCellOnly});
+  out.push_back({R"(\+81[\-\x20]?[1-9][0-9]?[\-\x20]?[0-9]{1,4}[\-\x20]?)"
+                 "[0-9]{4}" +
+                     c.num_right,
+                 ColumnKind::kPhone, Role::kValue});
+  out.push_back({R"(〒\x20?[0-9]{3})" + h + "?[0-9]{4}" + c.num_right,
                  ColumnKind::kPostalCode, Role::kValue});
   out.push_back({c.num_left + "[0-9]{12}" + c.num_right, ColumnKind::kMyNumber,
                  Role::kValue, Check::kMyNumber});
   out.push_back(
-      {c.num_left + "[0-9]{4}\\x20[0-9]{4}\\x20[0-9]{4}" + c.num_right,
+      {c.num_left + R"([0-9]{4}\x20[0-9]{4}\x20[0-9]{4})" + c.num_right,
        ColumnKind::kMyNumber, Role::kValue, Check::kMyNumber});
-  out.push_back(
-      {"[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+"
-       "(?:[^A-Za-z0-9\\-]|$)",
-       ColumnKind::kEmail, Role::kValue});
+  out.push_back({R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+                 R"((?:[^A-Za-z0-9\-]|$))",
+                 ColumnKind::kEmail, Role::kValue});
 }
 
 void AddAddresses(std::vector<Pattern>& out) {
@@ -115,34 +137,39 @@ void AddAddresses(std::vector<Pattern>& out) {
        ")",
        ColumnKind::kAddress, Role::kValue, Check::kBlock});
   // Romaji: "1-2-3 Honcho, Higashimurayama-shi".
-  out.push_back(
-      {"[0-9]{1,4}(?:-[0-9]{1,4}){1,2},?\\x20[A-Z][a-z]+(?:-[a-z]+)"
-       "?,\\x20[A-Z][a-z]+-(?:shi|ku|gun|machi|cho|mura)",
-       ColumnKind::kAddress, Role::kValue});
+  out.push_back({R"([0-9]{1,4}(?:-[0-9]{1,4}){1,2},?\x20[A-Z][a-z]+(?:-[a-z]+))"
+                 R"(?,\x20[A-Z][a-z]+-(?:shi|ku|gun|machi|cho|mura))",
+                 ColumnKind::kAddress, Role::kValue});
 }
 
 void AddDatesAndAges(const Classes& c, std::vector<Pattern>& out) {
-  std::string sep1 = "\\x20?(?:年|/|-|\\.)\\x20?";
-  std::string sep2 = "\\x20?(?:月|/|-|\\.)\\x20?";
+  std::string sep1 = R"(\x20?(?:年|/|-|\.)\x20?)";
+  std::string sep2 = R"(\x20?(?:月|/|-|\.)\x20?)";
   out.push_back({c.num_left + "(?:1[89]|20)[0-9]{2}" + sep1 + "[0-9]{1,2}" +
                      sep2 + "[0-9]{1,2}(?:日)?" + c.num_right,
                  ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
                  true});
   out.push_back(
-      {"(?:明治|大正|昭和|平成|令和|(?:^|[^A-Za-z0-9])[MTSHR])\\x20?"
+      {R"((?:明治|大正|昭和|平成|令和|(?:^|[^A-Za-z0-9])[MTSHR])\x20?)"
        "(?:[0-9]{1,2}|元)" +
            sep1 + "[0-9]{1,2}" + sep2 + "[0-9]{1,2}(?:日)?" + c.num_right,
        ColumnKind::kBirthDate, Role::kValue, Check::kDate, false, true});
   out.push_back({c.num_left + "(?:19|20)[0-9]{6}" + c.num_right,
                  ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
                  true});
-  out.push_back({c.num_left + "[0-9]{1,3}\\x20?歳", ColumnKind::kAge,
+  out.push_back({c.num_left + R"([0-9]{1,3}\x20?歳)", ColumnKind::kAge,
                  Role::kValue, Check::kAge});
   out.push_back({c.cell_left + "(?:男|女|男性|女性)" + c.cell_right,
                  ColumnKind::kGender, Role::kValue});
+  // In aligned text, between spaces: "1  猪股 莉子  女性".
+  out.push_back(
+      {R"((?:\x20|\xE3\x80\x80)(?:男|女|男性|女性)(?:\x20|\xE3\x80\x80|\r|$))",
+       ColumnKind::kGender, Role::kValue});
   // M / F, in a table cell only (a column of them is a gender column).
   out.push_back({c.cell_left + "[MF]" + c.cell_right, ColumnKind::kGender,
                  Role::kValue, Check::kCellOnly});
+  out.push_back({c.cell_left + "(?:male|female)" + c.cell_right,
+                 ColumnKind::kGender, Role::kValue, Check::kCellOnly, true});
 }
 
 struct Words {
@@ -151,51 +178,56 @@ struct Words {
   std::vector<std::string> en;  // caseless
 };
 
+// Nouns for people that head a name column: 参加者氏名, 児童名, 世帯主.
+constexpr const char* kPersonNouns =
+    "(?:参加者|児童|園児|生徒|保護者|会員|利用者|申込者|受講者|患者|対象者|"
+    "被保険者|世帯主|代表者)(?:氏名|名)?";
+
 std::vector<Words> HeaderWords() {
   return {
       {ColumnKind::kName,
-       {"氏\\x20?名", "お名前", "名前", "姓名", "フルネーム", "姓", "名",
-        "(?:参加者|児童|園児|生徒|保護者|会員|利用者|申込者|受講者|患者|"
-        "対象者|被保険者|世帯主|代表者)(?:氏名|名)?",
-        "宛名"},
-       {"name", "full\\x20?name", "(?:first|last|family|given)\\x20name"}},
+       {R"(氏(?:\x20|\xE3\x80\x80){0,2}名)", "お名前", "名前", "姓名",
+        "フルネーム", "姓", "名", kPersonNouns, "宛名"},
+       {"name", R"(full\x20?name)", R"((?:first|last|family|given)\x20name)"}},
       {ColumnKind::kKana,
        {"ふりがな", "フリガナ", "よみがな", "ヨミガナ", "カナ", "かな",
-        "カナ氏名", "氏名カナ", "氏名\\(カナ\\)", "フリガナ氏名", "読み",
+        "カナ氏名", "氏名カナ", R"(氏名\(カナ\))", "フリガナ氏名", "読み",
         "よみ", "セイ", "メイ"},
        {"kana", "furigana"}},
       {ColumnKind::kAddress,
-       {"住所", "現住所", "自宅住所", "住所[12]", "番地", "居所",
-        "住所\\(番地\\)"},
-       {"address", "home\\x20address"}},
+       {"住所", "ご住所", "現住所", "自宅住所", "住所[12]", "番地", "居所",
+        "お住まい", "住まい", R"(住所\(番地\))"},
+       {"address", R"(home\x20address)"}},
       {ColumnKind::kPhone,
        {"電話", "電話番号", "携帯", "携帯電話", "携帯番号", "携帯電話番号",
         "自宅電話", "自宅電話番号", "連絡先", "緊急連絡先", "連絡先電話番号",
-        "電話\\(自宅\\)", "電話番号\\(自宅\\)", "電話番号\\(携帯\\)"},
-       {"tel", "phone", "telephone", "mobile", "phone\\x20number"}},
+        R"(電話\(自宅\))", R"(電話番号\(自宅\))", R"(電話番号\(携帯\))"},
+       {"tel", "phone", "telephone", "mobile", R"(phone\x20number)"}},
       {ColumnKind::kPostalCode,
        {"郵便番号", "〒"},
-       {"zip", "zip\\x20code", "postal\\x20code", "post\\x20code"}},
+       {"zip", R"(zip\x20code)", R"(postal\x20code)", R"(post\x20code)"}},
       {ColumnKind::kBirthDate,
        {"生年月日", "誕生日", "生年", "生まれ"},
-       {"birthday", "date\\x20of\\x20birth", "dob", "birth\\x20date"}},
-      {ColumnKind::kAge, {"年齢", "満年齢", "年令"}, {"age"}},
+       {"birthday", R"(date\x20of\x20birth)", "dob", R"(birth\x20date)"}},
+      {ColumnKind::kAge, {"年齢", "満年齢", "年令", "歳"}, {"age"}},
       {ColumnKind::kGender, {"性別", "男女", "男女別"}, {"sex", "gender"}},
       {ColumnKind::kEmail,
        {"メール", "メールアドレス", "Eメール", "電子メール"},
-       {"e-?mail", "mail", "e-?mail\\x20address"}},
-      {ColumnKind::kMyNumber, {"個人番号", "マイナンバー"}, {"my\\x20?number"}},
+       {"e-?mail", "mail", R"(e-?mail\x20address)"}},
+      {ColumnKind::kMyNumber,
+       {"個人番号", "マイナンバー"},
+       {R"(my\x20?number)"}},
   };
 }
 
 // What ends a label: ':' or '=', a closing bracket (【氏名】), or a space
 // (■氏名　山田 太郎).
 constexpr const char* kLabelEnd =
-    "\\x20*(?:[:=\\])]|\\xE3\\x80\\x91|\\xE3\\x80\\x80)";
+    R"(\x20*(?:[:=\])]|\xE3\x80\x91|\xE3\x80\x80))";
 
 void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
   // A header cell may carry a note: 氏名(漢字), 電話番号1.
-  std::string note = "(?:[0-9]|\\([^)\\t,\\r\\n]{0,20}\\))?";
+  std::string note = R"((?:[0-9]|\x20?\([^)\t,\r\n]{0,20}\))?)";
   for (const Words& w : HeaderWords()) {
     out.push_back({c.cell_left + Join(w.ja) + note + c.cell_right, w.kind,
                    Role::kHeader});

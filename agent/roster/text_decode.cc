@@ -286,7 +286,7 @@ Result<std::string_view> DecodeText(std::string_view bytes,
   if (encoding == TextEncoding::kUtf8 || encoding == TextEncoding::kUtf8Bom) {
     if (!NeedsNfkc(body)) return body;
     PIIGUARD_ASSIGN_OR_RETURN(storage, Nfkc(body));
-    return std::string_view(storage);
+    return std::string_view{storage};
   }
   if (IcuName(encoding) == nullptr) {
     return InvalidArgumentError("roster", "text", "not a text encoding");
@@ -297,7 +297,7 @@ Result<std::string_view> DecodeText(std::string_view bytes,
   } else {
     storage = std::move(utf8);
   }
-  return std::string_view(storage);
+  return std::string_view{storage};
 }
 
 }  // namespace piiguard::roster

@@ -13,7 +13,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Suffixes of words that name an office holder, a place or an
 // organisation rather than a person. Kept short and structural: a name
 // list would never be complete.
-constexpr std::array<std::string_view, 74> kRoleOrPlaceSuffixes = {
+constexpr std::array<std::string_view, 76> kRoleOrPlaceSuffixes = {
     // Offices and roles (council minutes name officials by their role).
     "委員長", "副委員長", "委員", "議長", "副議長", "議員", "市長", "副市長",
     "町長", "村長", "区長", "知事", "部長", "次長", "課長", "係長", "主任",
@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 74> kRoleOrPlaceSuffixes = {
     "事務局",
     // Places and organisations.
     "都", "府", "県", "市", "区", "町", "村", "郡", "丁目", "館", "園", "校",
-    "所", "署", "局", "センター", "公園", "会", "課", "駅", "院",
+    "所", "署", "局", "センター", "公園", "会", "課", "駅", "院", "台", "丘",
     // Businesses and clinics (山内整形外科, 佐藤商店, 田中屋).
     "科", "店", "屋", "堂", "社", "組", "庁", "室", "場", "工業", "産業",
     "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション"};
