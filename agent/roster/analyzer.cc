@@ -13,6 +13,11 @@ constexpr uint32_t Bit(ColumnKind k) { return 1U << static_cast<int>(k); }
 constexpr uint32_t kIdKinds = Bit(ColumnKind::kName) | Bit(ColumnKind::kKana) |
                               Bit(ColumnKind::kMyNumber);
 
+// An unlabelled record: its first line (the name) at most this long, and
+// at most this many lines.
+constexpr size_t kRecordNameLineBytes = 60;
+constexpr size_t kUnlabelledRecordLines = 6;
+
 bool IsBlankByte(char c) { return c == ' ' || c == '"' || c == '\t'; }
 
 bool IsBlank(std::string_view s) {
@@ -92,6 +97,7 @@ char ChooseDelimiter(std::string_view sample) {
   }
   char best = '\0';
   size_t best_support = 0;
+  size_t best_fields = 0;
   std::vector<uint32_t> delims;
   for (char d : {',', '\t', ';', '|'}) {
     std::vector<size_t> counts;
@@ -103,15 +109,23 @@ char ChooseDelimiter(std::string_view sample) {
     std::sort(counts.begin(), counts.end());
     // The most frequent field count and how many lines have it.
     size_t support = 0;
+    size_t fields = 0;
     for (size_t i = 0; i < counts.size();) {
       size_t j = i;
       while (j < counts.size() && counts[j] == counts[i]) ++j;
-      support = std::max(support, j - i);
+      if (j - i > support) {
+        support = j - i;
+        fields = counts[i];
+      }
       i = j;
     }
-    if (support > best_support) {
+    // On a tie, more fields win: "Ueda, Sumire<TAB>mail<TAB>80" is a TSV
+    // with a comma in its names.
+    if (support > best_support ||
+        (support == best_support && fields > best_fields)) {
       best = d;
       best_support = support;
+      best_fields = fields;
     }
   }
   if (best_support < 2 || best_support * 4 < lines.size()) return '\0';
@@ -169,7 +183,7 @@ void Analyzer::Line(std::string_view line, std::span<const Hit> hits) {
     TableLine(line);
   } else {
     EndTable();
-    TextLine();
+    TextLine(line);
   }
 }
 
@@ -271,21 +285,35 @@ void Analyzer::TableLine(std::string_view line) {
   }
 }
 
-void Analyzer::TextLine() {
+void Analyzer::TextLine(std::string_view line) {
   uint32_t value = 0;
   uint32_t label = 0;
+  uint32_t header = 0;
   for (const LineHit& h : line_hits_) {
     if (h.role == Role::kValue) value |= Bit(h.kind);
     if (h.role == Role::kLabel) label |= Bit(h.kind);
+    if (h.role == Role::kHeader) header |= Bit(h.kind);
+  }
+  if (value == 0 && (header & kIdKinds) != 0 && std::popcount(header) >= 2) {
+    EndParagraph();  // a header line starts an aligned table
+    aligned_header_ = header;
+  } else if (aligned_header_ != 0 && (value & kIdKinds) != 0) {
+    ++aligned_people_;
   }
   // A record keeps its labels (氏名: on one line, 住所: on the next); a
   // label seen again starts the next record.
   if ((label & paragraph_label_) != 0) EndParagraph();
+  if (paragraph_lines_ == 0) {
+    paragraph_starts_with_name_ =
+        (value & kIdKinds) != 0 && line.size() <= kRecordNameLineBytes;
+  }
   paragraph_value_ |= value;
   paragraph_label_ |= label;
   ++paragraph_lines_;
+  if ((value & kIdKinds) != 0) ++paragraph_id_lines_;
+  // A line of labels alone is the header line of aligned text.
   uint32_t mask = TextMask(value, label);
-  if (IsPerson(mask)) {
+  if (value != 0 && IsPerson(mask)) {
     ++person_lines_;
     for (int k = 0; k < kColumnKinds; ++k) {
       if ((mask & (1U << k)) != 0) ++text_kind_lines_[static_cast<size_t>(k)];
@@ -295,13 +323,29 @@ void Analyzer::TextLine() {
 
 void Analyzer::EndParagraph() {
   // Records: a short paragraph per person, one field per line.
+  // One person per record: a record names its fields (氏名: …), or starts
+  // with a short line holding the only name (山田 太郎 / its address / its
+  // phone); a block of a facility or event list has phones on many lines
+  // and, at most, a header line that looks like a name.
+  bool unlabelled_record = paragraph_starts_with_name_ &&
+                           paragraph_id_lines_ == 1 &&
+                           paragraph_lines_ <= kUnlabelledRecordLines;
   if (paragraph_lines_ >= 2 && paragraph_lines_ <= 15 &&
+      (paragraph_label_ != 0 || unlabelled_record) && paragraph_value_ != 0 &&
       IsPerson(TextMask(paragraph_value_, paragraph_label_))) {
     ++person_records_;
   }
+  if (aligned_people_ > best_aligned_people_) {
+    best_aligned_people_ = aligned_people_;
+    best_aligned_header_ = aligned_header_;
+  }
+  aligned_header_ = 0;
+  aligned_people_ = 0;
   paragraph_value_ = 0;
   paragraph_label_ = 0;
   paragraph_lines_ = 0;
+  paragraph_id_lines_ = 0;
+  paragraph_starts_with_name_ = false;
 }
 
 void Analyzer::EndTable() {

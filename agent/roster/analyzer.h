@@ -88,7 +88,7 @@ class Analyzer {
   void CollectHits(std::string_view line, std::span<const Hit> hits,
                    bool table);
   void TableLine(std::string_view line);
-  void TextLine();
+  void TextLine(std::string_view line);
   void EndTable();
   void EndParagraph();
   TableResult Judge(const Table& t) const;
@@ -108,7 +108,16 @@ class Analyzer {
   uint32_t paragraph_value_ = 0;  // kinds seen in the current paragraph
   uint32_t paragraph_label_ = 0;
   size_t paragraph_lines_ = 0;
+  size_t paragraph_id_lines_ = 0;  // lines of the paragraph with a name
+  bool paragraph_starts_with_name_ = false;  // a short first line, a name
   std::array<uint32_t, kColumnKinds> text_kind_lines_{};
+  // Aligned text (columns padded with spaces): a header line naming a name
+  // column and another personal column announces a table; each later line
+  // of the paragraph with a name is a person.
+  uint32_t aligned_header_ = 0;  // kinds the current header line announced
+  size_t aligned_people_ = 0;    // in the current aligned table
+  size_t best_aligned_people_ = 0;
+  uint32_t best_aligned_header_ = 0;
 };
 
 }  // namespace piiguard::roster

@@ -121,7 +121,10 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
 
 bool Analyzer::RosterCertain(size_t people) const {
   if (best_table_ && best_table_->people >= people) return true;
-  if (std::max(person_lines_, person_records_) >= people) return true;
+  if (std::max({person_lines_, person_records_, aligned_people_,
+                best_aligned_people_}) >= people) {
+    return true;
+  }
   if (!table_ || table_->rows < people) return false;
   TableResult r = Judge(*table_);
   return r.roster && r.people >= people;
@@ -130,6 +133,24 @@ bool Analyzer::RosterCertain(size_t people) const {
 void Analyzer::Finish(Verdict& verdict) {
   EndTable();
   EndParagraph();
+  if (best_aligned_people_ >= min_rows_ &&
+      best_aligned_people_ > std::max(person_lines_, person_records_) &&
+      (!best_table_ || best_table_->people < best_aligned_people_)) {
+    std::vector<Column> kinds;
+    for (size_t k = 0; k < kColumnKinds; ++k) {
+      if ((best_aligned_header_ & (1U << k)) != 0) {
+        kinds.push_back(
+            Column{static_cast<ColumnKind>(k), -1, "", best_aligned_people_});
+      }
+    }
+    verdict.roster = true;
+    verdict.rows = best_aligned_people_;
+    verdict.reason = "aligned text table of " +
+                     std::to_string(best_aligned_people_) +
+                     " people under a header announcing " + Describe(kinds);
+    verdict.columns = std::move(kinds);
+    return;
+  }
   size_t text_people = std::max(person_lines_, person_records_);
   std::string unit = person_lines_ >= person_records_ ? "lines" : "records";
   if (best_table_ && best_table_->people >= text_people) {

@@ -264,5 +264,73 @@ TEST_F(DetectorTest, HeaderAndNumberVariants) {
   EXPECT_TRUE(Examine(d).roster) << Examine(d).reason;
 }
 
+// A report with an aligned-text table under a header (氏名, 歳): a roster,
+// though no row but the header says what its numbers are.
+TEST_F(DetectorTest, AlignedTextTableUnderHeader) {
+  std::string text = "7　参加者名簿\n#   氏名            歳\n";
+  int i = 0;
+  for (const auto& p : kPeople) {
+    ++i;
+    text += std::to_string(i) + "   " + p[0] + "        " +
+            std::to_string(30 + i) + "\n";
+  }
+  Verdict v =
+      Examine("　本事業は、市民の皆様に学びの機会を提供する。\n\n" + text);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.rows, 6U);
+}
+
+// Statistics, event and facility lists in aligned text hold header words,
+// place names, counts and phones, and no people.
+TEST_F(DetectorTest, AlignedListsOfPlacesAreNotRosters) {
+  std::string stats = "町丁目名        世帯数  人口総数  男     女\n";
+  std::string events = "日付  時間  行事名  会場  所在地  問い合わせ\n";
+  std::string schools;
+  for (int i = 1; i <= 12; ++i) {
+    std::string n = std::to_string(i);
+    stats += "元町" + n + "丁目      2557    4405      2162   2243\n";
+    events += "3月" + n +
+              "日（金）  14:00～16:00  子育てサロン  保健センター  元町1-" + n +
+              "-9  049-222-16" + std::to_string(10 + i) + "\n";
+    schools += "川崎市立第" + n + "中学校    211-0075  上小田中1丁目25-" + n +
+               "    044-708-49" + std::to_string(10 + i) + "\n";
+  }
+  std::string header_lines = "年齢　総数　男　女\n";
+  for (int i = 0; i < 8; ++i) header_lines += "年齢　総数　男　女\n";
+  EXPECT_FALSE(Examine(stats).roster) << Examine(stats).reason;
+  EXPECT_FALSE(Examine(events).roster) << Examine(events).reason;
+  EXPECT_FALSE(Examine(schools).roster) << Examine(schools).reason;
+  EXPECT_FALSE(Examine(header_lines).roster) << Examine(header_lines).reason;
+}
+
+// Records whose labels end with a space after NFKC (＝ in the separator
+// makes the text go through it: 氏名　 becomes 氏名 ).
+TEST_F(DetectorTest, LabelledRecordsAfterNfkc) {
+  std::string text;
+  int i = 0;
+  for (const auto& p : kPeople) {
+    ++i;
+    text += "■ 申込" + std::to_string(i) + "\n■氏名　" + p[0] +
+            "\n■生年月日　" + p[4] + "\n＝＝＝＝＝＝＝＝\n\n";
+  }
+  Verdict v = Examine(text);
+  EXPECT_TRUE(v.roster) << v.reason;
+}
+
+// A TSV whose names hold a comma is read as a TSV (more fields win a tie).
+TEST_F(DetectorTest, TsvWithCommasInNames) {
+  std::string text;
+  const char* names[] = {"Ueda, Sumire", "Nakamura, Miho", "Tsuji, Anna",
+                         "Sato, Ken",    "Ito, Yui",       "Kato, Ren"};
+  for (int i = 0; i < 6; ++i) {
+    text += std::string(names[i]) + "\tuser" + std::to_string(i) +
+            "@example.jp\t" + std::to_string(20 + i) + "\t090-1053-61" +
+            std::to_string(10 + i) + "\n";
+  }
+  Verdict v = Examine(text);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.format, "tsv");
+}
+
 }  // namespace
 }  // namespace piiguard::roster

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstddef>
 #include <cstring>
 #include <vector>
@@ -154,7 +155,8 @@ bool IsPrefectureReading(std::string_view word) {
 
 // A surname (kanji, from `start` to `end`) and a given name right after it,
 // maybe after a space: a name unless a role or a place.
-std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end) {
+std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end,
+                              bool listed_surname) {
   size_t pos = end;
   for (int n = 0; n < 8; ++n) {
     if (pos < line.size() && line[pos] == ' ') {
@@ -170,17 +172,39 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end) {
   if (pos != end && IsRoleOrPlace(line.substr(start, end - start))) {
     return std::nullopt;
   }
+  // Between a family name of no list and the given name: one or two
+  // spaces, ASCII or ideographic (林　　太郎 pads a one-character surname).
+  // A wider gap separates two columns of aligned text (世帯数    人口数),
+  // unless the first word is a listed surname (永井    美代子: 姓 and 名 in
+  // columns of their own).
+  if (!listed_surname &&
+      (pos - end > 6 || (pos - end > 2 && line.substr(end, 3) != "\u3000"))) {
+    return std::nullopt;
+  }
   Word given = WordAfter(line, pos, 5);
   if (given.chars == 0 && pos == end &&
       (end == line.size() || std::strchr(",\t;|\"\r", line[end]) != nullptr)) {
     return Meaning{ColumnKind::kName, Role::kValue, true};  // 姓 alone
   }
-  // Without a space, a kanji given name has at most three characters (四
-  // would swallow 整形外科 and the like).
-  size_t max_kanji = pos == end ? 3 : 4;
+  // A kanji given name has at most three characters (four would swallow
+  // 整形外科, 人口総数 and the like).
+  size_t max_kanji = 3;
+  // Written together, a place suffix right after the surname makes a place
+  // or an institution: 川崎市立第3中学校, 大和郡山, 横浜市.
+  if (pos == end && given.chars > 0) {
+    char32_t first = NextChar(line, pos).first;
+    for (char32_t c : {U'市', U'区', U'県', U'都', U'府', U'郡'}) {
+      if (first == c) return std::nullopt;
+    }
+  }
   bool fits = given.kanji ? given.chars >= 1 && given.chars <= max_kanji
                           : given.chars >= 2 && given.chars <= 5;
   if (!fits) return std::nullopt;
+  // 人口 男, 総数 女性: a count by sex, not a person.
+  std::string_view given_text = line.substr(pos, given.start - pos);
+  for (std::string_view g : {"男", "女", "男性", "女性"}) {
+    if (given_text == g) return std::nullopt;
+  }
   if (KanaOnly(given) &&
       IsPrefectureReading(line.substr(pos, given.start - pos))) {
     return std::nullopt;  // 上杉 ミヤギケン, 梅田 オオサカフ: a place's reading
@@ -198,7 +222,7 @@ std::optional<Meaning> Surname(std::string_view line, size_t to, size_t size) {
   if (start > 0 && ScriptOf(PrevChar(line, start).first) != Script::kOther) {
     return std::nullopt;
   }
-  return NameAt(line, start, to);
+  return NameAt(line, start, to, true);
 }
 
 // Two readings that spell a place, not a person (postal code lists give
@@ -234,7 +258,7 @@ std::optional<Meaning> SpacedWords(std::string_view line, size_t to) {
   Word family = WordBefore(line, sp, 10);
   if (family.chars == 0) return std::nullopt;
   if (!family.hiragana && !family.katakana && family.chars <= 4) {
-    return NameAt(line, family.start, sp);
+    return NameAt(line, family.start, sp, false);
   }
   // Readings are written "ヤマダ タロウ" with one space (two at most, or an
   // ideographic one); wider gaps are aligned columns of place readings
@@ -459,8 +483,20 @@ std::optional<Meaning> CheckHit(const Pattern& p, std::string_view line,
 }
 
 bool HasWords(std::string_view text) {
-  Shape s = ShapeOf(text);
-  return s.kanji + s.kana + s.latin + s.digits > 0;
+  // Forward, stopping at the first letter, digit, kanji or kana: most lines
+  // start with one.
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (std::isalnum(c) != 0) return true;
+      continue;
+    }
+    if ((c & 0xF0) != 0xE0) continue;  // 2- and 4-byte characters, trail bytes
+    auto [cp, next] = NextChar(text, i);
+    if (ScriptOf(cp) != Script::kOther) return true;
+    i = next - 1;
+  }
+  return false;
 }
 
 bool CellFits(ColumnKind kind, std::string_view cell) {

@@ -163,7 +163,7 @@ void AddDatesAndAges(const Classes& c, std::vector<Pattern>& out) {
                  ColumnKind::kGender, Role::kValue});
   // In aligned text, between spaces: "1  猪股 莉子  女性".
   out.push_back(
-      {R"((?:\x20|\xE3\x80\x80)(?:男|女|男性|女性)(?:\x20|\xE3\x80\x80|\r|$))",
+      {R"((?:\x20|\xE3\x80\x80)(?:男性|女性)(?:\x20|\xE3\x80\x80|\r|$))",
        ColumnKind::kGender, Role::kValue});
   // M / F, in a table cell only (a column of them is a gender column).
   out.push_back({c.cell_left + "[MF]" + c.cell_right, ColumnKind::kGender,
@@ -224,6 +224,16 @@ std::vector<Words> HeaderWords() {
 // (■氏名　山田 太郎).
 constexpr const char* kLabelEnd =
     R"(\x20*(?:[:=\])]|\xE3\x80\x91|\xE3\x80\x80))";
+// At the start of a line or after a bullet (■ ● ・), one ASCII space ends a
+// label too: the ideographic space of ■氏名　山田 is an ASCII one after NFKC.
+// A line of such labels alone is a header line of aligned text (氏名 住所
+// 電話番号): it needs a value to be a person (analyzer.cc).
+constexpr const char* kLineOrBullet =
+    R"((?:^|\xE3\x83\xBB|\xE2\x96\xA0|\xE2\x97\x8F))";
+
+constexpr const char* kAlignedLeft = R"((?:^|\x20\x20|\xE3\x80\x80))";
+constexpr const char* kAlignedRight =
+    R"((?:\x20\x20|\xE3\x80\x80|\x20*\r|\x20*$))";
 
 void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
   // A header cell may carry a note: 氏名(漢字), 電話番号1.
@@ -233,6 +243,11 @@ void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
                    Role::kHeader});
     out.push_back({c.cell_left + Join(w.en) + note + c.cell_right, w.kind,
                    Role::kHeader, Check::kNone, true});
+    // A column header of aligned text: between runs of spaces (#   氏名
+    // 歳), or an ideographic space.
+    out.push_back(
+        {std::string(kAlignedLeft) + Join(w.ja) + note + kAlignedRight, w.kind,
+         Role::kHeader});
     // In free text: 氏名: 山田太郎, ご住所: ..., TEL: 03-... The word must
     // start a phrase (施設名: is not a name label); 姓 and 名 alone are
     // only headers.
@@ -245,6 +260,9 @@ void AddHeaders(const Classes& c, std::vector<Pattern>& out) {
          Role::kLabel});
     out.push_back({c.label_left + Join(w.en) + kLabelEnd, w.kind, Role::kLabel,
                    Check::kNone, true});
+    out.push_back({std::string(kLineOrBullet) + "(?:ご|お)?" + Join(labels) +
+                       note + R"(\x20)",
+                   w.kind, Role::kLabel});
   }
 }
 

@@ -13,7 +13,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Suffixes of words that name an office holder, a place or an
 // organisation rather than a person. Kept short and structural: a name
 // list would never be complete.
-constexpr std::array<std::string_view, 76> kRoleOrPlaceSuffixes = {
+constexpr std::array<std::string_view, 82> kRoleOrPlaceSuffixes = {
     // Offices and roles (council minutes name officials by their role).
     "委員長", "副委員長", "委員", "議長", "副議長", "議員", "市長", "副市長",
     "町長", "村長", "区長", "知事", "部長", "次長", "課長", "係長", "主任",
@@ -25,7 +25,9 @@ constexpr std::array<std::string_view, 76> kRoleOrPlaceSuffixes = {
     "所", "署", "局", "センター", "公園", "会", "課", "駅", "院", "台", "丘",
     // Businesses and clinics (山内整形外科, 佐藤商店, 田中屋).
     "科", "店", "屋", "堂", "社", "組", "庁", "室", "場", "工業", "産業",
-    "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション"};
+    "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション",
+    // Headers of statistics and price lists (年齢　総数, 人口 合計).
+    "数", "計", "率", "比", "額", "費"};
 
 struct Era {
   std::string_view name;
