@@ -334,6 +334,10 @@ void Analyzer::EndParagraph() {
       (paragraph_label_ != 0 || unlabelled_record) && paragraph_value_ != 0 &&
       IsPerson(TextMask(paragraph_value_, paragraph_label_))) {
     ++person_records_;
+    uint32_t mask = TextMask(paragraph_value_, paragraph_label_);
+    for (size_t k = 0; k < kColumnKinds; ++k) {
+      if ((mask & (1U << k)) != 0) ++record_kind_records_[k];
+    }
   }
   if (aligned_people_ > best_aligned_people_) {
     best_aligned_people_ = aligned_people_;

@@ -111,6 +111,7 @@ class Analyzer {
   size_t paragraph_id_lines_ = 0;  // lines of the paragraph with a name
   bool paragraph_starts_with_name_ = false;  // a short first line, a name
   std::array<uint32_t, kColumnKinds> text_kind_lines_{};
+  std::array<uint32_t, kColumnKinds> record_kind_records_{};
   // Aligned text (columns padded with spaces): a header line naming a name
   // column and another personal column announces a table; each later line
   // of the paragraph with a name is a person.

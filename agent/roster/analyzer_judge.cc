@@ -160,11 +160,14 @@ void Analyzer::Finish(Verdict& verdict) {
     verdict.reason = best_table_->why;
     return;
   }
+  const auto& kind_counts = person_lines_ >= person_records_
+                                ? text_kind_lines_
+                                : record_kind_records_;
   std::vector<Column> kinds;
   for (size_t k = 0; k < kColumnKinds; ++k) {
-    if (text_kind_lines_[k] > 0) {
+    if (kind_counts[k] > 0) {
       kinds.push_back(
-          Column{static_cast<ColumnKind>(k), -1, "", text_kind_lines_[k]});
+          Column{static_cast<ColumnKind>(k), -1, "", kind_counts[k]});
     }
   }
   if (text_people >= min_rows_) {

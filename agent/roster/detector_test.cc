@@ -315,6 +315,10 @@ TEST_F(DetectorTest, LabelledRecordsAfterNfkc) {
   }
   Verdict v = Examine(text);
   EXPECT_TRUE(v.roster) << v.reason;
+  // The verdict names the kinds the records hold (found by the fuzzer:
+  // records were explained with no column at all).
+  ASSERT_FALSE(v.columns.empty()) << v.reason;
+  EXPECT_EQ(v.columns.front().kind, ColumnKind::kName);
 }
 
 // A TSV whose names hold a comma is read as a TSV (more fields win a tie).
