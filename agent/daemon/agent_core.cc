@@ -184,11 +184,16 @@ Result<std::string> AgentCore::GetStatusReport(const std::string& request) {
                   {"sticks", Json::array()},
                   {"sessions", Json{{"count", 0}, {"last_start", 0}}},
                   {"last_scan", Json{{"time", 0}, {"result", ""}}}};
+  return SignWithDeviceKey("status-report", payload);
+}
+
+Result<std::string> AgentCore::SignWithDeviceKey(std::string_view type,
+                                                 const Json& payload) const {
   PIIGUARD_ASSIGN_OR_RETURN(std::string canonical,
-                            CanonicalJson(payload, "status report"));
+                            CanonicalJson(payload, type));
   PIIGUARD_ASSIGN_OR_RETURN(
       SignedEnvelope envelope,
-      SignEnvelope("status-report", std::move(canonical), device_key_));
+      SignEnvelope(type, std::move(canonical), device_key_));
   return SerializeSignedEnvelope(envelope);
 }
 

@@ -69,6 +69,13 @@ class AgentCore : public sync::DaemonLink {
   void AddPolicyListener(std::function<void(const policy::Policy&)> listener);
   journal::Journal& journal() { return journal_; }
   const std::string& paths_dir() const { return config_.paths.dir; }
+  // The enrolled PC id (none before enrolment).
+  const std::optional<std::string>& pc() const { return pc_; }
+  // A signed envelope (docs/signing.md) of `type` over the canonical JSON
+  // of `payload`, made with the device key: status reports, and the
+  // attestations of `piiguard scan` reports (agent/daemon/wire_scan.h).
+  Result<std::string> SignWithDeviceKey(std::string_view type,
+                                        const Json& payload) const;
 
  private:
   Result<uint64_t> Append(std::string type, journal::Severity severity,

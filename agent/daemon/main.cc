@@ -21,6 +21,7 @@
 #include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_child.h"
+#include "agent/daemon/wire_scan.h"
 #include "agent/daemon/wire_usb.h"
 #include "agent/session/session_manager.h"
 #include "common/file_util.h"
@@ -247,6 +248,8 @@ int Serve(const Args& args) {
       !s.ok()) {
     return Fail(s);
   }
+  // `piiguard scan` reports signed with the device key (docs/scan-report.md).
+  WireScanReports(core, daemon, NowMs, UserName);
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();
   ::unlink(args.socket.c_str());

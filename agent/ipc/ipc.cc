@@ -55,6 +55,14 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
+bool IsSha256Hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const RequestSpec& SpecOf(Op op) {
@@ -112,6 +120,25 @@ Result<Request> ParseRequest(std::string_view bytes) {
       }
       break;
     }
+    case Op::kScanAttest: {
+      PIIGUARD_ASSIGN_OR_RETURN(request.body_sha256,
+                                StringField(json, "body_sha256"));
+      if (!IsSha256Hex(request.body_sha256)) {
+        return Invalid("$.body_sha256", "expected 64 lower-case hex digits");
+      }
+      auto counts = json.find("counts");
+      if (counts == json.end()) return Invalid("$.counts", "missing");
+      PIIGUARD_ASSIGN_OR_RETURN(
+          request.counts,
+          scanreport::ParseCounts(*counts, "ipc request: $.counts"));
+      auto full = json.find("full");
+      if (full == json.end() || !full->is_boolean()) {
+        return Invalid("$.full", "expected boolean");
+      }
+      request.full = full->get<bool>();
+      fields += 3;
+      break;
+    }
     case Op::kStatus:
     case Op::kEnrolInfo:
     case Op::kSessionEnd:
@@ -130,6 +157,11 @@ std::string SerializeRequest(const Request& request) {
   }
   if (request.op == Op::kSessionStart && !request.job.empty()) {
     json["job"] = request.job;
+  }
+  if (request.op == Op::kScanAttest) {
+    json["body_sha256"] = request.body_sha256;
+    json["counts"] = scanreport::CountsJson(request.counts);
+    json["full"] = request.full;
   }
   return json.dump();
 }

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/scanreport/scan_report.h"
 #include "common/json.h"
 #include "common/result.h"
 #include "common/unique_fd.h"
@@ -41,6 +42,8 @@ enum class Op {
   kSessionStart,  // `piiguard session start [--job ID]` (agent/session)
   kSessionEnd,    // `piiguard session end`; who may end which session is
                   // decided by the session manager (docs/session.md)
+  kScanAttest,    // `piiguard scan` finished: the daemon signs the report's
+                  // hash and counts with the device key (docs/scan-report.md)
 };
 
 enum class Right {
@@ -62,6 +65,7 @@ inline constexpr RequestSpec kRequestTable[] = {
     {"enrolled", Op::kEnrolled, Right::kRoot},
     {"session_start", Op::kSessionStart, Right::kAnyLocalUser},
     {"session_end", Op::kSessionEnd, Right::kAnyLocalUser},
+    {"scan_attest", Op::kScanAttest, Right::kAnyLocalUser},
 };
 
 const RequestSpec& SpecOf(Op op);
@@ -72,6 +76,12 @@ struct Request {
   std::string pc;          // kEnrolled
   std::string office_url;  // kEnrolled
   std::string job;         // kSessionStart: optional register job id
+  // kScanAttest: the SHA-256 (64 lower-case hex) of the report body's
+  // canonical bytes, its counts and whether it was a --full scan. The
+  // caller's uid is never part of a request: the daemon takes SO_PEERCRED.
+  std::string body_sha256;
+  scanreport::Counts counts;
+  bool full = false;
 
   bool operator==(const Request&) const = default;
 };

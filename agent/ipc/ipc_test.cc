@@ -36,7 +36,9 @@ TEST(IpcRequestTest, RefusesMalformed) {
 TEST(IpcRequestTest, NearMissLengthInCharacters) {
   std::string text;
   for (size_t i = 0; i < kMaxNearMissChars; ++i) text += "あ";
-  Request r{Op::kNearMiss, text, "", "", ""};
+  Request r;
+  r.op = Op::kNearMiss;
+  r.text = text;
   EXPECT_TRUE(ParseRequest(SerializeRequest(r)).ok());
   r.text += "a";
   EXPECT_FALSE(ParseRequest(SerializeRequest(r)).ok());
@@ -61,6 +63,50 @@ TEST(IpcRequestTest, SessionRequests) {
   }
   EXPECT_EQ(SpecOf(Op::kSessionStart).right, Right::kAnyLocalUser);
   EXPECT_EQ(SpecOf(Op::kSessionEnd).right, Right::kAnyLocalUser);
+}
+
+TEST(IpcRequestTest, ScanAttest) {
+  Request r;
+  r.op = Op::kScanAttest;
+  r.body_sha256 = std::string(64, 'a');
+  r.counts.files = 12;
+  r.counts.bytes = 40960;
+  r.counts.rosters = 1;
+  r.full = true;
+  std::string bytes = SerializeRequest(r);
+  EXPECT_LT(bytes.size(), 400u);  // far below a frame, whatever the scan
+  Result<Request> parsed = ParseRequest(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(*parsed, r);
+  EXPECT_EQ(SpecOf(Op::kScanAttest).right, Right::kAnyLocalUser);
+  const std::string counts =
+      R"("counts":{"bytes":0,"dirs":0,"files":0,"mounts":0,)"
+      R"("not_examined":0,"partial":0,"rosters":0,"special":0,"symlinks":0})";
+  const std::string sha = std::string(64, '0');
+  EXPECT_TRUE(ParseRequest(R"({"op":"scan_attest","body_sha256":")" + sha +
+                           R"(",)" + counts + R"(,"full":false})")
+                  .ok());
+  for (const std::string& bad : {
+           // The caller's uid is the daemon's to know, not a field.
+           R"({"op":"scan_attest","body_sha256":")" + sha + R"(",)" + counts +
+               R"(,"full":false,"uid":0})",
+           R"({"op":"scan_attest","body_sha256":")" + std::string(64, 'A') +
+               R"(",)" + counts + R"(,"full":false})",
+           R"({"op":"scan_attest","body_sha256":"abc",)" + counts +
+               R"(,"full":false})",
+           R"({"op":"scan_attest","body_sha256":")" + sha + R"(",)" + counts +
+               R"(})",
+           R"({"op":"scan_attest","body_sha256":")" + sha + R"(",)" + counts +
+               R"(,"full":1})",
+           R"({"op":"scan_attest","body_sha256":")" + sha +
+               R"(","counts":{"files":1},"full":false})",
+           R"({"op":"scan_attest","body_sha256":")" + sha +
+               R"(","counts":{"bytes":-1,"dirs":0,"files":0,"mounts":0,)"
+               R"("not_examined":0,"partial":0,"rosters":0,"special":0,)"
+               R"("symlinks":0},"full":false})",
+       }) {
+    EXPECT_FALSE(ParseRequest(bad).ok()) << bad;
+  }
 }
 
 TEST(IpcDispatchTest, RightsTable) {

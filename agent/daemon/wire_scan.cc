@@ -1,0 +1,66 @@
+#include "agent/daemon/wire_scan.h"
+
+#include <utility>
+
+#include "agent/scanreport/scan_report.h"
+#include "common/timestamp.h"
+
+namespace piiguard::agent {
+namespace {
+
+journal::Severity SeverityOf(const scanreport::Counts& counts, bool clean) {
+  if (clean) return journal::Severity::kInfo;
+  if (counts.rosters > 0) return journal::Severity::kWarning;
+  return journal::Severity::kNotice;
+}
+
+int64_t FloorSeconds(int64_t ms) { return ms / 1000 - (ms % 1000 < 0 ? 1 : 0); }
+
+}  // namespace
+
+Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
+                        const ipc::Request& request, int64_t now_ms,
+                        const std::string& user) {
+  scanreport::Attestation a;
+  a.body_sha256 = request.body_sha256;
+  a.counts = request.counts;
+  a.full = request.full;
+  a.uid = peer.uid;
+  a.user = user;
+  a.clean = scanreport::IsClean(a.counts, a.uid);
+  a.pc = core.pc().value_or("");
+  a.time = FormatRfc3339(FloorSeconds(now_ms), kJstOffsetMinutes);
+  // Journaled first, so the office sees every attestation the device made.
+  // No paths: the findings stay in the report (a file name can be a name).
+  journal::Event event;
+  event.type = "scan.completed";
+  event.severity = SeverityOf(a.counts, a.clean);
+  event.subject = "scan";
+  event.details = Json{{"uid", peer.uid},
+                       {"user", user},
+                       {"full", a.full},
+                       {"clean", a.clean},
+                       {"counts", scanreport::CountsJson(a.counts)},
+                       {"body_sha256", a.body_sha256}};
+  PIIGUARD_ASSIGN_OR_RETURN(a.journal_seq, core.journal().Append(event));
+  PIIGUARD_ASSIGN_OR_RETURN(
+      std::string envelope,
+      core.SignWithDeviceKey(scanreport::kAttestationType,
+                             scanreport::AttestationJson(a)));
+  return Json{{"attestation", std::move(envelope)},
+              {"journal_seq", a.journal_seq}};
+}
+
+void WireScanReports(AgentCore& core, Daemon& daemon,
+                     std::function<int64_t()> clock,
+                     std::function<std::string(uid_t)> user_name) {
+  daemon.AddHandler(
+      ipc::Op::kScanAttest,
+      [&core, clock = std::move(clock), user_name = std::move(user_name)](
+          const ipc::Peer& peer, const ipc::Request& request) {
+        return AttestScan(core, peer, request, clock(),
+                          user_name ? user_name(peer.uid) : std::string());
+      });
+}
+
+}  // namespace piiguard::agent
