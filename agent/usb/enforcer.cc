@@ -184,7 +184,7 @@ Status UsbEnforcer::Rescan(int64_t received_us) {
     if (!IsUsbDeviceName(name)) continue;
     Result<std::string> path =
         deps_.sysfs.ResolvePath("bus/usb/devices/" + name);
-    if (path.ok()) HandleUsbDevice(*path);
+    if (path.ok()) HandleUsbDevice(*path, /*at_add=*/false);
   }
   return Status::Ok();
 }
@@ -216,13 +216,26 @@ void UsbEnforcer::HandleEvent(const os::Uevent& event, int64_t received_us) {
     }
     return;
   }
+  // A USB device is looked at on "add" and on "bind". The kernel sends
+  // "add" before its generic driver probes the device, and that probe
+  // configures a device that is authorized by then: authorizing between the
+  // two configures the device twice (its interfaces, and the disk whose
+  // uevent is being handled, are torn down and made again). So a device is
+  // authorized only once it is bound (HandleUsbDevice); a refusal needs no
+  // probe and is recorded at "add". The probe binds unauthorized devices
+  // too (it only logs "Device is not authorized for usage"), so every
+  // device has a "bind".
   if (event.subsystem == "usb" && event.devtype == "usb_device" &&
-      event.action == "add" && IsUsbDeviceName(BaseName(path))) {
-    HandleUsbDevice(path);
+      IsUsbDeviceName(BaseName(path))) {
+    if (event.action == "add" || event.action == "bind") {
+      HandleUsbDevice(path, /*at_add=*/event.action == "add");
+    } else if (event.action == "remove") {
+      refused_.erase(path);
+    }
   }
 }
 
-void UsbEnforcer::HandleUsbDevice(const std::string& path) {
+void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
   std::string name = BaseName(path);
   Result<std::string> authorized =
       deps_.sysfs.ReadAttribute(path + "/authorized");
@@ -257,17 +270,41 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path) {
                   {"interfaces", interfaces},
                   {"reason", decision.reason},
                   {"port", name}};
+  // The kernel's number for this enumeration of the device: a device
+  // plugged again on the same port gets a new one.
+  Result<std::string> devnum = deps_.sysfs.ReadAttribute(path + "/devnum");
+  std::string instance = devnum.ok() ? *devnum : "";
   if (!decision.allow) {
+    // Refused at "add" already (or in a rescan), still unauthorized: the
+    // "bind" or the rescan has nothing to add.
+    auto known = refused_.find(path);
+    if (*authorized == "0" && !instance.empty() && known != refused_.end() &&
+        known->second == instance) {
+      return;
+    }
+    // Writing 0 before the kernel's probe is safe: the probe then leaves
+    // the device unconfigured.
     Status s = Status::Ok();
     if (*authorized != "0")
       s = deps_.sysfs.WriteAttribute(path + "/authorized", "0");
     if (!s.ok()) details["error"] = s.message();
-    (void)Journal("usb.device.refused", Severity::kViolation, name, details);
+    Status journaled =
+        Journal("usb.device.refused", Severity::kViolation, name, details);
+    if (s.ok() && journaled.ok()) {
+      refused_[path] = instance;
+    } else {
+      refused_.erase(path);  // recorded again at the next look
+    }
     Notify(MsgId::kUsbDeviceRefused, {vid_pid, decision.reason},
            {vid_pid, decision.reason});
     return;
   }
+  refused_.erase(path);
   if (*authorized == "1") return;  // already decided (a rescan)
+  // Authorized only at "bind" or in a rescan of a bound device: before the
+  // kernel's probe, authorizing would configure the device twice; "bind"
+  // brings it back.
+  if (at_add || !deps_.sysfs.ResolvePath(path + "/driver").ok()) return;
   // Authorized at once (the decision is on the path of every stick: its
   // disks come up read-only in any case), then journaled; an authorization
   // that cannot be recorded is taken back.

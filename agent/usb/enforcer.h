@@ -5,9 +5,12 @@
 //   nothing new until we decide; this state outlives the daemon), then every
 //   USB block device present is set read-only, every USB device present is
 //   decided, and every stick present is verified.
-// - A USB device (uevent add): authorized ("1" to `authorized`) only if its
-//   interface set is allowed (device_rules.h); refused devices stay
-//   unconfigured. Each decision is journaled.
+// - A USB device: authorized ("1" to `authorized`) only if its interface
+//   set is allowed (device_rules.h), and only once the kernel's generic
+//   driver has probed it (uevent bind; authorizing before that probe
+//   configures the device twice). Refused devices stay unconfigured; a
+//   refusal is made and journaled at the first uevent (add) and not again
+//   for the same enumeration (bind, rescans). Each decision is journaled.
 // - A USB block device (disk or partition, uevent add): BLKROSET first,
 //   before anything else; then a disk is verified: its key file is read
 //   from a private read-only mount and checked (VerifyStickKey). A keyed
@@ -108,7 +111,9 @@ class UsbEnforcer : public StickControl {
   Status Journal(std::string type, journal::Severity severity,
                  std::string subject, Json details) const;
   void HandleEvent(const os::Uevent& event, int64_t received_us);
-  void HandleUsbDevice(const std::string& path);
+  // `at_add`: its "add" uevent (refused or left for its "bind"); else its
+  // "bind" or a rescan.
+  void HandleUsbDevice(const std::string& path, bool at_add);
   void HandleBlockAdd(const std::string& name, const std::string& path,
                       bool partition, int64_t received_us);
   void HandleBlockRemove(const std::string& name, bool partition);
@@ -130,6 +135,9 @@ class UsbEnforcer : public StickControl {
   WriteGate& gate_;
   std::map<std::string, Stick> sticks_;  // by disk name
   std::map<std::string, std::string> partition_disk_;
+  // USB devices whose refusal is journaled: sysfs path -> `devnum` of that
+  // enumeration (a device plugged again gets another one).
+  std::map<std::string, std::string> refused_;
 };
 
 }  // namespace piiguard::agent::usb

@@ -3,16 +3,22 @@
 # kernel command line usbcore.authorized_default=0 (installer/) closes the
 # boot window; a stick plugged before the daemon runs, or after it was
 # killed with SIGKILL, is not even configured; the daemon handles it when it
-# (re)starts; read-only flags survive the daemon.
+# (re)starts; read-only flags survive the daemon. The kernel's generic
+# driver binds an unauthorized device too (uevent "bind", no configuration):
+# the daemon authorizes devices at that "bind" (docs/usb.md).
 # vm: --timeout 200 --append usbcore.authorized_default=0
 . /lib/vmlib.sh
 . /lib/usblib.sh
-plan 9
+plan 10
 uevents_start
 
 host plug early,serial=EARLY001,fs=fat
 uevent_expect "add usb usb_device * *" 30
-usb=/sys$(echo "$UEVENT_LINE" | cut -d' ' -f5)
+devpath=$(echo "$UEVENT_LINE" | cut -d' ' -f5)
+usb=/sys$devpath
+uevent_expect "bind usb usb_device * $devpath" 30
+check early_bound_unauthorized "uevent: ${UEVENT_LINE:-no bind} driver=$(basename "$(readlink "$usb/driver" 2>/dev/null)") authorized=$(cat "$usb/authorized" 2>/dev/null)" \
+  test -n "$UEVENT_LINE" -a "$(basename "$(readlink "$usb/driver" 2>/dev/null)")" = usb -a "$(cat "$usb/authorized" 2>/dev/null)" = 0
 check early_not_configured "no daemon: ${usb##*/} authorized=$(cat "$usb/authorized" 2>/dev/null) disks=$(ls /sys/block | grep -c sd)" \
   test "$(cat "$usb/authorized" 2>/dev/null)" = 0 -a "$(ls /sys/block | grep -c sd)" = 0
 check daemon_started "piiguardd serving" daemon_start
