@@ -28,7 +28,21 @@ int DumpForRipgrep(const std::string& out) {
   std::ofstream file(out);
   for (const piiguard::roster::Pattern& p :
        piiguard::roster::RosterPatterns()) {
-    file << (p.caseless ? "(?i-u)" : "(?-u)") << p.expression << "\n";
+    // Non-ASCII literals (男, 〒) as \xHH bytes: ripgrep refuses them
+    // under (?-u).
+    std::string bytes;
+    for (char ch : p.expression) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c < 0x80) {
+        bytes += ch;
+        continue;
+      }
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      bytes += "\\x";
+      bytes += kHex[c >> 4];
+      bytes += kHex[c & 0xF];
+    }
+    file << (p.caseless ? "(?i-u)" : "(?-u)") << bytes << "\n";
   }
   return file ? 0 : 2;
 }
