@@ -550,6 +550,58 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kRosterKindEmail, "メールアドレス", "e-mail address"},
     {MsgId::kRosterKindMyNumber, "個人番号（マイナンバー）", "My Number"},
     // End of roster guard.
+    // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
+    {MsgId::kScanProgress, "スキャン中: {0} ファイル、{1} MB、名簿 {2} 件",
+     "scanning: {0} files, {1} MB, {2} rosters"},
+    {MsgId::kScanSummary,
+     "{0} ファイル（{1} MB）、フォルダ {2} を調べました。たどらなかったリンク "
+     "{3}、特殊ファイル {4}、入らなかった別のファイルシステム {5}。",
+     "Examined {0} files ({1} MB) in {2} folders. Links not followed: {3}, "
+     "special files: {4}, other filesystems not entered: {5}."},
+    {MsgId::kScanRosterFound, "名簿と思われるファイル: {0}（{1} 人分）",
+     "Looks like a roster: {0} ({1} people)"},
+    {MsgId::kScanNotExamined, "調べられなかったもの: {0}（{1}）",
+     "Not examined: {0} ({1})"},
+    {MsgId::kScanPartial, "先頭だけ調べた大きなファイル: {0}",
+     "Large file examined by its beginning only: {0}"},
+    {MsgId::kScanMountSkipped,
+     "別のファイルシステムのため入らなかった場所: {0}",
+     "Other filesystem, not entered: {0}"},
+    {MsgId::kScanMore, "…ほか {0} 件（報告書に記載）",
+     "... and {0} more (listed in the report)"},
+    {MsgId::kScanClean, "名簿は見つからず、すべてのファイルを調べられました。",
+     "No roster found, and every file could be examined."},
+    {MsgId::kScanRostersFound,
+     "名簿と思われるファイルが {0} "
+     "件あります。修理に出す前に、鍵付きUSBへ移すか削除してください。",
+     "{0} files look like rosters. Before the PC goes to repair, move them to "
+     "the keyed USB stick or delete them."},
+    {MsgId::kScanUnexaminedFound,
+     "{0} 件を調べられませんでした。一覧を確認してください。",
+     "{0} entries could not be examined. Please check the list."},
+    {MsgId::kScanNotRoot,
+     "管理者（root）でないため、読めないファイルがあり得ます。この報告書は「ク"
+     "リーン」とはなりません。",
+     "Not run as root: some files may be unreadable, so this report cannot be "
+     "\"clean\"."},
+    {MsgId::kScanSigned, "報告書に端末の鍵で署名しました（記録番号 {0}）: {1}",
+     "The report is signed with this PC's device key (journal entry {0}): {1}"},
+    {MsgId::kScanUnsigned, "署名なし: {0}。報告書: {1}",
+     "Unsigned: {0}. Report: {1}"},
+    {MsgId::kScanVerified,
+     "報告書の署名は正しいです。端末 {0}、{1}、実行者 {2}（uid {3}）、記録番号 "
+     "{4}。",
+     "The report's signature is valid: PC {0}, {1}, run by {2} (uid {3}), "
+     "journal entry {4}."},
+    {MsgId::kScanVerifiedClean,
+     "判定: クリーン（名簿なし、すべて調査済み、root で実行）",
+     "Result: clean (no roster, everything examined, run as root)"},
+    {MsgId::kScanVerifiedNotClean,
+     "判定: クリーンではない（名簿 {0} 件、調べられなかったもの {1} 件）",
+     "Result: not clean ({0} rosters, {1} not examined)"},
+    {MsgId::kScanVerifyFailed, "報告書を確認できません: {0}",
+     "The report cannot be verified: {0}"},
+    // End of piiguard scan.
 }};
 
 std::string Fill(std::string_view pattern,

@@ -264,6 +264,25 @@ enum class MsgId {
   kRosterKindEmail,
   kRosterKindMyNumber,
   // End of roster guard.
+  // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
+  kScanProgress,
+  kScanSummary,
+  kScanRosterFound,
+  kScanNotExamined,
+  kScanPartial,
+  kScanMountSkipped,
+  kScanMore,
+  kScanClean,
+  kScanRostersFound,
+  kScanUnexaminedFound,
+  kScanNotRoot,
+  kScanSigned,
+  kScanUnsigned,
+  kScanVerified,
+  kScanVerifiedClean,
+  kScanVerifiedNotClean,
+  kScanVerifyFailed,
+  // End of piiguard scan.
   kCount,  // must stay last
 };
 

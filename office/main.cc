@@ -4,6 +4,8 @@
 //   policy publish, user add, incident clear, status request
 //   quarantine key|pub|open|show   the quarantine key and quarantined files
 //                                  (quarantine_commands.cc)
+//   scan verify REPORT             a PC's `piiguard scan` report against its
+//                                  enrolled device key (scan_commands.cc)
 // Exit codes: 0 done, 1 refused (a verification said no), 2 error.
 
 #include <pthread.h>
@@ -27,6 +29,7 @@
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
 #include "office/quarantine_commands.h"
+#include "office/scan_commands.h"
 #include "office/server.h"
 #include "office/store.h"
 #include "policy/policy_verify.h"
@@ -390,6 +393,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   office::AddQuarantineCommands(app, ctx.lang, run);
+  office::AddScanCommands(app, ctx.lang, run);
 
   std::string dir;
   std::string city_pub;

@@ -17,5 +17,6 @@ int main(int argc, char** argv) {
   piiguard::cli::AddEnrolCommands(app, tool);
   piiguard::cli::AddStatusCommands(app, tool);
   piiguard::cli::AddSessionCommands(app, tool);
+  piiguard::cli::AddScanCommands(app, tool);
   return piiguard::RunCli(app, tool.run, argc, argv);
 }

@@ -35,6 +35,8 @@ void AddEnrolCommands(CLI::App& app, Tool& tool);
 void AddStatusCommands(CLI::App& app, Tool& tool);
 // `piiguard session start|end` (session_commands.cc).
 void AddSessionCommands(CLI::App& app, Tool& tool);
+// `piiguard scan [verify]` (scan_commands.cc).
+void AddScanCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::cli
 

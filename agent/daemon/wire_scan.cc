@@ -21,6 +21,10 @@ int64_t FloorSeconds(int64_t ms) { return ms / 1000 - (ms % 1000 < 0 ? 1 : 0); }
 Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
                         const ipc::Request& request, int64_t now_ms,
                         const std::string& user) {
+  // A report names the PC the office knows it by: none before enrolment.
+  if (!core.pc().has_value()) {
+    return FailedPreconditionError("scan attest", "pc", "not enrolled");
+  }
   scanreport::Attestation a;
   a.body_sha256 = request.body_sha256;
   a.counts = request.counts;
@@ -28,7 +32,7 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
   a.uid = peer.uid;
   a.user = user;
   a.clean = scanreport::IsClean(a.counts, a.uid);
-  a.pc = core.pc().value_or("");
+  a.pc = *core.pc();
   a.time = FormatRfc3339(FloorSeconds(now_ms), kJstOffsetMinutes);
   // Journaled first, so the office sees every attestation the device made.
   // No paths: the findings stay in the report (a file name can be a name).

@@ -25,6 +25,8 @@ namespace piiguard::agent {
 
 // The answer to one scan_attest request: {"attestation": <envelope text>,
 // "journal_seq": N}. `now_ms` is the wall clock, `user` the caller's name.
+// kFailedPrecondition before enrolment (the CLI then writes the report
+// unsigned, saying why).
 Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
                         const ipc::Request& request, int64_t now_ms,
                         const std::string& user);

@@ -131,6 +131,22 @@ TEST_F(WireScanTest, UidAndCleanAreTheDaemons) {
   EXPECT_EQ(entries[1].severity, journal::Severity::kInfo);
 }
 
+TEST_F(WireScanTest, NotEnrolledIsRefusedAndNotJournaled) {
+  std::filesystem::remove(StatePaths(dir_).Office());
+  CoreConfig config;
+  config.paths = StatePaths(dir_);
+  config.clock = [] { return kNowMs; };
+  core_.emplace(config, *journal_, *device_key_);
+  scanreport::Body body =
+      scanreport::testing::SampleBody(device_key_->PublicKey());
+  Result<Json> answer = AttestScan(*core_, ipc::Peer{42, 0, 0},
+                                   RequestFor(body), kNowMs, "root");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(answer.status().message().find("not enrolled"), std::string::npos);
+  EXPECT_TRUE(Entries().empty());
+}
+
 TEST_F(WireScanTest, AnswerFitsAFrame) {
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());

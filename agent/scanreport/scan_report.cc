@@ -485,6 +485,23 @@ Result<Attestation> VerifyReport(const Report& report,
   return a;
 }
 
+std::string DescribeVerified(const Attestation& a, Lang lang) {
+  std::string out =
+      Message(lang, MsgId::kScanVerified,
+              {a.pc, a.time, a.user.empty() ? "?" : a.user,
+               std::to_string(a.uid), std::to_string(a.journal_seq)});
+  out += "\n";
+  if (a.clean) {
+    out += Message(lang, MsgId::kScanVerifiedClean, {});
+  } else {
+    out += Message(lang, MsgId::kScanVerifiedNotClean,
+                   {std::to_string(a.counts.rosters),
+                    std::to_string(a.counts.not_examined)});
+  }
+  out += "\n";
+  return out;
+}
+
 std::string EncodePath(std::string_view raw) {
   if (raw.size() <= kMaxPathBytes) return EncodeBytes(raw);
   // Back to the start of the character at the cut (at most three bytes:

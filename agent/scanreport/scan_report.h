@@ -27,6 +27,7 @@
 
 #include "common/crypto.h"
 #include "common/json.h"
+#include "common/messages.h"
 #include "common/result.h"
 
 namespace piiguard::scanreport {
@@ -165,6 +166,10 @@ Result<Report> ParseReport(std::string_view bytes);
 // for a mismatch).
 Result<Attestation> VerifyReport(const Report& report,
                                  const Ed25519PublicKey& device_key);
+
+// What a verified report says, for people (`piiguard scan verify` and
+// `piiguard-office scan verify`): two lines, each ending in LF.
+std::string DescribeVerified(const Attestation& attestation, Lang lang);
 
 // Paths are bytes on Linux, JSON strings are UTF-8: valid UTF-8 other than
 // control characters and '%' is kept, every other byte is written "%XX"
