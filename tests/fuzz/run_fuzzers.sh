@@ -3,6 +3,8 @@
 #
 # Usage: run_fuzzers.sh BUILD_DIR SECONDS_PER_TARGET
 #
+# FUZZ_JOBS targets run at once (default: the number of cores).
+#
 # Each fuzzer starts from a temporary copy of tests/fuzz/corpus/<name>/ (the
 # repository's seeds are never modified). Crash reproducers and logs go to
 # BUILD_DIR/fuzz-artifacts/. Exits non-zero if any target failed.
@@ -36,9 +38,10 @@ trap 'rm -rf -- "$work"' EXIT
 passed=0
 failed=0
 found=0
-for binary in "$fuzz_dir"/*_fuzzer; do
-  [[ -f $binary && -x $binary ]] || continue
-  found=$((found + 1))
+# run_one BINARY: one target for $seconds; writes its exit status and run
+# count to $work/NAME.result.
+run_one() {
+  local binary=$1 name corpus log status=0
   name=$(basename "$binary")
   corpus="$work/$name"
   mkdir -p "$corpus"
@@ -46,18 +49,33 @@ for binary in "$fuzz_dir"/*_fuzzer; do
     cp -R "$corpus_root/$name/." "$corpus/"
   fi
   log="$artifacts/$name.log"
-  status=0
   "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/$name-" \
     "$corpus" >"$log" 2>&1 || status=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9][0-9]*\).*/\1/p' \
-           "$log" | tail -n 1)
-  if [[ $status -eq 0 && -n $runs ]]; then
+  echo "$status $(sed -n 's/^stat::number_of_executed_units: *\([0-9][0-9]*\).*/\1/p' \
+                   "$log" | tail -n 1)" >"$work/$name.result"
+}
+
+# FUZZ_JOBS targets at a time (default: one per core); each is one process.
+max_jobs=${FUZZ_JOBS:-$(nproc)}
+names=()
+for binary in "$fuzz_dir"/*_fuzzer; do
+  [[ -f $binary && -x $binary ]] || continue
+  found=$((found + 1))
+  names+=("$(basename "$binary")")
+  while (($(jobs -rp | wc -l) >= max_jobs)); do wait -n || true; done
+  run_one "$binary" &
+done
+wait
+
+for name in "${names[@]}"; do
+  read -r status runs <"$work/$name.result" || status=1
+  if [[ $status -eq 0 && -n ${runs:-} ]]; then
     echo "fuzz: $name: OK ($runs runs)"
     passed=$((passed + 1))
   else
     echo "fuzz: $name: FAILED"
-    echo "fuzz: $name: exit $status, log $log" >&2
+    echo "fuzz: $name: exit $status, log $artifacts/$name.log" >&2
     failed=$((failed + 1))
   fi
 done
