@@ -549,6 +549,41 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kRosterKindGender, "性別", "gender"},
     {MsgId::kRosterKindEmail, "メールアドレス", "e-mail address"},
     {MsgId::kRosterKindMyNumber, "個人番号（マイナンバー）", "My Number"},
+    {MsgId::kRosterGuardTitle, "名簿をパソコンから移しました",
+     "a roster was moved off this PC"},
+    {MsgId::kRosterGuardMovedToStick,
+     "「{0}」は名簿（個人情報の一覧）でした。パソコンの中には保存できないため、"
+     "個人情報用USBメモリの「{1}"
+     "」フォルダに移しました。続きの作業はUSBメモリ上の"
+     "ファイルで行ってください。",
+     "\"{0}\" is a roster (a list of personal data). It may not be kept on "
+     "this PC, so it was moved to the folder \"{1}\" on the personal-data "
+     "USB stick. Go on working with the file on the stick."},
+    {MsgId::kRosterGuardQuarantined,
+     "「{0}」は名簿（個人情報の一覧）でした。パソコンの中には保存できず、"
+     "個人情報用USBメモリも挿されていないため、暗号化して隔離しました"
+     "（開けるのは個人情報保護の担当課だけです）。必要なときは担当課に連絡して"
+     "ください。"
+     "次からは個人情報用USBメモリに保存してください。",
+     "\"{0}\" is a roster (a list of personal data). It may not be kept on "
+     "this PC and no personal-data USB stick is in, so it was encrypted and "
+     "quarantined (only the privacy office can open it). Ask the privacy "
+     "office if you need it; next time save it on the personal-data USB "
+     "stick."},
+    {MsgId::kRosterGuardKept,
+     "「{0}」は名簿（個人情報の一覧）ですが、移すことができませんでした（{1}"
+     "）。"
+     "ファイルはそのまま残っています。個人情報用USBメモリに移して、パソコンから"
+     "は"
+     "削除してください。分からないときは情報担当に連絡してください。",
+     "\"{0}\" is a roster (a list of personal data) but could not be moved "
+     "({1}). The file is still where it was. Move it to the personal-data USB "
+     "stick and delete it from this PC; ask the IT desk if unsure."},
+    {MsgId::kRosterGuardReported,
+     "「{0}」は名簿（個人情報の一覧）です。パソコンの中に保存しないでください。"
+     "個人情報用USBメモリに移して、パソコンからは削除してください。",
+     "\"{0}\" is a roster (a list of personal data). Do not keep it on this "
+     "PC: move it to the personal-data USB stick and delete it here."},
     // End of roster guard.
     // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
     {MsgId::kScanProgress, "スキャン中: {0} ファイル、{1} MB、名簿 {2} 件",

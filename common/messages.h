@@ -263,6 +263,11 @@ enum class MsgId {
   kRosterKindGender,
   kRosterKindEmail,
   kRosterKindMyNumber,
+  kRosterGuardTitle,
+  kRosterGuardMovedToStick,
+  kRosterGuardQuarantined,
+  kRosterGuardKept,
+  kRosterGuardReported,
   // End of roster guard.
   // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
   kScanProgress,

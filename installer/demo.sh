@@ -105,8 +105,12 @@ step "9. The IT desk enrols this PC with a one-time token; the agent daemon star
   --office-url "$url" --office-pin "$pin" --out enrol.token
 "$cli" enrol --token enrol.token --state-dir agent --socket agent.sock --sync-user nobody
 mkfifo agent.out
+# The roster guard watches only the demo's desk folder, not this machine's
+# disks (a real PC runs without --roster-watch).
+mkdir -p desk
 "$daemon" --foreground --state-dir agent --socket agent.sock --sync-user nobody \
-  --policy policy.signed --city-pub keys/city.pub --sync-interval 60 >agent.out 2>&1 &
+  --policy policy.signed --city-pub keys/city.pub --sync-interval 60 \
+  --roster-watch "$demo/desk" >agent.out 2>&1 &
 echo $! >agent.pid
 while IFS= read -r line; do
   echo "$line" >>agent.log

@@ -21,6 +21,7 @@
 #include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_child.h"
+#include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
 #include "agent/daemon/wire_usb.h"
 #include "agent/session/session_manager.h"
@@ -42,6 +43,7 @@ struct Args {
   int sync_interval = 300;
   bool foreground = false;
   bool sync_child = false;
+  std::vector<std::string> roster_watch;  // empty: every local disk
 };
 
 int64_t NowMs() {
@@ -248,6 +250,19 @@ int Serve(const Args& args) {
       !s.ok()) {
     return Fail(s);
   }
+  // The roster guard (issue 7): rosters written to the local disks moved off
+  // them. A failure here leaves the USB and radio controls running.
+  RosterWiring roster;
+  if (Status s = WireRosterGuard(
+          roster, paths, core, daemon, args.roster_watch,
+          [&usb]() -> const StickControl* { return usb.enforcer.get(); },
+          [&usb](const notify::Notice& n) { usb.notifier->Notify(n); });
+      !s.ok()) {
+    Log(s);
+    Log(append("roster.error", journal::Severity::kWarning,
+               Json{{"error", "roster guard not started: " +
+                                  std::string(s.message())}}));
+  }
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
   WireScanReports(core, daemon, NowMs, UserName);
   std::cout << "piiguardd: serving " << args.socket << std::endl;
@@ -284,6 +299,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   app.add_flag("--foreground", args.foreground,
                "stay in the foreground (as under systemd)");
+  app.add_option("--roster-watch", args.roster_watch,
+                 "watch only files under this directory for rosters "
+                 "(repeatable; default: every local disk)");
   app.add_flag("--sync-child", args.sync_child)->group("");
   try {
     app.parse(argc, argv);

@@ -116,7 +116,7 @@ start_daemon() {
   mkfifo "$work/daemon.out"
   "$daemon_bin" --foreground --state-dir "$state" --socket "$sock" --sync-user nobody \
     --policy "$work/policy1.signed" --city-pub "$work/keys/city.pub" --sync-interval 3600 \
-    >"$work/daemon.out" 2>&1 &
+    --roster-watch "$work" >"$work/daemon.out" 2>&1 &
   daemon_pid=$!
   exec 4<"$work/daemon.out"
   local started=
@@ -140,7 +140,14 @@ wait_office() {
 start_daemon
 
 # The sync child runs as nobody, not root.
-child_uid=$(ps -o uid= --ppid "$daemon_pid" | tr -d ' ' | head -n1)
+# The daemon starts it from its event loop, after "serving": look for it
+# for up to 10 s.
+child_uid=
+for ((i = 0; i < 100; i++)); do
+  child_uid=$(ps -o uid= --ppid "$daemon_pid" | tr -d ' ' | head -n1)
+  [[ -n "$child_uid" ]] && break
+  sleep 0.1
+done
 [[ "$child_uid" == "65534" ]] || fail "sync child uid '$child_uid'"
 ok "the sync child runs as nobody"
 

@@ -1,0 +1,248 @@
+#include "agent/daemon/wire_roster.h"
+
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <utility>
+
+namespace piiguard::agent {
+namespace {
+
+// A roster larger than this is judged by its first part (the detector's
+// `partial`); the guard never holds more in memory per file.
+constexpr size_t kGuardMaxInput = size_t{64} * 1024 * 1024;
+
+int64_t WallSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void LogRoster(const Status& status) {
+  if (!status.ok()) {
+    std::cerr << "piiguardd: roster guard: " << status.message() << "\n";
+  }
+}
+
+bool Under(const std::string& path, const std::string& dir) {
+  return dir == "/" || path == dir ||
+         (path.starts_with(dir) && path.size() > dir.size() &&
+          path[dir.size()] == '/');
+}
+
+Result<std::vector<os::MountInfo>> ReadMounts(const os::MountTable& table) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, table.Read());
+  return os::ParseMountInfo(bytes);
+}
+
+// Whether `source` ("/dev/sdb1") is the disk `device` ("sdb") or one of
+// its partitions (sdb1, nvme0n1p1).
+bool OnDisk(const std::string& source, const std::string& device) {
+  std::string disk = "/dev/" + device;
+  if (!source.starts_with(disk)) return false;
+  std::string_view rest = source;
+  rest.remove_prefix(disk.size());
+  if (rest.starts_with('p')) rest.remove_prefix(1);
+  for (char c : rest) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::optional<std::string> WritableStickMount(const os::MountTable& table,
+                                              const StickControl* sticks,
+                                              const std::string& state_dir) {
+  if (sticks == nullptr) return std::nullopt;
+  Result<std::vector<os::MountInfo>> mounts = ReadMounts(table);
+  if (!mounts.ok()) {
+    LogRoster(mounts.status());
+    return std::nullopt;
+  }
+  for (const KeyedStickState& s : sticks->KeyedSticks()) {
+    if (!s.writable) continue;
+    for (const os::MountInfo& m : *mounts) {
+      if (OnDisk(m.source, s.stick.device) &&
+          os::HasMountOption(m.options, "rw") &&
+          !Under(m.mount_point, state_dir)) {
+        return m.mount_point;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The mount points to mark: every local disk filesystem, or those holding
+// the `watch_only` directories.
+Result<std::vector<std::string>> MountsToWatch(
+    const std::vector<os::MountInfo>& mounts, const os::Sysfs& sysfs,
+    const std::vector<std::string>& watch_only) {
+  std::vector<os::MountInfo> local =
+      os::LocalDiskFilesystems(mounts, [&sysfs](const os::MountInfo& m) {
+        return os::IsUsbBlockDevice(sysfs, m);
+      });
+  std::vector<std::string> points;
+  if (watch_only.empty()) {
+    for (const os::MountInfo& m : local) points.push_back(m.mount_point);
+    return points;
+  }
+  for (const std::string& dir : watch_only) {
+    const os::MountInfo* best = nullptr;
+    for (const os::MountInfo& m : mounts) {
+      if (Under(dir, m.mount_point) &&
+          (best == nullptr ||
+           m.mount_point.size() >= best->mount_point.size())) {
+        best = &m;
+      }
+    }
+    const os::MountInfo* chosen = nullptr;
+    for (const os::MountInfo& m : local) {
+      if (best != nullptr && m.major == best->major && m.minor == best->minor) {
+        chosen = &m;
+      }
+    }
+    if (chosen == nullptr) {
+      return InvalidArgumentError("roster guard", dir,
+                                  "not on a local disk filesystem");
+    }
+    points.push_back(best->mount_point);
+  }
+  return points;
+}
+
+void ArmRetry(RosterWiring& w) {
+  itimerspec spec{};
+  if (w.guard->waiting() > 0) spec.it_value.tv_sec = 1;  // else: disarm
+  if (::timerfd_settime(w.retry_timer.get(), 0, &spec, nullptr) != 0) {
+    LogRoster(ErrnoStatus("roster guard", "timerfd", errno));
+  }
+}
+
+}  // namespace
+
+rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
+                                   const std::vector<std::string>& watch_only) {
+  rosterguard::Rules rules;
+  rules.watch_only = watch_only;
+  rules.detector.max_input = kGuardMaxInput;
+  // No policy applied: nothing says what to do with a roster (nor where the
+  // office's key is); the guard waits for one.
+  rules.enabled = false;
+  if (policy == nullptr) return rules;
+  const policy::RosterGuardRules& g = policy->roster_guard;
+  rules.enabled = g.enabled;
+  rules.move = g.action == policy::RosterAction::kMove;
+  rules.exclude_paths = g.exclude_paths;
+  rules.detector.min_rows = static_cast<size_t>(g.min_rows);
+  if (!g.quarantine_key_raw.empty()) {
+    Result<X25519PublicKey> key =
+        X25519PublicKey::FromRaw(g.quarantine_key_raw);
+    if (key.ok()) {
+      rules.quarantine_key = *key;
+    } else {
+      LogRoster(key.status());  // the policy parser refuses such keys
+    }
+  }
+  return rules;
+}
+
+Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
+                       AgentCore& core, Daemon& daemon,
+                       const std::vector<std::string>& watch_only,
+                       const std::function<const StickControl*()>& sticks,
+                       std::function<void(const notify::Notice&)> notify) {
+  std::string quarantine_dir = paths.dir + "/quarantine";
+  if (::mkdir(quarantine_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus("roster guard", quarantine_dir, errno);
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(w.mounts, os::LinuxMountTable::Open());
+  PIIGUARD_ASSIGN_OR_RETURN(w.events, os::LinuxFanotify::Open());
+  PIIGUARD_ASSIGN_OR_RETURN(w.detector, roster::Detector::Create());
+  PIIGUARD_ASSIGN_OR_RETURN(w.worker, rosterguard::Worker::Start());
+  w.retry_timer =
+      UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!w.retry_timer.valid()) {
+    return ErrnoStatus("roster guard", "timerfd", errno);
+  }
+  rosterguard::Worker& worker = *w.worker;
+  rosterguard::GuardDeps deps{
+      w.files,
+      *w.detector,
+      [&core](const journal::Event& e) {
+        return core.journal().Append(e).status();
+      },
+      std::move(notify),
+      WallSeconds,
+      [&worker](std::function<void()> job) { worker.Run(std::move(job)); },
+      [&worker](std::function<void()> done) { worker.Post(std::move(done)); },
+      static_cast<int>(::getpid())};
+  rosterguard::Destinations destinations;
+  const os::MountTable& table = *w.mounts;
+  std::string state_dir = paths.dir;
+  destinations.writable_stick = [&table, sticks, state_dir] {
+    return WritableStickMount(table, sticks(), state_dir);
+  };
+  destinations.quarantine_dir = quarantine_dir;
+  destinations.pc = [paths]() -> std::string {
+    Result<std::optional<sync::OfficeConfig>> office = LoadOfficeConfig(paths);
+    return office.ok() && office->has_value() ? (*office)->pc : "";
+  };
+  w.guard = std::make_unique<rosterguard::Guard>(
+      std::move(deps), RosterRulesFrom(core.applied_policy(), watch_only),
+      std::move(destinations));
+
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<os::MountInfo> mounts,
+                            ReadMounts(*w.mounts));
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> points,
+                            MountsToWatch(mounts, w.sysfs, watch_only));
+  for (const std::string& point : points) {
+    Result<os::MarkScope> scope = w.events->MarkFilesystem(point);
+    if (!scope.ok()) {
+      LogRoster(scope.status());
+      continue;
+    }
+    w.marked.push_back(point);
+  }
+  RosterWiring* wp = &w;
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(w.events->fd(), [wp] {
+    Result<os::FileEventBatch> batch = wp->events->Drain();
+    if (!batch.ok()) {
+      LogRoster(batch.status());
+      os::FileEventBatch lost;
+      lost.overflow = true;
+      wp->guard->OnEvents(std::move(lost));
+      return;
+    }
+    wp->guard->OnEvents(std::move(*batch));
+  }));
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(w.worker->fd(), [wp] {
+    wp->worker->RunCompletions();
+    ArmRetry(*wp);
+  }));
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(w.retry_timer.get(), [wp] {
+    uint64_t expirations = 0;
+    (void)!::read(wp->retry_timer.get(), &expirations, sizeof expirations);
+    wp->guard->Retry();
+    ArmRetry(*wp);
+  }));
+  core.AddStatusPart("roster", [wp] {
+    Json part = wp->guard->StatusPart();
+    part["watched"] = wp->marked;
+    return part;
+  });
+  core.AddPolicyListener([wp, watch_only](const policy::Policy& policy) {
+    wp->guard->SetRules(RosterRulesFrom(&policy, watch_only));
+  });
+  journal::Event started;
+  started.type = "roster.watching";
+  started.subject = "watcher";
+  started.details = Json{{"filesystems", w.marked}};
+  return core.journal().Append(started).status();
+}
+
+}  // namespace piiguard::agent

@@ -1,0 +1,176 @@
+// The roster guard (issue 7, REQUIREMENTS R2, R4, R12): a roster (名簿)
+// written to the PC's own disk is moved off it, onto the keyed stick when
+// one is in and writable, else into a quarantine file encrypted to the
+// privacy office's key (common/quarantine.h); the original is removed only
+// once its copy is durable, and only if its name still is the file that
+// was examined. The journal records each finding and move (path, verdict
+// counts and column kinds, sizes and hashes; never the file's contents);
+// staff get a notice in Japanese and English. docs/roster-guard.md says
+// what it watches, the move protocol and what a crash leaves behind.
+//
+// Work is split so the daemon's event loop never waits for a file:
+//  - OnEvents() (loop thread) takes the close-write events (FileEvents),
+//    drops the daemon's own writes, excluded paths and non-files, and hands
+//    each file to `background` as a job with everything it needs (the
+//    event's fd, the destination chosen now, a copy of the rules);
+//  - the job (any thread) reads and examines the file and, for a roster,
+//    checks that nobody still writes it and moves it; it touches only the thread-safe seams
+//    (RosterFiles: LinuxRosterFiles is thread-safe; Detector::Examine);
+//  - its Outcome is handed to `post`, which the daemon runs on the loop
+//    thread: OnOutcome() journals, notifies and re-queues deferred files.
+// Tests pass an inline `background` and `post`: the same code, no threads.
+//
+// Fails closed: a roster that cannot be moved (no stick and no quarantine
+// key, a full disk, an I/O error) is left where it is, never deleted, and
+// reported ("roster.kept" with the reason); a file that changed or was
+// replaced since it was read is not removed.
+//
+// Thread-safety: Guard's methods are called on the loop thread only; jobs
+// run wherever `background` runs them and share no state with the Guard.
+#ifndef PIIGUARD_AGENT_ROSTERGUARD_GUARD_H_
+#define PIIGUARD_AGENT_ROSTERGUARD_GUARD_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/journal/journal.h"
+#include "agent/notify/notifier.h"
+#include "agent/roster/detector.h"
+#include "common/json.h"
+#include "common/os/fanotify.h"
+#include "common/os/roster_files.h"
+#include "common/quarantine_key.h"
+#include "common/status.h"
+
+namespace piiguard::agent::rosterguard {
+
+// The folder made on a keyed stick for the rosters moved onto it.
+inline constexpr std::string_view kStickFolder = "piiguard-moved";
+// A quarantine file's name: the original's, then this.
+inline constexpr std::string_view kQuarantineSuffix = ".piiguard-quarantine";
+// A file still open for writing is looked at again this many times (each
+// time its writer closes it, and on Retry()) before it is reported.
+inline constexpr int kMaxDeferrals = 30;
+// At most this many files wait at once; more are reported and dropped from
+// the queue (they stay on the disk, and their next close-write brings them
+// back).
+inline constexpr size_t kMaxWaiting = 256;
+
+struct Rules {
+  bool enabled = true;  // roster_guard.enabled
+  bool move = true;     // roster_guard.action: move, or only report
+  std::vector<std::string> exclude_paths;  // absolute, clean
+  // Only files under these directories (--roster-watch); empty: all.
+  std::vector<std::string> watch_only;
+  std::optional<X25519PublicKey> quarantine_key;
+  roster::Options detector;
+};
+
+// Decides where a roster goes now. Loop thread.
+struct Destinations {
+  // The mount point of a keyed stick that is writable now, if any.
+  std::function<std::optional<std::string>()> writable_stick;
+  // The quarantine directory (root only, 0700), absolute.
+  std::string quarantine_dir;
+  // The PC's id for the quarantine metadata ("" before enrolment).
+  std::function<std::string()> pc;
+};
+
+struct GuardDeps {
+  os::RosterFiles& files;
+  const roster::Detector& detector;
+  std::function<Status(const journal::Event&)> journal;
+  std::function<void(const notify::Notice&)> notify;
+  std::function<int64_t()> now_seconds;
+  // Runs a job off the loop thread (a worker), or inline in tests.
+  std::function<void(std::function<void()>)> background;
+  // Runs a completion on the loop thread.
+  std::function<void(std::function<void()>)> post;
+  int self_pid = 0;  // the daemon's own writes are not looked at
+};
+
+// What a job found and did; journaled on the loop thread.
+struct Outcome {
+  enum class Kind {
+    kNotRoster,  // nothing to do
+    kGone,       // removed or replaced before it could be read
+    kDeferred,   // still open for writing: look again later
+    kReported,   // a roster; policy says report only
+    kMoved,      // a roster, copied off the disk and the original removed
+    kKept,       // a roster that could not be moved (see reason)
+    kError,      // not examined (read error, detector failure)
+  };
+  Kind kind = Kind::kNotRoster;
+  std::string path;
+  std::string reason;
+  Json verdict = Json::object();  // Verdict::ToJson() of a roster
+  std::string explanation_ja;     // Verdict::Explain for the notice
+  std::string explanation_en;
+  std::string destination;       // "stick" or "quarantine"
+  std::string destination_path;  // where the copy is
+  uint64_t size = 0;
+  std::string sha256;  // of the bytes moved
+  std::string quarantine_sha256;
+  // For kDeferred: the file, kept open so it can be looked at again.
+  std::shared_ptr<os::FileEvent> file;
+  int deferrals = 0;
+};
+
+class Guard {
+ public:
+  Guard(GuardDeps deps, Rules rules, Destinations destinations);
+
+  // New rules (a policy change): for files seen from now on.
+  void SetRules(Rules rules);
+
+  // The events of one drain (loop thread). An overflow is journaled: files
+  // written meanwhile are not seen until written again (`piiguard scan`
+  // finds them).
+  void OnEvents(os::FileEventBatch batch);
+  // Looks again at the files that were still open for writing.
+  void Retry();
+  size_t waiting() const { return waiting_.size(); }
+
+  // For `piiguard status`: counts and the last finding.
+  Json StatusPart() const;
+
+  // Exposed for the job (runs off the loop thread).
+  struct Job {
+    std::shared_ptr<os::FileEvent> file;
+    std::string path;
+    os::FileIdentity identity;
+    Rules rules;
+    std::optional<std::string> stick;
+    std::string quarantine_dir;
+    std::string pc;
+    int64_t now_seconds = 0;
+    int deferrals = 0;
+  };
+  static Outcome RunJob(os::RosterFiles& files,
+                        const roster::Detector& detector, const Job& job);
+
+ private:
+  void Submit(std::shared_ptr<os::FileEvent> file, int deferrals);
+  void OnOutcome(Outcome outcome);
+  void Journal(const std::string& type, journal::Severity severity,
+               const std::string& subject, Json details) const;
+  bool Excluded(const std::string& path) const;
+
+  GuardDeps deps_;
+  Rules rules_;
+  Destinations destinations_;
+  std::deque<Outcome> waiting_;  // deferred files
+  uint64_t found_ = 0;
+  uint64_t moved_ = 0;
+  uint64_t kept_ = 0;
+  Json last_ = nullptr;
+};
+
+}  // namespace piiguard::agent::rosterguard
+
+#endif  // PIIGUARD_AGENT_ROSTERGUARD_GUARD_H_

@@ -1,0 +1,308 @@
+#include "agent/rosterguard/guard.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "common/os/fake_fanotify.h"
+#include "common/os/fake_roster_files.h"
+#include "common/quarantine.h"
+
+namespace piiguard::agent::rosterguard {
+namespace {
+
+using os::FakeRosterFiles;
+using Op = FakeRosterFiles::Op;
+
+constexpr int kDaemonPid = 100;
+constexpr int kStaffPid = 4242;
+constexpr const char* kQuarantine = "/var/lib/piiguard/quarantine";
+constexpr const char* kStick = "/media/staff/STICK";
+
+std::string RosterCsv() {
+  std::string out = "氏名,フリガナ,住所,電話番号\n";
+  const char* names[] = {"山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 次郎",
+                         "田中 三郎", "伊藤 四郎", "渡辺 五郎"};
+  int i = 0;
+  for (const char* n : names) {
+    ++i;
+    out += std::string(n) + ",ヤマダ タロウ,東京都東村山市本町1-2-" +
+           std::to_string(i) + ",090-1234-56" + std::to_string(10 + i) + "\n";
+  }
+  return out;
+}
+
+const char* const kMinutes =
+    "令和7年第1回総務委員会記録\n出席委員 山田委員長 佐藤副委員長\n"
+    "議案第1号について審査した。\n";
+
+class GuardTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto d = roster::Detector::Create();
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    detector_ = std::move(*d).release();
+  }
+  static void TearDownTestSuite() { delete detector_; }
+
+  void SetUp() override {
+    files_.AddDirectory("/home");
+    files_.AddDirectory("/home/staff");
+    files_.AddDirectory("/home/staff/excluded");
+    files_.AddDirectory("/var");
+    files_.AddDirectory("/var/lib");
+    files_.AddDirectory("/var/lib/piiguard", 0700);
+    files_.AddDirectory(kQuarantine, 0700);
+    files_.AddDirectory("/media");
+    files_.AddDirectory("/media/staff");
+    files_.AddDirectory(kStick);
+    files_.AddMount(kStick, 2);
+    ASSERT_TRUE(events_.MarkFilesystem("/").ok());
+    auto key = X25519PrivateKey::Generate();
+    ASSERT_TRUE(key.ok());
+    office_key_.emplace(std::move(*key));
+    rules_.quarantine_key = office_key_->PublicKey();
+    rules_.exclude_paths = {"/home/staff/excluded"};
+  }
+
+  Guard MakeGuard() {
+    GuardDeps deps{files_,
+                   *detector_,
+                   [this](const journal::Event& e) {
+                     journal_.push_back(e);
+                     return journal_error_;
+                   },
+                   [this](const notify::Notice& n) { notices_.push_back(n); },
+                   [] { return int64_t{1780000000}; },
+                   [](std::function<void()> job) { job(); },
+                   [](std::function<void()> done) { done(); },
+                   kDaemonPid};
+    Destinations destinations;
+    destinations.writable_stick = [this]() -> std::optional<std::string> {
+      return stick_in_ ? std::optional<std::string>(kStick) : std::nullopt;
+    };
+    destinations.quarantine_dir = kQuarantine;
+    destinations.pc = [] { return std::string("pc-0001"); };
+    return Guard(std::move(deps), rules_, std::move(destinations));
+  }
+
+  void Pump(Guard& guard) {
+    auto batch = events_.Drain();
+    ASSERT_TRUE(batch.ok()) << batch.status().message();
+    guard.OnEvents(std::move(*batch));
+  }
+
+  std::vector<std::string> Types() const {
+    std::vector<std::string> out;
+    for (const auto& e : journal_) out.push_back(e.type);
+    return out;
+  }
+
+  static roster::Detector* detector_;
+  FakeRosterFiles files_;
+  os::FakeFileEvents events_{&files_};
+  std::optional<X25519PrivateKey> office_key_;
+  Rules rules_;
+  bool stick_in_ = false;
+  std::vector<journal::Event> journal_;
+  std::vector<notify::Notice> notices_;
+  Status journal_error_;
+};
+roster::Detector* GuardTest::detector_ = nullptr;
+
+TEST_F(GuardTest, RosterGoesToTheEncryptedQuarantineAndCanBeOpened) {
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
+            FakeRosterFiles::Kind::kNone);
+  std::string q =
+      std::string(kQuarantine) + "/名簿.csv" + std::string(kQuarantineSuffix);
+  ASSERT_EQ(files_.KindOf(q), FakeRosterFiles::Kind::kFile);
+  auto opened = quarantine::DecryptBytes(*office_key_, files_.Content(q));
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  EXPECT_EQ(opened->file, RosterCsv());
+  EXPECT_EQ(opened->opened.metadata.path, "/home/staff/名簿.csv");
+  EXPECT_EQ(opened->opened.metadata.pc, "pc-0001");
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
+  const Json& d = journal_[0].details;
+  EXPECT_EQ(d["to"], "quarantine");
+  EXPECT_EQ(d["size"], RosterCsv().size());
+  EXPECT_EQ(d["sha256"], opened->opened.sha256);
+  // The journal holds counts and kinds, not the personal data.
+  EXPECT_EQ(d.dump().find("山田"), std::string::npos);
+  ASSERT_EQ(notices_.size(), 1U);
+  EXPECT_NE(notices_[0].body.find("暗号化して隔離しました"), std::string::npos);
+  EXPECT_EQ(guard.StatusPart()["moved"], 1);
+}
+
+TEST_F(GuardTest, RosterGoesToTheWritableKeyedStick) {
+  stick_in_ = true;
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/list.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.KindOf("/home/staff/list.csv"),
+            FakeRosterFiles::Kind::kNone);
+  std::string copy = std::string(kStick) + "/piiguard-moved/list.csv";
+  EXPECT_EQ(files_.Content(copy), RosterCsv());
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
+  EXPECT_EQ(journal_[0].details["to"], "stick");
+  EXPECT_EQ(journal_[0].details["copy"], copy);
+  ASSERT_EQ(notices_.size(), 1U);
+  EXPECT_NE(notices_[0].body.find("piiguard-moved"), std::string::npos);
+
+  // A second file of the same name does not overwrite the first copy.
+  ASSERT_TRUE(events_.Write(
+      "/home/staff/list.csv",
+      RosterCsv() +
+          "小林 五郎,コバヤシ ゴロウ,東京都東村山市本町2-3-4,090-1111-2222\n",
+      kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content(copy), RosterCsv());
+  EXPECT_EQ(files_.KindOf(std::string(kStick) + "/piiguard-moved/list (2).csv"),
+            FakeRosterFiles::Kind::kFile);
+}
+
+TEST_F(GuardTest, NoStickAndNoKeyKeepsTheFileAndSaysSo) {
+  rules_.quarantine_key.reset();
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.kept"});
+  EXPECT_NE(journal_[0].details["reason"].get<std::string>().find(
+                "no quarantine key"),
+            std::string::npos);
+  ASSERT_EQ(notices_.size(), 1U);
+  EXPECT_NE(notices_[0].body.find("移すことができませんでした"),
+            std::string::npos);
+}
+
+TEST_F(GuardTest, ReportOnlyPolicyMovesNothing) {
+  rules_.move = false;
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  EXPECT_EQ(Types(), std::vector<std::string>{"roster.found"});
+  EXPECT_TRUE(files_.List(kQuarantine).empty());
+}
+
+TEST_F(GuardTest, NonRostersExcludedPathsAndOwnWritesAreLeftAlone) {
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/minutes.txt", kMinutes, kStaffPid));
+  ASSERT_TRUE(
+      events_.Write("/home/staff/excluded/名簿.csv", RosterCsv(), kStaffPid));
+  ASSERT_TRUE(events_.Write("/home/staff/own.csv", RosterCsv(), kDaemonPid));
+  ASSERT_TRUE(events_.Write(std::string(kQuarantine) + "/x.csv", RosterCsv(),
+                            kStaffPid));
+  Pump(guard);
+  EXPECT_TRUE(journal_.empty());
+  EXPECT_EQ(files_.Content("/home/staff/minutes.txt"), kMinutes);
+  EXPECT_EQ(files_.Content("/home/staff/excluded/名簿.csv"), RosterCsv());
+  EXPECT_EQ(files_.Content("/home/staff/own.csv"), RosterCsv());
+}
+
+TEST_F(GuardTest, WatchOnlyLimitsThePaths) {
+  rules_.watch_only = {"/home/staff/work"};
+  files_.AddDirectory("/home/staff/work");
+  Guard guard = MakeGuard();
+  ASSERT_TRUE(events_.Write("/home/staff/a.csv", RosterCsv(), kStaffPid));
+  ASSERT_TRUE(events_.Write("/home/staff/work/b.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/a.csv"), RosterCsv());
+  EXPECT_EQ(files_.KindOf("/home/staff/work/b.csv"),
+            FakeRosterFiles::Kind::kNone);
+}
+
+TEST_F(GuardTest, FileStillBeingWrittenWaitsUntilClosed) {
+  Guard guard = MakeGuard();
+  files_.AddFile("/home/staff/名簿.csv", RosterCsv());
+  files_.SetWriter("/home/staff/名簿.csv", 777);
+  ASSERT_TRUE(events_.CloseWrite("/home/staff/名簿.csv", kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(guard.waiting(), 1U);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  EXPECT_TRUE(journal_.empty());
+  guard.Retry();  // still written
+  EXPECT_EQ(guard.waiting(), 1U);
+  files_.SetWriter("/home/staff/名簿.csv", 777, false);
+  guard.Retry();
+  EXPECT_EQ(guard.waiting(), 0U);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
+            FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(Types(), std::vector<std::string>{"roster.moved"});
+}
+
+TEST_F(GuardTest, WrittenForeverIsReportedNotMoved) {
+  Guard guard = MakeGuard();
+  files_.AddFile("/home/staff/名簿.csv", RosterCsv());
+  files_.SetWriter("/home/staff/名簿.csv", 777);
+  ASSERT_TRUE(events_.CloseWrite("/home/staff/名簿.csv", kStaffPid));
+  Pump(guard);
+  for (int i = 0; i < kMaxDeferrals + 1; ++i) guard.Retry();
+  EXPECT_EQ(guard.waiting(), 0U);
+  EXPECT_EQ(Types(), std::vector<std::string>{"roster.kept"});
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+}
+
+TEST_F(GuardTest, SymlinkSwappedInIsNeitherFollowedNorRemoved) {
+  Guard guard = MakeGuard();
+  files_.AddFile("/etc-passwd-like", "root:x:0:0\n");
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  // Between the read and the move, the name becomes a symlink elsewhere
+  // and the roster is moved aside.
+  files_.SwapForSymlinkAfter(Op::kReadSparse, "/home/staff/名簿.csv",
+                             "/etc-passwd-like", "/home/staff/aside.csv");
+  Pump(guard);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
+            FakeRosterFiles::Kind::kSymlink);
+  EXPECT_EQ(files_.Content("/etc-passwd-like"), "root:x:0:0\n");
+  EXPECT_EQ(files_.Content("/home/staff/aside.csv"), RosterCsv());
+  EXPECT_TRUE(files_.List(kQuarantine).empty());
+  EXPECT_TRUE(journal_.empty());  // its next close-write brings it back
+}
+
+TEST_F(GuardTest, DiskFullWhileQuarantiningKeepsTheOriginal) {
+  Guard guard = MakeGuard();
+  files_.FailNext(Op::kFsyncFd, ENOSPC);
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  EXPECT_TRUE(files_.List(kQuarantine).empty());  // no partial copy left
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.kept"});
+  EXPECT_NE(journal_[0].details["reason"].get<std::string>().find(
+                "could not be copied"),
+            std::string::npos);
+}
+
+TEST_F(GuardTest, FailedRemovalLeavesBothCopies) {
+  Guard guard = MakeGuard();
+  files_.FailNext(Op::kRemoveIfSame, EACCES);
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  EXPECT_EQ(files_.List(kQuarantine).size(), 1U);
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.kept"});
+}
+
+TEST_F(GuardTest, QueueOverflowIsJournaled) {
+  Guard guard = MakeGuard();
+  events_.Overflow();
+  Pump(guard);
+  EXPECT_EQ(Types(), std::vector<std::string>{"roster.overflow"});
+}
+
+TEST_F(GuardTest, UnreadableFileIsAnErrorEntry) {
+  Guard guard = MakeGuard();
+  files_.FailNext(Op::kReadSparse, EIO);
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(Types(), std::vector<std::string>{"roster.error"});
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+}
+
+}  // namespace
+}  // namespace piiguard::agent::rosterguard
