@@ -14,8 +14,9 @@
 //    each file to `background` as a job with everything it needs (the
 //    event's fd, the destination chosen now, a copy of the rules);
 //  - the job (any thread) reads and examines the file and, for a roster,
-//    checks that nobody still writes it and moves it; it touches only the thread-safe seams
-//    (RosterFiles: LinuxRosterFiles is thread-safe; Detector::Examine);
+//    checks that nobody still writes it and moves it; it touches only the
+//    thread-safe seams (RosterFiles: LinuxRosterFiles is thread-safe;
+//    Detector::Examine);
 //  - its Outcome is handed to `post`, which the daemon runs on the loop
 //    thread: OnOutcome() journals, notifies and re-queues deferred files.
 // Tests pass an inline `background` and `post`: the same code, no threads.
