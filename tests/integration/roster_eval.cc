@@ -23,6 +23,7 @@ namespace {
 struct Sample {
   std::string path;
   bool roster = false;
+  bool hostile = false;  // make_corpus.py --hostile: a verdict, no crash
   std::string category;
   std::string format;
   std::string encoding;
@@ -43,8 +44,12 @@ bool ReadLabels(const std::string& dir, std::vector<Sample>& out) {
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     std::vector<std::string> f = SplitTabs(line);
-    if (f.size() < 5 || (f[1] != "roster" && f[1] != "negative")) continue;
-    out.push_back({f[0], f[1] == "roster", f[2], f[3], f[4]});
+    if (f.size() < 5 ||
+        (f[1] != "roster" && f[1] != "negative" && f[1] != "hostile")) {
+      continue;
+    }
+    out.push_back(
+        {f[0], f[1] == "roster", f[1] == "hostile", f[2], f[3], f[4]});
   }
   return true;
 }
@@ -103,6 +108,17 @@ int main(int argc, char** argv) {
       std::cerr << "roster_eval: " << s.path << ": " << v.status().message()
                 << "\n";
       return 2;
+    }
+    if (s.hostile) {
+      // Not part of precision and recall: each must end in a verdict.
+      double ms = 1000 * std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+      std::printf("HOSTILE     %s [%s]: %s, %s in %.0f ms: %s\n",
+                  s.path.c_str(), s.category.c_str(),
+                  v->examined ? "examined" : "not examined",
+                  v->roster ? "roster" : "no roster", ms, v->reason.c_str());
+      continue;
     }
     Counts& c = by_category[s.category];
     if (!v->examined) {
