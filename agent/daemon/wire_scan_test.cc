@@ -139,8 +139,8 @@ TEST_F(WireScanTest, NotEnrolledIsRefusedAndNotJournaled) {
   core_.emplace(config, *journal_, *device_key_);
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());
-  Result<Json> answer = AttestScan(*core_, ipc::Peer{42, 0, 0},
-                                   RequestFor(body), kNowMs, "root");
+  Result<Json> answer =
+      AttestScan(*core_, ipc::Peer{42, 0, 0}, RequestFor(body), kNowMs, "root");
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(answer.status().message().find("not enrolled"), std::string::npos);
