@@ -30,12 +30,6 @@ void LogRoster(const Status& status) {
   }
 }
 
-bool Under(const std::string& path, const std::string& dir) {
-  return dir == "/" || path == dir ||
-         (path.starts_with(dir) && path.size() > dir.size() &&
-          path[dir.size()] == '/');
-}
-
 Result<std::vector<os::MountInfo>> ReadMounts(const os::MountTable& table) {
   PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, table.Read());
   return os::ParseMountInfo(bytes);
@@ -69,7 +63,7 @@ std::optional<std::string> WritableStickMount(const os::MountTable& table,
     for (const os::MountInfo& m : *mounts) {
       if (OnDisk(m.source, s.stick.device) &&
           os::HasMountOption(m.options, "rw") &&
-          !Under(m.mount_point, state_dir)) {
+          !rosterguard::PathUnder(m.mount_point, state_dir)) {
         return m.mount_point;
       }
     }
@@ -94,7 +88,7 @@ Result<std::vector<std::string>> MountsToWatch(
   for (const std::string& dir : watch_only) {
     const os::MountInfo* best = nullptr;
     for (const os::MountInfo& m : mounts) {
-      if (Under(dir, m.mount_point) &&
+      if (rosterguard::PathUnder(dir, m.mount_point) &&
           (best == nullptr ||
            m.mount_point.size() >= best->mount_point.size())) {
         best = &m;
@@ -188,9 +182,14 @@ Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
     return WritableStickMount(table, sticks(), state_dir);
   };
   destinations.quarantine_dir = quarantine_dir;
-  destinations.pc = [paths]() -> std::string {
-    Result<std::optional<sync::OfficeConfig>> office = LoadOfficeConfig(paths);
-    return office.ok() && office->has_value() ? (*office)->pc : "";
+  // Read until the PC is enrolled, then kept (asked once per file written).
+  destinations.pc = [paths, pc = std::string()]() mutable -> std::string {
+    if (pc.empty()) {
+      Result<std::optional<sync::OfficeConfig>> office =
+          LoadOfficeConfig(paths);
+      if (office.ok() && office->has_value()) pc = (*office)->pc;
+    }
+    return pc;
   };
   w.guard = std::make_unique<rosterguard::Guard>(
       std::move(deps), RosterRulesFrom(core.applied_policy(), watch_only),

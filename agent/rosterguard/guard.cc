@@ -6,9 +6,9 @@
 #include <array>
 #include <cerrno>
 #include <memory>
-#include <span>
 #include <utility>
 
+#include "common/encoding.h"
 #include "common/messages.h"
 #include "common/quarantine.h"
 #include "common/unique_fd.h"
@@ -23,17 +23,6 @@ struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-std::string Hex(std::span<const unsigned char> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xF];
-  }
-  return out;
-}
 
 // Copies the file at `in` (from offset 0, with pread: the event fd's offset
 // is left alone) to `out`, with its SHA-256. Returns the bytes copied.
@@ -67,13 +56,9 @@ Result<std::pair<uint64_t, std::string>> CopyWithHash(int in, int out) {
   if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) {
     return InternalError(kContext, "sha256", "EVP_DigestFinal_ex failed");
   }
-  return std::make_pair(offset, Hex(std::span(digest.data(), size)));
-}
-
-bool Under(const std::string& path, const std::string& dir) {
-  if (dir == "/") return true;
-  return path == dir || (path.size() > dir.size() && path.starts_with(dir) &&
-                         path[dir.size()] == '/');
+  return std::make_pair(
+      offset, HexEncode(std::string_view(
+                  reinterpret_cast<const char*>(digest.data()), size)));
 }
 
 std::pair<std::string, std::string> SplitPath(const std::string& path) {
@@ -159,6 +144,12 @@ Status WriteCopy(os::RosterFiles& files, const Guard::Job& job,
 
 }  // namespace
 
+bool PathUnder(const std::string& path, const std::string& dir) {
+  if (dir == "/") return true;
+  return path == dir || (path.size() > dir.size() && path.starts_with(dir) &&
+                         path[dir.size()] == '/');
+}
+
 Guard::Guard(GuardDeps deps, Rules rules, Destinations destinations)
     : deps_(std::move(deps)),
       rules_(std::move(rules)),
@@ -168,15 +159,15 @@ void Guard::SetRules(Rules rules) { rules_ = std::move(rules); }
 
 bool Guard::Excluded(const std::string& path) const {
   if (!destinations_.quarantine_dir.empty() &&
-      Under(path, destinations_.quarantine_dir)) {
+      PathUnder(path, destinations_.quarantine_dir)) {
     return true;
   }
   for (const std::string& dir : rules_.exclude_paths) {
-    if (Under(path, dir)) return true;
+    if (PathUnder(path, dir)) return true;
   }
   if (rules_.watch_only.empty()) return false;
   for (const std::string& dir : rules_.watch_only) {
-    if (Under(path, dir)) return false;
+    if (PathUnder(path, dir)) return false;
   }
   return true;
 }

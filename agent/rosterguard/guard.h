@@ -62,6 +62,9 @@ inline constexpr int kMaxDeferrals = 30;
 // back).
 inline constexpr size_t kMaxWaiting = 256;
 
+// Whether `path` is `dir` or below it ("/a/b" is under "/a", "/ab" is not).
+bool PathUnder(const std::string& path, const std::string& dir);
+
 struct Rules {
   bool enabled = true;  // roster_guard.enabled
   bool move = true;     // roster_guard.action: move, or only report

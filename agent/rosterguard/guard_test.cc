@@ -304,5 +304,13 @@ TEST_F(GuardTest, UnreadableFileIsAnErrorEntry) {
   EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
 }
 
+TEST(PathUnderTest, ComponentsNotPrefixes) {
+  EXPECT_TRUE(PathUnder("/a/b", "/a"));
+  EXPECT_TRUE(PathUnder("/a", "/a"));
+  EXPECT_TRUE(PathUnder("/a", "/"));
+  EXPECT_FALSE(PathUnder("/ab", "/a"));
+  EXPECT_FALSE(PathUnder("/a", "/a/b"));
+}
+
 }  // namespace
 }  // namespace piiguard::agent::rosterguard
