@@ -30,6 +30,8 @@ int64_t Nanos(const struct timespec& t) {
   return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
+}  // namespace
+
 FileIdentity IdentityOf(const struct stat& st) {
   FileIdentity id;
   id.dev = st.st_dev;
@@ -43,6 +45,8 @@ FileIdentity IdentityOf(const struct stat& st) {
   id.is_regular = S_ISREG(st.st_mode);
   return id;
 }
+
+namespace {
 
 struct DirCloser {
   void operator()(DIR* dir) const { ::closedir(dir); }

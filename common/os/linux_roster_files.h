@@ -14,12 +14,18 @@
 #ifndef PIIGUARD_COMMON_OS_LINUX_ROSTER_FILES_H_
 #define PIIGUARD_COMMON_OS_LINUX_ROSTER_FILES_H_
 
+#include <sys/stat.h>
+
 #include <string>
 #include <string_view>
 
 #include "common/os/roster_files.h"
 
 namespace piiguard::os {
+
+// The identity of the file `st` describes (what Identify and StatAt
+// return; LinuxScanTree uses it too).
+FileIdentity IdentityOf(const struct stat& st);
 
 class LinuxRosterFiles : public RosterFiles {
  public:

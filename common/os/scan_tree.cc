@@ -9,28 +9,12 @@
 #include <cerrno>
 #include <memory>
 
+#include "common/os/linux_roster_files.h"
+
 namespace piiguard::os {
 namespace {
 
 constexpr std::string_view kContext = kScanTreeContext;
-
-int64_t Nanos(const timespec& t) {
-  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-
-FileIdentity IdentityOf(const struct stat& st) {
-  FileIdentity id;
-  id.dev = st.st_dev;
-  id.ino = st.st_ino;
-  id.size = static_cast<uint64_t>(st.st_size);
-  id.mtime_ns = Nanos(st.st_mtim);
-  id.ctime_ns = Nanos(st.st_ctim);
-  id.nlink = st.st_nlink;
-  id.mode = st.st_mode;
-  id.uid = st.st_uid;
-  id.is_regular = S_ISREG(st.st_mode);
-  return id;
-}
 
 struct DirCloser {
   void operator()(DIR* dir) const { ::closedir(dir); }
