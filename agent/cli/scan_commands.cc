@@ -9,7 +9,6 @@
 // Exit codes: 0 no roster and nothing left unexamined, 1 rosters found or
 // something not examined (the report lists what), 2 an error (no report).
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -33,6 +32,7 @@
 #include "common/os/scan_tree.h"
 #include "common/signed_envelope.h"
 #include "common/timestamp.h"
+#include "common/user_name.h"
 #include "policy/policy.h"
 
 namespace piiguard::cli {
@@ -57,17 +57,6 @@ int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string UserName(uid_t uid) {
-  passwd pw{};
-  passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr) {
-    return pw.pw_name;
-  }
-  return "";
 }
 
 std::string Megabytes(uint64_t bytes) {
@@ -304,7 +293,7 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
   scanreport::Body& body = report.body;
   body.started = FormatRfc3339(NowSeconds(), kJstOffsetMinutes);
   body.uid = ::geteuid();
-  body.user = UserName(static_cast<uid_t>(body.uid));
+  body.user = UserNameOf(static_cast<uid_t>(body.uid));
   body.full = args.full;
   body.options = {options.min_rows, options.max_input, options.max_unpacked,
                   options.max_ratio};

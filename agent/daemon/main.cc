@@ -7,7 +7,6 @@
 //             [--sync-user USER] [--sync-interval S] [--foreground]
 //   piiguardd --sync-child --state-dir DIR --sync-interval S   (internal)
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@
 #include "common/os/linux_links.h"
 #include "common/os/linux_rfkill.h"
 #include "common/os/linux_sysfs.h"
+#include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
@@ -50,17 +50,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string UserName(uid_t uid) {
-  passwd pw{};
-  passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr) {
-    return pw.pw_name;
-  }
-  return "";
 }
 
 int Fail(const Status& status) {
@@ -126,7 +115,7 @@ Status WireSessions(Sessions& s, const StatePaths& paths, AgentCore& core,
   config.journal = [&core](const journal::Event& e) {
     return core.journal().Append(e).status();
   };
-  config.user_name = UserName;
+  config.user_name = UserNameOf;
   s.manager = std::make_unique<session::SessionManager>(
       config, *s.rfkill, s.links.get(), &s.firewall, InitialRules(core));
   Log(s.manager->Init());
@@ -190,7 +179,7 @@ int Serve(const Args& args) {
   core_config.paths = paths;
   core_config.city_key = city_key;
   core_config.clock = NowMs;
-  core_config.user_name = UserName;
+  core_config.user_name = UserNameOf;
   AgentCore core(core_config, **journal, *device_key);
 
   // A marker left by a run that did not stop cleanly (crash, SIGKILL).
@@ -264,7 +253,7 @@ int Serve(const Args& args) {
                                   std::string(s.message())}}));
   }
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
-  WireScanReports(core, daemon, NowMs, UserName);
+  WireScanReports(core, daemon, NowMs, UserNameOf);
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();
   ::unlink(args.socket.c_str());

@@ -1,11 +1,10 @@
 #include "agent/daemon/wire_usb.h"
 
-#include <pwd.h>
-
 #include <chrono>
 #include <ctime>
 #include <iostream>
-#include <vector>
+
+#include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
@@ -20,17 +19,6 @@ int64_t WallSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string UserNameOf(uid_t uid) {
-  passwd pw{};
-  passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr) {
-    return pw.pw_name;
-  }
-  return "";
 }
 
 void LogUsb(const Status& status) {
