@@ -1,6 +1,9 @@
 # shellcheck shell=dash disable=SC3045  # busybox ash: local, read -t
 # vmlib.sh: functions for the VM tier's guest scenarios (busybox sh; its
 # functions keep their variables local, so scenarios may use any names).
+# The system tier (tests/system/) uses it too, under bash on a systemd guest,
+# where the host's answers arrive on the scenario's own terminal
+# (VMLIB_CONSOLE=/dev/stdin) and there is no busybox usleep.
 # A scenario starts with ". /lib/vmlib.sh". The protocol with the host driver
 # (tests/vm/vm.py) is lines on the console:
 #   @@PLAN N                      N checks are expected
@@ -31,12 +34,13 @@ check() {
 }
 
 # host STEP ARGS...: asks the host driver for STEP and waits for its answer
-# (at most 60 s). Returns 0 on "ok"; HOST_REPLY holds the answer's details.
+# (at most VMLIB_HOST_TIMEOUT seconds, default 60). Returns 0 on "ok";
+# HOST_REPLY holds the answer's details.
 host() {
   local step="$1" tag s status rest
   echo "@@WAIT $*"
   HOST_REPLY=""
-  while read -r -t 60 tag s status rest </dev/console; do
+  while read -r -t "${VMLIB_HOST_TIMEOUT:-60}" tag s status rest <"${VMLIB_CONSOLE:-/dev/console}"; do
     if [ "$tag" != "@@DONE" ] || [ "$s" != "$step" ]; then continue; fi
     export HOST_REPLY="$rest"
     [ "$status" = ok ] && return 0
@@ -57,7 +61,7 @@ wait_for() {
   shift
   while [ "$limit" -gt 0 ]; do
     "$@" >/dev/null 2>&1 && return 0
-    usleep 20000
+    if command -v usleep >/dev/null; then usleep 20000; else sleep 0.02; fi
     limit=$((limit - 1))
   done
   return 1

@@ -1,0 +1,271 @@
+#!/bin/bash
+# The system tier's scenario (tests/system/README.md), run as /payload/run.sh
+# by the guest's systest.service at every boot, with the serial console as
+# its terminal. A real Debian 12 PC with systemd, udev, polkit and
+# NetworkManager; piiguard arrives as a city installs it: apt installs the
+# .deb files, postinst applies the kernel command line, the PC reboots into
+# it, the IT desk configures and enrols it, staff work on it, and apt
+# removes it again. The phase survives reboots in /var/lib/systest/phase.
+#
+# /payload/fixtures (made on the host by tests/system/run.sh with the IT
+# desk's tool from the same .deb files): city.pub, policy.signed,
+# enrol.token, office/ (the office server's state after `piiguard-office
+# init`), keyed.img is plugged by the host, near_miss.txt, roster.csv,
+# expect.json (what the review pages must show; checked from the host).
+set -u
+export VMLIB_CONSOLE=/dev/stdin
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LANG=C.UTF-8
+. /payload/lib/vmlib.sh
+stty -echo 2>/dev/null
+F=/payload/fixtures
+OUT=/payload/out
+STATE=/var/lib/systest
+mkdir -p "$OUT" "$STATE"
+phase=$(cat "$STATE/phase" 2>/dev/null || echo install)
+log() { echo "system: $*"; }
+# not CMD...: succeeds when CMD fails (for check and wait_for).
+not() { ! "$@"; }
+log "phase $phase, uptime $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
+
+# as_staff CMD...: runs CMD in a login session of the staff account sato
+# (PAM and logind, as a desktop login would).
+as_staff() { su -l sato -c "$*"; }
+
+# usb_authorized PRODUCT: the USB device whose product string is PRODUCT is
+# configured (its authorized attribute is 1).
+usb_authorized() {
+  local d
+  for d in /sys/bus/usb/devices/*; do
+    [ -f "$d/product" ] && [ "$(cat "$d/product")" = "$1" ] &&
+      [ "$(cat "$d/authorized")" = 1 ] && return 0
+  done
+  return 1
+}
+# keyboard_works: a keyboard is configured and the input layer has it.
+keyboard_works() {
+  usb_authorized "QEMU USB Keyboard" && grep -qi 'QEMU USB Keyboard' /proc/bus/input/devices
+}
+hubs_default() { cat /sys/bus/usb/devices/usb*/authorized_default | sort -u | tr '\n' ' '; }
+
+# The piiguard side.
+status_json() { piiguard status --json 2>/dev/null | tr -d '\n'; }
+stick_entry() { status_json | sed 's/},/}\n/g' | grep "\"device\": *\"$1\""; }
+stick_state() { stick_entry "$1" | sed -n 's/.*"state": *"\([a-z_]*\)".*/\1/p'; }
+stick_known() { [ -n "$(stick_entry "$1")" ]; }
+pending() { status_json | sed -n 's/.*"pending": *\([0-9]*\).*/\1/p'; }
+synced() { [ "$(pending)" = 0 ]; }
+journal_has() { piiguard journal show --json --type "$1" 2>/dev/null | grep -q "${2:-}"; }
+radios_blocked() {
+  local r n=0
+  for r in /sys/class/rfkill/rfkill*; do
+    [ "$(cat "$r/type")" = wlan ] || continue
+    n=$((n + 1))
+    [ "$(cat "$r/soft")" = 1 ] || return 1
+  done
+  [ "$n" -gt 0 ]
+}
+radios_unblocked() {
+  local r
+  for r in /sys/class/rfkill/rfkill*; do
+    [ "$(cat "$r/type")" = wlan ] && [ "$(cat "$r/soft")" = 1 ] && return 1
+  done
+  return 0
+}
+
+# disk_of SERIAL: the disk (sda...) of the USB stick with that serial.
+disk_of() { block_of "$(usb_by_serial "$1")"; }
+# plug_stick SPEC SERIAL: plugs a stick; sets DISK to its block device once
+# the agent (if running) has decided about it.
+plug_stick() {
+  DISK=""
+  host plug "$1" || return 1
+  wait_for 90 disk_of "$2" || return 1
+  DISK=$(disk_of "$2")
+  if systemctl -q is-active piiguardd; then wait_for 60 stick_known "$DISK"; fi
+}
+# write_read DEV DIR: mounts DEV rw at DIR, writes a file, remounts and reads
+# it back.
+write_read() {
+  mkdir -p "$2"
+  mount -o rw "/dev/$1" "$2" && echo "名簿 $(date +%s)" >"$2/check.txt" && sync &&
+    umount "$2" && mount -o ro "/dev/$1" "$2" && grep -q '名簿' "$2/check.txt"
+  local rc=$?
+  umount "$2" 2>/dev/null
+  return $rc
+}
+
+save_logs() {
+  journalctl -b --no-pager >"$OUT/journal-$phase.txt" 2>&1
+  piiguard journal show >"$OUT/piiguard-journal-$phase.txt" 2>&1
+  piiguard status >"$OUT/status-$phase.txt" 2>&1
+  systemd-analyze critical-chain piiguardd.service >"$OUT/critical-chain-$phase.txt" 2>&1
+  sync
+}
+next_phase() {
+  echo "$1" >"$STATE/phase"
+  save_logs
+  log "rebooting into phase $1"
+  systemctl reboot
+  exit 0
+}
+
+case $phase in
+install)
+  plan 53
+  check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
+  check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
+  check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
+    not grep -q usbcore.authorized_default /proc/cmdline
+  # The IT desk installs the three packages from files, offline.
+  cd /payload/dist || exit 1
+  apt-get install -y ./*.deb >"$OUT/apt-install.log" 2>&1
+  rc=$?
+  check apt_install "apt-get install ./*.deb: exit $rc ($(grep -c '^Setting up piiguard' "$OUT/apt-install.log") piiguard packages set up)" \
+    test "$rc" = 0
+  cd / || exit 1
+  check agent_active "piiguardd is $(systemctl is-active piiguardd)" systemctl -q is-active piiguardd
+  check keyboard_after_install "the keyboard and mouse still work (hubs: $(hubs_default))" \
+    keyboard_works
+  check hubs_closed "root hubs authorized_default: $(hubs_default)" test "$(hubs_default)" = "0 "
+  check present_recorded "present-devices.json lists the keyboard" \
+    grep -q "QEMU USB Keyboard\|0627" /var/lib/piiguard/present-devices.json
+  check grub_param "update-grub wrote usbcore.authorized_default=0" \
+    grep -q 'usbcore.authorized_default=0' /boot/grub/grub.cfg
+  check not_configured_journaled "the daemon runs unconfigured and journals it" \
+    journal_has agent.not_configured
+  next_phase configured
+  ;;
+configured)
+  check cmdline_after "booted with: $(grep -o 'usbcore[^ ]*' /proc/cmdline)" \
+    grep -q 'usbcore.authorized_default=0' /proc/cmdline
+  check agent_active_boot "piiguardd is $(systemctl is-active piiguardd) after the reboot" \
+    systemctl -q is-active piiguardd
+  a=$(systemctl show -P ActiveEnterTimestampMonotonic piiguardd)
+  b=$(systemctl show -P ActiveEnterTimestampMonotonic systemd-user-sessions)
+  check agent_before_logins "piiguardd ready at $a us, logins allowed at $b us" test "$a" -le "$b"
+  check keyboard_at_boot "the keyboard present at installation works at boot" keyboard_works
+  check boot_param_warned_once "usb.boot_param_missing only before the reboot ($(piiguard journal show --type usb.boot_param_missing | wc -l) entries)" \
+    test "$(piiguard journal show --json --type usb.boot_param_missing | wc -l)" = 1
+
+  # The privacy office's server (its package; its state from `init`).
+  cp -a "$F/office/." /var/lib/piiguard-office/
+  chown -R piiguard-office:piiguard-office /var/lib/piiguard-office
+  echo 'LISTEN=0.0.0.0:8443' >>/etc/default/piiguard-office
+  systemctl restart piiguard-office
+  check office_serves "the office answers on 8443 ($(systemctl is-active piiguard-office))" \
+    wait_for 60 curl -skf -o /dev/null https://127.0.0.1:8443/login
+
+  # The IT desk configures and enrols the PC.
+  install -m 0644 "$F/city.pub" "$F/policy.signed" /etc/piiguard/
+  systemctl restart piiguardd
+  piiguard enrol --token "$F/enrol.token" >"$OUT/enrol.txt" 2>&1
+  enrolled() { status_json | grep -q '"enrolled": *true'; }
+  check enrolled "piiguard enrol: $(tail -1 "$OUT/enrol.txt")" enrolled
+  check sync_active "piiguard-sync is $(systemctl is-active piiguard-sync)" \
+    wait_for 30 systemctl -q is-active piiguard-sync
+
+  # A foreign stick: read-only, and a write through a rw mount request fails.
+  plug_stick foreign,serial=FOREIGN1,fs=fat FOREIGN1
+  check foreign_readonly "/dev/$DISK state=$(stick_state "$DISK") ro=$(blockdev --getro "/dev/$DISK")" \
+    test "$(stick_state "$DISK")" = read_only -a "$(blockdev --getro "/dev/$DISK")" = 1
+  check foreign_write_fails "a rw mount of /dev/$DISK cannot be written" \
+    not write_read "$DISK" /mnt/foreign
+  dd if=/dev/zero of="/dev/$DISK" bs=4096 count=1 oflag=direct 2>/dev/null
+  check foreign_raw_write "a raw write to /dev/$DISK fails and is journaled" \
+    wait_for 10 journal_has usb.write_attempt
+  host unplug foreign
+
+  # A personal-data session: radios off, and NetworkManager may not undo it.
+  modprobe mac80211_hwsim radios=2
+  wait_for 20 test -e /sys/class/rfkill/rfkill1
+  as_staff "piiguard session start" >"$OUT/session-start.txt" 2>&1
+  check session_blocks "wlan blocked in the session" wait_for 10 radios_blocked
+  as_staff "nmcli radio wifi on" >"$OUT/nmcli-staff.txt" 2>&1
+  rc=$?
+  check nm_denied_staff "nmcli radio wifi on as staff: exit $rc: $(head -c 120 "$OUT/nmcli-staff.txt")" \
+    test "$rc" != 0
+  rfkill unblock wlan
+  check reblocked "an unblock by root is undone at once" wait_for 5 radios_blocked
+  check unblock_journaled "radio.unblock_attempt journaled" wait_for 10 journal_has radio.unblock_attempt
+
+  # A keyed stick in the session: writable.
+  plug_stick keyed,serial=SYSKEY01,image="$F/keyed.img" SYSKEY01
+  is_writable() { [ "$(stick_state "$DISK")" = writable ]; }
+  wait_for 30 is_writable
+  check keyed_writable "/dev/$DISK state=$(stick_state "$DISK")" test "$(stick_state "$DISK")" = writable
+  check keyed_write_read "write, remount, read back on /dev/$DISK" write_read "$DISK" /mnt/keyed
+  KEYED=$DISK
+
+  # A roster saved by staff in their home is moved off the disk.
+  as_staff "cp $F/roster.csv ~/参加者名簿.csv"
+  check roster_gone "the roster left /home/sato" wait_for 60 test ! -e /home/sato/参加者名簿.csv
+  check roster_moved "roster.moved journaled" wait_for 10 journal_has roster.moved
+  check roster_no_pii "the journal holds no resident's name" \
+    not sh -c "piiguard journal show --json | grep -q '山田 太郎'"
+
+  # The session cannot end (and radios stay off) while the keyed stick is in.
+  as_staff "piiguard session end" >"$OUT/session-end-keyed.txt" 2>&1
+  check session_kept_with_stick "session end with the keyed stick in: radios still off" radios_blocked
+  host unplug keyed
+  as_staff "piiguard session end" >"$OUT/session-end.txt" 2>&1
+  check session_ended "after the stick is out, the session ends: radios back" wait_for 10 radios_unblocked
+
+  # A near miss from staff reaches the office and its pages.
+  as_staff "LANG=ja_JP.UTF-8 piiguard report near-miss '$(cat "$F/near_miss.txt")'" >"$OUT/near-miss.txt" 2>&1
+  check near_miss_reported "piiguard report near-miss: $(head -1 "$OUT/near-miss.txt")" \
+    journal_has near_miss
+  check synced "the office acknowledged every entry (pending $(pending))" wait_for 120 synced
+  VMLIB_HOST_TIMEOUT=400 host browser
+  check browser_ran "the review pages were checked: $HOST_REPLY" test -n "$HOST_REPLY"
+
+  # apt remove: the PC is left usable.
+  save_logs
+  apt-get remove -y piiguard >"$OUT/apt-remove.txt" 2>&1
+  rc=$?
+  check apt_remove "apt-get remove piiguard: exit $rc" test "$rc" = 0
+  hubs_open() { [ -n "$(hubs_default)" ] && ! hubs_default | grep -q 0; }
+  check agent_gone "no piiguardd runs" not pgrep -x piiguardd
+  check hubs_open "root hubs authorized_default: $(hubs_default)" hubs_open
+  check grub_clean "grub.cfg no longer has usbcore.authorized_default=0" \
+    not grep -q usbcore.authorized_default /boot/grub/grub.cfg
+  rules_left() { ls /usr/lib/udev/rules.d/*piiguard* /lib/udev/rules.d/*piiguard* \
+    /usr/share/polkit-1/rules.d/*piiguard* /etc/default/grub.d/*piiguard* 2>/dev/null | grep -q .; }
+  check rules_gone "udev, polkit and GRUB snippets are gone" not rules_left
+  check journal_kept "the journal is kept until purge" test -s /var/lib/piiguard/journal.db
+  host qmp '{"execute":"device_add","arguments":{"driver":"usb-kbd","bus":"xhci.0","id":"kbd2"}}'
+  two_keyboards() { [ "$(grep -c 'QEMU USB Keyboard' /proc/bus/input/devices)" -ge 2 ]; }
+  check keyboard_after_remove "a keyboard plugged after removal works" wait_for 30 two_keyboards
+  plug_stick plain,serial=PLAIN001,fs=fat PLAIN001
+  check stick_after_remove "a stick plugged after removal is writable (ro=$(blockdev --getro "/dev/$DISK"))" \
+    write_read "$DISK" /mnt/plain
+  host unplug plain
+  rfkill unblock wlan
+  check radios_free "radios can be switched on again" radios_unblocked
+
+  apt-get purge -y piiguard >"$OUT/apt-purge.txt" 2>&1
+  rc=$?
+  check apt_purge "apt-get purge piiguard: exit $rc" test "$rc" = 0
+  check purge_says "purge says what became of the journal: $(grep -i -m1 'journal\|ジャーナル' "$OUT/apt-purge.txt")" \
+    grep -qi 'journal\|ジャーナル' "$OUT/apt-purge.txt"
+  check state_removed "/var/lib/piiguard is gone after purge" test ! -e /var/lib/piiguard
+  next_phase removed
+  ;;
+removed)
+  hubs_open() { [ -n "$(hubs_default)" ] && ! hubs_default | grep -q 0; }
+  check cmdline_removed "booted without the parameter: $(cat /proc/cmdline)" \
+    not grep -q usbcore.authorized_default /proc/cmdline
+  check keyboard_removed "the keyboard works at boot after removal" keyboard_works
+  check hubs_open_boot "root hubs authorized_default: $(hubs_default)" hubs_open
+  check office_still "the office still runs ($(systemctl is-active piiguard-office))" \
+    systemctl -q is-active piiguard-office
+  save_logs
+  echo done >"$STATE/phase"
+  echo "@@END 0"
+  systemctl poweroff
+  ;;
+*)
+  echo "@@END 1"
+  systemctl poweroff
+  ;;
+esac
