@@ -112,7 +112,7 @@ next_phase() {
 
 case $phase in
 install)
-  plan 53
+  plan 54
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
@@ -151,7 +151,6 @@ configured)
   # The privacy office's server (its package; its state from `init`).
   cp -a "$F/office/." /var/lib/piiguard-office/
   chown -R piiguard-office:piiguard-office /var/lib/piiguard-office
-  echo 'LISTEN=0.0.0.0:8443' >>/etc/default/piiguard-office
   systemctl restart piiguard-office
   check office_serves "the office answers on 8443 ($(systemctl is-active piiguard-office))" \
     wait_for 60 curl -skf -o /dev/null https://127.0.0.1:8443/login
@@ -203,6 +202,20 @@ configured)
   check roster_moved "roster.moved journaled" wait_for 10 journal_has roster.moved
   check roster_no_pii "the journal holds no resident's name" \
     not sh -c "piiguard journal show --json | grep -q '山田 太郎'"
+  # A roster another of staff's programs still has open for writing stays
+  # until that program closes it (the guard reads other users' /proc/PID/fd:
+  # the unit must grant CAP_SYS_PTRACE for that).
+  rm -f /tmp/holder.fifo && mkfifo -m 0666 /tmp/holder.fifo
+  as_staff "exec 3>>~/書きかけ.csv; read -r go </tmp/holder.fifo" &
+  holder=$!
+  wait_for 30 sh -c "ls -l /proc/*/fd 2>/dev/null | grep -q '書きかけ.csv'"
+  as_staff "cat $F/roster.csv >>~/書きかけ.csv"
+  moved_early() { ! test -e /home/sato/書きかけ.csv; }
+  check held_roster_waits "a roster still open for writing is not moved while open" \
+    not wait_for 8 moved_early
+  echo go >/tmp/holder.fifo
+  wait "$holder"
+  check held_roster_moved "moved once its writer closed it" wait_for 60 moved_early
 
   # The session cannot end (and radios stay off) while the keyed stick is in.
   as_staff "piiguard session end" >"$OUT/session-end-keyed.txt" 2>&1
