@@ -39,7 +39,10 @@ Result<Ed25519PrivateKey> LoadPrivateKey(const std::string& path);
 Result<Ed25519PublicKey> LoadPublicKey(const std::string& path);
 
 // Parses argv into `app`, whose subcommands set `run`, and runs it: --help
-// exits 0, a usage error kExitError (CLI11 prints why).
+// exits 0, a usage error kExitError (CLI11 prints why). Adds --version
+// ("NAME VERSION", NAME from argv[0]) and the hidden
+// --generate=bash-completion|man, which prints the tool's completion script
+// or its man page's COMMANDS section (common/cli_doc.h) for the packages.
 int RunCli(CLI::App& app, const std::function<int()>& run, int argc,
            char** argv);
 
