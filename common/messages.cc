@@ -330,6 +330,15 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "journal (this proves consistency, not origin)."},
     {MsgId::kJournalNoEntries, "該当する記録はありません。",
      "no matching entries."},
+    {MsgId::kJournalUnsent,
+     "個人情報保護担当がまだ受け取っていない記録が {0} 件あります（最新の"
+     "記録 {1}、受領済み {2} まで）。",
+     "{0} entries have not been acknowledged by the privacy office yet (last "
+     "entry {1}, acknowledged up to {2})."},
+    {MsgId::kJournalAllSent,
+     "すべての記録を個人情報保護担当が受け取っています（最新の記録 {0}）。",
+     "every entry has been acknowledged by the privacy office (last entry "
+     "{0})."},
     {MsgId::kJournalShowColumns, "番号|日時（日本時間）|重要度|種類|対象|詳細",
      "seq|time (JST)|severity|type|subject|details"},
     {MsgId::kJournalSeverityInfo, "情報", "info"},

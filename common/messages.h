@@ -173,6 +173,8 @@ enum class MsgId {
   kJournalVerifyFailed,
   kJournalKeyFromFile,
   kJournalNoEntries,
+  kJournalUnsent,
+  kJournalAllSent,
   kJournalShowColumns,
   kJournalSeverityInfo,
   kJournalSeverityNotice,

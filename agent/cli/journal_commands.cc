@@ -1,5 +1,5 @@
-// `piiguard journal show` and `piiguard journal verify`: the journal read
-// as staff and auditors read it (docs/journal.md).
+// `piiguard journal show`, `verify` and `unsent`: the journal read as
+// staff and auditors read it (docs/journal.md).
 
 #include <optional>
 #include <ostream>
@@ -187,6 +187,37 @@ int RunVerify(const Tool& tool, const VerifyArgs& args) {
   return kExitOk;
 }
 
+struct UnsentArgs {
+  std::string db = std::string(kDefaultJournalPath);
+  bool json = false;
+};
+
+// Read from the file, so it answers with the daemon stopped (the package's
+// prerm, docs/install.md). Exit 0: nothing unsent; 1: some entries unsent.
+int RunUnsent(const Tool& tool, const UnsentArgs& args) {
+  auto position = journal::ReadSyncPosition(args.db);
+  if (!position.ok()) return tool.Fail(position.status());
+  const uint64_t unsent = position->unsent();
+  if (args.json) {
+    *tool.out << Json{{"head_seq", position->head_seq},
+                      {"acked_seq", position->acked_seq},
+                      {"unsent", unsent}}
+                     .dump()
+              << "\n";
+  } else if (unsent == 0) {
+    *tool.out << Message(tool.lang, MsgId::kJournalAllSent,
+                         {std::to_string(position->head_seq)})
+              << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kJournalUnsent,
+                         {std::to_string(unsent),
+                          std::to_string(position->head_seq),
+                          std::to_string(position->acked_seq)})
+              << "\n";
+  }
+  return unsent == 0 ? kExitOk : kExitRefused;
+}
+
 }  // namespace
 
 void AddJournalCommands(CLI::App& app, Tool& tool) {
@@ -224,6 +255,19 @@ void AddJournalCommands(CLI::App& app, Tool& tool) {
                      "the key recorded in the journal is used");
   verify->callback([&tool, verify_args] {
     tool.run = [&tool, verify_args] { return RunVerify(tool, *verify_args); };
+  });
+
+  auto unsent_args = std::make_shared<UnsentArgs>();
+  CLI::App* unsent = group->add_subcommand(
+      "unsent",
+      "how many entries the privacy office has not acknowledged yet, read "
+      "from the file (works with the daemon stopped); exit 1 if any");
+  unsent->add_option("--db", unsent_args->db, "journal file")
+      ->capture_default_str();
+  unsent->add_flag("--json", unsent_args->json,
+                   R"({"head_seq":N,"acked_seq":N,"unsent":N})");
+  unsent->callback([&tool, unsent_args] {
+    tool.run = [&tool, unsent_args] { return RunUnsent(tool, *unsent_args); };
   });
 }
 

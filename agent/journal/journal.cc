@@ -134,6 +134,29 @@ Result<std::optional<std::string>> ReadSyncValue(sqlite::Database& db,
   return std::optional<std::string>(select.ColumnText(0));
 }
 
+// What the office acknowledged (0 and zeros before the first ack).
+Result<Journal::SyncState> ReadSyncStateFrom(sqlite::Database& db) {
+  Journal::SyncState state;
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> seq,
+                            ReadSyncValue(db, "acked_seq"));
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> head,
+                            ReadSyncValue(db, "acked_head"));
+  if (!seq.has_value()) return state;
+  char* end = nullptr;
+  errno = 0;
+  const uint64_t value = std::strtoull(seq->c_str(), &end, 10);
+  if (seq->empty() || *end != '\0' || errno != 0 || !head.has_value()) {
+    return CorruptionError("journal", db.path(), "sync_state unreadable");
+  }
+  auto hash = HashFromHex(*head);
+  if (!hash.ok()) {
+    return CorruptionError("journal", db.path(), "sync_state unreadable");
+  }
+  state.acked_seq = value;
+  state.acked_head = *hash;
+  return state;
+}
+
 // The stored hash of entry `seq`, if there is one.
 Result<std::optional<Hash>> StoredHash(sqlite::Statement& select,
                                        uint64_t seq) {
@@ -342,27 +365,7 @@ class Journal::Impl {
     return ReadSyncState();
   }
 
-  Result<SyncState> ReadSyncState() {
-    SyncState state;
-    PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> seq,
-                              ReadSyncValue(db_, "acked_seq"));
-    PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string> head,
-                              ReadSyncValue(db_, "acked_head"));
-    if (!seq.has_value()) return state;
-    char* end = nullptr;
-    errno = 0;
-    const uint64_t value = std::strtoull(seq->c_str(), &end, 10);
-    if (seq->empty() || *end != '\0' || errno != 0 || !head.has_value()) {
-      return CorruptionError("journal", db_.path(), "sync_state unreadable");
-    }
-    auto hash = HashFromHex(*head);
-    if (!hash.ok()) {
-      return CorruptionError("journal", db_.path(), "sync_state unreadable");
-    }
-    state.acked_seq = value;
-    state.acked_head = *hash;
-    return state;
-  }
+  Result<SyncState> ReadSyncState() { return ReadSyncStateFrom(db_); }
 
   Status SetAcked(uint64_t acked_seq, const Hash& acked_head) {
     std::lock_guard<std::mutex> db_lock(db_mu_);
@@ -805,6 +808,26 @@ struct StoredCheckpoint {
 };
 
 }  // namespace
+
+Result<SyncPosition> ReadSyncPosition(const std::string& path) {
+  PIIGUARD_ASSIGN_OR_RETURN(sqlite::Database db, OpenReadOnly(path));
+  PIIGUARD_RETURN_IF_ERROR(ReadMeta(db).status());
+  PIIGUARD_ASSIGN_OR_RETURN(
+      sqlite::Statement max_seq,
+      db.Prepare("SELECT coalesce(max(seq), 0) FROM entries"));
+  PIIGUARD_ASSIGN_OR_RETURN(bool has_max, max_seq.Step());
+  SyncPosition position;
+  position.head_seq =
+      has_max
+          ? static_cast<uint64_t>(std::max<int64_t>(max_seq.ColumnInt(0), 0))
+          : 0;
+  PIIGUARD_ASSIGN_OR_RETURN(Journal::SyncState state, ReadSyncStateFrom(db));
+  if (state.acked_seq > position.head_seq) {
+    return CorruptionError("journal", path, "acknowledged past its last entry");
+  }
+  position.acked_seq = state.acked_seq;
+  return position;
+}
 
 Result<std::vector<Entry>> ReadEntries(const std::string& path,
                                        const ShowFilter& filter) {

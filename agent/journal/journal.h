@@ -96,6 +96,14 @@ struct ShowFilter {
 };
 Result<std::vector<Entry>> ReadEntries(const std::string& path,
                                        const ShowFilter& filter);
+// The last entry and what the office acknowledged, read without the daemon
+// (the package's prerm tells whether unsent entries exist: docs/install.md).
+struct SyncPosition {
+  uint64_t head_seq = 0;
+  uint64_t acked_seq = 0;
+  uint64_t unsent() const { return head_seq - acked_seq; }
+};
+Result<SyncPosition> ReadSyncPosition(const std::string& path);
 // Verifies the whole file; `device_key` from the PC's key (or the journal's
 // meta when none is given: then only consistency is proven, not origin).
 Result<VerifyReport> VerifyJournalFile(

@@ -238,6 +238,35 @@ TEST_F(JournalFixture, SyncStateAndAcks) {
   EXPECT_EQ(state->acked_head, h15);
 }
 
+// What the package's prerm reads with the daemon stopped (docs/install.md).
+TEST_F(JournalFixture, SyncPositionIsReadFromTheFile) {
+  auto journal = OpenJournal();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(journal->Append(NearMiss(i)).ok());
+  auto before = ReadSyncPosition(path_);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(before->head_seq, 21u);  // journal.created, then 20
+  EXPECT_EQ(before->acked_seq, 0u);
+  EXPECT_EQ(before->unsent(), 21u);
+
+  auto entries = ReadEntries(path_, {});
+  ASSERT_TRUE(entries.ok());
+  ASSERT_TRUE(journal->SetAcked(21, entries->back().hash).ok());
+  auto after = ReadSyncPosition(path_);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->acked_seq, 21u);
+  EXPECT_EQ(after->unsent(), 0u);
+  journal.reset();
+
+  // An ack past the last entry (the tail deleted) is not "all sent".
+  {
+    auto db = sqlite::Database::Open(path_, SQLITE_OPEN_READWRITE);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Exec("DELETE FROM entries WHERE seq > 15").ok());
+  }
+  EXPECT_EQ(ReadSyncPosition(path_).status().code(), StatusCode::kCorruption);
+  EXPECT_FALSE(ReadSyncPosition(path_ + ".missing").ok());
+}
+
 TEST_F(JournalFixture, NextBatchEndsAtACheckpointAndVerifies) {
   auto journal = OpenJournal();
   for (int i = 0; i < 30; ++i) ASSERT_TRUE(journal->Append(NearMiss(i)).ok());

@@ -64,6 +64,22 @@ check "verify in Japanese" 0 "ジャーナルは正常です: 記録 21 件" \
 check "verify with another PC's key" 1 "FAILED: journal made under another device key" \
   -- "$piiguard" journal verify --db journal.db --pub other.pub
 
+# What the package's prerm and postrm rely on (docs/install.md): read from
+# the file, exit 1 while entries are unacknowledged.
+check "unsent before any ack" 1 "^21 entries have not been acknowledged by the privacy office yet \(last entry 21, acknowledged up to 0\)\.$" \
+  -- "$piiguard" journal unsent --db journal.db
+cp journal.db acked.db
+"$writer" ack acked.db device.key 15 || exit 1
+check "unsent --json after an ack" 1 '^\{"acked_seq":15,"head_seq":21,"unsent":6\}$' \
+  -- "$piiguard" journal unsent --db acked.db --json
+"$writer" ack acked.db device.key 21 || exit 1
+check "all acknowledged" 0 "^every entry has been acknowledged by the privacy office \(last entry 21\)\.$" \
+  -- "$piiguard" journal unsent --db acked.db
+check "all acknowledged in Japanese" 0 "すべての記録を個人情報保護担当が受け取っています" \
+  -- env LANG=ja_JP.UTF-8 "$piiguard" journal unsent --db acked.db
+check "unsent of a missing file" 2 "No such file" \
+  -- "$piiguard" journal unsent --db missing.db
+
 check "show table" 0 "^seq +time \(JST\) +severity +type +subject +details$" \
   -- "$piiguard" journal show --db journal.db
 check "show first entry" 0 "^1 +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  notice +journal.created +journal +\{\"chain\":\"[0-9a-f]{32}\"" \

@@ -7,6 +7,9 @@
 //       killed), and prints each seq on its own line once Append returned.
 //       Each line is one write(2) to stdout, so a reader never sees a line
 //       for an event that is not durable.
+//   journal_writer ack DB KEY SEQ
+//       records that the office acknowledged entries up to SEQ (as the
+//       sync does, through Journal::SetAcked with that entry's hash).
 //
 // Exit: 0 done, 2 error.
 
@@ -87,6 +90,25 @@ int Append(const std::string& db, const std::string& key_path, int threads,
   return failed ? 2 : 0;
 }
 
+int Ack(const std::string& db, const std::string& key_path, uint64_t seq) {
+  auto pem = piiguard::ReadFileBytes(key_path, 64 * 1024);
+  if (!pem.ok()) return Fail(pem.status());
+  auto key = Ed25519PrivateKey::FromPem(*pem);
+  piiguard::CleanseString(*pem);
+  if (!key.ok()) return Fail(key.status());
+  auto entries = piiguard::journal::ReadEntries(db, {});
+  if (!entries.ok()) return Fail(entries.status());
+  for (const piiguard::journal::Entry& entry : *entries) {
+    if (entry.seq != seq) continue;
+    auto journal = piiguard::journal::Journal::Open(db, *key, nullptr);
+    if (!journal.ok()) return Fail(journal.status());
+    piiguard::Status acked = (*journal)->SetAcked(seq, entry.hash);
+    return acked.ok() ? 0 : Fail(acked);
+  }
+  std::cerr << "journal_writer: no entry " << seq << "\n";
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,7 +124,10 @@ int main(int argc, char** argv) {
     }
     return Append(args[1], args[2], threads, count, type);
   }
+  if (args.size() == 4 && args[0] == "ack") {
+    return Ack(args[1], args[2], std::strtoull(args[3].c_str(), nullptr, 10));
+  }
   std::cerr << "usage: journal_writer new-key KEY PUB | append DB KEY THREADS "
-               "[COUNT] [TYPE]\n";
+               "[COUNT] [TYPE] | ack DB KEY SEQ\n";
   return 2;
 }
