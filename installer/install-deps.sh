@@ -17,6 +17,7 @@ test_deps=(
   postgresql chromium sqlite3
   nodejs fonts-ipafont-gothic
   python3 ripgrep
+  lintian
 )
 
 packages=("${build_deps[@]}")
