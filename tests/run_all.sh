@@ -5,7 +5,8 @@
 #
 # Tiers: format (clang-format), unit+integration (ASan+UBSan build, ctest:
 # gtest cases, the integration scripts, the office against a real PostgreSQL
-# and the review pages in headless Chromium), vm (a real Debian kernel under
+# and the review pages in headless Chromium), package (installer/build-deb.sh,
+# lintian, systemd-analyze verify on the units), vm (a real Debian kernel under
 # QEMU/TCG, tests/vm/), fuzz (clang/libFuzzer, FUZZ_SECONDS per target),
 # tidy (clang-tidy).
 set -uo pipefail
@@ -74,6 +75,47 @@ if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPIIGUARD_SANITIZ
   fi
 else
   tier unit FAIL "(build failed)"
+fi
+
+# --- package: the Debian packages (docs/install.md) as CI builds them, lintian
+# on them, systemd-analyze verify on the units they ship (unpacked into a
+# scratch root beside the host's own units, so ExecStart= paths resolve), and
+# the agent's maintainer scripts (tests/package/).
+pkg_log=/tmp/piiguard-package.log
+pkg_start=$SECONDS
+pkg_launcher=()
+command -v ccache >/dev/null && pkg_launcher=(env CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
+if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
+  pkg_root=$(mktemp -d)
+  for deb in dist/*.deb; do dpkg-deb -x "$deb" "$pkg_root"; done
+  mkdir -p "$pkg_root/lib/systemd/system"
+  cp -an /lib/systemd/system/. "$pkg_root/lib/systemd/system/"
+  units=$(for deb in dist/*.deb; do dpkg-deb -c "$deb"; done |
+    sed -n 's|.*\./lib/systemd/system/\([^/]*\.service\)$|\1|p')
+  pkg_problems=()
+  lintian --fail-on error dist/*.deb >>"$pkg_log" 2>&1 ||
+    pkg_problems+=("lintian reported errors")
+  # shellcheck disable=SC2086 # one argument per unit
+  systemd-analyze verify --man=no --root="$pkg_root" $units >>"$pkg_log" 2>&1 ||
+    pkg_problems+=("systemd-analyze verify failed")
+  rm -rf "$pkg_root"
+  # The maintainer scripts through install, upgrade, remove and purge, in a
+  # private mount namespace (nothing on this machine changes).
+  tests/package/maintainer_scripts_test.sh dist/piiguard_*.deb >>"$pkg_log" 2>&1
+  case $? in
+    0) ;;
+    77) pkg_problems+=("maintainer scripts not run: $(grep -m1 SKIP "$pkg_log")") ;;
+    *) pkg_problems+=("maintainer scripts failed") ;;
+  esac
+  if ((${#pkg_problems[@]} == 0)); then
+    tier package PASS "($(ls dist/*.deb | wc -l) packages, lintian and $(wc -w <<<"$units") units clean, $(sed -n 's/^maintainer_scripts: \([0-9]*\) passed.*/\1/p' "$pkg_log") maintainer-script checks, $((SECONDS - pkg_start)) s)"
+  else
+    grep -E '^(E|W): |\.service|^FAIL|^maintainer_scripts' "$pkg_log" | head -40
+    tier package FAIL "(${pkg_problems[*]}; log $pkg_log)"
+  fi
+else
+  tail -40 "$pkg_log"
+  tier package FAIL "(installer/build-deb.sh failed; log $pkg_log)"
 fi
 
 # --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
