@@ -7,8 +7,9 @@
 # gtest cases, the integration scripts, the office against a real PostgreSQL
 # and the review pages in headless Chromium), package (installer/build-deb.sh,
 # lintian, systemd-analyze verify on the units), vm (a real Debian kernel under
-# QEMU/TCG, tests/vm/), fuzz (clang/libFuzzer, FUZZ_SECONDS per target),
-# tidy (clang-tidy).
+# QEMU/TCG, tests/vm/), system (the .deb files on a real Debian 12 with
+# systemd as PID 1, tests/system/), fuzz (clang/libFuzzer, FUZZ_SECONDS per
+# target), tidy (clang-tidy).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -130,6 +131,27 @@ elif [[ $rc -eq 0 && ${vp:-0} -gt 0 ]]; then
   tier vm PASS "($vp checks)" "$vp" 0
 else
   tier vm FAIL "(console logs in tests/vm/.cache/runs)" "${vp:-0}" "$(( ${vf:-0} > 0 ? vf : 1 ))"
+fi
+
+# --- system: the .deb files installed with apt on a real Debian 12 guest with
+# systemd as PID 1 (tests/system/): install, reboot into the kernel command
+# line, configure and enrol, a PC's day, the office's pages in Chromium,
+# remove and purge.
+sys_log=/tmp/piiguard-system.log
+if compgen -G "dist/piiguard_*.deb" >/dev/null; then
+  tests/system/run.sh dist 2>&1 | tee "$sys_log"
+  rc=${PIPESTATUS[0]}
+else
+  echo "system: no dist/piiguard_*.deb (the package tier failed)" | tee "$sys_log"
+  rc=1
+fi
+read -r sp sf < <(sed -n 's/^system: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$sys_log" | tail -1)
+if [[ $rc -eq 77 ]]; then
+  tier system SKIP "($(grep -m1 'SKIP' "$sys_log" | sed 's/^system: SKIP: //'))"
+elif [[ $rc -eq 0 && ${sp:-0} -gt 0 ]]; then
+  tier system PASS "($sp checks)" "$sp" 0
+else
+  tier system FAIL "(console and guest logs in tests/system/.cache/run/vm)" "${sp:-0}" "$(( ${sf:-0} > 0 ? sf : 1 ))"
 fi
 
 # --- fuzz: every parser's libFuzzer target, briefly
