@@ -298,7 +298,95 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "sending to the city refused"},
     {MsgId::kPagesTypeStatusReportSent, "状況報告の送信", "status report sent"},
     {MsgId::kPagesTypeEnrolmentDone, "端末の登録", "PC enrolled"},
-    {MsgId::kPagesTypeStickRefused, "USBメモリの使用を拒否", "stick refused"},
+    {MsgId::kPagesTypeAgentNotConfigured, "見守りソフトの設定が足りない",
+     "agent not fully configured"},
+    {MsgId::kPagesTypeAgentConfigError, "見守りソフトの設定ファイルの誤り",
+     "agent configuration file error"},
+    {MsgId::kPagesTypeAgentReleased, "見守りソフトの解除（アンインストール）",
+     "agent released (removal)"},
+    {MsgId::kPagesTypeUsbHubError, "USBハブの設定に失敗",
+     "USB hub setting failed"},
+    {MsgId::kPagesTypeUsbError, "USBの見張りのエラー", "USB enforcement error"},
+    {MsgId::kPagesTypeUsbUeventOverflow, "USBの通知があふれたため全体を再確認",
+     "USB events lost: all devices looked at again"},
+    {MsgId::kPagesTypeUsbDeviceRefused, "USB機器の使用を拒否",
+     "USB device refused"},
+    {MsgId::kPagesTypeUsbDeviceAuthorized, "USB機器の使用を許可",
+     "USB device allowed"},
+    {MsgId::kPagesTypeUsbDeviceError, "USB機器を許可できなかった",
+     "USB device could not be allowed"},
+    {MsgId::kPagesTypeUsbBlockReadOnly, "USBディスクを読み取り専用に設定",
+     "USB disk made read-only"},
+    {MsgId::kPagesTypeUsbBlockError, "USBディスクを読み取り専用にできなかった",
+     "USB disk could not be made read-only"},
+    {MsgId::kPagesTypeUsbStickReadOnly, "USBメモリは読み取り専用",
+     "USB stick stays read-only"},
+    {MsgId::kPagesTypeUsbStickKeyed, "鍵付きUSBメモリを確認",
+     "keyed USB stick verified"},
+    {MsgId::kPagesTypeUsbStickWritable, "鍵付きUSBメモリを書き込み可能に",
+     "keyed USB stick made writable"},
+    {MsgId::kPagesTypeUsbStickRemoved, "USBメモリの取り外し",
+     "USB stick removed"},
+    {MsgId::kPagesTypeUsbWriteAttempt,
+     "読み取り専用のUSBメモリへの書き込みの試み",
+     "write attempt on a read-only USB stick"},
+    {MsgId::kPagesTypeUsbBootParamMissing,
+     "起動設定（USB機器を既定で使わせない設定）がない",
+     "boot setting missing (USB devices allowed by default)"},
+    {MsgId::kPagesTypeSessionStarted, "個人情報を扱う作業の開始",
+     "personal-data session started"},
+    {MsgId::kPagesTypeSessionResumed, "個人情報を扱う作業の再開",
+     "personal-data session resumed"},
+    {MsgId::kPagesTypeSessionEnded, "個人情報を扱う作業の終了",
+     "personal-data session ended"},
+    {MsgId::kPagesTypeSessionEndRefused, "作業の終了を拒否",
+     "session end refused"},
+    {MsgId::kPagesTypeSessionEndFailed, "作業を終了できなかった",
+     "session could not be ended"},
+    {MsgId::kPagesTypeSessionFailClosed,
+     "安全のため鍵付きUSBメモリを読み取り専用に",
+     "failed closed: keyed sticks made read-only"},
+    {MsgId::kPagesTypeSessionFileCorrupt, "作業の記録ファイルが壊れていた",
+     "session file corrupt"},
+    {MsgId::kPagesTypeSessionStickGate, "鍵付きUSBメモリと作業の連動",
+     "keyed stick and session"},
+    {MsgId::kPagesTypeRadioUnblockAttempt, "無線をオンにしようとした",
+     "attempt to turn a radio on"},
+    {MsgId::kPagesTypeRadioReblocked, "無線を再びオフに",
+     "radio blocked again"},
+    {MsgId::kPagesTypeRadioReblockFailed, "無線を再びオフにできなかった",
+     "radio could not be blocked again"},
+    {MsgId::kPagesTypeRadioBlockFailed, "無線をオフにできなかった",
+     "radio could not be blocked"},
+    {MsgId::kPagesTypeRadioReadFailed, "無線の状態を読めなかった",
+     "radio state unreadable"},
+    {MsgId::kPagesTypeRadioConfirmed, "無線がオフであることを確認",
+     "radios confirmed off"},
+    {MsgId::kPagesTypeLinkDown, "ネットワーク接続を切断",
+     "network link taken down"},
+    {MsgId::kPagesTypeLinkDownFailed, "ネットワーク接続を切断できなかった",
+     "network link could not be taken down"},
+    {MsgId::kPagesTypeLinkUpAttempt, "ネットワーク接続を戻そうとした",
+     "attempt to bring a network link up"},
+    {MsgId::kPagesTypeLinkFirewallApplied, "通信の制限を適用",
+     "traffic restriction applied"},
+    {MsgId::kPagesTypeLinkFirewallFailed, "通信の制限を適用できなかった",
+     "traffic restriction failed"},
+    {MsgId::kPagesTypeLinkReadFailed, "ネットワークの状態を読めなかった",
+     "network link state unreadable"},
+    {MsgId::kPagesTypeRosterWatching, "名簿の見張りを開始",
+     "roster guard watching"},
+    {MsgId::kPagesTypeRosterError, "名簿の見張りのエラー",
+     "roster guard error"},
+    {MsgId::kPagesTypeRosterOverflow, "名簿の見張りの通知があふれた",
+     "roster guard events lost"},
+    {MsgId::kPagesTypeRosterFound, "名簿を発見（報告のみ）",
+     "roster found (reported only)"},
+    {MsgId::kPagesTypeRosterMoved, "名簿をPCから移動",
+     "roster moved off the PC"},
+    {MsgId::kPagesTypeRosterKept, "名簿を移動できなかった",
+     "roster could not be moved"},
+    {MsgId::kPagesTypeScanCompleted, "名簿の検査の完了", "scan completed"},
     {MsgId::kPagesIncidentHistoryRewritten,
      "すでに受け取った記録が、違う内容で送られてきました。端末の記録が書き換え"
      "られた疑いがあります。",
@@ -646,6 +734,66 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kScanVerifyFailed, "報告書を確認できません: {0}",
      "The report cannot be verified: {0}"},
     // End of piiguard scan.
+    // piiguardd's problems at start.
+    {MsgId::kStatusProblems,
+     "この PC の見守りソフトの問題:", "problems of this PC's agent:"},
+    {MsgId::kProblemNoCityKey,
+     "市の公開鍵 {0} "
+     "がありません。ポリシーも鍵付きUSBメモリも確認できないため、USBメモリは読"
+     "み取り専用のままです。情報システム課に連絡してください。",
+     "the city's public key {0} is missing: no policy or keyed stick can be "
+     "checked, so USB sticks stay read-only. Contact the IT desk."},
+    {MsgId::kProblemCityKeyInvalid,
+     "市の公開鍵 {0} "
+     "が読めません（{1}"
+     "）。USBメモリは読み取り専用のままです。情報システム課に連絡してください"
+     "。",
+     "the city's public key {0} is unreadable ({1}): USB sticks stay "
+     "read-only. Contact the IT desk."},
+    {MsgId::kProblemNoPolicy,
+     "ポリシーが適用されていません（{0} "
+     "がありません）。既定の設定で動いています: "
+     "USBメモリは読み取り専用、キーボードとマウスは使用可、作業中は無線オフ。",
+     "no policy is applied ({0} is missing): the agent runs on its defaults: "
+     "USB sticks read-only, keyboards and mice allowed, radios off during "
+     "sessions."},
+    {MsgId::kProblemPolicyRefused,
+     "ポリシー {0} "
+     "を適用できません（{1}"
+     "）。既定の設定で動いています。情報システム課に連絡してください。",
+     "the policy {0} cannot be applied ({1}): the agent runs on its defaults. "
+     "Contact the IT desk."},
+    {MsgId::kProblemNoSyncUser,
+     "送信用のアカウント {0} がありません。記録はこの PC "
+     "に残り、市へは送られません。",
+     "the sync account {0} is missing: the journal stays on this PC and is not "
+     "sent to the office."},
+    {MsgId::kProblemNotEnrolled,
+     "この PC は市に登録されていません。記録はこの PC "
+     "に残り、登録後に送られます。",
+     "this PC is not enrolled: the journal stays on this PC and is sent once "
+     "it is."},
+    {MsgId::kProblemBootParamMissing,
+     "起動時の設定 usbcore.authorized_default=0 "
+     "がありません。見守りソフトが動くまでの間、USB機器が使えてしまいます（設定"
+     "後の再起動で有効になります）。",
+     "the kernel command line lacks usbcore.authorized_default=0: USB devices "
+     "work before the agent starts (the setting takes effect at the next "
+     "boot)."},
+    {MsgId::kProblemPresentDevicesInvalid,
+     "インストール時の機器の一覧 {0} "
+     "が読めません（{1}）。その機器も通常の規則で判断します。",
+     "the list of devices present at installation {0} is unreadable ({1}): "
+     "those devices are decided by the usual rules."},
+    {MsgId::kProblemUsbNotStarted,
+     "USB機器の見張りを開始できませんでした（{0}"
+     "）。情報システム課に連絡してください。",
+     "USB enforcement could not start ({0}). Contact the IT desk."},
+    {MsgId::kProblemRosterGuardNotStarted,
+     "名簿の見張りを開始できませんでした（{0}"
+     "）。情報システム課に連絡してください。",
+     "the roster guard could not start ({0}). Contact the IT desk."},
+    // End of problems.
 }};
 
 std::string Fill(std::string_view pattern,

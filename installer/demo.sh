@@ -4,7 +4,8 @@
 # a keyed USB stick (as a disk image), and the refusals a PC would give.
 # Then the privacy office server and one enrolled PC: the agent daemon
 # journals a near miss, syncs it over mutual TLS, and the office's review
-# pages show it. The office and the daemon keep running when it ends (it
+# pages show it; a roster saved on the PC's disk is moved into the
+# quarantine, which only the office's key opens. The office and the daemon keep running when it ends (it
 # says how to stop them). Everything it makes is under ./demo (delete it to
 # start again).
 set -euo pipefail
@@ -36,8 +37,11 @@ ls -l keys
 step "2. A policy for this year, from docs/examples/policy.example.json, signed"
 from=$(date -d yesterday +%Y-%m-%dT00:00:00+09:00)
 until=$(date -d '+1 year' +%Y-%m-%dT23:59:59+09:00)
+# The privacy office's quarantine key: rosters the PC moves are encrypted to it.
+qkey=$("$office" quarantine key --dir office | sed -n 's/^ *"quarantine_key": "\([^"]*\)".*/\1/p')
 sed -e "s/\"valid_from\": \"[^\"]*\"/\"valid_from\": \"$from\"/" \
     -e "s/\"valid_until\": \"[^\"]*\"/\"valid_until\": \"$until\"/" \
+    -e "s|\"quarantine_key\": \"[^\"]*\"|\"quarantine_key\": \"$qkey\"|" \
     "$root/docs/examples/policy.example.json" >policy.json
 "$admin" policy sign --key keys/city.key --in policy.json --out policy.signed
 "$admin" policy verify --pub keys/city.pub policy.signed
@@ -129,6 +133,31 @@ done
 LANG=ja_JP.UTF-8 "$cli" status --socket agent.sock
 "$cli" journal verify --db agent/journal.db --pub agent/device.pub
 [[ $pending == 0 ]] || { echo "demo: the journal did not reach the office" >&2; exit 1; }
+
+step "11. Staff (not root) save a roster on the PC's disk; it is moved off it"
+# A clearly fictitious roster: names, addresses, phone numbers.
+cat >roster.csv <<'CSV'
+氏名,フリガナ,住所,電話番号
+架空 一郎,カクウ イチロウ,東京都架空市本町1-1-1,090-0000-0001
+架空 二郎,カクウ ジロウ,東京都架空市本町1-1-2,090-0000-0002
+架空 三郎,カクウ サブロウ,東京都架空市本町1-1-3,090-0000-0003
+架空 四郎,カクウ シロウ,東京都架空市本町1-1-4,090-0000-0004
+架空 花子,カクウ ハナコ,東京都架空市本町1-1-5,090-0000-0005
+架空 桜子,カクウ サクラコ,東京都架空市本町1-1-6,090-0000-0006
+CSV
+chown nobody:nogroup desk
+# From inside desk: the staff member needs no right on the folders above it.
+(cd desk && setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'cat >参加者名簿.csv') <roster.csv
+for ((i = 0; i < 100; i++)); do
+  "$cli" journal show --db agent/journal.db --type roster.moved | grep -q 参加者名簿 && break
+  sleep 0.1  # the roster guard's move is journaled; nothing to wait on from here
+done
+"$cli" journal show --db agent/journal.db --type roster.moved | tail -n 1
+[[ ! -e desk/参加者名簿.csv ]] || { echo "demo: the roster is still in desk" >&2; exit 1; }
+ls -l agent/quarantine
+"$office" quarantine open --dir office --in "agent/quarantine/参加者名簿.csv.piiguard-quarantine" --out opened.csv
+cmp -s roster.csv opened.csv || { echo "demo: the opened roster differs" >&2; exit 1; }
+head -n 3 opened.csv
 
 step "Done. Files are in $demo"
 cat <<EOF

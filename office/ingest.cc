@@ -6,6 +6,7 @@
 
 #include "common/crypto.h"
 #include "common/journal/batch.h"
+#include "common/journal/event_types.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::office {
@@ -44,7 +45,7 @@ ApiAnswer InternalFailure(const Status& status) {
 int64_t ReportedPolicyVersion(std::span<const journal::Entry> entries) {
   int64_t version = 0;
   for (const journal::Entry& entry : entries) {
-    if (entry.type != "policy.applied") continue;
+    if (entry.type != journal::types::kPolicyApplied) continue;
     Result<Json> details = ParseJsonStrict(entry.details, "details");
     if (!details.ok() || !details->is_object()) continue;
     auto it = details->find("version");

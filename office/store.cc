@@ -59,6 +59,8 @@ constexpr std::string_view kSchema[] = {
 // Rows of a multi-row INSERT of entries per statement (10 parameters each,
 // below both engines' parameter limits).
 constexpr size_t kEntriesPerInsert = 500;
+// At most this many exact types in one event filter (EventFilter::types).
+constexpr size_t kMaxFilterTypes = 16;
 
 std::string Str(int64_t value) { return std::to_string(value); }
 std::string Str(uint64_t value) { return std::to_string(value); }
@@ -456,7 +458,10 @@ Result<uint64_t> OfficeStore::ClearIncidents(std::string_view pc,
 // --- ReviewSource ---
 
 Result<EventPage> OfficeStore::ListEvents(const EventFilter& filter) {
-  constexpr std::string_view kWhere =
+  if (filter.types.size() > kMaxFilterTypes) {
+    return InvalidArgumentError("events", "types", "too many");
+  }
+  std::string where =
       " FROM entries e JOIN pcs p ON p.pc = e.pc"
       " WHERE ($1 = '' OR e.pc = $1) AND ($2 = '' OR p.consignee = $2)"
       " AND ($3 = '' OR substr(e.type, 1, length($3)) = $3)"
@@ -467,10 +472,17 @@ Result<EventPage> OfficeStore::ListEvents(const EventFilter& filter) {
       filter.pc,           filter.consignee,
       filter.type_prefix,  Str(static_cast<int64_t>(filter.min_severity)),
       Str(filter.from_ms), Str(filter.to_ms)};
+  if (!filter.types.empty()) {
+    where += " AND e.type IN (";
+    for (size_t i = 0; i < filter.types.size(); ++i) {
+      params.push_back(filter.types[i]);
+      where += (i == 0 ? "$" : ", $") + std::to_string(params.size());
+    }
+    where += ")";
+  }
   PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<SqlTxn> txn, db_->Begin(false));
-  PIIGUARD_ASSIGN_OR_RETURN(
-      SqlRows count,
-      txn->Query("SELECT COUNT(*)" + std::string(kWhere), params));
+  PIIGUARD_ASSIGN_OR_RETURN(SqlRows count,
+                            txn->Query("SELECT COUNT(*)" + where, params));
   EventPage page;
   PIIGUARD_ASSIGN_OR_RETURN(int64_t total, SqlInt(count.at(0).at(0), "count"));
   page.total = static_cast<uint64_t>(total);
@@ -479,14 +491,18 @@ Result<EventPage> OfficeStore::ListEvents(const EventFilter& filter) {
     return page;
   }
   params.push_back(Str(static_cast<uint64_t>(filter.limit)));
+  const std::string limit = "$" + std::to_string(params.size());
   params.push_back(Str(static_cast<uint64_t>(filter.offset)));
+  const std::string offset = "$" + std::to_string(params.size());
   PIIGUARD_ASSIGN_OR_RETURN(
       SqlRows rows,
       txn->Query("SELECT e.pc, p.consignee, e.seq, e.time_ms, e.type,"
                  " e.severity, e.subject, e.details" +
-                     std::string(kWhere) +
+                     where +
                      " ORDER BY e.time_ms DESC, e.seq DESC, e.pc"
-                     " LIMIT CAST($7 AS BIGINT) OFFSET CAST($8 AS BIGINT)",
+                     " LIMIT CAST(" +
+                     limit + " AS BIGINT) OFFSET CAST(" + offset +
+                     " AS BIGINT)",
                  params));
   PIIGUARD_RETURN_IF_ERROR(txn->Commit());
   for (const SqlRow& row : rows) {

@@ -25,6 +25,7 @@
 #include "agent/sync/https_transport.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/journal/event_types.h"
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"
 #include "common/tls/tls.h"
@@ -159,7 +160,7 @@ Result<std::string> Enrol(const EnrolArgs& args) {
 
   if (journal) {
     journal::Event event;
-    event.type = "enrolment.done";
+    event.type = journal::types::kEnrolmentDone;
     event.severity = journal::Severity::kNotice;
     event.subject = "office";
     event.details = Json{{"pc", token.pc}, {"office_url", token.office_url}};

@@ -235,8 +235,8 @@ void AddJournalCommands(CLI::App& app, Tool& tool) {
                    "only entries at or after this time (RFC 3339, or a date "
                    "YYYY-MM-DD meaning its start in JST)");
   show->add_option("--type", show_args->type,
-                   "only this type or its sub-types (\"stick\" matches "
-                   "\"stick.refused\")");
+                   "only this type or its sub-types (\"usb.stick\" matches "
+                   "\"usb.stick.readonly\")");
   show->add_option("--limit", show_args->limit,
                    "only the newest N entries (0: all)");
   show->callback([&tool, show_args] {

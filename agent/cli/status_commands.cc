@@ -1,4 +1,5 @@
-// piiguard status [--json]: enrolment, office, journal head, acknowledged
+// piiguard status [--json]: enrolment, office, the daemon's problems (a
+// missing city key, policy, sync account...), journal head, acknowledged
 // position, pending entries and the last sync, asked from the daemon.
 
 #include <ctime>
@@ -79,6 +80,19 @@ void ShowSession(const Tool& tool, const Json& part) {
   }
 }
 
+// What the daemon found missing or broken at start (problems): its own
+// text, in Japanese and English.
+void ShowProblems(const Tool& tool, const Json& problems) {
+  if (!problems.is_array() || problems.empty()) return;
+  *tool.out << Message(tool.lang, MsgId::kStatusProblems, {}) << "\n";
+  for (const Json& p : problems) {
+    if (!p.is_object()) continue;
+    std::string text = p.value(tool.lang == Lang::kJa ? "ja" : "en",
+                               p.value("code", std::string()));
+    *tool.out << "  - " << text << "\n";
+  }
+}
+
 int ShowStatus(const Tool& tool, const StatusArgs& args) {
   ipc::Request request;
   request.op = ipc::Op::kStatus;
@@ -102,6 +116,7 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
   } else {
     *tool.out << Message(tool.lang, MsgId::kStatusNotEnrolled, {}) << "\n";
   }
+  if (a.contains("problems")) ShowProblems(tool, a["problems"]);
   *tool.out << Message(tool.lang, MsgId::kStatusJournal,
                        {Text(a, "head_seq"), Text(a, "acked_seq"),
                         Text(a, "pending")})

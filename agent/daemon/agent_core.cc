@@ -1,8 +1,10 @@
 #include "agent/daemon/agent_core.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/file_util.h"
+#include "common/journal/event_types.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::agent {
@@ -27,7 +29,8 @@ Result<uint64_t> AgentCore::Append(std::string type, journal::Severity severity,
   return journal_.Append(event);
 }
 
-Status AgentCore::LoadPolicy(const std::optional<std::string>& initial) {
+Status AgentCore::LoadPolicy(const std::optional<std::string>& initial,
+                             const std::string& initial_path) {
   Result<std::string> stored =
       ReadFileBytes(config_.paths.Policy(), policy::kMaxPolicySize + 4096);
   if (stored.ok() && config_.city_key) {
@@ -44,11 +47,65 @@ Status AgentCore::LoadPolicy(const std::optional<std::string>& initial) {
       policy_ = std::move(verdict.policy);
     }
   }
+  std::optional<std::string> refused;
   if (initial) {
     Result<sync::PolicyOutcome> outcome = InstallPolicy(*initial);
     if (!outcome.ok()) return outcome.status();
+    if (!outcome->applied && !outcome->reason.empty()) {
+      refused = outcome->reason;
+    }
   }
+  if (refused && !policy_) {
+    return ReportProblem(PolicyRefused(initial_path, *refused));
+  }
+  if (!policy_ && stored.ok()) {
+    return ReportProblem(PolicyRefused(config_.paths.Policy(),
+                                       config_.city_key
+                                           ? "does not verify with the city key"
+                                           : "no city key to verify it with"));
+  }
+  if (!policy_) return ReportProblem(NoPolicy(initial_path));
   return Status::Ok();
+}
+
+Status AgentCore::Recovered(const std::string& reason) {
+  return Append(journal::types::kAgentRecovered, journal::Severity::kWarning,
+                "agent", Json{{"reason", reason}})
+      .status();
+}
+
+Status AgentCore::Started(int64_t pid, std::string_view version,
+                          const std::string& kernel) {
+  return Append(journal::types::kAgentStarted, journal::Severity::kInfo,
+                "agent",
+                Json{{"pid", pid},
+                     {"version", std::string(version)},
+                     {"kernel", kernel}})
+      .status();
+}
+
+Status AgentCore::Stopped(int64_t pid) {
+  return Append(journal::types::kAgentStopped, journal::Severity::kInfo,
+                "agent", Json{{"pid", pid}})
+      .status();
+}
+
+void AgentCore::ClearProblems(std::initializer_list<std::string_view> codes) {
+  std::erase_if(problems_, [&](const Problem& p) {
+    return std::find(codes.begin(), codes.end(), p.code) != codes.end();
+  });
+}
+
+Status AgentCore::ReportProblem(Problem problem) {
+  Json details = problem.details;
+  details["problem"] = problem.code;
+  Status journaled =
+      Append(problem.type, problem.severity, "agent", std::move(details))
+          .status();
+  std::erase_if(problems_,
+                [&](const Problem& p) { return p.code == problem.code; });
+  problems_.push_back(std::move(problem));
+  return journaled;
 }
 
 Result<Json> AgentCore::NearMiss(const ipc::Peer& peer,
@@ -57,7 +114,8 @@ Result<Json> AgentCore::NearMiss(const ipc::Peer& peer,
       config_.user_name ? config_.user_name(peer.uid) : std::string();
   PIIGUARD_ASSIGN_OR_RETURN(
       uint64_t seq,
-      Append("near_miss", journal::Severity::kNotice, "staff",
+      Append(journal::types::kNearMiss, journal::Severity::kNotice,
+             "uid:" + std::to_string(peer.uid),
              Json{{"text", text}, {"uid", peer.uid}, {"user", user}}));
   return Json{{"seq", seq}};
 }
@@ -76,6 +134,9 @@ Result<Json> AgentCore::StatusAnswer() {
     answer["pc"] = office->pc;
     answer["office_url"] = office->office_url;
   }
+  Json problems = Json::array();
+  for (const Problem& p : problems_) problems.push_back(p.ToJson());
+  answer["problems"] = std::move(problems);
   answer["last_sync"] = Json{{"time", last_sync_ms_},
                              {"ok", last_sync_ok_},
                              {"detail", last_sync_detail_}};
@@ -109,10 +170,11 @@ Result<Json> AgentCore::Enrolled(const std::string& pc,
                                    "does not name this enrolment");
   }
   pc_ = pc;
+  ClearProblems({"not_enrolled"});
   PIIGUARD_ASSIGN_OR_RETURN(
       uint64_t seq,
-      Append("enrolment.done", journal::Severity::kNotice, "office",
-             Json{{"pc", pc}, {"office_url", office_url}}));
+      Append(journal::types::kEnrolmentDone, journal::Severity::kNotice,
+             "office", Json{{"pc", pc}, {"office_url", office_url}}));
   return Json{{"seq", seq}};
 }
 
@@ -150,21 +212,23 @@ Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
           WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
       applied_ = policy::AppliedPolicyState{verdict.policy->version,
                                             verdict.payload_sha256};
-      PIIGUARD_RETURN_IF_ERROR(Append("policy.applied",
+      PIIGUARD_RETURN_IF_ERROR(Append(journal::types::kPolicyApplied,
                                       journal::Severity::kNotice, "policy",
                                       Json{{"version", applied_->version},
                                            {"sha256", verdict.payload_sha256}})
                                    .status());
       outcome.applied = true;
       policy_ = std::move(verdict.policy);
+      ClearProblems({"no_policy", "policy_refused"});
       for (const auto& listener : policy_listeners_) listener(*policy_);
       return outcome;
     }
     outcome.reason = std::string(policy::PolicyRefusalName(verdict.refusal)) +
                      ": " + verdict.detail;
   }
-  PIIGUARD_RETURN_IF_ERROR(Append("policy.refused", journal::Severity::kWarning,
-                                  "policy", Json{{"reason", outcome.reason}})
+  PIIGUARD_RETURN_IF_ERROR(Append(journal::types::kPolicyRefused,
+                                  journal::Severity::kWarning, "policy",
+                                  Json{{"reason", outcome.reason}})
                                .status());
   return outcome;
 }
@@ -174,8 +238,9 @@ Result<std::string> AgentCore::GetStatusReport(const std::string& request) {
     return FailedPreconditionError("status report", "pc", "not enrolled");
   // Journaled first, so the batch that carries the report has an entry.
   PIIGUARD_ASSIGN_OR_RETURN(
-      uint64_t seq, Append("status_report.sent", journal::Severity::kInfo,
-                           "office", Json{{"request", request}}));
+      uint64_t seq,
+      Append(journal::types::kStatusReportSent, journal::Severity::kInfo,
+             "office", Json{{"request", request}}));
   Json payload = {{"request", request},
                   {"pc", *pc_},
                   {"time", config_.clock()},
@@ -198,8 +263,8 @@ Result<std::string> AgentCore::SignWithDeviceKey(std::string_view type,
 }
 
 Status AgentCore::SyncRefused(const std::string& reason) {
-  return Append("sync.refused", journal::Severity::kWarning, "office",
-                Json{{"reason", reason}})
+  return Append(journal::types::kSyncRefused, journal::Severity::kWarning,
+                "office", Json{{"reason", reason}})
       .status();
 }
 

@@ -11,11 +11,14 @@
 #define PIIGUARD_AGENT_DAEMON_AGENT_CORE_H_
 
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "agent/daemon/prerequisites.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
@@ -38,8 +41,24 @@ class AgentCore : public sync::DaemonLink {
             Ed25519PrivateKey device_key);
 
   // Loads the applied policy (DIR/policy.signed), or installs `initial`
-  // (bytes of --policy) if it verifies and is newer; journals the outcome.
-  Status LoadPolicy(const std::optional<std::string>& initial);
+  // (bytes of --policy, read from `initial_path`) if it verifies and is
+  // newer; journals the outcome. When no policy is applied after that, or
+  // `initial` was refused, reports the problem (ReportProblem).
+  Status LoadPolicy(const std::optional<std::string>& initial,
+                    const std::string& initial_path = "--policy");
+
+  // The agent's life in the journal: agent.recovered (a run that did not
+  // stop cleanly: `reason`), agent.started (pid, version, kernel release),
+  // agent.stopped.
+  Status Recovered(const std::string& reason);
+  Status Started(int64_t pid, std::string_view version,
+                 const std::string& kernel);
+  Status Stopped(int64_t pid);
+  // A prerequisite missing or broken (agent/daemon/prerequisites.h):
+  // journaled now, listed under "problems" in StatusAnswer() until this
+  // run ends. Reported again, the same code replaces the earlier one.
+  Status ReportProblem(Problem problem);
+  const std::vector<Problem>& problems() const { return problems_; }
 
   // Local requests (agent/ipc). Each returns the answer's fields.
   Result<Json> NearMiss(const ipc::Peer& peer, const std::string& text);
@@ -80,6 +99,8 @@ class AgentCore : public sync::DaemonLink {
  private:
   Result<uint64_t> Append(std::string type, journal::Severity severity,
                           std::string subject, Json details);
+  // Problems solved while running (a policy applied, the PC enrolled).
+  void ClearProblems(std::initializer_list<std::string_view> codes);
 
   CoreConfig config_;
   journal::Journal& journal_;
@@ -90,6 +111,7 @@ class AgentCore : public sync::DaemonLink {
   std::vector<std::pair<std::string, std::function<Result<Json>()>>>
       status_parts_;
   std::optional<std::string> pc_;
+  std::vector<Problem> problems_;
   int64_t last_sync_ms_ = 0;
   bool last_sync_ok_ = false;
   std::string last_sync_detail_;

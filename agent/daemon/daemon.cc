@@ -222,7 +222,7 @@ void Daemon::ServeChild() {
 }
 
 void Daemon::StartChild() {
-  if (child_pid_ > 0 || stopping_) return;
+  if (child_pid_ > 0 || stopping_ || !config_.sync_enabled) return;
   Result<std::optional<sync::OfficeConfig>> office =
       LoadOfficeConfig(StatePaths(core_.paths_dir()));
   if (!office.ok() || !*office) return;  // not enrolled: nothing to sync

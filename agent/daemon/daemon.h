@@ -29,6 +29,9 @@ namespace piiguard::agent {
 struct DaemonConfig {
   std::string socket_path = std::string(ipc::kDefaultSocketPath);
   std::string exe;  // this program, for the sync child
+  // false when the sync account is missing: no sync child is started
+  // (never as root); everything else runs (agent/daemon/prerequisites.h).
+  bool sync_enabled = true;
   uid_t sync_uid = 0;
   gid_t sync_gid = 0;
   int sync_interval_seconds = 300;

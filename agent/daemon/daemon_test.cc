@@ -16,6 +16,7 @@
 #include "agent/daemon/agent_core.h"
 #include "agent/sync/child_protocol.h"
 #include "common/file_util.h"
+#include "common/journal/event_types.h"
 #include "common/signed_envelope.h"
 #include "policy/test_policy.h"
 
@@ -75,8 +76,10 @@ class AgentCoreTest : public ::testing::Test {
 TEST_F(AgentCoreTest, NearMissRecordsUidAndUser) {
   Result<Json> answer = core_->NearMiss(ipc::Peer{42, 1000, 1000}, "置き忘れ");
   ASSERT_TRUE(answer.ok());
-  auto entries = Entries("near_miss");
+  auto entries = Entries(journal::types::kNearMiss);
   ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].type, "near_miss.reported");  // docs/journal.md
+  EXPECT_EQ(entries[0].subject, "uid:1000");
   Json details = Json::parse(entries[0].details);
   EXPECT_EQ(details["text"], "置き忘れ");
   EXPECT_EQ(details["uid"], 1000);
@@ -108,6 +111,61 @@ TEST_F(AgentCoreTest, PolicyVerifiedAgainstCityKeyAndVersion) {
   // The applied policy is the floor after a restart too.
   EXPECT_TRUE(core_->LoadPolicy(std::nullopt).ok());
   EXPECT_EQ(core_->policy_version(), 3);
+}
+
+// No policy at start: a problem, journaled once and shown by status, gone
+// once a policy is applied.
+TEST_F(AgentCoreTest, MissingPolicyIsAProblemUntilOneIsApplied) {
+  ASSERT_TRUE(
+      core_->LoadPolicy(std::nullopt, "/etc/piiguard/policy.signed").ok());
+  EXPECT_EQ(core_->applied_policy(), nullptr);
+  Json status = core_->StatusAnswer().value();
+  ASSERT_EQ(status["problems"].size(), 1u);
+  EXPECT_EQ(status["problems"][0]["code"], "no_policy");
+  EXPECT_NE(status["problems"][0]["en"].get<std::string>().find(
+                "/etc/piiguard/policy.signed"),
+            std::string::npos);
+  EXPECT_FALSE(status["problems"][0]["ja"].get<std::string>().empty());
+  auto journaled = Entries(journal::types::kAgentNotConfigured);
+  ASSERT_EQ(journaled.size(), 1u);
+  EXPECT_EQ(Json::parse(journaled[0].details)["problem"], "no_policy");
+  // Reported again (a second LoadPolicy): still one in status.
+  ASSERT_TRUE(core_->LoadPolicy(std::nullopt).ok());
+  EXPECT_EQ(core_->StatusAnswer().value()["problems"].size(), 1u);
+  ASSERT_TRUE(core_->InstallPolicy(SignedPolicy(3, *city_key_)).ok());
+  EXPECT_TRUE(core_->StatusAnswer().value()["problems"].empty());
+}
+
+// A policy file that does not verify: a configuration error with the
+// reason, the daemon on its defaults.
+TEST_F(AgentCoreTest, RefusedPolicyIsAProblemWithItsReason) {
+  Ed25519PrivateKey other = policy::testing::NewKey();
+  ASSERT_TRUE(core_->LoadPolicy(SignedPolicy(4, other), "/etc/p.signed").ok());
+  EXPECT_EQ(core_->applied_policy(), nullptr);
+  ASSERT_EQ(core_->problems().size(), 1u);
+  EXPECT_EQ(core_->problems()[0].code, "policy_refused");
+  EXPECT_EQ(core_->problems()[0].type, journal::types::kAgentConfigError);
+  EXPECT_EQ(Entries(journal::types::kPolicyRefused).size(), 1u);
+  EXPECT_EQ(Entries(journal::types::kAgentConfigError).size(), 1u);
+}
+
+TEST_F(AgentCoreTest, StartedJournalsVersionAndKernel) {
+  ASSERT_TRUE(core_->Started(4242, "0.2.0", "6.1.0-18-amd64").ok());
+  ASSERT_TRUE(core_->Stopped(4242).ok());
+  auto started = Entries(journal::types::kAgentStarted);
+  ASSERT_EQ(started.size(), 1u);
+  Json details = Json::parse(started[0].details);
+  EXPECT_EQ(details["version"], "0.2.0");
+  EXPECT_EQ(details["kernel"], "6.1.0-18-amd64");
+  EXPECT_EQ(details["pid"], 4242);
+  EXPECT_EQ(Entries(journal::types::kAgentStopped).size(), 1u);
+}
+
+TEST_F(AgentCoreTest, EnrolmentClearsNotEnrolled) {
+  ASSERT_TRUE(core_->ReportProblem(NotEnrolled()).ok());
+  EXPECT_EQ(core_->problems().size(), 1u);
+  ASSERT_TRUE(core_->Enrolled("pc-1", "https://office:8443").ok());
+  EXPECT_TRUE(core_->problems().empty());
 }
 
 TEST_F(AgentCoreTest, AckOnlyOnOwnHead) {

@@ -1,35 +1,50 @@
 // piiguardd: the resident agent (root). Wires the modules: the state
 // directory and device key, the journal, the applied policy, the local
-// socket, and the unprivileged sync child; the decisions live in the
-// modules (AgentCore, the sync client), not here.
+// socket, the enforcers, and the unprivileged sync child; the decisions
+// live in the modules (AgentCore, the enforcers, the sync client), not
+// here. It always runs in the foreground (systemd Type=notify: readiness
+// and the watchdog, agent/daemon/readiness.h).
 //
-//   piiguardd --state-dir DIR [--policy FILE --city-pub FILE] [--socket PATH]
-//             [--sync-user USER] [--sync-interval S] [--foreground]
+//   piiguardd [--state-dir DIR] [--policy FILE] [--city-pub FILE]
+//             [--socket PATH] [--sync-user USER] [--sync-interval S]
+//             [--roster-watch DIR]...
+//   piiguardd --record-present-devices [--state-dir DIR]   (postinst)
+//   piiguardd --release [--state-dir DIR] [--socket PATH]  (prerm)
+//   piiguardd --version
 //   piiguardd --sync-child --state-dir DIR --sync-interval S   (internal)
+//
+// A missing or broken prerequisite (city key, policy, sync account, runtime
+// directory, enrolment, the kernel command line) never stops it:
+// agent/daemon/prerequisites.h.
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <climits>
+#include <filesystem>
 #include <iostream>
 
 #include "agent/daemon/agent_core.h"
+#include "agent/daemon/commands.h"
 #include "agent/daemon/daemon.h"
+#include "agent/daemon/prerequisites.h"
+#include "agent/daemon/readiness.h"
 #include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_child.h"
 #include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
+#include "agent/daemon/wire_sessions.h"
 #include "agent/daemon/wire_usb.h"
-#include "agent/session/session_manager.h"
 #include "common/file_util.h"
-#include "common/os/firewall.h"
-#include "common/os/linux_links.h"
-#include "common/os/linux_rfkill.h"
-#include "common/os/linux_sysfs.h"
+#include "common/journal/event_types.h"
+#include "common/os/kernel_info.h"
+#include "common/os/service_manager.h"
 #include "common/user_name.h"
+#include "common/version.h"
 
 namespace piiguard::agent {
 namespace {
@@ -41,8 +56,10 @@ struct Args {
   std::string socket = std::string(ipc::kDefaultSocketPath);
   std::string sync_user = std::string(kDefaultSyncUser);
   int sync_interval = 300;
-  bool foreground = false;
+  bool foreground = false;  // accepted; piiguardd never forks away
   bool sync_child = false;
+  bool record_present_devices = false;
+  bool release = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
 };
 
@@ -61,108 +78,58 @@ void Log(const Status& status) {
   if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
 }
 
-int64_t MonotonicUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+// The socket's directory (/run/piiguard), made 0755 when missing; true if
+// it was made.
+Result<bool> EnsureRuntimeDir(const std::string& socket) {
+  std::string dir = std::filesystem::path(socket).parent_path().string();
+  if (dir.empty()) return false;
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    if (errno == EEXIST) return false;
+    return ErrnoStatus("runtime dir", dir, errno);
+  }
+  if (::chmod(dir.c_str(), 0755) != 0) {  // whatever the umask
+    return ErrnoStatus("runtime dir", dir, errno);
+  }
+  return true;
 }
 
-// Sessions, radios and links (issue 6): the Linux seams, made here only.
-struct Sessions {
-  os::LinuxSysfs sysfs{"/sys"};
-  std::unique_ptr<os::Rfkill> rfkill;
-  std::unique_ptr<os::Links> links;
-  os::NftFirewall firewall;
-  std::unique_ptr<session::SessionManager> manager;
-};
+}  // namespace
 
-session::SessionRules InitialRules(const AgentCore& core) {
-  if (const policy::Policy* policy = core.applied_policy()) {
-    Result<session::SessionRules> rules = session::RulesFromPolicy(*policy);
-    if (rules.ok()) return *rules;
-    Log(rules.status());
+// `path` made absolute and clean ("demo/agent/" -> "/root/x/demo/agent").
+bool MakeAbsolute(std::string& path) {
+  std::error_code error;
+  std::filesystem::path p =
+      std::filesystem::absolute(path, error).lexically_normal();
+  if (error) {
+    std::cerr << "piiguardd: " << path << ": " << error.message() << "\n";
+    return false;
   }
-  // No usable policy: block the radios DESIGN.md names.
-  session::SessionRules rules;
-  for (auto t : {os::RadioType::kWlan, os::RadioType::kBluetooth,
-                 os::RadioType::kWwan}) {
-    rules.block_types.push_back(static_cast<uint8_t>(t));
-  }
-  return rules;
+  std::string text = p.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  path = text;
+  return true;
 }
 
-Status WireSessions(Sessions& s, const StatePaths& paths, AgentCore& core,
-                    Daemon& daemon) {
-  Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
-      os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
-  if (rfkill.ok()) {
-    s.rfkill = std::move(*rfkill);
-  } else {
-    Log(rfkill.status());
-    s.rfkill =
-        std::make_unique<os::UnavailableRfkill>(rfkill.status().message());
-  }
-  Result<std::unique_ptr<os::LinuxLinks>> links = os::LinuxLinks::Open();
-  if (links.ok()) {
-    s.links = std::move(*links);
-  } else {
-    Log(links.status());
-  }
-  session::SessionConfig config;
-  config.state_file = paths.dir + "/session.json";
-  config.wall_ms = NowMs;
-  config.monotonic_us = MonotonicUs;
-  config.journal = [&core](const journal::Event& e) {
-    return core.journal().Append(e).status();
-  };
-  config.user_name = UserNameOf;
-  s.manager = std::make_unique<session::SessionManager>(
-      config, *s.rfkill, s.links.get(), &s.firewall, InitialRules(core));
-  Log(s.manager->Init());
-  session::SessionManager& m = *s.manager;
-  if (s.rfkill->fd() >= 0) {
-    PIIGUARD_RETURN_IF_ERROR(
-        daemon.AddSource(s.rfkill->fd(), [&m] { Log(m.OnRfkillReadable()); }));
-  }
-  if (s.links) {
-    PIIGUARD_RETURN_IF_ERROR(
-        daemon.AddSource(s.links->fd(), [&m] { Log(m.OnLinksReadable()); }));
-  }
-  daemon.AddHandler(ipc::Op::kSessionStart,
-                    [&m](const ipc::Peer& peer, const ipc::Request& r) {
-                      return m.Start(peer, r.job);
-                    });
-  daemon.AddHandler(
-      ipc::Op::kSessionEnd,
-      [&m](const ipc::Peer& peer, const ipc::Request&) { return m.End(peer); });
-  core.AddStatusPart("session", [&m] { return m.StatusPart(); });
-  core.AddPolicyListener([&m](const policy::Policy& policy) {
-    Result<session::SessionRules> rules = session::RulesFromPolicy(policy);
-    Log(rules.ok() ? m.ApplyRules(*rules) : rules.status());
-  });
-  return Status::Ok();
+namespace {
+
+Result<std::string> ReadIfGiven(const std::string& path, size_t max) {
+  if (path.empty()) return NotFoundError("piiguardd", "file", "not given");
+  return ReadFileBytes(path, max);
 }
 
 int Serve(const Args& args) {
   StatePaths paths(args.state_dir);
   if (Status s = EnsureStateDir(paths); !s.ok()) return Fail(s);
-  Result<std::pair<uid_t, gid_t>> sync_user = LookUpUser(args.sync_user);
-  if (!sync_user.ok()) return Fail(sync_user.status());
-  std::optional<Ed25519PublicKey> city_key;
-  if (!args.city_pub.empty()) {
-    Result<std::string> pem = ReadFileBytes(args.city_pub, size_t{64} * 1024);
-    if (!pem.ok()) return Fail(pem.status());
-    Result<Ed25519PublicKey> key = Ed25519PublicKey::FromPem(*pem);
-    if (!key.ok()) return Fail(key.status().Annotate(args.city_pub));
-    city_key = *key;
-  }
-  std::optional<std::string> initial_policy;
-  if (!args.policy.empty()) {
-    Result<std::string> bytes =
-        ReadFileBytes(args.policy, policy::kMaxPolicySize + 4096);
-    if (!bytes.ok()) return Fail(bytes.status());
-    initial_policy = std::move(*bytes);
-  }
+  Result<bool> runtime_made = EnsureRuntimeDir(args.socket);
+  if (!runtime_made.ok()) return Fail(runtime_made.status());
+  PrerequisiteInputs inputs;
+  inputs.city_pub_path = args.city_pub;
+  inputs.city_pub = ReadIfGiven(args.city_pub, size_t{64} * 1024);
+  inputs.policy_path = args.policy;
+  inputs.policy = ReadIfGiven(args.policy, policy::kMaxPolicySize + 4096);
+  inputs.sync_user = args.sync_user;
+  inputs.sync_ids = LookUpUser(args.sync_user);
+  Prerequisites pre = CheckPrerequisites(inputs);
   char exe[PATH_MAX];
   ssize_t exe_len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (exe_len <= 0)
@@ -177,27 +144,15 @@ int Serve(const Args& args) {
 
   CoreConfig core_config;
   core_config.paths = paths;
-  core_config.city_key = city_key;
+  core_config.city_key = pre.city_key;
   core_config.clock = NowMs;
   core_config.user_name = UserNameOf;
   AgentCore core(core_config, **journal, *device_key);
 
   // A marker left by a run that did not stop cleanly (crash, SIGKILL).
   struct stat st {};
-  bool recovered = ::stat(paths.RunningMarker().c_str(), &st) == 0;
-  auto append = [&](const char* type, journal::Severity severity,
-                    Json details) {
-    journal::Event event;
-    event.type = type;
-    event.severity = severity;
-    event.subject = "agent";
-    event.details = std::move(details);
-    return (*journal)->Append(event).status();
-  };
-  if (recovered) {
-    if (Status s =
-            append("agent.recovered", journal::Severity::kWarning,
-                   Json{{"reason", "previous run did not stop cleanly"}});
+  if (::stat(paths.RunningMarker().c_str(), &st) == 0) {
+    if (Status s = core.Recovered("previous run did not stop cleanly");
         !s.ok()) {
       return Fail(s);
     }
@@ -207,12 +162,42 @@ int Serve(const Args& args) {
       !s.ok()) {
     return Fail(s);
   }
-  if (Status s = append("agent.started", journal::Severity::kInfo,
-                        Json{{"pid", ::getpid()}});
+  os::LinuxKernelInfo kernel;
+  Result<std::string> release = kernel.Release();
+  if (Status s = core.Started(::getpid(), kVersion,
+                              release.ok() ? *release : "unknown");
       !s.ok()) {
     return Fail(s);
   }
-  if (Status s = core.LoadPolicy(initial_policy); !s.ok()) return Fail(s);
+  if (*runtime_made) {
+    Log(core.journal()
+            .Append({journal::types::kAgentNotConfigured,
+                     journal::Severity::kNotice, "agent",
+                     Json{{"problem", "no_runtime_dir"},
+                          {"path", std::filesystem::path(args.socket)
+                                       .parent_path()
+                                       .string()},
+                          {"action", "created (0755)"}}})
+            .status());
+  }
+  for (Problem& problem : pre.problems) {
+    Log(core.ReportProblem(std::move(problem)));
+  }
+  if (std::optional<Problem> boot = CheckBootParameter(kernel.CommandLine())) {
+    Log(core.ReportProblem(std::move(*boot)));
+  }
+  Result<usb::PresentDevices> present = LoadPresentDevices(paths);
+  if (!present.ok()) {
+    Log(core.ReportProblem(PresentDevicesInvalid(
+        paths.dir + "/" + std::string(usb::kPresentDevicesFile),
+        present.status().message())));
+  }
+  if (Status s = core.LoadPolicy(
+          pre.initial_policy, args.policy.empty() ? "--policy" : args.policy);
+      !s.ok()) {
+    return Fail(s);
+  }
+  if (!core.pc()) Log(core.ReportProblem(NotEnrolled()));
 
   Result<UniqueFd> listen = ipc::Listen(args.socket);
   if (!listen.ok()) return Fail(listen.status());
@@ -220,48 +205,59 @@ int Serve(const Args& args) {
   DaemonConfig config;
   config.socket_path = args.socket;
   config.exe = exe;
-  config.sync_uid = sync_user->first;
-  config.sync_gid = sync_user->second;
+  config.sync_enabled = pre.sync_ids.has_value();
+  if (pre.sync_ids) {
+    config.sync_uid = pre.sync_ids->first;
+    config.sync_gid = pre.sync_ids->second;
+  }
   config.sync_interval_seconds = args.sync_interval;
   Daemon daemon(config, core, spawner, sync::SystemUnitRandom);
   if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
+  os::LinuxServiceManager service;
+  Readiness readiness(service);
+  if (Status s = readiness.ArmWatchdog(daemon); !s.ok()) return Fail(s);
   // The session manager is the keyed sticks' WriteGate (agent/interlock);
-  // the USB enforcer gets `sessions.manager` and calls SetStickControl.
-  Sessions sessions;
+  // the USB enforcer gets it and calls SetStickControl.
+  SessionWiring sessions;
   if (Status s = WireSessions(sessions, paths, core, daemon); !s.ok()) {
     return Fail(s);
   }
-  // Keyed-USB enforcement (issue 5): the session manager is its WriteGate.
+  readiness.Started(kEnforcerRadio, Status::Ok());
+  // Keyed-USB enforcement (issue 5). A failure here leaves the radio and
+  // roster controls running.
   UsbWiring usb;
   session::SessionManager& gate = *sessions.manager;
-  if (Status s = WireUsb(usb, paths, core, daemon, city_key, gate,
-                         [&gate](StickControl* c) { gate.SetStickControl(c); });
-      !s.ok()) {
-    return Fail(s);
+  Status usb_wired = WireUsb(
+      usb, paths, core, daemon, pre.city_key, gate,
+      [&gate](StickControl* c) { gate.SetStickControl(c); },
+      present.ok() ? *present : usb::PresentDevices());
+  if (!usb_wired.ok()) {
+    Log(usb_wired);
+    Log(core.ReportProblem(UsbNotStarted(usb_wired.message())));
   }
+  readiness.Started(kEnforcerUsb, usb_wired);
   // The roster guard (issue 7): rosters written to the local disks moved off
   // them. A failure here leaves the USB and radio controls running.
   RosterWiring roster;
-  if (Status s = WireRosterGuard(
-          roster, paths, core, daemon, args.roster_watch,
-          [&usb]() -> const StickControl* { return usb.enforcer.get(); },
-          [&usb](const notify::Notice& n) { usb.notifier->Notify(n); });
-      !s.ok()) {
-    Log(s);
-    Log(append("roster.error", journal::Severity::kWarning,
-               Json{{"error", "roster guard not started: " +
-                                  std::string(s.message())}}));
+  Status roster_wired = WireRosterGuard(
+      roster, paths, core, daemon, args.roster_watch,
+      [&usb]() -> const StickControl* { return usb.enforcer.get(); },
+      [&usb](const notify::Notice& n) {
+        if (usb.notifier) usb.notifier->Notify(n);
+      });
+  if (!roster_wired.ok()) {
+    Log(roster_wired);
+    Log(core.ReportProblem(RosterGuardNotStarted(roster_wired.message())));
   }
+  readiness.Started(kEnforcerRoster, roster_wired);
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
   WireScanReports(core, daemon, NowMs, UserNameOf);
+  Log(readiness.Ready(core.problems().size()));
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();
+  Log(readiness.Stopping());
   ::unlink(args.socket.c_str());
-  if (Status s = append("agent.stopped", journal::Severity::kInfo,
-                        Json{{"pid", ::getpid()}});
-      !s.ok()) {
-    return Fail(s);
-  }
+  if (Status s = core.Stopped(::getpid()); !s.ok()) return Fail(s);
   ::unlink(paths.RunningMarker().c_str());
   std::cout << "piiguardd: stopped" << std::endl;
   return ran.ok() ? 0 : Fail(ran);
@@ -273,6 +269,8 @@ int Serve(const Args& args) {
 int main(int argc, char** argv) {
   piiguard::agent::Args args;
   CLI::App app{"piiguardd: the piiguard agent (常駐プログラム)"};
+  app.set_version_flag("--version", std::string(piiguard::kVersion),
+                       "print the version and exit");
   app.add_option("--state-dir", args.state_dir,
                  "state directory (default /var/lib/piiguard)");
   app.add_option("--policy", args.policy, "a signed policy to apply");
@@ -287,27 +285,49 @@ int main(int argc, char** argv) {
                  "seconds between syncs (default 300)")
       ->check(CLI::Range(1, 86400));
   app.add_flag("--foreground", args.foreground,
-               "stay in the foreground (as under systemd)");
+               "accepted for older units; piiguardd always stays in the "
+               "foreground");
   app.add_option("--roster-watch", args.roster_watch,
                  "watch only files under this directory for rosters "
                  "(repeatable; default: every local disk)");
+  app.add_flag("--record-present-devices", args.record_present_devices,
+               "record the USB devices plugged now as present at "
+               "installation (STATE/present-devices.json) and exit");
+  app.add_flag("--release", args.release,
+               "with the daemon stopped: give back what the agent holds "
+               "(USB authorization, read-only disks, a session) and exit");
   app.add_flag("--sync-child", args.sync_child)->group("");
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;  // usage, as every piiguard tool (common/cli_tool.h)
   }
   if (args.sync_child) {
     return piiguard::agent::RunSyncChild(args.state_dir, 3, 4,
                                          args.sync_interval);
   }
+  // Relative paths name the directory piiguardd was started from (the
+  // socket stays as given: sun_path is short).
+  if (!piiguard::agent::MakeAbsolute(args.state_dir)) return 2;
+  for (std::string& dir : args.roster_watch) {
+    if (!piiguard::agent::MakeAbsolute(dir)) return 2;
+  }
   if (::geteuid() != 0) {
     std::cerr << "piiguardd: must run as root\n";
     return 1;
   }
-  if (!args.foreground && ::daemon(0, 0) != 0) {
-    std::cerr << "piiguardd: daemon: " << std::strerror(errno) << "\n";
-    return 1;
+  piiguard::agent::StatePaths paths(args.state_dir);
+  if (args.record_present_devices && args.release) {
+    std::cerr << "piiguardd: --record-present-devices and --release: "
+                 "one at a time\n";
+    return 2;
   }
+  if (args.record_present_devices) {
+    return piiguard::agent::RecordPresentDevices(paths);
+  }
+  if (args.release) return piiguard::agent::RunRelease(paths, args.socket);
   return piiguard::agent::Serve(args);
 }

@@ -11,6 +11,8 @@
 #include <optional>
 #include <utility>
 
+#include "common/journal/event_types.h"
+
 namespace piiguard::agent {
 namespace {
 
@@ -124,9 +126,10 @@ rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
   rosterguard::Rules rules;
   rules.watch_only = watch_only;
   rules.detector.max_input = kGuardMaxInput;
-  // No policy applied: nothing says what to do with a roster (nor where the
-  // office's key is); the guard waits for one.
-  rules.enabled = false;
+  // No policy applied: the guard watches with its defaults (enforcement
+  // never waits for a policy); without the office's key from a policy a
+  // roster can only go to a writable keyed stick, else it is reported
+  // (roster.kept) and left in place.
   if (policy == nullptr) return rules;
   const policy::RosterGuardRules& g = policy->roster_guard;
   rules.enabled = g.enabled;
@@ -238,7 +241,7 @@ Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
     wp->guard->SetRules(RosterRulesFrom(&policy, watch_only));
   });
   journal::Event started;
-  started.type = "roster.watching";
+  started.type = journal::types::kRosterWatching;
   started.subject = "watcher";
   started.details = Json{{"filesystems", w.marked}};
   return core.journal().Append(started).status();

@@ -47,8 +47,9 @@ struct RosterWiring {
   std::vector<std::string> marked;  // mount points watched
 };
 
-// The guard's rules from the applied policy (none: disabled until one is
-// applied), limited to `watch_only` when not empty.
+// The guard's rules from the applied policy (none: the defaults, moving
+// rosters only to a keyed stick, reporting the others), limited to
+// `watch_only` when not empty.
 rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
                                    const std::vector<std::string>& watch_only);
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "agent/scanreport/scan_report.h"
+#include "common/journal/event_types.h"
 #include "common/timestamp.h"
 
 namespace piiguard::agent {
@@ -37,7 +38,7 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
   // Journaled first, so the office sees every attestation the device made.
   // No paths: the findings stay in the report (a file name can be a name).
   journal::Event event;
-  event.type = "scan.completed";
+  event.type = journal::types::kScanCompleted;
   event.severity = SeverityOf(a.counts, a.clean);
   event.subject = "scan";
   event.details = Json{{"uid", peer.uid},

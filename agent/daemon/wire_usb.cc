@@ -30,7 +30,8 @@ void LogUsb(const Status& status) {
 Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
                Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
                WriteGate& gate,
-               const std::function<void(StickControl*)>& set_stick_control) {
+               const std::function<void(StickControl*)>& set_stick_control,
+               usb::PresentDevices present) {
   PIIGUARD_ASSIGN_OR_RETURN(wiring.uevents, os::LinuxUeventSource::Open());
   PIIGUARD_ASSIGN_OR_RETURN(wiring.writes, os::LinuxDeviceWriteWatch::Open());
   wiring.medium =
@@ -46,6 +47,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
     return office.ok() && office->has_value() ? (*office)->pc : "";
   };
   config.now_seconds = WallSeconds;
+  config.present = std::move(present);
   config.monotonic_us = MonotonicMicros;
   config.journal = [&core](const journal::Event& event) {
     return core.journal().Append(event).status();
@@ -83,12 +85,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   // After the socket is open: nothing plugged from now on is missed.
   if (Status started = enforcer.Start(); !started.ok()) {
     LogUsb(started);
-    journal::Event event;
-    event.type = "usb.error";
-    event.severity = journal::Severity::kWarning;
-    event.subject = "start";
-    event.details = Json{{"error", started.message()}};
-    LogUsb(core.journal().Append(event).status());
+    return started;
   }
   return Status::Ok();
 }

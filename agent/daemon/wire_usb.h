@@ -36,10 +36,15 @@ struct UsbWiring {
 
 // `gate` is the session manager; it gets the enforcer as its StickControl
 // through `set_stick_control`.
+// `present`: the devices recorded at installation (agent/usb/
+// present_devices.h). A failure to start the enforcer (Start) is returned
+// (main reports it as a problem, agent/daemon/prerequisites.h); the
+// enforcer then still decides what its uevents bring.
 Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
                Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
                WriteGate& gate,
-               const std::function<void(StickControl*)>& set_stick_control);
+               const std::function<void(StickControl*)>& set_stick_control,
+               usb::PresentDevices present);
 
 }  // namespace piiguard::agent
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/encoding.h"
+#include "common/journal/event_types.h"
 #include "common/sqlite.h"
 #include "common/unique_fd.h"
 
@@ -598,7 +599,7 @@ Status CreateJournal(sqlite::Database& db, const Ed25519PrivateKey& key,
   Entry created;
   created.seq = 1;
   created.time_ms = clock();
-  created.type = "journal.created";
+  created.type = journal::types::kJournalCreated;
   created.severity = Severity::kNotice;
   created.subject = "journal";
   PIIGUARD_ASSIGN_OR_RETURN(created.details,
@@ -972,7 +973,8 @@ void WalkSegment(const std::string& path, const Meta& meta,
                            std::to_string(seq - 1) + ")");
     }
     if (seq == 1) {
-      if (!ReadRow(*select, &entry) || entry.type != "journal.created" ||
+      if (!ReadRow(*select, &entry) ||
+          entry.type != journal::types::kJournalCreated ||
           entry.details.find(R"("chain":")" + meta.chain + "\"") ==
               std::string::npos) {
         return fail(1, "entry 1 altered (not this chain's journal.created)");

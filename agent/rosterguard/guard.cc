@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/encoding.h"
+#include "common/journal/event_types.h"
 #include "common/messages.h"
 #include "common/quarantine.h"
 #include "common/unique_fd.h"
@@ -174,7 +175,8 @@ bool Guard::Excluded(const std::string& path) const {
 
 void Guard::OnEvents(os::FileEventBatch batch) {
   if (batch.overflow) {
-    Journal("roster.overflow", journal::Severity::kWarning, "watcher",
+    Journal(journal::types::kRosterOverflow, journal::Severity::kWarning,
+            "watcher",
             Json{{"reason",
                   "events were lost: files written meanwhile are looked at "
                   "when written again, or by piiguard scan"}});
@@ -335,7 +337,7 @@ void Guard::OnOutcome(Outcome outcome) {
     case Kind::kGone:
       return;
     case Kind::kError:
-      Journal("roster.error", journal::Severity::kInfo, "file",
+      Journal(journal::types::kRosterError, journal::Severity::kInfo, "file",
               Json{{"path", outcome.path}, {"error", outcome.reason}});
       return;
     case Kind::kDeferred:
@@ -345,13 +347,14 @@ void Guard::OnOutcome(Outcome outcome) {
       }
       ++found_;
       ++kept_;
-      Journal("roster.kept", journal::Severity::kWarning, "file",
+      Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
               Json{{"path", outcome.path},
                    {"reason", "not examined: " + outcome.reason}});
       return;
     case Kind::kReported:
       ++found_;
-      Journal("roster.found", journal::Severity::kWarning, "file", details);
+      Journal(journal::types::kRosterFound, journal::Severity::kWarning, "file",
+              details);
       notify(MsgId::kRosterGuardReported, "");
       break;
     case Kind::kMoved:
@@ -363,7 +366,8 @@ void Guard::OnOutcome(Outcome outcome) {
       if (!outcome.quarantine_sha256.empty()) {
         details["quarantine_sha256"] = outcome.quarantine_sha256;
       }
-      Journal("roster.moved", journal::Severity::kWarning, "file", details);
+      Journal(journal::types::kRosterMoved, journal::Severity::kWarning, "file",
+              details);
       if (outcome.destination == "stick") {
         notify(MsgId::kRosterGuardMovedToStick, kStickFolder);
       } else {
@@ -374,7 +378,8 @@ void Guard::OnOutcome(Outcome outcome) {
       ++found_;
       ++kept_;
       details["reason"] = outcome.reason;
-      Journal("roster.kept", journal::Severity::kWarning, "file", details);
+      Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
+              details);
       notify(MsgId::kRosterGuardKept, outcome.reason);
       break;
   }

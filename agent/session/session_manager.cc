@@ -5,6 +5,7 @@
 
 #include "agent/session/standalone.h"
 #include "common/file_util.h"
+#include "common/journal/event_types.h"
 
 namespace piiguard::agent::session {
 namespace {
@@ -103,7 +104,7 @@ Status SessionManager::Pump(int64_t since_us) {
   for (int round = 0; round < kMaxPumpRounds; ++round) {
     Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
     if (!events.ok()) {
-      Journal("radio.read_failed", journal::Severity::kIncident,
+      Journal(journal::types::kRadioReadFailed, journal::Severity::kIncident,
               Json{{"error", events.status().message()}})
           .IgnoreError();
       if (state_) FailClosed(events.status().message()).IgnoreError();
@@ -146,7 +147,7 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
   Status first;
   for (const Attempt& a : attempts) {
     Status s = Journal(
-        "radio.unblock_attempt", journal::Severity::kViolation,
+        journal::types::kRadioUnblockAttempt, journal::Severity::kViolation,
         Json{{"idx", a.event.idx},
              {"type", os::RadioTypeName(a.event.type)},
              {"name", a.name},
@@ -160,7 +161,8 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
   }
   std::vector<uint8_t> list(types.begin(), types.end());
   if (!failed.ok()) {
-    Status s = Journal("radio.reblock_failed", journal::Severity::kIncident,
+    Status s = Journal(journal::types::kRadioReblockFailed,
+                       journal::Severity::kIncident,
                        Json{{"types", TypeNames(list)},
                             {"error", failed.message()},
                             {"micros", took_us}});
@@ -168,8 +170,9 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
     FailClosed("radio re-block failed: " + failed.message()).IgnoreError();
     return failed;
   }
-  Status s = Journal("radio.reblocked", journal::Severity::kNotice,
-                     Json{{"types", TypeNames(list)}, {"micros", took_us}});
+  Status s =
+      Journal(journal::types::kRadioReblocked, journal::Severity::kNotice,
+              Json{{"types", TypeNames(list)}, {"micros", took_us}});
   return first.ok() ? s : first;
 }
 
@@ -178,7 +181,7 @@ Status SessionManager::BlockAll(std::string_view why) {
   for (uint8_t t : state_->block_types) {
     Status s = rfkill_.ChangeAll(t, true);
     if (!s.ok()) {
-      Journal("radio.block_failed", journal::Severity::kIncident,
+      Journal(journal::types::kRadioBlockFailed, journal::Severity::kIncident,
               Json{{"type", os::RadioTypeName(t)},
                    {"error", s.message()},
                    {"why", why}})
@@ -209,9 +212,10 @@ Status SessionManager::UpdateConfirmation() {
   if (block_failed_ && open.empty()) open = "(a block write failed)";
   if (open.empty() && !confirmed_) {
     confirmed_ = true;
-    Status s = Journal("radio.confirmed", journal::Severity::kNotice,
-                       Json{{"types", TypeNames(state_->block_types)},
-                            {"radios", RadiosJson()}});
+    Status s =
+        Journal(journal::types::kRadioConfirmed, journal::Severity::kNotice,
+                Json{{"types", TypeNames(state_->block_types)},
+                     {"radios", RadiosJson()}});
     if (sticks_ != nullptr && !in_gate_call_) {
       Status released = sticks_->ReleaseWaiting();
       if (!released.ok()) return released;
@@ -228,10 +232,11 @@ Status SessionManager::FailClosed(std::string_view reason) {
   confirmed_ = false;
   Status sticks;
   if (sticks_ != nullptr) sticks = sticks_->MakeAllReadOnly(reason);
-  Status s = Journal("session.fail_closed", journal::Severity::kIncident,
-                     Json{{"reason", reason},
-                          {"sticks_read_only", sticks.ok()},
-                          {"error", sticks.ok() ? "" : sticks.message()}});
+  Status s =
+      Journal(journal::types::kSessionFailClosed, journal::Severity::kIncident,
+              Json{{"reason", reason},
+                   {"sticks_read_only", sticks.ok()},
+                   {"error", sticks.ok() ? "" : sticks.message()}});
   return sticks.ok() ? s : sticks;
 }
 
@@ -269,7 +274,8 @@ Status SessionManager::Init() {
       s.block_types = rules_.block_types.empty() ? std::vector<uint8_t>{kAll}
                                                  : rules_.block_types;
       s.prior_known = false;
-      Status j = Journal("session.file_corrupt", journal::Severity::kIncident,
+      Status j = Journal(journal::types::kSessionFileCorrupt,
+                         journal::Severity::kIncident,
                          Json{{"error", parsed.status().message()},
                               {"kept", config_.state_file + ".corrupt"},
                               {"action",
@@ -281,10 +287,11 @@ Status SessionManager::Init() {
     if (*parsed) {
       state_ = std::move(**parsed);
       confirmed_ = false;
-      Status j = Journal("session.resumed", journal::Severity::kNotice,
-                         Json{{"origin", OriginName(state_->origin)},
-                              {"job", state_->job},
-                              {"types", TypeNames(state_->block_types)}});
+      Status j =
+          Journal(journal::types::kSessionResumed, journal::Severity::kNotice,
+                  Json{{"origin", OriginName(state_->origin)},
+                       {"job", state_->job},
+                       {"types", TypeNames(state_->block_types)}});
       Status blocked = BlockAll("resume");
       if (rules_.standalone) {
         Status isolated = IsolateLinks();
@@ -316,12 +323,13 @@ Status SessionManager::Begin(SessionState state, bool record_prior) {
   confirmed_ = false;
   // The earlier state is on disk before anything changes.
   Status persisted = Persist();
-  Status j = Journal("session.started", journal::Severity::kNotice,
-                     Json{{"origin", OriginName(state_->origin)},
-                          {"uid", state_->uid},
-                          {"user", state_->user},
-                          {"job", state_->job},
-                          {"types", TypeNames(state_->block_types)}});
+  Status j =
+      Journal(journal::types::kSessionStarted, journal::Severity::kNotice,
+              Json{{"origin", OriginName(state_->origin)},
+                   {"uid", state_->uid},
+                   {"user", state_->user},
+                   {"job", state_->job},
+                   {"types", TypeNames(state_->block_types)}});
   Status blocked = BlockAll("session start");
   if (rules_.standalone) {
     Status isolated = IsolateLinks();
@@ -417,7 +425,7 @@ Result<Json> SessionManager::End(const ipc::Peer& peer) {
   }
   if (!refused.empty()) {
     PIIGUARD_RETURN_IF_ERROR(Journal(
-        "session.end_refused", journal::Severity::kNotice,
+        journal::types::kSessionEndRefused, journal::Severity::kNotice,
         Json{{"uid", peer.uid},
              {"user", config_.user_name ? config_.user_name(peer.uid) : ""},
              {"origin", OriginName(state_->origin)},
@@ -437,7 +445,7 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
   if (sticks_ != nullptr) {
     Status s = sticks_->MakeAllReadOnly("session ended");
     if (!s.ok()) {
-      Journal("session.end_failed", journal::Severity::kIncident,
+      Journal(journal::types::kSessionEndFailed, journal::Severity::kIncident,
               Json{{"error", s.message()}, {"action", "session kept on"}})
           .IgnoreError();
       return s;
@@ -448,7 +456,7 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
   confirmed_ = false;
   if (Status s = Persist(); !s.ok()) {
     state_ = std::move(saved);
-    Journal("session.end_failed", journal::Severity::kIncident,
+    Journal(journal::types::kSessionEndFailed, journal::Severity::kIncident,
             Json{{"error", s.message()}, {"action", "session kept on"}})
         .IgnoreError();
     return s;
@@ -456,7 +464,7 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
   Json restored = Json::object();
   Status radios = RestoreRadios(saved, restored);
   Status links = RestoreLinks(saved, restored);
-  Status j = Journal("session.ended", journal::Severity::kNotice,
+  Status j = Journal(journal::types::kSessionEnded, journal::Severity::kNotice,
                      Json{{"by", by},
                           {"uid", by_uid},
                           {"origin", OriginName(saved.origin)},
@@ -468,7 +476,55 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
   restore_problem_ = !radios.ok()  ? radios.message()
                      : !links.ok() ? links.message()
                                    : std::string();
+  last_restored_ = std::move(restored);
   return j;
+}
+
+Result<Json> SessionManager::Release() {
+  // The radios and links present now; no session is active yet, so
+  // nothing is re-blocked while reading them.
+  Status pumped = Pump(config_.monotonic_us());
+  if (links_ != nullptr) {
+    Result<std::vector<os::LinkInfo>> list = links_->List();
+    if (list.ok()) {
+      for (const os::LinkInfo& l : *list) link_state_[l.ifindex] = l;
+    }
+  }
+  Result<std::string> bytes =
+      ReadFileBytes(config_.state_file, kMaxSessionFileBytes);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) {
+      return Json{{"session", false}};
+    }
+    return bytes.status();
+  }
+  Result<std::optional<SessionState>> parsed = ParseSessionState(*bytes);
+  if (parsed.ok() && !*parsed) return Json{{"session", false}};
+  SessionState saved;
+  if (parsed.ok()) {
+    saved = std::move(**parsed);
+  } else {
+    // Unknown earlier state: every radio unblocked (a PC without piiguard
+    // blocks none), the table removed, the links left alone.
+    saved.origin = Origin::kRecovered;
+    saved.started_ms = config_.wall_ms();
+    saved.block_types = {kAll};
+    saved.prior_known = true;
+    saved.firewall = true;
+  }
+  state_ = std::move(saved);
+  confirmed_ = false;
+  std::string origin(OriginName(state_->origin));
+  PIIGUARD_RETURN_IF_ERROR(Finish("release", 0));
+  Json answer = {{"session", true},
+                 {"origin", origin},
+                 {"corrupt", !parsed.ok()},
+                 {"restored", last_restored_}};
+  if (!parsed.ok()) answer["restored"]["links"] = "earlier state unknown";
+  std::string problem = restore_problem_;
+  if (problem.empty() && !pumped.ok()) problem = pumped.message();
+  if (!problem.empty()) answer["problem"] = problem;
+  return answer;
 }
 
 Status SessionManager::RestoreRadios(const SessionState& saved,
@@ -522,7 +578,7 @@ Status SessionManager::TakeDown(const os::LinkInfo& link,
                                 std::string_view why) {
   Status s = links_->SetUp(link.ifindex, false);
   Status j = Journal(
-      s.ok() ? "link.down" : "link.down_failed",
+      s.ok() ? journal::types::kLinkDown : journal::types::kLinkDownFailed,
       s.ok() ? journal::Severity::kNotice : journal::Severity::kIncident,
       Json{{"name", link.name},
            {"ifindex", link.ifindex},
@@ -559,14 +615,15 @@ Status SessionManager::IsolateLinks() {
     }
     if (applied.ok()) {
       state_->firewall = true;
-      first = Journal("link.firewall_applied", journal::Severity::kNotice,
+      first = Journal(journal::types::kLinkFirewallApplied,
+                      journal::Severity::kNotice,
                       Json{{"allow", allow},
                            {"table", std::string(kNftFamily) + " " +
                                          std::string(kNftTable)}});
     } else {
       firewall_failed_ = true;
       first = Journal(
-          "link.firewall_failed", journal::Severity::kIncident,
+          journal::types::kLinkFirewallFailed, journal::Severity::kIncident,
           Json{{"allow", allow},
                {"error", applied.message()},
                {"action", "allowed interfaces taken down too (fail closed)"}});
@@ -595,7 +652,7 @@ Status SessionManager::OnLinksReadable() {
   Result<std::vector<os::LinkInfo>> changes = links_->ReadChanges();
   if (!changes.ok()) {
     // Changes were lost (ENOBUFS): look at every link again.
-    Journal("link.read_failed", journal::Severity::kWarning,
+    Journal(journal::types::kLinkReadFailed, journal::Severity::kWarning,
             Json{{"error", changes.status().message()}})
         .IgnoreError();
     if (state_ && rules_.standalone) return IsolateLinks();
@@ -620,10 +677,11 @@ Status SessionManager::OnLinksReadable() {
       state_->prior_links.push_back(PriorLink{link.ifindex, link.name, false});
       priors_changed = true;
     }
-    Status j = Journal("link.up_attempt", journal::Severity::kViolation,
-                       Json{{"name", link.name},
-                            {"ifindex", link.ifindex},
-                            {"new_link", !known}});
+    Status j =
+        Journal(journal::types::kLinkUpAttempt, journal::Severity::kViolation,
+                Json{{"name", link.name},
+                     {"ifindex", link.ifindex},
+                     {"new_link", !known}});
     Status s = TakeDown(link, "brought up during a standalone session");
     if (first.ok() && !j.ok()) first = j;
     if (first.ok() && !s.ok()) first = s;
@@ -675,7 +733,7 @@ bool SessionManager::KeyedStickVerified(const KeyedStick& stick) {
   }
   in_gate_call_ = false;
   bool open = radios_confirmed();
-  Journal("session.stick_gate", journal::Severity::kInfo,
+  Journal(journal::types::kSessionStickGate, journal::Severity::kInfo,
           Json{{"stick_id", stick.stick_id},
                {"device", stick.device},
                {"job", stick.job},

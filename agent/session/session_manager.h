@@ -92,6 +92,17 @@ class SessionManager : public WriteGate {
   // The "session" part of `piiguard status`.
   Result<Json> StatusPart() const;
 
+  // `piiguardd --release` (the daemon stopped, the package being removed):
+  // ends the session on disk whatever its origin, through the same restore
+  // paths as any ended session (radios as they were before it, links
+  // brought back up, the nft table removed), journaled as session.ended
+  // "by" release. A corrupt session file: the earlier state is unknown, so
+  // every radio is unblocked and the nft table removed; links are left as
+  // they are ("links": "earlier state unknown"). Call instead of Init().
+  // The answer: {"session": false} when there was none, else "origin",
+  // "restored", and "problem" when something could not be restored.
+  Result<Json> Release();
+
   bool KeyedStickVerified(const KeyedStick& stick) override;
   void KeyedStickGone(const KeyedStick& stick) override;
 
@@ -153,6 +164,7 @@ class SessionManager : public WriteGate {
   bool in_gate_call_ = false;    // inside KeyedStickVerified
   bool block_failed_ = false;    // the last CHANGE_ALL of a type failed
   std::string restore_problem_;  // of the last Finish
+  Json last_restored_;           // of the last Finish
 };
 
 }  // namespace piiguard::agent::session

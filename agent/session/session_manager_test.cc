@@ -505,3 +505,100 @@ TEST_F(SessionTest, StatusPartNamesSessionRadiosAndLinks) {
 
 }  // namespace
 }  // namespace piiguard::agent::session
+
+namespace piiguard::agent::session {
+namespace {
+
+// A fresh /dev/rfkill descriptor, as the release process opens: the kernel
+// sends an "add" for every radio there is.
+void Reopen(FakeRfkill& rfkill) {
+  for (const auto& [idx, radio] : rfkill.radios()) {
+    rfkill.QueueEvent(
+        {idx, radio.type, os::RfkillOp::kAdd, radio.soft, radio.hard});
+  }
+}
+
+// `piiguardd --release`: a standalone session (which nobody may end) is
+// ended by a manager made with no rules, as the release makes it; the
+// radios, links and nft table come back as they were before it.
+TEST_F(SessionTest, ReleaseEndsEvenAStandaloneSessionAndRestores) {
+  rules_.standalone = true;
+  rules_.standalone_allow = {{"eth0", "192.0.2.0/24"}};
+  {
+    auto daemon = Make();
+    ASSERT_TRUE(daemon->Init().ok());
+    ASSERT_TRUE(daemon->active());
+  }  // the daemon stops; the session stays on disk
+  ASSERT_TRUE(Soft(w0_) && Soft(bt_));
+  ASSERT_FALSE(links_.links().at(3).up);
+  rules_ = SessionRules{};
+  Reopen(rfkill_);
+  auto release = Make();
+  release->SetStickControl(nullptr);
+  Result<Json> released = release->Release();
+  ASSERT_TRUE(released.ok()) << released.status().message();
+  EXPECT_TRUE((*released)["session"].get<bool>());
+  EXPECT_EQ((*released)["origin"], "standalone");
+  EXPECT_FALSE(released->contains("problem")) << released->dump();
+  EXPECT_FALSE(Soft(w0_));
+  EXPECT_TRUE(Soft(w1_));  // blocked before the session: stays blocked
+  EXPECT_FALSE(Soft(bt_));
+  EXPECT_TRUE(links_.links().at(3).up);
+  EXPECT_FALSE(links_.links().at(4).up);  // was down before
+  EXPECT_TRUE(firewall_.current().empty());
+  ASSERT_EQ(EventsOf("session.ended").size(), 1U);
+  EXPECT_EQ(EventsOf("session.ended")[0].details["by"], "release");
+  EXPECT_TRUE(EventsOf("radio.unblock_attempt").empty());
+  // Again: nothing left to do.
+  Reopen(rfkill_);
+  auto again = Make();
+  Result<Json> second = again->Release();
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE((*second)["session"].get<bool>());
+  EXPECT_EQ(EventsOf("session.ended").size(), 1U);
+}
+
+TEST_F(SessionTest, ReleaseWithoutSessionChangesNothing) {
+  auto m = Make();
+  Result<Json> released = m->Release();
+  ASSERT_TRUE(released.ok());
+  EXPECT_FALSE((*released)["session"].get<bool>());
+  EXPECT_TRUE(rfkill_.writes().empty());
+  EXPECT_TRUE(Soft(w1_));
+}
+
+// A corrupt session file: what was blocked before is unknown. A PC
+// without piiguard blocks no radio: every radio is unblocked, the table
+// removed; the links are left as they are, and the answer says so.
+TEST_F(SessionTest, ReleaseAfterACorruptFileUnblocksEveryRadio) {
+  ASSERT_TRUE(WriteFileAtomic(StateFile(), "{not json", 0600).ok());
+  rfkill_.SetSoftByOther(w0_, true);
+  auto m = Make();
+  Result<Json> released = m->Release();
+  ASSERT_TRUE(released.ok());
+  EXPECT_TRUE((*released)["corrupt"].get<bool>());
+  EXPECT_EQ((*released)["restored"]["links"], "earlier state unknown");
+  EXPECT_FALSE(Soft(w0_) || Soft(w1_) || Soft(bt_));
+  EXPECT_EQ(firewall_.deleted().size(), 1U);
+  EXPECT_FALSE(m->active());
+}
+
+// What cannot be restored is in the answer (the release then fails).
+TEST_F(SessionTest, ReleaseSaysWhatCouldNotBeRestored) {
+  {
+    auto daemon = Make();
+    ASSERT_TRUE(daemon->Init().ok());
+    ASSERT_TRUE(daemon->Start(staff_, "").ok());
+  }
+  rfkill_.FailWrites(EPERM);
+  Reopen(rfkill_);
+  auto release = Make();
+  release->SetStickControl(nullptr);
+  Result<Json> released = release->Release();
+  ASSERT_TRUE(released.ok());
+  ASSERT_TRUE(released->contains("problem")) << released->dump();
+  EXPECT_TRUE(Soft(w0_));
+}
+
+}  // namespace
+}  // namespace piiguard::agent::session

@@ -7,6 +7,9 @@
 #include <span>
 
 #include "agent/usb/device_rules.h"
+#include "agent/usb/present_devices.h"
+#include "agent/usb/usb_paths.h"
+#include "common/journal/event_types.h"
 #include "common/os/usb_descriptors.h"
 #include "policy/stick/usb_identity.h"
 
@@ -14,60 +17,6 @@ namespace piiguard::agent::usb {
 namespace {
 
 using journal::Severity;
-
-bool AllDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
-}
-
-std::vector<std::string_view> Components(std::string_view path) {
-  std::vector<std::string_view> parts;
-  for (size_t start = 0; start <= path.size();) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
-// A USB device directory's name: "1-1", "2-1.3" (not "1-1:1.0", not "usb1").
-bool IsUsbDeviceName(std::string_view name) {
-  size_t dash = name.find('-');
-  if (dash == std::string_view::npos || !AllDigits(name.substr(0, dash))) {
-    return false;
-  }
-  std::string_view ports = name.substr(dash + 1);
-  return !ports.empty() && std::all_of(ports.begin(), ports.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.';
-  });
-}
-
-bool IsRootHubName(std::string_view name) {
-  return name.starts_with("usb") && AllDigits(name.substr(3));
-}
-
-// The sysfs path (relative, "devices/...") of the USB device above a block
-// device, or "" when it is not on USB.
-std::string UsbDeviceOf(std::string_view path) {
-  std::vector<std::string_view> parts = Components(path);
-  size_t found = parts.size();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (IsUsbDeviceName(parts[i])) found = i;
-  }
-  if (found == parts.size()) return "";
-  bool below_root_hub = std::any_of(
-      parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(found),
-      [](std::string_view p) { return IsRootHubName(p); });
-  if (!below_root_hub) return "";
-  std::string out;
-  for (size_t i = 0; i <= found; ++i) {
-    if (!out.empty()) out += '/';
-    out += parts[i];
-  }
-  return out;
-}
 
 std::string BaseName(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -141,7 +90,7 @@ Status UsbEnforcer::Start() {
     if (!IsRootHubName(name)) continue;
     std::string path = "bus/usb/devices/" + name + "/authorized_default";
     if (Status s = deps_.sysfs.WriteAttribute(path, "0"); !s.ok()) {
-      (void)Journal("usb.hub.error", Severity::kWarning, name,
+      (void)Journal(journal::types::kUsbHubError, Severity::kWarning, name,
                     Json{{"error", s.message()}});
       if (first_error.ok()) first_error = s;
     }
@@ -195,10 +144,10 @@ void UsbEnforcer::OnUevents(const os::UeventSource::Batch& batch,
     HandleEvent(event, received_us);
   }
   if (batch.overflow) {
-    (void)Journal("usb.uevent.overflow", Severity::kWarning, "uevent",
-                  Json{{"action", "rescan"}});
+    (void)Journal(journal::types::kUsbUeventOverflow, Severity::kWarning,
+                  "uevent", Json{{"action", "rescan"}});
     if (Status s = Rescan(received_us); !s.ok()) {
-      (void)Journal("usb.error", Severity::kWarning, "rescan",
+      (void)Journal(journal::types::kUsbError, Severity::kWarning, "rescan",
                     Json{{"error", s.message()}});
     }
   }
@@ -244,15 +193,18 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
   if (!authorized.ok() || !raw.ok()) {
     Status error = !authorized.ok() ? authorized.status() : raw.status();
     if (error.code() == StatusCode::kNotFound) return;  // gone already
-    (void)Journal("usb.device.refused", Severity::kWarning, name,
+    (void)Journal(journal::types::kUsbDeviceRefused, Severity::kWarning, name,
                   Json{{"reason", "unreadable"}, {"error", error.message()}});
     return;
   }
   Result<os::UsbDescriptors> descriptors = os::ParseUsbDescriptors(*raw);
   const policy::Policy* policy = config_.policy();
+  Result<std::string> serial_attr = deps_.sysfs.ReadAttribute(path + "/serial");
+  std::string serial = serial_attr.ok() ? *serial_attr : "";
   DeviceDecision decision;
   std::string vid_pid = "unknown";
   Json interfaces = Json::array();
+  bool present = false;
   if (!descriptors.ok()) {
     decision.reason = "malformed descriptors";
   } else {
@@ -262,14 +214,24 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
     }
     decision =
         DecideDevice(*descriptors, policy ? policy->usb : policy::UsbRules{});
+    // A separate input: the rules stay as they are; a device recorded at
+    // installation, every field equal, is configured (its disks still
+    // come up read-only).
+    if (!decision.allow &&
+        IsPresentAtInstallation(config_.present,
+                                DescribeDevice(*descriptors, serial, name))) {
+      decision.allow = true;
+      decision.reason =
+          "as present at installation (rules: " + decision.reason + ")";
+      present = true;
+    }
   }
-  Result<std::string> serial_attr = deps_.sysfs.ReadAttribute(path + "/serial");
-  std::string serial = serial_attr.ok() ? *serial_attr : "";
   Json details = {{"device", vid_pid},
                   {"serial", serial},
                   {"interfaces", interfaces},
                   {"reason", decision.reason},
                   {"port", name}};
+  if (present) details["present_at_installation"] = true;
   // The kernel's number for this enumeration of the device: a device
   // plugged again on the same port gets a new one.
   Result<std::string> devnum = deps_.sysfs.ReadAttribute(path + "/devnum");
@@ -288,8 +250,8 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
     if (*authorized != "0")
       s = deps_.sysfs.WriteAttribute(path + "/authorized", "0");
     if (!s.ok()) details["error"] = s.message();
-    Status journaled =
-        Journal("usb.device.refused", Severity::kViolation, name, details);
+    Status journaled = Journal(journal::types::kUsbDeviceRefused,
+                               Severity::kViolation, name, details);
     if (s.ok() && journaled.ok()) {
       refused_[path] = instance;
     } else {
@@ -311,10 +273,13 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
   if (Status s = deps_.sysfs.WriteAttribute(path + "/authorized", "1");
       !s.ok()) {
     details["error"] = s.message();
-    (void)Journal("usb.device.error", Severity::kWarning, name, details);
+    (void)Journal(journal::types::kUsbDeviceError, Severity::kWarning, name,
+                  details);
     return;
   }
-  if (!Journal("usb.device.authorized", Severity::kInfo, name, details).ok()) {
+  if (!Journal(journal::types::kUsbDeviceAuthorized, Severity::kInfo, name,
+               details)
+           .ok()) {
     LogIfError(deps_.sysfs.WriteAttribute(path + "/authorized", "0"));
   }
 }
@@ -335,7 +300,7 @@ void UsbEnforcer::HandleBlockAdd(const std::string& name,
     Stick gone;
     gone.disk = disk;
     gone.usb_device = UsbDeviceOf(path);
-    (void)Journal("usb.block.error", Severity::kViolation, name,
+    (void)Journal(journal::types::kUsbBlockError, Severity::kViolation, name,
                   Json{{"error", ro.message()}});
     Deauthorize(gone, "could not be made read-only");
     return;
@@ -343,7 +308,8 @@ void UsbEnforcer::HandleBlockAdd(const std::string& name,
   Status watched = deps_.writes.Watch(name);
   Json details = {{"latency_us", latency_us}, {"disk", disk}};
   if (!watched.ok()) details["write_watch_error"] = watched.message();
-  (void)Journal("usb.block.readonly", Severity::kInfo, name, details);
+  (void)Journal(journal::types::kUsbBlockReadOnly, Severity::kInfo, name,
+                details);
   if (partition) {
     auto it = sticks_.find(disk);
     if (it != sticks_.end() && it->second.state == StickState::kWritable) {
@@ -370,7 +336,7 @@ void UsbEnforcer::HandleBlockRemove(const std::string& name, bool partition) {
   auto it = sticks_.find(name);
   if (it == sticks_.end()) return;
   std::optional<KeyedStick> keyed = it->second.keyed;
-  (void)Journal("usb.stick.removed", Severity::kInfo, name,
+  (void)Journal(journal::types::kUsbStickRemoved, Severity::kInfo, name,
                 Json{{"state", StickStateName(it->second.state)}});
   sticks_.erase(it);
   std::erase_if(partition_disk_,
@@ -419,7 +385,8 @@ void UsbEnforcer::Verify(Stick& stick) {
   if (!stick.verified) {
     if (Status s = ReadMedium(stick); !s.ok()) {
       Explain(stick, "unreadable medium", MsgId::kUsbUnreadable);
-      (void)Journal("usb.stick.readonly", Severity::kNotice, stick.disk,
+      (void)Journal(journal::types::kUsbStickReadOnly, Severity::kNotice,
+                    stick.disk,
                     Json{{"reason", stick.reason}, {"error", s.message()}});
       return;
     }
@@ -427,8 +394,8 @@ void UsbEnforcer::Verify(Stick& stick) {
   const policy::Policy* policy = config_.policy();
   if (policy == nullptr) {
     Explain(stick, "no policy applied", MsgId::kUsbNoPolicy);
-    (void)Journal("usb.stick.readonly", Severity::kNotice, stick.disk,
-                  Json{{"reason", stick.reason}});
+    (void)Journal(journal::types::kUsbStickReadOnly, Severity::kNotice,
+                  stick.disk, Json{{"reason", stick.reason}});
     return;
   }
   std::vector<Ed25519PublicKey> trusted = config_.pinned;
@@ -470,8 +437,8 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
     if (stick.state != StickState::kReadOnly) {
       (void)MakeReadOnly(stick, stick.reason);
     } else {
-      (void)Journal("usb.stick.readonly", Severity::kNotice, stick.disk,
-                    details);
+      (void)Journal(journal::types::kUsbStickReadOnly, Severity::kNotice,
+                    stick.disk, details);
     }
     if (was) gate_.KeyedStickGone(*was);
     Notify(MsgId::kUsbStickReadOnly, {stick.disk, stick.why_ja},
@@ -490,7 +457,9 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
   details["holder"] = key.holder;
   if (stick.keyed == keyed && stick.state != StickState::kReadOnly) return;
   stick.keyed = keyed;
-  if (!Journal("usb.stick.keyed", Severity::kInfo, stick.disk, details).ok()) {
+  if (!Journal(journal::types::kUsbStickKeyed, Severity::kInfo, stick.disk,
+               details)
+           .ok()) {
     Explain(stick, "journal unavailable", MsgId::kUsbJournalUnavailable);
     return;  // stays read-only
   }
@@ -519,7 +488,7 @@ std::vector<std::string> UsbEnforcer::Partitions(
 Status UsbEnforcer::MakeWritable(Stick& stick) {
   // The decision is durable before the stick can be written.
   Status journaled = Journal(
-      "usb.stick.writable", Severity::kNotice, stick.disk,
+      journal::types::kUsbStickWritable, Severity::kNotice, stick.disk,
       Json{{"stick_id", stick.keyed->stick_id}, {"job", stick.keyed->job}});
   if (!journaled.ok()) {
     stick.state = StickState::kReadOnly;
@@ -535,7 +504,8 @@ Status UsbEnforcer::MakeWritable(Stick& stick) {
       }
       stick.state = StickState::kReadOnly;
       Explain(stick, "could not be made writable", MsgId::kUsbNotMadeWritable);
-      (void)Journal("usb.stick.readonly", Severity::kWarning, stick.disk,
+      (void)Journal(journal::types::kUsbStickReadOnly, Severity::kWarning,
+                    stick.disk,
                     Json{{"reason", stick.reason}, {"error", s.message()}});
       return s;
     }
@@ -561,11 +531,13 @@ Status UsbEnforcer::MakeReadOnly(Stick& stick, std::string_view reason) {
   Json details = {{"reason", std::string(reason)}};
   if (!first.ok()) {
     details["error"] = first.message();
-    (void)Journal("usb.block.error", Severity::kViolation, stick.disk, details);
+    (void)Journal(journal::types::kUsbBlockError, Severity::kViolation,
+                  stick.disk, details);
     Deauthorize(stick, "could not be made read-only");
     return first;
   }
-  (void)Journal("usb.stick.readonly", Severity::kNotice, stick.disk, details);
+  (void)Journal(journal::types::kUsbStickReadOnly, Severity::kNotice,
+                stick.disk, details);
   return Status::Ok();
 }
 
@@ -574,14 +546,14 @@ void UsbEnforcer::Deauthorize(const Stick& stick, const std::string& reason) {
   Status s = deps_.sysfs.WriteAttribute(stick.usb_device + "/authorized", "0");
   Json details = {{"reason", reason}, {"disk", stick.disk}};
   if (!s.ok()) details["error"] = s.message();
-  (void)Journal("usb.device.refused", Severity::kViolation,
+  (void)Journal(journal::types::kUsbDeviceRefused, Severity::kViolation,
                 BaseName(stick.usb_device), details);
 }
 
 void UsbEnforcer::OnWriteAttempts() {
   Result<std::vector<os::DeviceWrite>> writes = deps_.writes.Drain();
   if (!writes.ok()) {
-    (void)Journal("usb.error", Severity::kWarning, "write watch",
+    (void)Journal(journal::types::kUsbError, Severity::kWarning, "write watch",
                   Json{{"error", writes.status().message()}});
     return;
   }
@@ -608,7 +580,8 @@ void UsbEnforcer::OnWriteAttempts() {
     Json details = {{"disk", disk}, {"reason", reason}, {"count", count}};
     if (write.pid != 0) details["pid"] = write.pid;
     if (!write.process.empty()) details["process"] = write.process;
-    (void)Journal("usb.write_attempt", Severity::kViolation, device, details);
+    (void)Journal(journal::types::kUsbWriteAttempt, Severity::kViolation,
+                  device, details);
     if (stick != sticks_.end()) {
       Notify(MsgId::kUsbWriteBlocked, {device, stick->second.why_ja},
              {device, stick->second.why_en});

@@ -6,7 +6,8 @@
 //   USB block device present is set read-only, every USB device present is
 //   decided, and every stick present is verified.
 // - A USB device: authorized ("1" to `authorized`) only if its interface
-//   set is allowed (device_rules.h), and only once the kernel's generic
+//   set is allowed (device_rules.h) or it was present at installation
+//   (present_devices.h, every field equal), and only once the kernel's generic
 //   driver has probed it (uevent bind; authorizing before that probe
 //   configures the device twice). Refused devices stay unconfigured; a
 //   refusal is made and journaled at the first uevent (add) and not again
@@ -38,6 +39,7 @@
 #include "agent/interlock/interlock.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
+#include "agent/usb/present_devices.h"
 #include "agent/usb/stick_medium.h"
 #include "common/crypto.h"
 #include "common/json.h"
@@ -71,6 +73,9 @@ struct EnforcerConfig {
   std::function<Status(const journal::Event&)> journal;
   // A desktop notice for the staff (agent/notify); may be empty.
   std::function<void(const notify::Notice&)> notify;
+  // Devices present at installation (present_devices.h): authorized even
+  // where the rules refuse them.
+  PresentDevices present;
 };
 
 enum class StickState { kReadOnly, kWaiting, kWritable };

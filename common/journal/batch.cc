@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "common/journal/event_types.h"
 #include "common/json.h"
 #include "common/json_reader.h"
 
@@ -226,8 +227,9 @@ std::optional<BatchRefusal> VerifyBatch(const Batch& batch,
                       "batch: entry 1: prev is not zero");
       }
       Json details = Json::parse(entry.details, nullptr, false);
-      if (entry.type != "journal.created" || !details.is_object() ||
-          !details.contains("chain") || details["chain"] != batch.chain) {
+      if (entry.type != journal::types::kJournalCreated ||
+          !details.is_object() || !details.contains("chain") ||
+          details["chain"] != batch.chain) {
         return refuse(BatchError::kBadChain,
                       "batch: entry 1: not the journal.created entry of "
                       "chain " +

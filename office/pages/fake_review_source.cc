@@ -20,6 +20,11 @@ Result<EventPage> FakeReviewSource::ListEvents(const EventFilter& filter) {
     if (!filter.pc.empty() && e.pc != filter.pc) continue;
     if (!filter.consignee.empty() && e.consignee != filter.consignee) continue;
     if (!e.type.starts_with(filter.type_prefix)) continue;
+    if (!filter.types.empty() &&
+        std::find(filter.types.begin(), filter.types.end(), e.type) ==
+            filter.types.end()) {
+      continue;
+    }
     if (e.severity < filter.min_severity) continue;
     if (filter.from_ms != 0 && e.time_ms < filter.from_ms) continue;
     if (filter.to_ms != 0 && e.time_ms >= filter.to_ms) continue;

@@ -15,6 +15,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/journal/event_types.h"
 #include "common/json.h"
 #include "common/messages.h"
 #include "common/status.h"
@@ -132,23 +133,14 @@ std::optional<Severity> SeverityFromKey(std::string_view key) {
   return std::nullopt;
 }
 
+std::vector<std::string> NearMissTypes() {
+  std::vector<std::string> types;
+  for (std::string_view t : journal::NearMissTypes()) types.emplace_back(t);
+  return types;
+}
+
 std::optional<MsgId> TypeMsg(std::string_view type) {
-  static const std::map<std::string_view, MsgId> kLabels = {
-      {"near_miss.reported", MsgId::kPagesTypeNearMiss},
-      {"journal.created", MsgId::kPagesTypeJournalCreated},
-      {"agent.started", MsgId::kPagesTypeAgentStarted},
-      {"agent.stopped", MsgId::kPagesTypeAgentStopped},
-      {"agent.recovered", MsgId::kPagesTypeAgentRecovered},
-      {"policy.applied", MsgId::kPagesTypePolicyApplied},
-      {"policy.refused", MsgId::kPagesTypePolicyRefused},
-      {"sync.refused", MsgId::kPagesTypeSyncRefused},
-      {"status_report.sent", MsgId::kPagesTypeStatusReportSent},
-      {"enrolment.done", MsgId::kPagesTypeEnrolmentDone},
-      {"stick.refused", MsgId::kPagesTypeStickRefused},
-  };
-  auto it = kLabels.find(type);
-  if (it == kLabels.end()) return std::nullopt;
-  return it->second;
+  return journal::EventTypeLabel(type);
 }
 
 // Cuts `text` to at most `max` bytes at a UTF-8 character boundary.
@@ -320,7 +312,7 @@ Result<EventFilter> ParseFilter(const Request& req, ListKind kind,
   echo->emplace_back("pc", filter.pc);
   echo->emplace_back("consignee", filter.consignee);
   if (kind == ListKind::kNearMisses) {
-    filter.type_prefix = "near_miss.";
+    filter.types = NearMissTypes();
     filter.min_severity = Severity::kInfo;
   } else {
     PIIGUARD_ASSIGN_OR_RETURN(filter.type_prefix, Param(req, "type"));
@@ -831,7 +823,7 @@ class Pages {
     PIIGUARD_ASSIGN_OR_RETURN(EventPage violations, source_.ListEvents(recent));
     EventFilter near = recent;
     near.min_severity = Severity::kInfo;
-    near.type_prefix = "near_miss.";
+    near.types = NearMissTypes();
     PIIGUARD_ASSIGN_OR_RETURN(EventPage near_misses, source_.ListEvents(near));
     PIIGUARD_ASSIGN_OR_RETURN(std::vector<StatusRequest> requests,
                               source_.ListStatusRequests("", kReportRows));

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "common/journal/event_types.h"
+#include "common/messages.h"
 #include "office/pages/fake_review_source.h"
 #include "office/pages/password.h"
 #include "office/pages/render.h"
@@ -91,7 +93,7 @@ class PagesTest : public ::testing::Test {
         "hidamari-pc-01", 6, kNow - kMinute, "near_miss.reported",
         Severity::kNotice, "uid:1000",
         R"x({"text":"=HYPERLINK(\"http://evil.example/\",\"click\")","user":"sato"})x");
-    AddEvent("sun-pc-02", 8, kNow - 3 * kMinute, "stick.refused",
+    AddEvent("sun-pc-02", 8, kNow - 3 * kMinute, "usb.device.refused",
              Severity::kViolation, "stick:0781:5581:\"><img src=x>",
              R"({"job":"kosodate-01","reason":"revoked"})");
     AddEvent("sun-pc-02", 9, kNow - 4 * kMinute, "agent.started",
@@ -394,8 +396,53 @@ TEST_F(PagesTest, FiltersArePassedToTheSource) {
   // Near misses are their own type, whatever `type` says.
   ASSERT_EQ(Get("/near-misses?type=stick.&pc=hidamari-pc-01", session)->status,
             200);
-  EXPECT_EQ(source_.last_filter->type_prefix, "near_miss.");
+  EXPECT_EQ(source_.last_filter->type_prefix, "");
+  EXPECT_THAT(
+      source_.last_filter->types,
+      ::testing::UnorderedElementsAre("near_miss.reported", "near_miss"));
   EXPECT_EQ(source_.last_filter->pc, "hidamari-pc-01");
+}
+
+// Agents before 0.2 journaled near misses as "near_miss": they are near
+// misses on every page, counted on the overview.
+TEST_F(PagesTest, OldAgentsNearMissesAreNearMisses) {
+  AddEvent("sun-pc-02", 10, kNow - 5 * kMinute, "near_miss", Severity::kNotice,
+           "staff",
+           R"({"text":"古い端末からの報告","uid":1000,"user":"sato"})");
+  AddEvent("sun-pc-02", 11, kNow - 6 * kMinute, "near_miss_x",
+           Severity::kNotice, "staff", R"({"text":"似ているだけの種類"})");
+  const std::string session = Login();
+  httplib::Result list = Get("/near-misses?pc=sun-pc-02", session);
+  ASSERT_TRUE(list);
+  EXPECT_THAT(list->body, HasSubstr("古い端末からの報告"));
+  httplib::Result detail = Get("/event?pc=sun-pc-02&seq=10", session);
+  ASSERT_TRUE(detail);
+  EXPECT_THAT(detail->body, HasSubstr("ヒヤリ・ハットの報告"));
+  EXPECT_THAT(list->body, Not(HasSubstr("似ているだけの種類")));
+  httplib::Result overview = Get("/", session);
+  ASSERT_TRUE(overview);
+  EXPECT_THAT(overview->body, HasSubstr("ヒヤリ・ハット: 3 件"));
+}
+
+// Every type in the catalogue (every type the agent writes, see
+// common/journal/event_types.h) is shown with its label, in both languages.
+TEST_F(PagesTest, EveryTypeTheAgentWritesHasItsLabel) {
+  const std::string session = Login();
+  uint64_t seq = 100;
+  for (const journal::EventTypeInfo& info : journal::EventTypeCatalogue()) {
+    AddEvent("hidamari-pc-01", ++seq, kNow - 10 * kMinute,
+             std::string(info.type), Severity::kNotice, "agent", "{}");
+    const std::string path =
+        "/event?pc=hidamari-pc-01&seq=" + std::to_string(seq);
+    httplib::Result ja = Get(path, session);
+    ASSERT_TRUE(ja);
+    EXPECT_THAT(ja->body, HasSubstr(HtmlEscape(Message(Lang::kJa, info.label))))
+        << info.type;
+    httplib::Result en = Get(path + "&lang=en", session);
+    ASSERT_TRUE(en);
+    EXPECT_THAT(en->body, HasSubstr(HtmlEscape(Message(Lang::kEn, info.label))))
+        << info.type;
+  }
 }
 
 TEST_F(PagesTest, BadFiltersAreExplained) {

@@ -43,9 +43,10 @@ struct ReviewEvent {
 struct EventFilter {
   std::string pc;           // exact pc id
   std::string consignee;    // exact consignee id of the PC
-  std::string type_prefix;  // type starts with this, e.g. "stick." or
-                            // "near_miss." (near misses are the events
-                            // of type near_miss.reported)
+  std::string type_prefix;  // type starts with this, e.g. "usb."
+  // The type is one of these exactly (empty: any type). Near misses are
+  // journal::NearMissTypes() (common/journal/event_types.h).
+  std::vector<std::string> types;
   journal::Severity min_severity = journal::Severity::kInfo;  // at least
   int64_t from_ms = 0;  // time_ms >= from_ms
   int64_t to_ms = 0;    // time_ms < to_ms

@@ -100,6 +100,7 @@ try {
   const incidentAt = body.indexOf(expect.incident_reason);
   const recentAt = body.indexOf('直近30日間');
   check(incidentAt >= 0 && incidentAt < recentAt, 'overview: the incident comes before the counts');
+  has(body, `ヒヤリ・ハット: ${expect.near_miss_count} 件`, 'overview');
   const red = await page.locator('tr.failed td').first().evaluate(
     (td) => getComputedStyle(td).backgroundColor);
   check(red === 'rgb(253, 232, 232)', `overview: the failed PC's row is red (${red})`);
@@ -109,6 +110,8 @@ try {
   await visit('/violations');
   body = await text();
   has(body, expect.violation_text, 'violations');
+  // Labelled as the agent's catalogue says (common/journal/event_types.h).
+  for (const l of expect.violation_labels) has(body, l, 'violations');
   check(!body.includes(expect.info_only_type), 'violations: info records are not listed');
   await shot('03-violations');
   await visit(`/violations?pc=${encodeURIComponent(expect.other_pc)}`);
@@ -125,6 +128,7 @@ try {
   await page.locator('td a', { hasText: '詳しく' }).first().click();
   body = await text();
   has(body, '記録の詳細', 'record detail');
+  has(body, expect.near_miss_label, 'record detail (a near miss)');
   await shot('05-event');
 
   // PCs and consignees.

@@ -158,8 +158,8 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups "$cli" report near-miss "$
 LANG=ja_JP.UTF-8 setpriv --reuid=nobody --regid=nogroup --clear-groups "$cli" report near-miss "二件目" --socket "$sock" >"$work/cmd.ja" 2>&1 \
   || fail "near miss in Japanese"
 grep -q "ヒヤリ・ハットを記録しました" "$work/cmd.ja" || fail "Japanese confirmation: $(cat "$work/cmd.ja")"
-wait_office near_miss 2
-[[ $(sql "SELECT count(*) FROM entries WHERE type='near_miss' AND details LIKE '%$text1%' AND details LIKE '%\"user\":\"nobody\"%'") == 1 ]] \
+wait_office near_miss.reported 2
+[[ $(sql "SELECT count(*) FROM entries WHERE type='near_miss.reported' AND details LIKE '%$text1%' AND details LIKE '%\"user\":\"nobody\"%'") == 1 ]] \
   || fail "near miss text or user not stored"
 ok "near misses from a non-root user reached the office with uid and user name"
 wait_office enrolment.done 1
@@ -183,14 +183,14 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["pe
 ok "offline: entries pending ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pending"])' "$work/status.json"))"
 start_office "$port"
 run "$cli" report near-miss "復旧後" --socket "$sock"   # wakes the sync child
-wait_office near_miss 6
+wait_office near_miss.reported 6
 ok "after the office's return everything was delivered"
 
 # --- SIGKILL the daemon; restart; nothing lost; agent.recovered.
 kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=
 start_daemon
 run "$cli" report near-miss "再起動後" --socket "$sock"
-wait_office near_miss 7
+wait_office near_miss.reported 7
 wait_office agent.recovered 1
 ok "after SIGKILL: agent.recovered journaled and delivered, nothing lost"
 

@@ -1,14 +1,18 @@
-// office_seed: fills a privacy office database with realistic journals for
-// the review pages' browser test (office_pages_test.sh), through the real
-// paths: each PC writes its events with the agent's Journal, is enrolled in
-// the office's store, and its batches go through the office's ingest, which
-// verifies them. One PC then sends a rewritten history (re-signed with its
-// own device key, as root on that PC could), which the office refuses and
-// raises as an incident.
+// office_seed: fills a privacy office database for the review pages'
+// browser test (office_pages_test.sh) with what real agents send. Each PC is
+// a SimulatedAgent (simulated_agent.h): its events are made by the agent's
+// own producers on their in-memory fakes (AgentCore, the USB enforcer, the
+// session manager, the roster guard) and written by the agent's Journal;
+// the PC is enrolled in the office's store, and its batches go through the
+// office's ingest, which verifies them. One PC then sends a rewritten
+// history (re-signed with its own device key, as root on that PC could),
+// which the office refuses and raises as an incident.
 //
 // usage: office_seed --db FILE --work DIR --expect FILE.json
 // Writes to --expect the texts the pages must show (read by
-// tests/browser/review_pages.mjs). Exit 0 when everything went as expected.
+// tests/browser/review_pages.mjs), taken from what the producers wrote.
+// Exit 0 when everything went as expected; 1 when a producer wrote a type
+// the pages have no label for (common/journal/event_types.h).
 //
 // Thread-safety: a single-threaded program.
 #include <chrono>
@@ -17,6 +21,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,18 +30,20 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/journal/batch.h"
+#include "common/journal/event_types.h"
 #include "common/json.h"
-#include "common/signed_envelope.h"
-#include "common/timestamp.h"
+#include "common/messages.h"
+#include "common/quarantine_key.h"
+#include "common/version.h"
 #include "office/ingest.h"
 #include "office/pages/render.h"
 #include "office/store.h"
+#include "tests/integration/simulated_agent.h"
 
 namespace piiguard {
 namespace {
 
-using journal::Event;
-using journal::Severity;
+using seed::SimulatedAgent;
 
 constexpr int64_t kMinute = int64_t{60} * 1000;
 
@@ -50,63 +57,43 @@ Status Fail(std::string_view what, const Status& status) {
   return status.Annotate(std::string("office_seed: ") + std::string(what));
 }
 
-struct SeedPc {
-  std::string pc;
-  std::string consignee;
-  std::vector<Event> events;  // appended one minute apart, oldest first
-};
-
 class Seeder {
  public:
   Seeder(office::OfficeStore& store, std::filesystem::path work)
       : store_(store),
         ingestor_(store, [this] { return ingest_ms_; }),
-        work_(std::move(work)),
-        now_(RealNow()) {}
+        work_(std::move(work)) {}
 
-  // Writes the PC's journal, enrols the PC, and ingests its batch.
-  Status Seed(const SeedPc& seed, int64_t start_ms) {
-    PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key,
-                              Ed25519PrivateKey::Generate());
-    // The journal keeps its clock: it must outlive this call.
-    auto clock = std::make_shared<int64_t>(start_ms);
-    PIIGUARD_ASSIGN_OR_RETURN(
-        std::unique_ptr<journal::Journal> journal,
-        journal::Journal::Open((work_ / (seed.pc + ".db")).string(), key,
-                               [clock] { return *clock; }));
-    for (const Event& event : seed.events) {
-      *clock += kMinute;
-      PIIGUARD_ASSIGN_OR_RETURN(uint64_t seq, journal->Append(event));
-      (void)seq;
-    }
+  // Enrols the PC in the office's store, as `piiguard enrol` would.
+  Status Enrol(const std::string& pc, const std::string& consignee,
+               SimulatedAgent& agent, int64_t enrolled_ms) {
     office::PcRecord record;
-    record.pc = seed.pc;
-    record.consignee = seed.consignee;
-    record.device_key_pem = key.PublicKey().ToPem();
-    record.chain = journal->chain();
+    record.pc = pc;
+    record.consignee = consignee;
+    record.device_key_pem = agent.device_key().PublicKey().ToPem();
+    record.chain = agent.journal().chain();
     PIIGUARD_ASSIGN_OR_RETURN(std::string serial, RandomBytes(8));
     record.cert_serial = HexEncode(serial);
-    record.enrolled_ms = start_ms;
+    record.enrolled_ms = enrolled_ms;
     PIIGUARD_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(16));
-    PIIGUARD_RETURN_IF_ERROR(store_.Enrol(record, HexEncode(nonce), start_ms));
-    serials_.emplace(seed.pc, record.cert_serial);
-    PIIGUARD_RETURN_IF_ERROR(Sync(seed.pc, *journal, *clock + kMinute));
-    clocks_.emplace(seed.pc, clock);
-    keys_.emplace(seed.pc, key);
-    journals_.emplace(seed.pc, std::move(journal));
+    PIIGUARD_RETURN_IF_ERROR(
+        store_.Enrol(record, HexEncode(nonce), enrolled_ms));
+    serials_.emplace(pc, record.cert_serial);
+    agents_.emplace(pc, &agent);
     return Status::Ok();
   }
 
-  // Sends everything pending, as the agent's sync would, and records the
-  // acknowledgement in the journal.
-  Status Sync(const std::string& pc, journal::Journal& journal,
-              int64_t now_ms) {
-    PIIGUARD_ASSIGN_OR_RETURN(std::optional<journal::Batch> batch,
-                              journal.NextBatch(pc, 5000));
-    if (!batch) return Status::Ok();
-    ingest_ms_ = now_ms;
+  // Sends everything pending, as the agent's sync would, with a status
+  // report when one is given, and records the acknowledgement.
+  Status Sync(const std::string& pc, std::optional<std::string> report = {}) {
+    SimulatedAgent& agent = *agents_.at(pc);
+    PIIGUARD_ASSIGN_OR_RETURN(sync::PendingBatch pending,
+                              agent.core().GetBatch());
+    if (!pending.batch) return Status::Ok();
+    if (report) pending.batch->status_report = *report;
+    ingest_ms_ = agent.now_ms() + kMinute;
     const office::ApiAnswer answer = ingestor_.Ingest(
-        {pc, serials_.at(pc)}, journal::SerializeBatch(*batch));
+        {pc, serials_.at(pc)}, journal::SerializeBatch(*pending.batch));
     if (answer.http_status != 200) {
       return FailedPreconditionError(
           "office_seed", pc,
@@ -116,23 +103,22 @@ class Seeder {
     PIIGUARD_ASSIGN_OR_RETURN(
         journal::Hash acked_head,
         journal::HashFromHex(answer.body.at("acked_head").get<std::string>()));
-    return journal.SetAcked(acked_seq, acked_head);
+    return agent.core().Acked(acked_seq, acked_head);
   }
 
   // What root on the PC could forge: the journal read back from its file,
-  // entry 3 on rewritten (the stick insertion becomes an agent stop) and
-  // one more entry, the chain and a checkpoint re-made and re-signed with
-  // the PC's own device key. The office must refuse it as an incident.
-  Status Rewrite(const std::string& pc) {
-    const journal::Journal& original = *journals_.at(pc);
-    PIIGUARD_ASSIGN_OR_RETURN(
-        std::vector<journal::Entry> entries,
-        journal::ReadEntries((work_ / (pc + ".db")).string(), {}));
+  // entry 3 on rewritten (as an agent stop) and one more entry, the chain
+  // and a checkpoint re-made and re-signed with the PC's own device key.
+  // The office must refuse it as an incident.
+  Status Rewrite(const std::string& pc, int64_t now_ms) {
+    SimulatedAgent& agent = *agents_.at(pc);
+    PIIGUARD_ASSIGN_OR_RETURN(std::vector<journal::Entry> entries,
+                              journal::ReadEntries(agent.journal_path(), {}));
     if (entries.size() < 3) {
       return FailedPreconditionError("office_seed", pc, "journal too short");
     }
-    entries[2].type = "agent.stopped";
-    entries[2].details = R"({"pid":78,"version":"0.1.0"})";
+    entries[2].type = journal::types::kAgentStopped;
+    entries[2].details = R"({"pid":78})";
     journal::Entry extra = entries[1];
     extra.seq = entries.back().seq + 1;
     extra.time_ms = entries.back().time_ms + kMinute;
@@ -143,16 +129,16 @@ class Seeder {
     }
     journal::Batch batch;
     batch.pc = pc;
-    batch.chain = original.chain();
+    batch.chain = agent.journal().chain();
     batch.entries = entries;
     const journal::Entry& last = entries.back();
     PIIGUARD_ASSIGN_OR_RETURN(
         std::string checkpoint,
         journal::SignCheckpoint(
-            {original.chain(), last.seq, last.hash, last.time_ms},
-            keys_.at(pc)));
+            {agent.journal().chain(), last.seq, last.hash, last.time_ms},
+            agent.device_key()));
     batch.checkpoints.push_back(checkpoint);
-    ingest_ms_ = now_ - 10 * kMinute;
+    ingest_ms_ = now_ms;
     const office::ApiAnswer answer =
         ingestor_.Ingest({pc, serials_.at(pc)}, journal::SerializeBatch(batch));
     if (answer.http_status == 200 || !answer.incident) {
@@ -165,79 +151,72 @@ class Seeder {
     return Status::Ok();
   }
 
-  // The office asks the PC for a status report (R8); the PC answers with
-  // its next batch, signed with its device key, as docs/sync.md says.
-  Status AnswerStatusRequest(const std::string& pc, int64_t now_ms) {
+  // The office asks the PC for a status report (R8); the PC's AgentCore
+  // journals and signs it, and its next batch carries it (docs/sync.md).
+  Status AnswerStatusRequest(const std::string& pc) {
+    SimulatedAgent& agent = *agents_.at(pc);
     PIIGUARD_ASSIGN_OR_RETURN(
         office::StatusRequest request,
-        store_.RequestStatusReport(pc, "tanaka", now_ms - 30 * kMinute));
-    journal::Journal& journal = *journals_.at(pc);
-    const Json report = {
-        {"request", request.id},
-        {"pc", pc},
-        {"time", now_ms},
-        {"policy_version", 1},
-        {"journal_seq", journal.head_seq() + 1},
-        {"sticks",
-         Json::array({{{"stick_id", "5f0c3a9e2b7d4c1a8e6f0b3d9a2c7e41"},
-                       {"job", "kosodate-2026-01"},
-                       {"last_seen", now_ms - 60 * kMinute}}})},
-        {"sessions", {{"count", 2}, {"last_start", now_ms - 90 * kMinute}}},
-        {"last_scan", {{"time", now_ms - 120 * kMinute}, {"result", "clean"}}},
-    };
-    PIIGUARD_ASSIGN_OR_RETURN(std::string payload,
-                              CanonicalJson(report, "status report"));
-    const std::string payload_sha256 = Sha256Hex(payload);
-    PIIGUARD_ASSIGN_OR_RETURN(
-        SignedEnvelope envelope,
-        SignEnvelope("status-report", std::move(payload), keys_.at(pc)));
-    *clocks_.at(pc) = now_ms;
-    PIIGUARD_ASSIGN_OR_RETURN(
-        uint64_t seq,
-        journal.Append({"status_report.sent", Severity::kInfo, "office",
-                        Json{{"report_sha256", payload_sha256},
-                             {"request", request.id}}}));
-    (void)seq;
-    PIIGUARD_ASSIGN_OR_RETURN(std::optional<journal::Batch> batch,
-                              journal.NextBatch(pc, 5000));
-    if (!batch) return InternalError("office_seed", pc, "nothing to send");
-    batch->status_report = SerializeSignedEnvelope(envelope);
-    ingest_ms_ = now_ms;
-    const office::ApiAnswer answer = ingestor_.Ingest(
-        {pc, serials_.at(pc)}, journal::SerializeBatch(*batch));
-    if (answer.http_status != 200) {
-      return FailedPreconditionError(
-          "office_seed", pc,
-          "status report refused: " + answer.error + ": " + answer.reason);
-    }
-    return Status::Ok();
+        store_.RequestStatusReport(pc, "tanaka", agent.now_ms()));
+    agent.Advance();
+    PIIGUARD_ASSIGN_OR_RETURN(std::string report,
+                              agent.core().GetStatusReport(request.id));
+    return Sync(pc, report);
   }
 
   const std::string& incident_reason() const { return reason_; }
-  int64_t now() const { return now_; }
 
  private:
   office::OfficeStore& store_;
   office::Ingestor ingestor_;
   int64_t ingest_ms_ = 0;
   std::filesystem::path work_;
-  int64_t now_;
-  std::map<std::string, Ed25519PrivateKey> keys_;
   std::map<std::string, std::string> serials_;
-  std::map<std::string, std::shared_ptr<int64_t>> clocks_;
-  std::map<std::string, std::unique_ptr<journal::Journal>> journals_;
+  std::map<std::string, SimulatedAgent*> agents_;
   std::string reason_;
 };
 
-Event Ev(std::string type, Severity severity, std::string subject,
-         Json details) {
-  return Event{std::move(type), severity, std::move(subject),
-               std::move(details)};
+// A roster as staff save one (clearly fictitious people).
+std::string RosterCsv() {
+  std::string csv = "氏名,フリガナ,住所,電話番号\n";
+  const char* names[] = {"山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 次郎",
+                         "田中 三郎", "伊藤 四郎", "渡辺 五郎"};
+  int i = 0;
+  for (const char* name : names) {
+    ++i;
+    csv += std::string(name) + ",ヤマダ タロウ,東京都東村山市本町1-2-" +
+           std::to_string(i) + ",090-1234-56" + std::to_string(10 + i) + "\n";
+  }
+  return csv;
 }
 
-Event NearMiss(const std::string& text) {
-  return Ev("near_miss.reported", Severity::kNotice, "uid:1000",
-            Json{{"text", text}, {"user", "sato"}});
+// The details of the last entry of `type` in `agent`'s journal.
+Result<Json> LastDetails(const SimulatedAgent& agent, std::string_view type) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<journal::Entry> entries,
+                            agent.Entries());
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    if (it->type == type) return ParseJsonStrict(it->details, "details");
+  }
+  return NotFoundError("office_seed", type, "not written by the agent");
+}
+
+// Every type the simulated agents wrote must have a label on the pages.
+Status EveryTypeLabelled(
+    const std::vector<std::unique_ptr<SimulatedAgent>>& agents,
+    std::set<std::string>* types) {
+  for (const auto& agent : agents) {
+    PIIGUARD_ASSIGN_OR_RETURN(std::vector<journal::Entry> entries,
+                              agent->Entries());
+    for (const journal::Entry& e : entries) types->insert(e.type);
+  }
+  for (const std::string& type : *types) {
+    if (!journal::EventTypeLabel(type)) {
+      return FailedPreconditionError("office_seed", type,
+                                     "written by the agent, no label on the "
+                                     "pages (common/journal/event_types.h)");
+    }
+  }
+  return Status::Ok();
 }
 
 Status Run(const std::string& db, const std::string& work,
@@ -247,11 +226,21 @@ Status Run(const std::string& db, const std::string& work,
   std::error_code error;
   std::filesystem::create_directories(work, error);
   if (error) return IoError("office_seed", work, error.message());
+  PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey city_key,
+                            Ed25519PrivateKey::Generate());
+  PIIGUARD_ASSIGN_OR_RETURN(X25519PrivateKey office_key,
+                            X25519PrivateKey::Generate());
+  PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<roster::Detector> detector,
+                            roster::Detector::Create());
+  seed::City city{city_key, office_key.PublicKey(), detector.get()};
   Seeder seeder(*store, work);
-  const int64_t start =
-      seeder.now() - int64_t{3} * 60 * kMinute;  // three hours ago
-  const Json stick_a = {{"job", "kosodate-2026-01"},
-                        {"stick_id", "5f0c3a9e2b7d4c1a8e6f0b3d9a2c7e41"}};
+  const int64_t now = RealNow();
+  const int64_t start = now - int64_t{3} * 60 * kMinute;  // three hours ago
+  const std::vector<std::string> jobs = {"kosodate-2026-01", "kaigo-2026-03"};
+  PIIGUARD_ASSIGN_OR_RETURN(std::string policy_v1,
+                            city.SignedPolicy(1, now, jobs));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string policy_v2,
+                            city.SignedPolicy(2, now, jobs));
   const std::string kNearMiss1 =
       "名簿のファイルをデスクトップに保存しかけたが、気づいて鍵付きUSBメモリに"
       "保存し直した";
@@ -260,72 +249,106 @@ Status Run(const std::string& db, const std::string& work,
   const std::string kHostile = "<script>alert(1)</script>";
   const std::string kFormula =
       R"x(=HYPERLINK("http://evil.example/","click"))x";
-  const std::vector<SeedPc> pcs = {
-      {"hidamari-pc-01",
-       "npo-hidamari",
-       {Ev("agent.started", Severity::kInfo, "agent",
-           Json{{"pid", 812}, {"version", "0.1.0"}}),
-        Ev("policy.applied", Severity::kNotice, "policy:1",
-           Json{{"reason", "newer"}, {"version", 1}}),
-        Ev("stick.inserted", Severity::kInfo, "stick:0781:5581:4C5300017",
-           stick_a),
-        NearMiss(kNearMiss1), NearMiss(kNearMiss2)}},
-      {"hidamari-pc-02",
-       "npo-hidamari",
-       {Ev("agent.started", Severity::kInfo, "agent",
-           Json{{"pid", 901}, {"version", "0.1.0"}}),
-        Ev("stick.refused", Severity::kViolation, "stick:090c:1000:AA0001",
-           Json{{"job", "kosodate-2026-01"},
-                {"reason", "鍵のないUSBメモリへの書き込み"}}),
-        NearMiss(kHostile), NearMiss(kFormula)}},
-      {"sun-pc-01",
-       "sun-kaigo",
-       {Ev("agent.started", Severity::kInfo, "agent",
-           Json{{"pid", 77}, {"version", "0.1.0"}}),
-        Ev("stick.inserted", Severity::kInfo, "stick:0781:5581:4C5300099",
-           Json{{"job", "kaigo-2026-03"},
-                {"stick_id", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}}),
-        Ev("policy.refused", Severity::kWarning, "policy:0",
-           Json{{"reason", "rollback"}, {"version", 0}})}},
-      {"sun-pc-02",
-       "sun-kaigo",
-       {Ev("agent.started", Severity::kInfo, "agent",
-           Json{{"pid", 78}, {"version", "0.1.0"}}),
-        Ev("stick.inserted", Severity::kInfo, "stick:0781:5581:4C5300100",
-           Json{{"job", "kaigo-2026-03"},
-                {"stick_id", "1a1b2c3d4e5f60718293a4b5c6d7e8f9"}})}},
-  };
+
+  const std::vector<std::pair<std::string, std::string>> pcs = {
+      {"hidamari-pc-01", "npo-hidamari"},
+      {"hidamari-pc-02", "npo-hidamari"},
+      {"sun-pc-01", "sun-kaigo"},
+      {"sun-pc-02", "sun-kaigo"}};
+  std::vector<std::unique_ptr<SimulatedAgent>> agents;
   int64_t offset = 0;
-  for (const SeedPc& pc : pcs) {
-    Status status = seeder.Seed(pc, start + offset);
-    if (!status.ok()) return Fail(pc.pc, status);
+  for (const auto& [pc, consignee] : pcs) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        std::unique_ptr<SimulatedAgent> agent,
+        SimulatedAgent::Start(city, (std::filesystem::path(work) / pc).string(),
+                              pc, start + offset));
+    PIIGUARD_RETURN_IF_ERROR(seeder.Enrol(pc, consignee, *agent, start));
+    agents.push_back(std::move(agent));
     offset += 10 * kMinute;
   }
-  if (Status status = seeder.Rewrite("sun-pc-02"); !status.ok()) {
-    return Fail("sun-pc-02", status);
+  SimulatedAgent& h1 = *agents[0];
+  SimulatedAgent& h2 = *agents[1];
+  SimulatedAgent& s1 = *agents[2];
+  SimulatedAgent& s2 = *agents[3];
+  // hidamari-pc-01: the policy; a keyed stick for the course's roster (a
+  // session turns the radios off, the stick becomes writable); a roster
+  // saved on the desktop's disk, moved to the quarantine; two near misses.
+  PIIGUARD_RETURN_IF_ERROR(h1.InstallPolicy(policy_v1));
+  PIIGUARD_RETURN_IF_ERROR(
+      h1.PlugKeyedStick("4C530001230101117125", jobs[0], "山田 花子"));
+  PIIGUARD_RETURN_IF_ERROR(h1.SaveRoster("参加者名簿.csv", RosterCsv()));
+  PIIGUARD_RETURN_IF_ERROR(h1.NearMiss(kNearMiss1));
+  PIIGUARD_RETURN_IF_ERROR(h1.NearMiss(kNearMiss2));
+  // hidamari-pc-02: a wireless controller plugged in, refused; near misses
+  // with hostile text.
+  PIIGUARD_RETURN_IF_ERROR(h2.InstallPolicy(policy_v1));
+  PIIGUARD_RETURN_IF_ERROR(h2.PlugDevice({0xe0}));
+  PIIGUARD_RETURN_IF_ERROR(h2.NearMiss(kHostile));
+  PIIGUARD_RETURN_IF_ERROR(h2.NearMiss(kFormula));
+  // sun-pc-01: a session for the care course; another program turns the
+  // wlan on during it (undone); an older policy refused.
+  PIIGUARD_RETURN_IF_ERROR(s1.InstallPolicy(policy_v2));
+  PIIGUARD_RETURN_IF_ERROR(s1.StartSession(jobs[1]));
+  PIIGUARD_RETURN_IF_ERROR(s1.RadioTurnedOnByAnotherProgram());
+  PIIGUARD_RETURN_IF_ERROR(s1.InstallPolicy(policy_v1));
+  // sun-pc-02: a stick without a key stays read-only.
+  PIIGUARD_RETURN_IF_ERROR(s2.InstallPolicy(policy_v1));
+  PIIGUARD_RETURN_IF_ERROR(s2.PlugForeignStick("AA0001"));
+  for (const auto& [pc, consignee] : pcs) {
+    if (Status s = seeder.Sync(pc); !s.ok()) return Fail(pc, s);
   }
-  if (Status status =
-          seeder.AnswerStatusRequest("hidamari-pc-01", seeder.now() - kMinute);
-      !status.ok()) {
-    return Fail("hidamari-pc-01", status);
+  if (Status s = seeder.Rewrite("sun-pc-02", now - 10 * kMinute); !s.ok()) {
+    return Fail("sun-pc-02", s);
   }
+  if (Status s = seeder.AnswerStatusRequest("hidamari-pc-01"); !s.ok()) {
+    return Fail("hidamari-pc-01", s);
+  }
+  std::set<std::string> types;
+  PIIGUARD_RETURN_IF_ERROR(EveryTypeLabelled(agents, &types));
 
+  // What the pages must show, from what the producers wrote.
+  PIIGUARD_ASSIGN_OR_RETURN(Json refused,
+                            LastDetails(h2, journal::types::kUsbDeviceRefused));
+  PIIGUARD_ASSIGN_OR_RETURN(Json moved,
+                            LastDetails(h1, journal::types::kRosterMoved));
+  PIIGUARD_ASSIGN_OR_RETURN(Json keyed,
+                            LastDetails(h1, journal::types::kUsbStickKeyed));
+  PIIGUARD_ASSIGN_OR_RETURN(Json started,
+                            LastDetails(h1, journal::types::kAgentStarted));
+  if (keyed.value("job", "") != jobs[0] ||
+      moved.value("to", "") != "quarantine" ||
+      started.value("version", "") != kVersion) {
+    return FailedPreconditionError("office_seed", "hidamari-pc-01",
+                                   "the stick, the roster or the start went "
+                                   "wrong: " +
+                                       keyed.dump() + " " + moved.dump() + " " +
+                                       started.dump());
+  }
+  auto label = [](const char* type) {
+    return Message(Lang::kJa, *journal::EventTypeLabel(type));
+  };
   const Json expect = {
       {"tampered_pc", "sun-pc-02"},
       {"incident_reason", seeder.incident_reason()},
-      {"violation_text", "鍵のないUSBメモリへの書き込み"},
-      {"info_only_type", "agent.started"},
+      {"violation_text", refused.value("reason", "")},
+      {"violation_labels",
+       {label(journal::types::kUsbDeviceRefused),
+        label(journal::types::kRosterMoved),
+        label(journal::types::kRadioUnblockAttempt)}},
+      {"near_miss_label", label(journal::types::kNearMiss)},
+      {"info_only_type", journal::types::kAgentStarted},
       {"other_pc", "sun-pc-01"},
       {"near_miss_texts", {kNearMiss1, kNearMiss2, kHostile}},
+      {"near_miss_count", 4},
       {"pcs", {"hidamari-pc-01", "hidamari-pc-02", "sun-pc-01", "sun-pc-02"}},
       {"consignee_names", {"NPO法人ひだまり子育てネット", "サン介護サービス"}},
-      {"fiscal_year_label",
-       std::to_string(office::FiscalYearOf(seeder.now())) + "年度"},
+      {"fiscal_year_label", std::to_string(office::FiscalYearOf(now)) + "年度"},
       {"job_names", {"子育て講座 参加者名簿の管理", "介護予防教室 名簿"}},
       {"report_pc", "hidamari-pc-02"},
-      {"received_report", "最終検査: clean"},
+      {"received_report", "ポリシー第1版"},
       {"near_miss_csv",
        {R"x("'=HYPERLINK(""http://evil.example/"",""click"")")x", kNearMiss1}},
+      {"types_written", types},
   };
   std::ofstream out(expect_path);
   out << expect.dump(2) << "\n";
@@ -354,7 +377,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   (void)std::printf(
-      "office_seed: 4 PCs seeded, 1 rewritten history refused, 1 status "
-      "report received\n");
+      "office_seed: 4 PCs seeded by the agent's producers, 1 rewritten "
+      "history refused, 1 status report received\n");
   return 0;
 }

@@ -5,9 +5,12 @@
 # vm: --timeout 200
 . /lib/vmlib.sh
 . /lib/usblib.sh
-plan 9
+plan 10
 uevents_start
 check daemon_started "piiguardd serving" daemon_start
+# This guest boots without usbcore.authorized_default=0: journaled, shown.
+check boot_param_missing "$(piiguard journal show --db "$STATE/journal.db" --type usb.boot_param_missing | tail -1)" \
+  sh -c "piiguard journal show --json --db $STATE/journal.db --type usb.boot_param_missing | grep -q authorized_default && piiguard status --json | grep -q boot_param_missing"
 
 plug_disk keyed,serial=KEYED001,image="$FIXTURES/keyed.img"
 echo "usb_keyed: $DISK decided at $(cut -d' ' -f1 /proc/uptime): $(stick_state "$DISK")"

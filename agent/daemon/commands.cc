@@ -1,0 +1,137 @@
+#include "agent/daemon/commands.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <iostream>
+
+#include "agent/daemon/release.h"
+#include "agent/daemon/wire_sessions.h"
+#include "agent/ipc/ipc.h"
+#include "agent/journal/journal.h"
+#include "common/file_util.h"
+#include "common/journal/event_types.h"
+#include "common/os/block_device.h"
+#include "common/os/linux_sysfs.h"
+
+namespace piiguard::agent {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int Fail(std::string_view command, const Status& status) {
+  std::cerr << "piiguardd " << command << ": " << status.message() << "\n";
+  return 1;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Result<usb::PresentDevices> LoadPresentDevices(const StatePaths& paths) {
+  std::string path = paths.dir + "/" + std::string(usb::kPresentDevicesFile);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return usb::PresentDevices();
+    return ErrnoStatus("present devices", path, errno);
+  }
+  if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) != 0) {
+    return FailedPreconditionError(
+        "present devices", path,
+        "not a regular file owned by root and writable only by root");
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(
+      std::string bytes, ReadFileBytes(path, usb::kMaxPresentDevicesBytes + 1));
+  Result<usb::PresentDevices> parsed = usb::ParsePresentDevices(bytes);
+  if (!parsed.ok()) return parsed.status().Annotate(path);
+  return parsed;
+}
+
+int RecordPresentDevices(const StatePaths& paths) {
+  if (Status s = EnsureStateDir(paths); !s.ok()) {
+    return Fail("--record-present-devices", s);
+  }
+  os::LinuxSysfs sysfs("/sys");
+  Result<std::vector<usb::PresentDevice>> plugged =
+      usb::ReadPluggedDevices(sysfs);
+  if (!plugged.ok()) return Fail("--record-present-devices", plugged.status());
+  usb::PresentDevices record{NowMs(), std::move(*plugged)};
+  std::string path = paths.dir + "/" + std::string(usb::kPresentDevicesFile);
+  if (Status s =
+          WriteFileAtomic(path, usb::SerializePresentDevices(record), 0644);
+      !s.ok()) {
+    return Fail("--record-present-devices", s);
+  }
+  std::cout << "piiguardd: " << record.devices.size()
+            << " USB device(s) present at installation recorded in " << path
+            << "\n";
+  for (const usb::PresentDevice& d : record.devices) {
+    std::cout << "  " << d.port << " " << d.vid << ":" << d.pid << " serial \""
+              << d.serial << "\" interfaces";
+    for (const std::string& i : d.interfaces) std::cout << " " << i;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int RunRelease(const StatePaths& paths, const std::string& socket) {
+  ipc::Request status;
+  status.op = ipc::Op::kStatus;
+  if (ipc::Call(socket, status).ok()) {
+    return Fail("--release",
+                FailedPreconditionError("release", socket,
+                                        "piiguardd is running: stop it first "
+                                        "(systemctl stop piiguardd)"));
+  }
+  // The journal, when this PC has one (a key is never made here).
+  std::unique_ptr<journal::Journal> journal;
+  if (Exists(paths.DeviceKey()) && Exists(paths.Journal())) {
+    Result<Ed25519PrivateKey> key = LoadOrCreateDeviceKey(paths);
+    Result<std::unique_ptr<journal::Journal>> opened =
+        key.ok() ? journal::Journal::Open(paths.Journal(), *key, NowMs)
+                 : Result<std::unique_ptr<journal::Journal>>(key.status());
+    if (opened.ok()) {
+      journal = std::move(*opened);
+    } else {
+      std::cerr << "piiguardd --release: journal: " << opened.status().message()
+                << " (released unrecorded)\n";
+    }
+  }
+  auto append = [&journal](const journal::Event& e) {
+    return journal ? journal->Append(e).status() : Status::Ok();
+  };
+  os::LinuxSysfs sysfs("/sys");
+  bool have_state = Exists(paths.dir);
+  os::LinuxBlockDevices blocks("/dev", have_state ? paths.dir : "");
+  SessionWiring sessions;
+  if (have_state) {
+    MakeSessionManager(sessions, paths, session::SessionRules{}, append);
+  }
+  ReleaseReport report = Release(
+      ReleaseDeps{sysfs, blocks, sessions.manager.get(), &sessions.firewall});
+  for (const ReleaseStep& step : report.steps) {
+    std::cout << "piiguardd --release: " << step.name << ": "
+              << (step.ok ? std::string("ok") : "FAILED: " + step.error);
+    if (!step.done.empty()) std::cout << " (" << step.done.dump() << ")";
+    std::cout << "\n";
+  }
+  journal::Event event;
+  event.type = journal::types::kAgentReleased;
+  event.severity =
+      report.ok() ? journal::Severity::kNotice : journal::Severity::kWarning;
+  event.subject = "agent";
+  event.details = report.ToJson();
+  if (Status s = append(event); !s.ok()) return Fail("--release", s);
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace piiguard::agent

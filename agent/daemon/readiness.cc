@@ -1,0 +1,72 @@
+#include "agent/daemon/readiness.h"
+
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <iostream>
+
+namespace piiguard::agent {
+
+void Readiness::Started(std::string_view enforcer, const Status& status) {
+  std::erase_if(started_,
+                [&](const auto& entry) { return entry.first == enforcer; });
+  started_.emplace_back(std::string(enforcer), status);
+}
+
+Status Readiness::ArmWatchdog(Daemon& daemon) {
+  std::optional<std::chrono::microseconds> interval =
+      manager_.WatchdogInterval();
+  if (!interval) return Status::Ok();
+  // Half the interval, as sd_watchdog_enabled(3) advises.
+  int64_t period_us = std::max<int64_t>(interval->count() / 2, 1);
+  timer_.Reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!timer_.valid()) return ErrnoStatus("watchdog", "timerfd", errno);
+  itimerspec spec{};
+  spec.it_interval.tv_sec = period_us / 1000000;
+  spec.it_interval.tv_nsec = (period_us % 1000000) * 1000;
+  spec.it_value = spec.it_interval;
+  if (::timerfd_settime(timer_.get(), 0, &spec, nullptr) != 0) {
+    return ErrnoStatus("watchdog", "timerfd", errno);
+  }
+  return daemon.AddSource(timer_.get(), [this] { Ping(); });
+}
+
+void Readiness::Ping() {
+  uint64_t expirations = 0;
+  if (::read(timer_.get(), &expirations, sizeof expirations) <= 0) return;
+  if (Status s = manager_.Notify("WATCHDOG=1"); !s.ok()) {
+    std::cerr << "piiguardd: " << s.message() << "\n";
+  }
+}
+
+Status Readiness::Ready(size_t problems) {
+  std::string running;
+  std::string failed;
+  for (std::string_view enforcer :
+       {kEnforcerUsb, kEnforcerRadio, kEnforcerRoster}) {
+    auto it = std::find_if(started_.begin(), started_.end(),
+                           [&](const auto& e) { return e.first == enforcer; });
+    if (it == started_.end()) {
+      return FailedPreconditionError("readiness", enforcer, "not started yet");
+    }
+    std::string& list = it->second.ok() ? running : failed;
+    list += (list.empty() ? "" : ", ") + it->first;
+  }
+  std::string status = "STATUS=serving";
+  if (!running.empty()) status += "; enforcing " + running;
+  if (!failed.empty()) status += "; not started: " + failed;
+  if (problems > 0) {
+    status +=
+        "; " + std::to_string(problems) + " problem(s), see piiguard status";
+  }
+  return manager_.Notify("READY=1\n" + status);
+}
+
+Status Readiness::Stopping() {
+  return manager_.Notify("STOPPING=1\nSTATUS=stopping");
+}
+
+}  // namespace piiguard::agent

@@ -1,0 +1,50 @@
+// Wiring of sessions, radios and links (agent/session, issue 6) into
+// piiguardd: the Linux seams (/dev/rfkill, rtnetlink, nft) are made here
+// and nowhere else; their descriptors go to the daemon's loop; the session
+// requests to the local socket; the session's part to `piiguard status`.
+// Without a usable policy the radios DESIGN.md names (wlan, bluetooth,
+// wwan) are blocked in sessions.
+//
+// Thread-safety: called once from main's thread.
+#ifndef PIIGUARD_AGENT_DAEMON_WIRE_SESSIONS_H_
+#define PIIGUARD_AGENT_DAEMON_WIRE_SESSIONS_H_
+
+#include <memory>
+
+#include "agent/daemon/agent_core.h"
+#include "agent/daemon/daemon.h"
+#include "agent/daemon/state_dir.h"
+#include "agent/session/session_manager.h"
+#include "common/os/firewall.h"
+#include "common/os/links.h"
+#include "common/os/linux_sysfs.h"
+#include "common/os/rfkill.h"
+
+namespace piiguard::agent {
+
+struct SessionWiring {
+  os::LinuxSysfs sysfs{"/sys"};
+  std::unique_ptr<os::Rfkill> rfkill;
+  std::unique_ptr<os::Links> links;  // null when rtnetlink is unavailable
+  os::NftFirewall firewall;
+  std::unique_ptr<session::SessionManager> manager;
+};
+
+// The session rules of `policy`, or the defaults above when it is null or
+// unusable.
+session::SessionRules InitialSessionRules(const policy::Policy* policy);
+
+// Opens the Linux seams (a missing /dev/rfkill or rtnetlink is logged, and
+// the session manager fails closed with what is left) and makes the session
+// manager over STATE/session.json; `journal` records its events.
+void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
+                        session::SessionRules rules,
+                        std::function<Status(const journal::Event&)> journal);
+
+// MakeSessionManager, Init, and the loop, socket, status and policy wiring.
+Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
+                    Daemon& daemon);
+
+}  // namespace piiguard::agent
+
+#endif  // PIIGUARD_AGENT_DAEMON_WIRE_SESSIONS_H_

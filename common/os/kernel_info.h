@@ -1,0 +1,82 @@
+// KernelInfo: what piiguardd reads about the running kernel: its command
+// line (/proc/cmdline: is usbcore.authorized_default=0 set, docs/usb.md)
+// and its release (uname -r, journaled in agent.started). Production code
+// uses LinuxKernelInfo; tests use FakeKernelInfo.
+//
+// The command line is parsed from bytes as the kernel's own parser splits
+// it (lib/cmdline.c, next_arg): words separated by white space; double
+// quotes group white space into a word and are removed around a value
+// (`a="b c"` is a = `b c`); the first '=' splits name from value; "--"
+// ends the kernel's parameters (the rest is for init). Parameter names
+// compare with '-' and '_' as the same character, as the kernel's do.
+// Fuzzed by tests/fuzz/kernel_cmdline_fuzzer.cc.
+//
+// Thread-safety: the functions are pure; both classes are thread-safe
+// (no mutable state after construction).
+#ifndef PIIGUARD_COMMON_OS_KERNEL_INFO_H_
+#define PIIGUARD_COMMON_OS_KERNEL_INFO_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace piiguard::os {
+
+inline constexpr size_t kMaxKernelCommandLine = size_t{64} * 1024;
+
+struct KernelParam {
+  std::string name;
+  std::optional<std::string> value;  // nullopt: a word without '='
+  bool operator==(const KernelParam&) const = default;
+};
+
+// Refuses more than kMaxKernelCommandLine bytes and NUL bytes.
+Result<std::vector<KernelParam>> ParseKernelCommandLine(std::string_view bytes);
+// The value of the last parameter named `name` (the kernel applies them in
+// order, so the last one wins); nullopt if absent or without a value.
+std::optional<std::string> KernelParameter(
+    const std::vector<KernelParam>& params, std::string_view name);
+// A command line that parses back to `params`; nullopt when no such text
+// exists (a name or value holding '"', an empty name, white space in a
+// name).
+std::optional<std::string> FormatKernelCommandLine(
+    const std::vector<KernelParam>& params);
+
+class KernelInfo {
+ public:
+  virtual ~KernelInfo() = default;
+  // The bytes of /proc/cmdline.
+  virtual Result<std::string> CommandLine() const = 0;
+  // uname(2)'s release, "6.1.0-18-amd64".
+  virtual Result<std::string> Release() const = 0;
+};
+
+class LinuxKernelInfo : public KernelInfo {
+ public:
+  explicit LinuxKernelInfo(std::string proc = "/proc")
+      : proc_(std::move(proc)) {}
+  Result<std::string> CommandLine() const override;
+  Result<std::string> Release() const override;
+
+ private:
+  std::string proc_;
+};
+
+class FakeKernelInfo : public KernelInfo {
+ public:
+  FakeKernelInfo(Result<std::string> command_line, std::string release)
+      : command_line_(std::move(command_line)), release_(std::move(release)) {}
+  Result<std::string> CommandLine() const override { return command_line_; }
+  Result<std::string> Release() const override { return release_; }
+
+ private:
+  Result<std::string> command_line_;
+  std::string release_;
+};
+
+}  // namespace piiguard::os
+
+#endif  // PIIGUARD_COMMON_OS_KERNEL_INFO_H_

@@ -1,0 +1,123 @@
+// SimulatedAgent: one PC's agent for office_seed, made of the agent's own
+// producers on their in-memory fakes, so the office is seeded with what a
+// real agent writes and never with types typed into a test: AgentCore
+// (agent.started with the version, the policy, near misses, status
+// reports), the USB enforcer on a fake sysfs and block layer, the session
+// manager on fake radios, the roster guard on a fake file tree with the
+// real detector, all writing the agent's real Journal (a file).
+//
+// Each action moves the PC's clock one minute on, so the pages list the
+// events in the order they were made.
+//
+// Thread-safety: not thread-safe (a single-threaded seeding program).
+#ifndef PIIGUARD_TESTS_INTEGRATION_SIMULATED_AGENT_H_
+#define PIIGUARD_TESTS_INTEGRATION_SIMULATED_AGENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/daemon/agent_core.h"
+#include "agent/journal/journal.h"
+#include "agent/roster/detector.h"
+#include "agent/rosterguard/guard.h"
+#include "agent/session/session_manager.h"
+#include "agent/usb/enforcer.h"
+#include "common/crypto.h"
+#include "common/os/fake_fanotify.h"
+#include "common/os/fake_links.h"
+#include "common/os/fake_rfkill.h"
+#include "common/os/fake_roster_files.h"
+#include "common/os/fake_sysfs.h"
+#include "common/os/firewall.h"
+
+namespace piiguard::seed {
+
+// What every simulated PC shares: the city's key (its policies and stick
+// keys), the office's quarantine key, the roster detector.
+struct City {
+  Ed25519PrivateKey key;
+  X25519PublicKey quarantine_key;
+  const roster::Detector* detector = nullptr;
+  // A signed policy of `version`, valid around `now_ms`, naming `jobs` in
+  // its register and the quarantine key.
+  Result<std::string> SignedPolicy(int64_t version, int64_t now_ms,
+                                   const std::vector<std::string>& jobs) const;
+};
+
+class SimulatedAgent {
+ public:
+  // The PC's journal at DIR/journal.db, its state in DIR, enrolled as `pc`;
+  // journals agent.started. `start_ms`: its clock.
+  static Result<std::unique_ptr<SimulatedAgent>> Start(const City& city,
+                                                       const std::string& dir,
+                                                       const std::string& pc,
+                                                       int64_t start_ms);
+  ~SimulatedAgent();
+
+  // The policy from the office (bytes of a signed policy).
+  Status InstallPolicy(const std::string& signed_policy);
+  // A staff member (uid 1000, "sato") reports a near miss.
+  Status NearMiss(const std::string& text);
+  // A stick keyed for `job` by the city is plugged: verified, a session
+  // starts (radios off), it becomes writable.
+  Status PlugKeyedStick(const std::string& serial, const std::string& job,
+                        const std::string& holder);
+  // A stick without a key file: it stays read-only.
+  Status PlugForeignStick(const std::string& serial);
+  // A USB device with these interface classes (0xe0: a wireless
+  // controller) on port 1-2.
+  Status PlugDevice(std::vector<uint8_t> classes);
+  // A staff member starts a session for `job`; another program turns a
+  // radio back on during it.
+  Status StartSession(const std::string& job);
+  Status RadioTurnedOnByAnotherProgram();
+  // A staff member saves a roster into their home folder.
+  Status SaveRoster(const std::string& name, const std::string& csv);
+
+  agent::AgentCore& core() { return *core_; }
+  journal::Journal& journal() { return *journal_; }
+  const Ed25519PrivateKey& device_key() const { return device_key_; }
+  const std::string& journal_path() const { return journal_path_; }
+  // Every entry of the PC's journal file, oldest first: what the agent
+  // really wrote, whichever producer wrote it.
+  Result<std::vector<journal::Entry>> Entries() const;
+  int64_t now_ms() const { return *clock_; }
+  void Advance() { *clock_ += int64_t{60} * 1000; }
+
+ private:
+  SimulatedAgent(const City& city, Ed25519PrivateKey device_key);
+  Status Append(const journal::Event& event);
+  void AddUsbDevice(const std::string& port, const std::string& serial,
+                    std::vector<uint8_t> classes);
+  void Uevent(const std::string& action, const std::string& path,
+              const std::string& subsystem, const std::string& devtype,
+              const std::string& devname = "");
+
+  const City& city_;
+  Ed25519PrivateKey device_key_;
+  std::shared_ptr<int64_t> clock_;
+  std::string journal_path_;
+  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<agent::AgentCore> core_;
+  int devnum_ = 1;
+  int64_t mono_us_ = 1000;
+
+  os::FakeSysfs sysfs_;
+  os::FakeBlockDevices blocks_;
+  agent::usb::FakeStickMedium medium_;
+  os::FakeDeviceWriteWatch writes_;
+  os::FakeRfkill rfkill_;
+  os::FakeLinks links_;
+  os::FakeFirewall firewall_;
+  std::unique_ptr<agent::session::SessionManager> sessions_;
+  std::unique_ptr<agent::usb::UsbEnforcer> usb_;
+  os::FakeRosterFiles files_;
+  os::FakeFileEvents file_events_{&files_};
+  std::unique_ptr<agent::rosterguard::Guard> guard_;
+};
+
+}  // namespace piiguard::seed
+
+#endif  // PIIGUARD_TESTS_INTEGRATION_SIMULATED_AGENT_H_
