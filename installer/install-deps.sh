@@ -11,6 +11,7 @@ build_deps=(
   libsqlite3-dev libcpp-httplib-dev libpqxx-dev
   mtools dosfstools e2fsprogs fdisk
   libhyperscan-dev libicu-dev libzip-dev libexpat1-dev
+  libseccomp-dev
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev
