@@ -209,6 +209,24 @@ enum class MsgId {
   kStatusNever,
   kStatusPolicy,
   // End of agent.
+  // The sync process in `piiguard status` (agent/sync, issue 13).
+  kStatusSyncRunning,
+  kStatusSyncStarting,
+  kStatusSyncWaiting,
+  kStatusSyncOff,
+  kStatusSyncUnavailable,
+  kStatusSyncProblem,
+  kStatusSyncOffline,
+  kSyncKindMaterial,
+  kSyncKindCertificate,
+  kSyncKindDns,
+  kSyncKindTls,
+  kSyncKindPin,
+  kSyncKindHttp,
+  kSyncKindRefused,
+  kSyncKindAgent,
+  kSyncKindProcess,
+  // End of sync.
   // USB and keyed sticks (agent/usb, issue 5).
   kUsbUnreadable,
   kUsbNoPolicy,

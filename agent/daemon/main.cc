@@ -1,11 +1,12 @@
 // piiguardd: the resident agent (root). Wires the modules: the state
 // directory and device key, the journal, the applied policy, the local
-// socket, and the unprivileged sync child; the decisions live in the
-// modules (AgentCore, the sync client), not here.
+// socket, and the unprivileged sync process (wire_sync.h); the decisions
+// live in the modules (AgentCore, the sync client), not here.
 //
 //   piiguardd --state-dir DIR [--policy FILE --city-pub FILE] [--socket PATH]
-//             [--sync-user USER] [--sync-interval S] [--foreground]
-//   piiguardd --sync-child --state-dir DIR --sync-interval S   (internal)
+//             [--sync spawn|socket|off] [--sync-user USER]
+//             [--sync-socket PATH] [--sync-program PATH] [--sync-interval S]
+//             [--foreground]
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,11 +18,10 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
-#include "agent/daemon/sync_child.h"
 #include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
+#include "agent/daemon/wire_sync.h"
 #include "agent/daemon/wire_usb.h"
 #include "agent/session/session_manager.h"
 #include "common/file_util.h"
@@ -39,10 +39,8 @@ struct Args {
   std::string policy;
   std::string city_pub;
   std::string socket = std::string(ipc::kDefaultSocketPath);
-  std::string sync_user = std::string(kDefaultSyncUser);
-  int sync_interval = 300;
+  SyncArgs sync;
   bool foreground = false;
-  bool sync_child = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
 };
 
@@ -146,8 +144,6 @@ Status WireSessions(Sessions& s, const StatePaths& paths, AgentCore& core,
 int Serve(const Args& args) {
   StatePaths paths(args.state_dir);
   if (Status s = EnsureStateDir(paths); !s.ok()) return Fail(s);
-  Result<std::pair<uid_t, gid_t>> sync_user = LookUpUser(args.sync_user);
-  if (!sync_user.ok()) return Fail(sync_user.status());
   std::optional<Ed25519PublicKey> city_key;
   if (!args.city_pub.empty()) {
     Result<std::string> pem = ReadFileBytes(args.city_pub, size_t{64} * 1024);
@@ -163,12 +159,6 @@ int Serve(const Args& args) {
     if (!bytes.ok()) return Fail(bytes.status());
     initial_policy = std::move(*bytes);
   }
-  char exe[PATH_MAX];
-  ssize_t exe_len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (exe_len <= 0)
-    return Fail(ErrnoStatus("piiguardd", "/proc/self/exe", errno));
-  exe[exe_len] = '\0';
-
   Result<Ed25519PrivateKey> device_key = LoadOrCreateDeviceKey(paths);
   if (!device_key.ok()) return Fail(device_key.status());
   Result<std::unique_ptr<journal::Journal>> journal =
@@ -216,15 +206,14 @@ int Serve(const Args& args) {
 
   Result<UniqueFd> listen = ipc::Listen(args.socket);
   if (!listen.ok()) return Fail(listen.status());
-  LinuxSpawner spawner;
   DaemonConfig config;
   config.socket_path = args.socket;
-  config.exe = exe;
-  config.sync_uid = sync_user->first;
-  config.sync_gid = sync_user->second;
-  config.sync_interval_seconds = args.sync_interval;
-  Daemon daemon(config, core, spawner, sync::SystemUnitRandom);
+  Daemon daemon(config, core);
   if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
+  // The sync process (docs/sync.md): when it cannot run, it says why in
+  // status and the journal, and enforcement runs anyway.
+  SyncWiring sync;
+  Log(WireSync(sync, args.sync, paths, core, daemon, NowMs));
   // The session manager is the keyed sticks' WriteGate (agent/interlock);
   // the USB enforcer gets `sessions.manager` and calls SetStickControl.
   Sessions sessions;
@@ -280,10 +269,21 @@ int main(int argc, char** argv) {
                  "the city's public key, pinned for policies");
   app.add_option("--socket", args.socket,
                  "local socket (default /run/piiguard/agent.sock)");
-  app.add_option("--sync-user", args.sync_user,
+  app.add_option("--sync", args.sync.mode,
+                 "how the sync process runs: spawn (started by piiguardd, "
+                 "the default), socket (its own systemd unit connects to "
+                 "--sync-socket) or off")
+      ->check(CLI::IsMember({"spawn", "socket", "off"}));
+  app.add_option("--sync-user", args.sync.user,
                  "unprivileged user of the sync process (default "
                  "piiguard-sync)");
-  app.add_option("--sync-interval", args.sync_interval,
+  app.add_option("--sync-socket", args.sync.socket,
+                 "socket the sync process connects to with --sync socket "
+                 "(default /run/piiguard/sync.sock)");
+  app.add_option("--sync-program", args.sync.program,
+                 "the sync program started with --sync spawn (default: "
+                 "piiguard-sync beside piiguardd)");
+  app.add_option("--sync-interval", args.sync.interval_seconds,
                  "seconds between syncs (default 300)")
       ->check(CLI::Range(1, 86400));
   app.add_flag("--foreground", args.foreground,
@@ -291,15 +291,10 @@ int main(int argc, char** argv) {
   app.add_option("--roster-watch", args.roster_watch,
                  "watch only files under this directory for rosters "
                  "(repeatable; default: every local disk)");
-  app.add_flag("--sync-child", args.sync_child)->group("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  }
-  if (args.sync_child) {
-    return piiguard::agent::RunSyncChild(args.state_dir, 3, 4,
-                                         args.sync_interval);
   }
   if (::geteuid() != 0) {
     std::cerr << "piiguardd: must run as root\n";
