@@ -161,6 +161,7 @@ enum class MsgId {
   kPagesTypePolicyApplied,
   kPagesTypePolicyRefused,
   kPagesTypeSyncRefused,
+  kPagesTypeSyncUnavailable,
   kPagesTypeStatusReportSent,
   kPagesTypeEnrolmentDone,
   kPagesTypeAgentNotConfigured,
@@ -252,6 +253,24 @@ enum class MsgId {
   kStatusNever,
   kStatusPolicy,
   // End of agent.
+  // The sync process in `piiguard status` (agent/sync, issue 13).
+  kStatusSyncRunning,
+  kStatusSyncStarting,
+  kStatusSyncWaiting,
+  kStatusSyncOff,
+  kStatusSyncUnavailable,
+  kStatusSyncProblem,
+  kStatusSyncOffline,
+  kSyncKindMaterial,
+  kSyncKindCertificate,
+  kSyncKindDns,
+  kSyncKindTls,
+  kSyncKindPin,
+  kSyncKindHttp,
+  kSyncKindRefused,
+  kSyncKindAgent,
+  kSyncKindProcess,
+  // End of sync.
   // USB and keyed sticks (agent/usb, issue 5).
   kUsbUnreadable,
   kUsbNoPolicy,

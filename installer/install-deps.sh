@@ -12,6 +12,7 @@ build_deps=(
   mtools dosfstools e2fsprogs fdisk
   libhyperscan-dev libicu-dev libzip-dev libexpat1-dev
   libsystemd-dev
+  libseccomp-dev
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev

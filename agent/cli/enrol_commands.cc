@@ -1,14 +1,16 @@
 // piiguard enrol --token FILE: enrols this PC with the privacy office
 // (docs/sync.md "Enrolment"), as root. Makes the device key if missing and a
-// new TLS key (owned by the sync user), proves both to the office over TLS
-// pinned to the token's office key, stores the certificate, the CA and the
-// office's URL and pin, and journals enrolment.done.
+// new TLS key (root's, in tls/ 0700: piiguardd hands it to the sync process),
+// proves both to the office over TLS pinned to the token's office key,
+// stores the certificate, the CA and the office's URL and pin, and journals
+// enrolment.done.
 //
 // If piiguardd is running, the journal is the daemon's: the chain is asked
 // from it and enrolment.done is journaled by it (root-only requests
-// enrol_info / enrolled), and it starts its sync child. Otherwise this
+// enrol_info / enrolled), and it wakes its sync process. Otherwise this
 // command opens the journal itself (creating it if needed).
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +20,6 @@
 #include <ostream>
 
 #include "agent/cli/tool.h"
-#include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
@@ -29,6 +30,7 @@
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"
 #include "common/tls/tls.h"
+#include "common/unique_fd.h"
 
 namespace piiguard::cli {
 namespace {
@@ -37,7 +39,6 @@ struct EnrolArgs {
   std::string token;
   std::string state_dir = std::string(agent::kDefaultStateDir);
   std::string socket = std::string(ipc::kDefaultSocketPath);
-  std::string sync_user = std::string(agent::kDefaultSyncUser);
 };
 
 int64_t NowMs() {
@@ -46,10 +47,17 @@ int64_t NowMs() {
       .count();
 }
 
-Status WriteOwned(const std::string& path, std::string_view bytes, mode_t mode,
-                  uid_t uid, gid_t gid) {
-  PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(path, bytes, mode));
-  if (::chown(path.c_str(), uid, gid) != 0) {
+// tls/: root's, 0700. A tls/ left by an older version (owned by the sync
+// user) is taken back through its descriptor (no path is followed); the
+// files in it are replaced by rename below.
+Status MakeTlsDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus("enrol", path, errno);
+  }
+  UniqueFd dir(
+      ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir.valid()) return ErrnoStatus("enrol", path, errno);
+  if (::fchown(dir.get(), 0, 0) != 0 || ::fchmod(dir.get(), 0700) != 0) {
     return ErrnoStatus("enrol", path, errno);
   }
   return Status::Ok();
@@ -71,7 +79,6 @@ Result<std::string> Enrol(const EnrolArgs& args) {
   if (token.expires_ms <= NowMs()) {
     return FailedPreconditionError("enrol", args.token, "token expired");
   }
-  PIIGUARD_ASSIGN_OR_RETURN(auto sync_user, agent::LookUpUser(args.sync_user));
   agent::StatePaths paths(args.state_dir);
   PIIGUARD_RETURN_IF_ERROR(agent::EnsureStateDir(paths));
   PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey device_key,
@@ -92,14 +99,8 @@ Result<std::string> Enrol(const EnrolArgs& args) {
     chain = journal->chain();
   }
 
-  // The TLS key: new at every enrolment, owned by the sync user.
-  if (::mkdir(paths.TlsDir().c_str(), 0700) != 0 && errno != EEXIST) {
-    return ErrnoStatus("enrol", paths.TlsDir(), errno);
-  }
-  if (::chown(paths.TlsDir().c_str(), sync_user.first, sync_user.second) != 0 ||
-      ::chmod(paths.TlsDir().c_str(), 0700) != 0) {
-    return ErrnoStatus("enrol", paths.TlsDir(), errno);
-  }
+  // The TLS key: new at every enrolment.
+  PIIGUARD_RETURN_IF_ERROR(MakeTlsDir(paths.TlsDir()));
   PIIGUARD_ASSIGN_OR_RETURN(tls::EcPrivateKey tls_key,
                             tls::EcPrivateKey::Generate());
   std::string tls_pub = tls_key.PublicKey().ToPem();
@@ -144,14 +145,12 @@ Result<std::string> Enrol(const EnrolArgs& args) {
   }
 
   PIIGUARD_ASSIGN_OR_RETURN(std::string key_pem, tls_key.ToPem());
-  Status written = WriteOwned(paths.TlsKey(), key_pem, 0600, sync_user.first,
-                              sync_user.second);
+  Status written = WriteFileAtomic(paths.TlsKey(), key_pem, 0600);
   CleanseString(key_pem);
   PIIGUARD_RETURN_IF_ERROR(written);
-  PIIGUARD_RETURN_IF_ERROR(WriteOwned(paths.TlsCert(), cert.ToPem(), 0644,
-                                      sync_user.first, sync_user.second));
-  PIIGUARD_RETURN_IF_ERROR(WriteOwned(paths.TlsCa(), ca.ToPem(), 0644,
-                                      sync_user.first, sync_user.second));
+  PIIGUARD_RETURN_IF_ERROR(
+      WriteFileAtomic(paths.TlsCert(), cert.ToPem(), 0644));
+  PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(paths.TlsCa(), ca.ToPem(), 0644));
   PIIGUARD_RETURN_IF_ERROR(
       WriteFileAtomic(paths.Office(),
                       sync::SerializeOfficeConfig(
@@ -189,8 +188,6 @@ void AddEnrolCommands(CLI::App& app, Tool& tool) {
                     "state directory (default /var/lib/piiguard)");
   enrol->add_option("--socket", args->socket,
                     "the agent's socket (default /run/piiguard/agent.sock)");
-  enrol->add_option("--sync-user", args->sync_user,
-                    "owner of the TLS key (default piiguard-sync)");
   enrol->callback([&tool, args] {
     tool.run = [&tool, args] {
       Result<std::string> done = Enrol(*args);

@@ -1,6 +1,8 @@
 // piiguard status [--json]: enrolment, office, the daemon's problems (a
 // missing city key, policy, sync account...), journal head, acknowledged
-// position, pending entries and the last sync, asked from the daemon.
+// position, pending entries, and how sync goes (the "sync" part: the sync
+// process, the last round that went through, the current problem), asked
+// from the daemon.
 
 #include <ctime>
 #include <memory>
@@ -93,6 +95,69 @@ void ShowProblems(const Tool& tool, const Json& problems) {
   }
 }
 
+std::string Time(int64_t ms) { return FormatRfc3339(ms / 1000, 9 * 60); }
+
+MsgId KindMessage(const std::string& kind) {
+  if (kind == "material") return MsgId::kSyncKindMaterial;
+  if (kind == "certificate") return MsgId::kSyncKindCertificate;
+  if (kind == "dns") return MsgId::kSyncKindDns;
+  if (kind == "tls") return MsgId::kSyncKindTls;
+  if (kind == "pin") return MsgId::kSyncKindPin;
+  if (kind == "http") return MsgId::kSyncKindHttp;
+  if (kind == "refused") return MsgId::kSyncKindRefused;
+  if (kind == "agent") return MsgId::kSyncKindAgent;
+  return MsgId::kSyncKindProcess;
+}
+
+// The "sync" part (agent/daemon/sync_supervisor.h): the process, the last
+// round that went through, the current problem in plain words.
+void ShowSync(const Tool& tool, const Json& part) {
+  const std::string state = part.value("state", std::string());
+  const std::string mode = part.value("mode", std::string());
+  if (state == "off") {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncOff, {}) << "\n";
+    return;
+  }
+  if (state == "unavailable") {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncUnavailable,
+                         {part.value("reason", std::string())})
+              << "\n";
+    return;
+  }
+  if (state == "running") {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncRunning,
+                         {mode, part.value("sandbox", std::string("-"))})
+              << "\n";
+  } else if (state == "waiting") {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncWaiting,
+                         {part.value("socket", std::string())})
+              << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncStarting, {mode}) << "\n";
+  }
+  const int64_t last_ok = part.value("last_ok", int64_t{0});
+  *tool.out << Message(
+                   tool.lang, MsgId::kStatusLastSync,
+                   {last_ok > 0 ? Time(last_ok)
+                                : Message(tool.lang, MsgId::kStatusNever, {})})
+            << "\n";
+  if (!part.contains("problem") || !part["problem"].is_object()) return;
+  const Json& problem = part["problem"];
+  const std::string kind = problem.value("kind", std::string());
+  const std::string since = Time(problem.value("since", int64_t{0}));
+  const std::string count = std::to_string(problem.value("count", 0));
+  if (kind == "not_enrolled") return;  // the enrolment line says it
+  if (kind == "offline") {
+    *tool.out << Message(tool.lang, MsgId::kStatusSyncOffline, {since, count})
+              << "\n";
+    return;
+  }
+  *tool.out << Message(tool.lang, MsgId::kStatusSyncProblem,
+                       {Message(tool.lang, KindMessage(kind), {}), since, count,
+                        problem.value("detail", std::string())})
+            << "\n";
+}
+
 int ShowStatus(const Tool& tool, const StatusArgs& args) {
   ipc::Request request;
   request.op = ipc::Op::kStatus;
@@ -124,17 +189,7 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
   *tool.out << Message(tool.lang, MsgId::kStatusPolicy,
                        {Text(a, "policy_version")})
             << "\n";
-  std::string last = Message(tool.lang, MsgId::kStatusNever, {});
-  if (a.contains("last_sync") && a["last_sync"].is_object()) {
-    const Json& sync = a["last_sync"];
-    int64_t time_ms = sync.value("time", int64_t{0});
-    if (time_ms > 0) {
-      last = FormatRfc3339(time_ms / 1000, 9 * 60) + " " +
-             (sync.value("ok", false) ? "OK" : "NG") + " " +
-             sync.value("detail", std::string());
-    }
-  }
-  *tool.out << Message(tool.lang, MsgId::kStatusLastSync, {last}) << "\n";
+  if (a.contains("sync") && a["sync"].is_object()) ShowSync(tool, a["sync"]);
   if (a.contains("session") && a["session"].is_object()) {
     ShowSession(tool, a["session"]);
   }

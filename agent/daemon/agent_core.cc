@@ -137,9 +137,6 @@ Result<Json> AgentCore::StatusAnswer() {
   Json problems = Json::array();
   for (const Problem& p : problems_) problems.push_back(p.ToJson());
   answer["problems"] = std::move(problems);
-  answer["last_sync"] = Json{{"time", last_sync_ms_},
-                             {"ok", last_sync_ok_},
-                             {"detail", last_sync_detail_}};
   for (const auto& [key, part] : status_parts_) {
     PIIGUARD_ASSIGN_OR_RETURN(answer[key], part());
   }
@@ -190,9 +187,7 @@ Result<sync::PendingBatch> AgentCore::GetBatch() {
 Status AgentCore::Acked(uint64_t seq, const journal::Hash& head) {
   // The journal refuses a head that is not ours at seq, and never moves
   // backwards.
-  PIIGUARD_RETURN_IF_ERROR(journal_.SetAcked(seq, head));
-  last_sync_ms_ = config_.clock();
-  return Status::Ok();
+  return journal_.SetAcked(seq, head);
 }
 
 Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
@@ -266,13 +261,6 @@ Status AgentCore::SyncRefused(const std::string& reason) {
   return Append(journal::types::kSyncRefused, journal::Severity::kWarning,
                 "office", Json{{"reason", reason}})
       .status();
-}
-
-Status AgentCore::SyncDone(bool ok, const std::string& detail) {
-  last_sync_ms_ = config_.clock();
-  last_sync_ok_ = ok;
-  last_sync_detail_ = detail;
-  return Status::Ok();
 }
 
 }  // namespace piiguard::agent

@@ -1,10 +1,11 @@
 // The daemon's decisions about the journal, the policy and the office, in
 // one place the event loop calls: what a local request does (near miss,
-// status, enrolment), and the root side of every sync child request
-// (DaemonLink: batches, acknowledgements checked against our own hashes,
+// status, enrolment), and the journal's side of the sync process's
+// requests (batches, acknowledgements checked against our own hashes,
 // policy verification against the pinned city key and the applied version,
-// signed status reports). No OS calls but the journal and the state files,
-// so tests drive it directly.
+// signed status reports; the monitor, sync_monitor.h, forwards them here).
+// No OS calls but the journal and the state files, so tests drive it
+// directly.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_DAEMON_AGENT_CORE_H_
@@ -22,7 +23,7 @@
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
-#include "agent/sync/daemon_link.h"
+#include "agent/sync/daemon_link.h"  // PendingBatch, PolicyOutcome
 #include "policy/policy_verify.h"
 
 namespace piiguard::agent {
@@ -35,7 +36,7 @@ struct CoreConfig {
   std::function<std::string(uid_t)> user_name;
 };
 
-class AgentCore : public sync::DaemonLink {
+class AgentCore {
  public:
   AgentCore(CoreConfig config, journal::Journal& journal,
             Ed25519PrivateKey device_key);
@@ -71,12 +72,12 @@ class AgentCore : public sync::DaemonLink {
   void AddStatusPart(std::string key, std::function<Result<Json>()> part);
   Result<Json> Enrolled(const std::string& pc, const std::string& office_url);
 
-  Result<sync::PendingBatch> GetBatch() override;
-  Status Acked(uint64_t seq, const journal::Hash& head) override;
-  Result<sync::PolicyOutcome> InstallPolicy(const std::string& bytes) override;
-  Result<std::string> GetStatusReport(const std::string& request) override;
-  Status SyncRefused(const std::string& reason) override;
-  Status SyncDone(bool ok, const std::string& detail) override;
+  // The sync process's journal requests (sync::DaemonLink's meaning).
+  Result<sync::PendingBatch> GetBatch();
+  Status Acked(uint64_t seq, const journal::Hash& head);
+  Result<sync::PolicyOutcome> InstallPolicy(const std::string& bytes);
+  Result<std::string> GetStatusReport(const std::string& request);
+  Status SyncRefused(const std::string& reason);
 
   int64_t policy_version() const { return applied_ ? applied_->version : 0; }
   // The applied policy's settings (null before any policy was applied),
@@ -112,9 +113,6 @@ class AgentCore : public sync::DaemonLink {
       status_parts_;
   std::optional<std::string> pc_;
   std::vector<Problem> problems_;
-  int64_t last_sync_ms_ = 0;
-  bool last_sync_ok_ = false;
-  std::string last_sync_detail_;
 };
 
 }  // namespace piiguard::agent

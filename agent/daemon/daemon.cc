@@ -1,17 +1,12 @@
 #include "agent/daemon/daemon.h"
 
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 
 #include <cerrno>
 #include <csignal>
-#include <iostream>
-
-#include "agent/sync/child_protocol.h"
 
 namespace piiguard::agent {
 namespace {
@@ -20,24 +15,17 @@ constexpr size_t kMaxClients = 64;
 
 }  // namespace
 
-Daemon::Daemon(DaemonConfig config, AgentCore& core, Spawner& spawner,
-               sync::UnitRandomFn random)
-    : config_(std::move(config)),
-      core_(core),
-      spawner_(spawner),
-      backoff_(std::move(random)) {
+Daemon::Daemon(DaemonConfig config, AgentCore& core)
+    : config_(std::move(config)), core_(core) {
   dispatcher_.Register(ipc::Op::kNearMiss,
                        [this](const ipc::Peer& peer, const ipc::Request& r) {
                          Result<Json> answer = core_.NearMiss(peer, r.text);
-                         if (answer.ok()) WakeChild();
+                         if (answer.ok()) Wake();
                          return answer;
                        });
   dispatcher_.Register(ipc::Op::kStatus,
                        [this](const ipc::Peer&, const ipc::Request&) {
-                         Result<Json> answer = core_.StatusAnswer();
-                         if (answer.ok())
-                           (*answer)["sync_child_running"] = child_pid_ > 0;
-                         return answer;
+                         return core_.StatusAnswer();
                        });
   dispatcher_.Register(ipc::Op::kEnrolInfo,
                        [this](const ipc::Peer&, const ipc::Request&) {
@@ -46,16 +34,12 @@ Daemon::Daemon(DaemonConfig config, AgentCore& core, Spawner& spawner,
   dispatcher_.Register(
       ipc::Op::kEnrolled, [this](const ipc::Peer&, const ipc::Request& r) {
         Result<Json> answer = core_.Enrolled(r.pc, r.office_url);
-        if (answer.ok()) {
-          StopChild("enrolled again");
-          backoff_.Reset();
-          StartChild();
-        }
+        if (answer.ok()) Wake();  // the next round uses the new material
         return answer;
       });
 }
 
-Daemon::~Daemon() { StopChild("daemon stopping"); }
+Daemon::~Daemon() = default;
 
 Status Daemon::Watch(int fd) {
   epoll_event event{};
@@ -86,17 +70,17 @@ Status Daemon::Init(UniqueFd listen_fd) {
   }
   signals_.Reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signals_.valid()) return ErrnoStatus("daemon", "signalfd", errno);
-  restart_timer_.Reset(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!restart_timer_.valid()) return ErrnoStatus("daemon", "timerfd", errno);
   PIIGUARD_RETURN_IF_ERROR(Watch(listen_.get()));
   PIIGUARD_RETURN_IF_ERROR(Watch(signals_.get()));
-  PIIGUARD_RETURN_IF_ERROR(Watch(restart_timer_.get()));
   return Status::Ok();
 }
 
 void Daemon::AddHandler(ipc::Op op, ipc::Handler handler) {
   dispatcher_.Register(op, std::move(handler));
+}
+
+void Daemon::OnChildExit(std::function<void(pid_t, int)> listener) {
+  child_listeners_.push_back(std::move(listener));
 }
 
 Status Daemon::AddSource(int fd, std::function<void()> on_ready) {
@@ -106,7 +90,6 @@ Status Daemon::AddSource(int fd, std::function<void()> on_ready) {
 }
 
 Status Daemon::Run() {
-  StartChild();
   epoll_event events[16];
   while (!stopping_) {
     int n = ::epoll_wait(epoll_.get(), events, 16, -1);
@@ -125,11 +108,6 @@ Status Daemon::Run() {
             stopping_ = true;
           }
         }
-      } else if (fd == restart_timer_.get()) {
-        uint64_t expirations = 0;
-        if (::read(fd, &expirations, sizeof expirations) > 0) StartChild();
-      } else if (child_link_.valid() && fd == child_link_.get()) {
-        ServeChild();
       } else if (conns_.contains(fd)) {
         ServeClient(fd);
       } else if (auto it = sources_.find(fd); it != sources_.end()) {
@@ -137,7 +115,6 @@ Status Daemon::Run() {
       }
     }
   }
-  StopChild("daemon stopping");
   return Status::Ok();
 }
 
@@ -184,125 +161,17 @@ void Daemon::ServeClient(int fd) {
   conns_.erase(fd);
 }
 
-void Daemon::ServeChild() {
-  char chunk[65536];
-  ssize_t n = ::read(child_link_.get(), chunk, sizeof chunk);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n <= 0) {
-    StopChild("sync child closed its link");
-    ScheduleChildRestart();
-    return;
-  }
-  child_buffer_.append(chunk, static_cast<size_t>(n));
-  size_t consumed = 0;
-  Result<std::optional<std::string>> frame =
-      ipc::Unframe(child_buffer_, &consumed, sync::kMaxChildFrameBytes);
-  if (frame.ok() && !frame->has_value()) return;
-  Result<sync::ChildRequest> request =
-      frame.ok() ? sync::ParseChildRequest(**frame)
-                 : Result<sync::ChildRequest>(frame.status());
-  if (!request.ok() || consumed != child_buffer_.size()) {
-    std::cerr << "piiguardd: sync child: "
-              << (request.ok() ? "pipelined request"
-                               : request.status().message())
-              << ": stopping it\n";
-    StopChild("bad request");
-    ScheduleChildRestart();
-    return;
-  }
-  child_buffer_.clear();
-  std::string answer = sync::AnswerChildRequest(core_, *request);
-  if (request->op == sync::ChildOp::kSyncDone && request->ok) backoff_.Reset();
-  Status written =
-      ipc::WriteFrame(child_link_.get(), answer, sync::kMaxChildFrameBytes);
-  if (!written.ok()) {
-    StopChild("answer not delivered");
-    ScheduleChildRestart();
-  }
-}
-
-void Daemon::StartChild() {
-  if (child_pid_ > 0 || stopping_ || !config_.sync_enabled) return;
-  Result<std::optional<sync::OfficeConfig>> office =
-      LoadOfficeConfig(StatePaths(core_.paths_dir()));
-  if (!office.ok() || !*office) return;  // not enrolled: nothing to sync
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    ScheduleChildRestart();
-    return;
-  }
-  UniqueFd ours(pair[0]);
-  UniqueFd theirs(pair[1]);
-  UniqueFd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!wake.valid()) {
-    ScheduleChildRestart();
-    return;
-  }
-  SpawnSpec spec;
-  spec.exe = config_.exe;
-  spec.args = {"--sync-child", "--state-dir", core_.paths_dir(),
-               "--sync-interval",
-               std::to_string(config_.sync_interval_seconds)};
-  spec.fds = {theirs.get(), wake.get()};
-  spec.uid = config_.sync_uid;
-  spec.gid = config_.sync_gid;
-  Result<pid_t> pid = spawner_.Spawn(spec);
-  if (!pid.ok()) {
-    std::cerr << "piiguardd: " << pid.status().message() << "\n";
-    ScheduleChildRestart();
-    return;
-  }
-  child_pid_ = *pid;
-  child_link_ = std::move(ours);
-  child_wake_ = std::move(wake);
-  child_buffer_.clear();
-  if (!Watch(child_link_.get()).ok()) StopChild("epoll");
-}
-
-void Daemon::StopChild(const std::string& why) {
-  if (child_pid_ > 0) {
-    std::cerr << "piiguardd: stopping sync child " << child_pid_ << ": " << why
-              << "\n";
-    spawner_.Kill(child_pid_);
-  }
-  child_pid_ = 0;
-  if (child_link_.valid()) Unwatch(child_link_.get());
-  child_link_.Reset();
-  child_wake_.Reset();
-  child_buffer_.clear();
-}
-
-void Daemon::ScheduleChildRestart() {
-  int64_t delay_ms = backoff_.NextDelayMs();
-  itimerspec spec{};
-  spec.it_value.tv_sec = delay_ms / 1000;
-  spec.it_value.tv_nsec = (delay_ms % 1000) * 1000000;
-  ::timerfd_settime(restart_timer_.get(), 0, &spec, nullptr);
-}
-
 void Daemon::Reap() {
   for (;;) {
     int status = 0;
     pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
-    if (pid == child_pid_) {
-      std::cerr << "piiguardd: sync child " << pid << " ended (status "
-                << status << ")\n";
-      child_pid_ = 0;
-      StopChild("ended");
-      ScheduleChildRestart();
-    }
+    for (const auto& listener : child_listeners_) listener(pid, status);
   }
 }
 
-void Daemon::WakeChild() {
-  if (!child_wake_.valid()) return;
-  uint64_t one = 1;
-  // An eventfd write fails only when the counter is full: the child is
-  // woken then anyway. (A (void) cast does not silence glibc's
-  // warn_unused_result under _FORTIFY_SOURCE, which the packages use.)
-  [[maybe_unused]] const ssize_t written =
-      ::write(child_wake_.get(), &one, sizeof one);
+void Daemon::Wake() {
+  if (wake_) wake_();
 }
 
 }  // namespace piiguard::agent

@@ -1,11 +1,8 @@
-// piiguardd's event loop: one epoll over the local socket (agent/ipc), a
-// signalfd (SIGTERM/SIGINT stop, SIGCHLD reaps the sync child), a timerfd
-// that restarts the sync child with backoff, and the socketpair to the sync
-// child. It wires modules (AgentCore decides; the Spawner starts the child);
-// issue 5's USB enforcement adds its descriptors through AddSource().
-//
-// A malformed or unpermitted request from the sync child kills the child
-// (restarted with backoff); nothing the child sends ends the daemon.
+// piiguardd's event loop: one epoll over the local socket (agent/ipc) and a
+// signalfd (SIGTERM/SIGINT stop, SIGCHLD reaps children and tells who
+// asked). It wires modules (AgentCore decides); the USB enforcement, the
+// sessions, the roster guard and the sync supervisor (sync_supervisor.h)
+// add their descriptors through AddSource().
 //
 // Thread-safety: single-threaded; Run() owns the thread.
 #ifndef PIIGUARD_AGENT_DAEMON_DAEMON_H_
@@ -17,30 +14,21 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "agent/daemon/agent_core.h"
-#include "agent/daemon/spawner.h"
 #include "agent/ipc/ipc.h"
-#include "agent/sync/backoff.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
 
 struct DaemonConfig {
   std::string socket_path = std::string(ipc::kDefaultSocketPath);
-  std::string exe;  // this program, for the sync child
-  // false when the sync account is missing: no sync child is started
-  // (never as root); everything else runs (agent/daemon/prerequisites.h).
-  bool sync_enabled = true;
-  uid_t sync_uid = 0;
-  gid_t sync_gid = 0;
-  int sync_interval_seconds = 300;
 };
 
 class Daemon {
  public:
-  Daemon(DaemonConfig config, AgentCore& core, Spawner& spawner,
-         sync::UnitRandomFn random);
+  Daemon(DaemonConfig config, AgentCore& core);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -52,6 +40,11 @@ class Daemon {
   // A local request served by another module (e.g. session_start); the
   // request table (agent/ipc) still checks its right first.
   void AddHandler(ipc::Op op, ipc::Handler handler);
+  // Runs with each child the loop reaps (pid, wait status).
+  void OnChildExit(std::function<void(pid_t, int)> listener);
+  // Runs when something should go out to the office soon (a near miss, an
+  // enrolment): the sync supervisor wakes the sync process.
+  void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
   // Serves until SIGTERM/SIGINT.
   Status Run();
 
@@ -63,28 +56,19 @@ class Daemon {
   };
   void Accept();
   void ServeClient(int fd);
-  void ServeChild();
-  void StartChild();
-  void StopChild(const std::string& why);
-  void ScheduleChildRestart();
   void Reap();
-  void WakeChild();
+  void Wake();
   Status Watch(int fd);
   void Unwatch(int fd);
 
   DaemonConfig config_;
   AgentCore& core_;
-  Spawner& spawner_;
-  sync::Backoff backoff_;
   ipc::Dispatcher dispatcher_;
   UniqueFd epoll_;
   UniqueFd listen_;
   UniqueFd signals_;
-  UniqueFd restart_timer_;
-  UniqueFd child_link_;
-  UniqueFd child_wake_;  // eventfd: the child syncs soon after a write
-  std::string child_buffer_;
-  pid_t child_pid_ = 0;
+  std::function<void()> wake_;
+  std::vector<std::function<void(pid_t, int)>> child_listeners_;
   std::map<int, Conn> conns_;
   std::map<int, std::function<void()>> sources_;
   bool stopping_ = false;

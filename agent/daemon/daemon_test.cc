@@ -1,19 +1,22 @@
 // AgentCore on a real journal in a temporary directory (policies, acks,
-// status reports, near misses, enrolment), and the daemon's event loop with
-// a fake spawner: the test plays the sync child on the socketpair.
+// status reports, near misses, enrolment), the monitor's answers to the
+// sync process, and the daemon's event loop over its real local socket.
 
 #include "agent/daemon/daemon.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
 #include "agent/daemon/agent_core.h"
+#include "agent/daemon/sync_monitor.h"
 #include "agent/sync/child_protocol.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
@@ -197,20 +200,43 @@ TEST_F(AgentCoreTest, EnrolledMustMatchOfficeFile) {
   EXPECT_EQ(Entries("enrolment.done").size(), 1u);
 }
 
-TEST_F(AgentCoreTest, ChildRequestsGoThroughTheCore) {
+TEST_F(AgentCoreTest, SyncRequestsGoThroughTheMonitor) {
+  sync::SyncHealth health([this] { return now_ms_; }, nullptr);
+  SyncMonitor monitor(*core_, health, StatePaths(dir_), 0);
+  bool secret = true;
   auto parsed =
       sync::ParseChildRequest(R"({"op":"sync_refused","reason":"gap: x"})");
   ASSERT_TRUE(parsed.ok());
-  Json answer = Json::parse(sync::AnswerChildRequest(*core_, *parsed));
+  Json answer =
+      Json::parse(sync::AnswerChildRequest(monitor, *parsed, &secret));
   EXPECT_TRUE(answer["ok"].get<bool>());
+  EXPECT_FALSE(secret);
   EXPECT_EQ(Entries("sync.refused").size(), 1u);
   auto batch = sync::ParseChildRequest(R"({"op":"get_batch"})");
-  Json with_batch = Json::parse(sync::AnswerChildRequest(*core_, *batch));
+  Json with_batch =
+      Json::parse(sync::AnswerChildRequest(monitor, *batch, &secret));
   EXPECT_TRUE(with_batch["batch"].is_string());
+  // office.json without tls/: the material request says what is missing,
+  // and nothing secret goes out.
+  auto material = sync::ParseChildRequest(R"({"op":"get_office_config"})");
+  std::string text = sync::AnswerChildRequest(monitor, *material, &secret);
+  EXPECT_FALSE(secret);
+  Json refused = Json::parse(text);
+  EXPECT_FALSE(refused["ok"].get<bool>());
+  EXPECT_NE(refused["error"].get<std::string>().find("tls"), std::string::npos);
+  const uint64_t head = journal_->head_seq();
+  auto done = sync::ParseChildRequest(
+      R"({"op":"sync_done","kind":"offline","reason":"no route"})");
+  Json ok = Json::parse(sync::AnswerChildRequest(monitor, *done, &secret));
+  EXPECT_TRUE(ok["ok"].get<bool>());
+  EXPECT_EQ(health.problem(), sync::FailureKind::kOffline);
+  // Not journaled: an offline PC would fill its journal.
+  EXPECT_EQ(journal_->head_seq(), head);
 }
 
-// The event loop: the test is both the local client and the sync child.
-TEST_F(AgentCoreTest, DaemonLoopKillsAMisbehavingChildOnly) {
+// The event loop: local requests over the real socket, the wake-up hook,
+// and children reaped for whoever asked.
+TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
@@ -218,54 +244,44 @@ TEST_F(AgentCoreTest, DaemonLoopKillsAMisbehavingChildOnly) {
   sigaddset(&mask, SIGINT);
   ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
 
-  struct KeepingSpawner : FakeSpawner {
-    Result<pid_t> Spawn(const SpawnSpec& spec) override {
-      child_link.Reset(::dup(spec.fds.at(0)));
-      return FakeSpawner::Spawn(spec);
-    }
-    UniqueFd child_link;
-  } spawner;
   std::string socket = dir_ + "/agent.sock";
   DaemonConfig config;
   config.socket_path = socket;
-  config.exe = "/nonexistent";
-  config.sync_uid = 65534;
-  Daemon daemon(config, *core_, spawner, [] { return 0.5; });
+  Daemon daemon(config, *core_);
   ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
+  std::atomic<int> wakes{0};
+  daemon.SetWake([&] { ++wakes; });
+  std::atomic<pid_t> reaped{0};
+  std::atomic<int> reaped_status{-1};
+  daemon.OnChildExit([&](pid_t pid, int status) {
+    reaped_status = status;
+    reaped = pid;
+  });
   std::thread loop([&] { EXPECT_TRUE(daemon.Run().ok()); });
 
-  // A local near miss over the real socket.
   ipc::Request near;
   near.op = ipc::Op::kNearMiss;
   near.text = "test";
   Result<Json> answer = ipc::Call(socket, near);
   ASSERT_TRUE(answer.ok()) << answer.status().message();
-  ASSERT_EQ(spawner.specs.size(), 1u);
-  EXPECT_EQ(spawner.specs[0].uid, 65534u);
-  EXPECT_EQ(spawner.specs[0].args.at(0), "--sync-child");
-
-  // A permitted request is answered.
-  ASSERT_TRUE(ipc::WriteFrame(spawner.child_link.get(), R"({"op":"get_batch"})",
-                              sync::kMaxChildFrameBytes)
-                  .ok());
-  Result<std::string> batch =
-      ipc::ReadFrame(spawner.child_link.get(), sync::kMaxChildFrameBytes);
-  ASSERT_TRUE(batch.ok());
-  EXPECT_NE(batch->find("\"batch\""), std::string::npos);
-  // An unpermitted one ends the child, not the daemon.
-  ASSERT_TRUE(ipc::WriteFrame(spawner.child_link.get(), R"({"op":"sign"})",
-                              sync::kMaxChildFrameBytes)
-                  .ok());
-  EXPECT_FALSE(
-      ipc::ReadFrame(spawner.child_link.get(), sync::kMaxChildFrameBytes).ok());
-  ASSERT_EQ(spawner.killed.size(), 1u);
-  EXPECT_EQ(spawner.killed[0], 1000);
-  // The daemon still serves.
+  EXPECT_EQ(wakes.load(), 1);
   ipc::Request status;
   status.op = ipc::Op::kStatus;
-  Result<Json> after = ipc::Call(socket, status);
-  ASSERT_TRUE(after.ok());
-  EXPECT_FALSE((*after)["sync_child_running"].get<bool>());
+  Result<Json> shown = ipc::Call(socket, status);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ((*shown)["pc"], "pc-1");
+
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(3);
+  ASSERT_GT(child, 0);
+  // The loop reaps it on SIGCHLD; a status request is a round trip through
+  // the loop, so once the child is gone the listener has run.
+  for (int i = 0; i < 10000 && reaped.load() != child; ++i) {
+    ASSERT_TRUE(ipc::Call(socket, status).ok());
+  }
+  EXPECT_EQ(reaped.load(), child);
+  EXPECT_TRUE(WIFEXITED(reaped_status.load()));
+  EXPECT_EQ(WEXITSTATUS(reaped_status.load()), 3);
 
   ::kill(::getpid(), SIGTERM);
   loop.join();

@@ -1,17 +1,17 @@
 // piiguardd: the resident agent (root). Wires the modules: the state
 // directory and device key, the journal, the applied policy, the local
-// socket, the enforcers, and the unprivileged sync child; the decisions
-// live in the modules (AgentCore, the enforcers, the sync client), not
-// here. It always runs in the foreground (systemd Type=notify: readiness
+// socket, the enforcers, and the unprivileged sync process (wire_sync.h);
+// the decisions live in the modules (AgentCore, the enforcers, the sync
+// client), not here. It always runs in the foreground (systemd Type=notify: readiness
 // and the watchdog, agent/daemon/readiness.h).
 //
 //   piiguardd [--state-dir DIR] [--policy FILE] [--city-pub FILE]
-//             [--socket PATH] [--sync-user USER] [--sync-interval S]
+//             [--socket PATH] [--sync spawn|socket|off] [--sync-user USER]
+//             [--sync-socket PATH] [--sync-program PATH] [--sync-interval S]
 //             [--roster-watch DIR]...
 //   piiguardd --record-present-devices [--state-dir DIR]   (postinst)
 //   piiguardd --release [--state-dir DIR] [--socket PATH]  (prerm)
 //   piiguardd --version
-//   piiguardd --sync-child --state-dir DIR --sync-interval S   (internal)
 //
 // A missing or broken prerequisite (city key, policy, sync account, runtime
 // directory, enrolment, the kernel command line) never stops it:
@@ -32,12 +32,11 @@
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/prerequisites.h"
 #include "agent/daemon/readiness.h"
-#include "agent/daemon/spawner.h"
 #include "agent/daemon/state_dir.h"
-#include "agent/daemon/sync_child.h"
 #include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
 #include "agent/daemon/wire_sessions.h"
+#include "agent/daemon/wire_sync.h"
 #include "agent/daemon/wire_usb.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
@@ -54,10 +53,8 @@ struct Args {
   std::string policy;
   std::string city_pub;
   std::string socket = std::string(ipc::kDefaultSocketPath);
-  std::string sync_user = std::string(kDefaultSyncUser);
-  int sync_interval = 300;
+  SyncArgs sync;
   bool foreground = false;  // accepted; piiguardd never forks away
-  bool sync_child = false;
   bool record_present_devices = false;
   bool release = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
@@ -127,14 +124,10 @@ int Serve(const Args& args) {
   inputs.city_pub = ReadIfGiven(args.city_pub, size_t{64} * 1024);
   inputs.policy_path = args.policy;
   inputs.policy = ReadIfGiven(args.policy, policy::kMaxPolicySize + 4096);
-  inputs.sync_user = args.sync_user;
-  inputs.sync_ids = LookUpUser(args.sync_user);
+  inputs.sync_user = args.sync.user;
+  // With --sync off no sync account is needed.
+  if (args.sync.mode != "off") inputs.sync_ids = LookUpUser(args.sync.user);
   Prerequisites pre = CheckPrerequisites(inputs);
-  char exe[PATH_MAX];
-  ssize_t exe_len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (exe_len <= 0)
-    return Fail(ErrnoStatus("piiguardd", "/proc/self/exe", errno));
-  exe[exe_len] = '\0';
 
   Result<Ed25519PrivateKey> device_key = LoadOrCreateDeviceKey(paths);
   if (!device_key.ok()) return Fail(device_key.status());
@@ -201,21 +194,17 @@ int Serve(const Args& args) {
 
   Result<UniqueFd> listen = ipc::Listen(args.socket);
   if (!listen.ok()) return Fail(listen.status());
-  LinuxSpawner spawner;
   DaemonConfig config;
   config.socket_path = args.socket;
-  config.exe = exe;
-  config.sync_enabled = pre.sync_ids.has_value();
-  if (pre.sync_ids) {
-    config.sync_uid = pre.sync_ids->first;
-    config.sync_gid = pre.sync_ids->second;
-  }
-  config.sync_interval_seconds = args.sync_interval;
-  Daemon daemon(config, core, spawner, sync::SystemUnitRandom);
+  Daemon daemon(config, core);
   if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
   os::LinuxServiceManager service;
   Readiness readiness(service);
   if (Status s = readiness.ArmWatchdog(daemon); !s.ok()) return Fail(s);
+  // The sync process (docs/sync.md): when it cannot run, it says why in
+  // status and the journal, and enforcement runs anyway.
+  SyncWiring sync;
+  Log(WireSync(sync, args.sync, paths, core, daemon, NowMs));
   // The session manager is the keyed sticks' WriteGate (agent/interlock);
   // the USB enforcer gets it and calls SetStickControl.
   SessionWiring sessions;
@@ -278,10 +267,21 @@ int main(int argc, char** argv) {
                  "the city's public key, pinned for policies");
   app.add_option("--socket", args.socket,
                  "local socket (default /run/piiguard/agent.sock)");
-  app.add_option("--sync-user", args.sync_user,
+  app.add_option("--sync", args.sync.mode,
+                 "how the sync process runs: spawn (started by piiguardd, "
+                 "the default), socket (its own systemd unit connects to "
+                 "--sync-socket) or off")
+      ->check(CLI::IsMember({"spawn", "socket", "off"}));
+  app.add_option("--sync-user", args.sync.user,
                  "unprivileged user of the sync process (default "
                  "piiguard-sync)");
-  app.add_option("--sync-interval", args.sync_interval,
+  app.add_option("--sync-socket", args.sync.socket,
+                 "socket the sync process connects to with --sync socket "
+                 "(default /run/piiguard/sync.sock)");
+  app.add_option("--sync-program", args.sync.program,
+                 "the sync program started with --sync spawn (default: "
+                 "piiguard-sync beside piiguardd)");
+  app.add_option("--sync-interval", args.sync.interval_seconds,
                  "seconds between syncs (default 300)")
       ->check(CLI::Range(1, 86400));
   app.add_flag("--foreground", args.foreground,
@@ -296,7 +296,6 @@ int main(int argc, char** argv) {
   app.add_flag("--release", args.release,
                "with the daemon stopped: give back what the agent holds "
                "(USB authorization, read-only disks, a session) and exit");
-  app.add_flag("--sync-child", args.sync_child)->group("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -304,10 +303,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;  // usage, as every piiguard tool (common/cli_tool.h)
-  }
-  if (args.sync_child) {
-    return piiguard::agent::RunSyncChild(args.state_dir, 3, 4,
-                                         args.sync_interval);
   }
   // Relative paths name the directory piiguardd was started from (the
   // socket stays as given: sun_path is short).

@@ -64,8 +64,7 @@ class WatchdogTest : public ::testing::Test {
 TEST_F(WatchdogTest, NoWatchdogAskedNoTimer) {
   os::FakeServiceManager service;
   Readiness readiness(service);
-  FakeSpawner spawner;
-  Daemon daemon(DaemonConfig{}, *core_, spawner, [] { return 0.5; });
+  Daemon daemon(DaemonConfig{}, *core_);
   ASSERT_TRUE(daemon.Init(ipc::Listen(dir_ + "/agent.sock").value()).ok());
   ASSERT_TRUE(readiness.ArmWatchdog(daemon).ok());
   EXPECT_FALSE(readiness.watchdog_armed());
@@ -80,10 +79,9 @@ TEST_F(WatchdogTest, PingedByTheLoopOnly) {
   os::FakeServiceManager service;
   service.SetWatchdogInterval(std::chrono::milliseconds(4));
   Readiness readiness(service);
-  FakeSpawner spawner;
   DaemonConfig config;
   config.socket_path = dir_ + "/agent.sock";
-  Daemon daemon(config, *core_, spawner, [] { return 0.5; });
+  Daemon daemon(config, *core_);
   ASSERT_TRUE(daemon.Init(ipc::Listen(config.socket_path).value()).ok());
   ASSERT_TRUE(readiness.ArmWatchdog(daemon).ok());
   ASSERT_TRUE(readiness.watchdog_armed());

@@ -13,13 +13,17 @@
 #include <csignal>
 #include <vector>
 
+#include "common/unique_fd.h"
+
 namespace piiguard::agent {
 namespace {
 
 constexpr size_t kMaxKeptFds = 8;
 
 // In the forked child: async-signal-safe calls only; any failure exits.
-[[noreturn]] void ChildExec(const SpawnSpec& spec,
+// `exe_fd` is the program, opened by root before the fork: the sync user
+// need not be able to reach its directory (a build under /root, mode 0700).
+[[noreturn]] void ChildExec(const SpawnSpec& spec, int exe_fd,
                             const std::vector<char*>& argv) {
   // Move the kept descriptors to 3, 4, ... (first above the range, so a
   // descriptor already at its target is not clobbered).
@@ -30,10 +34,17 @@ constexpr size_t kMaxKeptFds = 8;
     moved.at(i) = ::fcntl(spec.fds[i], F_DUPFD, 100);
     if (moved.at(i) < 0) ::_exit(120);
   }
+  const int exe_moved = ::fcntl(exe_fd, F_DUPFD, 100);
+  if (exe_moved < 0) ::_exit(120);
   for (size_t i = 0; i < count; ++i) {
     if (::dup2(moved.at(i), static_cast<int>(3 + i)) < 0) ::_exit(121);
   }
-  ::syscall(SYS_close_range, 3 + count, UINT_MAX, 0);
+  const int exe = static_cast<int>(3 + count);
+  if (::dup3(exe_moved, exe, O_CLOEXEC) < 0) ::_exit(121);
+  ::syscall(SYS_close_range, exe + 1, UINT_MAX, 0);
+  // Nothing relative to the daemon's directory, which the user may not
+  // reach.
+  if (::chdir("/") != 0) ::_exit(121);
   if (::setgroups(0, nullptr) != 0) ::_exit(122);
   if (::setresgid(spec.gid, spec.gid, spec.gid) != 0) ::_exit(123);
   if (::setresuid(spec.uid, spec.uid, spec.uid) != 0) ::_exit(124);
@@ -45,7 +56,7 @@ constexpr size_t kMaxKeptFds = 8;
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::execv(spec.exe.c_str(), argv.data());
+  ::syscall(SYS_execveat, exe, "", argv.data(), environ, AT_EMPTY_PATH);
   ::_exit(127);
 }
 
@@ -62,9 +73,11 @@ Result<pid_t> LinuxSpawner::Spawn(const SpawnSpec& spec) {
   argv.reserve(storage.size() + 1);
   for (std::string& arg : storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  UniqueFd exe(::open(spec.exe.c_str(), O_PATH | O_CLOEXEC));
+  if (!exe.valid()) return ErrnoStatus("spawn", spec.exe, errno);
   pid_t pid = ::fork();
   if (pid < 0) return ErrnoStatus("spawn", spec.exe, errno);
-  if (pid == 0) ChildExec(spec, argv);
+  if (pid == 0) ChildExec(spec, exe.get(), argv);
   return pid;
 }
 

@@ -1,9 +1,11 @@
-// Starting the unprivileged sync child: the OS seam of the daemon's
-// privilege separation. The Linux implementation forks, keeps only the
-// given descriptors (as 3, 4, ...), drops to the sync user (setgroups,
-// setgid, setuid, then PR_SET_NO_NEW_PRIVS) and execs a fresh image, so no
-// byte of the root daemon's memory (the device key) reaches the child. The
-// fake records what was asked, for tests of the daemon's wiring.
+// Starting the unprivileged sync process: the OS seam of the daemon's
+// privilege separation. The Linux implementation opens the program as root,
+// forks, keeps only the given descriptors (as 3, 4, ...), drops to the sync
+// user (setgroups, setgid, setuid, then PR_SET_NO_NEW_PRIVS), changes to
+// "/" and execs a fresh image from the opened program (execveat), so no
+// byte of the root daemon's memory (the device key) reaches the child and
+// the program's directory need not be reachable by the sync user. The fake
+// records what was asked, for tests of the daemon's wiring.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_DAEMON_SPAWNER_H_

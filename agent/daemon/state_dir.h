@@ -4,17 +4,20 @@
 //
 // Layout: device.key (0600 root), device.pub, journal.db (0600 root),
 // office.json (0644), policy.signed (the applied policy), running (the
-// marker of a run that has not stopped cleanly), tls/ (0700, owned by the
-// sync user: client.key 0600, client.crt, ca.crt).
+// marker of a run that has not stopped cleanly), tls/ (0700 root:
+// client.key 0600, client.crt, ca.crt). The sync process reads none of it:
+// piiguardd hands it what it needs (LoadSyncMaterial).
 //
 // Thread-safety: free functions; callers serialise access to one directory.
 #ifndef PIIGUARD_AGENT_DAEMON_STATE_DIR_H_
 #define PIIGUARD_AGENT_DAEMON_STATE_DIR_H_
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
-#include "agent/sync/https_transport.h"
+#include "agent/sync/office_config.h"
 #include "common/crypto.h"
 #include "common/result.h"
 
@@ -38,14 +41,25 @@ struct StatePaths {
   std::string TlsCa() const { return dir + "/tls/ca.crt"; }
 };
 
-// Creates the directory (0755: the sync user must reach tls/ and
-// office.json; the secrets inside are 0600).
+// Creates the directory (0755: local users read office.json and
+// device.pub; the secrets inside are 0600, tls/ is 0700).
 Status EnsureStateDir(const StatePaths& paths);
 // Loads DIR/device.key, or creates it (and device.pub) if absent.
 Result<Ed25519PrivateKey> LoadOrCreateDeviceKey(const StatePaths& paths);
 // nullopt if the PC is not enrolled (no office.json).
 Result<std::optional<sync::OfficeConfig>> LoadOfficeConfig(
     const StatePaths& paths);
+
+// What the sync process needs for a round (nullopt: not enrolled), read by
+// piiguardd: office.json, tls/client.key, tls/client.crt and tls/ca.crt.
+// Each must be a regular file (no symlink is followed), with one link, not
+// writable by group or others, owned by root or by `legacy_owner` (tls/ was
+// the sync user's before piiguard 0.3; pass 0 for none); office.json must
+// parse, the key and certificates too, and the certificate must be the
+// key's. So a sync process that once owned tls/ cannot make piiguardd read
+// another file for it.
+Result<std::optional<sync::SyncMaterial>> LoadSyncMaterial(
+    const StatePaths& paths, uid_t legacy_owner);
 
 }  // namespace piiguard::agent
 

@@ -1,6 +1,7 @@
 #include "agent/sync/child_protocol.h"
 
-#include "agent/ipc/ipc.h"
+#include <cctype>
+
 #include "common/encoding.h"
 #include "common/json.h"
 
@@ -8,41 +9,52 @@ namespace piiguard::sync {
 namespace {
 
 Status Bad(std::string_view object, std::string_view reason) {
-  return InvalidArgumentError("sync child request", object, reason);
+  return InvalidArgumentError("sync link request", object, reason);
 }
 
-std::string Truncate(std::string text) {
-  if (text.size() > kMaxReasonBytes) text.resize(kMaxReasonBytes);
-  // Do not leave half a UTF-8 sequence at the end.
-  while (!text.empty() &&
-         (static_cast<unsigned char>(text.back()) & 0x80) != 0) {
-    if ((static_cast<unsigned char>(text.back()) & 0xC0) == 0xC0) {
-      text.pop_back();
-      break;
-    }
-    text.pop_back();
+Status BadAnswer(std::string_view object, std::string_view reason) {
+  return InvalidArgumentError("sync link answer", object, reason);
+}
+
+std::string Dump(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Result<std::string> StringField(const Json& json, const char* key, size_t max) {
+  if (!json.contains(key) || !json[key].is_string()) {
+    return BadAnswer(std::string("$.") + key, "expected string");
   }
-  return text;
+  std::string value = json[key].get<std::string>();
+  if (value.size() > max) return BadAnswer(std::string("$.") + key, "too long");
+  return value;
 }
 
-Result<Json> Exchange(int fd, const ChildRequest& request) {
-  PIIGUARD_RETURN_IF_ERROR(
-      ipc::WriteFrame(fd, SerializeChildRequest(request), kMaxChildFrameBytes));
-  PIIGUARD_ASSIGN_OR_RETURN(std::string bytes,
-                            ipc::ReadFrame(fd, kMaxChildFrameBytes));
-  Json answer = Json::parse(bytes, nullptr, false);
+// The answer's JSON must be an object with "ok"; an error answer becomes
+// an error Status with the monitor's reason.
+Result<Json> ParseAnswerJson(std::string_view bytes) {
+  Json answer = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (answer.is_discarded() || !answer.is_object() || !answer.contains("ok") ||
       !answer["ok"].is_boolean()) {
-    return InvalidArgumentError("sync child", "answer", "malformed");
+    return BadAnswer("$", "malformed");
   }
   if (!answer["ok"].get<bool>()) {
-    return FailedPreconditionError(
-        "sync child", "daemon", answer.value("error", std::string("refused")));
+    std::string error = answer.contains("error") && answer["error"].is_string()
+                            ? answer["error"].get<std::string>()
+                            : std::string("refused");
+    // piiguardd's own message ("sync material: PATH: reason").
+    return Status(StatusCode::kFailedPrecondition, error);
   }
   return answer;
 }
 
 }  // namespace
+
+const ChildPermit& PermitOf(ChildOp op) {
+  for (const ChildPermit& permit : kChildPermits) {
+    if (permit.op == op) return permit;
+  }
+  return kChildPermits[std::size(kChildPermits) - 1];
+}
 
 Result<ChildRequest> ParseChildRequest(std::string_view bytes) {
   Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
@@ -68,6 +80,26 @@ Result<ChildRequest> ParseChildRequest(std::string_view bytes) {
   };
   size_t fields = 1;
   switch (request.op) {
+    case ChildOp::kHello: {
+      if (!json.contains("version") || !json["version"].is_number_integer() ||
+          json["version"].get<int64_t>() != kLinkVersion) {
+        return Bad("$.version",
+                   "expected " + std::to_string(kLinkVersion) +
+                       " (piiguardd and piiguard-sync of different versions)");
+      }
+      PIIGUARD_ASSIGN_OR_RETURN(request.sandbox, string_field("sandbox"));
+      if (request.sandbox.size() > kMaxSandboxBytes) {
+        return Bad("$.sandbox", "too long");
+      }
+      for (char c : request.sandbox) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          return Bad("$.sandbox", "control character");
+        }
+      }
+      fields += 2;
+      break;
+    }
+    case ChildOp::kGetOfficeConfig:
     case ChildOp::kGetBatch:
       break;
     case ChildOp::kAcked: {
@@ -100,13 +132,17 @@ Result<ChildRequest> ParseChildRequest(std::string_view bytes) {
       fields += 1;
       break;
     }
-    case ChildOp::kSyncDone:
-      if (!json.contains("ok") || !json["ok"].is_boolean()) {
-        return Bad("$.ok", "expected boolean");
+    case ChildOp::kSyncDone: {
+      PIIGUARD_ASSIGN_OR_RETURN(std::string kind, string_field("kind"));
+      std::optional<FailureKind> parsed = FailureKindFromName(kind);
+      // kProcess is the monitor's own verdict about the process.
+      if (!parsed || *parsed == FailureKind::kProcess) {
+        return Bad("$.kind", "unknown kind " + kind);
       }
-      request.ok = json["ok"].get<bool>();
+      request.kind = *parsed;
       fields += 1;
       [[fallthrough]];
+    }
     case ChildOp::kSyncRefused: {
       PIIGUARD_ASSIGN_OR_RETURN(request.reason, string_field("reason"));
       if (request.reason.size() > kMaxReasonBytes) {
@@ -123,12 +159,12 @@ Result<ChildRequest> ParseChildRequest(std::string_view bytes) {
 }
 
 std::string SerializeChildRequest(const ChildRequest& request) {
-  std::string_view name;
-  for (const ChildPermit& permit : kChildPermits) {
-    if (permit.op == request.op) name = permit.name;
-  }
-  Json json = {{"op", std::string(name)}};
+  Json json = {{"op", std::string(PermitOf(request.op).name)}};
   switch (request.op) {
+    case ChildOp::kHello:
+      json["version"] = request.version;
+      json["sandbox"] = request.sandbox;
+      break;
     case ChildOp::kAcked:
       json["seq"] = request.seq;
       json["head"] = journal::HashHex(request.head);
@@ -140,26 +176,106 @@ std::string SerializeChildRequest(const ChildRequest& request) {
       json["request"] = request.request;
       break;
     case ChildOp::kSyncDone:
-      json["ok"] = request.ok;
+      json["kind"] = std::string(FailureKindName(request.kind));
       json["reason"] = request.reason;
       break;
     case ChildOp::kSyncRefused:
       json["reason"] = request.reason;
       break;
+    case ChildOp::kGetOfficeConfig:
     case ChildOp::kGetBatch:
     case ChildOp::kSignCheckpoint:
       break;
   }
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return Dump(json);
 }
 
-std::string AnswerChildRequest(DaemonLink& link, const ChildRequest& request) {
+std::string SerializeHelloAnswer(const HelloAnswer& hello) {
+  return Dump(Json{{"ok", true}, {"interval", hello.interval_seconds}});
+}
+
+Result<HelloAnswer> ParseHelloAnswer(std::string_view bytes) {
+  PIIGUARD_ASSIGN_OR_RETURN(Json json, ParseAnswerJson(bytes));
+  if (json.size() != 2 || !json.contains("interval") ||
+      !json["interval"].is_number_integer()) {
+    return BadAnswer("hello", "expected ok and interval");
+  }
+  const int64_t interval = json["interval"].get<int64_t>();
+  if (interval < 1 || interval > 86400) {
+    return BadAnswer("hello: interval", "expected 1 to 86400 seconds");
+  }
+  return HelloAnswer{static_cast<int>(interval)};
+}
+
+std::string SerializeMaterialAnswer(const SyncMaterial* material) {
+  if (material == nullptr) return Dump(Json{{"ok", true}, {"enrolled", false}});
+  const std::string head =
+      Dump(Json{{"ok", true},
+                {"enrolled", true},
+                {"office", Json{{"pc", material->office.pc},
+                                {"office_url", material->office.office_url},
+                                {"office_pin", material->office.office_pin}}},
+                {"client_cert", material->client_cert_pem},
+                {"ca", material->ca_pem},
+                {"key_bytes", material->client_key_pem.size()}});
+  std::string payload;
+  payload.reserve(head.size() + 1 + material->client_key_pem.size());
+  payload.append(head);
+  payload.push_back('\0');
+  payload.append(material->client_key_pem);
+  return payload;
+}
+
+Result<std::optional<SyncMaterial>> ParseMaterialAnswer(
+    std::string_view bytes) {
+  const size_t nul = bytes.find('\0');
+  const std::string_view head = bytes.substr(0, nul);
+  PIIGUARD_ASSIGN_OR_RETURN(Json json, ParseAnswerJson(head));
+  if (!json.contains("enrolled") || !json["enrolled"].is_boolean()) {
+    return BadAnswer("$.enrolled", "expected boolean");
+  }
+  if (!json["enrolled"].get<bool>()) {
+    if (json.size() != 2 || nul != std::string_view::npos) {
+      return BadAnswer("$", "unexpected fields when not enrolled");
+    }
+    return std::optional<SyncMaterial>();
+  }
+  if (json.size() != 6 || !json.contains("office") ||
+      !json["office"].is_object() || !json.contains("key_bytes") ||
+      !json["key_bytes"].is_number_unsigned()) {
+    return BadAnswer("$", "expected office, client_cert, ca and key_bytes");
+  }
+  SyncMaterial material;
+  PIIGUARD_ASSIGN_OR_RETURN(material.office,
+                            ParseOfficeConfig(Dump(json["office"])));
+  PIIGUARD_ASSIGN_OR_RETURN(material.client_cert_pem,
+                            StringField(json, "client_cert", kMaxPemBytes));
+  PIIGUARD_ASSIGN_OR_RETURN(material.ca_pem,
+                            StringField(json, "ca", kMaxPemBytes));
+  const uint64_t key_bytes = json["key_bytes"].get<uint64_t>();
+  if (nul == std::string_view::npos || key_bytes == 0 ||
+      key_bytes > kMaxPemBytes || bytes.size() - nul - 1 != key_bytes) {
+    return BadAnswer("key", "expected key_bytes bytes after the NUL");
+  }
+  material.client_key_pem.assign(bytes.substr(nul + 1));
+  return std::optional<SyncMaterial>(std::move(material));
+}
+
+std::string AnswerChildRequest(DaemonLink& link, const ChildRequest& request,
+                               bool* secret) {
+  *secret = false;
   auto fail = [](const Status& status) {
-    return Json{{"ok", false}, {"error", status.message()}}.dump(
-        -1, ' ', false, Json::error_handler_t::replace);
+    return Dump(Json{{"ok", false}, {"error", status.message()}});
   };
   Json answer = {{"ok", true}};
   switch (request.op) {
+    case ChildOp::kGetOfficeConfig: {
+      Result<std::optional<SyncMaterial>> material = link.GetMaterial();
+      if (!material.ok()) return fail(material.status());
+      *secret = material->has_value();
+      return SerializeMaterialAnswer(material->has_value() ? &**material
+                                                           : nullptr);
+    }
     case ChildOp::kGetBatch: {
       Result<PendingBatch> pending = link.GetBatch();
       if (!pending.ok()) return fail(pending.status());
@@ -193,70 +309,16 @@ std::string AnswerChildRequest(DaemonLink& link, const ChildRequest& request) {
       break;
     }
     case ChildOp::kSyncDone: {
-      Status status = link.SyncDone(request.ok, request.reason);
+      Status status = link.SyncDone(request.kind, request.reason);
       if (!status.ok()) return fail(status);
       break;
     }
+    case ChildOp::kHello:  // the link session answers it (link_session.h)
     case ChildOp::kSignCheckpoint:
-      return fail(
-          FailedPreconditionError("sync child", "sign", "not permitted"));
+      return fail(FailedPreconditionError(
+          "sync link", PermitOf(request.op).name, "not permitted"));
   }
-  return answer.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-Result<PendingBatch> ChildLink::GetBatch() {
-  PIIGUARD_ASSIGN_OR_RETURN(
-      Json answer, Exchange(fd_, MakeChildRequest(ChildOp::kGetBatch)));
-  PendingBatch pending;
-  if (answer.contains("policy_version") &&
-      answer["policy_version"].is_number_integer()) {
-    pending.policy_version = answer["policy_version"].get<int64_t>();
-  }
-  if (answer.contains("batch") && answer["batch"].is_string()) {
-    PIIGUARD_ASSIGN_OR_RETURN(
-        pending.batch, journal::ParseBatch(answer["batch"].get<std::string>()));
-  }
-  return pending;
-}
-
-Status ChildLink::Acked(uint64_t seq, const journal::Hash& head) {
-  ChildRequest request = MakeChildRequest(ChildOp::kAcked);
-  request.seq = seq;
-  request.head = head;
-  return Exchange(fd_, request).status();
-}
-
-Result<PolicyOutcome> ChildLink::InstallPolicy(const std::string& bytes) {
-  ChildRequest request = MakeChildRequest(ChildOp::kInstallPolicy);
-  request.policy = bytes;
-  PIIGUARD_ASSIGN_OR_RETURN(Json answer, Exchange(fd_, request));
-  PolicyOutcome outcome;
-  outcome.applied = answer.value("applied", false);
-  outcome.reason = answer.value("reason", std::string());
-  return outcome;
-}
-
-Result<std::string> ChildLink::GetStatusReport(const std::string& id) {
-  ChildRequest request = MakeChildRequest(ChildOp::kGetStatusReport);
-  request.request = id;
-  PIIGUARD_ASSIGN_OR_RETURN(Json answer, Exchange(fd_, request));
-  if (!answer.contains("report") || !answer["report"].is_string()) {
-    return InvalidArgumentError("sync child", "report", "missing");
-  }
-  return answer["report"].get<std::string>();
-}
-
-Status ChildLink::SyncRefused(const std::string& reason) {
-  ChildRequest request = MakeChildRequest(ChildOp::kSyncRefused);
-  request.reason = Truncate(reason);
-  return Exchange(fd_, request).status();
-}
-
-Status ChildLink::SyncDone(bool ok, const std::string& detail) {
-  ChildRequest request = MakeChildRequest(ChildOp::kSyncDone);
-  request.ok = ok;
-  request.reason = Truncate(detail);
-  return Exchange(fd_, request).status();
+  return Dump(answer);
 }
 
 }  // namespace piiguard::sync

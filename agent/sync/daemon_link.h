@@ -1,8 +1,9 @@
-// What the sync process may ask of the root daemon (privilege separation,
-// docs/sync.md "Client behaviour"). The sync client calls this interface;
-// in the sync child it is ChildLink (requests over the socketpair, see
-// child_protocol.h), in the daemon the real implementation over the journal
-// and the device key (agent/daemon/journal_link.h), which tests also use.
+// What the sync process may ask of piiguardd (privilege separation,
+// docs/sync.md "Inside the PC"). The sync client calls this interface; in
+// the sync process it is ChildLink (requests over the link, see
+// child_protocol.h), in piiguardd the monitor over the journal, the device
+// key and the state directory (agent/daemon/sync_monitor.h); tests use
+// fakes over a real journal.
 //
 // Thread-safety: implementations are single-threaded.
 #ifndef PIIGUARD_AGENT_SYNC_DAEMON_LINK_H_
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "agent/sync/failure.h"
+#include "agent/sync/office_config.h"
 #include "common/journal/batch.h"
 #include "common/result.h"
 
@@ -30,6 +33,10 @@ struct PolicyOutcome {
 class DaemonLink {
  public:
   virtual ~DaemonLink() = default;
+  // The office configuration, TLS certificate, office CA and TLS key, read
+  // by piiguardd from the state directory (nullopt: not enrolled). An error
+  // says what could not be read or did not check.
+  virtual Result<std::optional<SyncMaterial>> GetMaterial() = 0;
   // Entries after the acknowledged position (at most kMaxBatchEntries).
   virtual Result<PendingBatch> GetBatch() = 0;
   // The office acknowledged up to `seq` whose hash it says is `head`; the
@@ -42,8 +49,10 @@ class DaemonLink {
   virtual Result<std::string> GetStatusReport(const std::string& request) = 0;
   // The office refused a batch: journaled as sync.refused.
   virtual Status SyncRefused(const std::string& reason) = 0;
-  // The end of a sync round, for `piiguard status` (not journaled).
-  virtual Status SyncDone(bool ok, const std::string& detail) = 0;
+  // The end of a sync round (kNone: it went through) and why not, for the
+  // log and `piiguard status` (not journaled: an offline PC would fill its
+  // journal).
+  virtual Status SyncDone(FailureKind kind, const std::string& detail) = 0;
 };
 
 }  // namespace piiguard::sync

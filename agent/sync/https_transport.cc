@@ -1,29 +1,33 @@
 #include "agent/sync/https_transport.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
 
-#include <charconv>
+#include <cerrno>
+#include <cstring>
 
 #include "common/crypto.h"
-#include "common/json.h"
-#include "common/tls/tls.h"
 
 namespace piiguard::sync {
 namespace {
 
 constexpr std::string_view kContext = "sync";
+// Addresses of one name tried in turn when a connection cannot be made.
+constexpr size_t kMaxAddresses = 4;
 
-bool IsLowerHex(std::string_view text, size_t size) {
-  if (text.size() != size) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+// The verify callback's state, in the SSL_CTX's app data: the pin, and
+// what the last handshake saw when it did not match.
+struct PinCheck {
+  std::string pin;
+  bool mismatch = false;
+  std::string seen;
+};
 
-// The pinned SPKI hash travels in the SSL_CTX's app data.
 int VerifyPin(int /*preverify_ok*/, X509_STORE_CTX* store) {
   // Only the server's own certificate (depth 0) decides: the pin is the
   // trust anchor, not a CA.
@@ -31,12 +35,14 @@ int VerifyPin(int /*preverify_ok*/, X509_STORE_CTX* store) {
   auto* ssl = static_cast<SSL*>(
       X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return 0;
-  const auto* pin = static_cast<const std::string*>(
-      SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  auto* check =
+      static_cast<PinCheck*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
   X509* cert = X509_STORE_CTX_get_current_cert(store);
-  if (pin == nullptr || cert == nullptr) return 0;
+  if (check == nullptr || cert == nullptr) return 0;
   std::string got = tls::SpkiSha256Hex(cert);
-  if (!ConstantTimeEquals(got, *pin)) {
+  if (!ConstantTimeEquals(got, check->pin)) {
+    check->mismatch = true;
+    check->seen = got;
     X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
     return 0;
   }
@@ -44,77 +50,124 @@ int VerifyPin(int /*preverify_ok*/, X509_STORE_CTX* store) {
   return 1;
 }
 
+// The OpenSSL errors of the last failed call, oldest first, cleared.
+std::string OpenSslReason() {
+  std::string reason;
+  while (const auto code = ERR_get_error()) {
+    const char* text = ERR_reason_error_string(code);
+    if (!reason.empty()) reason += "; ";
+    reason += text != nullptr ? text : "error " + std::to_string(code);
+  }
+  return reason.empty() ? "no reason given" : reason;
+}
+
+bool IsNumericHost(const std::string& host) {
+  in6_addr v6{};
+  in_addr v4{};
+  return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+// The office's addresses, in getaddrinfo's order. A name that does not
+// exist is kNotFound (dns); a resolver that cannot be reached (no network)
+// is kIoError (offline).
+Result<std::vector<std::string>> Resolve(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) {
+    std::string why =
+        rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc);
+    if (rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_FAIL) {
+      return NotFoundError(kContext, host, "name does not resolve: " + why);
+    }
+    return IoError(kContext, host, "name not resolved now: " + why);
+  }
+  std::vector<std::string> addresses;
+  for (addrinfo* ai = found; ai != nullptr && addresses.size() < kMaxAddresses;
+       ai = ai->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* addr = nullptr;
+    if (ai->ai_family == AF_INET) {
+      addr = &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr;
+    } else if (ai->ai_family == AF_INET6) {
+      addr = &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr;
+    }
+    if (addr != nullptr &&
+        ::inet_ntop(ai->ai_family, addr, text, sizeof text) != nullptr) {
+      addresses.emplace_back(text);
+    }
+  }
+  ::freeaddrinfo(found);
+  if (addresses.empty()) {
+    return NotFoundError(kContext, host, "name has no address");
+  }
+  return addresses;
+}
+
 }  // namespace
-
-Result<OfficeConfig> ParseOfficeConfig(std::string_view bytes) {
-  Json json = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (json.is_discarded() || !json.is_object() || json.size() != 3) {
-    return InvalidArgumentError(kContext, "office.json", "malformed");
-  }
-  OfficeConfig config;
-  for (auto [key, field] : {std::pair{"pc", &config.pc},
-                            std::pair{"office_url", &config.office_url},
-                            std::pair{"office_pin", &config.office_pin}}) {
-    if (!json.contains(key) || !json[key].is_string()) {
-      return InvalidArgumentError(kContext, std::string("office.json: ") + key,
-                                  "expected string");
-    }
-    *field = json[key].get<std::string>();
-  }
-  if (!IsLowerHex(config.office_pin, 64)) {
-    return InvalidArgumentError(kContext, "office.json: office_pin",
-                                "expected 64 lower-case hex digits");
-  }
-  PIIGUARD_RETURN_IF_ERROR(ParseOfficeUrl(config.office_url).status());
-  return config;
-}
-
-std::string SerializeOfficeConfig(const OfficeConfig& config) {
-  return Json{{"pc", config.pc},
-              {"office_url", config.office_url},
-              {"office_pin", config.office_pin}}
-             .dump() +
-         "\n";
-}
-
-Result<OfficeAddress> ParseOfficeUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "https://";
-  if (url.substr(0, kScheme.size()) != kScheme) {
-    return InvalidArgumentError(kContext, url, "expected https://HOST[:PORT]");
-  }
-  std::string_view rest = url.substr(kScheme.size());
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  OfficeAddress address;
-  size_t colon = rest.rfind(':');
-  if (colon != std::string_view::npos) {
-    std::string_view port = rest.substr(colon + 1);
-    auto [end, ec] =
-        std::from_chars(port.data(), port.data() + port.size(), address.port);
-    if (ec != std::errc() || end != port.data() + port.size() ||
-        address.port <= 0 || address.port > 65535) {
-      return InvalidArgumentError(kContext, url, "bad port");
-    }
-    rest = rest.substr(0, colon);
-  }
-  if (rest.empty() || rest.find_first_of("/?#@[]") != std::string_view::npos) {
-    return InvalidArgumentError(kContext, url, "expected https://HOST[:PORT]");
-  }
-  address.host = std::string(rest);
-  return address;
-}
 
 class HttpsTransport::Impl {
  public:
-  std::string pin;
+  OfficeAddress address;
+  PinCheck pin;
   std::unique_ptr<httplib::SSLClient> client;
 
-  static Result<HttpAnswer> Done(const httplib::Result& result,
-                                 std::string_view what) {
-    if (!result) {
-      return IoError(kContext, what,
-                     "no answer: " + httplib::to_string(result.error()));
+  // Runs `call` against each address of the office until one connects.
+  template <typename Call>
+  Result<HttpAnswer> Run(std::string_view what, Call call) {
+    std::vector<std::string> addresses{address.host};
+    if (!IsNumericHost(address.host)) {
+      PIIGUARD_ASSIGN_OR_RETURN(addresses, Resolve(address.host));
     }
-    return HttpAnswer{result->status, result->body};
+    Status last = IoError(kContext, what, "no address");
+    for (const std::string& ip : addresses) {
+      client->set_hostname_addr_map({{address.host, ip}});
+      pin.mismatch = false;
+      ERR_clear_error();
+      httplib::Result result = call();
+      if (result) return HttpAnswer{result->status, result->body};
+      const httplib::Error error = result.error();
+      const std::string where =
+          address.host + " (" + ip + ":" + std::to_string(address.port) + ")";
+      if (error == httplib::Error::Connection ||
+          error == httplib::Error::ConnectionTimeout) {
+        ERR_clear_error();
+        last = IoError(kContext, where,
+                       "no connection: " + httplib::to_string(error));
+        continue;
+      }
+      return Classify(error, where);
+    }
+    return last;
+  }
+
+ private:
+  Status Classify(httplib::Error error, const std::string& where) const {
+    if (pin.mismatch) {
+      ERR_clear_error();
+      return UnauthenticatedError(
+          kContext, where,
+          "the office's key is not the pinned one (it has " +
+              pin.seen.substr(0, 16) + "..., this PC expects " +
+              pin.pin.substr(0, 16) + "...)");
+    }
+    std::string reason = OpenSslReason();
+    if (error == httplib::Error::SSLConnection) {
+      return FailedPreconditionError(kContext, where,
+                                     "TLS handshake failed: " + reason);
+    }
+    // With TLS 1.3 the office's verdict on our certificate arrives after
+    // the handshake, as an alert on the first read.
+    if ((error == httplib::Error::Read || error == httplib::Error::Write) &&
+        reason.find("alert") != std::string::npos) {
+      return FailedPreconditionError(kContext, where,
+                                     "the office ended TLS: " + reason);
+    }
+    return IoError(kContext, where,
+                   "connection lost: " + httplib::to_string(error));
   }
 };
 
@@ -125,22 +178,23 @@ HttpsTransport::~HttpsTransport() = default;
 Result<std::unique_ptr<HttpsTransport>> HttpsTransport::Create(
     const std::string& url, const std::string& pin,
     const std::optional<ClientIdentity>& identity) {
-  if (!IsLowerHex(pin, 64)) {
+  if (!IsPin(pin)) {
     return InvalidArgumentError(kContext, "office pin",
                                 "expected 64 lower-case hex digits");
   }
-  PIIGUARD_ASSIGN_OR_RETURN(OfficeAddress address, ParseOfficeUrl(url));
   auto impl = std::make_unique<Impl>();
-  impl->pin = pin;
-  impl->client =
-      identity
-          ? std::make_unique<httplib::SSLClient>(address.host, address.port,
-                                                 identity->cert_path,
-                                                 identity->key_path)
-          : std::make_unique<httplib::SSLClient>(address.host, address.port);
+  PIIGUARD_ASSIGN_OR_RETURN(impl->address, ParseOfficeUrl(url));
+  impl->pin.pin = pin;
+  // SSL_CTX_use_certificate/PrivateKey take their own references: the
+  // identity's objects may go (and the key's memory be cleared) after.
+  impl->client = identity ? std::make_unique<httplib::SSLClient>(
+                                impl->address.host, impl->address.port,
+                                identity->cert.get(), identity->key.get())
+                          : std::make_unique<httplib::SSLClient>(
+                                impl->address.host, impl->address.port);
   if (!impl->client->is_valid()) {
     return InvalidArgumentError(kContext, "client certificate",
-                                "could not be loaded");
+                                "does not match its key");
   }
   // httplib's own verification (CA store, host name) is replaced by the
   // pin, checked in the handshake by VerifyPin.
@@ -162,12 +216,14 @@ Result<HttpAnswer> HttpsTransport::PostJournal(const std::string& body) {
 
 Result<HttpAnswer> HttpsTransport::Post(const std::string& path,
                                         const std::string& body) {
-  return impl_->Done(impl_->client->Post(path, body, "application/json"), path);
+  return impl_->Run(path, [&] {
+    return impl_->client->Post(path, body, "application/json");
+  });
 }
 
 Result<HttpAnswer> HttpsTransport::GetPolicy(int64_t have) {
   std::string path = "/api/v1/policy?have=" + std::to_string(have);
-  return impl_->Done(impl_->client->Get(path), "/api/v1/policy");
+  return impl_->Run("/api/v1/policy", [&] { return impl_->client->Get(path); });
 }
 
 }  // namespace piiguard::sync

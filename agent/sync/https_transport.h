@@ -1,11 +1,13 @@
 // The HTTPS transport to the office (docs/sync.md): cpp-httplib's SSLClient
-// with the PC's client certificate, and the office pinned by the SHA-256 of
-// its certificate's SubjectPublicKeyInfo. The pin is checked in the TLS
-// verify callback during the handshake, before any request byte is sent;
-// any other server key fails the handshake, whatever CA signed it.
+// with the PC's client certificate and key (in memory: the sync process
+// gets them from piiguardd, it reads no file), and the office pinned by the
+// SHA-256 of its certificate's SubjectPublicKeyInfo. The pin is checked in
+// the TLS verify callback during the handshake, before any request byte is
+// sent; any other server key fails the handshake, whatever CA signed it.
 //
-// Also the office configuration the PC stores at enrolment (office.json in
-// the state directory: pc, office_url, office_pin).
+// The office's name is resolved here (not inside httplib) so that a name
+// that does not resolve, an office that cannot be reached, a pin mismatch
+// and a refused handshake come back as different errors (transport.h).
 //
 // Thread-safety: one HttpsTransport per thread.
 #ifndef PIIGUARD_AGENT_SYNC_HTTPS_TRANSPORT_H_
@@ -14,30 +16,17 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 
+#include "agent/sync/office_config.h"
 #include "agent/sync/transport.h"
 #include "common/result.h"
+#include "common/tls/tls.h"
 
 namespace piiguard::sync {
 
-struct OfficeConfig {
-  std::string pc;
-  std::string office_url;  // https://HOST[:PORT]
-  std::string office_pin;  // 64 lower-case hex
-};
-Result<OfficeConfig> ParseOfficeConfig(std::string_view bytes);
-std::string SerializeOfficeConfig(const OfficeConfig& config);
-
-struct OfficeAddress {
-  std::string host;
-  int port = 443;
-};
-Result<OfficeAddress> ParseOfficeUrl(std::string_view url);
-
 struct ClientIdentity {
-  std::string cert_path;  // PEM
-  std::string key_path;   // PEM, P-256
+  tls::Certificate cert;
+  tls::EcPrivateKey key;
 };
 
 class HttpsTransport : public Transport {

@@ -45,64 +45,77 @@ Result<OfficeAnswer> ParseAnswer(const HttpAnswer& http) {
 
 }  // namespace
 
-RoundResult SyncClient::RunRound() {
+namespace {
+
+bool Fail(RoundResult& result, FailureKind kind, std::string detail) {
+  result.ok = false;
+  result.kind = kind;
+  result.detail = std::move(detail);
+  return false;
+}
+
+}  // namespace
+
+RoundResult SyncClient::RunRound(Transport& transport) {
   RoundResult result;
   int64_t policy_version = 0;
-  std::string detail;
-  bool ok = Push(result, &policy_version, &detail);
-  if (ok) {
-    bool applied = false;
-    ok = Pull(policy_version, &applied, &detail);
-    // The policy.applied entry goes out in the same round.
-    if (ok && applied) ok = Push(result, &policy_version, &detail);
-  }
-  result.ok = ok;
-  result.detail = detail;
-  link_.SyncDone(result.ok, result.detail).IgnoreError();
+  if (!Push(transport, result, &policy_version)) return result;
+  bool applied = false;
+  if (!Pull(transport, result, policy_version, &applied)) return result;
+  // The policy.applied entry goes out in the same round.
+  if (applied && !Push(transport, result, &policy_version)) return result;
+  result.ok = true;
   return result;
 }
 
-bool SyncClient::Push(RoundResult& result, int64_t* policy_version,
-                      std::string* detail) {
-  auto fail = [&](std::string why) {
-    *detail = std::move(why);
-    return false;
-  };
+bool SyncClient::Push(Transport& transport, RoundResult& result,
+                      int64_t* policy_version) {
   for (size_t round = 0; round < kMaxBatchesPerRound; ++round) {
     std::string report;
     if (!status_request_.empty()) {
       Result<std::string> made = link_.GetStatusReport(status_request_);
-      if (!made.ok()) return fail(made.status().message());
+      if (!made.ok()) {
+        return Fail(result, FailureKind::kAgent, made.status().message());
+      }
       report = std::move(*made);
     }
     Result<PendingBatch> pending = link_.GetBatch();
-    if (!pending.ok()) return fail(pending.status().message());
+    if (!pending.ok()) {
+      return Fail(result, FailureKind::kAgent, pending.status().message());
+    }
     *policy_version = pending->policy_version;
     if (!pending->batch) return true;
     journal::Batch& batch = *pending->batch;
     batch.status_report = report;
     const uint64_t last_seq = batch.entries.back().seq;
     Result<HttpAnswer> http =
-        transport_.PostJournal(journal::SerializeBatch(batch));
-    if (!http.ok()) return fail("offline: " + http.status().message());
+        transport.PostJournal(journal::SerializeBatch(batch));
+    if (!http.ok()) {
+      return Fail(result, KindOfTransportError(http.status()),
+                  http.status().message());
+    }
     Result<OfficeAnswer> answer = ParseAnswer(*http);
-    if (!answer.ok()) return fail(answer.status().message());
+    if (!answer.ok()) {
+      return Fail(result, FailureKind::kHttp, answer.status().message());
+    }
     bool acknowledged =
         answer->error.empty() || answer->error == "already_acknowledged";
     if (!acknowledged) {
       std::string reason = answer->error + ": " + answer->reason;
       link_.SyncRefused(reason).IgnoreError();
-      return fail("refused: " + reason);
+      return Fail(result, FailureKind::kRefused, reason);
     }
     if (!answer->acked_head) {
-      return fail("sync: office answer: acked_head missing");
+      return Fail(result, FailureKind::kHttp,
+                  "sync: office answer: acked_head missing");
     }
     // The daemon advances only if acked_head is its own hash at acked_seq.
     Status acked = link_.Acked(answer->acked_seq, *answer->acked_head);
     if (!acked.ok()) {
       link_.SyncRefused("acknowledgement not accepted: " + acked.message())
           .IgnoreError();
-      return fail(acked.message());
+      return Fail(result, FailureKind::kHttp,
+                  "office acknowledgement not accepted: " + acked.message());
     }
     if (!report.empty()) status_request_.clear();
     if (!answer->status_request.empty()) {
@@ -110,30 +123,32 @@ bool SyncClient::Push(RoundResult& result, int64_t* policy_version,
     }
     ++result.batches_sent;
     if (answer->acked_seq < last_seq) {
-      return fail("sync: office acknowledged " +
-                  std::to_string(answer->acked_seq) + " of " +
-                  std::to_string(last_seq));
+      return Fail(result, FailureKind::kHttp,
+                  "sync: office acknowledged " +
+                      std::to_string(answer->acked_seq) + " of " +
+                      std::to_string(last_seq));
     }
   }
-  return fail("sync: too many batches in one round");
+  // Not a failure: the rest goes in the next round, right after this one.
+  result.more = true;
+  return true;
 }
 
-bool SyncClient::Pull(int64_t policy_version, bool* applied,
-                      std::string* detail) {
-  Result<HttpAnswer> policy = transport_.GetPolicy(policy_version);
+bool SyncClient::Pull(Transport& transport, RoundResult& result,
+                      int64_t policy_version, bool* applied) {
+  Result<HttpAnswer> policy = transport.GetPolicy(policy_version);
   if (!policy.ok()) {
-    *detail = "offline: " + policy.status().message();
-    return false;
+    return Fail(result, KindOfTransportError(policy.status()),
+                policy.status().message());
   }
   if (policy->status == 204) return true;
   if (policy->status != 200) {
-    *detail = "sync: policy: HTTP " + std::to_string(policy->status);
-    return false;
+    return Fail(result, FailureKind::kHttp,
+                "sync: policy: HTTP " + std::to_string(policy->status));
   }
   Result<PolicyOutcome> outcome = link_.InstallPolicy(policy->body);
   if (!outcome.ok()) {
-    *detail = outcome.status().message();
-    return false;
+    return Fail(result, FailureKind::kAgent, outcome.status().message());
   }
   *applied = outcome->applied;
   return true;

@@ -1,7 +1,7 @@
 // The sync client's state machine against an in-memory office that runs
 // the office's own batch verification (journal::VerifyBatch), over a real
-// journal; backoff with a fixed random source; the child protocol's
-// permit table.
+// journal; why a round failed (failure.h); backoff with a fixed random
+// source.
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,6 @@
 
 #include "agent/journal/journal.h"
 #include "agent/sync/backoff.h"
-#include "agent/sync/child_protocol.h"
-#include "agent/sync/https_transport.h"
 #include "agent/sync/sync_client.h"
 #include "common/json.h"
 
@@ -43,58 +41,6 @@ TEST(BackoffTest, SystemRandomInRange) {
   }
 }
 
-TEST(ChildProtocolTest, PermitTable) {
-  for (const ChildPermit& permit : kChildPermits) {
-    EXPECT_EQ(permit.permitted, permit.op != ChildOp::kSignCheckpoint)
-        << permit.name;
-  }
-  EXPECT_FALSE(ParseChildRequest(R"({"op":"sign"})").ok());
-  EXPECT_FALSE(ParseChildRequest(R"({"op":"append"})").ok());
-  EXPECT_FALSE(ParseChildRequest(R"({"op":"get_batch","x":1})").ok());
-  EXPECT_FALSE(ParseChildRequest(R"({"op":"acked","seq":-1,"head":""})").ok());
-  EXPECT_FALSE(ParseChildRequest("not json").ok());
-  EXPECT_FALSE(
-      ParseChildRequest(R"({"op":"status_report","request":"../x"})").ok());
-  std::string big(3000, 'a');
-  EXPECT_FALSE(
-      ParseChildRequest(R"({"op":"sync_refused","reason":")" + big + "\"}")
-          .ok());
-}
-
-TEST(ChildProtocolTest, RoundTrip) {
-  ChildRequest acked = MakeChildRequest(ChildOp::kAcked);
-  acked.seq = 42;
-  acked.head[0] = 0xAB;
-  ChildRequest policy = MakeChildRequest(ChildOp::kInstallPolicy);
-  policy.policy = std::string("\x00\x01signed", 8);
-  ChildRequest done = MakeChildRequest(ChildOp::kSyncDone);
-  done.ok = true;
-  done.reason = "fine";
-  ChildRequest report = MakeChildRequest(ChildOp::kGetStatusReport);
-  report.request = "req-1";
-  for (const ChildRequest& request : {acked, policy, done, report}) {
-    Result<ChildRequest> parsed =
-        ParseChildRequest(SerializeChildRequest(request));
-    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-    EXPECT_EQ(*parsed, request);
-  }
-}
-
-TEST(OfficeConfigTest, ParsesAndRefuses) {
-  OfficeConfig config{"pc-1", "https://127.0.0.1:8443", std::string(64, 'a')};
-  Result<OfficeConfig> parsed =
-      ParseOfficeConfig(SerializeOfficeConfig(config));
-  ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->office_url, config.office_url);
-  EXPECT_EQ(ParseOfficeUrl("https://office.example:9443").value().port, 9443);
-  EXPECT_EQ(ParseOfficeUrl("https://office.example").value().port, 443);
-  EXPECT_FALSE(ParseOfficeUrl("http://office").ok());
-  EXPECT_FALSE(ParseOfficeUrl("https://a@b:1").ok());
-  EXPECT_FALSE(ParseOfficeUrl("https://b:99999").ok());
-  config.office_pin = "ABC";
-  EXPECT_FALSE(ParseOfficeConfig(SerializeOfficeConfig(config)).ok());
-}
-
 // An office in memory: verifies like the real one and keeps an anchor.
 class FakeOffice : public Transport {
  public:
@@ -102,6 +48,7 @@ class FakeOffice : public Transport {
       : device_key_(std::move(device_key)) {}
 
   bool online = true;
+  Status failure;  // when set, every call fails with it
   bool lose_next_answer = false;
   std::string refuse_with;  // an error code to answer with once
   std::string status_request;
@@ -114,6 +61,7 @@ class FakeOffice : public Transport {
 
   Result<HttpAnswer> PostJournal(const std::string& body) override {
     ++posts;
+    if (!failure.ok()) return failure;
     if (!online) return IoError("fake office", "connect", "refused");
     Result<journal::Batch> batch = journal::ParseBatch(body);
     if (!batch.ok()) return Answer(400, "malformed", batch.status().message());
@@ -178,9 +126,11 @@ class JournalLink : public DaemonLink {
   JournalLink(journal::Journal& journal) : journal_(journal) {}
   std::vector<std::string> refused;
   std::vector<std::string> installed;
-  std::vector<std::pair<bool, std::string>> done;
   size_t max_entries = journal::kMaxBatchEntries;
 
+  Result<std::optional<SyncMaterial>> GetMaterial() override {
+    return std::optional<SyncMaterial>();
+  }
   Result<PendingBatch> GetBatch() override {
     PendingBatch pending;
     PIIGUARD_ASSIGN_OR_RETURN(pending.batch,
@@ -206,8 +156,7 @@ class JournalLink : public DaemonLink {
                          Json{{"reason", reason}}};
     return journal_.Append(event).status();
   }
-  Status SyncDone(bool ok, const std::string& detail) override {
-    done.emplace_back(ok, detail);
+  Status SyncDone(FailureKind, const std::string&) override {
     return Status::Ok();
   }
 
@@ -243,8 +192,8 @@ class SyncClientTest : public ::testing::Test {
   }
   uint64_t Acked() { return journal_->GetSyncState().value().acked_seq; }
   RoundResult Round() {
-    SyncClient client(*office_, *link_);
-    return client.RunRound();
+    SyncClient client(*link_);
+    return client.RunRound(*office_);
   }
 
   std::string dir_;
@@ -274,7 +223,8 @@ TEST_F(SyncClientTest, LostAnswerResendIsAcknowledged) {
   office_->lose_next_answer = true;
   RoundResult lost = Round();
   EXPECT_FALSE(lost.ok);
-  EXPECT_NE(lost.detail.find("offline"), std::string::npos);
+  EXPECT_EQ(lost.kind, FailureKind::kOffline);
+  EXPECT_NE(lost.detail.find("connection reset"), std::string::npos);
   EXPECT_EQ(Acked(), 0u);  // the PC did not hear the answer
   EXPECT_EQ(office_->anchor.acked_seq, journal_->head_seq());
   RoundResult again = Round();  // resend → already_acknowledged → ack
@@ -288,6 +238,8 @@ TEST_F(SyncClientTest, RefusalIsJournaledAndRetried) {
   office_->refuse_with = "gap";
   RoundResult refused = Round();
   EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.kind, FailureKind::kRefused);
+  EXPECT_EQ(refused.detail, "gap: test refusal");
   ASSERT_EQ(link_->refused.size(), 1u);
   EXPECT_EQ(link_->refused[0].rfind("gap", 0), 0u);
   EXPECT_EQ(Acked(), 0u);
@@ -304,7 +256,9 @@ TEST_F(SyncClientTest, AckWithAForeignHeadIsNotTaken) {
   office_->anchor.acked_head[0] ^= 1;
   office_->refuse_with = "already_acknowledged";
   office_->anchor.acked_seq = journal_->head_seq();
-  EXPECT_FALSE(Round().ok);
+  RoundResult foreign = Round();
+  EXPECT_FALSE(foreign.ok);
+  EXPECT_EQ(foreign.kind, FailureKind::kHttp);
   EXPECT_EQ(Acked(), acked);
 }
 
@@ -321,8 +275,47 @@ TEST_F(SyncClientTest, OfflineKeepsEverythingAcrossRestart) {
   ASSERT_TRUE(Round().ok);
   EXPECT_EQ(Acked(), journal_->head_seq());
   EXPECT_EQ(office_->stored.size(), journal_->head_seq());
-  ASSERT_FALSE(link_->done.empty());
-  EXPECT_TRUE(link_->done.back().first);
+}
+
+// Each transport error keeps its meaning (transport.h, failure.h).
+TEST_F(SyncClientTest, TransportErrorsKeepTheirKind) {
+  Append(1);
+  const std::pair<Status, FailureKind> cases[] = {
+      {NotFoundError("sync", "office.example", "name does not resolve"),
+       FailureKind::kDns},
+      {IoError("sync", "office.example", "name not resolved now"),
+       FailureKind::kOffline},
+      {UnauthenticatedError("sync", "office", "not the pinned key"),
+       FailureKind::kPin},
+      {FailedPreconditionError("sync", "office", "TLS handshake failed"),
+       FailureKind::kTls},
+  };
+  for (const auto& [status, kind] : cases) {
+    office_->failure = status;
+    RoundResult round = Round();
+    EXPECT_FALSE(round.ok);
+    EXPECT_EQ(round.kind, kind) << status.message();
+    EXPECT_EQ(round.detail, status.message());
+  }
+  office_->failure = Status::Ok();
+  EXPECT_TRUE(Round().ok);
+}
+
+TEST_F(SyncClientTest, AnswerThatIsNotJsonIsAnHttpProblem) {
+  struct Proxy : Transport {
+    Result<HttpAnswer> PostJournal(const std::string&) override {
+      return HttpAnswer{502, "<html>Bad Gateway</html>"};
+    }
+    Result<HttpAnswer> GetPolicy(int64_t) override {
+      return HttpAnswer{502, ""};
+    }
+  } proxy;
+  Append(1);
+  SyncClient client(*link_);
+  RoundResult round = client.RunRound(proxy);
+  EXPECT_FALSE(round.ok);
+  EXPECT_EQ(round.kind, FailureKind::kHttp);
+  EXPECT_NE(round.detail.find("HTTP 502"), std::string::npos);
 }
 
 TEST_F(SyncClientTest, StatusRequestAnsweredInNextBatch) {

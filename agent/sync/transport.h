@@ -21,8 +21,11 @@ struct HttpAnswer {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // POST /api/v1/journal. An error: no answer (offline, TLS refused, pin
-  // mismatch, timeout).
+  // POST /api/v1/journal. An error: no answer. Its code says why (see
+  // KindOfTransportError in failure.h): kNotFound the office's name does not
+  // resolve; kUnauthenticated the office's key is not the pinned one;
+  // kFailedPrecondition the TLS handshake failed; kIoError unreachable,
+  // timed out or connection lost (offline).
   virtual Result<HttpAnswer> PostJournal(const std::string& body) = 0;
   // GET /api/v1/policy?have=N.
   virtual Result<HttpAnswer> GetPolicy(int64_t have) = 0;

@@ -48,6 +48,7 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kSessionStickGate, MsgId::kPagesTypeSessionStickGate},
     {types::kStatusReportSent, MsgId::kPagesTypeStatusReportSent},
     {types::kSyncRefused, MsgId::kPagesTypeSyncRefused},
+    {types::kSyncUnavailable, MsgId::kPagesTypeSyncUnavailable},
     {types::kUsbBlockError, MsgId::kPagesTypeUsbBlockError},
     {types::kUsbBlockReadOnly, MsgId::kPagesTypeUsbBlockReadOnly},
     {types::kUsbBootParamMissing, MsgId::kPagesTypeUsbBootParamMissing},

@@ -38,6 +38,7 @@ inline constexpr char kNearMissLegacy[] = "near_miss";
 inline constexpr char kPolicyApplied[] = "policy.applied";
 inline constexpr char kPolicyRefused[] = "policy.refused";
 inline constexpr char kSyncRefused[] = "sync.refused";
+inline constexpr char kSyncUnavailable[] = "sync.unavailable";
 inline constexpr char kStatusReportSent[] = "status_report.sent";
 inline constexpr char kEnrolmentDone[] = "enrolment.done";
 // USB (agent/usb, docs/usb.md).

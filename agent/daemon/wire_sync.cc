@@ -1,0 +1,140 @@
+#include "agent/daemon/wire_sync.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+#include "agent/sync/backoff.h"
+#include "common/journal/event_types.h"
+
+namespace piiguard::agent {
+namespace {
+
+// Whether stderr is the journal: JOURNAL_STREAM is "DEVICE:INODE" of it.
+bool StderrIsJournal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  struct stat st {};
+  if (::fstat(STDERR_FILENO, &st) != 0) return false;
+  const std::string_view text(stream);
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  auto parse = [](std::string_view part, uint64_t* out) {
+    auto [end, ec] =
+        std::from_chars(part.data(), part.data() + part.size(), *out);
+    return ec == std::errc() && end == part.data() + part.size();
+  };
+  return parse(text.substr(0, colon), &dev) &&
+         parse(text.substr(colon + 1), &ino) && dev == st.st_dev &&
+         ino == st.st_ino;
+}
+
+// piiguard-sync beside this program (the build tree and the package).
+std::string DefaultProgram() {
+  char exe[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return "piiguard-sync";
+  std::string path(exe, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/') + 1) + "piiguard-sync";
+}
+
+Status JournalUnavailable(AgentCore& core, const std::string& reason) {
+  journal::Event event;
+  event.type = journal::types::kSyncUnavailable;
+  event.severity = journal::Severity::kWarning;
+  event.subject = "office";
+  event.details = Json{{"reason", reason}};
+  return core.journal().Append(event).status();
+}
+
+}  // namespace
+
+void LogToJournal(sync::LogLevel level, const std::string& line) {
+  static const bool journal = StderrIsJournal();
+  std::string prefix;
+  if (journal) {
+    switch (level) {
+      case sync::LogLevel::kError:
+        prefix = "<3>";
+        break;
+      case sync::LogLevel::kWarning:
+        prefix = "<4>";
+        break;
+      case sync::LogLevel::kNotice:
+        prefix = "<5>";
+        break;
+      case sync::LogLevel::kInfo:
+        prefix = "<6>";
+        break;
+    }
+  }
+  std::cerr << prefix << "piiguardd: " << line << std::endl;
+}
+
+Status WireSync(SyncWiring& wiring, const SyncArgs& args,
+                const StatePaths& paths, AgentCore& core, Daemon& daemon,
+                std::function<int64_t()> clock_ms) {
+  PIIGUARD_ASSIGN_OR_RETURN(SyncMode mode, ParseSyncMode(args.mode));
+  SupervisorConfig config;
+  config.mode = mode;
+  config.socket_path = args.socket;
+  config.interval_seconds = args.interval_seconds;
+  config.program = args.program.empty() ? DefaultProgram() : args.program;
+  if (mode != SyncMode::kOff) {
+    Result<std::pair<uid_t, gid_t>> user = LookUpUser(args.user);
+    if (user.ok()) {
+      config.uid = user->first;
+      config.gid = user->second;
+    } else {
+      config.unavailable = user.status().message();
+    }
+    if (config.unavailable.empty() && mode == SyncMode::kSpawn &&
+        ::access(config.program.c_str(), X_OK) != 0) {
+      config.unavailable = ErrnoStatus("sync", config.program, errno).message();
+    }
+  }
+  wiring.health =
+      std::make_unique<sync::SyncHealth>(std::move(clock_ms), LogToJournal);
+  wiring.monitor =
+      std::make_unique<SyncMonitor>(core, *wiring.health, paths, config.uid);
+  wiring.supervisor = std::make_unique<SyncSupervisor>(
+      config, *wiring.monitor, *wiring.health, wiring.spawner,
+      sync::SystemUnitRandom, LogToJournal);
+  SyncSupervisor& supervisor = *wiring.supervisor;
+  Status init = supervisor.Init();
+  if (!init.ok()) {
+    config.unavailable = init.message();
+    supervisor.MarkUnavailable(init.message());
+  }
+  core.AddStatusPart("sync", [&supervisor]() -> Result<Json> {
+    return supervisor.StatusPart();
+  });
+  if (!config.unavailable.empty()) {
+    LogToJournal(sync::LogLevel::kError,
+                 "sync: unavailable (enforcement runs): " + config.unavailable);
+    // Once per start; delivered when sync runs again.
+    Status journaled = JournalUnavailable(core, config.unavailable);
+    if (!journaled.ok())
+      LogToJournal(sync::LogLevel::kError, journaled.message());
+    return Status::Ok();
+  }
+  if (mode == SyncMode::kOff) return Status::Ok();
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+      supervisor.fd(), [&supervisor] { supervisor.OnReady(); }));
+  daemon.OnChildExit([&supervisor](pid_t pid, int status) {
+    supervisor.OnChildExit(pid, status);
+  });
+  daemon.SetWake([&supervisor] { supervisor.Wake(); });
+  supervisor.Start();
+  return Status::Ok();
+}
+
+}  // namespace piiguard::agent
