@@ -2,8 +2,8 @@
 // directory and device key, the journal, the applied policy, the local
 // socket, the enforcers, and the unprivileged sync process (wire_sync.h);
 // the decisions live in the modules (AgentCore, the enforcers, the sync
-// client), not here. It always runs in the foreground (systemd Type=notify: readiness
-// and the watchdog, agent/daemon/readiness.h).
+// client), not here. It always runs in the foreground (systemd Type=notify:
+// readiness and the watchdog, agent/daemon/readiness.h).
 //
 //   piiguardd [--state-dir DIR] [--policy FILE] [--city-pub FILE]
 //             [--socket PATH] [--sync spawn|socket|off] [--sync-user USER]
