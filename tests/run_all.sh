@@ -19,13 +19,15 @@ passed=0
 failed=0
 skipped=0
 declare -a results=()
+tier_start=$SECONDS  # each tier's line says how long it took (CI's budget)
 
 # tier NAME STATUS DETAIL [PASSED FAILED]: records a tier's result; the
 # counts are of the checks inside it (tests, fuzz targets; 1 for a lint).
 tier() {
-  local p=${4:-} f=${5:-}
-  results+=("tier $1: $2 $3")
-  printf '\n### tier %s: %s %s\n' "$1" "$2" "$3"
+  local p=${4:-} f=${5:-} took=$((SECONDS - tier_start))
+  tier_start=$SECONDS
+  results+=("tier $1: $2 $3 [${took} s]")
+  printf '\n### tier %s: %s %s [%s s]\n' "$1" "$2" "$3" "$took"
   case $2 in
     PASS) passed=$((passed + ${p:-1})); failed=$((failed + ${f:-0})) ;;
     FAIL) passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1})) ;;
@@ -51,6 +53,8 @@ if ! ./installer/install-deps.sh --test; then
   exit 1
 fi
 
+echo "run_all: test dependencies ready after $SECONDS s"
+tier_start=$SECONDS
 sources=$(git ls-files '*.cc' '*.h' 2>/dev/null || find common policy tests -name '*.cc' -o -name '*.h')
 
 # --- format
@@ -83,7 +87,6 @@ fi
 # scratch root beside the host's own units, so ExecStart= paths resolve), and
 # the agent's maintainer scripts (tests/package/).
 pkg_log=/tmp/piiguard-package.log
-pkg_start=$SECONDS
 pkg_launcher=()
 command -v ccache >/dev/null && pkg_launcher=(env CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
 if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
@@ -109,7 +112,7 @@ if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
     *) pkg_problems+=("maintainer scripts failed") ;;
   esac
   if ((${#pkg_problems[@]} == 0)); then
-    tier package PASS "($(ls dist/*.deb | wc -l) packages, lintian and $(wc -w <<<"$units") units clean, $(sed -n 's/^maintainer_scripts: \([0-9]*\) passed.*/\1/p' "$pkg_log") maintainer-script checks, $((SECONDS - pkg_start)) s)"
+    tier package PASS "($(ls dist/*.deb | wc -l) packages, lintian and $(wc -w <<<"$units") units clean, $(sed -n 's/^maintainer_scripts: \([0-9]*\) passed.*/\1/p' "$pkg_log") maintainer-script checks)"
   else
     grep -E '^(E|W): |\.service|^FAIL|^maintainer_scripts' "$pkg_log" | head -40
     tier package FAIL "(${pkg_problems[*]}; log $pkg_log)"
@@ -196,5 +199,5 @@ fi
 
 printf '\n'
 printf '%s\n' "${results[@]}"
-echo "summary: $passed passed, $failed failed, $skipped skipped"
+echo "summary: $passed passed, $failed failed, $skipped skipped ($SECONDS s in all)"
 [[ $failed -eq 0 ]]
