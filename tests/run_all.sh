@@ -24,8 +24,8 @@ tier_start=$SECONDS  # each tier's line says how long it took (CI's budget)
 # tier NAME STATUS DETAIL [PASSED FAILED]: records a tier's result; the
 # counts are of the checks inside it (tests, fuzz targets; 1 for a lint).
 tier() {
-  local p=${4:-} f=${5:-} took=$((SECONDS - tier_start))
-  tier_start=$SECONDS
+  local p=${4:-} f=${5:-} took=${tier_took:-$((SECONDS - tier_start))}
+  [[ -n ${tier_took:-} ]] || tier_start=$SECONDS
   results+=("tier $1: $2 $3 [${took} s]")
   printf '\n### tier %s: %s %s [%s s]\n' "$1" "$2" "$3" "$took"
   case $2 in
@@ -82,6 +82,40 @@ else
   tier unit FAIL "(build failed)"
 fi
 
+# --- clang-tidy on the project's own sources, in the background on one
+# core from here on: the package build shares the machine with it, and the
+# vm and system tiers leave a core free (QEMU runs one vCPU). It needs the
+# unit tier's compile_commands.json; its result is collected at the end.
+# run_tidy writes "STATUS|DETAIL|SECONDS" to $tidy_result.
+tidy_result=/tmp/piiguard-tidy.result
+run_tidy() {
+  local t0=$SECONDS
+  if ! command -v clang-tidy >/dev/null; then
+    echo "SKIP|(clang-tidy is not installed)|0" >"$tidy_result"
+    return
+  fi
+  # Non-test sources, as DEVELOPERS.md says: gtest files and everything
+  # under tests/ (fuzz targets, benchmarks, test helpers) are left out.
+  # The static analyzer's checks (clang-analyzer-*) nearly double the
+  # tier's time: CI leaves them out unless TIDY_ANALYZER=1 (DEVELOPERS.md).
+  local tidy_checks=() tidy_files
+  [[ ${TIDY_ANALYZER:-0} == 1 ]] || tidy_checks=(--checks=-clang-analyzer-*)
+  tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/' | grep -v '_test\.cc$')
+  if printf '%s\n' $tidy_files | xargs -P "${TIDY_JOBS:-1}" -n 4 clang-tidy -p build-asan --quiet \
+       "${tidy_checks[@]}" >/tmp/piiguard-tidy.log 2>&1; then
+    echo "PASS|($(wc -w <<<"$tidy_files") files)|$((SECONDS - t0))" >"$tidy_result"
+  else
+    echo "FAIL|(clang-tidy findings above)|$((SECONDS - t0))" >"$tidy_result"
+  fi
+}
+rm -f "$tidy_result"
+if [[ -f build-asan/compile_commands.json ]]; then
+  run_tidy &
+  tidy_pid=$!
+else
+  tier tidy FAIL "(no build-asan/compile_commands.json: the unit tier's configure failed)"
+fi
+
 # --- package: the Debian packages (docs/install.md) as CI builds them, lintian
 # on them, systemd-analyze verify on the units they ship (unpacked into a
 # scratch root beside the host's own units, so ExecStart= paths resolve), and
@@ -122,6 +156,14 @@ else
   tier package FAIL "(installer/build-deb.sh failed; log $pkg_log)"
 fi
 
+# The system tier's guest image (mmdebstrap: mostly downloads and dpkg)
+# is built in the background while the vm tier runs; tests/system/run.sh
+# finds it made, or says why it could not be.
+if compgen -G "dist/piiguard_*.deb" >/dev/null; then
+  tests/system/setup.sh dist >/tmp/piiguard-system-setup.log 2>&1 &
+  setup_pid=$!
+fi
+
 # --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
 vm_log=/tmp/piiguard-vm.log
 # The ASan build of the unit tier: its programs are packed into the guest.
@@ -141,6 +183,7 @@ fi
 # line, configure and enrol, a PC's day, the office's pages in Chromium,
 # remove and purge.
 sys_log=/tmp/piiguard-system.log
+[[ -n ${setup_pid:-} ]] && wait "$setup_pid"
 if compgen -G "dist/piiguard_*.deb" >/dev/null; then
   tests/system/run.sh dist 2>&1 | tee "$sys_log"
   rc=${PIPESTATUS[0]}
@@ -177,24 +220,15 @@ else
   tier fuzz FAIL "(fuzz build failed)"
 fi
 
-# --- clang-tidy on the project's own sources
-if ! command -v clang-tidy >/dev/null; then
-  tier tidy SKIP "(clang-tidy is not installed)"
-else
-  # Non-test sources, as DEVELOPERS.md says: gtest files and everything
-  # under tests/ (fuzz targets, benchmarks, test helpers) are left out.
-  # The static analyzer's checks (clang-analyzer-*) nearly double the
-  # tier's time: CI leaves them out unless TIDY_ANALYZER=1 (DEVELOPERS.md).
-  tidy_checks=()
-  [[ ${TIDY_ANALYZER:-0} == 1 ]] || tidy_checks=(--checks=-clang-analyzer-*)
-  tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/' | grep -v '_test\.cc$')
-  if printf '%s\n' $tidy_files | xargs -P "$jobs" -n 4 clang-tidy -p build-asan --quiet \
-       "${tidy_checks[@]}" >/tmp/piiguard-tidy.log 2>&1; then
-    tier tidy PASS "($(wc -w <<<"$tidy_files") files)"
-  else
-    grep -E 'error:|warning:' /tmp/piiguard-tidy.log | sort -u | head -60
-    tier tidy FAIL "(clang-tidy findings above)"
+# --- tidy, collected: it ran in the background (above).
+if [[ -n ${tidy_pid:-} ]]; then
+  wait "$tidy_pid"
+  if ! IFS='|' read -r tidy_status tidy_detail tidy_secs <"$tidy_result"; then
+    tidy_status=FAIL tidy_detail="(clang-tidy did not finish; log /tmp/piiguard-tidy.log)" tidy_secs=0
   fi
+  [[ $tidy_status == FAIL ]] && grep -E 'error:|warning:' /tmp/piiguard-tidy.log | sort -u | head -60
+  tier_took=$tidy_secs tier tidy "$tidy_status" "$tidy_detail (in the background)"
+  unset tier_took
 fi
 
 printf '\n'

@@ -79,6 +79,25 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
       }));
   PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
       wiring.writes->fd(), [&enforcer] { enforcer.OnWriteAttempts(); }));
+  // Where udevd runs, its rule's late read-only flag is undone for keyed
+  // sticks; without it (no udev, as in the VM tier) nothing is lost.
+  Result<std::unique_ptr<os::LinuxUeventSource>> udev =
+      os::LinuxUeventSource::Open(os::UeventGroup::kUdev);
+  if (udev.ok()) {
+    wiring.udev_events = std::move(*udev);
+    os::UeventSource& from_udev = *wiring.udev_events;
+    PIIGUARD_RETURN_IF_ERROR(
+        daemon.AddSource(from_udev.fd(), [&from_udev, &enforcer] {
+          Result<os::UeventSource::Batch> batch = from_udev.Drain();
+          if (batch.ok()) {
+            enforcer.OnUdevEvents(*batch);
+          } else {
+            LogUsb(batch.status());
+          }
+        }));
+  } else {
+    LogUsb(udev.status());
+  }
   core.AddStatusPart("sticks", [&enforcer] { return enforcer.StatusPart(); });
   core.AddPolicyListener(
       [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); });

@@ -29,6 +29,9 @@ struct UsbWiring {
   std::unique_ptr<os::LinuxBlockDevices> blocks;
   std::unique_ptr<usb::LinuxStickMedium> medium;
   std::unique_ptr<os::LinuxUeventSource> uevents;
+  // udevd's messages, after its rules ran (UsbEnforcer::OnUdevEvents);
+  // null where udevd cannot be heard.
+  std::unique_ptr<os::LinuxUeventSource> udev_events;
   std::unique_ptr<os::LinuxDeviceWriteWatch> writes;
   std::unique_ptr<notify::DesktopNotifier> notifier;
   std::unique_ptr<usb::UsbEnforcer> enforcer;

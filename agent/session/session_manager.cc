@@ -407,6 +407,11 @@ Result<Json> SessionManager::Start(const ipc::Peer& peer,
 Result<Json> SessionManager::End(const ipc::Peer& peer) {
   if (!state_) return Json{{"ended", false}, {"refused", "no_session"}};
   std::string refused;
+  // While a keyed stick is in, no session ends, whoever asks (root too):
+  // its data could leave by radio once they are back (issue 14). Asked of
+  // the USB enforcer, which knows what is plugged now.
+  const bool keyed_present =
+      sticks_ != nullptr && !sticks_->KeyedSticks().empty();
   switch (state_->origin) {
     case Origin::kCommand:
       if (peer.uid != 0 && static_cast<int64_t>(peer.uid) != state_->uid) {
@@ -423,6 +428,7 @@ Result<Json> SessionManager::End(const ipc::Peer& peer) {
       if (peer.uid != 0) refused = "root_only";
       break;
   }
+  if (keyed_present && refused.empty()) refused = "stick_present";
   if (!refused.empty()) {
     PIIGUARD_RETURN_IF_ERROR(Journal(
         journal::types::kSessionEndRefused, journal::Severity::kNotice,

@@ -30,9 +30,10 @@ class FakeSticks : public StickControl {
     read_only_reasons.emplace_back(reason);
     return fail_read_only;
   }
-  std::vector<KeyedStickState> KeyedSticks() const override { return {}; }
+  std::vector<KeyedStickState> KeyedSticks() const override { return keyed; }
 
   int released = 0;
+  std::vector<KeyedStickState> keyed;  // plugged now
   std::vector<std::string> read_only_reasons;
   Status fail_read_only;
 };
@@ -324,6 +325,31 @@ TEST_F(SessionTest, KeyedStickStartsSessionAndRemovalEndsIt) {
   EXPECT_FALSE(m->active());
   EXPECT_FALSE(Soft(w0_));
   EXPECT_EQ(EventsOf("session.ended")[0].details["by"], "stick removed");
+}
+
+// The attacker's way to radios with a keyed stick in (issue 14 item 4):
+// start a session by command, plug the stick, end the session. Refused for
+// staff and for root alike while the stick is in; allowed once it is out.
+TEST_F(SessionTest, NoSessionEndsWhileAKeyedStickIsIn) {
+  auto m = Make();
+  ASSERT_TRUE(m->Init().ok());
+  ASSERT_TRUE(m->Start(staff_, "juminhyo").ok());
+  KeyedStick stick{"sdb", "0123", "juminhyo", "Sato"};
+  EXPECT_TRUE(m->KeyedStickVerified(stick));
+  sticks_.keyed.push_back({stick, true});
+  for (const ipc::Peer& who : {staff_, ipc::Peer{1, 0, 0}}) {
+    Result<Json> refused = m->End(who);
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ((*refused)["refused"], "stick_present") << who.uid;
+    EXPECT_TRUE(m->active());
+    EXPECT_TRUE(Soft(w0_));
+  }
+  sticks_.keyed.clear();
+  m->KeyedStickGone(stick);
+  Result<Json> ended = m->End(staff_);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_FALSE(m->active());
+  EXPECT_FALSE(Soft(w0_));
 }
 
 TEST_F(SessionTest, StickRemovalDoesNotEndWhenPolicySaysSo) {

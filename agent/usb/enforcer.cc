@@ -153,6 +153,26 @@ void UsbEnforcer::OnUevents(const os::UeventSource::Batch& batch,
   }
 }
 
+void UsbEnforcer::OnUdevEvents(const os::UeventSource::Batch& batch) {
+  for (const os::Uevent& event : batch.events) {
+    if (event.subsystem != "block" || event.devname.empty()) continue;
+    if (event.action != "add" && event.action != "change") continue;
+    std::string disk = event.devname;
+    if (auto p = partition_disk_.find(disk); p != partition_disk_.end()) {
+      disk = p->second;
+    }
+    auto it = sticks_.find(disk);
+    if (it == sticks_.end() || it->second.state != StickState::kWritable) {
+      continue;
+    }
+    Stick& stick = it->second;
+    if (Status s = deps_.blocks.SetReadOnly(event.devname, false); !s.ok()) {
+      (void)MakeReadOnly(stick, "could not be made writable again");
+      Explain(stick, "could not be made writable", MsgId::kUsbNotMadeWritable);
+    }
+  }
+}
+
 void UsbEnforcer::HandleEvent(const os::Uevent& event, int64_t received_us) {
   std::string path = event.devpath.substr(1);  // "devices/..."
   if (event.subsystem == "block") {

@@ -88,6 +88,12 @@ class UsbEnforcer : public StickControl {
   Status Start();
   // A batch drained from the uevent source at `received_us` (monotonic).
   void OnUevents(const os::UeventSource::Batch& batch, int64_t received_us);
+  // A batch from udevd, sent after its rules ran: 60-piiguard-usb.rules
+  // makes every USB disk read-only, and may do so after this enforcer made
+  // a keyed stick writable (udev is slower than the kernel's uevent). The
+  // devices of sticks that are writable are made writable again; nothing
+  // else is decided from udevd's messages (a forged one changes nothing).
+  void OnUdevEvents(const os::UeventSource::Batch& batch);
   // The write watch's descriptor is readable.
   void OnWriteAttempts();
   // A new policy was applied: keyed sticks are checked again.

@@ -343,6 +343,69 @@ TEST_F(EnforcerTest, RefusedDeviceAuthorizedByDefaultIsTakenBackAtAdd) {
   EXPECT_EQ(Count("usb.device.refused"), 1);
 }
 
+// udev's rule (60-piiguard-usb.rules) sets every USB disk read-only, and
+// under load it runs after the keyed stick was made writable: udevd's own
+// message afterwards puts the keyed stick back as decided.
+TEST_F(EnforcerTest, UdevsLateReadOnlyIsUndoneForAWritableStick) {
+  AddStick("S1", false);
+  SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer, /*partition=*/true);
+  ASSERT_EQ(StickField(*enforcer, "state"), "writable");
+  // udev's RUN program, late.
+  ASSERT_TRUE(blocks_.SetReadOnly("sdb", true).ok());
+  ASSERT_TRUE(blocks_.SetReadOnly("sdb1", true).ok());
+  os::UeventSource::Batch udev;
+  udev.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
+  udev.events.push_back(
+      Event("add", std::string(kDisk) + "/sdb1", "block", "partition", "sdb1"));
+  enforcer->OnUdevEvents(udev);
+  EXPECT_FALSE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_FALSE(*blocks_.IsReadOnly("sdb1"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "writable");
+}
+
+// The attacker's side: udevd's messages (or one forged by a process with
+// CAP_NET_ADMIN) never make a stick writable that was not decided so.
+TEST_F(EnforcerTest, UdevMessagesNeverMakeAForeignStickWritable) {
+  AddStick("S1", false);  // no key on the medium: read-only
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer, /*partition=*/true);
+  ASSERT_EQ(StickField(*enforcer, "state"), "read_only");
+  os::UeventSource::Batch udev;
+  for (const char* action : {"add", "change", "bind"}) {
+    udev.events.push_back(Event(action, kDisk, "block", "disk", "sdb"));
+    udev.events.push_back(Event(action, std::string(kDisk) + "/sdb1", "block",
+                                "partition", "sdb1"));
+  }
+  enforcer->OnUdevEvents(udev);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb1"));
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+}
+
+// Making it writable again fails: the stick is read-only, and says so.
+TEST_F(EnforcerTest, UndoingUdevsReadOnlyFailsClosed) {
+  AddStick("S1", false);
+  SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
+  auto enforcer = Make();
+  ASSERT_TRUE(enforcer->Start().ok());
+  Plug(*enforcer);
+  DiskAppears(*enforcer, /*partition=*/true);
+  ASSERT_EQ(StickField(*enforcer, "state"), "writable");
+  ASSERT_TRUE(blocks_.SetReadOnly("sdb", true).ok());
+  blocks_.FailSet("sdb", EIO);
+  os::UeventSource::Batch udev;
+  udev.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
+  enforcer->OnUdevEvents(udev);
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_NE(StickField(*enforcer, "state"), "writable");
+}
+
 TEST_F(EnforcerTest, BlockDeviceIsReadOnlyBeforeAnythingElse) {
   AddStick("S1", false);
   SetMedium(Key("S1"));

@@ -8,7 +8,8 @@
 
 namespace piiguard::os {
 
-Result<std::unique_ptr<LinuxUeventSource>> LinuxUeventSource::Open() {
+Result<std::unique_ptr<LinuxUeventSource>> LinuxUeventSource::Open(
+    UeventGroup group) {
   UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
                        NETLINK_KOBJECT_UEVENT));
   if (!fd.valid()) return ErrnoStatus("uevent", "netlink socket", errno);
@@ -20,13 +21,13 @@ Result<std::unique_ptr<LinuxUeventSource>> LinuxUeventSource::Open() {
   }
   sockaddr_nl address{};
   address.nl_family = AF_NETLINK;
-  address.nl_groups = 1;  // the kernel's uevent group
+  address.nl_groups = static_cast<uint32_t>(group);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address),
              sizeof(address)) != 0) {
     return ErrnoStatus("uevent", "netlink bind", errno);
   }
   return std::unique_ptr<LinuxUeventSource>(
-      new LinuxUeventSource(std::move(fd)));
+      new LinuxUeventSource(std::move(fd), group));
 }
 
 Result<UeventSource::Batch> LinuxUeventSource::Drain() {
@@ -46,9 +47,12 @@ Result<UeventSource::Batch> LinuxUeventSource::Drain() {
       }
       return ErrnoStatus("uevent", "netlink receive", errno);
     }
-    if (sender.nl_pid != 0) continue;  // not from the kernel
-    Result<Uevent> event = ParseKernelUevent(
-        std::string_view(buffer.data(), static_cast<size_t>(n)));
+    std::string_view bytes(buffer.data(), static_cast<size_t>(n));
+    const bool from_kernel = sender.nl_pid == 0;
+    if (from_kernel != (group_ == UeventGroup::kKernel)) continue;
+    Result<Uevent> event = group_ == UeventGroup::kKernel
+                               ? ParseKernelUevent(bytes)
+                               : ParseUdevMessage(bytes);
     if (event.ok()) batch.events.push_back(std::move(*event));
   }
   return batch;

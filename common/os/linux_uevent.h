@@ -1,7 +1,9 @@
-// LinuxUeventSource: the kernel's uevent multicast group over a
-// NETLINK_KOBJECT_UEVENT socket (non-blocking, close-on-exec, a 4 MiB
-// receive buffer). Only messages whose sender is the kernel (port 0) are
-// taken. ENOBUFS (the buffer overflowed) is reported as Batch::overflow.
+// LinuxUeventSource: a uevent multicast group over a NETLINK_KOBJECT_UEVENT
+// socket (non-blocking, close-on-exec, a 4 MiB receive buffer): the
+// kernel's (only messages from port 0, the kernel, are taken) or udevd's
+// (events after udev's rules ran; only messages from a process, parsed as
+// udev's format; sending to the group needs CAP_NET_ADMIN). ENOBUFS (the
+// buffer overflowed) is reported as Batch::overflow.
 //
 // Thread-safety: not thread-safe; one reader.
 #ifndef PIIGUARD_COMMON_OS_LINUX_UEVENT_H_
@@ -14,15 +16,20 @@
 
 namespace piiguard::os {
 
+enum class UeventGroup { kKernel = 1, kUdev = 2 };
+
 class LinuxUeventSource : public UeventSource {
  public:
-  static Result<std::unique_ptr<LinuxUeventSource>> Open();
+  static Result<std::unique_ptr<LinuxUeventSource>> Open(
+      UeventGroup group = UeventGroup::kKernel);
   int fd() const override { return fd_.get(); }
   Result<Batch> Drain() override;
 
  private:
-  explicit LinuxUeventSource(UniqueFd fd) : fd_(std::move(fd)) {}
+  LinuxUeventSource(UniqueFd fd, UeventGroup group)
+      : fd_(std::move(fd)), group_(group) {}
   UniqueFd fd_;
+  UeventGroup group_;
 };
 
 }  // namespace piiguard::os

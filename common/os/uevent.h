@@ -5,10 +5,14 @@
 // (below) is fed by tests.
 //
 // A kernel uevent is "ACTION@DEVPATH\0KEY=VALUE\0KEY=VALUE\0...":
-// NUL-separated, the header first. Messages from udevd ("libudev" magic) are
-// not parsed.
+// NUL-separated, the header first. udevd re-sends each event to its own
+// multicast group once its rules (and their RUN programs) have run: a
+// 40-byte header ("libudev\0", magic 0xfeedcafe big-endian, the header's
+// size, the properties' offset and length, four filter words) and then the
+// properties, "KEY=VALUE\0" each, ACTION and DEVPATH among them
+// (docs/usb.md "udev").
 //
-// Thread-safety: ParseKernelUevent is pure; sources are not thread-safe.
+// Thread-safety: the parsers are pure; sources are not thread-safe.
 #ifndef PIIGUARD_COMMON_OS_UEVENT_H_
 #define PIIGUARD_COMMON_OS_UEVENT_H_
 
@@ -47,6 +51,18 @@ Result<Uevent> ParseKernelUevent(std::string_view bytes);
 // the fuzz target's round trip).
 std::string FormatKernelUevent(const Uevent& event);
 
+inline constexpr size_t kUdevHeaderSize = 40;
+
+// udevd's message, as strict: the header as above (its size at least 40,
+// the properties inside the message, after the header), ACTION and DEVPATH
+// present, the fields as in a kernel uevent. `devname` is DEVNAME without
+// its "/dev/" ("sdb", as the kernel's), `vars` keep DEVNAME as sent.
+Result<Uevent> ParseUdevMessage(std::string_view bytes);
+
+// udevd's message for `event` (filter words zero; for tests and the fuzz
+// target's round trip). `vars` must hold ACTION and DEVPATH.
+std::string FormatUdevMessage(const Uevent& event);
+
 class UeventSource {
  public:
   struct Batch {
@@ -58,8 +74,8 @@ class UeventSource {
   virtual ~UeventSource() = default;
   // Readable when events wait (for epoll); -1 for a fake.
   virtual int fd() const = 0;
-  // Every event waiting now; malformed messages are skipped and counted in
-  // `rejected` of the source (they come from the kernel only).
+  // Every event waiting now; malformed messages are skipped (they come
+  // from the kernel, or from udevd for a udev source, only).
   virtual Result<Batch> Drain() = 0;
 };
 

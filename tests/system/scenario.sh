@@ -26,6 +26,17 @@ phase=$(cat "$STATE/phase" 2>/dev/null || echo install)
 log() { echo "system: $*"; }
 # not CMD...: succeeds when CMD fails (for check and wait_for).
 not() { ! "$@"; }
+# wait_for SECONDS CMD...: vmlib's, bounded by the guest's uptime instead of
+# a count of tries: one try of `piiguard status` under TCG can take a second,
+# and a failing check must not hold the run for many times its limit.
+wait_for() {
+  local end=$(($(cut -d. -f1 /proc/uptime) + $1 + 1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(cut -d. -f1 /proc/uptime)" -ge "$end" ] && return 1
+    sleep 0.05
+  done
+}
 log "phase $phase, uptime $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
 
 # as_staff CMD...: runs CMD in a login session of the staff account sato
@@ -48,9 +59,10 @@ keyboard_works() {
 }
 hubs_default() { cat /sys/bus/usb/devices/usb*/authorized_default | sort -u | tr '\n' ' '; }
 
-# The piiguard side.
+# The piiguard side. A stick's entry in `piiguard status --json` is an object
+# without nested objects: split at every closing brace to find it.
 status_json() { piiguard status --json 2>/dev/null | tr -d '\n'; }
-stick_entry() { status_json | sed 's/},/}\n/g' | grep "\"device\": *\"$1\""; }
+stick_entry() { status_json | sed 's/}/}\n/g' | grep "\"device\": *\"$1\""; }
 stick_state() { stick_entry "$1" | sed -n 's/.*"state": *"\([a-z_]*\)".*/\1/p'; }
 stick_known() { [ -n "$(stick_entry "$1")" ]; }
 pending() { status_json | sed -n 's/.*"pending": *\([0-9]*\).*/\1/p'; }

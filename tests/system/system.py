@@ -81,7 +81,21 @@ class SystemRun(vm.Run):
     def step(self, words):
         if words and words[0] == "browser":
             return self.browser()
+        if words and words[0] == "plug":
+            words = [self.host_paths(w) for w in words]
         return super().step(words)
+
+    def host_paths(self, word):
+        """A stick spec names its image as the guest sees it
+        (image=/payload/fixtures/keyed.img); the host copies it from the
+        payload folder it made the payload disk from."""
+        parts = []
+        for part in word.split(","):
+            if part.startswith("image=/payload/"):
+                rel = part[len("image=/payload/"):]
+                part = "image=" + os.path.join(self.args.payload, rel)
+            parts.append(part)
+        return ",".join(parts)
 
     def browser(self):
         """Runs system_pages.mjs against the guest's office; its CHECK lines
