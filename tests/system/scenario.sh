@@ -240,7 +240,8 @@ configured)
   as_staff "LANG=ja_JP.UTF-8 piiguard report near-miss '$(cat "$F/near_miss.txt")'" >"$OUT/near-miss.txt" 2>&1
   check near_miss_reported "piiguard report near-miss: $(head -1 "$OUT/near-miss.txt")" \
     journal_has near_miss
-  check synced "the office acknowledged every entry (pending $(pending))" wait_for 120 synced
+  wait_for 120 synced
+  check synced "the office acknowledged every entry (pending $(pending))" synced
   VMLIB_HOST_TIMEOUT=400 host browser
   check browser_ran "the review pages were checked: $HOST_REPLY" test -n "$HOST_REPLY"
 
