@@ -20,6 +20,12 @@ test_deps=(
   nodejs fonts-ipafont-gothic
   python3 ripgrep
   lintian
+  # The package tier's build (debian/control's Build-Depends beyond the
+  # above), the vm tier (tests/vm/setup.sh) and the system tier
+  # (tests/system/setup.sh): installed here, before tiers run side by side.
+  debhelper dpkg-dev
+  qemu-system-x86 qemu-utils busybox-static kmod cpio
+  mmdebstrap fdisk
 )
 
 packages=("${build_deps[@]}")

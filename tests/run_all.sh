@@ -54,6 +54,12 @@ if ! ./installer/install-deps.sh --test; then
 fi
 
 echo "run_all: test dependencies ready after $SECONDS s"
+# The system tier's guest image (mmdebstrap: mostly downloads and dpkg,
+# about 10 minutes here) is built in the background from now on, beside
+# the unit tier's compiler; tests/system/run.sh finds it made, or makes it
+# and says why.
+tests/system/setup.sh --base >/tmp/piiguard-system-setup.log 2>&1 &
+setup_pid=$!
 tier_start=$SECONDS
 sources=$(git ls-files '*.cc' '*.h' 2>/dev/null || find common policy tests -name '*.cc' -o -name '*.h')
 
@@ -154,14 +160,6 @@ if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
 else
   tail -40 "$pkg_log"
   tier package FAIL "(installer/build-deb.sh failed; log $pkg_log)"
-fi
-
-# The system tier's guest image (mmdebstrap: mostly downloads and dpkg)
-# is built in the background while the vm tier runs; tests/system/run.sh
-# finds it made, or says why it could not be.
-if compgen -G "dist/piiguard_*.deb" >/dev/null; then
-  tests/system/setup.sh dist >/tmp/piiguard-system-setup.log 2>&1 &
-  setup_pid=$!
 fi
 
 # --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP

@@ -4,14 +4,19 @@
 # NetworkManager, polkit, udev and the packages piiguard's .deb files depend
 # on, but not piiguard itself (the tier installs it with apt, as a city does).
 #
-#   tests/system/setup.sh [DIST_DIR]
+#   tests/system/setup.sh [DIST_DIR | --base]
 #
-# DIST_DIR (default dist/) holds the .deb files; their Depends and Recommends
-# are installed into the image, so that `apt-get install ./*.deb` works in the
-# guest without a network. Everything goes to tests/system/.cache/ (ignored
-# by git): base-ID.img (raw, sparse, 4 GiB), where ID hashes the package list
+# The image holds the packages listed below, the .deb files' own
+# dependencies among them, so that `apt-get install ./*.deb` works in the
+# guest without a network; DIST_DIR (default dist/) holds the .deb files, and
+# a Depends or Recommends of theirs missing from the list is added (and said:
+# add it to the list). With --base the image is built from the list alone,
+# before any .deb exists (tests/run_all.sh does so in the background while
+# the unit tier builds). Everything goes to tests/system/.cache/ (ignored by
+# git): base-ID.img (raw, sparse, 4 GiB), where ID hashes the package list
 # and this script, so a second run only checks. About 3 minutes on a fresh
-# machine (mmdebstrap from Debian's archive), nothing on a second run.
+# idle machine (mmdebstrap from Debian's archive; 10 under load), nothing on
+# a second run.
 #
 # GRUB is put on the disk as grub-install would on a BIOS PC, without a loop
 # device (machines like CI's have no partition scanning): boot.img's code
@@ -24,6 +29,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 dist=${1:-$top/dist}
+[[ $dist == --base ]] && dist=""
 cache=$here/.cache
 say() { printf 'system setup: %s\n' "$*" >&2; }
 skip() { say "SKIP: $*"; exit 77; }
@@ -55,8 +61,14 @@ packages=(
   linux-image-amd64 initramfs-tools kmod grub-pc
   iproute2 util-linux dosfstools mtools e2fsprogs nftables rfkill usbutils
   procps sqlite3 curl libnotify-bin ca-certificates
+  # What piiguard's .deb files depend on (dpkg-deb -f dist/*.deb Depends).
+  libblkid1 libc6 libgcc-s1 libssl3 libstdc++6 libcpp-httplib0.11
+  libpqxx-6.4 libsqlite3-0 libexpat1 libhyperscan5 libicu72 libseccomp2
+  libsystemd0 libzip4 polkitd
 )
-if compgen -G "$dist/*.deb" >/dev/null; then
+if [[ -z $dist ]]; then
+  :  # --base: the list alone
+elif compgen -G "$dist/*.deb" >/dev/null; then
   for deb in "$dist"/*.deb; do
     # "a (>= 1), b | c, d" -> a b d: the first of each alternative, not ours.
     dpkg-deb -f "$deb" Depends Recommends | tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/:any//' |
@@ -69,6 +81,10 @@ mkdir -p "$cache"
 deps=()
 [[ -f $cache.deps.tmp ]] && mapfile -t deps <"$cache.deps.tmp" && rm -f "$cache.deps.tmp"
 mapfile -t all < <(printf '%s\n' "${packages[@]}" "${deps[@]}" | sort -u)
+mapfile -t extra < <(comm -13 <(printf '%s\n' "${packages[@]}" | sort -u) \
+  <(printf '%s\n' "${deps[@]}" | sed '/^$/d' | sort -u))
+((${#extra[@]} == 0)) ||
+  say "the .deb files need ${extra[*]}, not in setup.sh's list: added (add them to the list)"
 id=$( (printf '%s\n' "${all[@]}"; cat "$0") | sha256sum | cut -c1-12)
 image=$cache/base-$id.img
 if [[ -s $image ]]; then
