@@ -105,8 +105,12 @@ print(json.dumps({
     {"name": "overview_not_zero", "path": "/", "absent": "ヒヤリ・ハット: 0 件"},
     {"name": "near_miss_text", "path": "/near-misses", "contains": near_miss},
     {"name": "pc_listed", "path": "/pcs", "contains": "pc-01"},
-    {"name": "violation_write_attempt", "path": "/violations?pc=pc-01&type=usb.", "regex": "USB"},
-    {"name": "roster_moved", "path": "/violations?pc=pc-01&type=roster.", "regex": "名簿"},
+    # The labels the office gives the types the guest's agent wrote
+    # (usb.write_attempt, roster.moved; common/messages.cc).
+    {"name": "violation_write_attempt", "path": "/violations?pc=pc-01&type=usb.",
+     "contains": "読み取り専用のUSBメモリへの書き込みの試み"},
+    {"name": "roster_moved", "path": "/violations?pc=pc-01&type=roster.",
+     "contains": "名簿をPCから移動"},
   ]}, ensure_ascii=False))
 EOF
 }
