@@ -155,7 +155,7 @@ CSV
 chown nobody:nogroup desk
 # From inside desk: the staff member needs no right on the folders above it.
 (cd desk && setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'cat >参加者名簿.csv') <roster.csv
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 300; i++)); do
   "$cli" journal show --db agent/journal.db --type roster.moved | grep -q 参加者名簿 && break
   sleep 0.1  # the roster guard's move is journaled; nothing to wait on from here
 done
