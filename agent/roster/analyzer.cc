@@ -16,6 +16,10 @@ constexpr uint32_t kIdKinds = Bit(ColumnKind::kName) | Bit(ColumnKind::kKana) |
 // An unlabelled record: its first line (the name) at most this long, and
 // at most this many lines.
 constexpr size_t kRecordNameLineBytes = 60;
+// Free text: other lines (records) a list of people may have between two
+// of its people (a title, a page header, a sub-heading).
+constexpr size_t kMaxGapLines = 3;
+constexpr size_t kMaxGapRecords = 2;
 constexpr size_t kUnlabelledRecordLines = 6;
 
 bool IsBlankByte(char c) { return c == ' ' || c == '"' || c == '\t'; }
@@ -71,8 +75,40 @@ std::string HeaderText(std::string_view cell) {
   return std::string(cell.substr(0, n));
 }
 
+constexpr uint32_t kStrongKinds =
+    Bit(ColumnKind::kAddress) | Bit(ColumnKind::kPhone) |
+    Bit(ColumnKind::kBirthDate) | Bit(ColumnKind::kMyNumber);
+
 bool IsPerson(uint32_t mask) {
   return (mask & kIdKinds) != 0 && std::popcount(mask) >= 2;
+}
+
+// A name (or reading) and two of address, phone, birth date, My Number.
+bool IsStrongPerson(uint32_t mask) {
+  uint32_t id = mask & (Bit(ColumnKind::kName) | Bit(ColumnKind::kKana));
+  uint32_t strong = mask & kStrongKinds;
+  if (id == 0 && (mask & Bit(ColumnKind::kMyNumber)) != 0) {
+    strong &= ~Bit(ColumnKind::kMyNumber);  // the My Number is the id
+  }
+  return (id != 0 || (mask & Bit(ColumnKind::kMyNumber)) != 0) &&
+         std::popcount(strong) >= 2;
+}
+
+// A bare integer 0..120 ("45", " 7 "), or -1.
+int SmallInt(std::string_view cell) {
+  while (!cell.empty() && (cell.front() == ' ' || cell.front() == '"')) {
+    cell.remove_prefix(1);
+  }
+  while (!cell.empty() && (cell.back() == ' ' || cell.back() == '"')) {
+    cell.remove_suffix(1);
+  }
+  if (cell.empty() || cell.size() > 3) return -1;
+  int value = 0;
+  for (char c : cell) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 120 ? value : -1;
 }
 
 // Free text: the kinds a line credibly holds. A My Number in prose counts
@@ -134,7 +170,38 @@ char ChooseDelimiter(std::string_view sample) {
 
 Analyzer::Analyzer(const std::vector<Pattern>& patterns, char delimiter,
                    size_t min_rows)
-    : patterns_(patterns), delimiter_(delimiter), min_rows_(min_rows) {}
+    : patterns_(patterns),
+      delimiter_(delimiter),
+      min_rows_(min_rows),
+      weak_min_(std::max(min_rows, kWeakMinRows)),
+      line_runs_(kMaxGapLines, min_rows_, weak_min_),
+      record_runs_(kMaxGapRecords, min_rows_, weak_min_) {}
+
+void PeopleRuns::Person(uint32_t mask, bool strong) {
+  if (run_.people > 0 && run_.gap > max_gap_) Close();
+  run_.span += run_.people > 0 ? run_.gap + 1 : 1;
+  run_.gap = 0;
+  ++run_.people;
+  if (strong) ++run_.strong;
+  for (size_t k = 0; k < kColumnKinds; ++k) {
+    if ((mask & (1U << k)) != 0) ++run_.kinds[k];
+  }
+}
+
+void PeopleRuns::Other() {
+  if (run_.people == 0) return;
+  if (++run_.gap > max_gap_) Close();
+}
+
+void PeopleRuns::Close() {
+  if (run_.people > 0 && Dense(run_)) {
+    bool better = IsRoster(run_) != IsRoster(best_)
+                      ? IsRoster(run_)
+                      : run_.people > best_.people;
+    if (better) best_ = run_;
+  }
+  run_ = Run();
+}
 
 void Analyzer::Feed(std::string_view chunk, std::span<const Hit> hits) {
   size_t pos = 0;
@@ -264,7 +331,14 @@ void Analyzer::TableLine(std::string_view line) {
     if (h.role == Role::kWeak) ++t.weak[c][k];
   }
   for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {
-    if (!IsEmptyCell(Cell(line, delims_, c))) ++t.nonempty[c];
+    std::string_view cell = Cell(line, delims_, c);
+    if (!IsEmptyCell(cell)) ++t.nonempty[c];
+    int n = SmallInt(cell);
+    if (n < 0) continue;
+    ++t.small_ints[c];
+    if (t.small_ints[c] > 1 && n == t.last_int[c] + 1) ++t.sequential[c];
+    t.last_int[c] = n;
+    t.max_int[c] = std::max(t.max_int[c], n);
   }
   if (t.has_header) {
     for (size_t c = 0; c < kMaxColumns && c <= delims_.size(); ++c) {
@@ -314,10 +388,9 @@ void Analyzer::TextLine(std::string_view line) {
   // A line of labels alone is the header line of aligned text.
   uint32_t mask = TextMask(value, label);
   if (value != 0 && IsPerson(mask)) {
-    ++person_lines_;
-    for (int k = 0; k < kColumnKinds; ++k) {
-      if ((mask & (1U << k)) != 0) ++text_kind_lines_[static_cast<size_t>(k)];
-    }
+    line_runs_.Person(mask, IsStrongPerson(mask));
+  } else {
+    line_runs_.Other();
   }
 }
 
@@ -333,11 +406,10 @@ void Analyzer::EndParagraph() {
   if (paragraph_lines_ >= 2 && paragraph_lines_ <= 15 &&
       (paragraph_label_ != 0 || unlabelled_record) && paragraph_value_ != 0 &&
       IsPerson(TextMask(paragraph_value_, paragraph_label_))) {
-    ++person_records_;
     uint32_t mask = TextMask(paragraph_value_, paragraph_label_);
-    for (size_t k = 0; k < kColumnKinds; ++k) {
-      if ((mask & (1U << k)) != 0) ++record_kind_records_[k];
-    }
+    record_runs_.Person(mask, IsStrongPerson(mask));
+  } else if (paragraph_lines_ > 0) {
+    record_runs_.Other();
   }
   if (aligned_people_ > best_aligned_people_) {
     best_aligned_people_ = aligned_people_;

@@ -41,6 +41,45 @@ inline constexpr int kMaxColumns = 64;
 // fields.
 char ChooseDelimiter(std::string_view sample);
 
+// People a list needs when each has a name and only one other value (or
+// two weak ones: kana, e-mail, age, sex, postal code). With two of
+// address, phone, birth date and My Number, `min_rows` (the policy's) is
+// enough.
+inline constexpr size_t kWeakMinRows = 5;
+
+// Free-text people, line by line or record by record. A run of them ends
+// after more than `max_gap` other units, and counts only when people fill
+// at least half of its span: a few name-like lines lost in a dictionary or
+// a data file are not a list.
+class PeopleRuns {
+ public:
+  struct Run {
+    size_t people = 0;
+    size_t strong = 0;  // with two of address, phone, birth date, My Number
+    size_t span = 0;    // units from the first person to the last
+    size_t gap = 0;     // units since the last person
+    std::array<uint32_t, kColumnKinds> kinds{};  // people per kind
+  };
+  PeopleRuns(size_t max_gap, size_t min_strong, size_t min_weak)
+      : max_gap_(max_gap), min_strong_(min_strong), min_weak_(min_weak) {}
+
+  void Person(uint32_t mask, bool strong);
+  void Other();
+  void Close();
+  // The best closed or open run, dense enough.
+  const Run& best() const { return best_; }
+  const Run& open() const { return run_; }
+  bool IsRoster(const Run& r) const {
+    return r.strong >= min_strong_ || r.people >= min_weak_;
+  }
+  static bool Dense(const Run& r) { return r.people * 2 >= r.span; }
+
+ private:
+  size_t max_gap_, min_strong_, min_weak_;
+  Run run_;
+  Run best_;
+};
+
 class Analyzer {
  public:
   Analyzer(const std::vector<Pattern>& patterns, char delimiter,
@@ -69,6 +108,12 @@ class Analyzer {
     std::array<std::array<uint32_t, kColumnKinds>, kMaxColumns> weak{};
     std::array<uint32_t, kMaxColumns> filled{};    // non-empty header cells
     std::array<uint32_t, kMaxColumns> nonempty{};  // non-empty cells
+    // Bare integers 0..120 (an age column has no header and no 歳), and
+    // how many follow the cell above by one (a numbered list's No.).
+    std::array<uint32_t, kMaxColumns> small_ints{};
+    std::array<uint32_t, kMaxColumns> sequential{};
+    std::array<int, kMaxColumns> last_int{};
+    std::array<int, kMaxColumns> max_int{};
   };
   struct TableResult {
     bool roster = false;
@@ -95,7 +140,8 @@ class Analyzer {
 
   const std::vector<Pattern>& patterns_;
   char delimiter_;
-  size_t min_rows_;
+  size_t min_rows_;               // people with a name and two strong values
+  size_t weak_min_;               // people with a name and one value
   size_t line_offset_ = 0;        // of the current line in the fed chunk
   std::vector<uint32_t> delims_;  // of the current line
   std::vector<LineHit> line_hits_;
@@ -103,15 +149,13 @@ class Analyzer {
   std::optional<TableResult> best_table_;
   std::optional<TableResult> nearest_table_;  // best non-roster, for reasons
   // Free text: people by line and by paragraph.
-  size_t person_lines_ = 0;
-  size_t person_records_ = 0;
+  PeopleRuns line_runs_;
+  PeopleRuns record_runs_;
   uint32_t paragraph_value_ = 0;  // kinds seen in the current paragraph
   uint32_t paragraph_label_ = 0;
   size_t paragraph_lines_ = 0;
   size_t paragraph_id_lines_ = 0;  // lines of the paragraph with a name
   bool paragraph_starts_with_name_ = false;  // a short first line, a name
-  std::array<uint32_t, kColumnKinds> text_kind_lines_{};
-  std::array<uint32_t, kColumnKinds> record_kind_records_{};
   // Aligned text (columns padded with spaces): a header line naming a name
   // column and another personal column announces a table; each later line
   // of the paragraph with a name is a person.

@@ -1,5 +1,6 @@
 // Analyzer: the judgement of a table, and the verdict (analyzer.h).
 #include <algorithm>
+#include <bit>
 
 #include "agent/roster/analyzer.h"
 
@@ -19,6 +20,17 @@ uint32_t ThresholdPercent(ColumnKind k) {
     default:
       return 60;
   }
+}
+
+constexpr uint32_t kStrongMask =
+    (1U << static_cast<int>(ColumnKind::kAddress)) |
+    (1U << static_cast<int>(ColumnKind::kPhone)) |
+    (1U << static_cast<int>(ColumnKind::kBirthDate)) |
+    (1U << static_cast<int>(ColumnKind::kMyNumber));
+
+bool IsStrongKind(ColumnKind k) {
+  return k == ColumnKind::kAddress || k == ColumnKind::kPhone ||
+         k == ColumnKind::kBirthDate || k == ColumnKind::kMyNumber;
 }
 
 bool IsIdKind(ColumnKind k) {
@@ -72,10 +84,18 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
     }
     // A header alone: cells filled under a personal header, in most rows,
     // even when their values are of no recognised shape.
-    if (!best && announced >= 0 && t.filled[c] >= min_rows_ &&
+    if (!best && announced >= 0 &&
+        t.filled[c] >= std::min<size_t>(min_rows_, t.rows) && t.filled[c] > 0 &&
         size_t{t.filled[c]} * 2 >= t.rows) {
       best = Column{static_cast<ColumnKind>(announced), static_cast<int>(c),
                     t.header_text[c], t.filled[c]};
+    }
+    // A bare age: a column of integers 0..120 beside names, spread like
+    // ages (up to 15 at least) and not counting up like a No. column.
+    if (!best && has_names && announced < 0 && t.rows >= 3 &&
+        size_t{t.small_ints[c]} * 100 >= t.rows * 80 &&
+        size_t{t.sequential[c]} * 100 < t.rows * 30 && t.max_int[c] >= 15) {
+      best = Column{ColumnKind::kAge, static_cast<int>(c), "", t.small_ints[c]};
     }
     if (best) r.columns.push_back(*best);
   }
@@ -83,13 +103,17 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
   for (const Column& col : r.columns) {
     if (IsIdKind(col.kind) && (!id || col.hits > id->hits)) id = &col;
   }
+  // The other personal columns are judged by the share of their cells
+  // that fit (ThresholdPercent), not by a count: one odd value in a list
+  // of six must not undo it.
   const Column* other = nullptr;
+  uint32_t strong = 0;
   for (const Column& col : r.columns) {
-    if (id && &col != id && col.kind != id->kind && col.hits >= min_rows_ &&
-        (!other || col.hits > other->hits)) {
-      other = &col;
-    }
+    if (!id || &col == id || col.kind == id->kind) continue;
+    if (!other || col.hits > other->hits) other = &col;
+    if (IsStrongKind(col.kind)) strong |= 1U << static_cast<int>(col.kind);
   }
+  const size_t need = std::popcount(strong) >= 2 ? min_rows_ : weak_min_;
   std::string size = "table of " + std::to_string(t.rows) + " rows";
   if (!id) {
     r.why = r.columns.empty() ? size + " with no personal column"
@@ -108,9 +132,9 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
             std::string(ColumnKindName(id->kind));
     return r;
   }
-  if (r.people < min_rows_) {
+  if (r.people < need) {
     r.why = size + ": " + std::to_string(r.people) + " people, fewer than " +
-            std::to_string(min_rows_);
+            std::to_string(need);
     return r;
   }
   r.roster = true;
@@ -121,10 +145,13 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
 
 bool Analyzer::RosterCertain(size_t people) const {
   if (best_table_ && best_table_->people >= people) return true;
-  if (std::max({person_lines_, person_records_, aligned_people_,
-                best_aligned_people_}) >= people) {
-    return true;
+  for (const PeopleRuns* runs : {&line_runs_, &record_runs_}) {
+    if (runs->best().people >= people) return true;
+    if (runs->open().people >= people && PeopleRuns::Dense(runs->open())) {
+      return true;
+    }
   }
+  if (std::max(aligned_people_, best_aligned_people_) >= people) return true;
   if (!table_ || table_->rows < people) return false;
   TableResult r = Judge(*table_);
   return r.roster && r.people >= people;
@@ -133,8 +160,22 @@ bool Analyzer::RosterCertain(size_t people) const {
 void Analyzer::Finish(Verdict& verdict) {
   EndTable();
   EndParagraph();
-  if (best_aligned_people_ >= min_rows_ &&
-      best_aligned_people_ > std::max(person_lines_, person_records_) &&
+  line_runs_.Close();
+  record_runs_.Close();
+  const PeopleRuns::Run& lines = line_runs_.best();
+  const PeopleRuns::Run& records = record_runs_.best();
+  const bool by_lines =
+      line_runs_.IsRoster(lines) != record_runs_.IsRoster(records)
+          ? line_runs_.IsRoster(lines)
+          : lines.people >= records.people;
+  const PeopleRuns::Run& text = by_lines ? lines : records;
+  const bool text_roster = line_runs_.IsRoster(text);
+  const size_t text_people = text_roster ? text.people : 0;
+  const size_t aligned_need =
+      std::popcount(best_aligned_header_ & kStrongMask) >= 2 ? min_rows_
+                                                             : weak_min_;
+  if (best_aligned_people_ >= aligned_need &&
+      best_aligned_people_ > text_people &&
       (!best_table_ || best_table_->people < best_aligned_people_)) {
     std::vector<Column> kinds;
     for (size_t k = 0; k < kColumnKinds; ++k) {
@@ -151,8 +192,7 @@ void Analyzer::Finish(Verdict& verdict) {
     verdict.columns = std::move(kinds);
     return;
   }
-  size_t text_people = std::max(person_lines_, person_records_);
-  std::string unit = person_lines_ >= person_records_ ? "lines" : "records";
+  std::string unit = by_lines ? "lines" : "records";
   if (best_table_ && best_table_->people >= text_people) {
     verdict.roster = true;
     verdict.rows = best_table_->people;
@@ -160,32 +200,38 @@ void Analyzer::Finish(Verdict& verdict) {
     verdict.reason = best_table_->why;
     return;
   }
-  const auto& kind_counts = person_lines_ >= person_records_
-                                ? text_kind_lines_
-                                : record_kind_records_;
   std::vector<Column> kinds;
   for (size_t k = 0; k < kColumnKinds; ++k) {
-    if (kind_counts[k] > 0) {
+    if (text.kinds[k] > 0) {
       kinds.push_back(
-          Column{static_cast<ColumnKind>(k), -1, "", kind_counts[k]});
+          Column{static_cast<ColumnKind>(k), -1, "", text.kinds[k]});
     }
   }
-  if (text_people >= min_rows_) {
+  if (text_roster) {
     verdict.roster = true;
-    verdict.rows = text_people;
+    verdict.rows = text.people;
     verdict.columns = kinds;
-    verdict.reason = std::to_string(text_people) + " " + unit +
+    verdict.reason = std::to_string(text.people) + " " + unit +
                      " of free text, each with a name and another personal "
                      "value (" +
-                     Describe(kinds) + ")";
+                     Describe(kinds) + ")" +
+                     (text.people < weak_min_
+                          ? ", " + std::to_string(text.strong) +
+                                " with two of address, phone, birth date, "
+                                "My Number"
+                          : "");
     return;
   }
   verdict.roster = false;
   verdict.rows = 0;
-  if (text_people > 0) {
-    verdict.reason = "no roster: " + std::to_string(text_people) + " " + unit +
-                     " with a name and another personal value, fewer than " +
-                     std::to_string(min_rows_);
+  if (text.people > 0) {
+    verdict.reason = "no roster: " + std::to_string(text.people) + " " + unit +
+                     " with a name and another personal value (" +
+                     std::to_string(text.strong) +
+                     " with two of address, phone, birth date, My Number), "
+                     "fewer than " +
+                     std::to_string(weak_min_) + " (" +
+                     std::to_string(min_rows_) + ")";
   } else if (nearest_table_) {
     verdict.reason = "no roster: " + nearest_table_->why;
   } else {

@@ -71,7 +71,10 @@ struct Verdict {
 };
 
 struct Options {
-  size_t min_rows = 5;                              // roster_guard.min_rows
+  // roster_guard.min_rows: the fewest people of a roster whose people
+  // each have a name and two of address, phone, birth date, My Number; a
+  // list with only one other value per person needs max(min_rows, 5).
+  size_t min_rows = 3;
   size_t max_input = size_t{256} * 1024 * 1024;     // larger: prefix only
   size_t max_unpacked = size_t{512} * 1024 * 1024;  // zip formats, all parts
   size_t max_ratio = 200;  // a zip member's unpacked/packed size above this:

@@ -16,7 +16,7 @@ class DetectorTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete detector_; }
 
-  Verdict Examine(const std::string& bytes, size_t min_rows = 5) {
+  Verdict Examine(const std::string& bytes, size_t min_rows = 3) {
     Options options;
     options.min_rows = min_rows;
     Result<Verdict> v = detector_->Examine(bytes, options);
@@ -91,9 +91,44 @@ TEST_F(DetectorTest, FewerPeopleThanMinRowsIsNotARoster) {
   std::string three =
       "氏名,電話番号\n山田 太郎,090-1234-5678\n"
       "佐藤 花子,042-345-6789\n鈴木 一郎,080-2345-6789\n";
+  // A name and one value each: five people at least, whatever min_rows.
   Verdict v = Examine(three);
   EXPECT_FALSE(v.roster) << v.reason;
-  EXPECT_TRUE(Examine(three, 3).roster);
+  EXPECT_FALSE(Examine(three, 3).roster);
+  EXPECT_FALSE(Examine(three, 2).roster);
+}
+
+TEST_F(DetectorTest, ThreePeopleWithTwoStrongValuesAreARoster) {
+  // issue 16: a workshop list of three or four residents is a roster.
+  std::string three =
+      "氏名,住所,電話番号\n山田 太郎,東京都東村山市本町1-2-3,090-1234-5678\n"
+      "中村 花子,東村山市野口町2-3-4,042-345-6789\n"
+      "木村一郎,東村山市久米川町3-4-5,080-2345-6789\n";
+  Verdict v = Examine(three);
+  EXPECT_TRUE(v.roster) << v.reason;
+  EXPECT_EQ(v.rows, 3U);
+  EXPECT_FALSE(Examine(three, 4).roster);  // the policy asks for more
+  // Two people are not a list.
+  std::string two = three.substr(0, three.rfind("木村"));
+  EXPECT_FALSE(Examine(two).roster) << Examine(two).reason;
+  // Free text, no header: names without a space, phones without hyphens.
+  std::string text =
+      "1. 馬場直樹 東村山市本町1-2-3 0423456789\n"
+      "2. 土屋 恵子 東村山市野口町2-3-4 09012345678\n"
+      "3. 野村花子 東村山市久米川町3-4-5 03(1234)5678\n";
+  v = Examine(text);
+  EXPECT_TRUE(v.roster) << v.reason;
+}
+
+TEST_F(DetectorTest, OrganisationsAreNotPeople) {
+  std::string list = "取引先一覧\n";
+  for (const char* org :
+       {"株式会社　三好不動産", "有限会社　田中商事", "株式会社　中村工務店",
+        "山田建設株式会社", "合同会社　佐藤企画", "株式会社　鈴木運輸"}) {
+    list += std::string(org) + "　東村山市本町1-2-3　042-345-6789\n";
+  }
+  Verdict v = Examine(list);
+  EXPECT_FALSE(v.roster) << v.reason;
 }
 
 TEST_F(DetectorTest, FacilityListIsNotARoster) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "agent/roster/names.h"
 #include "agent/roster/validate.h"
 
 namespace piiguard::roster {
@@ -129,6 +130,27 @@ Word WordAfter(std::string_view s, size_t pos, size_t max_chars) {
 
 bool KanaOnly(const Word& w) { return !w.kanji && (w.hiragana || w.katakana); }
 
+// Hiragana to katakana (the lexicon's readings are in katakana); other
+// characters unchanged. U+3041..3096 are E3 81 81..E3 82 96, katakana
+// U+30A1..30F6 are E3 82 A1..E3 83 B6: the code point plus 0x60.
+std::string Katakana(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i + 2 < out.size(); ++i) {
+    auto b0 = static_cast<unsigned char>(out[i]);
+    if (b0 != 0xE3) continue;
+    auto b1 = static_cast<unsigned char>(out[i + 1]);
+    auto b2 = static_cast<unsigned char>(out[i + 2]);
+    char32_t cp = ((b1 & 0x3FU) << 6) | (b2 & 0x3FU) | 0x3000U;
+    if (cp >= 0x3041 && cp <= 0x3096) {
+      cp += 0x60;
+      out[i + 1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out[i + 2] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    i += 2;
+  }
+  return out;
+}
+
 // Where the spaces that end at `end` start (one to eight, ASCII or
 // ideographic: aligned text pads names), or npos.
 size_t SpaceBefore(std::string_view s, size_t end) {
@@ -169,15 +191,15 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end,
   }
   // A place or an office before the space is not a family name (八王子市
   // めじろ台, 東京都 八王子市).
-  if (pos != end && IsRoleOrPlace(line.substr(start, end - start))) {
-    return std::nullopt;
-  }
+  std::string_view family = line.substr(start, end - start);
+  const bool listed = listed_surname || IsSurname(family);
+  if (pos != end && !listed && IsRoleOrPlace(family)) return std::nullopt;
   // Between a family name of no list and the given name: one or two
   // spaces, ASCII or ideographic (林　　太郎 pads a one-character surname).
   // A wider gap separates two columns of aligned text (世帯数    人口数),
   // unless the first word is a listed surname (永井    美代子: 姓 and 名 in
   // columns of their own).
-  if (!listed_surname &&
+  if (!listed &&
       (pos - end > 6 || (pos - end > 2 && line.substr(end, 3) != "\u3000"))) {
     return std::nullopt;
   }
@@ -209,20 +231,49 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end,
       IsPrefectureReading(line.substr(pos, given.start - pos))) {
     return std::nullopt;  // 上杉 ミヤギケン, 梅田 オオサカフ: a place's reading
   }
-  if (IsRoleOrPlace(line.substr(start, given.start - start))) {
+  if (IsRoleOrPlace(given_text) ||
+      (!listed && IsRoleOrPlace(line.substr(start, given.start - start)))) {
+    return std::nullopt;
+  }
+  // Two words of no list (世帯数 人口, 東京 支社) are not a name; a listed
+  // surname, or a listed given name after an unlisted (rare) surname, is.
+  if (!listed && !IsGivenName(given_text) &&
+      !(KanaOnly(given) && IsGivenReading(Katakana(given_text)))) {
     return std::nullopt;
   }
   return Meaning{ColumnKind::kName, Role::kValue};
 }
 
-std::optional<Meaning> Surname(std::string_view line, size_t to, size_t size) {
-  if (to < size) return std::nullopt;
-  size_t start = to - size;
-  // The surname must start a word: 大山田 is not 山田.
-  if (start > 0 && ScriptOf(PrevChar(line, start).first) != Script::kOther) {
-    return std::nullopt;
+bool IsCellEdge(std::string_view line, size_t pos, bool before) {
+  if (before ? pos == 0 : pos >= line.size()) return true;
+  char c = before ? line[pos - 1] : line[pos];
+  return IsCellDelimiter(c);
+}
+
+// A word of kanji (kana after) that ends before the boundary at `to`: a
+// name if it splits into a listed surname and given name (山田太郎), a
+// surname alone if it is a whole cell (the 姓 of a split table).
+std::optional<Meaning> WordName(std::string_view line, size_t to) {
+  if (to == 0) return std::nullopt;
+  size_t end = to;
+  auto [last, last_start] = PrevChar(line, to);
+  if (ScriptOf(last) == Script::kOther || last == U'様' || last == U'殿') {
+    end = last_start;
   }
-  return NameAt(line, start, to, true);
+  Word w = WordBefore(line, end, 8);
+  if (w.chars < 2 || w.chars > 8) return std::nullopt;
+  auto [first, next] = NextChar(line, w.start);
+  if (ScriptOf(first) != Script::kKanji) return std::nullopt;
+  std::string_view word = line.substr(w.start, end - w.start);
+  if (size_t cut = SplitName(word); cut > 0) {
+    if (IsRoleOrPlace(word)) return std::nullopt;
+    return Meaning{ColumnKind::kName, Role::kValue};
+  }
+  if (IsSurname(word) && IsCellEdge(line, w.start, true) &&
+      IsCellEdge(line, end, false)) {
+    return Meaning{ColumnKind::kName, Role::kValue, true};  // 姓 alone
+  }
+  return std::nullopt;
 }
 
 // Two readings that spell a place, not a person (postal code lists give
@@ -258,7 +309,8 @@ std::optional<Meaning> SpacedWords(std::string_view line, size_t to) {
   Word family = WordBefore(line, sp, 10);
   if (family.chars == 0) return std::nullopt;
   if (!family.hiragana && !family.katakana && family.chars <= 4) {
-    return NameAt(line, family.start, sp, false);
+    return NameAt(line, family.start, sp,
+                  IsSurname(line.substr(family.start, sp - family.start)));
   }
   // Readings are written "ヤマダ タロウ" with one space (two at most, or an
   // ideographic one); wider gaps are aligned columns of place readings
@@ -440,8 +492,26 @@ std::optional<Meaning> CheckHit(const Pattern& p, std::string_view line,
       return Meaning{p.kind, p.role};
     case Check::kCellOnly:
       return Meaning{p.kind, p.role, true};
-    case Check::kSurname:
-      return Surname(line, to, p.literal_size);
+    case Check::kWord:
+      return WordName(line, to);
+    case Check::kPlainPhone: {
+      size_t i = to;
+      while (i > 0 && !IsDigit(line[i - 1])) --i;
+      size_t begin = i;
+      while (begin > 0 && (IsDigit(line[begin - 1]) || line[begin - 1] == '(' ||
+                           line[begin - 1] == ')')) {
+        --begin;
+      }
+      std::string digits;
+      for (size_t k = begin; k < i; ++k) {
+        if (IsDigit(line[k])) digits.push_back(line[k]);
+      }
+      if ((digits.size() != 10 && digits.size() != 11) || digits[0] != '0' ||
+          IsBusinessNumber(digits)) {
+        return std::nullopt;
+      }
+      return Meaning{p.kind, p.role};
+    }
     case Check::kSpacedWords:
       return SpacedWords(line, to);
     case Check::kNumber:

@@ -1,59 +1,60 @@
 #include "agent/roster/names.h"
 
+#include <algorithm>
 #include <array>
+#include <span>
 
 namespace piiguard::roster {
 namespace {
 
-// The most frequent surnames (public frequency rankings), each once.
-constexpr std::array<std::string_view, 339> kSurnames = {
-    "佐藤",   "鈴木", "高橋", "田中",   "伊藤",   "渡辺", "山本",   "中村",
-    "小林",   "加藤", "吉田", "山田",   "佐々木", "山口", "松本",   "井上",
-    "木村",   "林",   "斎藤", "清水",   "山崎",   "森",   "池田",   "橋本",
-    "阿部",   "石川", "山下", "中島",   "石井",   "小川", "前田",   "岡田",
-    "長谷川", "藤田", "後藤", "近藤",   "村上",   "遠藤", "青木",   "坂本",
-    "斉藤",   "福田", "太田", "西村",   "藤井",   "金子", "岡本",   "藤原",
-    "中野",   "三浦", "原田", "中川",   "松田",   "竹内", "小野",   "田村",
-    "中山",   "和田", "石田", "森田",   "上田",   "原",   "柴田",   "酒井",
-    "工藤",   "横山", "宮崎", "宮本",   "内田",   "高木", "安藤",   "島田",
-    "谷口",   "大野", "丸山", "今井",   "高田",   "藤本", "武田",   "村田",
-    "上野",   "杉山", "増田", "小山",   "大塚",   "平野", "菅原",   "久保",
-    "松井",   "千葉", "岩崎", "桜井",   "木下",   "野口", "松尾",   "菊地",
-    "野村",   "新井", "渡部", "佐野",   "杉本",   "古川", "大西",   "浜田",
-    "市川",   "小島", "水野", "松下",   "中西",   "河野", "五十嵐", "北村",
-    "菅野",   "小松", "鈴村", "安田",   "中田",   "西田", "平田",   "大橋",
-    "永井",   "石原", "荒木", "吉川",   "久保田", "川口", "辻",     "本田",
-    "関",     "松岡", "黒田", "服部",   "樋口",   "川崎", "小池",   "吉村",
-    "河合",   "福島", "秋山", "大久保", "中尾",   "浅野", "望月",   "飯田",
-    "西川",   "森本", "片山", "小西",   "岩田",   "堀",   "北川",   "田口",
-    "須藤",   "宮田", "土屋", "奥村",   "内藤",   "関口", "大谷",   "川上",
-    "尾崎",   "竹田", "平井", "青山",   "岩本",   "桑原", "早川",   "今村",
-    "熊谷",   "大石", "松村", "野田",   "堀内",   "小田", "三宅",   "東",
-    "小澤",   "小沢", "西山", "松原",   "市村",   "星野", "大森",   "武藤",
-    "石橋",   "上原", "坂口", "吉岡",   "稲葉",   "伊東", "森山",   "中井",
-    "宇野",   "川村", "永田", "福井",   "大川",   "荒井", "岡",     "水谷",
-    "南",     "岩井", "安達", "石崎",   "堤",     "栗原", "高野",   "川田",
-    "島",     "藤川", "田辺", "小泉",   "西岡",   "大竹", "松浦",   "本間",
-    "佐久間", "白石", "榎本", "奥田",   "根本",   "岡崎", "今野",   "高山",
-    "萩原",   "堀川", "野中", "矢野",   "小倉",   "吉野", "宮下",   "宮内",
-    "篠原",   "北野", "浅井", "村井",   "中谷",   "横田", "平山",   "石塚",
-    "長田",   "荒川", "小森", "岸",     "木内",   "西尾", "桑田",   "大島",
-    "三上",   "小原", "細川", "古田",   "西",     "内山", "池上",   "菊池",
-    "牧野",   "松永", "白井", "佐伯",   "田島",   "岡村", "小笠原", "奥山",
-    "岩瀬",   "杉浦", "沢田", "大和田", "八木",   "成田", "千田",   "山内",
-    "広瀬",   "北原", "滝沢", "相馬",   "谷",     "浜野", "大山",   "関根",
-    "川島",   "荻野", "新田", "柳田",   "坂井",   "富田", "宮原",   "藤岡",
-    "植田",   "吉沢", "森川", "立花",   "熊田",   "津田", "須田",   "笠原",
-    "小谷",   "松山", "蛭田", "小橋",   "岩下",   "若林", "金井",   "坂田",
-    "倉田",   "安部", "戸田", "山中",   "浅田",   "梅田", "三好",   "大村",
-    "久野",   "黒川", "竹中", "片岡",   "中澤",   "石黒", "米田",   "福本",
-    "徳永",   "島崎", "今泉", "長尾",   "花田",   "竹下", "江口",   "水上",
-    "沼田",   "保坂", "岩佐", "相沢",   "井口",   "辻本", "板橋",   "長野",
-    "大内",   "宮川", "秋元",
-};
+#include "agent/roster/names_data.inc"
+
+bool Has(std::span<const std::string_view> sorted, std::string_view word) {
+  return std::binary_search(sorted.begin(), sorted.end(), word);
+}
+
+// Bytes of the UTF-8 character starting with `lead`.
+size_t CharBytes(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  return 4;
+}
 
 }  // namespace
 
-std::span<const std::string_view> CommonSurnames() { return kSurnames; }
+bool IsSurname(std::string_view word) { return Has(kSurnameWords, word); }
+bool IsGivenName(std::string_view word) { return Has(kGivenWords, word); }
+bool IsSurnameReading(std::string_view katakana) {
+  return Has(kSurnameReadings, katakana);
+}
+bool IsGivenReading(std::string_view katakana) {
+  return Has(kGivenReadings, katakana);
+}
+
+size_t SplitName(std::string_view word) {
+  // Surnames of up to four characters, longest first: 佐々木 before 佐々.
+  std::array<size_t, 5> cuts{};
+  size_t chars = 0;
+  for (size_t pos = 0; pos < word.size() && chars < cuts.size();) {
+    pos += CharBytes(static_cast<unsigned char>(word[pos]));
+    cuts[chars++] = std::min(pos, word.size());
+  }
+  for (size_t n = std::min<size_t>(chars, 4); n >= 1; --n) {
+    size_t cut = cuts[n - 1];
+    if (cut >= word.size()) continue;
+    std::string_view given = word.substr(cut);
+    bool long_enough =
+        n >= 2 ||
+        CharBytes(static_cast<unsigned char>(given[0])) < given.size();
+    if (long_enough && IsSurname(word.substr(0, cut)) && IsGivenName(given)) {
+      return cut;
+    }
+  }
+  return 0;
+}
+
+size_t SurnameCount() { return kSurnameWords.size(); }
+size_t GivenNameCount() { return kGivenWords.size(); }
 
 }  // namespace piiguard::roster

@@ -1,6 +1,5 @@
 #include "agent/roster/patterns.h"
 
-#include "agent/roster/names.h"
 #include "agent/roster/utf8_class.h"
 
 namespace piiguard::roster {
@@ -44,30 +43,14 @@ std::string Join(const std::vector<std::string>& words) {
   return out + ")";
 }
 
-// A literal as a byte-exact expression: every byte escaped.
-std::string Escaped(std::string_view literal) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : literal) {
-    auto c = static_cast<unsigned char>(ch);
-    out += R"(\x)";
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xF];
-  }
-  return out;
-}
-
 void AddNames(const Classes& c, std::vector<Pattern>& out) {
-  // Each listed surname is a literal of its own, so Hyperscan's literal
-  // matcher finds them and the check knows where the surname starts.
-  // Single-kanji surnames (林, 森, 東) are common words too: they are left
-  // to the spaced-name pattern.
-  for (std::string_view s : CommonSurnames()) {
-    if (s.size() <= 3) continue;
-    Pattern p{Escaped(s), ColumnKind::kName, Role::kValue, Check::kSurname};
-    p.literal_size = s.size();
-    out.push_back(std::move(p));
-  }
+  // A word of kanji (and kana after) that ends at a boundary: "山田太郎",
+  // the 姓 of a split table, "中村" before a given name. The check splits
+  // it by the lexicon (names.h); prose words end at a particle, not here.
+  out.push_back({c.kanji + "(?:" + c.kanji + "|" + c.kana + "){0,7}" +
+                     R"((?:[\t,;|"\x20\r(/]|\xE3\x80[\x80\x81]|)" +
+                     R"(\xE6\xA7\x98|\xE6\xAE\xBF|$))",
+                 ColumnKind::kName, Role::kValue, Check::kWord});
   // Romaji in a table cell: "Taro Yamada", "YAMADA Taro".
   out.push_back({c.cell_left + R"([A-Z][A-Za-z]{1,15}\x20[A-Z][A-Za-z]{1,15})" +
                      c.cell_right,
@@ -106,6 +89,16 @@ void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
        ColumnKind::kPhone, Role::kValue});
   out.push_back({c.num_left + "0[789]0[0-9]{8}" + c.num_right,
                  ColumnKind::kPhone, Role::kValue});
+  // A landline without hyphens (0312345678) or with the local part in
+  // brackets (03(1234)5678): the check drops business numbers (0120...).
+  out.push_back({c.num_left + "0[1-9][0-9]{8}" + c.num_right,
+                 ColumnKind::kPhone, Role::kValue, Check::kPlainPhone});
+  out.push_back(
+      {c.num_left + R"(0[1-9][0-9]{0,3}\([0-9]{1,4}\)[0-9]{4})" + c.num_right,
+       ColumnKind::kPhone, Role::kValue, Check::kPlainPhone});
+  // A postal code without its hyphen, a cell of its own (1890014).
+  out.push_back({c.cell_left + "[0-9]{7}" + c.cell_right,
+                 ColumnKind::kPostalCode, Role::kValue, Check::kCellOnly});
   // Numbers grouped by spaces, a cell of their own: "090 8242 9459",
   // "045 543 9628" (ten digits for a landline: area code and number).
   out.push_back(

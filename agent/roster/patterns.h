@@ -31,19 +31,21 @@ enum class Role : uint8_t { kValue, kWeak, kHeader, kLabel };
 
 enum class Check : uint8_t {
   kNone,
-  kSurname,  // a listed surname (the literal): a name if a short given
-             // name follows and it is not a role or a place (山田委員長)
+  kWord,  // a kanji word before a boundary: a name if it splits into a
+          // listed surname and given name (山田太郎), or a listed surname
+          // alone in a cell (a 姓 column)
   kSpacedWords,  // a space before a kanji or kana: "山田 太郎" is a name,
                  // "ヤマダ タロウ" a reading, by the words around the space
-  kNumber,    // a hyphen between digits: the whole number is a phone, a
-              // postal code, a My Number or an address's block number,
-              // by its digit groups
-  kBlock,     // 丁目 / 番地: an address if a place name comes before
-  kMyNumber,  // twelve digits: the check digit
-  kDate,      // a real date; a value (birth date) if in the birth range,
-              // else weak (needs the match's start)
-  kAge,       // 0..120
-  kCellOnly,  // the pattern's meaning, in a table cell only
+  kNumber,      // a hyphen between digits: the whole number is a phone, a
+                // postal code, a My Number or an address's block number,
+                // by its digit groups
+  kBlock,       // 丁目 / 番地: an address if a place name comes before
+  kMyNumber,    // twelve digits: the check digit
+  kDate,        // a real date; a value (birth date) if in the birth range,
+                // else weak (needs the match's start)
+  kAge,         // 0..120
+  kPlainPhone,  // a phone number without hyphens: not a business number
+  kCellOnly,    // the pattern's meaning, in a table cell only
 };
 
 struct Pattern {
@@ -53,7 +55,6 @@ struct Pattern {
   Check check = Check::kNone;
   bool caseless = false;
   bool needs_start = false;  // HS_FLAG_SOM_LEFTMOST
-  size_t literal_size = 0;   // kSurname: bytes of the literal
 };
 
 // The whole table, in pattern-id order.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/roster/names.h"
+
 namespace piiguard::roster {
 namespace {
 
@@ -33,14 +35,28 @@ TEST(PatternsTest, NoQuantifierOrClassOnABareMultiByteCharacter) {
   }
 }
 
-TEST(PatternsTest, SurnameLiteralsKnowTheirSize) {
-  size_t surnames = 0;
-  for (const Pattern& p : RosterPatterns()) {
-    if (p.check != Check::kSurname) continue;
-    ++surnames;
-    EXPECT_EQ(p.expression.size(), 4 * p.literal_size);  // "\xHH" per byte
+TEST(NamesTest, LexiconKnowsCommonAndPlaceLikeSurnames) {
+  for (std::string_view s : {"佐藤", "中村", "木村", "田村", "野村", "馬場",
+                             "土屋", "三好", "一ノ瀬", "佐々木"}) {
+    EXPECT_TRUE(IsSurname(s)) << s;
   }
-  EXPECT_GT(surnames, 250u);
+  EXPECT_FALSE(IsSurname("株式会社"));
+  EXPECT_TRUE(IsGivenName("太郎"));
+  EXPECT_TRUE(IsGivenName("ひかり") || IsGivenReading("ヒカリ"));
+  EXPECT_TRUE(IsGivenReading("サクラ"));
+  EXPECT_FALSE(IsGivenName("不動産"));
+  EXPECT_TRUE(IsSurnameReading("ヤマダ"));
+  EXPECT_GT(SurnameCount(), 10000U);
+  EXPECT_GT(GivenNameCount(), 15000U);
+}
+
+TEST(NamesTest, SplitsNamesWrittenWithoutASpace) {
+  EXPECT_EQ(SplitName("山田太郎"), std::string_view("山田").size());
+  EXPECT_EQ(SplitName("佐々木花子"), std::string_view("佐々木").size());
+  EXPECT_EQ(SplitName("中村一郎"), std::string_view("中村").size());
+  EXPECT_EQ(SplitName("三好不動産"), 0U);
+  EXPECT_EQ(SplitName("森林"), 0U);  // a one-kanji surname needs more
+  EXPECT_EQ(SplitName("中央図書館"), 0U);
 }
 
 }  // namespace

@@ -13,21 +13,29 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Suffixes of words that name an office holder, a place or an
 // organisation rather than a person. Kept short and structural: a name
 // list would never be complete.
-constexpr std::array<std::string_view, 82> kRoleOrPlaceSuffixes = {
-    // Offices and roles (council minutes name officials by their role).
-    "委員長", "副委員長", "委員", "議長", "副議長", "議員", "市長", "副市長",
-    "町長", "村長", "区長", "知事", "部長", "次長", "課長", "係長", "主任",
-    "主査", "室長", "所長", "館長", "園長", "校長", "教頭", "会長", "副会長",
-    "理事", "理事長", "社長", "局長", "参事", "主幹", "担当", "先生", "教授",
-    "事務局",
-    // Places and organisations.
-    "都", "府", "県", "市", "区", "町", "村", "郡", "丁目", "館", "園", "校",
-    "所", "署", "局", "センター", "公園", "会", "課", "駅", "院", "台", "丘",
-    // Businesses and clinics (山内整形外科, 佐藤商店, 田中屋).
-    "科", "店", "屋", "堂", "社", "組", "庁", "室", "場", "工業", "産業",
-    "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション",
-    // Headers of statistics and price lists (年齢　総数, 人口 合計).
-    "数", "計", "率", "比", "額", "費"};
+constexpr auto kRoleOrPlaceSuffixes = std::to_array<std::string_view>(
+    {// Offices and roles (council minutes name officials by their role).
+     "委員長", "副委員長", "委員", "議長", "副議長", "議員", "市長", "副市長",
+     "町長", "村長", "区長", "知事", "部長", "次長", "課長", "係長", "主任",
+     "主査", "室長", "所長", "館長", "園長", "校長", "教頭", "会長", "副会長",
+     "理事", "理事長", "社長", "局長", "参事", "主幹", "担当", "先生", "教授",
+     "事務局",
+     // Places and organisations.
+     "都", "府", "県", "市", "区", "町", "村", "郡", "丁目", "館", "園", "校",
+     "所", "署", "局", "センター", "公園", "会", "課", "駅", "院", "台", "丘",
+     // Businesses and clinics (山内整形外科, 佐藤商店, 田中屋).
+     "科", "店", "屋", "堂", "社", "組", "庁", "室", "場", "工業", "産業",
+     "建設", "クリニック", "薬局", "ホーム", "ハイツ", "マンション",
+     // Headers of statistics and price lists (年齢　総数, 人口 合計).
+     "数", "計", "率", "比", "額", "費",
+     // Organisations written like a person (株式会社　三好不動産): the
+     // trade, the legal form or the kind of body.
+     "不動産", "商事", "商会", "物産", "興業", "運輸", "設計", "企画", "開発",
+     "電機", "電気", "銀行", "法人", "組合", "協会", "寺", "神社", "教会",
+     "事務所", "製作所", "工務店", "病院", "医院", "会社", "支社", "本社",
+     "支店", "営業所", "出張所", "工場", "研究所", "大学", "学園", "高校",
+     "ホールディングス", "グループ", "ファーム", "フーズ", "サービス",
+     "システム", "システムズ", "コーポレーション"});
 
 struct Era {
   std::string_view name;
