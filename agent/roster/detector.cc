@@ -7,8 +7,10 @@
 #include <cstring>
 
 #include "agent/roster/analyzer.h"
+#include "agent/roster/containers.h"
 #include "agent/roster/office_doc.h"
 #include "agent/roster/pattern_set.h"
+#include "agent/roster/structured.h"
 #include "agent/roster/text_decode.h"
 
 namespace piiguard::roster {
@@ -18,6 +20,9 @@ namespace {
 // of one piece stay small and the piece stays in cache for the line pass.
 constexpr size_t kChunk = size_t{1} << 20;
 constexpr size_t kSample = size_t{64} * 1024;
+// Archives inside archives: a zip in a gzip in a zip is looked into, one
+// level deeper is not (each level multiplies what a bomb can claim).
+constexpr int kMaxNesting = 3;
 
 std::string_view FormatFor(char delimiter) {
   switch (delimiter) {
@@ -55,6 +60,12 @@ class HyperscanDetector : public Detector {
 
   Result<Verdict> Examine(std::string_view bytes,
                           const Options& options) const override {
+    return ExamineAt(bytes, options, 0);
+  }
+
+ private:
+  Result<Verdict> ExamineAt(std::string_view bytes, const Options& options,
+                            int depth) const {
     Verdict v;
     v.examined = true;
     if (bytes.size() > options.max_input) {
@@ -66,11 +77,23 @@ class HyperscanDetector : public Detector {
       v.reason = "no roster: empty file";
       return v;
     }
-    if (LooksLikeZip(bytes)) return ExamineZip(bytes, options, v);
-    if (bytes.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
-      return NotExamined(v, "ole2", "legacy Office file (.xls/.doc)");
+    if (LooksLikeZip(bytes)) return ExamineZip(bytes, options, v, depth);
+    if (LooksLikeGzip(bytes)) return ExamineGzip(bytes, options, v, depth);
+    if (LooksLikeOle2(bytes)) {
+      if (IsEncryptedOle2(bytes)) {
+        return NotExamined(v, "ole2",
+                           "password-protected Office document (encrypted "
+                           "package): its content cannot be read");
+      }
+      return NotExamined(v, "ole2", "legacy Office file (.xls/.doc): not read");
     }
-    if (bytes.starts_with("%PDF-")) return NotExamined(v, "pdf", "PDF file");
+    if (LooksLikePdf(bytes)) {
+      if (IsEncryptedPdf(bytes)) {
+        return NotExamined(v, "pdf",
+                           "password-protected PDF: its text cannot be read");
+      }
+      return NotExamined(v, "pdf", "PDF file: its text is not read");
+    }
     TextEncoding encoding = SniffEncoding(bytes);
     if (encoding == TextEncoding::kBinary) {
       v.format = "binary";
@@ -81,13 +104,23 @@ class HyperscanDetector : public Detector {
     std::string storage;
     PIIGUARD_ASSIGN_OR_RETURN(std::string_view text,
                               DecodeText(bytes, encoding, storage));
+    if (Structured kind = SniffStructured(text); kind != Structured::kNone) {
+      // An export (JSON, SQL, vCard, HTML, XML) read as the table it holds;
+      // one this reader cannot follow is read as plain text below.
+      Result<std::string> table =
+          StructuredToTable(kind, text, options.max_input);
+      if (table.ok()) {
+        v.format = std::string(StructuredName(kind));
+        PIIGUARD_RETURN_IF_ERROR(Analyze(*table, '\t', options, v));
+        return v;
+      }
+    }
     char delimiter = ChooseDelimiter(text.substr(0, kSample));
     v.format = std::string(FormatFor(delimiter));
     PIIGUARD_RETURN_IF_ERROR(Analyze(text, delimiter, options, v));
     return v;
   }
 
- private:
   static Verdict NotExamined(Verdict& v, std::string format,
                              std::string reason) {
     v.examined = false;
@@ -96,17 +129,30 @@ class HyperscanDetector : public Detector {
     return v;
   }
 
-  Result<Verdict> ExamineZip(std::string_view bytes, const Options& options,
-                             Verdict& v) const {
-    if (v.partial) {
-      return NotExamined(v, "zip", "archive larger than the examined size");
-    }
+  static DocLimits LimitsOf(const Options& options) {
     DocLimits limits;
     limits.max_unpacked = options.max_unpacked;
     limits.max_ratio = options.max_ratio;
     limits.max_text = options.max_input;
-    Result<DocText> doc = ExtractOfficeText(bytes, limits);
-    if (!doc.ok()) return NotExamined(v, "zip", doc.status().message());
+    return limits;
+  }
+
+  Result<Verdict> ExamineZip(std::string_view bytes, const Options& options,
+                             Verdict& v, int depth) const {
+    if (v.partial) {
+      return NotExamined(v, "zip", "archive larger than the examined size");
+    }
+    Result<DocText> doc = ExtractOfficeText(bytes, LimitsOf(options));
+    if (!doc.ok()) {
+      const std::string why = doc.status().message();
+      if (why.ends_with("not an office document")) {
+        return ExamineArchive(bytes, options, v, depth);
+      }
+      if (why.ends_with("encrypted member refused")) {
+        return NotExamined(v, "zip", "password-protected: " + why);
+      }
+      return NotExamined(v, "zip", why);
+    }
     v.format = std::string(DocFormatName(doc->format));
     std::string storage;
     std::string_view text = doc->text;
@@ -116,6 +162,75 @@ class HyperscanDetector : public Detector {
     }
     PIIGUARD_RETURN_IF_ERROR(Analyze(text, '\t', options, v));
     return v;
+  }
+
+  // A zip that is not an office document: each member in turn, the first
+  // roster decides; a member that could not be examined makes the archive
+  // not examined (it may hide a roster).
+  Result<Verdict> ExamineArchive(std::string_view bytes, const Options& options,
+                                 Verdict& v, int depth) const {
+    if (depth + 1 >= kMaxNesting) {
+      return NotExamined(v, "zip", "archive nested too deep");
+    }
+    std::optional<Verdict> found;
+    std::string unexamined;
+    size_t members = 0;
+    Status failed = Status::Ok();
+    Status listed = ForEachZipMember(
+        bytes, LimitsOf(options),
+        [&](std::string_view name, std::string_view data) {
+          ++members;
+          Result<Verdict> inner = ExamineAt(data, options, depth + 1);
+          if (!inner.ok()) {
+            failed = inner.status();
+            return false;
+          }
+          if (inner->examined && inner->roster) {
+            found = std::move(*inner);
+            found->reason = "member " + std::string(name) + " (" +
+                            found->format + "): " + found->reason;
+            return false;
+          }
+          if (!inner->examined && unexamined.empty()) {
+            unexamined = "member " + std::string(name) +
+                         " not examined: " + inner->reason;
+          }
+          return true;
+        });
+    PIIGUARD_RETURN_IF_ERROR(failed);
+    if (found) {
+      found->format = "zip/" + found->format;
+      found->encoding.clear();
+      found->partial = found->partial || v.partial;
+      return *found;
+    }
+    if (!listed.ok()) {
+      const std::string why = listed.message();
+      return NotExamined(v, "zip",
+                         why.ends_with("encrypted member refused")
+                             ? "password-protected archive: " + why
+                             : why);
+    }
+    if (!unexamined.empty()) return NotExamined(v, "zip", unexamined);
+    v.format = "zip";
+    v.reason = "no roster in " + std::to_string(members) + " archive members";
+    return v;
+  }
+
+  Result<Verdict> ExamineGzip(std::string_view bytes, const Options& options,
+                              Verdict& v, int depth) const {
+    if (v.partial) {
+      return NotExamined(v, "gzip", "archive larger than the examined size");
+    }
+    if (depth + 1 >= kMaxNesting) {
+      return NotExamined(v, "gzip", "archive nested too deep");
+    }
+    Result<std::string> plain = Gunzip(bytes, LimitsOf(options));
+    if (!plain.ok()) return NotExamined(v, "gzip", plain.status().message());
+    PIIGUARD_ASSIGN_OR_RETURN(Verdict inner,
+                              ExamineAt(*plain, options, depth + 1));
+    inner.format = "gzip/" + inner.format;
+    return inner;
   }
 
   Status Analyze(std::string_view text, char delimiter, const Options& options,
