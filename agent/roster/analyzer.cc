@@ -115,8 +115,11 @@ int SmallInt(std::string_view cell) {
 // only with its label (個人番号:) in the same line or record: one random
 // twelve-digit number in eleven passes the check digit. A label counts for
 // its kind.
+//
+// An e-mail address in prose likewise: credit lists, mail headers and
+// changelogs pair names with addresses ("山田 太郎 <taro@example.jp>").
 uint32_t TextMask(uint32_t value, uint32_t label) {
-  uint32_t guarded = Bit(ColumnKind::kMyNumber);
+  uint32_t guarded = Bit(ColumnKind::kMyNumber) | Bit(ColumnKind::kEmail);
   return (value & ~guarded) | (value & guarded & label) | label;
 }
 
@@ -230,14 +233,18 @@ void Analyzer::Line(std::string_view line, std::span<const Hit> hits) {
   bool table = false;
   if (delimiter_ != '\0') {
     FindDelimiters(line, delimiter_, delims_);
-    table = !delims_.empty();
+    // The office and export layout leaves out trailing empty cells: a row
+    // with only its first cell filled is still a row of the open table.
+    table = !delims_.empty() || (delimiter_ == '\t' && table_.has_value());
   } else {
     delims_.clear();
   }
   if (table && std::all_of(line.begin(), line.end(), [this](char c) {
-        return c == delimiter_ || IsBlankByte(c) || c == '\r';
+        return c == delimiter_ || IsBlankByte(c) || c == '\r' || c == '-' ||
+               c == ':' || c == '=' || c == '+';
       })) {
-    return;  // an empty row (",,,,") neither counts nor ends the table
+    return;  // an empty row (",,,,") or a rule (|---|---|) neither counts
+             // nor ends the table
   }
   if (!table && !HasWords(line)) {  // "＝＝＝＝" between records
     EndTable();
@@ -324,6 +331,13 @@ void Analyzer::TableLine(std::string_view line) {
     }
   }
   ++t.rows;
+  if (t.rows == 1) {
+    for (const LineHit& h : line_hits_) {
+      if (h.role == Role::kValue && (Bit(h.kind) & kIdKinds) != 0) {
+        t.first_row_ids |= uint64_t{1} << h.column;
+      }
+    }
+  }
   for (const LineHit& h : line_hits_) {
     auto c = static_cast<size_t>(h.column);
     auto k = static_cast<size_t>(h.kind);

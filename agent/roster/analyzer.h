@@ -114,6 +114,7 @@ class Analyzer {
     std::array<uint32_t, kMaxColumns> sequential{};
     std::array<int, kMaxColumns> last_int{};
     std::array<int, kMaxColumns> max_int{};
+    uint64_t first_row_ids = 0;  // columns whose first row held a name
   };
   struct TableResult {
     bool roster = false;

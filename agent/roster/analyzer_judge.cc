@@ -123,9 +123,15 @@ Analyzer::TableResult Analyzer::Judge(const Table& t) const {
   }
   // Once a column is a column of names, each filled cell in it is a person,
   // recognised or not (a rare surname, a name misspelt).
-  r.people = std::max<size_t>(
-      id->hits,
-      std::min<size_t>(t.rows, t.nonempty[static_cast<size_t>(id->index)]));
+  // In a small table, a first row whose cell was no name may be a header
+  // of no known word (列1, 列2): it is not a person.
+  const auto id_column = static_cast<size_t>(id->index);
+  size_t filled = std::min<size_t>(t.rows, t.nonempty[id_column]);
+  if (t.rows < 2 * kWeakMinRows && !t.has_header && filled > 0 &&
+      (t.first_row_ids & (uint64_t{1} << id_column)) == 0) {
+    --filled;
+  }
+  r.people = std::max<size_t>(id->hits, filled);
   if (!other) {
     r.why = size + " with " + Describe(r.columns) +
             " but no other personal column beside the " +

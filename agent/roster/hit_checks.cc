@@ -492,6 +492,18 @@ std::optional<Meaning> CheckHit(const Pattern& p, std::string_view line,
       return Meaning{p.kind, p.role};
     case Check::kCellOnly:
       return Meaning{p.kind, p.role, true};
+    case Check::kEmail: {
+      size_t at = line.rfind('@', to == 0 ? 0 : to - 1);
+      if (at == std::string_view::npos) return std::nullopt;
+      size_t start = at;
+      while (start > 0 &&
+             (std::isalnum(static_cast<unsigned char>(line[start - 1])) != 0 ||
+              std::strchr("._%+-", line[start - 1]) != nullptr)) {
+        --start;
+      }
+      bool bracketed = start > 0 && line[start - 1] == '<';
+      return Meaning{p.kind, bracketed ? Role::kWeak : p.role};
+    }
     case Check::kWord:
       return WordName(line, to);
     case Check::kPlainPhone: {

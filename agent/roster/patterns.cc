@@ -120,7 +120,7 @@ void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
        ColumnKind::kMyNumber, Role::kValue, Check::kMyNumber});
   out.push_back({R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
                  R"((?:[^A-Za-z0-9\-]|$))",
-                 ColumnKind::kEmail, Role::kValue});
+                 ColumnKind::kEmail, Role::kValue, Check::kEmail});
 }
 
 void AddAddresses(std::vector<Pattern>& out) {

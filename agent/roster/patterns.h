@@ -45,6 +45,8 @@ enum class Check : uint8_t {
                 // else weak (needs the match's start)
   kAge,         // 0..120
   kPlainPhone,  // a phone number without hyphens: not a business number
+  kEmail,       // an address; in angle brackets (a mail header, a credit
+                // list: "Name <a@b>") only weak
   kCellOnly,    // the pattern's meaning, in a table cell only
 };
 

@@ -85,8 +85,13 @@ Structured SniffStructured(std::string_view utf8) {
   if (s[0] == '{' || s[0] == '[') return Structured::kJson;
   if (StartsWithNoCase(s, "BEGIN:VCARD")) return Structured::kVcard;
   if (s[0] == '<') {
-    if (StartsWithNoCase(s, "<!DOCTYPE html") || ContainsNoCase(s, "<html") ||
-        ContainsNoCase(s, "<table") || ContainsNoCase(s, "<body")) {
+    if (StartsWithNoCase(s, "<!DOCTYPE html") || ContainsNoCase(s, "<html")) {
+      return Structured::kHtml;
+    }
+    // An XML declaration makes it XML (Excel's XML Spreadsheet has <Table>);
+    // a fragment with table or body tags is HTML.
+    if (!StartsWithNoCase(s, "<?xml") &&
+        (ContainsNoCase(s, "<table") || ContainsNoCase(s, "<body"))) {
       return Structured::kHtml;
     }
     return Structured::kXml;

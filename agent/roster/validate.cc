@@ -147,9 +147,11 @@ bool IsMyNumber(std::string_view text) {
 std::optional<Date> ParseDate(std::string_view text) {
   // Skip a leading boundary byte the pattern consumed (',', a space...).
   size_t start = 0;
+  // The tail bytes of a multi-byte boundary (、20081115) go too.
   while (start < text.size() && !IsDigit(text[start]) &&
-         (static_cast<unsigned char>(text[start]) < 0x80 &&
-          !std::isupper(static_cast<unsigned char>(text[start])))) {
+         ((static_cast<unsigned char>(text[start]) < 0x80 &&
+           !std::isupper(static_cast<unsigned char>(text[start]))) ||
+          (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)) {
     ++start;
   }
   Cursor c(text.substr(start));

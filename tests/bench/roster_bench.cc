@@ -4,6 +4,9 @@
 //   roster_bench [--runs N] [--full] FILE...  median MB/s of N runs per
 //                                           file; --full: read rosters to
 //                                           the end (no early decision)
+//   roster_bench --show FILE                the text the analyzer reads: an
+//                                           export's table layout, an
+//                                           office document's text
 //   roster_bench --dump-rg OUT              the detector's patterns in
 //                                           ripgrep syntax, one per line,
 //                                           for `rg -f OUT` (the floor)
@@ -16,7 +19,10 @@
 #include <vector>
 
 #include "agent/roster/detector.h"
+#include "agent/roster/office_doc.h"
 #include "agent/roster/patterns.h"
+#include "agent/roster/structured.h"
+#include "agent/roster/text_decode.h"
 #include "common/file_util.h"
 
 namespace {
@@ -47,6 +53,31 @@ int DumpForRipgrep(const std::string& out) {
   return file ? 0 : 2;
 }
 
+// The text layout of FILE as the analyzer reads it (a developer's view).
+int Show(const std::string& path) {
+  namespace r = piiguard::roster;
+  auto data = piiguard::ReadFileBytes(path, size_t{1} << 30);
+  if (!data.ok()) {
+    std::cerr << "roster_bench: " << data.status().message() << "\n";
+    return 2;
+  }
+  if (r::LooksLikeZip(*data)) {
+    auto doc = r::ExtractOfficeText(*data, r::DocLimits{});
+    std::cout << (doc.ok() ? doc->text : doc.status().message() + "\n");
+    return doc.ok() ? 0 : 1;
+  }
+  r::TextEncoding e = r::SniffEncoding(*data);
+  if (e == r::TextEncoding::kBinary) return 1;
+  std::string storage;
+  auto text = r::DecodeText(*data, e, storage);
+  if (!text.ok()) return 1;
+  r::Structured kind = r::SniffStructured(*text);
+  auto table = r::StructuredToTable(kind, *text, size_t{1} << 30);
+  std::cout << "[" << r::StructuredName(kind) << "]\n"
+            << (table.ok() ? *table : table.status().message() + "\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,6 +87,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--dump-rg" && i + 1 < argc) return DumpForRipgrep(argv[i + 1]);
+    if (a == "--show" && i + 1 < argc) return Show(argv[i + 1]);
     if (a == "--full") {
       full = true;
     } else if (a == "--runs" && i + 1 < argc) {

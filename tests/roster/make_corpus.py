@@ -29,11 +29,15 @@ import random
 import shutil
 import time
 
-from corpus import big, hostile, model, negatives, rosters, writers  # noqa: F401 (registers categories)
+from corpus import big, exports, hostile, model, negatives, rosters, texts, writers  # noqa: F401 (registers categories)
 
 LABELS_HEADER = ("path", "label", "category", "format", "encoding", "people", "note")
 EXTENSIONS = {"csv": ".csv", "tsv": ".tsv", "text": ".txt", "xlsx": ".xlsx", "ods": ".ods",
-              "docx": ".docx", "binary": ".bin"}
+              "docx": ".docx", "binary": ".bin", "json": ".json", "sql": ".sql", "vcard": ".vcf",
+              "html": ".html", "xml": ".xml", "markdown": ".md", "fixed": ".txt", "gzip": ".gz",
+              "zip": ".zip"}
+# Exports are written in UTF-8 (JSON must be; the others declare it).
+UTF8_ONLY = ("json", "sql", "vcard", "html", "xml", "markdown")
 MISLEADING_EXTENSIONS = (".jpg", ".log", ".dat", ".bak", ".bin", "")
 MISLEADING_RATE = 0.05
 ENCODING_WEIGHTS = {"utf-8": 7, "utf-8-bom": 3, "cp932": 5, "utf-16le": 2, "euc-jp": 2, "utf-16be": 1}
@@ -66,6 +70,8 @@ def plan(seed, scale):
         for index in range(max(1, round(cat.count * scale))):
             fmt = formats.draw()
             encoding = decks[cat.label].draw() if fmt in writers.TEXT_FORMATS else ""
+            if fmt in UTF8_ONLY:
+                encoding = "utf-8"
             jobs.append((cat, index, fmt, encoding))
     random.Random(f"{seed}/order").shuffle(jobs)
     return jobs
@@ -80,12 +86,32 @@ def encode_with_fallback(text, encoding):
         encoding = ENCODING_FALLBACK[encoding]
 
 
+def inner_encoding(fmt, rng):
+    """The encoding of a file inside an archive."""
+    if fmt in UTF8_ONLY or fmt in writers.ZIP_FORMATS:
+        return "utf-8"
+    return rng.choice(("utf-8", "utf-8", "cp932"))
+
+
 def render(sample, fmt, encoding, rng):
-    """(bytes, encoding) of a sample in a format."""
+    """(bytes, encoding) of a sample in a format. gzip and zip hold the
+    sample in a format drawn here (a zip beside a README, sometimes in a
+    folder)."""
     if fmt == "binary":
         return sample.raw, ""
     if fmt in writers.ZIP_FORMATS:
         return writers.ZIP_WRITERS[fmt](sample.doc, rng), ""
+    if fmt == "gzip":
+        inner = rng.choice(("csv", "csv", "text", "json", "sql", "tsv"))
+        data, _ = render(sample, inner, inner_encoding(inner, rng), rng)
+        return exports.gzip_bytes(data), ""
+    if fmt == "zip":
+        inner = rng.choice(("csv", "csv", "xlsx", "text", "json", "docx"))
+        data, _ = render(sample, inner, inner_encoding(inner, rng), rng)
+        folder = rng.choice(("", "", "提出データ/", "export/"))
+        readme = "このフォルダのデータは事務連絡用です。\n".encode("utf-8")
+        return exports.zip_archive([(folder + "README.txt", readme),
+                                    (folder + "data" + EXTENSIONS[inner], data)]), ""
     return encode_with_fallback(writers.text_file(sample.doc, fmt, rng), encoding)
 
 
@@ -141,7 +167,8 @@ def readme():
              "A **roster** is a table or list of records of at least 5 people, each identified by a",
              "personal name (kanji, kana or romaji) or a My Number, with at least one more personal",
              "attribute each (address, phone, postal code, birth date, age, sex, e-mail, kana reading,",
-             "My Number). Everything else is **negative**. Files in `hostile/` are **hostile**: they",
+             "My Number), or of at least 3 people with two of address, phone, birth date and My",
+             "Number each. Everything else is **negative**. Files in `hostile/` are **hostile**: they",
              "test robustness, not the verdict.", "",
              "`labels.tsv`: `path label category format encoding people note`, tab-separated. `format`",
              "is the real format, whatever the extension says (about 5% of files have a misleading",

@@ -563,10 +563,19 @@ def single_person(rng, fmt):
 
 @category("N-small", "negative", 90, TABLE_FORMATS)
 def small_table(rng, fmt):
-    """Contact tables of only 2 to 4 people, made like R-participants (same
-    columns, headers and titles): fewer than five people is not a roster."""
-    n = rng.randint(2, 4)
-    doc, _, note = rosters.participants_sample(rng, header=rng.random() < 0.85, title_rate=0.5, n=n)
+    """Contact tables made like R-participants (same columns, headers and
+    titles) of only 2 people, or of 3 or 4 people with a name and a single
+    other value each (a phone list, a mailing list): not a roster."""
+    if rng.random() < 0.5:
+        n = 2
+        doc, _, note = rosters.participants_sample(rng, header=rng.random() < 0.85, title_rate=0.5, n=n)
+    else:
+        n = rng.randint(3, 4)
+        kinds = ["name", rng.choice(("phone", "mobile", "address", "email", "birth", "kana", "age"))]
+        if rng.random() < 0.3:
+            kinds.insert(0, "no")
+        doc, _, note = rosters.participants_sample(rng, header=rng.random() < 0.85, title_rate=0.5,
+                                                   kinds=kinds, n=n)
     return Sample(doc, 0, f"only {n} people: " + note)
 
 

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from . import names, places, prose, values, writers
 from .model import Date, Doc, Num, Sample, Sheet, Table, category
 
-TABLE_FORMATS = {"csv": 30, "tsv": 10, "text": 10, "xlsx": 28, "ods": 10, "docx": 12}
+TABLE_FORMATS = {"csv": 30, "tsv": 10, "text": 10, "xlsx": 28, "ods": 10, "docx": 12, "json": 6,
+                 "sql": 5, "html": 5, "xml": 5, "markdown": 4, "fixed": 4, "gzip": 5, "zip": 5}
+# Formats that need a table whose header names the person's fields.
+PERSON_FORMATS = dict(TABLE_FORMATS, vcard=8)
+STRONG_KINDS = ("address", "phone", "birth")
 
 
 def roster_size(rng, low=5, high=400):
@@ -201,10 +205,13 @@ def participant_kinds(rng):
     return kinds + rng.sample(sorted(EXTRAS), rng.choice((0, 0, 0, 1, 2)))
 
 
-def participants_sample(rng, header, title_rate, kinds=None, n=None):
+def participants_sample(rng, header, title_rate, kinds=None, n=None, tidy=False):
+    """(Doc, people, note) of a participants' table; tidy: no empty cells."""
     n = n or roster_size(rng)
     kinds = kinds or participant_kinds(rng)
     style = values.random_style(rng)
+    if tidy:
+        style = dataclasses.replace(style, mess=0.0)
     persons = make_persons(rng, n, rng.choice(places.MUNICIPALITIES))
     columns = roster_columns(rng, kinds, style)
     table = table_of(rng, persons, columns, header, style)
@@ -212,7 +219,7 @@ def participants_sample(rng, header, title_rate, kinds=None, n=None):
     return Doc(title + [table]), n, describe(columns, n, header)
 
 
-@category("R-participants", "roster", 260, TABLE_FORMATS)
+@category("R-participants", "roster", 260, PERSON_FORMATS)
 def participants(rng, fmt):
     """講座参加者名簿 and the like: the name (氏名, or 姓 and 名) with a random
     subset of reading, sex, birth date, age, postal code, address, phone,
@@ -220,6 +227,22 @@ def participants(rng, fmt):
     first, a title line above, and non-personal columns (参加費, 備考, 出欠)."""
     doc, n, note = participants_sample(rng, header=True, title_rate=0.4)
     return Sample(doc, n, "participants: " + note)
+
+
+@category("R-small", "roster", 90, PERSON_FORMATS)
+def small_list(rng, fmt):
+    """Lists of 3 or 4 people (a workshop group, a household, a volunteer
+    team), each with a name and two or more of address, phone, birth date
+    (issue 16: a roster to any council); with or without a header."""
+    n = rng.randint(3, 4)
+    strong = rng.sample(STRONG_KINDS, rng.randint(2, 3))
+    if "phone" in strong and rng.random() < 0.4:
+        strong[strong.index("phone")] = "mobile"  # two phones are one kind
+    kinds = [rng.choice(("name", "name", "name2"))] + strong
+    kinds += rng.sample(("kana", "sex", "age", "email", "postal"), rng.randint(0, 2))
+    header = fmt == "vcard" or rng.random() < 0.75
+    doc, n, note = participants_sample(rng, header=header, title_rate=0.5, kinds=kinds, n=n, tidy=True)
+    return Sample(doc, n, "small list: " + note)
 
 
 @category("R-headerless", "roster", 100, {"csv": 40, "tsv": 15, "text": 10, "xlsx": 25, "ods": 10,

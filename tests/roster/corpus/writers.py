@@ -15,11 +15,12 @@ import unicodedata
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
+from . import exports
 from .model import Date, Num, Sheet, Table, cell_text
 
 ZIP_TIME = (2025, 4, 1, 9, 0, 0)
 
-TEXT_FORMATS = ("csv", "tsv", "text")
+TEXT_FORMATS = ("csv", "tsv", "text") + exports.EXPORT_FORMATS
 ZIP_FORMATS = ("xlsx", "ods", "docx")
 
 
@@ -113,13 +114,21 @@ def encode(text, encoding):
         return None
 
 
+EXPORT_WRITERS = {"json": exports.json_text, "sql": exports.sql_text, "vcard": exports.vcard_text,
+                  "html": exports.html_text, "xml": exports.xml_text, "markdown": exports.markdown_text,
+                  "fixed": lambda doc, rng: exports.fixed_text(doc, rng, display_width)}
+
+
 def text_file(doc, fmt, rng):
-    """The text of a csv, tsv or text file, with \\n or \\r\\n line ends."""
+    """The text of a csv, tsv, text or export file, with \\n or \\r\\n
+    line ends."""
     if fmt == "text":
         text = render_text(doc, rng)
+    elif fmt in EXPORT_WRITERS:
+        text = EXPORT_WRITERS[fmt](doc, rng)
     else:
         text = render_delimited(doc, rng, "," if fmt == "csv" else "\t")
-    return text.replace("\n", "\r\n") if rng.random() < 0.45 else text
+    return text.replace("\n", "\r\n") if rng.random() < 0.45 and fmt != "vcard" else text
 
 
 # --- zip ---------------------------------------------------------------------
