@@ -237,7 +237,7 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end,
   }
   // Two words of no list (世帯数 人口, 東京 支社) are not a name; a listed
   // surname, or a listed given name after an unlisted (rare) surname, is.
-  if (!listed && !IsGivenName(given_text) &&
+  if (!listed && !IsGivenName(given_text) && !LooksLikeGivenName(given_text) &&
       !(KanaOnly(given) && IsGivenReading(Katakana(given_text)))) {
     return std::nullopt;
   }

@@ -54,6 +54,24 @@ size_t SplitName(std::string_view word) {
   return 0;
 }
 
+bool LooksLikeGivenName(std::string_view word) {
+  // The commonest last characters of the lexicon's given names, less those
+  // that end ordinary words too (人, 明, 生, 和, 正, 山, 市...).
+  static constexpr std::string_view kEndings =
+      "子郎美雄夫男江治助吉代枝彦恵次蔵司香也幸弘久志紀樹奈介衛太朗宏博実"
+      "弥哉吾穂輔佳菜希理絵乃翔斗音綾夏帆咲里莉凛翼蓮輝";
+  if (word.size() < 6 || word.size() > 9 || word.size() % 3 != 0) return false;
+  for (size_t i = 0; i < word.size(); i += 3) {
+    auto b = static_cast<unsigned char>(word[i]);
+    if (b < 0xE4 || b > 0xE9) return false;  // CJK ideographs only
+  }
+  std::string_view last = word.substr(word.size() - 3);
+  for (size_t i = 0; i < kEndings.size(); i += 3) {
+    if (kEndings.substr(i, 3) == last) return true;
+  }
+  return false;
+}
+
 size_t SurnameCount() { return kSurnameWords.size(); }
 size_t GivenNameCount() { return kGivenWords.size(); }
 

@@ -28,6 +28,10 @@ bool IsGivenReading(std::string_view katakana);    // タロウ
 // one kanji need a given name of two characters or more (森林 is a word).
 size_t SplitName(std::string_view word);
 
+// A kanji given name of two or three characters that ends like one (子,
+// 郎, 美, 雄, 樹, 奈...): for rare names the lexicon lacks (真綾, 七夏).
+bool LooksLikeGivenName(std::string_view word);
+
 size_t SurnameCount();
 size_t GivenNameCount();
 

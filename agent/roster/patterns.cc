@@ -51,6 +51,7 @@ void AddNames(const Classes& c, std::vector<Pattern>& out) {
                      R"((?:[\t,;|"\x20\r(/]|\xE3\x80[\x80\x81]|)" +
                      R"(\xE6\xA7\x98|\xE6\xAE\xBF|$))",
                  ColumnKind::kName, Role::kValue, Check::kWord});
+  out.back().token = Token::kWordEnd;
   // Romaji in a table cell: "Taro Yamada", "YAMADA Taro".
   out.push_back({c.cell_left + R"([A-Z][A-Za-z]{1,15}\x20[A-Z][A-Za-z]{1,15})" +
                      c.cell_right,
@@ -76,6 +77,7 @@ void AddNames(const Classes& c, std::vector<Pattern>& out) {
   // A space before a kanji or a kana: "山田 太郎", "ヤマダ タロウ".
   out.push_back({c.sp + R"((?:[\xE4-\xE9]|\xE3[\x81-\x83]))", ColumnKind::kName,
                  Role::kValue, Check::kSpacedWords});
+  out.back().token = Token::kSpaceBeforeWord;
 }
 
 void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
@@ -84,21 +86,27 @@ void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
   // (phones, postal codes, My Numbers, the block numbers of addresses).
   out.push_back({"[0-9]" + h + "[0-9]", ColumnKind::kPhone, Role::kValue,
                  Check::kNumber});
+  out.back().token = Token::kHyphenInNumber;
   out.push_back(
       {R"(\(0[0-9]{1,4}\)\x20?[0-9]{1,4})" + h + "[0-9]{4}" + c.num_right,
        ColumnKind::kPhone, Role::kValue});
+  out.back().token = Token::kParenAreaPhone;
   out.push_back({c.num_left + "0[789]0[0-9]{8}" + c.num_right,
                  ColumnKind::kPhone, Role::kValue});
+  out.back().token = Token::kMobileDigits;
   // A landline without hyphens (0312345678) or with the local part in
   // brackets (03(1234)5678): the check drops business numbers (0120...).
   out.push_back({c.num_left + "0[1-9][0-9]{8}" + c.num_right,
                  ColumnKind::kPhone, Role::kValue, Check::kPlainPhone});
+  out.back().token = Token::kLandlineDigits;
   out.push_back(
       {c.num_left + R"(0[1-9][0-9]{0,3}\([0-9]{1,4}\)[0-9]{4})" + c.num_right,
        ColumnKind::kPhone, Role::kValue, Check::kPlainPhone});
+  out.back().token = Token::kParenLocalPhone;
   // A postal code without its hyphen, a cell of its own (1890014).
   out.push_back({c.cell_left + "[0-9]{7}" + c.cell_right,
                  ColumnKind::kPostalCode, Role::kValue, Check::kCellOnly});
+  out.back().token = Token::kCellPostalDigits;
   // Numbers grouped by spaces, a cell of their own: "090 8242 9459",
   // "045 543 9628" (ten digits for a landline: area code and number).
   out.push_back(
@@ -107,17 +115,21 @@ void AddNumbers(const Classes& c, std::vector<Pattern>& out) {
            R"([0-9]{2}\x20[0-9]{2}|[0-9]{3}\x20[0-9]))\x20[0-9]{4})" +
            c.cell_right,
        ColumnKind::kPhone, Role::kValue, Check::kCellOnly});
+  out.back().token = Token::kCellSpacedPhone;
   out.push_back({R"(\+81[\-\x20]?[1-9][0-9]?[\-\x20]?[0-9]{1,4}[\-\x20]?)"
                  "[0-9]{4}" +
                      c.num_right,
                  ColumnKind::kPhone, Role::kValue});
+  out.back().token = Token::kIntlPhone;
   out.push_back({R"(〒\x20?[0-9]{3})" + h + "?[0-9]{4}" + c.num_right,
                  ColumnKind::kPostalCode, Role::kValue});
   out.push_back({c.num_left + "[0-9]{12}" + c.num_right, ColumnKind::kMyNumber,
                  Role::kValue, Check::kMyNumber});
+  out.back().token = Token::kTwelveDigits;
   out.push_back(
       {c.num_left + R"([0-9]{4}\x20[0-9]{4}\x20[0-9]{4})" + c.num_right,
        ColumnKind::kMyNumber, Role::kValue, Check::kMyNumber});
+  out.back().token = Token::kSpacedTwelveDigits;
   out.push_back({R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
                  R"((?:[^A-Za-z0-9\-]|$))",
                  ColumnKind::kEmail, Role::kValue, Check::kEmail});
@@ -142,6 +154,7 @@ void AddDatesAndAges(const Classes& c, std::vector<Pattern>& out) {
                      sep2 + "[0-9]{1,2}(?:日)?" + c.num_right,
                  ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
                  true});
+  out.back().token = Token::kYmdDate;
   out.push_back(
       {R"((?:明治|大正|昭和|平成|令和|(?:^|[^A-Za-z0-9])[MTSHR])\x20?)"
        "(?:[0-9]{1,2}|元)" +
@@ -150,8 +163,10 @@ void AddDatesAndAges(const Classes& c, std::vector<Pattern>& out) {
   out.push_back({c.num_left + "(?:19|20)[0-9]{6}" + c.num_right,
                  ColumnKind::kBirthDate, Role::kValue, Check::kDate, false,
                  true});
+  out.back().token = Token::kCompactDate;
   out.push_back({c.num_left + R"([0-9]{1,3}\x20?歳)", ColumnKind::kAge,
                  Role::kValue, Check::kAge});
+  out.back().token = Token::kAgeDigits;
   out.push_back({c.cell_left + "(?:男|女|男性|女性)" + c.cell_right,
                  ColumnKind::kGender, Role::kValue});
   // In aligned text, between spaces: "1  猪股 莉子  女性".

@@ -11,7 +11,6 @@
 // input's lines (each escaped as the format says) give back exactly those
 // cells; gzip of the input inflates to the input.
 
-#include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include <cstddef>
@@ -19,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,15 +100,16 @@ void JsonRoundTrip(std::string_view input) {
   std::string expect = "a\tb\tc\n";
   size_t rows = 0;
   for (size_t i = 0; i + 2 < lines.size(); i += 3) {
-    records.push_back({{"a", lines[i]}, {"b", lines[i + 1]}, {"c", lines[i + 2]}});
+    records.push_back(
+        {{"a", lines[i]}, {"b", lines[i + 1]}, {"c", lines[i + 2]}});
     std::vector<std::string> cells = {Clean(lines[i]), Clean(lines[i + 1]),
                                       Clean(lines[i + 2])};
     if (cells[0].empty() && cells[1].empty() && cells[2].empty()) continue;
     expect += cells[0] + "\t" + cells[1] + "\t" + cells[2] + "\n";
     ++rows;
   }
-  auto table = piiguard::roster::StructuredToTable(
-      Structured::kJson, records.dump(), kMaxText);
+  auto table = piiguard::roster::StructuredToTable(Structured::kJson,
+                                                   records.dump(), kMaxText);
   Check(table.ok());
   if (rows > 0) Check(*table == expect + "\n");
 }
@@ -123,9 +124,12 @@ void SqlRoundTrip(std::string_view input) {
     auto quote = [](const std::string& v) {
       std::string q = "'";
       for (char c : v) {
-        if (c == '\'') q += "''";
-        else if (c == '\\') q += "\\\\";
-        else q.push_back(c);
+        if (c == '\'')
+          q += "''";
+        else if (c == '\\')
+          q += "\\\\";
+        else
+          q.push_back(c);
       }
       return q + "'";
     };
@@ -139,8 +143,8 @@ void SqlRoundTrip(std::string_view input) {
     }
   }
   sql += ";\n";
-  auto table = piiguard::roster::StructuredToTable(Structured::kSql, sql,
-                                                   kMaxText);
+  auto table =
+      piiguard::roster::StructuredToTable(Structured::kSql, sql, kMaxText);
   Check(table.ok());
   if (rows > 0) Check(*table == expect + "\n");
 }
