@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <optional>
 
 #include "agent/roster/analyzer.h"
 #include "agent/roster/containers.h"
@@ -12,6 +14,7 @@
 #include "agent/roster/pattern_set.h"
 #include "agent/roster/structured.h"
 #include "agent/roster/text_decode.h"
+#include "agent/roster/text_stream.h"
 
 namespace piiguard::roster {
 namespace {
@@ -63,7 +66,6 @@ class HyperscanDetector : public Detector {
     return ExamineAt(bytes, options, 0);
   }
 
- private:
   Result<Verdict> ExamineAt(std::string_view bytes, const Options& options,
                             int depth) const {
     Verdict v;
@@ -101,9 +103,101 @@ class HyperscanDetector : public Detector {
       return v;
     }
     v.encoding = std::string(TextEncodingName(encoding));
+    MemorySource source(bytes);
+    return ExamineText(source, encoding, "", bytes, nullptr, options, v);
+  }
+
+  Result<Verdict> ExamineFd(int fd, const Options& options) const override {
+    FdSource source(fd);
+    std::string head(kSample, '\0');
+    PIIGUARD_ASSIGN_OR_RETURN(size_t got, source.Read(head.data(), kSample));
+    head.resize(got);
+    TextEncoding encoding = SniffEncoding(head);
+    bool text = !head.empty() && !LooksLikeZip(head) && !LooksLikeGzip(head) &&
+                !LooksLikeOle2(head) && !LooksLikePdf(head) &&
+                encoding != TextEncoding::kBinary;
+    if (!text) {
+      // Read whole (archives need random access), one byte past the limit
+      // to know whether it is partial.
+      PIIGUARD_RETURN_IF_ERROR(ReadRest(source, options, head));
+      return ExamineAt(head, options, 0);
+    }
+    Verdict v;
+    v.examined = true;
+    v.encoding = std::string(TextEncodingName(encoding));
+    auto read_whole = [fd, &options]() -> Result<std::string> {
+      FdSource again(fd);
+      std::string all;
+      PIIGUARD_RETURN_IF_ERROR(ReadRest(again, options, all));
+      return all;
+    };
+    return ExamineText(source, encoding, std::move(head), std::nullopt,
+                       read_whole, options, v);
+  }
+
+ private:
+  static Status ReadRest(ByteSource& source, const Options& options,
+                         std::string& bytes) {
+    size_t limit = options.max_input + 1;
+    while (bytes.size() < limit) {
+      size_t at = bytes.size();
+      bytes.resize(std::min(limit, at + kReadSize));
+      PIIGUARD_ASSIGN_OR_RETURN(
+          size_t got, source.Read(bytes.data() + at, bytes.size() - at));
+      bytes.resize(at + got);
+      if (got == 0) break;
+    }
+    return Status::Ok();
+  }
+
+  // Text, piece by piece; an export (JSON, SQL...) is read whole and
+  // converted. `whole` holds the file when it is already in memory.
+  Result<Verdict> ExamineText(
+      ByteSource& source, TextEncoding encoding, std::string head,
+      std::optional<std::string_view> whole,
+      const std::function<Result<std::string>()>& read_whole,
+      const Options& options, Verdict& v) const {
+    TextPieces pieces(source, encoding, std::move(head), options.max_input);
+    PIIGUARD_ASSIGN_OR_RETURN(std::optional<std::string_view> first,
+                              pieces.Next());
+    std::string_view start = first.value_or("");
+    if (SniffStructured(start) != Structured::kNone) {
+      if (whole) return ExamineStructured(*whole, encoding, options, v);
+      PIIGUARD_ASSIGN_OR_RETURN(std::string all, read_whole());
+      return ExamineStructured(all, encoding, options, v);
+    }
+    char delimiter = ChooseDelimiter(start.substr(0, kSample));
+    v.format = std::string(FormatFor(delimiter));
+    Analyzer analyzer(RosterPatterns(), delimiter, options.min_rows);
+    std::vector<Hit> hits;
+    std::optional<std::string_view> piece = first;
+    while (piece) {
+      bool more = false;
+      PIIGUARD_RETURN_IF_ERROR(
+          AnalyzePiece(*piece, analyzer, hits, options, more));
+      if (!more) {
+        v.early = true;
+        break;
+      }
+      PIIGUARD_ASSIGN_OR_RETURN(piece, pieces.Next());
+    }
+    v.partial = v.partial || pieces.partial();
+    analyzer.Finish(v);
+    return v;
+  }
+
+  // An export read whole: the table it holds, or (one this reader cannot
+  // follow) its text as it is.
+  Result<Verdict> ExamineStructured(std::string_view whole,
+                                    TextEncoding encoding,
+                                    const Options& options, Verdict& v) const {
+    if (whole.size() > options.max_input) {
+      whole = whole.substr(0, options.max_input);
+      v.partial = true;
+    }
     std::string storage;
     PIIGUARD_ASSIGN_OR_RETURN(std::string_view text,
-                              DecodeText(bytes, encoding, storage));
+                              DecodeText(whole, encoding, storage));
     if (Structured kind = SniffStructured(text); kind != Structured::kNone) {
       // An export (JSON, SQL, vCard, HTML, XML) read as the table it holds;
       // one this reader cannot follow is read as plain text below.
@@ -231,6 +325,26 @@ class HyperscanDetector : public Detector {
                               ExamineAt(*plain, options, depth + 1));
     inner.format = "gzip/" + inner.format;
     return inner;
+  }
+
+  // One piece of text (whole lines) into the analyzer; `more` is false once
+  // the verdict is certain (Options::decide_early).
+  Status AnalyzePiece(std::string_view text, Analyzer& analyzer,
+                      std::vector<Hit>& hits, const Options& options,
+                      bool& more) const {
+    more = true;
+    for (size_t pos = 0; pos < text.size();) {
+      size_t end = ChunkEnd(text, pos);
+      std::string_view chunk = text.substr(pos, end - pos);
+      PIIGUARD_RETURN_IF_ERROR(set_->Scan(chunk, hits));
+      analyzer.Feed(chunk, hits);
+      pos = end;
+      if (options.decide_early && analyzer.RosterCertain(kDecisivePeople)) {
+        more = false;
+        return Status::Ok();
+      }
+    }
+    return Status::Ok();
   }
 
   Status Analyze(std::string_view text, char delimiter, const Options& options,

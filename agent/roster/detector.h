@@ -98,6 +98,16 @@ class Detector {
   // examined=false with a reason.
   virtual Result<Verdict> Examine(std::string_view bytes,
                                   const Options& options) const = 0;
+
+  // The same for a file read from `fd` (pread from offset 0; the
+  // descriptor's position is neither used nor moved; it is not closed).
+  // Text is read and examined a piece at a time, so memory stays bounded
+  // (a few MiB) whatever the file's size, and reading stops at an early
+  // verdict; archives, office documents and exports are read whole (at
+  // most max_input bytes). This is the entry point of a sandboxed examiner
+  // that receives a descriptor (issue 15). Errors: internal failures and
+  // read errors ("roster: read: ...").
+  virtual Result<Verdict> ExamineFd(int fd, const Options& options) const = 0;
 };
 
 }  // namespace piiguard::roster

@@ -1,8 +1,10 @@
 #include "agent/roster/structured.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -229,6 +231,46 @@ TEST_F(ContainerDetectorTest, ExportsAreRosters) {
       "('木村 一郎','東村山市久米川町3-4-5','080-2345-6789');\n");
   EXPECT_TRUE(v.roster) << v.reason;
   EXPECT_EQ(v.format, "sql");
+}
+
+}  // namespace
+}  // namespace piiguard::roster
+
+namespace piiguard::roster {
+namespace {
+
+// ExamineFd gives the verdict Examine gives, reading the file in pieces.
+TEST_F(ContainerDetectorTest, ExamineFdMatchesExamine) {
+  char path[] = "/tmp/roster_fd_XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  unlink(path);
+  auto check = [&](const std::string& bytes, const Options& options) {
+    ASSERT_EQ(ftruncate(fd, 0), 0);
+    ASSERT_EQ(pwrite(fd, bytes.data(), bytes.size(), 0),
+              static_cast<ssize_t>(bytes.size()));
+    Result<Verdict> a = detector_->Examine(bytes, options);
+    Result<Verdict> b = detector_->ExamineFd(fd, options);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->ToJson().dump(), b->ToJson().dump());
+  };
+  Options options;
+  // A roster after 5 MiB of prose (several pieces), in UTF-8 and UTF-16.
+  std::string prose;
+  while (prose.size() < (size_t{5} << 20)) {
+    prose += "本日の会議では予算について議論した。\n";
+  }
+  std::string text = prose + std::string(kRoster);
+  check(text, options);
+  check(std::string(kRoster), options);
+  check(Gzip(kRoster), options);
+  check(
+      R"([{"氏名":"山田 太郎","住所":"東京都東村山市本町1-2-3","電話":"090-1234-5678"}])",
+      options);
+  check("", options);
+  options.max_input = 1000;  // partial
+  check(text, options);
+  close(fd);
 }
 
 }  // namespace

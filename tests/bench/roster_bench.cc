@@ -4,6 +4,9 @@
 //   roster_bench [--runs N] [--full] FILE...  median MB/s of N runs per
 //                                           file; --full: read rosters to
 //                                           the end (no early decision)
+//   roster_bench --fd [--runs N] FILE...    the same through ExamineFd (the
+//                                           file read piece by piece), with
+//                                           the process's peak RSS
 //   roster_bench --startup [--runs N]      median ms of Detector::Create()
 //                                           and a first tiny Examine()
 //   roster_bench --show FILE                the text the analyzer reads: an
@@ -12,6 +15,11 @@
 //   roster_bench --dump-rg OUT              the detector's patterns in
 //                                           ripgrep syntax, one per line,
 //                                           for `rg -f OUT` (the floor)
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -107,6 +115,7 @@ int main(int argc, char** argv) {
   int runs = 5;
   bool full = false;
   bool startup = false;
+  bool by_fd = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -114,6 +123,8 @@ int main(int argc, char** argv) {
     if (a == "--show" && i + 1 < argc) return Show(argv[i + 1]);
     if (a == "--startup") {
       startup = true;
+    } else if (a == "--fd") {
+      by_fd = true;
     } else if (a == "--full") {
       full = true;
     } else if (a == "--runs" && i + 1 < argc) {
@@ -134,16 +145,27 @@ int main(int argc, char** argv) {
   options.max_ratio = 1000;
   options.decide_early = !full;
   for (const std::string& path : files) {
-    auto data = piiguard::ReadFileBytes(path, size_t{4} << 30);
+    // --fd: the file stays on disk (page cache) and is read in pieces.
+    piiguard::Result<std::string> data =
+        by_fd ? piiguard::Result<std::string>(std::string())
+              : piiguard::ReadFileBytes(path, size_t{4} << 30);
     if (!data.ok()) {
       std::cerr << "roster_bench: " << data.status().message() << "\n";
       return 2;
     }
+    int fd = by_fd ? open(path.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    if (by_fd && fd < 0) {
+      std::cerr << "roster_bench: " << path << ": cannot open\n";
+      return 2;
+    }
+    struct stat st {};
+    if (by_fd) fstat(fd, &st);
     std::vector<double> seconds;
     piiguard::roster::Verdict verdict;
     for (int r = 0; r < runs; ++r) {
       auto start = std::chrono::steady_clock::now();
-      auto v = (*detector)->Examine(*data, options);
+      auto v = by_fd ? (*detector)->ExamineFd(fd, options)
+                     : (*detector)->Examine(*data, options);
       seconds.push_back(std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - start)
                             .count());
@@ -153,9 +175,12 @@ int main(int argc, char** argv) {
       }
       verdict = *v;
     }
+    if (fd >= 0) close(fd);
     std::sort(seconds.begin(), seconds.end());
     double median = seconds[seconds.size() / 2];
-    double mb = static_cast<double>(data->size()) / 1e6;
+    double mb = static_cast<double>(by_fd ? static_cast<size_t>(st.st_size)
+                                          : data->size()) /
+                1e6;
     std::printf(
         "roster_bench: %s: %.1f MB, %s, roster=%d people=%zu%s; median %.3f "
         "s of %d runs (min %.3f, max %.3f) = %.0f MB/s\n",
@@ -163,5 +188,9 @@ int main(int argc, char** argv) {
         verdict.rows, verdict.early ? " (decided early)" : "", median, runs,
         seconds.front(), seconds.back(), mb / median);
   }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("roster_bench: peak RSS %.1f MiB\n",
+              static_cast<double>(usage.ru_maxrss) / 1024);
   return 0;
 }
