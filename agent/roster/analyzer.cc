@@ -142,6 +142,16 @@ char ChooseDelimiter(std::string_view sample) {
     std::vector<size_t> counts;
     for (std::string_view line : lines) {
       FindDelimiters(line, d, delims);
+      if (d == ',') {
+        // A thousands separator (1,000 and 12,345) is no field delimiter.
+        std::erase_if(delims, [&](uint32_t at) {
+          auto digit = [&](size_t i) {
+            return i < line.size() && line[i] >= '0' && line[i] <= '9';
+          };
+          return at > 0 && digit(at - 1) && digit(at + 1) && digit(at + 2) &&
+                 digit(at + 3) && !digit(at + 4);
+        });
+      }
       if (!delims.empty()) counts.push_back(delims.size());
     }
     if (counts.empty()) continue;

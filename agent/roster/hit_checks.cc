@@ -244,10 +244,28 @@ std::optional<Meaning> NameAt(std::string_view line, size_t start, size_t end,
   return Meaning{ColumnKind::kName, Role::kValue};
 }
 
+// A cell's edge at `pos`, spaces around the delimiter allowed (| 西村 |).
 bool IsCellEdge(std::string_view line, size_t pos, bool before) {
+  if (before) {
+    while (pos > 0 && line[pos - 1] == ' ') --pos;
+  } else {
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+  }
   if (before ? pos == 0 : pos >= line.size()) return true;
   char c = before ? line[pos - 1] : line[pos];
   return IsCellDelimiter(c);
+}
+
+// A listed surname of two characters or more and a rare given name of
+// two or three kanji that ends like one (大西颯太, 川口陽菜).
+bool SplitRareName(std::string_view word) {
+  for (size_t cut = 6; cut <= 12 && cut + 6 <= word.size(); cut += 3) {
+    if (IsSurname(word.substr(0, cut)) &&
+        LooksLikeGivenName(word.substr(cut))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // A word of kanji (kana after) that ends before the boundary at `to`: a
@@ -265,7 +283,14 @@ std::optional<Meaning> WordName(std::string_view line, size_t to) {
   auto [first, next] = NextChar(line, w.start);
   if (ScriptOf(first) != Script::kKanji) return std::nullopt;
   std::string_view word = line.substr(w.start, end - w.start);
-  if (size_t cut = SplitName(word); cut > 0) {
+  // 様, 殿, さん after the name.
+  for (std::string_view honorific : {"様", "殿", "さん"}) {
+    if (word.size() > honorific.size() && word.ends_with(honorific)) {
+      word.remove_suffix(honorific.size());
+      break;
+    }
+  }
+  if (size_t cut = SplitName(word); cut > 0 || SplitRareName(word)) {
     if (IsRoleOrPlace(word)) return std::nullopt;
     return Meaning{ColumnKind::kName, Role::kValue};
   }
