@@ -103,10 +103,30 @@ class Handler : public nlohmann::json_sax<json> {
       if (parent != nullptr) parent->records = true;
       return s.ok() || Fail(s);
     }
-    if (parent != nullptr) {
-      parent->leaves.emplace_back(parent->array ? "" : f.key, Joined(f));
+    if (parent == nullptr) return true;
+    // A nested object of personal fields ({"contact": {"address": …,
+    // "tel": …}}) gives its fields to the record; any other nested object
+    // or array of values is one cell ({"address": {"city": …}}).
+    if (!f.array && !parent->array && HasPersonalKey(f)) {
+      for (auto& leaf : f.leaves) parent->leaves.push_back(std::move(leaf));
+      return true;
     }
+    parent->leaves.emplace_back(parent->array ? "" : f.key, Joined(f));
     return true;
+  }
+
+  static bool HasPersonalKey(const Frame& f) {
+    static constexpr std::string_view kWords[] = {
+        "name",  "address", "addr", "phone", "tel",   "mail",  "birth",
+        "kana",  "zip",     "postal", "mobile", "氏名", "住所", "電話",
+        "生年月日", "メール", "フリガナ", "郵便"};
+    for (const auto& [key, value] : f.leaves) {
+      std::string words = FieldWords(key);
+      for (std::string_view w : kWords) {
+        if (words.find(w) != std::string::npos) return true;
+      }
+    }
+    return false;
   }
 
   TableOut& out_;

@@ -164,8 +164,16 @@ class XmlReader {
       return Status::Ok();
     }
     for (auto& field : item.fields) field.first = FieldWords(field.first);
+    PIIGUARD_RETURN_IF_ERROR(FlushCells(parent));
     parent.wrote_rows = true;
     return out_.Record(item.fields);
+  }
+
+  Status FlushCells(Frame& f) {
+    if (f.cells.empty()) return Status::Ok();
+    Status s = out_.Row(f.cells);
+    f.cells.clear();
+    return s;
   }
 
   // The pending child is a field of its parent after all: its joined
@@ -186,9 +194,14 @@ class XmlReader {
     stack_.pop_back();
     Flatten(f);
     if (!f.cells.empty()) {
+      if (!stack_.empty()) {
+        // Single values gathered before this row (a title row of one
+        // cell) come first, in document order.
+        PIIGUARD_RETURN_IF_ERROR(FlushCells(stack_.back()));
+        stack_.back().wrote_rows = true;
+      }
       PIIGUARD_RETURN_IF_ERROR(out_.Row(f.cells));
       f.cells.clear();
-      if (!stack_.empty()) stack_.back().wrote_rows = true;
     }
     if (f.wrote_rows) PIIGUARD_RETURN_IF_ERROR(out_.EndTable());
     if (stack_.empty()) {
@@ -203,7 +216,9 @@ class XmlReader {
     Frame& p = stack_.back();
     if (!f.children) {
       std::string text = Trim(f.text);
-      if (!text.empty() || f.attrs.empty()) {
+      // A value, or (two or more attributes, no text) a record of its
+      // attributes; <Data ss:Type="String"/> is an empty value.
+      if (!text.empty() || f.attrs.size() < 2) {
         if (p.fields.size() < kMaxFields) p.fields.emplace_back(f.name, text);
         return Status::Ok();
       }

@@ -151,6 +151,12 @@ void TokenScanner::Scan(std::string_view t, std::vector<Hit>& hits) const {
         if (WordCharBefore(t, i)) Emit(Token::kWordEnd, i, i, hits);
         break;
       case kE3:
+        if (i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x81) {
+          // 、 after a name: "・山内崇、〒530-0084".
+          if (WordCharBefore(t, i)) Emit(Token::kWordEnd, i, i + 3, hits);
+          i += 3;
+          continue;
+        }
         if (i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
           if (WordCharBefore(t, i)) Emit(Token::kWordEnd, i, i + 3, hits);
           if (size_t lead = WordLeadEnd(t, i + 3); lead != 0) {

@@ -34,7 +34,7 @@ _KEYS = (
 
 def identifier(header, style, index):
     """A field name for a header cell in a style: ja, snake, camel."""
-    text = cell_text(header).strip() if header is not None else ""
+    text = re.sub(r"[ 　]", "", cell_text(header)) if header is not None else ""
     if style == "ja" and text:
         return text
     words = next((w for pattern, w in _KEYS if text and re.search(pattern, text)), f"c{index + 1}")
