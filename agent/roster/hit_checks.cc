@@ -375,6 +375,22 @@ bool PlaceBefore(std::string_view line, size_t pos) {
   return false;
 }
 
+// A block written out without the city before it: 中崎三丁目1番19号,
+// 練馬2丁目8番19号 (丁目, then a 番), 境123番地, 5番8号 — the shape of
+// an address by itself. `to` is the end of the 丁目/番地/番 match.
+bool BlockAddress(std::string_view line, size_t to) {
+  auto digits_then = [&](size_t pos, std::string_view unit) {
+    size_t d = pos;
+    while (d < line.size() && IsDigit(line[d])) ++d;
+    return d > pos && line.substr(d, unit.size()) == unit;
+  };
+  std::string_view before = line.substr(0, to);
+  if (before.ends_with("番地")) return true;
+  if (before.ends_with("丁目")) return digits_then(to, "番");
+  if (before.ends_with("番")) return digits_then(to, "号");
+  return false;
+}
+
 // The hyphen (ASCII or one of ‐ − ー ―) ending at `end`: its length, or 0.
 size_t HyphenBefore(std::string_view s, size_t end) {
   if (end >= 1 && s[end - 1] == '-') return 1;
@@ -554,7 +570,9 @@ std::optional<Meaning> CheckHit(const Pattern& p, std::string_view line,
     case Check::kNumber:
       return HyphenatedNumber(line, to);
     case Check::kBlock:
-      if (!PlaceBefore(line, to)) return std::nullopt;
+      if (!PlaceBefore(line, to) && !BlockAddress(line, to)) {
+        return std::nullopt;
+      }
       return Meaning{p.kind, p.role};
     case Check::kMyNumber: {
       size_t end = to;

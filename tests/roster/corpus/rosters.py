@@ -224,8 +224,13 @@ def participants(rng, fmt):
     """講座参加者名簿 and the like: the name (氏名, or 姓 and 名) with a random
     subset of reading, sex, birth date, age, postal code, address, phone,
     mobile and e-mail; header wording varies; sometimes a number column
-    first, a title line above, and non-personal columns (参加費, 備考, 出欠)."""
-    doc, n, note = participants_sample(rng, header=True, title_rate=0.4)
+    first, a title line above, and non-personal columns (参加費, 備考, 出欠).
+    As vCards: the name and fields a card holds (address, phone, birth
+    date, e-mail)."""
+    kinds = None
+    if fmt == "vcard":
+        kinds = ["name"] + rng.sample(("address", "phone", "mobile", "birth", "email"), rng.randint(1, 3))
+    doc, n, note = participants_sample(rng, header=True, title_rate=0.4, kinds=kinds)
     return Sample(doc, n, "participants: " + note)
 
 

@@ -86,7 +86,7 @@ def credit_lines(rng, muni):
     for p in people:
         lines.append(f"* {p.surname.kanji}{rng.choice((' ', '　', ''))}{p.given.kanji}"
                      f" ({names.romaji(p.surname.kana).capitalize()} {names.romaji(p.given.kana).capitalize()})"
-                     f" {p.email}")
+                     f" <{p.email}>")
     return lines, len(people)
 
 
@@ -94,8 +94,9 @@ def credit_lines(rng, muni):
 def credits(rng, fmt):
     """Credit lists of translators and contributors as software ships them:
     po-file headers (# 山田 太郎 <taro@example.jp>, 2004.), THANKS and
-    AUTHORS files: names with e-mail addresses and years, no other personal
-    value."""
+    AUTHORS files: names with e-mail addresses in angle brackets (the form
+    the Japanese manual pages in Debian use: "Bernd Warken <bwarken@...>"),
+    and years, no other personal value."""
     lines, n = credit_lines(rng, rng.choice(places.MUNICIPALITIES))
     if fmt == "markdown":
         return Sample(Doc([Table([["名前", "備考"]] + [[line.strip("#* "), "翻訳"] for line in lines[3:]])]),
