@@ -21,7 +21,6 @@ constexpr std::array<uint8_t, 256> MakeClasses() {
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
 
-constexpr std::string_view kIdeographicSpace = "\u3000";
 constexpr std::string_view kSai = "歳";
 constexpr std::string_view kNen = "年";
 constexpr std::string_view kGatsu = "月";

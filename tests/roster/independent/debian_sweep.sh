@@ -41,6 +41,8 @@ except OSError:
     sys.exit(1)
 if b"\0" in head[:4096]:
     sys.exit(1)
+if len(head) == 65536 and b"\n" in head:
+    head = head[:head.rindex(b"\n")]  # no character cut at the end
 for enc in ("utf-8", "euc_jp", "cp932"):
     try:
         text = head.decode(enc)
