@@ -117,9 +117,9 @@ class Handler : public nlohmann::json_sax<json> {
 
   static bool HasPersonalKey(const Frame& f) {
     static constexpr std::string_view kWords[] = {
-        "name",  "address", "addr", "phone", "tel",   "mail",  "birth",
-        "kana",  "zip",     "postal", "mobile", "氏名", "住所", "電話",
-        "生年月日", "メール", "フリガナ", "郵便"};
+        "name",  "address", "addr",     "phone",  "tel",      "mail",
+        "birth", "kana",    "zip",      "postal", "mobile",   "氏名",
+        "住所",  "電話",    "生年月日", "メール", "フリガナ", "郵便"};
     for (const auto& [key, value] : f.leaves) {
       std::string words = FieldWords(key);
       for (std::string_view w : kWords) {
