@@ -23,8 +23,9 @@ namespace {
 // of one piece stay small and the piece stays in cache for the line pass.
 constexpr size_t kChunk = size_t{1} << 20;
 constexpr size_t kSample = size_t{64} * 1024;
-// Archives inside archives: a zip in a gzip in a zip is looked into, one
-// level deeper is not (each level multiplies what a bomb can claim).
+// Archives inside archives: two are looked into (a csv.gz in a zip, a zip
+// in a gzip), a third inside them is not (each level multiplies what a
+// bomb can claim): an archive at depth d is opened while d + 1 < 3.
 constexpr int kMaxNesting = 3;
 
 std::string_view FormatFor(char delimiter) {
@@ -299,7 +300,7 @@ class HyperscanDetector : public Detector {
       return *found;
     }
     if (!listed.ok()) {
-      const std::string why = listed.message();
+      const std::string& why = listed.message();
       return NotExamined(v, "zip",
                          why.ends_with("encrypted member refused")
                              ? "password-protected archive: " + why

@@ -59,7 +59,7 @@ class Handler : public nlohmann::json_sax<json> {
   const std::string& error() const { return error_; }
 
  private:
-  bool Fail(Status s) {
+  bool Fail(const Status& s) {
     error_ = s.message();
     return false;
   }

@@ -224,6 +224,7 @@ class SqlReader {
     }
     SkipStatement();
     std::vector<std::string> header;
+    header.reserve(columns.size());
     for (const std::string& c : columns) header.push_back(FieldWords(c));
     if (!header.empty()) PIIGUARD_RETURN_IF_ERROR(out_.Header(header));
     std::vector<std::string> row;

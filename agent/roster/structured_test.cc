@@ -188,7 +188,8 @@ TEST_F(ContainerDetectorTest, RosterInsideGzipAndZip) {
   v = Examine(*zip);
   EXPECT_TRUE(v.examined);
   EXPECT_FALSE(v.roster);
-  // Gzip inside zip inside gzip: looked into; one level more is not.
+  // Two archives (gzip inside zip) are looked into; a third inside them is
+  // not (archive nested too deep: not examined).
   v = Examine(Gzip(*testing::MakeZip({{"r.csv.gz", Gzip(kRoster)}})));
   EXPECT_FALSE(v.examined) << v.reason;
   v = Examine(*testing::MakeZip({{"r.csv.gz", Gzip(kRoster)}}));

@@ -77,7 +77,7 @@ size_t TextPieces::Cut() const {
   }
   // '\n' is never part of a multi-byte character in UTF-8, CP932 (trail
   // bytes are 0x40 and up) or EUC-JP.
-  size_t nl = std::string_view(raw_).substr(0, limit).rfind('\n');
+  size_t nl = std::string_view{raw_}.substr(0, limit).rfind('\n');
   return nl == std::string_view::npos ? 0 : nl + 1;
 }
 
