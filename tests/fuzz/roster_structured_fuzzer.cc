@@ -58,17 +58,27 @@ std::vector<std::string> Lines(std::string_view s, size_t max) {
   return out;
 }
 
+// Well-formed UTF-8 as nlohmann's serializer checks it (RFC 3629): no
+// overlong forms (C0, C1, E0 80..9F, F0 80..8F), no surrogates (ED A0..BF),
+// nothing past U+10FFFF (F4 90.., F5..FF).
 bool ValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80             ? 1
-               : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3
-               : (c & 0xF8) == 0xF0 ? 4
-                                    : 0;
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : (c & 0xF0) == 0xE0     ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
     if (n == 0 || i + n > s.size()) return false;
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (n > 2) {
+      auto d = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) ||
+          (c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90)) {
+        return false;
+      }
     }
     i += n;
   }
