@@ -76,7 +76,7 @@ struct RosterGuardRules {
   bool enabled = true;
   RosterAction action = RosterAction::kMove;
   std::vector<std::string> exclude_paths;  // absolute paths
-  int64_t min_rows = 5;  // fewer people than this is not a roster
+  int64_t min_rows = 3;  // fewer people than this is not a roster
   // The office's X25519 public key (32 raw bytes, a valid point) that
   // rosters are encrypted to when no keyed stick is in
   // (common/quarantine.h); empty if the policy names none.
