@@ -87,7 +87,7 @@ TEST_F(ScannerTest, CountsListsAndJudges) {
   EXPECT_EQ(r.not_examined[0].path, "/home/staff/private");
   EXPECT_EQ(r.not_examined[0].reason, "Permission denied");
   EXPECT_EQ(r.not_examined[1].path, "/home/staff/scan.pdf");
-  EXPECT_EQ(r.not_examined[1].reason, "PDF file");
+  EXPECT_EQ(r.not_examined[1].reason, "PDF file: its text is not read");
   EXPECT_EQ(r.not_examined[2].path, "/home/staff/secret.csv");
   EXPECT_EQ(progress_calls_, 4);  // every regular file, read or not
   EXPECT_EQ(last_.rosters, 1u);
