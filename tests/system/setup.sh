@@ -64,14 +64,16 @@ packages=(
   # What piiguard's .deb files depend on (dpkg-deb -f dist/*.deb Depends).
   libblkid1 libc6 libgcc-s1 libssl3 libstdc++6 libcpp-httplib0.11
   libpqxx-6.4 libsqlite3-0 libexpat1 libhyperscan5 libicu72 libseccomp2
-  libsystemd0 libzip4 zlib1g polkitd
+  libsystemd0 libzip4 zlib1g polkitd systemd
 )
 if [[ -z $dist ]]; then
   :  # --base: the list alone
 elif compgen -G "$dist/*.deb" >/dev/null; then
   for deb in "$dist"/*.deb; do
     # "a (>= 1), b | c, d" -> a b d: the first of each alternative, not ours.
-    dpkg-deb -f "$deb" Depends Recommends | tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/:any//' |
+    # (dpkg-deb names each field when asked for two: "Depends: a, b".)
+    dpkg-deb -f "$deb" Depends Recommends | sed -E 's/^(Depends|Recommends): //' |
+      tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/:any//' |
       awk '{ $1 = $1 } /^[a-z0-9]/ && $1 !~ /^piiguard/ { print $1 }'
   done | sort -u >"$cache.deps.tmp" 2>/dev/null || true
 else
