@@ -160,16 +160,32 @@ class EnforcerTest : public ::testing::Test {
     batch.events.push_back(Event("bind", kStick, "usb", "usb_device"));
     enforcer.OnUevents(batch, mono_us_);
   }
+  // `action` events for sdb and, with `partition`, sdb1.
+  os::UeventSource::Batch DiskEvents(const std::string& action,
+                                     bool partition) {
+    os::UeventSource::Batch batch;
+    batch.events.push_back(Event(action, kDisk, "block", "disk", "sdb"));
+    if (partition) {
+      batch.events.push_back(Event(action, std::string(kDisk) + "/sdb1",
+                                   "block", "partition", "sdb1"));
+    }
+    return batch;
+  }
   void DiskAppears(UsbEnforcer& enforcer, bool partition = false) {
     AddDisk();
-    os::UeventSource::Batch batch;
-    batch.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
-    if (partition) {
-      AddPartition();
-      batch.events.push_back(Event("add", std::string(kDisk) + "/sdb1", "block",
-                                   "partition", "sdb1"));
-    }
-    enforcer.OnUevents(batch, mono_us_);
+    if (partition) AddPartition();
+    enforcer.OnUevents(DiskEvents("add", partition), mono_us_);
+  }
+  // A keyed stick S1 with a partition, plugged and made writable.
+  std::unique_ptr<UsbEnforcer> WritableKeyedStick() {
+    AddStick("S1", false);
+    SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
+    auto enforcer = Make();
+    EXPECT_TRUE(enforcer->Start().ok());
+    Plug(*enforcer);
+    DiskAppears(*enforcer, /*partition=*/true);
+    EXPECT_EQ(StickField(*enforcer, "state"), "writable");
+    return enforcer;
   }
 
   int Count(const std::string& type) const {
@@ -347,21 +363,12 @@ TEST_F(EnforcerTest, RefusedDeviceAuthorizedByDefaultIsTakenBackAtAdd) {
 // under load it runs after the keyed stick was made writable: udevd's own
 // message afterwards puts the keyed stick back as decided.
 TEST_F(EnforcerTest, UdevsLateReadOnlyIsUndoneForAWritableStick) {
-  AddStick("S1", false);
-  SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
-  auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
-  Plug(*enforcer);
-  DiskAppears(*enforcer, /*partition=*/true);
-  ASSERT_EQ(StickField(*enforcer, "state"), "writable");
+  auto enforcer = WritableKeyedStick();
+  ASSERT_FALSE(HasFailure());  // writable, as the helper checked
   // udev's RUN program, late.
   ASSERT_TRUE(blocks_.SetReadOnly("sdb", true).ok());
   ASSERT_TRUE(blocks_.SetReadOnly("sdb1", true).ok());
-  os::UeventSource::Batch udev;
-  udev.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
-  udev.events.push_back(
-      Event("add", std::string(kDisk) + "/sdb1", "block", "partition", "sdb1"));
-  enforcer->OnUdevEvents(udev);
+  enforcer->OnUdevEvents(DiskEvents("add", /*partition=*/true));
   EXPECT_FALSE(*blocks_.IsReadOnly("sdb"));
   EXPECT_FALSE(*blocks_.IsReadOnly("sdb1"));
   EXPECT_EQ(StickField(*enforcer, "state"), "writable");
@@ -376,13 +383,9 @@ TEST_F(EnforcerTest, UdevMessagesNeverMakeAForeignStickWritable) {
   Plug(*enforcer);
   DiskAppears(*enforcer, /*partition=*/true);
   ASSERT_EQ(StickField(*enforcer, "state"), "read_only");
-  os::UeventSource::Batch udev;
   for (const char* action : {"add", "change", "bind"}) {
-    udev.events.push_back(Event(action, kDisk, "block", "disk", "sdb"));
-    udev.events.push_back(Event(action, std::string(kDisk) + "/sdb1", "block",
-                                "partition", "sdb1"));
+    enforcer->OnUdevEvents(DiskEvents(action, /*partition=*/true));
   }
-  enforcer->OnUdevEvents(udev);
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb1"));
   EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
@@ -390,18 +393,11 @@ TEST_F(EnforcerTest, UdevMessagesNeverMakeAForeignStickWritable) {
 
 // Making it writable again fails: the stick is read-only, and says so.
 TEST_F(EnforcerTest, UndoingUdevsReadOnlyFailsClosed) {
-  AddStick("S1", false);
-  SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
-  auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
-  Plug(*enforcer);
-  DiskAppears(*enforcer, /*partition=*/true);
-  ASSERT_EQ(StickField(*enforcer, "state"), "writable");
+  auto enforcer = WritableKeyedStick();
+  ASSERT_FALSE(HasFailure());  // writable, as the helper checked
   ASSERT_TRUE(blocks_.SetReadOnly("sdb", true).ok());
   blocks_.FailSet("sdb", EIO);
-  os::UeventSource::Batch udev;
-  udev.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
-  enforcer->OnUdevEvents(udev);
+  enforcer->OnUdevEvents(DiskEvents("add", /*partition=*/false));
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_NE(StickField(*enforcer, "state"), "writable");
 }

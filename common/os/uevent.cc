@@ -131,7 +131,8 @@ Result<Uevent> ParseUdevMessage(std::string_view bytes) {
   Uevent event;
   // ACTION and DEVPATH are properties here; ParseVars checks them against
   // what is set, so they are read first.
-  for (std::string_view field : SplitFields(properties)) {
+  const std::vector<std::string_view> fields = SplitFields(properties);
+  for (std::string_view field : fields) {
     if (field.starts_with("ACTION=")) event.action = field.substr(7);
     if (field.starts_with("DEVPATH=")) event.devpath = field.substr(8);
   }
@@ -139,7 +140,7 @@ Result<Uevent> ParseUdevMessage(std::string_view bytes) {
       event.devpath[0] != '/') {
     return Malformed("no ACTION or DEVPATH");
   }
-  PIIGUARD_RETURN_IF_ERROR(ParseVars(SplitFields(properties), 0, event));
+  PIIGUARD_RETURN_IF_ERROR(ParseVars(fields, 0, event));
   if (event.devname.starts_with("/dev/")) event.devname.erase(0, 5);
   return event;
 }
