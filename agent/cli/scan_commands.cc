@@ -116,7 +116,7 @@ class ProgressLine {
   bool on_;
   bool shown_ = false;
   unsigned turn_ = 0;
-  std::chrono::steady_clock::time_point last_{};
+  std::chrono::steady_clock::time_point last_;
 };
 
 // What the device is to the office: its PC id and public key, if the daemon

@@ -359,7 +359,9 @@ void SyncSupervisor::OnChildExit(pid_t pid, int wait_status) {
   child_pid_ = 0;
   const bool by_us = killed_by_us_ && WIFSIGNALED(wait_status) &&
                      WTERMSIG(wait_status) == SIGKILL;
-  if (!by_us && !(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0)) {
+  const bool clean_exit =
+      WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+  if (!by_us && !clean_exit) {
     const std::string what =
         "the sync process " + DescribeWaitStatus(wait_status);
     Log(sync::LogLevel::kError, what);

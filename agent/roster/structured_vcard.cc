@@ -73,7 +73,7 @@ std::string Components(std::string_view v, bool reverse) {
   return out;
 }
 
-void Put(std::string& cell, std::string value) {
+void Put(std::string& cell, const std::string& value) {
   if (value.empty()) return;
   if (!cell.empty()) cell += " ";
   cell += value;

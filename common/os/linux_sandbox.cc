@@ -117,6 +117,24 @@ Status Check(int rc, std::string_view what) {
   return Status::Ok();
 }
 
+// One argument comparison. libseccomp's SCMP_A0()..SCMP_A5() macros are C99
+// compound literals, which C++ does not have.
+scmp_arg_cmp ArgIs(unsigned arg, scmp_compare op, uint64_t mask_or_value,
+                   uint64_t value = 0) {
+  scmp_arg_cmp cmp{};
+  cmp.arg = arg;
+  cmp.op = op;
+  cmp.datum_a = mask_or_value;
+  cmp.datum_b = value;
+  return cmp;
+}
+
+// Allows (or refuses, per `action`) syscall `nr` when `cmp` holds.
+int AddRule(scmp_filter_ctx ctx, uint32_t action, int nr,
+            const scmp_arg_cmp& cmp) {
+  return seccomp_rule_add_array(ctx, action, nr, 1, &cmp);
+}
+
 Status InstallFilter(const SandboxPolicy& policy) {
   SeccompPtr ctx(seccomp_init(SCMP_ACT_KILL_PROCESS));
   if (!ctx) return InternalError(kContext, "seccomp", "init failed");
@@ -127,44 +145,43 @@ Status InstallFilter(const SandboxPolicy& policy) {
         Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, nr, 0), name));
   }
   for (int family : policy.socket_families) {
-    PIIGUARD_RETURN_IF_ERROR(Check(
-        seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                         SCMP_A0(SCMP_CMP_EQ, static_cast<uint64_t>(family))),
-        "socket"));
+    PIIGUARD_RETURN_IF_ERROR(
+        Check(AddRule(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(socket),
+                      ArgIs(0, SCMP_CMP_EQ, static_cast<uint64_t>(family))),
+              "socket"));
   }
   for (int family : policy.refused_socket_families) {
-    PIIGUARD_RETURN_IF_ERROR(Check(
-        seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(EAFNOSUPPORT),
-                         SCMP_SYS(socket), 1,
-                         SCMP_A0(SCMP_CMP_EQ, static_cast<uint64_t>(family))),
-        "socket"));
+    PIIGUARD_RETURN_IF_ERROR(
+        Check(AddRule(ctx.get(), SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
+                      ArgIs(0, SCMP_CMP_EQ, static_cast<uint64_t>(family))),
+              "socket"));
   }
   for (uint64_t request : policy.ioctls) {
     PIIGUARD_RETURN_IF_ERROR(
-        Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                               SCMP_A1(SCMP_CMP_EQ, request)),
+        Check(AddRule(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
+                      ArgIs(1, SCMP_CMP_EQ, request)),
               "ioctl"));
   }
   if (policy.read_only_opens) {
     const uint64_t writing = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND |
                              (O_TMPFILE & ~O_DIRECTORY);
     PIIGUARD_RETURN_IF_ERROR(
-        Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-                               SCMP_A2(SCMP_CMP_MASKED_EQ, writing, 0)),
+        Check(AddRule(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(openat),
+                      ArgIs(2, SCMP_CMP_MASKED_EQ, writing, 0)),
               "openat"));
     int open_nr = seccomp_syscall_resolve_name("open");
     if (open_nr != __NR_SCMP_ERROR) {
       PIIGUARD_RETURN_IF_ERROR(
-          Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, open_nr, 1,
-                                 SCMP_A1(SCMP_CMP_MASKED_EQ, writing, 0)),
+          Check(AddRule(ctx.get(), SCMP_ACT_ALLOW, open_nr,
+                        ArgIs(1, SCMP_CMP_MASKED_EQ, writing, 0)),
                 "open"));
     }
   }
   // Signals to this process only (abort() raises SIGABRT with tgkill).
   const auto self = static_cast<uint64_t>(::getpid());
   PIIGUARD_RETURN_IF_ERROR(
-      Check(seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-                             SCMP_A0(SCMP_CMP_EQ, self)),
+      Check(AddRule(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(tgkill),
+                    ArgIs(0, SCMP_CMP_EQ, self)),
             "tgkill"));
   return Check(seccomp_load(ctx.get()), "seccomp load");
 }
