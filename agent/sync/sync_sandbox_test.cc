@@ -32,9 +32,12 @@
 namespace piiguard::sync {
 namespace {
 
-// Runs `body` in a child under the sandbox; its wait status. Exit codes
-// 90 and 91: the sandbox could not be entered.
-int RunSandboxed(const std::function<int(const os::SandboxReport&)>& body) {
+// Starts `body` in a child under the sandbox; the child's pid. Exit codes
+// 90 and 91: the sandbox could not be entered. Called before the test
+// starts any thread: a child forked beside running threads may inherit a
+// lock one of them held (the sanitizers' allocator is not fork-safe in
+// every version) and wait on it forever.
+pid_t StartSandboxed(const std::function<int(const os::SandboxReport&)>& body) {
   std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -44,9 +47,19 @@ int RunSandboxed(const std::function<int(const os::SandboxReport&)>& body) {
     if (!report.ok()) ::_exit(91);
     ::_exit(body(*report));
   }
+  return pid;
+}
+
+// The wait status of child `pid`.
+int WaitFor(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return status;
+}
+
+// Runs `body` in a child under the sandbox; its wait status.
+int RunSandboxed(const std::function<int(const os::SandboxReport&)>& body) {
+  return WaitFor(StartSandboxed(body));
 }
 
 bool KilledBySigsys(int status) {
@@ -235,13 +248,13 @@ TEST(SyncSandboxTest, ARoundOverMutualTlsStillGoesThrough) {
              });
   const int port = server.bind_to_any_port("127.0.0.1");
   ASSERT_GT(port, 0);
-  std::thread serving([&] { server.listen_after_bind(); });
-
-  // By name, so that the resolver runs inside the sandbox too.
+  // By name, so that the resolver runs inside the sandbox too. The child
+  // is forked before the server's threads start; its connection waits in
+  // the listening socket's backlog until they do.
   SyncMaterial material = testing::MakeMaterial(
       office, "https://localhost:" + std::to_string(port), ::time(nullptr) - 60,
       ::time(nullptr) + testing::kYear);
-  int status = RunSandboxed([&](const os::SandboxReport&) {
+  const pid_t child = StartSandboxed([&](const os::SandboxReport&) {
     OneEntryMonitor monitor(std::move(material));
     SyncProcess process(monitor, MakeHttpsTransport,
                         [] { return static_cast<int64_t>(::time(nullptr)); });
@@ -252,6 +265,9 @@ TEST(SyncSandboxTest, ARoundOverMutualTlsStillGoesThrough) {
     }
     return monitor.acked ? 0 : 2;
   });
+  ASSERT_GT(child, 0);
+  std::thread serving([&] { server.listen_after_bind(); });
+  const int status = WaitFor(child);
   server.stop();
   serving.join();
   EXPECT_EQ(ExitCode(status), 0) << "wait status " << status;
