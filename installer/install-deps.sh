@@ -36,6 +36,19 @@ if [[ "${1:-}" == "--test" ]]; then
   if ! command -v npm >/dev/null; then
     packages+=(npm)
   fi
+  # clang-tidy-22 comes from bookworm-security (Debian backports LLVM there
+  # for the browsers); it runs the same checks as clang-tidy 14 in a third
+  # of the time. Without it the tidy tier uses clang-tidy 14.
+  # (A fresh machine's package lists may be empty: read them first.)
+  if ! dpkg-query -W -f='${Status}' clang-tidy-22 2>/dev/null | grep -q "install ok installed" &&
+     [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq || true
+  fi
+  if apt-cache policy clang-tidy-22 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    packages+=(clang-tidy-22)
+  else
+    echo "install-deps: clang-tidy-22 is not in this machine's archive (bookworm-security); the tidy tier uses clang-tidy 14"
+  fi
 fi
 
 missing=()

@@ -8,8 +8,8 @@
 # and the review pages in headless Chromium), package (installer/build-deb.sh,
 # lintian, systemd-analyze verify on the units), vm (a real Debian kernel under
 # QEMU/TCG, tests/vm/), system (the .deb files on a real Debian 12 with
-# systemd as PID 1, tests/system/), fuzz (clang/libFuzzer, FUZZ_SECONDS per
-# target), tidy (clang-tidy).
+# systemd as PID 1, tests/system/), fuzz (the unit build's libFuzzer targets,
+# FUZZ_SECONDS per target), tidy (clang-tidy, in the background throughout).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -58,7 +58,7 @@ echo "run_all: test dependencies ready after $SECONDS s"
 # about 10 minutes here) is built in the background from now on, beside
 # the unit tier's compiler; tests/system/run.sh finds it made, or makes it
 # and says why.
-tests/system/setup.sh --base >/tmp/piiguard-system-setup.log 2>&1 &
+nice -n 10 tests/system/setup.sh --base >/tmp/piiguard-system-setup.log 2>&1 &
 setup_pid=$!
 tier_start=$SECONDS
 sources=$(git ls-files '*.cc' '*.h' 2>/dev/null || find common policy tests -name '*.cc' -o -name '*.h')
@@ -71,9 +71,63 @@ else
   tier format FAIL "(clang-format differs; run clang-format -i)"
 fi
 
-# --- unit and integration, under AddressSanitizer and UBSan
-if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPIIGUARD_SANITIZE=ON >/dev/null &&
-   ninja -C build-asan -j"$jobs"; then
+# --- unit and integration, under AddressSanitizer and UBSan. With clang the
+# same build also carries libFuzzer's instrumentation and the fuzz targets
+# (PIIGUARD_FUZZ=ON), so the fuzz tier below needs no second build; clang
+# also compiles it a third faster than gcc. gcc's warnings are still checked
+# by the package tier (the release build is gcc's).
+unit_flags=(-DCMAKE_BUILD_TYPE=Debug -DPIIGUARD_SANITIZE=ON)
+unit_compiler=c++
+if command -v clang++ >/dev/null; then
+  unit_flags+=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPIIGUARD_FUZZ=ON)
+  unit_compiler=clang++
+fi
+# A build folder configured with the other compiler starts afresh.
+unit_fresh=()
+if [[ -f build-asan/CMakeCache.txt ]] &&
+   ! grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=.*/${unit_compiler}\$" build-asan/CMakeCache.txt; then
+  unit_fresh=(--fresh)
+fi
+unit_configured=0
+cmake "${unit_fresh[@]}" -S . -B build-asan -G Ninja "${unit_flags[@]}" >/dev/null && unit_configured=1
+
+# --- clang-tidy on the project's own sources, in the background from here
+# on at the lowest CPU priority: it needs only the compile commands, and it
+# takes the cores the other tiers leave idle (the integration scripts'
+# waits, QEMU's one vCPU, lintian). clang-tidy-22 (bookworm-security) when
+# installed: it skips system headers and takes a third of version 14's time;
+# the rule set is the same (.clang-tidy). Its result is collected at the end;
+# run_tidy writes "STATUS|DETAIL|SECONDS" to $tidy_result.
+tidy_result=/tmp/piiguard-tidy.result
+run_tidy() {
+  local t0=$SECONDS tidy
+  tidy=$(command -v clang-tidy-22 || command -v clang-tidy) || {
+    echo "SKIP|(clang-tidy is not installed)|0" >"$tidy_result"
+    return
+  }
+  # Non-test sources, as DEVELOPERS.md says: gtest files and everything
+  # under tests/ (fuzz targets, benchmarks, test helpers) are left out.
+  # The static analyzer's checks (clang-analyzer-*) nearly double the
+  # tier's time: CI leaves them out unless TIDY_ANALYZER=1 (DEVELOPERS.md).
+  local tidy_checks=() tidy_files
+  [[ ${TIDY_ANALYZER:-0} == 1 ]] || tidy_checks=(--checks=-clang-analyzer-*)
+  tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/' | grep -v '_test\.cc$')
+  if printf '%s\n' $tidy_files | nice -n 19 xargs -P "${TIDY_JOBS:-$jobs}" -n 4 "$tidy" -p build-asan --quiet \
+       "${tidy_checks[@]}" >/tmp/piiguard-tidy.log 2>&1; then
+    echo "PASS|($(wc -w <<<"$tidy_files") files, $(basename "$tidy"))|$((SECONDS - t0))" >"$tidy_result"
+  else
+    echo "FAIL|(clang-tidy findings above)|$((SECONDS - t0))" >"$tidy_result"
+  fi
+}
+rm -f "$tidy_result"
+if [[ -f build-asan/compile_commands.json && $unit_configured == 1 ]]; then
+  run_tidy &
+  tidy_pid=$!
+else
+  tier tidy FAIL "(no build-asan/compile_commands.json: the unit tier's configure failed)"
+fi
+
+if [[ $unit_configured == 1 ]] && ninja -C build-asan -j"$jobs"; then
   log=build-asan/ctest.log
   (cd build-asan && ctest -j"$jobs" --output-on-failure) | tee "$log"
   rc=${PIPESTATUS[0]}
@@ -86,40 +140,6 @@ if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPIIGUARD_SANITIZ
   fi
 else
   tier unit FAIL "(build failed)"
-fi
-
-# --- clang-tidy on the project's own sources, in the background on one
-# core from here on: the package build shares the machine with it, and the
-# vm and system tiers leave a core free (QEMU runs one vCPU). It needs the
-# unit tier's compile_commands.json; its result is collected at the end.
-# run_tidy writes "STATUS|DETAIL|SECONDS" to $tidy_result.
-tidy_result=/tmp/piiguard-tidy.result
-run_tidy() {
-  local t0=$SECONDS
-  if ! command -v clang-tidy >/dev/null; then
-    echo "SKIP|(clang-tidy is not installed)|0" >"$tidy_result"
-    return
-  fi
-  # Non-test sources, as DEVELOPERS.md says: gtest files and everything
-  # under tests/ (fuzz targets, benchmarks, test helpers) are left out.
-  # The static analyzer's checks (clang-analyzer-*) nearly double the
-  # tier's time: CI leaves them out unless TIDY_ANALYZER=1 (DEVELOPERS.md).
-  local tidy_checks=() tidy_files
-  [[ ${TIDY_ANALYZER:-0} == 1 ]] || tidy_checks=(--checks=-clang-analyzer-*)
-  tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/' | grep -v '_test\.cc$')
-  if printf '%s\n' $tidy_files | xargs -P "${TIDY_JOBS:-1}" -n 4 clang-tidy -p build-asan --quiet \
-       "${tidy_checks[@]}" >/tmp/piiguard-tidy.log 2>&1; then
-    echo "PASS|($(wc -w <<<"$tidy_files") files)|$((SECONDS - t0))" >"$tidy_result"
-  else
-    echo "FAIL|(clang-tidy findings above)|$((SECONDS - t0))" >"$tidy_result"
-  fi
-}
-rm -f "$tidy_result"
-if [[ -f build-asan/compile_commands.json ]]; then
-  run_tidy &
-  tidy_pid=$!
-else
-  tier tidy FAIL "(no build-asan/compile_commands.json: the unit tier's configure failed)"
 fi
 
 # --- package: the Debian packages (docs/install.md) as CI builds them, lintian
@@ -176,6 +196,38 @@ else
   tier vm FAIL "(console logs in tests/vm/.cache/runs)" "${vp:-0}" "$(( ${vf:-0} > 0 ? vf : 1 ))"
 fi
 
+# --- fuzz: every parser's libFuzzer target, briefly, from the unit tier's
+# build (clang, PIIGUARD_FUZZ=ON; at -O0, so fewer runs per second than a
+# dedicated RelWithDebInfo fuzz build, DEVELOPERS.md). One target at a time
+# in the background beside the system tier, whose QEMU takes one core; its
+# result is collected after that tier. run_fuzz writes "STATUS|DETAIL|P|F|
+# SECONDS" to $fuzz_result.
+fuzz_result=/tmp/piiguard-fuzz.result
+run_fuzz() {
+  local t0=$SECONDS rc fp ff
+  FUZZ_JOBS=${FUZZ_JOBS:-1} tests/fuzz/run_fuzzers.sh build-asan "$fuzz_seconds" \
+    >build-asan/fuzz.log 2>&1
+  rc=$?
+  fp=$(grep -cE '^fuzz: .*: OK' build-asan/fuzz.log)
+  ff=$(grep -cE '^fuzz: .*: FAILED' build-asan/fuzz.log)
+  if [[ $rc -eq 0 && $fp -gt 0 ]]; then
+    echo "PASS|($fp targets, ${fuzz_seconds}s each)|$fp|0|$((SECONDS - t0))" >"$fuzz_result"
+  else
+    echo "FAIL|(artifacts in build-asan/fuzz-artifacts)|$fp|$((ff > 0 ? ff : 1))|$((SECONDS - t0))" >"$fuzz_result"
+  fi
+}
+rm -f "$fuzz_result"
+fuzz_pid=
+if [[ $unit_compiler != clang++ ]]; then
+  tier fuzz SKIP "(clang++ is not installed)"
+elif fuzzers=$(ninja -C build-asan -t targets all | sed -n 's/^\([a-z0-9_]*_fuzzer\): .*/\1/p') &&
+     [[ -n $fuzzers ]] && ninja -C build-asan -j"$jobs" $fuzzers >/dev/null; then
+  run_fuzz &
+  fuzz_pid=$!
+else
+  tier fuzz FAIL "(the fuzz targets did not build)"
+fi
+
 # --- system: the .deb files installed with apt on a real Debian 12 guest with
 # systemd as PID 1 (tests/system/): install, reboot into the kernel command
 # line, configure and enrol, a PC's day, the office's pages in Chromium,
@@ -198,24 +250,15 @@ else
   tier system FAIL "(console and guest logs in tests/system/.cache/run/vm)" "${sp:-0}" "$(( ${sf:-0} > 0 ? sf : 1 ))"
 fi
 
-# --- fuzz: every parser's libFuzzer target, briefly
-if ! command -v clang++ >/dev/null; then
-  tier fuzz SKIP "(clang++ is not installed)"
-elif CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-       -DPIIGUARD_FUZZ=ON -DPIIGUARD_TESTS=OFF >/dev/null &&
-     fuzzers=$(ninja -C build-fuzz -t targets all | sed -n 's/^\([a-z0-9_]*_fuzzer\): .*/\1/p') &&
-     [[ -n $fuzzers ]] && ninja -C build-fuzz -j"$jobs" $fuzzers; then
-  tests/fuzz/run_fuzzers.sh build-fuzz "$fuzz_seconds" | tee build-fuzz/fuzz.log
-  rc=${PIPESTATUS[0]}
-  fp=$(grep -cE '^fuzz: .*: OK' build-fuzz/fuzz.log)
-  ff=$(grep -cE '^fuzz: .*: FAILED' build-fuzz/fuzz.log)
-  if [[ $rc -eq 0 && $fp -gt 0 ]]; then
-    tier fuzz PASS "($fp targets, ${fuzz_seconds}s each)" "$fp" 0
-  else
-    tier fuzz FAIL "(artifacts in build-fuzz/fuzz-artifacts)" "$fp" "$((ff > 0 ? ff : 1))"
+# --- fuzz, collected: it ran beside the system tier (above).
+if [[ -n $fuzz_pid ]]; then
+  wait "$fuzz_pid"
+  grep -E '^fuzz: ' build-asan/fuzz.log
+  if ! IFS='|' read -r fz_status fz_detail fz_p fz_f fz_secs <"$fuzz_result"; then
+    fz_status=FAIL fz_detail="(the fuzz run did not finish; log build-asan/fuzz.log)" fz_p=0 fz_f=1 fz_secs=0
   fi
-else
-  tier fuzz FAIL "(fuzz build failed)"
+  tier_took=$fz_secs tier fuzz "$fz_status" "$fz_detail (beside the system tier)" "$fz_p" "$fz_f"
+  unset tier_took
 fi
 
 # --- tidy, collected: it ran in the background (above).
