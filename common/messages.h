@@ -36,6 +36,7 @@ enum class MsgId {
   kStickIdentityMismatch,
   kStickPcNotAllowed,
   kStickJobUnknown,
+  kStickNoSerial,
   // Policy verdicts.
   kPolicyAccepted,
   kPolicyMalformed,
@@ -283,6 +284,12 @@ enum class MsgId {
   kUsbHeading,
   kUsbDeviceRefused,
   kUsbWriteBlocked,
+  kUsbChecking,
+  kUsbStalled,
+  kUsbNotAStick,
+  kUsbClosing,
+  kUsbCutOff,
+  kUsbThunderboltRefused,
   // End of USB.
   // Sessions, radios and links (agent/session, issue 6).
   kSessionStarted,
