@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/usb/usb_paths.h"
 #include "common/os/sysfs.h"
 
 namespace piiguard::agent::usb {
@@ -53,15 +54,7 @@ struct BlockClass {
 BlockClass ClassifyBlock(const os::Sysfs& sysfs, std::string_view path,
                          std::string_view disk);
 
-// Path helpers shared by the enforcer.
-std::vector<std::string_view> PathComponents(std::string_view path);
-// A USB device directory's name: "1-1", "2-1.3" (not "1-1:1.0", "usb1").
-bool IsUsbDeviceName(std::string_view name);
-// A root hub: "usb1".
-bool IsRootHubName(std::string_view name);
-// The sysfs path of the USB device above `path`, or "" when it is not on
-// USB (below a root hub).
-std::string UsbDeviceOf(std::string_view path);
+// Path helpers shared by the enforcer (USB names and paths: usb_paths.h).
 std::string BaseName(std::string_view path);
 // "class/block/NAME[/PART][/ATTRIBUTE]" for the Sysfs seam.
 std::string BlockPath(std::string_view name, std::string_view part = "",
