@@ -225,7 +225,8 @@ class UsbEnforcer : public StickControl {
   void EnsureMediaPolling(const std::string& disk);
   uint64_t DiskSeqOf(const std::string& disk) const;
   std::vector<std::string> Partitions(const std::string& disk) const;
-  std::set<os::DeviceNumber> DeviceNumbers(const Stick& stick) const;
+  // The device numbers of the disk and its partitions (their mounts).
+  Result<std::set<os::DeviceNumber>> DeviceNumbers(const Stick& stick) const;
 
   // Sticks (enforcer_sticks.cc).
   void StartRead(Stick& stick);

@@ -159,6 +159,29 @@ TEST_F(EnforcerAttackTest, ALateUdevMessageForAReusedNameOpensNothing) {
   EXPECT_FALSE(*blocks_.IsReadOnly("sdb"));
 }
 
+// Mounts that cannot be seen may be writable: a revoked stick whose mount
+// table (or its partition's device number) cannot be read is taken away,
+// not reported read-only.
+TEST_F(EnforcerAttackTest, MountsThatCannotBeSeenGetTheDeviceCutOff) {
+  auto enforcer = WritableMountedStick();
+  mounts_.FailList(EACCES);
+  Revoke(*enforcer);
+  Pump(*enforcer);
+  EXPECT_EQ(StickField(*enforcer, "state"), "cut_off");
+  EXPECT_EQ(Authorized(), "0");
+  EXPECT_FALSE(Writable(*enforcer));
+}
+
+TEST_F(EnforcerAttackTest, AnUnreadableDeviceNumberGetsTheDeviceCutOff) {
+  auto enforcer = WritableMountedStick();
+  sysfs_.FailReads(std::string(kDisk) + "/dev", EIO);
+  Revoke(*enforcer);
+  Pump(*enforcer);
+  EXPECT_EQ(StickField(*enforcer, "state"), "cut_off");
+  EXPECT_EQ(Authorized(), "0");
+  EXPECT_TRUE(mounts_.WritesReach(kSdb)) << "the mount was never found";
+}
+
 // A key that expires while the stick is in and mounted.
 TEST_F(EnforcerAttackTest, ExpiryWhilePluggedInClosesTheStick) {
   auto enforcer = WritableMountedStick();

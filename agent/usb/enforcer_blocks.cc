@@ -186,22 +186,20 @@ std::vector<std::string> UsbEnforcer::Partitions(
   return parts;
 }
 
-std::set<os::DeviceNumber> UsbEnforcer::DeviceNumbers(
+Result<std::set<os::DeviceNumber>> UsbEnforcer::DeviceNumbers(
     const Stick& stick) const {
+  // A number we cannot read is a mount we could not find: an error, so the
+  // caller fails closed.
   std::set<os::DeviceNumber> numbers;
-  std::vector<std::string> devices = Partitions(stick.disk);
-  for (const std::string& part : devices) {
-    Result<std::string> dev =
-        deps_.sysfs.ReadAttribute(BlockPath(stick.disk, part, "dev"));
-    if (!dev.ok()) continue;
-    Result<os::DeviceNumber> number = os::ParseDeviceNumber(*dev);
-    if (number.ok()) numbers.insert(*number);
-  }
-  Result<std::string> dev =
-      deps_.sysfs.ReadAttribute(BlockPath(stick.disk, "", "dev"));
-  if (dev.ok()) {
-    Result<os::DeviceNumber> number = os::ParseDeviceNumber(*dev);
-    if (number.ok()) numbers.insert(*number);
+  std::vector<std::string> parts = Partitions(stick.disk);
+  parts.emplace_back();  // the disk itself
+  for (const std::string& part : parts) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        std::string dev,
+        deps_.sysfs.ReadAttribute(BlockPath(stick.disk, part, "dev")));
+    PIIGUARD_ASSIGN_OR_RETURN(os::DeviceNumber number,
+                              os::ParseDeviceNumber(dev));
+    numbers.insert(number);
   }
   return numbers;
 }

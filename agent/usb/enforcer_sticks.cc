@@ -237,15 +237,17 @@ Status UsbEnforcer::CloseWrites(Stick& stick, Json details, StickState after) {
   // every namespace, is closed by the medium helper.
   Result<std::vector<os::NamespaceTable>> tables =
       deps_.mounts.ListNamespaces();
+  Result<std::set<os::DeviceNumber>> numbers = DeviceNumbers(stick);
   std::vector<os::MountTarget> writable;
-  if (tables.ok()) {
-    writable = os::MountsOf(*tables, DeviceNumbers(stick), true);
+  if (tables.ok() && numbers.ok()) {
+    writable = os::MountsOf(*tables, *numbers, true);
   } else if (stick.state == StickState::kWritable ||
              stick.state == StickState::kClosing) {
     // It may be mounted writable and we cannot see: fail closed.
-    details["error"] = tables.status().message();
+    Status unseen = !tables.ok() ? tables.status() : numbers.status();
+    details["error"] = unseen.message();
     CutOff(stick, "mount table unreadable", std::move(details));
-    return tables.status();
+    return unseen;
   }
   if (writable.empty()) {
     Settle(stick, after);
@@ -301,9 +303,9 @@ void UsbEnforcer::FinishClose(Stick& stick,
   }
   Result<std::vector<os::NamespaceTable>> tables =
       deps_.mounts.ListNamespaces();
-  bool still_writable =
-      !tables.ok() ||
-      !os::MountsOf(*tables, DeviceNumbers(stick), true).empty();
+  Result<std::set<os::DeviceNumber>> numbers = DeviceNumbers(stick);
+  bool still_writable = !tables.ok() || !numbers.ok() ||
+                        !os::MountsOf(*tables, *numbers, true).empty();
   if (writers_left || still_writable) {
     // A writer keeps a file open (only a detach worked), the helper did not
     // answer, or a writable mount remains: the device goes.
