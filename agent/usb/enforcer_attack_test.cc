@@ -391,6 +391,40 @@ TEST_F(EnforcerAttackTest, KeyboardAndStickBehindOneNewHubAreRefusedTogether) {
   EXPECT_EQ(Count("usb.device.refused"), 2);
 }
 
+// At boot the PC's own hub comes up with the keyboard recorded at
+// installation and a stick plugged next to it: the recorded keyboard is no
+// part of a gadget, so the stick is judged without it. The same keyboard on
+// another port is not the recorded one: the pair is refused as above.
+TEST_F(EnforcerAttackTest, ARecordedKeyboardDoesNotTakeAStickWithIt) {
+  policy_.usb.hid_allowed_devices.clear();  // any keyboard
+  Result<os::UsbDescriptors> keyboard_descriptors =
+      os::ParseUsbDescriptors(Descriptors({0x03}));
+  ASSERT_TRUE(keyboard_descriptors.ok());
+  present_.devices.push_back(
+      DescribeDevice(*keyboard_descriptors, "K1", "1-1.1"));
+  for (const char* keyboard_port : {"1-1.1", "1-1.3"}) {
+    SCOPED_TRACE(keyboard_port);
+    events_.clear();
+    auto enforcer = Make();
+    ASSERT_TRUE(StartAndPump(*enforcer).ok());
+    std::string hub = kStick;
+    std::string keyboard = hub + "/" + keyboard_port;
+    std::string stick = hub + "/1-1.2";
+    AddUsbDevice(hub, "H1", Descriptors({0x09}, 0x09), false, true);
+    Plug(*enforcer, hub);
+    AddUsbDevice(keyboard, "K1", Descriptors({0x03}), false, true);
+    Plug(*enforcer, keyboard);
+    AddUsbDevice(stick, "S1", Descriptors({0x08}), false, true);
+    Plug(*enforcer, stick);
+    AdvanceTo(*enforcer, enforcer->next_deadline_us());
+    bool recorded = std::string(keyboard_port) == "1-1.1";
+    EXPECT_EQ(Authorized(keyboard), recorded ? "1" : "0");
+    EXPECT_EQ(Authorized(stick), recorded ? "1" : "0");
+    EXPECT_EQ(Count("usb.device.refused"), recorded ? 0 : 2);
+    mono_us_ += 20'000'000;
+  }
+}
+
 TEST_F(EnforcerAttackTest, AKeyboardAloneBehindANewHubIsAllowedOnceSettled) {
   policy_.usb.hid_allowed_devices.clear();  // any keyboard
   auto enforcer = Make();

@@ -183,6 +183,7 @@ class EnforcerTest : public ::testing::Test {
       return Status::Ok();
     };
     config.schedule = [this](int64_t at) { scheduled_.push_back(at); };
+    config.present = present_;
     return std::make_unique<UsbEnforcer>(
         EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_},
         std::move(config), gate_);
@@ -285,6 +286,7 @@ class EnforcerTest : public ::testing::Test {
   std::vector<journal::Event> events_;
   std::vector<int64_t> scheduled_;
   notify::FakeNotifier notices_;
+  PresentDevices present_;  // devices recorded at installation
 };
 
 }  // namespace piiguard::agent::usb::testing
