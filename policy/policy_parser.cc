@@ -72,7 +72,7 @@ void ParseKey(const Json& json, const std::string& path, JsonErrors& errors,
 // "06" -> 0x06: exactly 2 lower-case hex digits.
 std::optional<uint8_t> ParseHexByte(const Json& json) {
   if (!json.is_string()) return std::nullopt;
-  const std::string& text = json.get_ref<const std::string&>();
+  const auto& text = json.get_ref<const std::string&>();
   if (text.size() != 2) return std::nullopt;
   unsigned value = 0;
   for (char c : text) {

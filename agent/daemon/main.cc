@@ -121,7 +121,7 @@ std::string SelfExe() {
   char exe[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) return "/usr/sbin/piiguardd";
-  return std::string(exe, static_cast<size_t>(n));
+  return {exe, static_cast<size_t>(n)};
 }
 
 Result<std::string> ReadIfGiven(const std::string& path, size_t max) {

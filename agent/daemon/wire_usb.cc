@@ -34,7 +34,7 @@ void Arm(int timer, int64_t at_us) {
   itimerspec spec{};
   if (at_us > 0) {
     spec.it_value.tv_sec = static_cast<time_t>(at_us / 1'000'000);
-    spec.it_value.tv_nsec = static_cast<long>((at_us % 1'000'000) * 1000);
+    spec.it_value.tv_nsec = (at_us % 1'000'000) * 1000;
   }
   if (::timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
     LogUsb(ErrnoStatus("usb", "timerfd_settime", errno));

@@ -1,9 +1,8 @@
 #include "agent/usb/medium_helper.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <array>
+#include <ctime>
 #include <limits>
 #include <set>
 

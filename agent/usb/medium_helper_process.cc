@@ -1,10 +1,10 @@
 #include "agent/usb/medium_helper_process.h"
 
-#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <iostream>
 
 #include "agent/usb/medium_helper.h"

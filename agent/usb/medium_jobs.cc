@@ -1,7 +1,6 @@
 #include "agent/usb/medium_jobs.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -10,9 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <utility>
-
-extern char** environ;
 
 namespace piiguard::agent::usb {
 namespace {

@@ -91,7 +91,7 @@ class LinuxMediumJobs : public MediumJobs {
   // Starts the spare helper if there is none and no job runs.
   void StartSpare();
   // Reads what the job's pipe holds; true once it is at its end (or broke).
-  bool Drain(Job& job, Status& error);
+  static bool Drain(Job& job, Status& error);
   void Finish(Id id, Job& job);
 
   std::vector<std::string> argv_;

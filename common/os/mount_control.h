@@ -52,7 +52,10 @@ namespace piiguard::os {
 struct DeviceNumber {
   uint32_t major = 0;
   uint32_t minor = 0;
-  auto operator<=>(const DeviceNumber&) const = default;
+  bool operator==(const DeviceNumber&) const = default;
+  bool operator<(const DeviceNumber& other) const {
+    return major != other.major ? major < other.major : minor < other.minor;
+  }
 };
 
 // "8:17" -> {8, 17} (a sysfs `dev` attribute).
