@@ -76,8 +76,11 @@ host throttle stall 0
 check stalled_refused "state=$state reason=$reason after $waited ms more" \
   test "$state" = read_only -a "$reason" = "medium does not answer"
 check stalled_readonly "BLKROGET=$(blktool getro "/dev/$STALL")" test "$(blktool getro "/dev/$STALL")" = 1
+# Four probes at fixed steps (the first while the stick stalls, see
+# stalled_checking), plus the loop's, which may be none when the deadline
+# passed while the keyed stick was being decided.
 check status_within_2s "$answers answers, worst ${worst} ms, $failures without an answer in 5 s" \
-  test "$answers" -ge 5 -a "$worst" -le 2000 -a "$failures" = 0
+  test "$answers" -ge 4 -a "$worst" -le 2000 -a "$failures" = 0
 check piiguard_status_works "$(piiguard status 2>&1 | grep -m1 "$STALL")" \
   sh -c "piiguard status | grep -q '$STALL'"
 check no_key_mount_left "$(grep -c keymount /proc/mounts) keymount mounts" \
