@@ -74,6 +74,13 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "情報システム課に連絡してください。",
      "the key file's job ({0}) is not in the register of personal-data work: "
      "the stick is read-only. Contact the IT desk."},
+    {MsgId::kStickNoSerial,
+     "このUSBメモリはシリアル番号を持たないため、まるごと複製したUSBメモリと"
+     "区別できません。鍵付きUSBメモリとしては使えず、読み取り専用です。"
+     "情報システム課に連絡してください。",
+     "this stick reports no serial number, so a byte-for-byte copy of it "
+     "cannot be told apart: it cannot be a keyed stick and is read-only. "
+     "Contact the IT desk."},
     {MsgId::kPolicyAccepted,
      "ポリシーは有効です（{0}、版 {1}、有効期間 {2} 〜 {3}）。",
      "the policy is valid ({0}, version {1}, valid {2} to {3})."},
@@ -308,6 +315,8 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "agent released (removal)"},
     {MsgId::kPagesTypeUsbHubError, "USBハブの設定に失敗",
      "USB hub setting failed"},
+    {MsgId::kPagesTypeUsbHubClosed, "新しいUSBコントローラーを閉じた",
+     "New USB controller closed"},
     {MsgId::kPagesTypeUsbError, "USBの見張りのエラー", "USB enforcement error"},
     {MsgId::kPagesTypeUsbUeventOverflow, "USBの通知があふれたため全体を再確認",
      "USB events lost: all devices looked at again"},
@@ -329,6 +338,14 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "keyed USB stick made writable"},
     {MsgId::kPagesTypeUsbStickRemoved, "USBメモリの取り外し",
      "USB stick removed"},
+    {MsgId::kPagesTypeUsbStickClosing,
+     "USBメモリへの書き込みを停止中（マウントを読み取り専用に）",
+     "Stopping writes to a USB stick (mounts made read-only)"},
+    {MsgId::kPagesTypeUsbStickCutOff,
+     "書き込みを止められないUSBメモリを切り離し",
+     "USB stick disconnected: writes could not be stopped"},
+    {MsgId::kPagesTypeUsbStickMediaChanged, "カードの入れ替え（新しい判定）",
+     "Medium changed (decided afresh)"},
     {MsgId::kPagesTypeUsbWriteAttempt,
      "読み取り専用のUSBメモリへの書き込みの試み",
      "write attempt on a read-only USB stick"},
@@ -597,6 +614,31 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "。",
      "Writing to USB stick {0} was stopped. {1} Save personal data only on a "
      "USB stick keyed by the city's IT desk."},
+    {MsgId::kUsbChecking, "市の鍵を確認しています。",
+     "The city key is being checked."},
+    {MsgId::kUsbStalled,
+     "USBメモリが読み取りに応答しないため、確認をやめました。"
+     "抜いてから挿し直してください。",
+     "The stick did not answer reads, so it was not checked. Unplug it and "
+     "plug it in again."},
+    {MsgId::kUsbNotAStick,
+     "USBメモリ以外の取り外しできる記憶装置（SDカード、Thunderbolt、"
+     "FireWire、光学ドライブなど）は鍵付きにできないため、読み取り専用です。",
+     "Removable storage that is not a USB stick (SD card, Thunderbolt, "
+     "FireWire, optical drive, ...) cannot be keyed and is read-only."},
+    {MsgId::kUsbClosing,
+     "書き込みを止めています（マウントを読み取り専用にしています）。",
+     "Writing is being stopped (its mounts are being made read-only)."},
+    {MsgId::kUsbCutOff,
+     "書き込み中のファイルがあり書き込みを止められなかったため、機器を切り離し"
+     "ました。",
+     "Files were still being written and writing could not be stopped, so "
+     "the device was disconnected."},
+    {MsgId::kUsbThunderboltRefused,
+     "Thunderbolt機器（{0}）は市のポリシーで使えないため、つながっていません"
+     "。必要な場合は情報システム担当に相談してください。",
+     "The Thunderbolt device ({0}) is not allowed by the city's policy and "
+     "was not connected. Ask the IT desk if you need it."},
     // End of USB.
     // Sessions, radios and links (agent/session, issue 6).
     {MsgId::kSessionStarted,

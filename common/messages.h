@@ -36,6 +36,7 @@ enum class MsgId {
   kStickIdentityMismatch,
   kStickPcNotAllowed,
   kStickJobUnknown,
+  kStickNoSerial,
   // Policy verdicts.
   kPolicyAccepted,
   kPolicyMalformed,
@@ -168,6 +169,7 @@ enum class MsgId {
   kPagesTypeAgentConfigError,
   kPagesTypeAgentReleased,
   kPagesTypeUsbHubError,
+  kPagesTypeUsbHubClosed,
   kPagesTypeUsbError,
   kPagesTypeUsbUeventOverflow,
   kPagesTypeUsbDeviceRefused,
@@ -179,6 +181,9 @@ enum class MsgId {
   kPagesTypeUsbStickKeyed,
   kPagesTypeUsbStickWritable,
   kPagesTypeUsbStickRemoved,
+  kPagesTypeUsbStickClosing,
+  kPagesTypeUsbStickCutOff,
+  kPagesTypeUsbStickMediaChanged,
   kPagesTypeUsbWriteAttempt,
   kPagesTypeUsbBootParamMissing,
   kPagesTypeSessionStarted,
@@ -283,6 +288,12 @@ enum class MsgId {
   kUsbHeading,
   kUsbDeviceRefused,
   kUsbWriteBlocked,
+  kUsbChecking,
+  kUsbStalled,
+  kUsbNotAStick,
+  kUsbClosing,
+  kUsbCutOff,
+  kUsbThunderboltRefused,
   // End of USB.
   // Sessions, radios and links (agent/session, issue 6).
   kSessionStarted,

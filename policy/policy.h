@@ -47,11 +47,19 @@ struct UsbDeviceId {
   std::string pid;
 };
 
+enum class ThunderboltMode { kBlock, kAllow };
+
 struct UsbRules {
   UnkeyedStorage unkeyed_storage = UnkeyedStorage::kReadOnly;
   bool hid_allowed = true;
   std::vector<UsbDeviceId> hid_allowed_devices;  // empty: any keyboard/mouse
   bool allow_composite_storage_hid = false;      // BadUSB-shaped devices
+  // Mass-storage interface subclasses accepted (bInterfaceSubClass): by
+  // default only 06, SCSI transparent (USB sticks, card readers, UAS).
+  std::vector<uint8_t> storage_subclasses = {0x06};
+  // New Thunderbolt/USB4 devices (PCIe tunnels): left unauthorized by
+  // default.
+  ThunderboltMode thunderbolt = ThunderboltMode::kBlock;
 };
 
 struct KeyedStickRules {

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <set>
@@ -68,6 +69,26 @@ void ParseKey(const Json& json, const std::string& path, JsonErrors& errors,
   p.keys.push_back(std::move(key));
 }
 
+// "06" -> 0x06: exactly 2 lower-case hex digits.
+std::optional<uint8_t> ParseHexByte(const Json& json) {
+  if (!json.is_string()) return std::nullopt;
+  const auto& text = json.get_ref<const std::string&>();
+  if (text.size() != 2) return std::nullopt;
+  unsigned value = 0;
+  for (char c : text) {
+    unsigned digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<unsigned>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<unsigned>(c - 'a' + 10);
+    } else {
+      return std::nullopt;
+    }
+    value = value * 16 + digit;
+  }
+  return static_cast<uint8_t>(value);
+}
+
 void ParseUsb(JsonReader r, Policy& p) {
   static constexpr std::array<std::string_view, 2> kModes = {"read_only",
                                                              "block"};
@@ -86,6 +107,27 @@ void ParseUsb(JsonReader r, Policy& p) {
   });
   hid.Finish();
   p.usb.allow_composite_storage_hid = r.Bool("allow_composite_storage_hid");
+  if (r.Has("storage_subclasses")) {
+    p.usb.storage_subclasses.clear();
+    r.Array("storage_subclasses", false,
+            [&](const Json& json, const std::string& path) {
+              std::optional<uint8_t> subclass = ParseHexByte(json);
+              if (!subclass) {
+                r.errors().Add(path, "expected 2 lower-case hex digits");
+              } else if (std::find(p.usb.storage_subclasses.begin(),
+                                   p.usb.storage_subclasses.end(), *subclass) !=
+                         p.usb.storage_subclasses.end()) {
+                r.errors().Add(path, "repeated subclass");
+              } else {
+                p.usb.storage_subclasses.push_back(*subclass);
+              }
+            });
+  }
+  static constexpr std::array<std::string_view, 2> kThunderbolt = {"block",
+                                                                   "allow"};
+  if (r.Has("thunderbolt") && r.Enum("thunderbolt", kThunderbolt) == "allow") {
+    p.usb.thunderbolt = ThunderboltMode::kAllow;
+  }
   r.Finish();
 }
 

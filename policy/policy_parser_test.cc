@@ -64,6 +64,37 @@ TEST(PolicyParserTest, TheDocumentedExampleParses) {
   EXPECT_EQ(p->city.name, "東村山市");
 }
 
+// usb.storage_subclasses and usb.thunderbolt are optional: a policy
+// without them gets SCSI-transparent storage only and Thunderbolt blocked.
+TEST(PolicyParserTest, StorageSubclassesAndThunderboltHaveClosedDefaults) {
+  Result<Policy> p = ParsePolicy(Dump(ValidPolicyJson()));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->usb.storage_subclasses, std::vector<uint8_t>{0x06});
+  EXPECT_EQ(p->usb.thunderbolt, ThunderboltMode::kBlock);
+  Json j = ValidPolicyJson();
+  j["usb"]["storage_subclasses"] = Json::array({"06", "02"});
+  j["usb"]["thunderbolt"] = "allow";
+  p = ParsePolicy(Dump(j));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->usb.storage_subclasses, (std::vector<uint8_t>{0x06, 0x02}));
+  EXPECT_EQ(p->usb.thunderbolt, ThunderboltMode::kAllow);
+  j["usb"]["storage_subclasses"] = Json::array();
+  p = ParsePolicy(Dump(j));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_TRUE(p->usb.storage_subclasses.empty()) << "no USB storage at all";
+  j["usb"]["storage_subclasses"] = Json::array({"6"});
+  EXPECT_THAT(ErrorOf(j), HasSubstr("$.usb.storage_subclasses[0]: expected 2"));
+  j["usb"]["storage_subclasses"] = Json::array({"0A"});
+  EXPECT_THAT(ErrorOf(j), HasSubstr("$.usb.storage_subclasses[0]: expected 2"));
+  j["usb"]["storage_subclasses"] = Json::array({"06", "06"});
+  EXPECT_THAT(ErrorOf(j),
+              HasSubstr("$.usb.storage_subclasses[1]: repeated subclass"));
+  j["usb"]["storage_subclasses"] = Json::array({"06"});
+  j["usb"]["thunderbolt"] = "yes";
+  EXPECT_THAT(ErrorOf(j),
+              HasSubstr("$.usb.thunderbolt: expected one of block, allow"));
+}
+
 TEST(PolicyParserTest, UnknownFieldsAreErrorsWithTheirPath) {
   Json j = ValidPolicyJson();
   j["colour"] = "blue";

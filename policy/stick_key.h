@@ -70,6 +70,7 @@ enum class StickRefusal {
   kExpired,
   kJobUnknown,
   kPcNotAllowed,
+  kNoSerial,  // the key binds an empty serial: dd clones pass
 };
 
 struct StickContext {

@@ -209,6 +209,21 @@ TEST_F(StickKeyTest, CopiedToAnotherStickNamesEveryDifferingField) {
               HasSubstr("（serial, fs_uuid）"));
 }
 
+// Security review F11: for a model without a serial, a dd copy of a keyed
+// stick onto another stick of that model matches every bound field. A key
+// that binds an empty serial is refused, even on the stick it was made for.
+TEST_F(StickKeyTest, AKeyBindingAnEmptySerialIsRefused) {
+  StickKey key = SampleKey();
+  key.identity.serial = "";
+  StickIdentity clone = SampleIdentity();
+  clone.serial = "";
+  StickVerdict v = Verify(Signed(key), clone);
+  EXPECT_EQ(v.refusal, StickRefusal::kNoSerial);
+  EXPECT_EQ(v.Reason(), "no serial");
+  EXPECT_THAT(DescribeStickVerdict(v, Lang::kJa), HasSubstr("シリアル番号"));
+  EXPECT_THAT(DescribeStickVerdict(v, Lang::kEn), HasSubstr("no serial"));
+}
+
 TEST_F(StickKeyTest, ValidityPeriod) {
   StickKey key = SampleKey();
   std::string file = Signed(key);

@@ -57,6 +57,14 @@ void CheckBinding(StickVerdict* v, const StickIdentity& observed,
     return Refuse(v, StickRefusal::kRevoked,
                   "stick key: " + key.stick_id + ": revoked: " + r->reason);
   }
+  // A stick without a serial cannot be told from a byte copy of it onto
+  // another stick of the same model (capacity, fs UUID and key file are
+  // all copied): such keys are not issued any more, and not honoured.
+  if (key.identity.serial.empty()) {
+    return Refuse(v, StickRefusal::kNoSerial,
+                  "stick key: identity.serial: empty (a copy cannot be told "
+                  "apart)");
+  }
   v->mismatched = Mismatches(key.identity, observed);
   if (!v->mismatched.empty()) {
     return Refuse(v, StickRefusal::kIdentityMismatch,
@@ -152,6 +160,8 @@ std::string StickVerdict::Reason() const {
       return "job unknown";
     case StickRefusal::kPcNotAllowed:
       return "PC not allowed";
+    case StickRefusal::kNoSerial:
+      return "no serial";
   }
   return "unknown";
 }
@@ -197,6 +207,8 @@ std::string DescribeStickVerdict(const StickVerdict& v, Lang lang) {
       return Message(lang, MsgId::kStickJobUnknown, {k.job_id});
     case StickRefusal::kPcNotAllowed:
       return Message(lang, MsgId::kStickPcNotAllowed, {v.pc_id});
+    case StickRefusal::kNoSerial:
+      return Message(lang, MsgId::kStickNoSerial);
   }
   return v.detail;
 }

@@ -65,6 +65,7 @@ Status Daemon::Init(UniqueFd listen_fd) {
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGCHLD);
   sigaddset(&mask, SIGPIPE);
+  sigaddset(&mask, SIGHUP);
   if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) {
     return ErrnoStatus("daemon", "sigprocmask", errno);
   }
@@ -104,6 +105,7 @@ Status Daemon::Run() {
         while (::read(signals_.get(), &info, sizeof info) ==
                static_cast<ssize_t>(sizeof info)) {
           if (info.ssi_signo == SIGCHLD) Reap();
+          if (info.ssi_signo == SIGHUP && on_reload_) on_reload_();
           if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
             stopping_ = true;
           }

@@ -1,8 +1,9 @@
 // piiguardd's event loop: one epoll over the local socket (agent/ipc) and a
 // signalfd (SIGTERM/SIGINT stop, SIGCHLD reaps children and tells who
-// asked). It wires modules (AgentCore decides); the USB enforcement, the
-// sessions, the roster guard and the sync supervisor (sync_supervisor.h)
-// add their descriptors through AddSource().
+// asked, SIGHUP runs the reload handler: main re-reads the policy file). It
+// wires modules (AgentCore decides); the USB enforcement, the sessions, the
+// roster guard and the sync supervisor (sync_supervisor.h) add their
+// descriptors through AddSource().
 //
 // Thread-safety: single-threaded; Run() owns the thread.
 #ifndef PIIGUARD_AGENT_DAEMON_DAEMON_H_
@@ -45,6 +46,10 @@ class Daemon {
   // Runs when something should go out to the office soon (a near miss, an
   // enrolment): the sync supervisor wakes the sync process.
   void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
+  // Runs on SIGHUP (`systemctl reload`): main re-reads --policy.
+  void SetReloadHandler(std::function<void()> on_reload) {
+    on_reload_ = std::move(on_reload);
+  }
   // Serves until SIGTERM/SIGINT.
   Status Run();
 
@@ -71,6 +76,7 @@ class Daemon {
   std::vector<std::function<void(pid_t, int)>> child_listeners_;
   std::map<int, Conn> conns_;
   std::map<int, std::function<void()>> sources_;
+  std::function<void()> on_reload_;
   bool stopping_ = false;
 };
 

@@ -12,10 +12,15 @@
 //   piiguardd --record-present-devices [--state-dir DIR]   (postinst)
 //   piiguardd --release [--state-dir DIR] [--socket PATH]  (prerm)
 //   piiguardd --version
+//   piiguardd --medium-helper --state-dir DIR   (internal:
+//   agent/usb/medium_helper.h)
 //
 // A missing or broken prerequisite (city key, policy, sync account, runtime
 // directory, enrolment, the kernel command line) never stops it:
 // agent/daemon/prerequisites.h.
+//
+// SIGHUP (systemctl reload) reads --policy FILE again and applies it if it
+// verifies and is newer: how an offline PC gets a revocation.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +43,7 @@
 #include "agent/daemon/wire_sessions.h"
 #include "agent/daemon/wire_sync.h"
 #include "agent/daemon/wire_usb.h"
+#include "agent/usb/medium_helper_process.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/os/kernel_info.h"
@@ -57,6 +63,7 @@ struct Args {
   bool foreground = false;  // accepted; piiguardd never forks away
   bool record_present_devices = false;
   bool release = false;
+  bool medium_helper = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
 };
 
@@ -108,6 +115,14 @@ bool MakeAbsolute(std::string& path) {
 }
 
 namespace {
+
+// This program, for the medium helper (piiguardd --medium-helper).
+std::string SelfExe() {
+  char exe[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return "/usr/sbin/piiguardd";
+  return {exe, static_cast<size_t>(n)};
+}
 
 Result<std::string> ReadIfGiven(const std::string& path, size_t max) {
   if (path.empty()) return NotFoundError("piiguardd", "file", "not given");
@@ -219,12 +234,32 @@ int Serve(const Args& args) {
   Status usb_wired = WireUsb(
       usb, paths, core, daemon, pre.city_key, gate,
       [&gate](StickControl* c) { gate.SetStickControl(c); },
-      present.ok() ? *present : usb::PresentDevices());
+      present.ok() ? *present : usb::PresentDevices(), SelfExe());
   if (!usb_wired.ok()) {
     Log(usb_wired);
     Log(core.ReportProblem(UsbNotStarted(usb_wired.message())));
   }
   readiness.Started(kEnforcerUsb, usb_wired);
+  // `systemctl reload`: the policy file again (an offline PC's revocations
+  // come this way); journaled by InstallPolicy either way.
+  daemon.SetReloadHandler([&args, &core] {
+    if (args.policy.empty()) return;
+    Result<std::string> bytes =
+        ReadFileBytes(args.policy, policy::kMaxPolicySize + 4096);
+    if (!bytes.ok()) {
+      Log(bytes.status());
+      return;
+    }
+    Result<sync::PolicyOutcome> outcome = core.InstallPolicy(*bytes);
+    if (!outcome.ok()) {
+      Log(outcome.status());
+    } else {
+      std::cout << "piiguardd: reload: policy "
+                << (outcome->applied ? "applied" : "not applied")
+                << (outcome->reason.empty() ? "" : ": " + outcome->reason)
+                << std::endl;
+    }
+  });
   // The roster guard (issue 7): rosters written to the local disks moved off
   // them. A failure here leaves the USB and radio controls running.
   RosterWiring roster;
@@ -296,6 +331,7 @@ int main(int argc, char** argv) {
   app.add_flag("--release", args.release,
                "with the daemon stopped: give back what the agent holds "
                "(USB authorization, read-only disks, a session) and exit");
+  app.add_flag("--medium-helper", args.medium_helper)->group("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -309,6 +345,9 @@ int main(int argc, char** argv) {
   if (!piiguard::agent::MakeAbsolute(args.state_dir)) return 2;
   for (std::string& dir : args.roster_watch) {
     if (!piiguard::agent::MakeAbsolute(dir)) return 2;
+  }
+  if (args.medium_helper) {
+    return piiguard::agent::usb::RunMediumHelperProcess(args.state_dir);
   }
   if (::geteuid() != 0) {
     std::cerr << "piiguardd: must run as root\n";

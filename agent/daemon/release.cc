@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "agent/session/standalone.h"
-#include "agent/usb/usb_paths.h"
+#include "agent/usb/block_class.h"
 
 namespace piiguard::agent {
 namespace {
@@ -65,7 +65,17 @@ ReleaseStep ReadOnly(const os::Sysfs& sysfs, os::BlockDevices& blocks) {
   }
   for (const std::string& name : *names) {
     Result<std::string> path = sysfs.ResolvePath("class/block/" + name);
-    if (!path.ok() || usb::UsbDeviceOf(*path).empty()) continue;
+    if (!path.ok()) continue;
+    // The devices the enforcer controls (agent/usb/block_class.h): a
+    // partition's disk is the directory above it.
+    std::string disk = name;
+    if (size_t slash = path->rfind('/'); slash != std::string::npos) {
+      std::string parent = usb::BaseName(path->substr(0, slash));
+      if (parent != "block") disk = parent;
+    }
+    if (usb::ClassifyBlock(sysfs, *path, disk).bus == usb::BlockBus::kNone) {
+      continue;
+    }
     Result<bool> read_only = blocks.IsReadOnly(name);
     if (!read_only.ok()) {
       Failed(step, read_only.status());

@@ -3,8 +3,10 @@
 // holds, so a PC without piiguard works as before it:
 //   root_hubs  authorized_default=1 on every root hub again;
 //   devices    every USB device left unauthorized is authorized;
-//   read_only  the kernel's read-only flag cleared on USB disks and their
-//              partitions (only USB-attached block devices);
+//   read_only  the kernel's read-only flag cleared on the block devices the
+//              enforcer controls (agent/usb/block_class.h: USB, SD cards,
+//              FireWire, hot-plugged PCI, removable media), disks and
+//              partitions; other disks are left as they are;
 //   session    an active session ended through the session manager's own
 //              restore paths (radios as before it, links, the nft table);
 //   firewall   the `inet piiguard` nft table removed if it is still there.

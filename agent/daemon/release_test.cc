@@ -23,6 +23,10 @@ constexpr const char* kKeyboard = "devices/pci0000:00/0000:00:14.0/usb1/1-2";
 constexpr const char* kUsbDisk =
     "devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/host6/target6:0:0/"
     "6:0:0:0/block/sdb";
+// An SD card in a PCI reader: controlled like a stick (agent/usb/
+// block_class.h), so given back too.
+constexpr const char* kSdCard =
+    "devices/pci0000:00/0000:00:1c.0/0000:02:00.0/mmc_host/mmc0/mmc0:aaaa";
 constexpr const char* kSataDisk =
     "devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda";
 
@@ -52,9 +56,18 @@ class ReleaseTest : public ::testing::Test {
                       std::string("/") + kUsbDisk + "/sdb1");
     sysfs_.AddFile(std::string(kUsbDisk) + "/sdb1/partition", "1");
     sysfs_.AddSymlink("class/block/sda", std::string("/") + kSataDisk);
+    sysfs_.AddFile(std::string(kSdCard) + "/type", "SD\n");
+    sysfs_.AddSymlink("class/block/mmcblk0",
+                      std::string("/") + kSdCard + "/block/mmcblk0");
+    sysfs_.AddSymlink("class/block/mmcblk0p1",
+                      std::string("/") + kSdCard + "/block/mmcblk0/mmcblk0p1");
+    sysfs_.AddFile(std::string(kSdCard) + "/block/mmcblk0/mmcblk0p1/partition",
+                   "1");
     blocks_.Add("sdb", true);
     blocks_.Add("sdb1", true);
     blocks_.Add("sda", true);
+    blocks_.Add("mmcblk0", true);
+    blocks_.Add("mmcblk0p1", true);
     wlan_ = rfkill_.AddRadio(os::RadioType::kWlan, "phy0");
     links_.AddLink({1, "lo", true, true});
     links_.AddLink({2, "eth0", true});
@@ -124,8 +137,11 @@ TEST_F(ReleaseTest, GivesBackUsbDisksAndASession) {
   EXPECT_EQ(Step(report, "devices").done, Json::array({"1-2"}));
   EXPECT_FALSE(blocks_.IsReadOnly("sdb").value());
   EXPECT_FALSE(blocks_.IsReadOnly("sdb1").value());
-  EXPECT_TRUE(blocks_.IsReadOnly("sda").value());  // not on USB: not ours
-  EXPECT_EQ(Step(report, "read_only").done, Json::array({"sdb", "sdb1"}));
+  EXPECT_FALSE(blocks_.IsReadOnly("mmcblk0").value());
+  EXPECT_FALSE(blocks_.IsReadOnly("mmcblk0p1").value());
+  EXPECT_TRUE(blocks_.IsReadOnly("sda").value());  // not controlled: not ours
+  EXPECT_EQ(Step(report, "read_only").done,
+            Json::array({"mmcblk0", "mmcblk0p1", "sdb", "sdb1"}));
   EXPECT_FALSE(rfkill_.radios().at(wlan_).soft);
   EXPECT_TRUE(links_.links().at(2).up);
   EXPECT_EQ(Step(report, "session").done.size(), 1U);

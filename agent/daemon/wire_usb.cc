@@ -1,5 +1,9 @@
 #include "agent/daemon/wire_usb.h"
 
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -25,20 +29,44 @@ void LogUsb(const Status& status) {
   if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
 }
 
+// Arms `timer` for the monotonic time `at_us` (0: disarms it).
+void Arm(int timer, int64_t at_us) {
+  itimerspec spec{};
+  if (at_us > 0) {
+    spec.it_value.tv_sec = static_cast<time_t>(at_us / 1'000'000);
+    spec.it_value.tv_nsec = (at_us % 1'000'000) * 1000;
+  }
+  if (::timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
+    LogUsb(ErrnoStatus("usb", "timerfd_settime", errno));
+  }
+}
+
 }  // namespace
 
 Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
                Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
                WriteGate& gate,
                const std::function<void(StickControl*)>& set_stick_control,
-               usb::PresentDevices present) {
+               usb::PresentDevices present, const std::string& exe) {
   PIIGUARD_ASSIGN_OR_RETURN(wiring.uevents, os::LinuxUeventSource::Open());
   PIIGUARD_ASSIGN_OR_RETURN(wiring.writes, os::LinuxDeviceWriteWatch::Open());
-  wiring.medium =
-      std::make_unique<usb::LinuxStickMedium>(paths.dir + "/keymount");
+  // The medium helper mounts keys below this (in its own namespace).
+  std::string keymount = paths.dir + "/keymount";
+  if (::mkdir(keymount.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus("usb", keymount, errno);
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(
+      wiring.jobs, usb::LinuxMediumJobs::Create(
+                       {exe, "--medium-helper", "--state-dir", paths.dir}));
+  wiring.timer.Reset(
+      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!wiring.timer.valid()) return ErrnoStatus("usb", "timerfd", errno);
   // Private device nodes, when /dev has none, go into the root-only state
   // directory.
-  wiring.blocks = std::make_unique<os::LinuxBlockDevices>("/dev", paths.dir);
+  // An open that takes longer than 1 s is a stalled device (the loop waits
+  // at most that long, once: the device is then de-authorized).
+  wiring.blocks = std::make_unique<os::LinuxBlockDevices>(
+      "/dev", paths.dir, "/sys", std::chrono::milliseconds(1000));
   usb::EnforcerConfig config;
   config.policy = [&core] { return core.applied_policy(); };
   if (city_key) config.pinned.push_back(*city_key);
@@ -57,9 +85,11 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   config.notify = [&wiring](const notify::Notice& notice) {
     wiring.notifier->Notify(notice);
   };
+  int timer = wiring.timer.get();
+  config.schedule = [timer](int64_t at_us) { Arm(timer, at_us); };
   wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
-      usb::EnforcerDeps{wiring.sysfs, *wiring.blocks, *wiring.medium,
-                        *wiring.writes},
+      usb::EnforcerDeps{wiring.sysfs, *wiring.blocks, wiring.mounts,
+                        *wiring.jobs, *wiring.writes},
       std::move(config), gate);
   usb::UsbEnforcer& enforcer = *wiring.enforcer;
   set_stick_control(&enforcer);
@@ -79,6 +109,14 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
       }));
   PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
       wiring.writes->fd(), [&enforcer] { enforcer.OnWriteAttempts(); }));
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+      wiring.jobs->fd(), [&enforcer] { enforcer.OnMediumReady(); }));
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(timer, [timer, &enforcer] {
+    uint64_t expirations = 0;
+    if (::read(timer, &expirations, sizeof expirations) > 0) {
+      enforcer.OnTimer();
+    }
+  }));
   // Where udevd runs, its rule's late read-only flag is undone for keyed
   // sticks; without it (no udev, as in the VM tier) nothing is lost.
   Result<std::unique_ptr<os::LinuxUeventSource>> udev =

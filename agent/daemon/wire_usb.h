@@ -1,8 +1,10 @@
 // Wiring of the keyed-USB enforcement (agent/usb) into piiguardd: the Linux
-// seams (uevent socket, sysfs, BLKROSET, the private key-file mount, the
-// fanotify write watch) are made here and nowhere else, the descriptors go
-// to the daemon's epoll loop, and the enforcer is joined to the session
-// manager (the WriteGate) and to AgentCore (policy changes, status).
+// seams (uevent socket, sysfs, BLKROSET, the mount namespaces, the medium
+// helper processes, the write watch) are made here and nowhere else, the
+// descriptors (uevents, helper answers, write attempts, and a timerfd for
+// the enforcer's deadlines) go to the daemon's epoll loop, and the enforcer
+// is joined to the session manager (the WriteGate) and to AgentCore
+// (policy changes, status).
 //
 // The uevent socket is opened BEFORE the enforcer scans sysfs, so a stick
 // plugged while the daemon starts is seen either by the scan or by an event.
@@ -19,15 +21,20 @@
 #include "agent/daemon/state_dir.h"
 #include "agent/interlock/interlock.h"
 #include "agent/usb/enforcer.h"
+#include "agent/usb/medium_jobs.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/linux_uevent.h"
+#include "common/os/mount_control.h"
+#include "common/unique_fd.h"
 
 namespace piiguard::agent {
 
 struct UsbWiring {
   os::LinuxSysfs sysfs{"/sys"};
   std::unique_ptr<os::LinuxBlockDevices> blocks;
-  std::unique_ptr<usb::LinuxStickMedium> medium;
+  os::LinuxMountControl mounts;
+  std::unique_ptr<usb::LinuxMediumJobs> jobs;
+  UniqueFd timer;  // timerfd: the enforcer's next deadline
   std::unique_ptr<os::LinuxUeventSource> uevents;
   // udevd's messages, after its rules ran (UsbEnforcer::OnUdevEvents);
   // null where udevd cannot be heard.
@@ -40,14 +47,16 @@ struct UsbWiring {
 // `gate` is the session manager; it gets the enforcer as its StickControl
 // through `set_stick_control`.
 // `present`: the devices recorded at installation (agent/usb/
-// present_devices.h). A failure to start the enforcer (Start) is returned
-// (main reports it as a problem, agent/daemon/prerequisites.h); the
-// enforcer then still decides what its uevents bring.
+// present_devices.h). `exe` is this program: the medium helper is
+// `exe --medium-helper --state-dir DIR`. A failure to start the enforcer
+// (Start) is returned (main reports it as a problem,
+// agent/daemon/prerequisites.h); the enforcer then still decides what its
+// uevents bring.
 Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
                Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
                WriteGate& gate,
                const std::function<void(StickControl*)>& set_stick_control,
-               usb::PresentDevices present);
+               usb::PresentDevices present, const std::string& exe);
 
 }  // namespace piiguard::agent
 

@@ -33,7 +33,10 @@ struct KeyedStick {
 
 struct KeyedStickState {
   KeyedStick stick;
-  bool writable = false;  // BLKROSET cleared on the disk and its partitions
+  // BLKROSET cleared on the disk and its partitions, or set again while a
+  // writable mount of it is still being closed (docs/usb.md "Cutting writes
+  // through mounts"): true until nothing can write to the stick.
+  bool writable = false;
 };
 
 // Implemented by the session module; called by the USB module.
@@ -55,7 +58,9 @@ class StickControl {
   // Makes writable every verified keyed stick that waits for the gate.
   [[nodiscard]] virtual Status ReleaseWaiting() = 0;
   // Makes every keyed stick read-only now (the session ended, or a radio
-  // could not be kept blocked); `reason` goes to the journal.
+  // could not be kept blocked); `reason` goes to the journal. The read-only
+  // flag is set before it returns; writable mounts are closed right after,
+  // off the event loop, and KeyedSticks() says writable until they are.
   [[nodiscard]] virtual Status MakeAllReadOnly(std::string_view reason) = 0;
   // The keyed sticks present now, for status and the session.
   virtual std::vector<KeyedStickState> KeyedSticks() const = 0;

@@ -25,63 +25,71 @@ std::string Hex4(uint16_t value) {
 }
 
 bool Harmless(uint8_t cls) {
-  return cls == kAudio || cls == kPrinter || cls == kSmartCard ||
-         cls == kVideo || cls == kHub;
+  return cls == kAudio || cls == kPrinter || cls == kSmartCard || cls == kVideo;
 }
 
-}  // namespace
+std::string Hex2(uint8_t value) { return Hex4(value).substr(2); }
 
-std::string VidPid(const os::UsbDescriptors& device) {
-  return Hex4(device.vid) + ":" + Hex4(device.pid);
+bool ListedHid(const os::UsbDescriptors& device,
+               const policy::UsbRules& rules) {
+  if (rules.hid_allowed_devices.empty()) return true;
+  std::string vid = Hex4(device.vid);
+  std::string pid = Hex4(device.pid);
+  return std::any_of(rules.hid_allowed_devices.begin(),
+                     rules.hid_allowed_devices.end(),
+                     [&](const policy::UsbDeviceId& id) {
+                       return id.vid == vid && id.pid == pid;
+                     });
 }
 
-DeviceDecision DecideDevice(const os::UsbDescriptors& device,
-                            const policy::UsbRules& rules) {
+DeviceDecision Refuse(DeviceDecision decision, std::string reason) {
+  decision.allow = false;
+  decision.reason = std::move(reason);
+  return decision;
+}
+
+// The decision on the device's own interfaces.
+DeviceDecision DecideAlone(const os::UsbDescriptors& device,
+                           const policy::UsbRules& rules) {
   DeviceDecision decision;
-  if (device.device_class == kHub) {
+  if (IsPlainHub(device)) {
     decision.allow = true;
+    decision.hub = true;
     decision.reason = "hub";
     return decision;
   }
-  if (device.interfaces.empty()) {
-    decision.reason = "no interfaces";
-    return decision;
-  }
-  bool hid = false;
+  if (device.interfaces.empty()) return Refuse(decision, "no interfaces");
   for (const os::UsbInterface& interface : device.interfaces) {
     if (interface.cls == kStorage) {
       decision.storage = true;
+      if (std::find(rules.storage_subclasses.begin(),
+                    rules.storage_subclasses.end(),
+                    interface.subclass) == rules.storage_subclasses.end()) {
+        return Refuse(decision, "mass storage subclass " +
+                                    Hex2(interface.subclass) +
+                                    " not allowed by policy");
+      }
     } else if (interface.cls == kHid) {
-      hid = true;
+      decision.hid = true;
+    } else if (interface.cls == kHub) {
+      return Refuse(decision, "hub interface in a composite device");
     } else if (!Harmless(interface.cls)) {
-      decision.reason =
-          "interface class " + os::InterfaceText(interface) + " not allowed";
-      return decision;
+      return Refuse(
+          decision,
+          "interface class " + os::InterfaceText(interface) + " not allowed");
     }
   }
-  if (decision.storage && hid) {
+  if (decision.storage && decision.hid) {
     decision.allow = rules.allow_composite_storage_hid;
     decision.reason = decision.allow ? "composite storage+HID allowed by policy"
                                      : "composite storage+HID device";
     return decision;
   }
-  if (hid) {
-    if (!rules.hid_allowed) {
-      decision.reason = "HID not allowed by policy";
-      return decision;
-    }
-    if (!rules.hid_allowed_devices.empty()) {
-      std::string vid = Hex4(device.vid);
-      std::string pid = Hex4(device.pid);
-      bool listed = std::any_of(rules.hid_allowed_devices.begin(),
-                                rules.hid_allowed_devices.end(),
-                                [&](const policy::UsbDeviceId& id) {
-                                  return id.vid == vid && id.pid == pid;
-                                });
-      if (!listed) {
-        decision.reason = "HID device not in the policy's list";
-        return decision;
-      }
+  if (decision.hid) {
+    if (!rules.hid_allowed)
+      return Refuse(decision, "HID not allowed by policy");
+    if (!ListedHid(device, rules)) {
+      return Refuse(decision, "HID device not in the policy's list");
     }
     decision.allow = true;
     decision.reason = "HID";
@@ -89,6 +97,45 @@ DeviceDecision DecideDevice(const os::UsbDescriptors& device,
   }
   decision.allow = true;
   decision.reason = decision.storage ? "mass storage" : "allowed class";
+  return decision;
+}
+
+}  // namespace
+
+bool IsPlainHub(const os::UsbDescriptors& device) {
+  if (device.device_class != kHub && device.device_class != 0) return false;
+  return !device.interfaces.empty() &&
+         std::all_of(device.interfaces.begin(), device.interfaces.end(),
+                     [](const os::UsbInterface& i) { return i.cls == kHub; });
+}
+
+std::string VidPid(const os::UsbDescriptors& device) {
+  return Hex4(device.vid) + ":" + Hex4(device.pid);
+}
+
+DeviceDecision DecideDevice(const os::UsbDescriptors& device,
+                            const policy::UsbRules& rules,
+                            const DeviceContext& context) {
+  DeviceDecision decision = DecideAlone(device, rules);
+  // A hub carries no function of its own: it is never refused for what
+  // arrived behind it (its devices are).
+  if (!decision.allow || decision.hub || context.arrived_with.empty() ||
+      rules.allow_composite_storage_hid) {
+    return decision;
+  }
+  // Devices that arrived together behind one new hub are one device to an
+  // attacker (a gadget with a hub and a keyboard and a stick behind it).
+  bool storage = decision.storage;
+  bool hid = decision.hid;
+  for (const os::UsbDescriptors& other : context.arrived_with) {
+    for (const os::UsbInterface& interface : other.interfaces) {
+      storage = storage || interface.cls == kStorage;
+      hid = hid || interface.cls == kHid;
+    }
+  }
+  if (storage && hid) {
+    return Refuse(decision, "storage+HID arrived together behind one new hub");
+  }
   return decision;
 }
 

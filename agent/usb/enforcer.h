@@ -1,30 +1,42 @@
-// The USB enforcer (issue 5, REQUIREMENTS R1/R10/R11; docs/usb.md): makes
-// it impossible to write to any USB stick but the city's keyed ones.
+// The USB enforcer (issues 5 and 14, REQUIREMENTS R1/R3/R10/R11;
+// docs/usb.md): makes it impossible to write to any removable storage but
+// the city's keyed USB sticks.
 //
 // - Start(): authorized_default=0 on every root hub (the kernel configures
-//   nothing new until we decide; this state outlives the daemon), then every
-//   USB block device present is set read-only, every USB device present is
-//   decided, and every stick present is verified.
+//   nothing new until we decide; this state outlives the daemon), then
+//   every controlled block device present is set read-only, every USB and
+//   Thunderbolt device present is decided, and every stick is checked. A
+//   root hub that appears later gets authorized_default=0 at its "add".
 // - A USB device: authorized ("1" to `authorized`) only if its interface
 //   set is allowed (device_rules.h) or it was present at installation
 //   (present_devices.h, every field equal), and only once the kernel's generic
-//   driver has probed it (uevent bind; authorizing before that probe
-//   configures the device twice). Refused devices stay unconfigured; a
-//   refusal is made and journaled at the first uevent (add) and not again
-//   for the same enumeration (bind, rescans). Each decision is journaled.
-// - A USB block device (disk or partition, uevent add): BLKROSET first,
-//   before anything else; then a disk is verified: its key file is read
-//   from a private read-only mount and checked (VerifyStickKey). A keyed
+//   driver has probed it (uevent bind). A device that arrives below a new
+//   hub is held until the hub settles and is judged with the other devices
+//   that arrived with it (hub_groups.h). Refusals are made and journaled at
+//   the first uevent, once per enumeration. Each decision is journaled.
+// - A controlled block device (block_class.h: USB, SD card, FireWire,
+//   hot-plugged PCI, removable media; disk or partition, uevent add):
+//   BLKROSET first, before anything else. A USB disk is then checked: the
+//   medium helper (medium_jobs.h, another process) reads its key file; the
+//   event loop never waits for the medium, and a helper that does not
+//   answer within its deadline is killed and the stick refused. A keyed
 //   stick is journaled, offered to the WriteGate (the session: radios off),
-//   and only then made writable; a refused one stays read-only with the
-//   reason journaled (with unkeyed_storage "block" it is also
-//   de-authorized).
-// - Every failure keeps the closed state: a device that cannot be decided
-//   is not authorized, an authorization that cannot be journaled is taken
-//   back, a stick that cannot be verified or whose decision
-//   cannot be journaled stays read-only.
-// - Write attempts on read-only sticks (a process opening the node for
-//   writing) are journaled as usb.write_attempt.
+//   and only then made writable. Other controlled devices stay read-only.
+// - Sticks are keyed by DISKSEQ: a media change (card swap) or a name
+//   reused after a lost "remove" starts a new decision, read-only first.
+// - Making a stick read-only (revocation, expiry, session end, any
+//   fail-closed path) cuts writes through filesystems already mounted:
+//   BLKROSET, then every writable mount of the disk and its partitions, in
+//   every mount namespace, is made read-only (superblock) or detached, by
+//   the medium helper; if a writer keeps a file open, the deadline passes
+//   or BLKROSET fails, the USB device is de-authorized. The stick is
+//   reported read-only only once no writable mount remains.
+// - Every failure keeps the closed state. Write attempts on read-only
+//   devices are journaled as usb.write_attempt.
+//
+// Time: every deadline is on config.monotonic_us; the enforcer tells the
+// daemon its next deadline through config.schedule and expects OnTimer()
+// then.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_USB_ENFORCER_H_
@@ -33,19 +45,24 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "agent/interlock/interlock.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
+#include "agent/usb/block_class.h"
+#include "agent/usb/device_rules.h"
+#include "agent/usb/hub_groups.h"
+#include "agent/usb/medium_jobs.h"
 #include "agent/usb/present_devices.h"
-#include "agent/usb/stick_medium.h"
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/messages.h"
 #include "common/os/block_device.h"
 #include "common/os/device_write_watch.h"
+#include "common/os/mount_control.h"
 #include "common/os/sysfs.h"
 #include "common/os/uevent.h"
 #include "policy/policy.h"
@@ -56,7 +73,8 @@ namespace piiguard::agent::usb {
 struct EnforcerDeps {
   os::Sysfs& sysfs;
   os::BlockDevices& blocks;
-  StickMedium& medium;
+  os::MountControl& mounts;
+  MediumJobs& jobs;
   os::DeviceWriteWatch& writes;
 };
 
@@ -74,11 +92,34 @@ struct EnforcerConfig {
   // A desktop notice for the staff (agent/notify); may be empty.
   std::function<void(const notify::Notice&)> notify;
   // Devices present at installation (present_devices.h): authorized even
-  // where the rules refuse them.
+  // where the rules refuse them (their disks stay read-only).
   PresentDevices present;
+  // The monotonic time at which OnTimer() is wanted (0: nothing pending);
+  // called whenever it changes. May be empty (then nobody calls OnTimer).
+  std::function<void(int64_t)> schedule;
+  // Deadlines of the medium helper, from the moment it starts on a request
+  // (medium_jobs.h): a key read that has not answered by then is abandoned,
+  // its stick refused ("medium does not answer"); mounts not closed by then:
+  // the device is de-authorized. A helper that has not even started by
+  // start_deadline_us (counted from the request) is abandoned the same way.
+  int64_t read_deadline_us = 10'000'000;
+  int64_t close_deadline_us = 2'000'000;
+  int64_t start_deadline_us = 30'000'000;
+  // Devices behind a new hub (hub_groups.h).
+  int64_t hub_settle_us = 2'000'000;
+  int64_t hub_settle_max_us = 10'000'000;
+  // Keyed sticks are checked again (expiry) at least this often.
+  int64_t recheck_us = 60'000'000;
 };
 
-enum class StickState { kReadOnly, kWaiting, kWritable };
+enum class StickState {
+  kChecking,  // read-only; the key is being read
+  kReadOnly,
+  kWaiting,  // keyed, read-only until the session's radios are off
+  kWritable,
+  kClosing,  // read-only flag set, writable mounts being closed
+  kCutOff,   // writes could not be stopped: the device was de-authorized
+};
 std::string_view StickStateName(StickState state);
 
 class UsbEnforcer : public StickControl {
@@ -91,25 +132,38 @@ class UsbEnforcer : public StickControl {
   // A batch from udevd, sent after its rules ran: 60-piiguard-usb.rules
   // makes every USB disk read-only, and may do so after this enforcer made
   // a keyed stick writable (udev is slower than the kernel's uevent). The
-  // devices of sticks that are writable are made writable again; nothing
-  // else is decided from udevd's messages (a forged one changes nothing).
+  // devices of sticks that are writable are made writable again, only if
+  // the message's DISKSEQ is the stick's (a late message about a name
+  // another disk now has changes nothing); nothing else is decided from
+  // udevd's messages (a forged one changes nothing).
   void OnUdevEvents(const os::UeventSource::Batch& batch);
+  // The medium helper's descriptor is readable.
+  void OnMediumReady();
+  // The time given to config.schedule has come.
+  void OnTimer();
   // The write watch's descriptor is readable.
   void OnWriteAttempts();
   // A new policy was applied: keyed sticks are checked again.
   void OnPolicyChanged();
   // The "sticks" part of `piiguard status`.
   Result<Json> StatusPart() const;
+  // The next deadline (0: none), as last given to config.schedule.
+  int64_t next_deadline_us() const { return scheduled_us_; }
 
+  // StickControl. MakeAllReadOnly sets every stick's read-only flag at once
+  // and starts closing its writable mounts; KeyedSticks() reports a stick
+  // as writable until no writable mount of it remains.
   Status ReleaseWaiting() override;
   Status MakeAllReadOnly(std::string_view reason) override;
   std::vector<KeyedStickState> KeyedSticks() const override;
 
  private:
+  enum class JobKind { kRead, kClose };
   struct Stick {
     std::string disk;
-    std::string usb_device;  // sysfs path of the USB device
-    StickState state = StickState::kReadOnly;
+    BlockClass block;
+    uint64_t diskseq = 0;  // 0: unknown (kernel before 5.15)
+    StickState state = StickState::kChecking;
     std::string reason;  // the verdict, English ("expired", ...)
     std::string why_ja;  // the same for staff, Japanese and English
     std::string why_en;
@@ -117,29 +171,83 @@ class UsbEnforcer : public StickControl {
     std::optional<std::string> key_file;  // as read, for re-checks
     policy::StickIdentity observed;
     bool verified = false;  // the medium was read
+    // BLKROSET was cleared (made writable) since it was last set: closing
+    // sets it again. Otherwise the device is not opened again (an open can
+    // wait on a stick that stalls).
+    bool flag_cleared = false;
+    int64_t expires_at = 0;  // of the accepted key (wall seconds)
+    int64_t recheck_us = 0;  // next re-check of a keyed stick
+    // Work on the medium in flight.
+    std::optional<MediumJobs::Id> job;
+    JobKind job_kind = JobKind::kRead;
+    int64_t deadline_us = 0;
+    // While closing: the state to end in, the journal details, and whether
+    // the medium is read again afterwards (a media change).
+    StickState after_close = StickState::kReadOnly;
+    Json close_details;
+    bool read_after_close = false;
   };
+
+  // Runs `fn` and then tells config.schedule the next deadline.
+  void Rescheduled(const std::function<void()>& fn);
+  void Reschedule();
 
   Status Journal(std::string type, journal::Severity severity,
                  std::string subject, Json details) const;
   void HandleEvent(const os::Uevent& event, int64_t received_us);
-  // `at_add`: its "add" uevent (refused or left for its "bind"); else its
-  // "bind" or a rescan.
-  void HandleUsbDevice(const std::string& path, bool at_add);
-  void HandleBlockAdd(const std::string& name, const std::string& path,
-                      bool partition, int64_t received_us);
-  void HandleBlockRemove(const std::string& name, bool partition);
   Status Rescan(int64_t received_us);
+
+  // USB and Thunderbolt devices (enforcer_devices.cc).
+  void HandleUsbDevice(const std::string& path, bool at_add);
+  void HandleRootHub(const std::string& path);
+  void HandleThunderbolt(const std::string& path, bool at_start);
+  Status RescanThunderbolt();
+  // Refuses the device: `authorized` 0 (unless it is already), journaled,
+  // a notice unless `quiet`.
+  void Refuse(const std::string& path, const std::string& authorized,
+              const std::string& instance, Json details, bool group,
+              bool quiet);
+  void Authorize(const std::string& path, Json details);
+  // Allows a device the rules refuse if it was present at installation
+  // (present_devices.h); says whether it did.
+  bool AllowIfPresent(const os::UsbDescriptors& descriptors,
+                      const std::string& serial, const std::string& port,
+                      DeviceDecision& decision) const;
+  void SettleGroups(int64_t now);
+  void Deauthorize(const Stick& stick, const std::string& reason);
+
+  // Block devices (enforcer.cc).
+  void HandleBlockAdd(const std::string& name, const std::string& path,
+                      bool partition, int64_t received_us, uint64_t diskseq);
+  void HandleBlockRemove(const std::string& name, bool partition);
+  void HandleMediaChange(const std::string& name, uint64_t diskseq);
+  // Media change polling for a removable disk nobody set it up for.
+  void EnsureMediaPolling(const std::string& disk);
+  uint64_t DiskSeqOf(const std::string& disk) const;
+  std::vector<std::string> Partitions(const std::string& disk) const;
+  // The device numbers of the disk and its partitions (their mounts).
+  Result<std::set<os::DeviceNumber>> DeviceNumbers(const Stick& stick) const;
+
+  // Sticks (enforcer_sticks.cc).
+  void StartRead(Stick& stick);
+  void FinishRead(Stick& stick, const Result<MediumAnswer>& answer);
   void Verify(Stick& stick);
-  Status ReadMedium(Stick& stick);
   void Decide(Stick& stick, const policy::StickVerdict& verdict);
   static void Explain(Stick& stick, std::string reason, MsgId why);
   // A notice in Japanese, then English.
   void Notify(MsgId id, std::initializer_list<std::string_view> ja,
               std::initializer_list<std::string_view> en) const;
   Status MakeWritable(Stick& stick);
-  Status MakeReadOnly(Stick& stick, std::string_view reason);
-  void Deauthorize(const Stick& stick, const std::string& reason);
-  std::vector<std::string> Partitions(const std::string& disk) const;
+  // Read-only now, writes through mounts cut (maybe later: kClosing);
+  // `details` are journaled (usb.stick.readonly) once no writable mount
+  // remains. Ends in `after` (kReadOnly, or kWaiting for a keyed stick).
+  Status CloseWrites(Stick& stick, Json details, StickState after);
+  void FinishClose(Stick& stick, const Result<MediumAnswer>* answer);
+  void CutOff(Stick& stick, const std::string& why, Json details);
+  // Sets the state; out of kWaiting/kWritable the key is dropped and the
+  // gate told.
+  void Settle(Stick& stick, StickState state);
+  void AbandonJob(Stick& stick);
 
   EnforcerDeps deps_;
   EnforcerConfig config_;
@@ -147,8 +255,16 @@ class UsbEnforcer : public StickControl {
   std::map<std::string, Stick> sticks_;  // by disk name
   std::map<std::string, std::string> partition_disk_;
   // USB devices whose refusal is journaled: sysfs path -> `devnum` of that
-  // enumeration (a device plugged again gets another one).
-  std::map<std::string, std::string> refused_;
+  // enumeration (a device plugged again gets another one); `group`: refused
+  // with the devices it arrived with (alone it would be allowed).
+  struct Refusal {
+    std::string instance;
+    bool group = false;
+  };
+  std::map<std::string, Refusal> refused_;
+  HubGroups groups_;
+  int64_t scheduled_us_ = 0;
+  int depth_ = 0;  // nesting of Rescheduled()
 };
 
 }  // namespace piiguard::agent::usb

@@ -4,232 +4,18 @@
 
 #include <cerrno>
 
-#include "common/os/fake_sysfs.h"
-#include "policy/test_policy.h"
+#include "agent/usb/enforcer_fixture.h"
 
 namespace piiguard::agent::usb {
 namespace {
 
-using policy::testing::kNow;
-
-constexpr const char* kHub = "devices/pci0000:00/0000:00:04.0/usb1";
-constexpr const char* kStick = "devices/pci0000:00/0000:00:04.0/usb1/1-1";
-constexpr const char* kDisk =
-    "devices/pci0000:00/0000:00:04.0/usb1/1-1/1-1:1.0/host0/target0:0:0/"
-    "0:0:0:0/block/sdb";
-constexpr uint64_t kSectors = 131072;  // 64 MiB
-
-std::string Descriptors(std::vector<uint8_t> classes) {
-  std::string d = {18,   1, 0, 2, 0, 0, 0, 64, static_cast<char>(0xf4),
-                   0x46, 1, 0, 0, 0, 1, 2, 3,  1};
-  d += std::string{9, 2, 32, 0, 1, 1, 0, static_cast<char>(0x80), 50};
-  uint8_t number = 0;
-  for (uint8_t cls : classes) {
-    d += std::string{9, 4,    static_cast<char>(number++),
-                     0, 2,    static_cast<char>(cls),
-                     6, 0x50, 0};
-    d += std::string{7, 5, static_cast<char>(0x81), 2, 0, 2, 10};
-  }
-  return d;
-}
-
-class RecordingGate : public WriteGate {
- public:
-  bool KeyedStickVerified(const KeyedStick& stick) override {
-    verified.push_back(stick);
-    return allow;
-  }
-  void KeyedStickGone(const KeyedStick& stick) override {
-    gone.push_back(stick);
-  }
-  bool allow = true;
-  std::vector<KeyedStick> verified;
-  std::vector<KeyedStick> gone;
-};
-
-class EnforcerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    Json policy_json = policy::testing::ValidPolicyJson();
-    Result<policy::Policy> p =
-        policy::ParsePolicy(policy::testing::Dump(policy_json));
-    ASSERT_TRUE(p.ok()) << p.status().message();
-    policy_ = std::move(p).value();
-    sysfs_.AddSymlink("bus/usb/devices/usb1", std::string("/") + kHub);
-    sysfs_.AddFile(std::string(kHub) + "/authorized_default", "1\n");
-    sysfs_.AddFile(std::string(kHub) + "/idVendor", "1d6b\n");
-    sysfs_.AddFile(std::string(kHub) + "/idProduct", "0002\n");
-    sysfs_.AddDirectory("class/block");
-  }
-
-  // A usb-storage stick with serial `serial` on port 1-1; its disk sdb
-  // exists if `with_disk` (the kernel made it: the device was authorized).
-  // `bound`: the kernel's generic driver has probed it (the "bind" uevent).
-  void AddStick(const std::string& serial, bool with_disk,
-                std::vector<uint8_t> classes = {0x08}, bool bound = true) {
-    std::string stick = kStick;
-    sysfs_.AddFile(stick + "/idVendor", "46f4\n");
-    sysfs_.AddFile(stick + "/idProduct", "0001\n");
-    sysfs_.AddFile(stick + "/serial", serial + "\n");
-    sysfs_.AddFile(stick + "/authorized", with_disk ? "1\n" : "0\n");
-    sysfs_.AddFile(stick + "/descriptors", Descriptors(std::move(classes)));
-    // Each enumeration gets another device number.
-    sysfs_.AddFile(stick + "/devnum", std::to_string(++devnum_) + "\n");
-    sysfs_.AddSymlink("bus/usb/devices/1-1", "/" + stick);
-    if (bound) Bind();
-    if (with_disk) AddDisk();
-  }
-  void Bind() {
-    sysfs_.AddDirectory("bus/usb/drivers/usb");
-    sysfs_.AddSymlink(std::string(kStick) + "/driver", "/bus/usb/drivers/usb");
-  }
-  void AddDisk() {
-    sysfs_.AddFile(std::string(kDisk) + "/size", std::to_string(kSectors));
-    sysfs_.AddSymlink("class/block/sdb", std::string("/") + kDisk);
-    blocks_.Add("sdb");
-  }
-  void AddPartition() {
-    sysfs_.AddFile(std::string(kDisk) + "/sdb1/partition", "1");
-    sysfs_.AddFile(std::string(kDisk) + "/sdb1/start", "2048");
-    sysfs_.AddSymlink("class/block/sdb1", std::string("/") + kDisk + "/sdb1");
-    blocks_.Add("sdb1");
-  }
-
-  policy::StickKey Key(const std::string& serial) {
-    policy::StickKey key;
-    key.stick_id = "0123456789abcdef0123456789abcdef";
-    key.city_code = policy_.city.code;
-    key.identity = {"46f4",         "0001",      serial,
-                    kSectors * 512, "1a2b-3c4d", "vfat"};
-    key.job_id = "job-a";
-    key.holder = "山田 花子";
-    key.issued_at = kNow - 86400;
-    key.expires_at = kNow + 86400 * 30;
-    return key;
-  }
-  // The medium of sdb holds a key file for `key` (or none).
-  void SetMedium(const std::optional<policy::StickKey>& key,
-                 uint64_t fs_offset = 0) {
-    FakeStickMedium::Medium medium;
-    medium.info.capacity_bytes = kSectors * 512;
-    medium.info.fs = {fs_offset, kSectors * 512 - fs_offset, "vfat",
-                      "1A2B-3C4D"};
-    medium.fs_device = fs_offset == 0 ? "sdb" : "sdb1";
-    if (key) {
-      Result<std::string> bytes = policy::SignStickKey(*key, signer_);
-      ASSERT_TRUE(bytes.ok());
-      medium.key_file = *bytes;
-    }
-    medium_.Set("sdb", medium);
-  }
-
-  std::unique_ptr<UsbEnforcer> Make() {
-    EnforcerConfig config;
-    config.policy = [this]() -> const policy::Policy* {
-      return have_policy_ ? &policy_ : nullptr;
-    };
-    config.pinned = {signer_.PublicKey()};
-    config.pc_id = [] { return std::string("pc-1"); };
-    config.now_seconds = [this] { return now_; };
-    config.monotonic_us = [this] { return mono_us_; };
-    config.notify = [this](const notify::Notice& n) { notices_.Notify(n); };
-    config.journal = [this](const journal::Event& event) -> Status {
-      if (journal_error_) return IoError("journal", "db", "EIO");
-      events_.push_back(event);
-      return Status::Ok();
-    };
-    return std::make_unique<UsbEnforcer>(
-        EnforcerDeps{sysfs_, blocks_, medium_, writes_}, std::move(config),
-        gate_);
-  }
-
-  os::Uevent Event(std::string action, std::string path, std::string subsystem,
-                   std::string devtype, std::string devname = "") {
-    os::Uevent e;
-    e.action = std::move(action);
-    e.devpath = "/" + std::move(path);
-    e.subsystem = std::move(subsystem);
-    e.devtype = std::move(devtype);
-    e.devname = std::move(devname);
-    return e;
-  }
-  // The kernel's order: "add", its generic driver's probe, "bind".
-  void Plug(UsbEnforcer& enforcer) {
-    os::UeventSource::Batch batch;
-    batch.events.push_back(Event("add", kStick, "usb", "usb_device"));
-    batch.events.push_back(Event("bind", kStick, "usb", "usb_device"));
-    enforcer.OnUevents(batch, mono_us_);
-  }
-  // `action` events for sdb and, with `partition`, sdb1.
-  os::UeventSource::Batch DiskEvents(const std::string& action,
-                                     bool partition) {
-    os::UeventSource::Batch batch;
-    batch.events.push_back(Event(action, kDisk, "block", "disk", "sdb"));
-    if (partition) {
-      batch.events.push_back(Event(action, std::string(kDisk) + "/sdb1",
-                                   "block", "partition", "sdb1"));
-    }
-    return batch;
-  }
-  void DiskAppears(UsbEnforcer& enforcer, bool partition = false) {
-    AddDisk();
-    if (partition) AddPartition();
-    enforcer.OnUevents(DiskEvents("add", partition), mono_us_);
-  }
-  // A keyed stick S1 with a partition, plugged and made writable.
-  std::unique_ptr<UsbEnforcer> WritableKeyedStick() {
-    AddStick("S1", false);
-    SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
-    auto enforcer = Make();
-    EXPECT_TRUE(enforcer->Start().ok());
-    Plug(*enforcer);
-    DiskAppears(*enforcer, /*partition=*/true);
-    EXPECT_EQ(StickField(*enforcer, "state"), "writable");
-    return enforcer;
-  }
-
-  int Count(const std::string& type) const {
-    int n = 0;
-    for (const journal::Event& e : events_) n += e.type == type ? 1 : 0;
-    return n;
-  }
-  const journal::Event* Last(const std::string& type) const {
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-      if (it->type == type) return &*it;
-    }
-    return nullptr;
-  }
-  std::string Authorized() {
-    return *sysfs_.ReadAttribute(std::string(kStick) + "/authorized");
-  }
-  std::string StickField(UsbEnforcer& enforcer, const char* field) {
-    Result<Json> status = enforcer.StatusPart();
-    EXPECT_TRUE(status.ok());
-    if (!status.ok() || status->empty()) return "";
-    return (*status)[0][field].get<std::string>();
-  }
-
-  os::FakeSysfs sysfs_;
-  os::FakeBlockDevices blocks_;
-  FakeStickMedium medium_;
-  os::FakeDeviceWriteWatch writes_;
-  RecordingGate gate_;
-  policy::Policy policy_;
-  Ed25519PrivateKey signer_ = policy::testing::NewKey();
-  bool have_policy_ = true;
-  bool journal_error_ = false;
-  int64_t now_ = kNow;
-  int64_t mono_us_ = 1000;
-  int devnum_ = 1;
-  std::vector<journal::Event> events_;
-  notify::FakeNotifier notices_;
-};
+using namespace testing;  // NOLINT(google-build-using-namespace)
 
 TEST_F(EnforcerTest, StartClosesRootHubsAndMakesPresentSticksReadOnly) {
   AddStick("S1", /*with_disk=*/true);
   SetMedium(std::nullopt);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   EXPECT_EQ(sysfs_.WrittenValues(std::string(kHub) + "/authorized_default"),
             std::vector<std::string>{"0"});
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
@@ -243,7 +29,7 @@ TEST_F(EnforcerTest, ForeignStickIsAuthorizedButStaysReadOnly) {
   AddStick("S9", /*with_disk=*/false);
   SetMedium(std::nullopt);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   EXPECT_EQ(Authorized(), "1");
   DiskAppears(*enforcer);
@@ -260,7 +46,7 @@ TEST_F(EnforcerTest, ForeignStickIsAuthorizedButStaysReadOnly) {
 // again, seen in the VM benchmark): the decision waits for "bind".
 TEST_F(EnforcerTest, DeviceIsDecidedOnlyOnceTheKernelHasProbedIt) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S9", /*with_disk=*/false, {0x08}, /*bound=*/false);
   os::UeventSource::Batch add;
   add.events.push_back(Event("add", kStick, "usb", "usb_device"));
@@ -284,7 +70,7 @@ TEST_F(EnforcerTest, DeviceIsDecidedOnlyOnceTheKernelHasProbedIt) {
 // the kernel would never bind is still recorded), once per enumeration.
 TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", /*with_disk=*/false, {0x08, 0x03}, /*bound=*/false);
   os::UeventSource::Batch add;
   add.events.push_back(Event("add", kStick, "usb", "usb_device"));
@@ -310,6 +96,7 @@ TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
   os::UeventSource::Batch lost;
   lost.overflow = true;
   enforcer->OnUevents(lost, mono_us_);
+  Pump(*enforcer);
   EXPECT_EQ(Count("usb.device.refused"), 2);
   // With its removal seen, the same enumeration is decided afresh.
   os::UeventSource::Batch removed;
@@ -325,7 +112,7 @@ TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
 // made again, and journaled, at the next uevent.
 TEST_F(EnforcerTest, RefusalThatCannotBeJournaledIsRecordedAtTheNextLook) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", false, {0xe0}, /*bound=*/false);  // a wireless controller
   journal_error_ = true;
   os::UeventSource::Batch add;
@@ -348,12 +135,13 @@ TEST_F(EnforcerTest, RefusalThatCannotBeJournaledIsRecordedAtTheNextLook) {
 // which then configures nothing.
 TEST_F(EnforcerTest, RefusedDeviceAuthorizedByDefaultIsTakenBackAtAdd) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", false, {0xe0}, /*bound=*/false);
   sysfs_.AddFile(std::string(kStick) + "/authorized", "1\n");
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("add", kStick, "usb", "usb_device"));
   enforcer->OnUevents(batch, mono_us_);
+  Pump(*enforcer);
   EXPECT_EQ(sysfs_.WrittenValues(std::string(kStick) + "/authorized"),
             std::vector<std::string>{"0"});
   EXPECT_EQ(Count("usb.device.refused"), 1);
@@ -406,7 +194,7 @@ TEST_F(EnforcerTest, BlockDeviceIsReadOnlyBeforeAnythingElse) {
   AddStick("S1", false);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   mono_us_ = 1000;
   DiskAppears(*enforcer, /*partition=*/true);
@@ -428,7 +216,7 @@ TEST_F(EnforcerTest, KeyedStickBecomesWritableWithItsPartitions) {
   AddStick("S1", false);
   SetMedium(Key("S1"), /*fs_offset=*/2048 * 512);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   DiskAppears(*enforcer, /*partition=*/true);
   // The disk verified at its own event, before sdb1's event: the filesystem
@@ -449,7 +237,7 @@ TEST_F(EnforcerTest, CopiedKeyFileOnAnotherSerialStaysReadOnly) {
   AddStick("S2", false);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   DiskAppears(*enforcer);
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
@@ -464,7 +252,7 @@ TEST_F(EnforcerTest, ExpiredWrongPcAndNoPolicyStayReadOnly) {
     now_ = kNow + 86400 * 31;
     SetMedium(Key("S1"));
     auto enforcer = Make();
-    ASSERT_TRUE(enforcer->Start().ok());
+    ASSERT_TRUE(StartAndPump(*enforcer).ok());
     EXPECT_EQ(StickField(*enforcer, "reason"), "expired");
     EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   }
@@ -474,14 +262,14 @@ TEST_F(EnforcerTest, ExpiredWrongPcAndNoPolicyStayReadOnly) {
     key.allowed_pcs = {"pc-2"};
     SetMedium(key);
     auto enforcer = Make();
-    ASSERT_TRUE(enforcer->Start().ok());
+    ASSERT_TRUE(StartAndPump(*enforcer).ok());
     EXPECT_EQ(StickField(*enforcer, "reason"), "PC not allowed");
   }
   {
     have_policy_ = false;
     SetMedium(Key("S1"));
     auto enforcer = Make();
-    ASSERT_TRUE(enforcer->Start().ok());
+    ASSERT_TRUE(StartAndPump(*enforcer).ok());
     EXPECT_EQ(StickField(*enforcer, "reason"), "no policy applied");
     EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   }
@@ -491,7 +279,7 @@ TEST_F(EnforcerTest, PolicyRevokingAWritableStickMakesItReadOnly) {
   AddStick("S1", true);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   ASSERT_FALSE(*blocks_.IsReadOnly("sdb"));
   int reads = medium_.reads();
   Json json = policy::testing::ValidPolicyJson();
@@ -517,7 +305,7 @@ TEST_F(EnforcerTest, WaitsForTheGateThenReleases) {
   AddStick("S1", true);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
   ASSERT_TRUE(enforcer->ReleaseWaiting().ok());
@@ -532,10 +320,11 @@ TEST_F(EnforcerTest, RemovalWhileWaitingTellsTheGate) {
   AddStick("S1", true);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("remove", kDisk, "block", "disk", "sdb"));
   enforcer->OnUevents(batch, mono_us_);
+  Pump(*enforcer);
   EXPECT_EQ(gate_.gone.size(), 1u);
   EXPECT_TRUE(enforcer->StatusPart()->empty());
   EXPECT_TRUE(enforcer->ReleaseWaiting().ok());
@@ -545,7 +334,7 @@ TEST_F(EnforcerTest, RemovalWhileWaitingTellsTheGate) {
 TEST_F(EnforcerTest, CompositeStorageKeyboardIsRefused) {
   AddStick("S1", false, {0x08, 0x03});
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   EXPECT_EQ(Authorized(), "0");
   const journal::Event* refused = Last("usb.device.refused");
@@ -559,14 +348,14 @@ TEST_F(EnforcerTest, AnAlreadyAuthorizedForbiddenDeviceIsDeauthorized) {
   AddStick("S1", false, {0xe0});  // a wireless controller
   sysfs_.AddFile(std::string(kStick) + "/authorized", "1\n");
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   EXPECT_EQ(Authorized(), "0");
   EXPECT_EQ(Count("usb.device.refused"), 1);
 }
 
 TEST_F(EnforcerTest, EaccesOnAuthorizedLeavesTheDeviceUnconfigured) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", false);
   sysfs_.FailWrites(std::string(kStick) + "/authorized", EACCES);
   Plug(*enforcer);
@@ -576,7 +365,7 @@ TEST_F(EnforcerTest, EaccesOnAuthorizedLeavesTheDeviceUnconfigured) {
 
 TEST_F(EnforcerTest, JournalFailureKeepsEverythingClosed) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", false);
   SetMedium(Key("S1"));
   journal_error_ = true;
@@ -599,7 +388,7 @@ TEST_F(EnforcerTest, BlkrosetFailureTakesTheDeviceAway) {
   AddStick("S1", false);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   blocks_.FailSet("sdb", EIO);
   AddDisk();
@@ -607,6 +396,7 @@ TEST_F(EnforcerTest, BlkrosetFailureTakesTheDeviceAway) {
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
   enforcer->OnUevents(batch, mono_us_);
+  Pump(*enforcer);
   EXPECT_EQ(Authorized(), "0");
   EXPECT_EQ(Count("usb.block.error"), 1);
   EXPECT_TRUE(enforcer->StatusPart()->empty());
@@ -618,7 +408,7 @@ TEST_F(EnforcerTest, UnreadableMediumStaysReadOnly) {
   medium.probe_error = EIO;
   medium_.Set("sdb", medium);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(StickField(*enforcer, "reason"), "unreadable medium");
 }
@@ -628,7 +418,7 @@ TEST_F(EnforcerTest, MakingWritableFailureRestoresReadOnly) {
   AddStick("S1", false);
   SetMedium(Key("S1"), 2048 * 512);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   DiskAppears(*enforcer, /*partition=*/true);
   ASSERT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
@@ -642,12 +432,13 @@ TEST_F(EnforcerTest, MakingWritableFailureRestoresReadOnly) {
 
 TEST_F(EnforcerTest, OverflowRescanFindsAStickPluggedUnseen) {
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   AddStick("S1", true);
   SetMedium(std::nullopt);
   os::UeventSource::Batch batch;
   batch.overflow = true;
   enforcer->OnUevents(batch, mono_us_);
+  Pump(*enforcer);
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(Count("usb.uevent.overflow"), 1);
   EXPECT_EQ(StickField(*enforcer, "reason"), "no key file");
@@ -657,7 +448,7 @@ TEST_F(EnforcerTest, WriteAttemptsOnReadOnlySticksAreJournaled) {
   AddStick("S1", true);
   SetMedium(std::nullopt);
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   writes_.Open("sdb", 4242, "dd");
   writes_.Open("sdb", 4242, "dd");
   enforcer->OnWriteAttempts();
@@ -681,7 +472,7 @@ TEST_F(EnforcerTest, NonUsbBlockDevicesAreLeftAlone) {
                     "0:0:0:0/block/sda");
   blocks_.Add("sda");
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   EXPECT_FALSE(*blocks_.IsReadOnly("sda"));
   EXPECT_TRUE(blocks_.log().empty());
 }
@@ -690,7 +481,7 @@ TEST_F(EnforcerTest, NoticesTellStaffWhatHappenedInJapaneseFirst) {
   AddStick("S2", false);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
   DiskAppears(*enforcer);
   ASSERT_EQ(notices_.notices.size(), 1u);
@@ -709,7 +500,7 @@ TEST_F(EnforcerTest, KeyedAndRefusedDevicesGetNotices) {
   AddStick("S1", true);
   SetMedium(Key("S1"));
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   ASSERT_EQ(notices_.notices.size(), 1u);
   EXPECT_NE(notices_.notices[0].body.find("書き込みできます"),
             std::string::npos);
@@ -719,7 +510,7 @@ TEST_F(EnforcerTest, KeyedAndRefusedDevicesGetNotices) {
 TEST_F(EnforcerTest, CompositeDeviceGetsANotice) {
   AddStick("S1", false, {0x08, 0x03});
   auto enforcer = Make();
-  ASSERT_TRUE(enforcer->Start().ok());
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
   ASSERT_EQ(notices_.notices.size(), 1u);
   EXPECT_NE(notices_.notices[0].body.find("46f4:0001"), std::string::npos);
   EXPECT_NE(notices_.notices[0].body.find("composite storage+HID device"),

@@ -168,8 +168,8 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
     };
     config.present = PresentDevices{1, {Keyboard()}};
     return std::make_unique<UsbEnforcer>(
-        EnforcerDeps{sysfs_, blocks_, medium_, writes_}, std::move(config),
-        gate_);
+        EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_},
+        std::move(config), gate_);
   }
   void Plug(UsbEnforcer& enforcer) {
     os::UeventSource::Batch batch;
@@ -195,7 +195,9 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
 
   os::FakeSysfs sysfs_;
   os::FakeBlockDevices blocks_;
+  os::FakeMountControl mounts_;
   FakeStickMedium medium_;
+  FakeMediumJobs jobs_{medium_, mounts_};
   os::FakeDeviceWriteWatch writes_;
   RecordingGate gate_;
   policy::Policy policy_;

@@ -1,6 +1,7 @@
 #include "agent/usb/stick_medium.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +62,24 @@ class PrivateMount {
 
 }  // namespace
 
+Status EnterPrivateMountNamespace(const std::string& mount_dir) {
+  if (::unshare(CLONE_NEWNS) != 0) {
+    return ErrnoStatus(kContext, "unshare", errno);
+  }
+  // Nothing mounted here propagates back to the daemon's namespace.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    return ErrnoStatus(kContext, "/", errno);
+  }
+  if (::mkdir(mount_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus(kContext, mount_dir, errno);
+  }
+  if (::mount("piiguard-keymount", mount_dir.c_str(), "tmpfs",
+              MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k") != 0) {
+    return ErrnoStatus(kContext, mount_dir, errno);
+  }
+  return Status::Ok();
+}
+
 Result<stick::MediumInfo> LinuxStickMedium::Probe(std::string_view disk) {
   PIIGUARD_RETURN_IF_ERROR(os::CheckBlockDeviceName(disk));
   return stick::ProbeMedium(dev_dir_ + "/" + std::string(disk));
@@ -77,10 +96,23 @@ Result<std::optional<std::string>> LinuxStickMedium::ReadKeyFile(
   PIIGUARD_RETURN_IF_ERROR(
       mount.Mount(dev_dir_ + "/" + std::string(device), fs_type));
   std::string path = mount.dir() + "/" + std::string(stick::kKeyFileName);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO (or a device node) named PIIGUARD.KEY must not wait
+  // for a writer before fstat() refuses it (security review F4).
+  UniqueFd fd(::open(
+      path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) {
     if (errno == ENOENT) return std::optional<std::string>();
     return ErrnoStatus(kContext, path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(kContext, path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return InvalidArgumentError(kContext, stick::kKeyFileName,
+                                "key file is not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > stick::kMaxKeyFileSize) {
+    return InvalidArgumentError(kContext, stick::kKeyFileName,
+                                "key file larger than 64 KiB");
   }
   std::string bytes(stick::kMaxKeyFileSize + 1, '\0');
   size_t used = 0;
@@ -92,7 +124,8 @@ Result<std::optional<std::string>> LinuxStickMedium::ReadKeyFile(
     used += static_cast<size_t>(n);
   }
   if (used > stick::kMaxKeyFileSize) {
-    return InvalidArgumentError(kContext, path, "key file larger than 64 KiB");
+    return InvalidArgumentError(kContext, stick::kKeyFileName,
+                                "key file larger than 64 KiB");
   }
   bytes.resize(used);
   return std::optional<std::string>(std::move(bytes));

@@ -1,9 +1,14 @@
-// StickMedium: what the enforcer reads from a stick's medium: its capacity
-// and filesystem (libblkid, policy/stick/medium.h), and the key file, read
-// from a PRIVATE, READ-ONLY mount (MS_RDONLY|MS_NOEXEC|MS_NOSUID|MS_NODEV,
-// ext4 with "noload" so a dirty journal is not replayed) in a 0700
-// directory that only root can enter; the mount is always detached
-// afterwards. FakeStickMedium serves tests.
+// StickMedium: what the medium helper (medium_helper.h) reads from a
+// stick's medium: its capacity and filesystem (libblkid,
+// policy/stick/medium.h), and the key file, read from a PRIVATE, READ-ONLY
+// mount (MS_RDONLY|MS_NOEXEC|MS_NOSUID|MS_NODEV, ext4 with "noload" so a
+// dirty journal is not replayed) in a 0700 directory that only root can
+// enter; the mount is always detached afterwards. The key file must be a
+// regular file of at most 64 KiB: it is opened with O_NONBLOCK|O_NOFOLLOW
+// and checked with fstat before a byte is read, so a FIFO, device node or
+// symlink is refused at once. Any of this may still wait on a stick that
+// stalls its reads: only the medium helper process calls it.
+// FakeStickMedium serves tests.
 //
 // Thread-safety: not thread-safe.
 #ifndef PIIGUARD_AGENT_USB_STICK_MEDIUM_H_
@@ -31,7 +36,9 @@ class StickMedium {
 
 class LinuxStickMedium : public StickMedium {
  public:
-  // `mount_dir`: created 0700 if missing; mounts go below it.
+  // `mount_dir`: created 0700 if missing; mounts go below it. The helper
+  // process first makes its own mount namespace (EnterPrivateMountNamespace)
+  // so the key mount is seen by no other process and dies with the helper.
   explicit LinuxStickMedium(std::string mount_dir, std::string dev_dir = "/dev")
       : mount_dir_(std::move(mount_dir)), dev_dir_(std::move(dev_dir)) {}
   Result<stick::MediumInfo> Probe(std::string_view disk) override;
@@ -42,6 +49,12 @@ class LinuxStickMedium : public StickMedium {
   std::string mount_dir_;
   std::string dev_dir_;
 };
+
+// For the medium helper process: a mount namespace of its own (no mount
+// propagates out of it) with a fresh tmpfs on `mount_dir`, so a helper
+// killed while a stick stalls leaves no mount and no directory behind.
+// REQUIRES: a single-threaded process (unshare(CLONE_NEWNS)).
+Status EnterPrivateMountNamespace(const std::string& mount_dir);
 
 class FakeStickMedium : public StickMedium {
  public:

@@ -13,7 +13,9 @@ bool AllDigits(std::string_view text) {
   });
 }
 
-std::vector<std::string_view> Components(std::string_view path) {
+}  // namespace
+
+std::vector<std::string_view> PathComponents(std::string_view path) {
   std::vector<std::string_view> parts;
   for (size_t start = 0; start <= path.size();) {
     size_t end = path.find('/', start);
@@ -23,8 +25,6 @@ std::vector<std::string_view> Components(std::string_view path) {
   }
   return parts;
 }
-
-}  // namespace
 
 bool IsUsbDeviceName(std::string_view name) {
   size_t dash = name.find('-');
@@ -42,7 +42,7 @@ bool IsRootHubName(std::string_view name) {
 }
 
 std::string UsbDeviceOf(std::string_view path) {
-  std::vector<std::string_view> parts = Components(path);
+  std::vector<std::string_view> parts = PathComponents(path);
   size_t found = parts.size();
   for (size_t i = 0; i < parts.size(); ++i) {
     if (IsUsbDeviceName(parts[i])) found = i;

@@ -7,9 +7,12 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace piiguard::agent::usb {
 
+// The non-empty components of a sysfs path.
+std::vector<std::string_view> PathComponents(std::string_view path);
 // A USB device directory's name: "1-1", "2-1.3" (not "1-1:1.0", not "usb1").
 bool IsUsbDeviceName(std::string_view name);
 // A root hub's name: "usb1".

@@ -43,6 +43,7 @@ inline constexpr char kStatusReportSent[] = "status_report.sent";
 inline constexpr char kEnrolmentDone[] = "enrolment.done";
 // USB (agent/usb, docs/usb.md).
 inline constexpr char kUsbHubError[] = "usb.hub.error";
+inline constexpr char kUsbHubClosed[] = "usb.hub.closed";
 inline constexpr char kUsbError[] = "usb.error";
 inline constexpr char kUsbUeventOverflow[] = "usb.uevent.overflow";
 inline constexpr char kUsbDeviceRefused[] = "usb.device.refused";
@@ -54,6 +55,9 @@ inline constexpr char kUsbStickReadOnly[] = "usb.stick.readonly";
 inline constexpr char kUsbStickKeyed[] = "usb.stick.keyed";
 inline constexpr char kUsbStickWritable[] = "usb.stick.writable";
 inline constexpr char kUsbStickRemoved[] = "usb.stick.removed";
+inline constexpr char kUsbStickClosing[] = "usb.stick.closing";
+inline constexpr char kUsbStickCutOff[] = "usb.stick.cut_off";
+inline constexpr char kUsbStickMediaChanged[] = "usb.stick.media_changed";
 inline constexpr char kUsbWriteAttempt[] = "usb.write_attempt";
 inline constexpr char kUsbBootParamMissing[] = "usb.boot_param_missing";
 // Sessions, radios and links (agent/session, docs/session.md).

@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "common/os/device_write_watch.h"
 
@@ -34,6 +38,54 @@ TEST(BlockDeviceTest, FakeKeepsFlagsAndInjectsErrors) {
   EXPECT_TRUE(*devices.IsReadOnly("sdb"));
   EXPECT_FALSE(devices.SetReadOnly("sdc", true).ok());
   EXPECT_EQ(devices.log(), std::vector<std::string>{"sdb=1"});
+}
+
+// Opening a stalled removable disk waits in the kernel (a media-change
+// check behind the stalled read): the open is given 50 ms here, then the
+// call fails, and fails at once while that open still hangs; an open that
+// comes back late is used by the next call.
+TEST(BlockDeviceTest, AnOpenThatHangsIsNotWaitedFor) {
+  struct Gate {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool open = false;
+    int opens = 0;
+  };
+  auto gate = std::make_shared<Gate>();
+  LinuxBlockDevices devices("/dev", "", "/sys", std::chrono::milliseconds(50),
+                            [gate](std::string_view name) -> Result<UniqueFd> {
+                              std::unique_lock lock(gate->mu);
+                              ++gate->opens;
+                              if (name == "sdz")
+                                gate->cv.wait(lock, [&] { return gate->open; });
+                              return ErrnoStatus("block device", name, ENOTTY);
+                            });
+  Status stalled = devices.SetReadOnly("sdz", true);
+  EXPECT_EQ(stalled.code(), StatusCode::kIoError);
+  EXPECT_NE(stalled.message().find("does not answer"), std::string::npos);
+  Status again = devices.SetReadOnly("sdz", true);
+  EXPECT_NE(again.message().find("an earlier open still waits"),
+            std::string::npos)
+      << again.message();
+  // Other devices are not held up.
+  EXPECT_NE(
+      devices.SetReadOnly("sdy", true).message().find("Inappropriate ioctl"),
+      std::string::npos);
+  {
+    std::lock_guard lock(gate->mu);
+    EXPECT_EQ(gate->opens, 2) << "no second open of the hanging device";
+    gate->open = true;
+  }
+  gate->cv.notify_all();
+  // The late open's result is used (here its error), then opens go on.
+  Status late = IoError("", "", "");
+  for (int i = 0; i < 1000000; ++i) {
+    late = devices.SetReadOnly("sdz", true);
+    if (late.message().find("still waits") == std::string::npos) break;
+    std::this_thread::yield();
+  }
+  EXPECT_NE(late.message().find("Inappropriate ioctl"), std::string::npos)
+      << late.message();
 }
 
 std::string Record(int wd, uint32_t mask, std::string name = "") {

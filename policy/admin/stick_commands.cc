@@ -11,6 +11,7 @@
 #include "policy/admin/tool.h"
 #include "policy/ids.h"
 #include "policy/stick/medium.h"
+#include "policy/stick/serial.h"
 
 namespace piiguard::admin {
 namespace {
@@ -86,6 +87,16 @@ int KeyStick(const Tool& tool, const StickArgs& a) {
   os::LinuxSysfs sysfs;
   Result<Target> target = ResolveTarget(a.target, sysfs, /*for_writing=*/true);
   if (!target.ok()) return tool.Fail(target.status());
+  // A stick whose serial is empty or shared by its model cannot be told
+  // from a dd copy of it onto another stick of the same model.
+  if (std::optional<std::string> generic =
+          stick::GenericSerialReason(target->identity.serial)) {
+    return tool.Fail(FailedPreconditionError(
+        "stick key", "serial \"" + target->identity.serial + "\"",
+        *generic +
+            ": a byte copy of this stick onto another of its model could not "
+            "be told apart; use a stick model with a unique serial number"));
+  }
   Result<policy::StickKey> key = NewStickKey(a, *pv->policy, *target, *now);
   if (!key.ok()) return tool.Fail(key.status());
   Result<std::string> file = policy::SignStickKey(*key, *signer);

@@ -1,13 +1,16 @@
 // Fuzzes the USB descriptor parser (common/os/usb_descriptors.h) and the
 // device decision built on it (agent/usb/device_rules.h). Oracles: every
 // interface found lies inside the input; a device with a storage and a HID
-// interface is never allowed under the default policy; a refused device
-// always says why.
+// interface is never allowed under the default policy, whatever its device
+// class says (a "hub" included); a device allowed as a hub has hub
+// interfaces only; judged together with a keyboard, no storage device is
+// allowed; a refused device always says why.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "agent/usb/device_rules.h"
 #include "common/os/usb_descriptors.h"
@@ -27,9 +30,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   piiguard::policy::UsbRules rules;
   auto decision = piiguard::agent::usb::DecideDevice(*parsed, rules);
-  if (storage && hid && parsed->device_class != 0x09 && decision.allow) {
-    std::abort();
+  if (storage && hid && decision.allow) std::abort();
+  if (decision.hub) {
+    for (const auto& i : parsed->interfaces) {
+      if (i.cls != 0x09) std::abort();
+    }
   }
   if (!decision.allow && decision.reason.empty()) std::abort();
+  piiguard::os::UsbDescriptors keyboard;
+  keyboard.interfaces.push_back({0, 0, 0x03, 1, 1});
+  std::vector<piiguard::os::UsbDescriptors> group = {keyboard};
+  auto together = piiguard::agent::usb::DecideDevice(*parsed, rules, {group});
+  if (storage && together.allow) std::abort();
   return 0;
 }

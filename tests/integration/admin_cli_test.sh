@@ -70,17 +70,17 @@ printf 'label: dos\nstart=2048, type=c\n' | sfdisk -q part.img
 mkfs.vfat --offset 2048 -i 5E6F7A8B part.img $(( (64 * 1024 * 1024 - 2048 * 512) / 1024 )) >/dev/null
 
 exp=$(date -d '+30 days' +%Y-%m-%d)
-id=(--vid 0781 --pid 5567 --serial SER001)
+id=(--vid 0781 --pid 5567 --serial SER00000001)
 check "key fat stick" 0 "stick id [0-9a-f]{32}" -- "$admin" stick key --key keys/city.key --policy policy.signed --image fat.img "${id[@]}" --job kosodate-2026-01 --holder "山田 花子" --expires "$exp"
 check "verify fat stick" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img "${id[@]}"
-check "key ext4 stick" 0 "ext4" -- "$admin" stick key --key keys/city.key --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER002 --job kenshin-2026-02 --holder "佐藤" --expires "$exp"
-check "verify ext4 stick" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER002
-check "key partitioned stick" 0 "5e6f-7a8b" -- "$admin" stick key --key keys/city.key --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --job kenshin-2026-02 --holder "佐藤" --expires "$exp" --pc hidamari-pc-01
-check "verify partitioned stick on its PC" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --pc hidamari-pc-01
-check "partitioned stick on another PC" 1 "PC not allowed" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER003 --pc other-pc
+check "key ext4 stick" 0 "ext4" -- "$admin" stick key --key keys/city.key --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER00000002 --job kenshin-2026-02 --holder "佐藤" --expires "$exp"
+check "verify ext4 stick" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image ext.img --vid 0781 --pid 5567 --serial SER00000002
+check "key partitioned stick" 0 "5e6f-7a8b" -- "$admin" stick key --key keys/city.key --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER00000003 --job kenshin-2026-02 --holder "佐藤" --expires "$exp" --pc hidamari-pc-01
+check "verify partitioned stick on its PC" 0 "verdict: accepted" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER00000003 --pc hidamari-pc-01
+check "partitioned stick on another PC" 1 "PC not allowed" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image part.img --vid 0781 --pid 5567 --serial SER00000003 --pc other-pc
 
-check "other serial" 1 "identity mismatch \(serial\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER999
-check "other serial ja" 1 "識別情報が鍵ファイルと一致しません" -- env LANG=ja_JP.UTF-8 "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER999
+check "other serial" 1 "identity mismatch \(serial\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER00000999
+check "other serial ja" 1 "識別情報が鍵ファイルと一致しません" -- env LANG=ja_JP.UTF-8 "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img --vid 0781 --pid 5567 --serial SER00000999
 truncate -s 64M copy.img && mkfs.vfat -i 99990000 copy.img >/dev/null
 mcopy -n -i fat.img ::/PIIGUARD.KEY key.bin && mcopy -i copy.img key.bin ::/PIIGUARD.KEY
 check "key file copied to another stick" 1 "identity mismatch \(fs_uuid\)" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image copy.img "${id[@]}"
@@ -90,6 +90,11 @@ check "expired stick" 1 "verdict: refused \(expired\)" -- "$admin" stick verify 
 check "unknown job refused at keying" 2 "register" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job nope --holder x --expires "$exp"
 check "too long validity refused at keying" 2 "max_key_validity_days" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires "$(date -d '+800 days' +%Y-%m-%d)"
 check "past expiry refused at keying" 2 "in the past" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires 2001-01-01
+# A stick model without a unique serial: a dd copy onto another stick of
+# that model would pass as the keyed stick, so it is not keyed at all.
+check "empty serial refused at keying" 2 "no serial number" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img --vid 0781 --pid 5567 --serial "" --job kosodate-2026-01 --holder x --expires "$exp"
+check "generic serial refused at keying" 2 "placeholder" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img --vid 0781 --pid 5567 --serial 0123456789ABCDEF --job kosodate-2026-01 --holder x --expires "$exp"
+check "repeated serial refused at keying" 2 "repeated" -- "$admin" stick key --key keys/city.key --policy policy.signed --image copy.img --vid 0781 --pid 5567 --serial 000000000000 --job kosodate-2026-01 --holder x --expires "$exp"
 check "image needs identity" 2 "needs --vid" -- "$admin" stick verify --pub keys/city.pub --policy policy.signed --image fat.img
 check "signed by a key the policy does not pin" 2 "not trusted for sticks" -- "$admin" stick key --key keys/other.key --pub keys/city.pub --policy policy.signed --image copy.img "${id[@]}" --job kosodate-2026-01 --holder x --expires "$exp"
 

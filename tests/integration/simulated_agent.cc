@@ -131,10 +131,12 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   usb.monotonic_us = [self] { return self->mono_us_ += 40; };
   usb.journal = append;
   a->usb_ = std::make_unique<agent::usb::UsbEnforcer>(
-      agent::usb::EnforcerDeps{a->sysfs_, a->blocks_, a->medium_, a->writes_},
+      agent::usb::EnforcerDeps{a->sysfs_, a->blocks_, a->mounts_, a->jobs_,
+                               a->writes_},
       std::move(usb), *a->sessions_);
   a->sessions_->SetStickControl(a->usb_.get());
   PIIGUARD_RETURN_IF_ERROR(a->usb_->Start());
+  a->PumpMedium();
 
   // The roster guard over the staff member's home folder.
   for (const char* d : {"/home", "/home/sato", "/var", "/var/lib"}) {
@@ -207,6 +209,12 @@ void SimulatedAgent::Uevent(const std::string& action, const std::string& path,
   os::UeventSource::Batch batch;
   batch.events.push_back(e);
   usb_->OnUevents(batch, mono_us_);
+  PumpMedium();
+}
+
+void SimulatedAgent::PumpMedium() {
+  // The medium helper's answers, as the daemon's loop hands them over.
+  while (jobs_.RunPending() > 0) usb_->OnMediumReady();
 }
 
 void SimulatedAgent::AddUsbDevice(const std::string& port,
@@ -256,6 +264,7 @@ Status SimulatedAgent::PlugKeyedStick(const std::string& serial,
   medium_.Set("sdb", medium);
   AddUsbDevice("1-1", serial, {0x08});
   sysfs_.AddFile(Disk("1-1") + "/size", std::to_string(kSectors));
+  sysfs_.AddFile(Disk("1-1") + "/dev", "8:16\n");
   sysfs_.AddSymlink("class/block/sdb", "/" + Disk("1-1"));
   blocks_.Add("sdb");
   Uevent("add", Disk("1-1"), "block", "disk", "sdb");
@@ -271,6 +280,7 @@ Status SimulatedAgent::PlugForeignStick(const std::string& serial) {
   medium_.Set("sdb", medium);
   AddUsbDevice("1-1", serial, {0x08});
   sysfs_.AddFile(Disk("1-1") + "/size", std::to_string(kSectors));
+  sysfs_.AddFile(Disk("1-1") + "/dev", "8:16\n");
   sysfs_.AddSymlink("class/block/sdb", "/" + Disk("1-1"));
   blocks_.Add("sdb");
   Uevent("add", Disk("1-1"), "block", "disk", "sdb");

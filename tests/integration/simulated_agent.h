@@ -24,6 +24,7 @@
 #include "agent/rosterguard/guard.h"
 #include "agent/session/session_manager.h"
 #include "agent/usb/enforcer.h"
+#include "agent/usb/medium_jobs.h"
 #include "common/crypto.h"
 #include "common/os/fake_fanotify.h"
 #include "common/os/fake_links.h"
@@ -31,6 +32,7 @@
 #include "common/os/fake_roster_files.h"
 #include "common/os/fake_sysfs.h"
 #include "common/os/firewall.h"
+#include "common/os/mount_control.h"
 
 namespace piiguard::seed {
 
@@ -91,6 +93,8 @@ class SimulatedAgent {
   Status Append(const journal::Event& event);
   void AddUsbDevice(const std::string& port, const std::string& serial,
                     std::vector<uint8_t> classes);
+  // Lets the fake medium helper answer every pending request.
+  void PumpMedium();
   void Uevent(const std::string& action, const std::string& path,
               const std::string& subsystem, const std::string& devtype,
               const std::string& devname = "");
@@ -107,6 +111,8 @@ class SimulatedAgent {
   os::FakeSysfs sysfs_;
   os::FakeBlockDevices blocks_;
   agent::usb::FakeStickMedium medium_;
+  os::FakeMountControl mounts_;
+  agent::usb::FakeMediumJobs jobs_{medium_, mounts_};
   os::FakeDeviceWriteWatch writes_;
   os::FakeRfkill rfkill_;
   os::FakeLinks links_;

@@ -8,8 +8,12 @@
 # stick), and 64 MiB FAT stick images keyed for QEMU's usb-storage
 # (46f4:0001): keyed.img (serial KEYED001, 90 days), expired.img (serial
 # EXPIRED3, expires tomorrow: the scenario moves the guest's clock), and
-# revoked.img (serial REVOKED4, revoked in the policy). guest/ holds what
-# run.sh packs into the guest (/etc/piiguard, /etc/passwd, /lib/usblib.sh).
+# revoked.img (serial REVOKED4, revoked in the policy); revokelater.img
+# (serial REVOKE05) and policy-revoke05.signed, the next policy version that
+# revokes it (usb_revoke); blank.img, an unkeyed FAT medium of the same size
+# (usb_media_change); fifo.img, an ext4 stick whose PIIGUARD.KEY is a FIFO
+# (usb_stall). guest/ holds what run.sh packs into the guest (/etc/piiguard,
+# /etc/passwd, /lib/usblib.sh).
 set -euo pipefail
 build=$(cd "$1" && pwd)
 out=$2
@@ -40,6 +44,14 @@ key() {
 key keyed.img KEYED001 1A2B0001 "$(date -d '+90 days' +%Y-%m-%d)"
 key expired.img EXPIRED3 1A2B0003 "$(date -d '+1 day' +%Y-%m-%d)"
 key revoked.img REVOKED4 1A2B0004 "$(date -d '+90 days' +%Y-%m-%d)"
+key revokelater.img REVOKE05 1A2B0005 "$(date -d '+90 days' +%Y-%m-%d)"
+truncate -s 64M blank.img
+mkfs.vfat -i 1A2B0006 -n BLANK blank.img >/dev/null
+# An ext4 stick whose key file is a FIFO (security review F4).
+rm -rf fifo-tree && mkdir fifo-tree && mkfifo fifo-tree/PIIGUARD.KEY
+truncate -s 64M fifo.img
+mkfs.ext4 -q -F -d fifo-tree fifo.img
+rm -rf fifo-tree
 stick_id=$("$admin" stick verify --pub city.pub --policy policy.signed \
   --image revoked.img --vid 46f4 --pid 0001 --serial REVOKED4 |
   sed -n 's/^stick_id: //p')
@@ -47,8 +59,16 @@ stick_id=$("$admin" stick verify --pub city.pub --policy policy.signed \
 "$admin" stick revoke --policy-in policy.json --stick-id "$stick_id" \
   --reason "紛失" --key city.key --out policy.signed >/dev/null
 
+# The next version revokes REVOKE05 (usb_revoke applies it with SIGHUP).
+later_id=$("$admin" stick verify --pub city.pub --policy policy.signed \
+  --image revokelater.img --vid 46f4 --pid 0001 --serial REVOKE05 |
+  sed -n 's/^stick_id: //p')
+[[ -n $later_id ]] || { echo "prepare-usb: no stick id for revokelater.img" >&2; exit 1; }
+"$admin" stick revoke --policy-in policy.json --stick-id "$later_id" \
+  --reason "返却" --key city.key --out policy-revoke05.signed >/dev/null
+
 mkdir -p guest/etc/piiguard guest/etc/piiguard-vm
-cp city.pub policy.signed guest/etc/piiguard/
+cp city.pub policy.signed policy-revoke05.signed guest/etc/piiguard/
 echo "$out" >guest/etc/piiguard-vm/fixtures
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >guest/etc/passwd
 printf 'root:x:0:\nnogroup:x:65534:\n' >guest/etc/group

@@ -17,14 +17,21 @@ daemon_start() {
 }
 
 # stick_status DEV: the daemon's status entry of disk DEV (one JSON object
-# per line of `piiguard status --json`, compacted), empty if none.
+# per line, `"key": value`), empty if none. Asked on the socket by
+# guest/ipcstatus.c: `piiguard status`, an ASan-built program under TCG,
+# takes seconds to start, and loops of it starve the daemon.
 stick_status() {
-  piiguard status --json 2>/dev/null | tr -d '\n' | sed 's/},/}\n/g' |
+  ipcstatus -p 2>/dev/null | sed 's/":/": /g; s/},/}\n/g' |
     grep "\"device\": \"$1\""
 }
 
-# stick_known DEV: the daemon has decided about DEV.
-stick_known() { [ -n "$(stick_status "$1")" ]; }
+# stick_known DEV: the daemon has decided about DEV (not still checking
+# its key or closing its mounts).
+stick_known() {
+  case "$(stick_state "$1")" in
+  "" | checking | closing) return 1 ;;
+  esac
+}
 
 # stick_state DEV: writable | read_only | waiting_for_session.
 stick_state() {
@@ -43,6 +50,26 @@ plug_disk() {
   uevent_expect "add block disk sd* *" 30 || return 1
   DISK=$(echo "$UEVENT_LINE" | cut -d' ' -f4)
   wait_for 30 stick_known "$DISK"
+}
+
+# uptime_ms: milliseconds since boot (for timing from inside the guest).
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# now_ms: the same into NOW_MS, without starting a process (for loops that
+# must not load the guest's only CPU). /proc/uptime has 10 ms steps.
+now_ms() {
+  read -r up _ </proc/uptime
+  cs=${up#*.}
+  cs=${cs#0}
+  NOW_MS=$((${up%.*} * 1000 + cs * 10))
+}
+
+# status_ms: how long piiguardd takes to answer a `status` request on its
+# socket, in ms (guest/ipcstatus.c; `piiguard status` itself adds the start
+# of an ASan-built program under TCG, seconds); fails on no answer in 5 s.
+status_ms() {
+  out=$(ipcstatus /run/piiguard/agent.sock 5000) || return 1
+  echo "${out%% *}"
 }
 
 # journal_has TYPE TEXT: an entry of TYPE whose line holds TEXT.

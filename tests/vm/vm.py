@@ -263,6 +263,8 @@ class Run:
         self.end_rc = None
         self.problems = []
         self.plugged = {}
+        self.qdevs = {}   # stick id -> QOM path of its disk (the medium's device)
+        self.changes = 0
         self.booted_at = None
 
     def log(self, text):
@@ -292,6 +294,19 @@ class Run:
             self.plugged[stick["id"]] = stick
             cmd += stick_cmdline(stick, image)
         return cmd
+
+    # The QOM path of the guest device holding stick ID's medium (usb-storage
+    # hands its drive to an internal scsi-disk with no id of its own).
+    def qdev_of(self, sid):
+        if sid not in self.qdevs:
+            node = sid + "-blk"
+            for b in self.qmp.execute("query-block"):
+                inserted = b.get("inserted") or {}
+                if inserted.get("node-name") == node and b.get("qdev"):
+                    self.qdevs[sid] = b["qdev"]
+            if sid not in self.qdevs:
+                raise HarnessError(f"no device holds {node}")
+        return self.qdevs[sid]
 
     # Answers one @@WAIT request; returns the text after "ok".
     def step(self, words):
@@ -326,7 +341,29 @@ class Run:
                                 lambda d: d.get("device") == sid, 10)
             self.qmp.execute("blockdev-del", {"node-name": sid + "-blk"})
             del self.plugged[sid]
+            self.qdevs.pop(sid, None)
             return sid
+        if step == "throttle":
+            # Reads of the stick at BPS bytes/s (1: they never finish); 0 lifts.
+            if len(rest) != 2 or rest[0] not in self.plugged:
+                raise HarnessError("throttle ID BYTES_PER_SECOND")
+            limits = {k: 0 for k in ("bps", "bps_wr", "iops", "iops_rd", "iops_wr")}
+            limits["bps_rd"] = int(rest[1])
+            self.qmp.execute("block_set_io_throttle",
+                             dict(limits, id=self.qdev_of(rest[0])))
+            return rest[0]
+        if step == "change":
+            # Another medium in the stick's drive (a card swapped in a reader).
+            if len(rest) != 2 or rest[0] not in self.plugged:
+                raise HarnessError("change ID IMAGE")
+            qdev = self.qdev_of(rest[0])
+            self.changes += 1
+            path = os.path.join(self.out, f"{rest[0]}-medium{self.changes}.img")
+            run_quiet(["cp", "--sparse=always", rest[1], path])
+            self.qmp.execute("blockdev-change-medium",
+                             {"id": qdev, "filename": path, "format": "raw",
+                              "force": True})
+            return path
         if step == "qmp":
             msg = json.loads(" ".join(rest))
             return json.dumps(self.qmp.execute(msg["execute"], msg.get("arguments")))

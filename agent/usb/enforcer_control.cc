@@ -1,0 +1,105 @@
+// UsbEnforcer: what the rest of the daemon asks of it (the session's
+// StickControl, policy changes) and the journal of write attempts.
+
+#include <map>
+
+#include "agent/usb/enforcer.h"
+#include "common/journal/event_types.h"
+
+namespace piiguard::agent::usb {
+namespace {
+
+using journal::Severity;
+
+}  // namespace
+
+void UsbEnforcer::OnWriteAttempts() {
+  Result<std::vector<os::DeviceWrite>> writes = deps_.writes.Drain();
+  if (!writes.ok()) {
+    (void)Journal(journal::types::kUsbError, Severity::kWarning, "write watch",
+                  Json{{"error", writes.status().message()}});
+    return;
+  }
+  // One entry per device and wake-up, with the count: a program writing in
+  // a loop must not flood the journal.
+  std::map<std::string, std::pair<int64_t, os::DeviceWrite>> counts;
+  for (const os::DeviceWrite& write : *writes) {
+    auto& [count, last] = counts[write.device];
+    ++count;
+    last = write;
+  }
+  for (const auto& [device, entry] : counts) {
+    const auto& [count, write] = entry;
+    std::string disk = device;
+    if (auto it = partition_disk_.find(disk); it != partition_disk_.end()) {
+      disk = it->second;
+    }
+    auto stick = sticks_.find(disk);
+    if (stick != sticks_.end() &&
+        stick->second.state == StickState::kWritable) {
+      continue;
+    }
+    std::string reason = stick != sticks_.end() ? stick->second.reason : "";
+    Json details = {{"disk", disk}, {"reason", reason}, {"count", count}};
+    if (write.pid != 0) details["pid"] = write.pid;
+    if (!write.process.empty()) details["process"] = write.process;
+    (void)Journal(journal::types::kUsbWriteAttempt, Severity::kViolation,
+                  device, details);
+    if (stick != sticks_.end()) {
+      Notify(MsgId::kUsbWriteBlocked, {device, stick->second.why_ja},
+             {device, stick->second.why_en});
+    }
+  }
+}
+
+void UsbEnforcer::OnPolicyChanged() {
+  Rescheduled([&] {
+    for (auto& [name, stick] : sticks_) {
+      if (stick.verified && stick.state != StickState::kCutOff &&
+          stick.state != StickState::kClosing) {
+        Verify(stick);
+      }
+    }
+  });
+}
+
+Status UsbEnforcer::ReleaseWaiting() {
+  Status first;
+  Rescheduled([&] {
+    for (auto& [name, stick] : sticks_) {
+      if (stick.state != StickState::kWaiting) continue;
+      Status s = MakeWritable(stick);
+      if (!s.ok() && first.ok()) first = s;
+    }
+  });
+  return first;
+}
+
+Status UsbEnforcer::MakeAllReadOnly(std::string_view reason) {
+  Status first;
+  Rescheduled([&] {
+    for (auto& [name, stick] : sticks_) {
+      if (stick.state != StickState::kWritable) continue;
+      // A keyed stick waits for the gate again (re-confirmed radios).
+      StickState after =
+          stick.keyed ? StickState::kWaiting : StickState::kReadOnly;
+      Status s =
+          CloseWrites(stick, Json{{"reason", std::string(reason)}}, after);
+      if (!s.ok() && first.ok()) first = s;
+    }
+  });
+  return first;
+}
+
+std::vector<KeyedStickState> UsbEnforcer::KeyedSticks() const {
+  std::vector<KeyedStickState> out;
+  for (const auto& [name, stick] : sticks_) {
+    if (stick.keyed) {
+      out.push_back({*stick.keyed, stick.state == StickState::kWritable ||
+                                       stick.state == StickState::kClosing});
+    }
+  }
+  return out;
+}
+
+}  // namespace piiguard::agent::usb
