@@ -156,6 +156,14 @@ if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
   cp -an /lib/systemd/system/. "$pkg_root/lib/systemd/system/"
   units=$(for deb in dist/*.deb; do dpkg-deb -c "$deb"; done |
     sed -n 's|.*\./lib/systemd/system/\([^/]*\.service\)$|\1|p')
+  # What our units run from other packages (ExecReload's /bin/kill, procps
+  # in debian/control's Depends): the host's copy, so that verify judges our
+  # files and finds every declared dependency's.
+  for unit in $units; do
+    sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\(\/[^ ]*\).*/\1/p' "$pkg_root/lib/systemd/system/$unit"
+  done | sort -u | while read -r exe; do
+    [[ -e $pkg_root$exe || ! -e $exe ]] || cp --parents -L "$exe" "$pkg_root"
+  done
   pkg_problems=()
   lintian --fail-on error dist/*.deb >>"$pkg_log" 2>&1 ||
     pkg_problems+=("lintian reported errors")
