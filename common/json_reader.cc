@@ -207,7 +207,7 @@ std::vector<std::string> JsonReader::StringArray(std::string_view key,
 void JsonReader::Finish() {
   if (!valid_) return;
   for (const auto& [key, unused] : value_.items()) {
-    if (read_.find(key) == read_.end()) Error(key, "unknown field");
+    if (!read_.contains(key)) Error(key, "unknown field");
   }
 }
 

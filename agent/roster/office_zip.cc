@@ -152,7 +152,8 @@ Result<ZipArchive> ZipArchive::Open(std::string_view bytes,
   if (zip == nullptr) {
     return InvalidArgumentError("zip", "corrupt archive", error.Reason());
   }
-  static_cast<void>(source.release());  // the archive owns it now
+  // The archive owns the source now.
+  [[maybe_unused]] zip_source_t* owned = source.release();
   ZipArchive archive(std::move(reader), zip, limits);
   if (archive.members_ > kMaxMembers) {
     return InvalidArgumentError("zip", "", too_many);

@@ -255,6 +255,7 @@ void UsbEnforcer::OnTimer() {
     int64_t now = config_.monotonic_us();
     SettleGroups(now);
     std::vector<std::string> names;
+    names.reserve(sticks_.size());
     for (const auto& [name, stick] : sticks_) names.push_back(name);
     for (const std::string& name : names) {
       auto it = sticks_.find(name);

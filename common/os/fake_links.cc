@@ -16,6 +16,7 @@ void FakeLinks::SetUpByOther(int32_t ifindex, bool up) { Change(ifindex, up); }
 Result<std::vector<LinkInfo>> FakeLinks::List() {
   if (list_errno_ != 0) return ErrnoStatus("rtnetlink", "fake", list_errno_);
   std::vector<LinkInfo> out;
+  out.reserve(links_.size());
   for (const auto& [index, link] : links_) out.push_back(link);
   return out;
 }

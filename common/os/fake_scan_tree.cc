@@ -36,7 +36,7 @@ FakeScanTree::Node& FakeScanTree::Add(const std::string& path, uint32_t mode) {
     SetupBug();
   }
   std::string parent = Parent(path);
-  if (nodes_.find(parent) == nodes_.end()) AddDirectory(parent);
+  if (!nodes_.contains(parent)) AddDirectory(parent);
   const Node& up = nodes_.at(parent);
   if (!S_ISDIR(up.mode)) SetupBug();
   Node& node = nodes_[path];

@@ -1455,7 +1455,7 @@ class Pages {
 void RegisterReviewPages(httplib::Server& server, ReviewSource& source,
                          const PagesOptions& options) {
   auto pages = std::make_shared<Pages>(source, options);
-  pages->Mount(pages, server);
+  Pages::Mount(pages, server);
 }
 
 }  // namespace piiguard::office
