@@ -21,7 +21,7 @@ daemon_start() {
 # guest/ipcstatus.c: `piiguard status`, an ASan-built program under TCG,
 # takes seconds to start, and loops of it starve the daemon.
 stick_status() {
-  ipcstatus -p 2>/dev/null | sed 's/":/": /g; s/},/}\n/g' |
+  ipcstatus -p 2>/dev/null | sed 's/":/": /g; s/[{}]/\n/g' |
     grep "\"device\": \"$1\""
 }
 
