@@ -38,6 +38,17 @@ stick_state() {
   stick_status "$1" | sed -n 's/.*"state": "\([a-z_]*\)".*/\1/p'
 }
 
+# stick_is DEV STATE, stick_reason_is DEV REASON: for wait_for, which runs
+# its command in this shell. (`wait_for N sh -c "...stick_state..."` never
+# succeeds: a child shell has none of these functions, so it waited its
+# whole limit every time.)
+stick_is() {
+  [ "$(stick_state "$1")" = "$2" ]
+}
+stick_reason_is() {
+  [ "$(stick_reason "$1")" = "$2" ]
+}
+
 # stick_reason DEV: the verdict ("no key file", "identity mismatch (serial)").
 stick_reason() {
   stick_status "$1" | sed -n 's/.*"reason": "\([^"]*\)".*/\1/p'

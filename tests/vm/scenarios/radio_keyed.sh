@@ -20,7 +20,7 @@ check daemon_started "piiguardd serving, radios soft=$(softs)" daemon_start
 check radios_before "no session yet: soft=$(softs)" test "$(softs)" = 00
 
 plug_disk keyed,serial=KEYED001,image="$FIXTURES/keyed.img"
-wait_for 20 sh -c "[ \"\$(stick_state $DISK)\" = writable ]"
+wait_for 20 stick_is "$DISK" writable
 started=$(piiguard journal show --db "$STATE/journal.db" --type session.started 2>/dev/null | tail -1)
 check session_by_stick "$(echo "$started" | cut -c1-160)" \
   sh -c "echo '$started' | grep -q '\"origin\":\"stick\"'"

@@ -14,7 +14,7 @@ check boot_param_missing "$(piiguard journal show --db "$STATE/journal.db" --typ
 
 plug_disk keyed,serial=KEYED001,image="$FIXTURES/keyed.img"
 echo "usb_keyed: $DISK decided at $(cut -d' ' -f1 /proc/uptime): $(stick_state "$DISK")"
-wait_for 20 sh -c "[ \"\$(stick_state $DISK)\" = writable ]"
+wait_for 20 stick_is "$DISK" writable
 check keyed_writable "/dev/$DISK state=$(stick_state "$DISK") BLKROGET=$(blktool getro "/dev/$DISK")" \
   test "$(stick_state "$DISK")" = writable -a "$(blktool getro "/dev/$DISK")" = 0
 mkdir -p /mnt/k

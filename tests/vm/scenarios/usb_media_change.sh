@@ -13,7 +13,7 @@ uevents_start
 check daemon_started "piiguardd serving" daemon_start
 
 plug_disk card,serial=KEYED001,image="$FIXTURES/keyed.img"
-wait_for 20 sh -c "[ \"\$(stick_state $DISK)\" = writable ]"
+wait_for 20 stick_is "$DISK" writable
 seq1=$(cat "/sys/block/$DISK/diskseq")
 check keyed_card_writable "/dev/$DISK state=$(stick_state "$DISK") diskseq=$seq1 BLKROGET=$(blktool getro "/dev/$DISK") poll=$(cat "/sys/block/$DISK/events_poll_msecs")" \
   test "$(stick_state "$DISK")" = writable -a "$(blktool getro "/dev/$DISK")" = 0
@@ -22,7 +22,7 @@ host change card "$FIXTURES/blank.img"
 uevent_expect "change block disk $DISK *" 30
 echo "usb_media_change: $UEVENT_LINE"
 # The tray opens (no medium) and closes on the new card: one or two changes.
-wait_for 30 sh -c "[ \"\$(stick_reason $DISK)\" = 'no key file' ]"
+wait_for 30 stick_reason_is "$DISK" 'no key file'
 seq2=$(cat "/sys/block/$DISK/diskseq")
 check swapped_card_readonly "state=$(stick_state "$DISK") reason=$(stick_reason "$DISK") diskseq $seq1 -> $seq2 BLKROGET=$(blktool getro "/dev/$DISK")" \
   test "$(stick_state "$DISK")" = read_only -a "$(stick_reason "$DISK")" = "no key file" -a "$(blktool getro "/dev/$DISK")" = 1 -a "$seq2" != "$seq1"
@@ -39,7 +39,7 @@ check media_change_journaled "$(piiguard journal show --db "$STATE/journal.db" -
 
 host change card "$FIXTURES/keyed.img"
 uevent_expect "change block disk $DISK *" 30
-wait_for 30 sh -c "[ \"\$(stick_state $DISK)\" = writable ]"
+wait_for 30 stick_is "$DISK" writable
 check keyed_card_back_writable "state=$(stick_state "$DISK") diskseq=$(cat "/sys/block/$DISK/diskseq")" \
   test "$(stick_state "$DISK")" = writable
 n=$(piiguard journal show --json --db "$STATE/journal.db" --type usb.stick.keyed | grep -c "\"$DISK\"")

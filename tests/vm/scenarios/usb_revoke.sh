@@ -13,7 +13,7 @@ uevents_start
 check daemon_started "piiguardd serving" daemon_start
 
 plug_disk rw,serial=REVOKE05,image="$FIXTURES/revokelater.img"
-wait_for 20 sh -c "[ \"\$(stick_state $DISK)\" = writable ]"
+wait_for 20 stick_is "$DISK" writable
 check keyed_writable "/dev/$DISK state=$(stick_state "$DISK")" \
   test "$(stick_state "$DISK")" = writable
 mkdir -p /mnt/k
@@ -44,7 +44,7 @@ check write_fails_within_1s "first failed write ${failed_at:-none} ms after SIGH
   test -n "$failed_at" -a "${failed_at:-99999}" -le 1000
 check write_error_is_erofs "$(cat /tmp/write.err)" grep -qi "read-only" /tmp/write.err
 
-wait_for 10 sh -c "[ \"\$(stick_state $DISK)\" = read_only ]"
+wait_for 10 stick_is "$DISK" read_only
 check reported_read_only "state=$(stick_state "$DISK") reason=$(stick_reason "$DISK") BLKROGET=$(blktool getro "/dev/$DISK")" \
   test "$(stick_state "$DISK")" = read_only -a "$(stick_reason "$DISK")" = revoked -a "$(blktool getro "/dev/$DISK")" = 1
 check no_rw_mount_left "$(grep " /mnt/k " /proc/mounts)" \

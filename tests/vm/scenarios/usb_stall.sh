@@ -57,7 +57,7 @@ check fifo_refused "state=$(stick_state "$FIFO") reason=$(stick_reason "$FIFO") 
 check fifo_reason_journaled "$(piiguard journal show --db "$STATE/journal.db" --type usb.stick.readonly | grep -m1 "$FIFO")" \
   journal_has usb.stick.readonly "not a regular file"
 
-wait_for 30 sh -c "[ \"\$(stick_state $KEYED)\" = writable ]"
+wait_for 30 stick_is "$KEYED" writable
 probe_status
 state=$(stick_state "$STALL")
 check keyed_decided_meanwhile "keyed /dev/$KEYED state=$(stick_state "$KEYED") while /dev/$STALL is $state" \
