@@ -129,9 +129,6 @@ fi
 
 if [[ $unit_configured == 1 ]] && ninja -C build-asan -j"$jobs"; then
   log=build-asan/ctest.log
-  # One test per core. (One more took 294 s instead of 500, but Chromium's
-  # screenshots in office_pages then timed out beside roster_quality and
-  # office_pg: not worth a flaky tier.)
   (cd build-asan && ctest -j"$jobs" --output-on-failure) | tee "$log"
   rc=${PIPESTATUS[0]}
   read -r p f s < <(ctest_counts "$log")
@@ -193,12 +190,25 @@ else
   tier package FAIL "(installer/build-deb.sh failed; log $pkg_log)"
 fi
 
+# --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
+vm_log=/tmp/piiguard-vm.log
+# The ASan build of the unit tier: its programs are packed into the guest.
+tests/vm/run.sh build-asan 2>&1 | tee "$vm_log"
+rc=${PIPESTATUS[0]}
+read -r vp vf < <(sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$vm_log" | tail -1)
+if [[ $rc -eq 77 ]]; then
+  tier vm SKIP "($(grep -m1 'SKIP' "$vm_log" | sed 's/^vm: SKIP: //'))"
+elif [[ $rc -eq 0 && ${vp:-0} -gt 0 ]]; then
+  tier vm PASS "($vp checks)" "$vp" 0
+else
+  tier vm FAIL "(console logs in tests/vm/.cache/runs)" "${vp:-0}" "$(( ${vf:-0} > 0 ? vf : 1 ))"
+fi
+
 # --- fuzz: every parser's libFuzzer target, briefly, from the unit tier's
 # build (clang, PIIGUARD_FUZZ=ON; at -O0, so fewer runs per second than a
 # dedicated RelWithDebInfo fuzz build, DEVELOPERS.md). One target at a time
-# in the background beside the vm and system tiers, whose QEMU takes one
-# core (each target runs for a fixed time, so sharing that core with
-# clang-tidy costs runs, not minutes); its result is collected after them. run_fuzz writes "STATUS|DETAIL|P|F|
+# in the background beside the system tier, whose QEMU takes one core; its
+# result is collected after that tier. run_fuzz writes "STATUS|DETAIL|P|F|
 # SECONDS" to $fuzz_result.
 fuzz_result=/tmp/piiguard-fuzz.result
 run_fuzz() {
@@ -226,20 +236,6 @@ else
   tier fuzz FAIL "(the fuzz targets did not build)"
 fi
 
-# --- vm: a real Debian kernel under QEMU (TCG), sticks hot-plugged over QMP
-vm_log=/tmp/piiguard-vm.log
-# The ASan build of the unit tier: its programs are packed into the guest.
-tests/vm/run.sh build-asan 2>&1 | tee "$vm_log"
-rc=${PIPESTATUS[0]}
-read -r vp vf < <(sed -n 's/^vm: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$vm_log" | tail -1)
-if [[ $rc -eq 77 ]]; then
-  tier vm SKIP "($(grep -m1 'SKIP' "$vm_log" | sed 's/^vm: SKIP: //'))"
-elif [[ $rc -eq 0 && ${vp:-0} -gt 0 ]]; then
-  tier vm PASS "($vp checks)" "$vp" 0
-else
-  tier vm FAIL "(console logs in tests/vm/.cache/runs)" "${vp:-0}" "$(( ${vf:-0} > 0 ? vf : 1 ))"
-fi
-
 # --- system: the .deb files installed with apt on a real Debian 12 guest with
 # systemd as PID 1 (tests/system/): install, reboot into the kernel command
 # line, configure and enrol, a PC's day, the office's pages in Chromium,
@@ -262,14 +258,14 @@ else
   tier system FAIL "(console and guest logs in tests/system/.cache/run/vm)" "${sp:-0}" "$(( ${sf:-0} > 0 ? sf : 1 ))"
 fi
 
-# --- fuzz, collected: it ran beside the vm and system tiers (above).
+# --- fuzz, collected: it ran beside the system tier (above).
 if [[ -n $fuzz_pid ]]; then
   wait "$fuzz_pid"
   grep -E '^fuzz: ' build-asan/fuzz.log
   if ! IFS='|' read -r fz_status fz_detail fz_p fz_f fz_secs <"$fuzz_result"; then
     fz_status=FAIL fz_detail="(the fuzz run did not finish; log build-asan/fuzz.log)" fz_p=0 fz_f=1 fz_secs=0
   fi
-  tier_took=$fz_secs tier fuzz "$fz_status" "$fz_detail (beside the vm and system tiers)" "$fz_p" "$fz_f"
+  tier_took=$fz_secs tier fuzz "$fz_status" "$fz_detail (beside the system tier)" "$fz_p" "$fz_f"
   unset tier_took
 fi
 
