@@ -30,19 +30,6 @@ class EnforcerAttackTest : public EnforcerTest {
     if (private_ns) mounts_.AddMount("mnt:[2]", 4242, "/run/private", kSdb);
     return enforcer;
   }
-  void Revoke(UsbEnforcer& enforcer) {
-    Json json = policy::testing::ValidPolicyJson();
-    json["version"] = json["version"].get<int>() + 1;
-    json["revoked_sticks"] =
-        Json::array({{{"stick_id", "0123456789abcdef0123456789abcdef"},
-                      {"reason", "紛失"},
-                      {"revoked_at", "2026-05-01T09:00:00+09:00"}}});
-    Result<policy::Policy> revoked =
-        policy::ParsePolicy(policy::testing::Dump(json));
-    ASSERT_TRUE(revoked.ok()) << revoked.status().message();
-    policy_ = *revoked;
-    enforcer.OnPolicyChanged();
-  }
   bool Writable(const UsbEnforcer& enforcer) {
     std::vector<KeyedStickState> keyed = enforcer.KeyedSticks();
     return !keyed.empty() && keyed[0].writable;

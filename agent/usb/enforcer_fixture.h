@@ -256,6 +256,21 @@ class EnforcerTest : public ::testing::Test {
     return enforcer;
   }
 
+  // A newer policy that revokes the stick of Key(), applied.
+  void Revoke(UsbEnforcer& enforcer) {
+    Json json = policy::testing::ValidPolicyJson();
+    json["version"] = json["version"].get<int>() + 1;
+    json["revoked_sticks"] =
+        Json::array({{{"stick_id", "0123456789abcdef0123456789abcdef"},
+                      {"reason", "紛失"},
+                      {"revoked_at", "2026-05-01T09:00:00+09:00"}}});
+    Result<policy::Policy> revoked =
+        policy::ParsePolicy(policy::testing::Dump(json));
+    ASSERT_TRUE(revoked.ok()) << revoked.status().message();
+    policy_ = *revoked;
+    enforcer.OnPolicyChanged();
+  }
+
   int Count(const std::string& type) const {
     int n = 0;
     for (const journal::Event& e : events_) n += e.type == type ? 1 : 0;

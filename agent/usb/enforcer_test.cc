@@ -282,17 +282,8 @@ TEST_F(EnforcerTest, PolicyRevokingAWritableStickMakesItReadOnly) {
   ASSERT_TRUE(StartAndPump(*enforcer).ok());
   ASSERT_FALSE(*blocks_.IsReadOnly("sdb"));
   int reads = medium_.reads();
-  Json json = policy::testing::ValidPolicyJson();
-  json["version"] = json["version"].get<int>() + 1;
-  json["revoked_sticks"] =
-      Json::array({{{"stick_id", "0123456789abcdef0123456789abcdef"},
-                    {"reason", "紛失"},
-                    {"revoked_at", "2026-05-01T09:00:00+09:00"}}});
-  Result<policy::Policy> revoked =
-      policy::ParsePolicy(policy::testing::Dump(json));
-  ASSERT_TRUE(revoked.ok()) << revoked.status().message();
-  policy_ = *revoked;
-  enforcer->OnPolicyChanged();
+  Revoke(*enforcer);
+  ASSERT_FALSE(HasFailure());
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(StickField(*enforcer, "reason"), "revoked");
   EXPECT_EQ(gate_.gone.size(), 1u);
