@@ -28,7 +28,7 @@ std::optional<std::string> LimitRefusalMessage(Lang lang, ipc::Op op,
   if (ipc::AnswerOk(answer)) return std::nullopt;
   auto refused = answer.find("refused");
   if (refused == answer.end() || !refused->is_string()) return std::nullopt;
-  const std::string& kind = refused->get_ref<const std::string&>();
+  const auto& kind = refused->get_ref<const std::string&>();
   if (kind == ipc::kRefusedRateLimited) {
     auto retry = answer.find("retry_after_s");
     int64_t seconds = retry != answer.end() && retry->is_number_integer()
