@@ -295,6 +295,8 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "last scan: {4}"},
     {MsgId::kPagesTypeNearMiss, "ヒヤリ・ハットの報告", "near miss reported"},
     {MsgId::kPagesTypeJournalCreated, "記録の開始", "journal started"},
+    {MsgId::kPagesTypeIpcSuppressed, "短時間に多すぎる要求を抑止",
+     "too many local requests suppressed"},
     {MsgId::kPagesTypeAgentStarted, "見守りソフトの起動", "agent started"},
     {MsgId::kPagesTypeAgentStopped, "見守りソフトの停止", "agent stopped"},
     {MsgId::kPagesTypeAgentRecovered, "見守りソフトが正しく終了していなかった",
@@ -521,6 +523,30 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "常駐プログラム piiguardd に接続できません（{0}）。情報システム課に連絡"
      "してください。",
      "cannot reach the agent piiguardd ({0}); contact the IT desk."},
+    {MsgId::kAgentRateLimited,
+     "「{0}」は受け付けられませんでした。このユーザーから記録を残す要求が短い"
+     "時間に多すぎるためです（この拒否も記録されます）。{1} 秒ほど待ってから"
+     "もう一度実行してください。急ぐ場合は情報システム課に電話で伝えてください"
+     "。",
+     "`{0}` was not accepted: your user sent too many requests that are "
+     "recorded in a short time (this refusal is recorded too). Wait about {1} "
+     "s and run it again; if it is urgent, tell the IT desk by phone."},
+    {MsgId::kAgentBusy,
+     "常駐プログラム piiguardd が接続を断りました。このユーザーの接続が多すぎ"
+     "ます（この拒否も記録されます）。このユーザーで動いている他の piiguard "
+     "コマンドが終わってからもう一度実行してください。続く場合は情報システム課"
+     "に連絡してください。",
+     "the agent piiguardd refused the connection: your user has too many "
+     "connections open (this refusal is recorded). Run it again once your "
+     "other piiguard commands have finished; if it goes on, contact the IT "
+     "desk."},
+    {MsgId::kAgentTooSlow,
+     "常駐プログラム piiguardd が要求を最後まで受け取る前に時間切れで接続を"
+     "閉じました。もう一度実行してください。続く場合は情報システム課に連絡して"
+     "ください。",
+     "the agent piiguardd closed the connection before the whole request "
+     "arrived (time limit). Run it again; if it goes on, contact the IT "
+     "desk."},
     {MsgId::kStatusEnrolled, "端末登録: {0}（送り先 {1}）",
      "enrolment: {0} (office {1})"},
     {MsgId::kStatusNotEnrolled, "端末登録: まだ登録されていません",

@@ -156,6 +156,7 @@ enum class MsgId {
   kPagesReportSummary,
   kPagesTypeNearMiss,
   kPagesTypeJournalCreated,
+  kPagesTypeIpcSuppressed,
   kPagesTypeAgentStarted,
   kPagesTypeAgentStopped,
   kPagesTypeAgentRecovered,
@@ -251,6 +252,10 @@ enum class MsgId {
   kEnrolDone,
   kNearMissRecorded,
   kAgentNotRunning,
+  // The local socket's limits (agent/ipc/limits.h, docs/ipc.md).
+  kAgentRateLimited,
+  kAgentBusy,
+  kAgentTooSlow,
   kStatusEnrolled,
   kStatusNotEnrolled,
   kStatusJournal,

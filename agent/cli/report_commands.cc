@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "agent/cli/ask_daemon.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
 
@@ -20,13 +21,8 @@ int NearMiss(const Tool& tool, const ReportArgs& args) {
   ipc::Request request;
   request.op = ipc::Op::kNearMiss;
   request.text = args.text;
-  Result<Json> answer = ipc::Call(args.socket, request);
-  if (!answer.ok()) {
-    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning,
-                         {answer.status().message()})
-              << "\n";
-    return kExitError;
-  }
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;  // AskDaemon said why
   std::string seq = answer->contains("seq") ? (*answer)["seq"].dump() : "?";
   *tool.out << Message(tool.lang, MsgId::kNearMissRecorded, {seq}) << "\n";
   return kExitOk;

@@ -18,6 +18,7 @@
 #include <ostream>
 #include <set>
 
+#include "agent/cli/ask_daemon.h"
 #include "agent/cli/tool.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
@@ -154,7 +155,7 @@ Device AskDevice(const ScanArgs& args, const agent::StatePaths& paths) {
 }
 
 // Asks piiguardd to sign; the attestation is checked before it is kept.
-void Attest(const ScanArgs& args, const Device& device,
+void Attest(const Tool& tool, const ScanArgs& args, const Device& device,
             scanreport::Report& report, uint64_t* journal_seq) {
   Result<std::string> canonical = scanreport::CanonicalBody(report.body);
   if (!canonical.ok()) {
@@ -166,9 +167,19 @@ void Attest(const ScanArgs& args, const Device& device,
   request.body_sha256 = Sha256Hex(*canonical);
   request.counts = report.body.counts;
   request.full = report.body.full;
-  Result<Json> answer = ipc::Call(args.socket, request);
+  Result<Json> answer = ipc::CallAnswer(args.socket, request);
   if (!answer.ok()) {
     report.unsigned_reason = "piiguardd refused: " + answer.status().message();
+    return;
+  }
+  if (!ipc::AnswerOk(*answer)) {
+    // Refused by the socket's limits: staff read why and what to do; the
+    // report is written unsigned, saying why.
+    if (std::optional<std::string> message =
+            LimitRefusalMessage(tool.lang, request.op, *answer)) {
+      *tool.err << *message << "\n";
+    }
+    report.unsigned_reason = "piiguardd refused: " + ipc::AnswerError(*answer);
     return;
   }
   auto it = answer->find("attestation");
@@ -324,7 +335,7 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
   if (device.key) body.device_key = HexEncode(device.key->raw());
   uint64_t journal_seq = 0;
   if (device.unsigned_reason.empty()) {
-    Attest(args, device, report, &journal_seq);
+    Attest(tool, args, device, report, &journal_seq);
   } else {
     report.unsigned_reason = device.unsigned_reason;
   }

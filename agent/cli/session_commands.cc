@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "agent/cli/ask_daemon.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
 
@@ -27,21 +28,16 @@ std::string RadioList(const Json& answer) {
   return out.empty() ? "-" : out;
 }
 
-Result<Json> Ask(const SessionArgs& args, ipc::Op op) {
+Result<Json> Ask(const Tool& tool, const SessionArgs& args, ipc::Op op) {
   ipc::Request request;
   request.op = op;
   request.job = args.job;
-  return ipc::Call(args.socket, request);
+  return AskDaemon(tool, args.socket, request);
 }
 
 int Start(const Tool& tool, const SessionArgs& args) {
-  Result<Json> answer = Ask(args, ipc::Op::kSessionStart);
-  if (!answer.ok()) {
-    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning,
-                         {answer.status().message()})
-              << "\n";
-    return kExitError;
-  }
+  Result<Json> answer = Ask(tool, args, ipc::Op::kSessionStart);
+  if (!answer.ok()) return kExitError;  // AskDaemon said why
   const Json& a = *answer;
   if (a.value("already", false)) {
     *tool.out << Message(tool.lang, MsgId::kSessionAlready,
@@ -69,13 +65,8 @@ MsgId RefusalMessage(const std::string& refused) {
 }
 
 int End(const Tool& tool, const SessionArgs& args) {
-  Result<Json> answer = Ask(args, ipc::Op::kSessionEnd);
-  if (!answer.ok()) {
-    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning,
-                         {answer.status().message()})
-              << "\n";
-    return kExitError;
-  }
+  Result<Json> answer = Ask(tool, args, ipc::Op::kSessionEnd);
+  if (!answer.ok()) return kExitError;  // AskDaemon said why
   if (answer->value("ended", false)) {
     *tool.out << Message(tool.lang, MsgId::kSessionEnded, {}) << "\n";
     if (answer->contains("problem")) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <ostream>
 
+#include "agent/cli/ask_daemon.h"
 #include "agent/cli/status_sticks.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
@@ -161,13 +162,8 @@ void ShowSync(const Tool& tool, const Json& part) {
 int ShowStatus(const Tool& tool, const StatusArgs& args) {
   ipc::Request request;
   request.op = ipc::Op::kStatus;
-  Result<Json> answer = ipc::Call(args.socket, request);
-  if (!answer.ok()) {
-    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning,
-                         {answer.status().message()})
-              << "\n";
-    return kExitError;
-  }
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;  // AskDaemon said why
   if (args.json) {
     answer->erase("ok");
     *tool.out << answer->dump(2) << "\n";

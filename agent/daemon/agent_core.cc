@@ -120,6 +120,21 @@ Result<Json> AgentCore::NearMiss(const ipc::Peer& peer,
   return Json{{"seq", seq}};
 }
 
+Status AgentCore::RequestsSuppressed(const ipc::Suppression& summary) {
+  Json counts = Json::object();
+  for (const auto& [what, count] : summary.counts) counts[what] = count;
+  std::string user =
+      config_.user_name ? config_.user_name(summary.uid) : std::string();
+  return Append(journal::types::kIpcSuppressed, journal::Severity::kWarning,
+                "uid:" + std::to_string(summary.uid),
+                Json{{"uid", summary.uid},
+                     {"user", user},
+                     {"suppressed", summary.total},
+                     {"counts", std::move(counts)},
+                     {"window_s", summary.window_ms / 1000}})
+      .status();
+}
+
 Result<Json> AgentCore::StatusAnswer() {
   PIIGUARD_ASSIGN_OR_RETURN(journal::Journal::SyncState state,
                             journal_.GetSyncState());

@@ -22,6 +22,7 @@
 #include "agent/daemon/prerequisites.h"
 #include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
+#include "agent/ipc/limits.h"
 #include "agent/journal/journal.h"
 #include "agent/sync/daemon_link.h"  // PendingBatch, PolicyOutcome
 #include "policy/policy_verify.h"
@@ -63,6 +64,9 @@ class AgentCore {
 
   // Local requests (agent/ipc). Each returns the answer's fields.
   Result<Json> NearMiss(const ipc::Peer& peer, const std::string& text);
+  // One uid's window of what the local socket suppressed (agent/ipc/
+  // limits.h): journaled as one ipc.suppressed entry.
+  Status RequestsSuppressed(const ipc::Suppression& summary);
   Result<Json> StatusAnswer();
   Result<Json> EnrolInfo();
 

@@ -2,16 +2,27 @@
 
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
+#include <ctime>
+#include <iostream>
 
 namespace piiguard::agent {
 namespace {
 
-constexpr size_t kMaxClients = 64;
+int64_t MonotonicMs() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1'000'000;
+}
+
+void Log(const Status& status) {
+  if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
+}
 
 }  // namespace
 
@@ -71,9 +82,39 @@ Status Daemon::Init(UniqueFd listen_fd) {
   }
   signals_.Reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signals_.valid()) return ErrnoStatus("daemon", "signalfd", errno);
+  socket_timer_.Reset(
+      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!socket_timer_.valid()) return ErrnoStatus("daemon", "timerfd", errno);
+  ipc::ServerHooks hooks;
+  hooks.monotonic_ms = MonotonicMs;
+  hooks.schedule = [timer = socket_timer_.get()](int64_t at_ms) {
+    itimerspec spec{};  // zero: disarmed
+    if (at_ms > 0) {
+      spec.it_value.tv_sec = static_cast<time_t>(at_ms / 1000);
+      spec.it_value.tv_nsec = (at_ms % 1000) * 1'000'000;
+    }
+    if (::timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
+      Log(ErrnoStatus("daemon", "timerfd_settime", errno));
+    }
+  };
+  hooks.watch = [this](int fd) { return Watch(fd); };
+  hooks.unwatch = [this](int fd) { Unwatch(fd); };
+  hooks.on_suppressed = [this](const ipc::Suppression& summary) {
+    Log(core_.RequestsSuppressed(summary));
+  };
+  server_ = std::make_unique<ipc::LocalServer>(
+      listen_.get(), dispatcher_, std::move(hooks), config_.limits);
   PIIGUARD_RETURN_IF_ERROR(Watch(listen_.get()));
   PIIGUARD_RETURN_IF_ERROR(Watch(signals_.get()));
+  PIIGUARD_RETURN_IF_ERROR(Watch(socket_timer_.get()));
   return Status::Ok();
+}
+
+void Daemon::OnSocketTimer() {
+  uint64_t expirations = 0;
+  if (::read(socket_timer_.get(), &expirations, sizeof expirations) > 0) {
+    server_->OnTimer();
+  }
 }
 
 void Daemon::AddHandler(ipc::Op op, ipc::Handler handler) {
@@ -99,7 +140,9 @@ Status Daemon::Run() {
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
       if (fd == listen_.get()) {
-        Accept();
+        server_->OnListenReadable();
+      } else if (fd == socket_timer_.get()) {
+        OnSocketTimer();
       } else if (fd == signals_.get()) {
         signalfd_siginfo info{};
         while (::read(signals_.get(), &info, sizeof info) ==
@@ -110,57 +153,15 @@ Status Daemon::Run() {
             stopping_ = true;
           }
         }
-      } else if (conns_.contains(fd)) {
-        ServeClient(fd);
+      } else if (server_->Serves(fd)) {
+        server_->OnClientReadable(fd);
       } else if (auto it = sources_.find(fd); it != sources_.end()) {
         it->second();
       }
     }
   }
+  server_->Flush();
   return Status::Ok();
-}
-
-void Daemon::Accept() {
-  for (;;) {
-    UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr,
-                          SOCK_CLOEXEC | SOCK_NONBLOCK));
-    if (!fd.valid()) return;
-    if (conns_.size() >= kMaxClients) continue;  // closed: try again later
-    Result<ipc::Peer> peer = ipc::PeerOf(fd.get());
-    if (!peer.ok() || !Watch(fd.get()).ok()) continue;
-    int key = fd.get();
-    conns_[key] = Conn{std::move(fd), *peer, {}};
-  }
-}
-
-void Daemon::ServeClient(int fd) {
-  Conn& conn = conns_[fd];
-  char chunk[4096];
-  ssize_t n = ::read(fd, chunk, sizeof chunk);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  bool done = n <= 0;
-  std::string answer;
-  if (!done) {
-    conn.buffer.append(chunk, static_cast<size_t>(n));
-    size_t consumed = 0;
-    Result<std::optional<std::string>> frame =
-        ipc::Unframe(conn.buffer, &consumed);
-    if (!frame.ok()) {
-      answer = Json{{"ok", false}, {"error", frame.status().message()}}.dump();
-      done = true;
-    } else if (frame->has_value()) {
-      answer = dispatcher_.Handle(conn.peer, **frame);
-      done = true;
-    }
-  }
-  if (!done) return;
-  if (!answer.empty()) {
-    std::string bytes = ipc::Frame(answer);
-    // Answers are small; a client that does not read loses its answer.
-    (void)::send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  }
-  Unwatch(fd);
-  conns_.erase(fd);
 }
 
 void Daemon::Reap() {

@@ -1,9 +1,10 @@
-// piiguardd's event loop: one epoll over the local socket (agent/ipc) and a
-// signalfd (SIGTERM/SIGINT stop, SIGCHLD reaps children and tells who
-// asked, SIGHUP runs the reload handler: main re-reads the policy file). It
-// wires modules (AgentCore decides); the USB enforcement, the sessions, the
-// roster guard and the sync supervisor (sync_supervisor.h) add their
-// descriptors through AddSource().
+// piiguardd's event loop: one epoll over the local socket (agent/ipc; its
+// connections, deadlines and rate limits are ipc::LocalServer's, woken by a
+// timerfd of this loop) and a signalfd (SIGTERM/SIGINT stop, SIGCHLD reaps
+// children and tells who asked, SIGHUP runs the reload handler: main re-reads
+// the policy file). It wires modules (AgentCore decides); the USB enforcement,
+// the sessions, the roster guard and the sync supervisor (sync_supervisor.h)
+// add their descriptors through AddSource().
 //
 // Thread-safety: single-threaded; Run() owns the thread.
 #ifndef PIIGUARD_AGENT_DAEMON_DAEMON_H_
@@ -13,18 +14,21 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/daemon/agent_core.h"
 #include "agent/ipc/ipc.h"
+#include "agent/ipc/server.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
 
 struct DaemonConfig {
   std::string socket_path = std::string(ipc::kDefaultSocketPath);
+  ipc::SocketLimits limits;  // docs/ipc.md "Limits"
 };
 
 class Daemon {
@@ -50,18 +54,13 @@ class Daemon {
   void SetReloadHandler(std::function<void()> on_reload) {
     on_reload_ = std::move(on_reload);
   }
-  // Serves until SIGTERM/SIGINT.
+  // Serves until SIGTERM/SIGINT; what the socket suppressed is journaled
+  // (ipc::LocalServer::Flush) before it returns.
   Status Run();
 
  private:
-  struct Conn {
-    UniqueFd fd;
-    ipc::Peer peer;
-    std::string buffer;
-  };
-  void Accept();
-  void ServeClient(int fd);
   void Reap();
+  void OnSocketTimer();
   void Wake();
   Status Watch(int fd);
   void Unwatch(int fd);
@@ -72,9 +71,10 @@ class Daemon {
   UniqueFd epoll_;
   UniqueFd listen_;
   UniqueFd signals_;
+  UniqueFd socket_timer_;  // the local server's deadlines and windows
+  std::unique_ptr<ipc::LocalServer> server_;
   std::function<void()> wake_;
   std::vector<std::function<void(pid_t, int)>> child_listeners_;
-  std::map<int, Conn> conns_;
   std::map<int, std::function<void()>> sources_;
   std::function<void()> on_reload_;
   bool stopping_ = false;

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -90,6 +92,28 @@ TEST_F(AgentCoreTest, NearMissRecordsUidAndUser) {
   Json status = core_->StatusAnswer().value();
   EXPECT_EQ(status["pending"], journal_->head_seq());
   EXPECT_EQ(status["pc"], "pc-1");
+}
+
+// A window of what the socket suppressed: one entry, with the uid, the
+// user and the counts (docs/journal.md, ipc.suppressed).
+TEST_F(AgentCoreTest, SuppressionsJournaledAsOneEntry) {
+  ipc::Suppression summary;
+  summary.uid = 1000;
+  summary.window_ms = 600'000;
+  summary.total = 5012;
+  summary.counts = {{"near_miss", 5000}, {"connection", 12}};
+  ASSERT_TRUE(core_->RequestsSuppressed(summary).ok());
+  auto entries = Entries(journal::types::kIpcSuppressed);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].subject, "uid:1000");
+  EXPECT_EQ(entries[0].severity, journal::Severity::kWarning);
+  Json details = Json::parse(entries[0].details);
+  EXPECT_EQ(details["uid"], 1000);
+  EXPECT_EQ(details["user"], "tanaka");
+  EXPECT_EQ(details["suppressed"], 5012);
+  EXPECT_EQ(details["counts"]["near_miss"], 5000);
+  EXPECT_EQ(details["counts"]["connection"], 12);
+  EXPECT_EQ(details["window_s"], 600);
 }
 
 TEST_F(AgentCoreTest, PolicyVerifiedAgainstCityKeyAndVersion) {
@@ -285,6 +309,46 @@ TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
 
   ::kill(::getpid(), SIGTERM);
   loop.join();
+}
+
+// The loop's own timer closes a connection that sends nothing, at the
+// deadline (short here): the client's blocking read returns the refusal.
+// Stopping journals the window that closing opened.
+TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGINT);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  std::string socket = dir_ + "/agent.sock";
+  DaemonConfig config;
+  config.socket_path = socket;
+  config.limits.request_deadline_ms = 100;
+  Daemon daemon(config, *core_);
+  ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
+  std::thread loop([&] { EXPECT_TRUE(daemon.Run().ok()); });
+
+  UniqueFd idle(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, socket.c_str(), socket.size() + 1);
+  ASSERT_EQ(::connect(idle.get(), reinterpret_cast<const sockaddr*>(&addr),
+                      sizeof addr),
+            0);
+  ASSERT_EQ(::write(idle.get(), "\0\0", 2), 2);  // half a length, then nothing
+  Result<std::string> answer = ipc::ReadFrame(idle.get());
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(Json::parse(*answer)["refused"], ipc::kRefusedDeadline);
+  ipc::Request status;
+  status.op = ipc::Op::kStatus;
+  EXPECT_TRUE(ipc::Call(socket, status).ok());  // others still served
+
+  ::kill(::getpid(), SIGTERM);
+  loop.join();
+  auto entries = Entries(journal::types::kIpcSuppressed);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(Json::parse(entries[0].details)["counts"]["deadline"], 1);
 }
 
 }  // namespace

@@ -185,7 +185,8 @@ void Dispatcher::Register(Op op, Handler handler) {
   }
 }
 
-std::string Dispatcher::Handle(const Peer& peer, std::string_view bytes) const {
+std::string Dispatcher::Handle(const Peer& peer, std::string_view bytes,
+                               const Gate& gate) const {
   auto refuse = [](const std::string& message) {
     return Json{{"ok", false}, {"error", message}}.dump();
   };
@@ -200,6 +201,16 @@ std::string Dispatcher::Handle(const Peer& peer, std::string_view bytes) const {
   }
   if (!handlers_[index]) {
     return refuse("ipc: " + std::string(spec.name) + ": not available");
+  }
+  if (gate) {
+    if (std::optional<Json> refusal = gate(peer, spec)) {
+      Json out = refusal->is_object() ? *refusal : Json::object();
+      out["ok"] = false;
+      if (!out.contains("error")) {
+        out["error"] = "ipc: " + std::string(spec.name) + ": refused";
+      }
+      return out.dump();
+    }
   }
   Result<Json> answer = handlers_[index](peer, *request);
   if (!answer.ok()) return refuse(answer.status().message());
@@ -294,7 +305,12 @@ Result<UniqueFd> Listen(const std::string& path) {
   if (::chmod(path.c_str(), 0666) != 0) {
     return ErrnoStatus(kContext, path, errno);
   }
-  if (::listen(fd.get(), 64) != 0) return ErrnoStatus(kContext, path, errno);
+  // The daemon accepts eagerly and closes what its limits refuse
+  // (server.h), so the queue stays short; a long one keeps a connect from
+  // root waiting rather than failing while another uid floods.
+  if (::listen(fd.get(), SOMAXCONN) != 0) {
+    return ErrnoStatus(kContext, path, errno);
+  }
   return fd;
 }
 
@@ -307,7 +323,8 @@ Result<Peer> PeerOf(int fd) {
   return Peer{cred.pid, cred.uid, cred.gid};
 }
 
-Result<Json> Call(const std::string& socket_path, const Request& request) {
+Result<Json> CallAnswer(const std::string& socket_path,
+                        const Request& request) {
   sockaddr_un addr{};
   if (socket_path.size() >= sizeof addr.sun_path) {
     return InvalidArgumentError(kContext, socket_path, "socket path too long");
@@ -323,16 +340,33 @@ Result<Json> Call(const std::string& socket_path, const Request& request) {
   timeval timeout{kClientTimeoutMs / 1000, 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  PIIGUARD_RETURN_IF_ERROR(WriteFrame(fd.get(), SerializeRequest(request)));
-  PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, ReadFrame(fd.get()));
-  Json answer = Json::parse(bytes, nullptr, false);
-  if (answer.is_discarded() || !answer.is_object() ||
-      !answer.value("ok", false)) {
-    std::string error = answer.is_object() && answer.contains("error") &&
-                                answer["error"].is_string()
-                            ? answer["error"].get<std::string>()
-                            : "malformed answer";
-    return FailedPreconditionError(kContext, socket_path, error);
+  Status written = WriteFrame(fd.get(), SerializeRequest(request));
+  // A refused connection: the daemon answered and closed before reading, so
+  // the write may fail (EPIPE) with the refusal waiting to be read.
+  Result<std::string> bytes = ReadFrame(fd.get());
+  if (!bytes.ok()) return written.ok() ? bytes.status() : written;
+  Json answer = Json::parse(*bytes, nullptr, false);
+  if (answer.is_discarded() || !answer.is_object()) {
+    return FailedPreconditionError(kContext, socket_path, "malformed answer");
+  }
+  return answer;
+}
+
+bool AnswerOk(const Json& answer) {
+  auto ok = answer.find("ok");
+  return ok != answer.end() && ok->is_boolean() && ok->get<bool>();
+}
+
+std::string AnswerError(const Json& answer) {
+  auto error = answer.find("error");
+  return error != answer.end() && error->is_string() ? error->get<std::string>()
+                                                     : "malformed answer";
+}
+
+Result<Json> Call(const std::string& socket_path, const Request& request) {
+  PIIGUARD_ASSIGN_OR_RETURN(Json answer, CallAnswer(socket_path, request));
+  if (!AnswerOk(answer)) {
+    return FailedPreconditionError(kContext, socket_path, AnswerError(answer));
   }
   return answer;
 }

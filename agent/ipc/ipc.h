@@ -1,10 +1,12 @@
-// The agent's local IPC (docs/sync.md "Local requests"): a UNIX stream
+// The agent's local IPC (docs/ipc.md): a UNIX stream
 // socket; each request and answer is one frame, a 4-byte big-endian length
 // and a JSON object of at most kMaxFrameBytes. The caller is identified by
 // SO_PEERCRED, never by anything it says. Each request names the right it
 // needs in one table (kRequestTable), like OpenSSH's monitor table; a request
 // not in the table does not exist for callers (internal operations such as
-// journal appends are never requests).
+// journal appends are never requests). What the socket admits and how often
+// a uid may make requests that write the journal: limits.h and server.h
+// (docs/ipc.md "Limits").
 //
 // The parser takes bytes (fuzzed by tests/fuzz/ipc_request_fuzzer.cc).
 //
@@ -51,21 +53,32 @@ enum class Right {
   kRoot,          // uid 0 only
 };
 
+// Whether a request is rate limited per uid (limits.h): those that append
+// to the journal, and so reach the office.
+enum class Limit {
+  kNone,
+  kJournal,
+};
+
 struct RequestSpec {
   std::string_view name;
   Op op;
   Right right;
+  Limit limit;
 };
 
-// The table: every request a caller can make and the right it needs.
+// The table: every request a caller can make, the right it needs and its
+// limit. session_start is never limited although a start journals: it only
+// makes the PC stricter (radios off), and a uid can start again only after
+// its session ended, which is limited.
 inline constexpr RequestSpec kRequestTable[] = {
-    {"near_miss", Op::kNearMiss, Right::kAnyLocalUser},
-    {"status", Op::kStatus, Right::kAnyLocalUser},
-    {"enrol_info", Op::kEnrolInfo, Right::kRoot},
-    {"enrolled", Op::kEnrolled, Right::kRoot},
-    {"session_start", Op::kSessionStart, Right::kAnyLocalUser},
-    {"session_end", Op::kSessionEnd, Right::kAnyLocalUser},
-    {"scan_attest", Op::kScanAttest, Right::kAnyLocalUser},
+    {"near_miss", Op::kNearMiss, Right::kAnyLocalUser, Limit::kJournal},
+    {"status", Op::kStatus, Right::kAnyLocalUser, Limit::kNone},
+    {"enrol_info", Op::kEnrolInfo, Right::kRoot, Limit::kNone},
+    {"enrolled", Op::kEnrolled, Right::kRoot, Limit::kJournal},
+    {"session_start", Op::kSessionStart, Right::kAnyLocalUser, Limit::kNone},
+    {"session_end", Op::kSessionEnd, Right::kAnyLocalUser, Limit::kJournal},
+    {"scan_attest", Op::kScanAttest, Right::kAnyLocalUser, Limit::kJournal},
 };
 
 const RequestSpec& SpecOf(Op op);
@@ -103,13 +116,26 @@ bool Permitted(Right right, const Peer& peer);
 // Handlers return the answer's fields (merged into {"ok":true}) or an error
 // (answered as {"ok":false,"error":message}).
 using Handler = std::function<Result<Json>(const Peer&, const Request&)>;
+// Asked after the right was checked and before the handler runs: a refusal
+// (the answer's fields besides "ok", e.g. {"error":…,"refused":
+// "rate_limited","retry_after_s":N}) or nullopt to serve the request.
+using Gate =
+    std::function<std::optional<Json>(const Peer&, const RequestSpec&)>;
+
+// Why the socket itself refused, in an answer's "refused" field (the
+// handlers' own refusals, e.g. session_end's, use other fields).
+inline constexpr std::string_view kRefusedRateLimited = "rate_limited";
+inline constexpr std::string_view kRefusedBusy = "busy";
+inline constexpr std::string_view kRefusedDeadline = "deadline";
 
 class Dispatcher {
  public:
   void Register(Op op, Handler handler);
   // The full answer frame payload (JSON) for `bytes` from `peer`: parse,
-  // check the right, run the handler. Never fails: errors become answers.
-  std::string Handle(const Peer& peer, std::string_view bytes) const;
+  // check the right, ask `gate` (if any), run the handler. Never fails:
+  // errors become answers.
+  std::string Handle(const Peer& peer, std::string_view bytes,
+                     const Gate& gate = nullptr) const;
 
  private:
   Handler handlers_[std::size(kRequestTable)];
@@ -134,7 +160,15 @@ Result<std::string> ReadFrame(int fd, size_t max = kMaxFrameBytes);
 Result<UniqueFd> Listen(const std::string& path);
 Result<Peer> PeerOf(int fd);
 
-// Client side: one request, one answer. `error` answers become errors.
+// Client side: one request, one answer, whatever its "ok" (an answer the
+// daemon sent before closing is read even if the request could not be
+// written: a refused connection, docs/ipc.md "Limits"). Errors: the socket,
+// or an answer that is not a JSON object.
+Result<Json> CallAnswer(const std::string& socket_path, const Request& request);
+// Whether an answer says "ok":true, and its "error" text otherwise.
+bool AnswerOk(const Json& answer);
+std::string AnswerError(const Json& answer);
+// CallAnswer, with `"ok":false` answers turned into errors (their "error").
 Result<Json> Call(const std::string& socket_path, const Request& request);
 
 }  // namespace piiguard::ipc

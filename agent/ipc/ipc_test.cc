@@ -1,9 +1,12 @@
 #include "agent/ipc/ipc.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 
+#include <filesystem>
 #include <string>
+#include <thread>
 
 namespace piiguard::ipc {
 namespace {
@@ -152,6 +155,84 @@ TEST(IpcDispatchTest, ChecksRightBeforeHandler) {
           .get<bool>());
   EXPECT_FALSE(
       Answer(dispatcher.Handle(Peer{9, 0, 0}, "garbage"))["ok"].get<bool>());
+}
+
+// Which requests are rate limited: those that write the journal, except
+// session_start (it only makes the PC stricter).
+TEST(IpcDispatchTest, LimitsTable) {
+  EXPECT_EQ(SpecOf(Op::kNearMiss).limit, Limit::kJournal);
+  EXPECT_EQ(SpecOf(Op::kScanAttest).limit, Limit::kJournal);
+  EXPECT_EQ(SpecOf(Op::kSessionEnd).limit, Limit::kJournal);
+  EXPECT_EQ(SpecOf(Op::kEnrolled).limit, Limit::kJournal);
+  EXPECT_EQ(SpecOf(Op::kSessionStart).limit, Limit::kNone);
+  EXPECT_EQ(SpecOf(Op::kStatus).limit, Limit::kNone);
+  EXPECT_EQ(SpecOf(Op::kEnrolInfo).limit, Limit::kNone);
+}
+
+// The gate is asked after the right and before the handler; its refusal is
+// the answer and the handler never runs.
+TEST(IpcDispatchTest, GateRefusesBeforeTheHandler) {
+  Dispatcher dispatcher;
+  int calls = 0;
+  dispatcher.Register(Op::kNearMiss, [&](const Peer&, const Request&) {
+    ++calls;
+    return Result<Json>(Json::object());
+  });
+  dispatcher.Register(Op::kEnrolled, [&](const Peer&, const Request&) {
+    ++calls;
+    return Result<Json>(Json::object());
+  });
+  int asked = 0;
+  Gate gate = [&](const Peer&, const RequestSpec& spec) -> std::optional<Json> {
+    ++asked;
+    if (spec.op != Op::kNearMiss) return std::nullopt;
+    return Json{{"refused", "rate_limited"}, {"retry_after_s", 60}};
+  };
+  Json refused = Answer(dispatcher.Handle(
+      Peer{9, 1000, 1000}, R"({"op":"near_miss","text":"x"})", gate));
+  EXPECT_FALSE(refused["ok"].get<bool>());
+  EXPECT_EQ(refused["refused"], "rate_limited");
+  EXPECT_EQ(refused["retry_after_s"], 60);
+  EXPECT_TRUE(refused["error"].is_string());
+  EXPECT_EQ(calls, 0);
+  // Not permitted: refused before the gate is asked (costs no token).
+  std::string enrolled =
+      R"({"op":"enrolled","pc":"pc-1","office_url":"https://o"})";
+  EXPECT_FALSE(
+      Answer(dispatcher.Handle(Peer{9, 1000, 1000}, enrolled, gate))["ok"]
+          .get<bool>());
+  EXPECT_EQ(asked, 1);
+  EXPECT_TRUE(Answer(dispatcher.Handle(Peer{9, 0, 0}, enrolled, gate))["ok"]
+                  .get<bool>());
+  EXPECT_EQ(calls, 1);
+}
+
+// A refused connection: the daemon answers and closes before reading the
+// request; the client still reads why.
+TEST(IpcCallTest, ReadsTheRefusalOfAConnectionClosedUnread) {
+  char tmpl[] = "/tmp/ipc_test.XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string socket = std::string(tmpl) + "/agent.sock";
+  Result<UniqueFd> listen = Listen(socket);
+  ASSERT_TRUE(listen.ok());
+  std::thread server([&] {
+    pollfd p{listen->get(), POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 10000), 1);
+    UniqueFd fd(::accept4(listen->get(), nullptr, nullptr, SOCK_CLOEXEC));
+    ASSERT_TRUE(WriteFrame(fd.get(), R"({"ok":false,"refused":"busy",)"
+                                     R"("error":"ipc: uid 1000: busy"})")
+                    .ok());
+  });  // closed unread
+  Request request;
+  request.op = Op::kNearMiss;
+  request.text = "x";
+  Result<Json> answer = CallAnswer(socket, request);
+  server.join();
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_FALSE(AnswerOk(*answer));
+  EXPECT_EQ((*answer)["refused"], "busy");
+  EXPECT_EQ(AnswerError(*answer), "ipc: uid 1000: busy");
+  std::filesystem::remove_all(tmpl);
 }
 
 TEST(IpcFrameTest, RoundTripAndLimits) {

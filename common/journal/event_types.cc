@@ -14,6 +14,7 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kAgentStarted, MsgId::kPagesTypeAgentStarted},
     {types::kAgentStopped, MsgId::kPagesTypeAgentStopped},
     {types::kEnrolmentDone, MsgId::kPagesTypeEnrolmentDone},
+    {types::kIpcSuppressed, MsgId::kPagesTypeIpcSuppressed},
     {types::kJournalCreated, MsgId::kPagesTypeJournalCreated},
     {types::kLinkDown, MsgId::kPagesTypeLinkDown},
     {types::kLinkDownFailed, MsgId::kPagesTypeLinkDownFailed},

@@ -41,6 +41,8 @@ inline constexpr char kSyncRefused[] = "sync.refused";
 inline constexpr char kSyncUnavailable[] = "sync.unavailable";
 inline constexpr char kStatusReportSent[] = "status_report.sent";
 inline constexpr char kEnrolmentDone[] = "enrolment.done";
+// The local socket's limits (agent/ipc/limits.h, docs/ipc.md).
+inline constexpr char kIpcSuppressed[] = "ipc.suppressed";
 // USB (agent/usb, docs/usb.md).
 inline constexpr char kUsbHubError[] = "usb.hub.error";
 inline constexpr char kUsbHubClosed[] = "usb.hub.closed";

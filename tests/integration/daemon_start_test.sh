@@ -6,7 +6,12 @@
 # `piiguard status` and the journal; a corrupt city key is a configuration
 # error, not a crash loop. Also: --version, usage errors (exit 2), and
 # --release refusing another user than root and a running daemon, then
-# giving back what the daemon held.
+# giving back what the daemon held. And the local socket's limits
+# (docs/ipc.md "Limits") against a real attacker: a non-root uid holding
+# 200 connections leaves `piiguard status` as root answering; its near-miss
+# flood is refused after the burst with the catalogue's message while
+# another uid's near miss is accepted, and the flood is journaled as one
+# ipc.suppressed entry.
 # Usage: daemon_start_test.sh PIIGUARDD PIIGUARD
 set -u
 daemon_bin=$(realpath "$1")
@@ -18,6 +23,7 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 command -v setpriv >/dev/null || { echo "$name: SKIP: setpriv missing"; exit 77; }
 command -v python3 >/dev/null || { echo "$name: SKIP: python3 missing"; exit 77; }
+[[ -x /usr/bin/python3 ]] || { echo "$name: SKIP: /usr/bin/python3 missing"; exit 77; }
 
 work=$(mktemp -d /var/tmp/daemon_start.XXXXXX)
 chmod 0755 "$work"
@@ -114,10 +120,68 @@ grep -q "not an absolute path" "$work/kept.json" && fail "the quarantine path is
 [[ -f desk/名簿.csv ]] || fail "a roster that could not be moved was removed"
 ok "roster judged and kept without a policy ($(tail -n 1 "$work/kept.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["details"].get("reason",""))'))"
 
+# --- the socket's limits: 200 idle connections from nobody, then root.
+# The system's python3 (a PATH one may live where nobody cannot read).
+coproc FLOOD { as_nobody /usr/bin/python3 -c '
+import socket, sys
+held = []
+for _ in range(200):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+print("open", len(held), flush=True)
+sys.stdin.read()  # held until the test closes our stdin
+' run/agent.sock; }
+IFS= read -r -t 60 -u "${FLOOD[0]}" opened || fail "the flood did not connect"
+[[ $opened == "open 200" ]] || fail "the flood: $opened"
+out=$(timeout 60 "$cli" status --json --socket run/agent.sock 2>&1) || fail "status as root during the flood (exit $?): $out"
+[[ $out == *'"problems"'* ]] || fail "status as root during the flood: $out"
+exec {FLOOD[1]}>&-
+wait "$FLOOD_PID"
+ok "nobody held 200 connections; piiguard status as root answered"
+
+# --- a near-miss flood from nobody: the burst is accepted, the rest refused
+# in plain words; another uid still reports.
+# The bucket earns one a minute: a slow machine may see a few more accepted.
+accepted=0 refused=0 began=$SECONDS
+for ((i = 0; i < 40 && refused < 3; i++)); do
+  lang=C want="\`piiguard report near-miss\` was not accepted"
+  if ((refused == 2)); then  # the last refusal in Japanese
+    lang=ja_JP.UTF-8 want="受け付けられませんでした"
+  fi
+  if out=$(LANG=$lang as_nobody "$cli" report near-miss --socket run/agent.sock "flood $i" 2>&1); then
+    accepted=$((accepted + 1))
+  else
+    [[ $out == *"$want"* ]] || fail "refusal text ($lang): $out"
+    refused=$((refused + 1))
+  fi
+done
+minutes=$(((SECONDS - began) / 60 + 1))
+[[ $refused -eq 3 && $accepted -ge 10 && $accepted -le $((10 + minutes)) ]] \
+  || fail "near-miss flood: $accepted accepted, $refused refused in $minutes min"
+setpriv --reuid=daemon --regid=daemon --clear-groups \
+  "$cli" report near-miss --socket run/agent.sock "another user" >/dev/null 2>&1 \
+  || fail "another uid's near miss was refused"
+journaled=$(journal --type near_miss.reported | grep -c '"uid:65534"')
+[[ $journaled -eq $accepted ]] || fail "nobody's near misses journaled: $journaled, accepted $accepted"
+ok "near-miss flood: $accepted accepted, $refused refused (en, ja); another uid accepted"
+
 # --- --release while the daemon runs: refused.
 out=$("$daemon_bin" --release --state-dir state --socket run/agent.sock 2>&1)
 [[ $? -eq 1 && $out == *"piiguardd is running"* ]] || fail "--release while running: $out"
 stop_daemon
+# Stopping journals the open window: one entry for nobody's whole flood.
+journal --type ipc.suppressed >"$work/suppressed.json"
+python3 - "$work/suppressed.json" "$refused" <<'PY' || fail "ipc.suppressed: $(cat "$work/suppressed.json")"
+import json, sys
+entries = [json.loads(line) for line in open(sys.argv[1])]
+assert len(entries) == 1, entries
+d = entries[0]["details"]
+assert entries[0]["subject"] == "uid:65534" and d["uid"] == 65534, d
+assert d["counts"]["connection"] == 192, d
+assert d["counts"]["near_miss"] == int(sys.argv[2]), d
+PY
+ok "one ipc.suppressed entry: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["details"]["counts"])' "$work/suppressed.json")"
 journal --type agent >"$work/agent.json"
 python3 - "$work/agent.json" "$version" <<'PY' || fail "agent entries: $(cat "$work/agent.json")"
 import json, sys
