@@ -5,9 +5,9 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/scanreport/scan_report.h"
 #include "common/cli_tool.h"
 #include "common/file_util.h"
+#include "common/scanreport/scan_report.h"
 #include "office/quarantine_commands.h"
 #include "office/store.h"
 

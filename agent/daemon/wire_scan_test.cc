@@ -8,8 +8,8 @@
 
 #include <filesystem>
 
-#include "agent/scanreport/scan_report_testing.h"
 #include "common/file_util.h"
+#include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::agent {
