@@ -8,7 +8,7 @@
 #include "common/cli_tool.h"
 #include "common/file_util.h"
 #include "common/scanreport/scan_report.h"
-#include "office/quarantine_commands.h"
+#include "office/office_dir.h"
 #include "office/store.h"
 
 namespace piiguard::office {
