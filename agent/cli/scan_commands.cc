@@ -19,10 +19,10 @@
 #include <set>
 
 #include "agent/cli/tool.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/roster/detector.h"
 #include "agent/scan/scanner.h"
+#include "agent/state/state_dir.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/os/linux_roster_files.h"
