@@ -18,6 +18,7 @@
 #include "common/quarantine_key.h"
 #include "common/timestamp.h"
 #include "common/unique_fd.h"
+#include "office/office_dir.h"
 
 namespace piiguard::office {
 namespace {

@@ -14,8 +14,6 @@
 
 namespace piiguard::office {
 
-inline constexpr std::string_view kDefaultOfficeDir =
-    "/var/lib/piiguard-office";
 inline constexpr std::string_view kQuarantineKeyFile = "quarantine.key";
 
 // Adds the `quarantine` command group to `app`; the chosen subcommand sets

@@ -5,10 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "agent/scanreport/scan_report.h"
 #include "common/cli_tool.h"
 #include "common/file_util.h"
-#include "office/quarantine_commands.h"
+#include "common/scanreport/scan_report.h"
+#include "office/office_dir.h"
 #include "office/store.h"
 
 namespace piiguard::office {

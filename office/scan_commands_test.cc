@@ -7,9 +7,9 @@
 
 #include <filesystem>
 
-#include "agent/scanreport/scan_report_testing.h"
 #include "common/cli_tool.h"
 #include "common/file_util.h"
+#include "common/scanreport/scan_report_testing.h"
 #include "office/store.h"
 
 namespace piiguard::office {

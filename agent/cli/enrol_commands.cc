@@ -10,19 +10,16 @@
 // enrol_info / enrolled), and it wakes its sync process. Otherwise this
 // command opens the journal itself (creating it if needed).
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <ostream>
 
 #include "agent/cli/tool.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
+#include "agent/state/state_dir.h"
 #include "agent/sync/https_transport.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
@@ -30,7 +27,6 @@
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"
 #include "common/tls/tls.h"
-#include "common/unique_fd.h"
 
 namespace piiguard::cli {
 namespace {
@@ -45,22 +41,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// tls/: root's, 0700. A tls/ left by an older version (owned by the sync
-// user) is taken back through its descriptor (no path is followed); the
-// files in it are replaced by rename below.
-Status MakeTlsDir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-    return ErrnoStatus("enrol", path, errno);
-  }
-  UniqueFd dir(
-      ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!dir.valid()) return ErrnoStatus("enrol", path, errno);
-  if (::fchown(dir.get(), 0, 0) != 0 || ::fchmod(dir.get(), 0700) != 0) {
-    return ErrnoStatus("enrol", path, errno);
-  }
-  return Status::Ok();
 }
 
 Result<std::string> Enrol(const EnrolArgs& args) {
@@ -100,7 +80,7 @@ Result<std::string> Enrol(const EnrolArgs& args) {
   }
 
   // The TLS key: new at every enrolment.
-  PIIGUARD_RETURN_IF_ERROR(MakeTlsDir(paths.TlsDir()));
+  PIIGUARD_RETURN_IF_ERROR(agent::EnsureTlsDir(paths));
   PIIGUARD_ASSIGN_OR_RETURN(tls::EcPrivateKey tls_key,
                             tls::EcPrivateKey::Generate());
   std::string tls_pub = tls_key.PublicKey().ToPem();
@@ -144,18 +124,12 @@ Result<std::string> Enrol(const EnrolArgs& args) {
                                 "not issued for this PC's TLS key");
   }
 
-  PIIGUARD_ASSIGN_OR_RETURN(std::string key_pem, tls_key.ToPem());
-  Status written = WriteFileAtomic(paths.TlsKey(), key_pem, 0600);
-  CleanseString(key_pem);
-  PIIGUARD_RETURN_IF_ERROR(written);
-  PIIGUARD_RETURN_IF_ERROR(
-      WriteFileAtomic(paths.TlsCert(), cert.ToPem(), 0644));
-  PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(paths.TlsCa(), ca.ToPem(), 0644));
-  PIIGUARD_RETURN_IF_ERROR(
-      WriteFileAtomic(paths.Office(),
-                      sync::SerializeOfficeConfig(
-                          {token.pc, token.office_url, token.office_pin}),
-                      0644));
+  sync::SyncMaterial material;  // wipes the key's copy when it goes
+  material.office = {token.pc, token.office_url, token.office_pin};
+  material.client_cert_pem = cert.ToPem();
+  material.ca_pem = ca.ToPem();
+  PIIGUARD_ASSIGN_OR_RETURN(material.client_key_pem, tls_key.ToPem());
+  PIIGUARD_RETURN_IF_ERROR(agent::StoreSyncMaterial(paths, material));
 
   if (journal) {
     journal::Event event;

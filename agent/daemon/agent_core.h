@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "agent/daemon/prerequisites.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/ipc/ipc.h"
 #include "agent/ipc/limits.h"
 #include "agent/journal/journal.h"
+#include "agent/state/state_dir.h"
 #include "agent/sync/daemon_link.h"  // PendingBatch, PolicyOutcome
 #include "policy/policy_verify.h"
 

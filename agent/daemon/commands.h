@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "agent/daemon/state_dir.h"
+#include "agent/state/state_dir.h"
 #include "agent/usb/present_devices.h"
 #include "common/result.h"
 

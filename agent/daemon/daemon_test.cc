@@ -20,7 +20,6 @@
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/sync/child_protocol.h"
-#include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/signed_envelope.h"
 #include "policy/test_policy.h"
@@ -42,12 +41,10 @@ class AgentCoreTest : public ::testing::Test {
                                           [this] { return now_ms_; });
     ASSERT_TRUE(journal.ok());
     journal_ = std::move(*journal);
-    ASSERT_TRUE(WriteFileAtomic(
-                    StatePaths(dir_).Office(),
-                    sync::SerializeOfficeConfig(
-                        {"pc-1", "https://office:8443", std::string(64, 'a')}),
-                    0644)
-                    .ok());
+    ASSERT_TRUE(
+        StoreOfficeConfig(StatePaths(dir_),
+                          {"pc-1", "https://office:8443", std::string(64, 'a')})
+            .ok());
     CoreConfig config;
     config.paths = StatePaths(dir_);
     config.city_key = city_key_->PublicKey();

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "agent/daemon/agent_core.h"
-#include "agent/daemon/state_dir.h"
+#include "agent/state/state_dir.h"
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/sync_health.h"
 

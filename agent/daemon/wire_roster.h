@@ -19,12 +19,12 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/interlock/interlock.h"
 #include "agent/notify/notifier.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/guard.h"
 #include "agent/rosterguard/worker.h"
+#include "agent/state/state_dir.h"
 #include "common/os/fanotify.h"
 #include "common/os/linux_roster_files.h"
 #include "common/os/linux_sysfs.h"

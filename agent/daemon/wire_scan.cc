@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "agent/scanreport/scan_report.h"
 #include "common/journal/event_types.h"
+#include "common/scanreport/scan_report.h"
 #include "common/timestamp.h"
 
 namespace piiguard::agent {

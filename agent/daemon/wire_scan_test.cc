@@ -8,8 +8,7 @@
 
 #include <filesystem>
 
-#include "agent/scanreport/scan_report_testing.h"
-#include "common/file_util.h"
+#include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::agent {
@@ -26,11 +25,9 @@ class WireScanTest : public ::testing::Test {
                                           [] { return kNowMs; });
     ASSERT_TRUE(journal.ok());
     journal_ = std::move(*journal);
-    ASSERT_TRUE(WriteFileAtomic(StatePaths(dir_).Office(),
-                                sync::SerializeOfficeConfig(
-                                    {"hidamari-pc-01", "https://office:8443",
-                                     std::string(64, 'a')}),
-                                0644)
+    ASSERT_TRUE(StoreOfficeConfig(StatePaths(dir_),
+                                  {"hidamari-pc-01", "https://office:8443",
+                                   std::string(64, 'a')})
                     .ok());
     CoreConfig config;
     config.paths = StatePaths(dir_);

@@ -13,8 +13,8 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/session/session_manager.h"
+#include "agent/state/state_dir.h"
 #include "common/os/firewall.h"
 #include "common/os/links.h"
 #include "common/os/linux_sysfs.h"

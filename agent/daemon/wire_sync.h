@@ -15,9 +15,9 @@
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/spawner.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/daemon/sync_supervisor.h"
+#include "agent/state/state_dir.h"
 #include "agent/sync/sync_health.h"
 
 namespace piiguard::agent {

@@ -18,8 +18,8 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/state_dir.h"
 #include "agent/interlock/interlock.h"
+#include "agent/state/state_dir.h"
 #include "agent/usb/enforcer.h"
 #include "agent/usb/medium_jobs.h"
 #include "common/os/linux_sysfs.h"

@@ -24,9 +24,9 @@
 #include <string>
 #include <string_view>
 
-#include "agent/scanreport/scan_report.h"
 #include "common/json.h"
 #include "common/result.h"
+#include "common/scanreport/scan_report.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::ipc {

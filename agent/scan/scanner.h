@@ -6,7 +6,7 @@
 // the file "partial") and judged by the roster detector. Whatever cannot be
 // looked into (an unreadable file or directory, a PDF, a zip bomb, a
 // detector failure) is counted and listed as not examined with the reason;
-// nothing stops the walk. The result fills a report body (agent/scanreport).
+// nothing stops the walk. The result fills a report body (common/scanreport).
 //
 // Thread-safety: a Scanner is used by one thread at a time.
 #ifndef PIIGUARD_AGENT_SCAN_SCANNER_H_
@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "agent/roster/detector.h"
-#include "agent/scanreport/scan_report.h"
 #include "common/os/roster_files.h"
 #include "common/os/scan_tree.h"
+#include "common/scanreport/scan_report.h"
 
 namespace piiguard::scan {
 

@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "agent/state/office_config.h"
 #include "agent/sync/failure.h"
-#include "agent/sync/office_config.h"
 #include "common/journal/batch.h"
 #include "common/result.h"
 

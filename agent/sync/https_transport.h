@@ -17,7 +17,7 @@
 #include <optional>
 #include <string>
 
-#include "agent/sync/office_config.h"
+#include "agent/state/office_config.h"
 #include "agent/sync/transport.h"
 #include "common/result.h"
 #include "common/tls/tls.h"

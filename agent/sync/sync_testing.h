@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "agent/sync/office_config.h"
+#include "agent/state/office_config.h"
 #include "common/tls/tls.h"
 
 namespace piiguard::sync::testing {

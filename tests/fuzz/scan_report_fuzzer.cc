@@ -1,4 +1,4 @@
-// Fuzzes the scan report parser and verifier (agent/scanreport,
+// Fuzzes the scan report parser and verifier (common/scanreport,
 // docs/scan-report.md) with a device key made once per process.
 // Oracles:
 //  - a report that parses serialises back to exactly the input (one
@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "agent/scanreport/scan_report.h"
-#include "agent/scanreport/scan_report_testing.h"
+#include "common/scanreport/scan_report.h"
+#include "common/scanreport/scan_report_testing.h"
 
 namespace {
 

@@ -1,7 +1,5 @@
 #include "tests/integration/simulated_agent.h"
 
-#include "agent/sync/https_transport.h"
-#include "common/file_util.h"
 #include "common/timestamp.h"
 #include "common/version.h"
 #include "policy/policy.h"
@@ -76,11 +74,8 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   *a->clock_ = start_ms;
   agent::StatePaths paths(dir);
   PIIGUARD_RETURN_IF_ERROR(agent::EnsureStateDir(paths));
-  PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(
-      paths.Office(),
-      sync::SerializeOfficeConfig(
-          {pc, "https://office.example.jp:8443", std::string(64, 'a')}),
-      0644));
+  PIIGUARD_RETURN_IF_ERROR(agent::StoreOfficeConfig(
+      paths, {pc, "https://office.example.jp:8443", std::string(64, 'a')}));
   a->journal_path_ = paths.Journal();
   std::shared_ptr<int64_t> clock = a->clock_;
   PIIGUARD_ASSIGN_OR_RETURN(

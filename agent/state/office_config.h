@@ -2,15 +2,16 @@
 // state directory, docs/sync.md "Enrolment"): its pc id, the office's URL
 // and the pin of the office's TLS key. A format of its own, so that reading
 // the state directory does not pull in the HTTPS library. Parsers take
-// bytes.
+// bytes; the file itself is read and written by state_dir.h only.
 //
 // Also SyncMaterial: the office configuration with the PC's TLS
 // certificate, the office CA and the TLS key, which piiguardd reads and
-// hands to the sync process over their link (child_protocol.h).
+// hands to the sync process over their link (agent/sync/child_protocol.h).
+// In namespace sync: they are what the PC's sync needs.
 //
 // Thread-safety: pure functions and value types.
-#ifndef PIIGUARD_AGENT_SYNC_OFFICE_CONFIG_H_
-#define PIIGUARD_AGENT_SYNC_OFFICE_CONFIG_H_
+#ifndef PIIGUARD_AGENT_STATE_OFFICE_CONFIG_H_
+#define PIIGUARD_AGENT_STATE_OFFICE_CONFIG_H_
 
 #include <string>
 #include <string_view>
@@ -62,4 +63,4 @@ struct SyncMaterial {
 
 }  // namespace piiguard::sync
 
-#endif  // PIIGUARD_AGENT_SYNC_OFFICE_CONFIG_H_
+#endif  // PIIGUARD_AGENT_STATE_OFFICE_CONFIG_H_

@@ -2,14 +2,14 @@
 // piiguardd signs one (for scan_report_test and the fuzzer).
 //
 // Thread-safety: pure functions.
-#ifndef PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_TESTING_H_
-#define PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_TESTING_H_
+#ifndef PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_TESTING_H_
+#define PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_TESTING_H_
 
 #include <cstdlib>
 #include <string>
 
-#include "agent/scanreport/scan_report.h"
 #include "common/encoding.h"
+#include "common/scanreport/scan_report.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::scanreport::testing {
@@ -96,4 +96,4 @@ inline Report SignedReport(const Body& body, const Ed25519PrivateKey& key) {
 
 }  // namespace piiguard::scanreport::testing
 
-#endif  // PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_TESTING_H_
+#endif  // PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_TESTING_H_

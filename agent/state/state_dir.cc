@@ -1,4 +1,4 @@
-#include "agent/daemon/state_dir.h"
+#include "agent/state/state_dir.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -135,6 +135,37 @@ Result<std::optional<sync::OfficeConfig>> LoadOfficeConfig(
   PIIGUARD_ASSIGN_OR_RETURN(sync::OfficeConfig config,
                             sync::ParseOfficeConfig(bytes));
   return std::optional<sync::OfficeConfig>(std::move(config));
+}
+
+Status StoreOfficeConfig(const StatePaths& paths,
+                         const sync::OfficeConfig& config) {
+  return WriteFileAtomic(paths.Office(), sync::SerializeOfficeConfig(config),
+                         0644);
+}
+
+Status EnsureTlsDir(const StatePaths& paths) {
+  const std::string path = paths.TlsDir();
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus("enrol", path, errno);
+  }
+  UniqueFd dir(
+      ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir.valid()) return ErrnoStatus("enrol", path, errno);
+  if (::fchown(dir.get(), 0, 0) != 0 || ::fchmod(dir.get(), 0700) != 0) {
+    return ErrnoStatus("enrol", path, errno);
+  }
+  return Status::Ok();
+}
+
+Status StoreSyncMaterial(const StatePaths& paths,
+                         const sync::SyncMaterial& material) {
+  PIIGUARD_RETURN_IF_ERROR(
+      WriteFileAtomic(paths.TlsKey(), material.client_key_pem, 0600));
+  PIIGUARD_RETURN_IF_ERROR(
+      WriteFileAtomic(paths.TlsCert(), material.client_cert_pem, 0644));
+  PIIGUARD_RETURN_IF_ERROR(
+      WriteFileAtomic(paths.TlsCa(), material.ca_pem, 0644));
+  return StoreOfficeConfig(paths, material.office);
 }
 
 }  // namespace piiguard::agent

@@ -1,8 +1,8 @@
-#include "agent/scanreport/scan_report.h"
+#include "common/scanreport/scan_report.h"
 
 #include <gtest/gtest.h>
 
-#include "agent/scanreport/scan_report_testing.h"
+#include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::scanreport {

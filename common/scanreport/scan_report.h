@@ -16,8 +16,8 @@
 // The parsers take bytes (fuzzed by tests/fuzz/scan_report_fuzzer.cc).
 //
 // Thread-safety: pure functions and value types.
-#ifndef PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_H_
-#define PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_H_
+#ifndef PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_H_
+#define PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_H_
 
 #include <cstdint>
 #include <optional>
@@ -181,4 +181,4 @@ bool IsEncodedPath(std::string_view encoded);
 
 }  // namespace piiguard::scanreport
 
-#endif  // PIIGUARD_AGENT_SCANREPORT_SCAN_REPORT_H_
+#endif  // PIIGUARD_COMMON_SCANREPORT_SCAN_REPORT_H_

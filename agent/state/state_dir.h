@@ -1,6 +1,8 @@
 // The agent's state directory (/var/lib/piiguard by default): file names,
-// the device key (created once, root 0600) and the office configuration
-// stored at enrolment. Shared by piiguardd and `piiguard enrol`.
+// the device key (created once, root 0600), and what enrolment stores
+// (office.json and tls/): the one place that writes and reads those files.
+// Shared by piiguardd and `piiguard enrol`; the journal and the applied
+// policy are their modules' own files, named here.
 //
 // Layout: device.key (0600 root), device.pub, journal.db (0600 root),
 // office.json (0644), policy.signed (the applied policy), running (the
@@ -9,15 +11,15 @@
 // piiguardd hands it what it needs (LoadSyncMaterial).
 //
 // Thread-safety: free functions; callers serialise access to one directory.
-#ifndef PIIGUARD_AGENT_DAEMON_STATE_DIR_H_
-#define PIIGUARD_AGENT_DAEMON_STATE_DIR_H_
+#ifndef PIIGUARD_AGENT_STATE_STATE_DIR_H_
+#define PIIGUARD_AGENT_STATE_STATE_DIR_H_
 
 #include <sys/types.h>
 
 #include <optional>
 #include <string>
 
-#include "agent/sync/office_config.h"
+#include "agent/state/office_config.h"
 #include "common/crypto.h"
 #include "common/result.h"
 
@@ -49,6 +51,21 @@ Result<Ed25519PrivateKey> LoadOrCreateDeviceKey(const StatePaths& paths);
 // nullopt if the PC is not enrolled (no office.json).
 Result<std::optional<sync::OfficeConfig>> LoadOfficeConfig(
     const StatePaths& paths);
+// Writes office.json (0644, replaced atomically). From then on the PC is
+// enrolled.
+Status StoreOfficeConfig(const StatePaths& paths,
+                         const sync::OfficeConfig& config);
+
+// Makes tls/ root's, 0700. A tls/ left by an older version (owned by the
+// sync user) is taken back through its descriptor (no path is followed);
+// the files in it are replaced by rename (StoreSyncMaterial).
+Status EnsureTlsDir(const StatePaths& paths);
+// What enrolment brought, stored for LoadSyncMaterial: tls/client.key
+// (0600), tls/client.crt and tls/ca.crt (0644), each replaced atomically,
+// and office.json last (StoreOfficeConfig), so that a PC is enrolled only
+// once its TLS files are there. tls/ must exist (EnsureTlsDir).
+Status StoreSyncMaterial(const StatePaths& paths,
+                         const sync::SyncMaterial& material);
 
 // What the sync process needs for a round (nullopt: not enrolled), read by
 // piiguardd: office.json, tls/client.key, tls/client.crt and tls/ca.crt.
@@ -63,4 +80,4 @@ Result<std::optional<sync::SyncMaterial>> LoadSyncMaterial(
 
 }  // namespace piiguard::agent
 
-#endif  // PIIGUARD_AGENT_DAEMON_STATE_DIR_H_
+#endif  // PIIGUARD_AGENT_STATE_STATE_DIR_H_

@@ -1,6 +1,6 @@
 // office.json's format and the sync material's key handling.
 
-#include "agent/sync/office_config.h"
+#include "agent/state/office_config.h"
 
 #include <gtest/gtest.h>
 

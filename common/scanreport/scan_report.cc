@@ -1,6 +1,6 @@
 // The scan report's format (scan_report.h, docs/scan-report.md): JSON in
 // and out, the body's rules, and verification against the device key.
-#include "agent/scanreport/scan_report.h"
+#include "common/scanreport/scan_report.h"
 
 #include <array>
 #include <limits>

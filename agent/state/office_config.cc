@@ -1,4 +1,4 @@
-#include "agent/sync/office_config.h"
+#include "agent/state/office_config.h"
 
 #include <charconv>
 
