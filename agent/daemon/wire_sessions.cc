@@ -1,5 +1,9 @@
 #include "agent/daemon/wire_sessions.h"
 
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <iostream>
 
@@ -24,6 +28,86 @@ int64_t MonotonicUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// How long the loop waits before handling and journaling radio events the
+// guard has already acted on: long enough for the program that unblocked a
+// radio to run again first (the loop runs at nice -20), short against the
+// journal's pace. Without a running guard nothing waits.
+constexpr int64_t kRadioJournalDelayNs = 5'000'000;
+
+void StartRadioGuard(SessionWiring& s) {
+  Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
+      os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
+  if (!rfkill.ok()) {
+    Log(rfkill.status());
+    return;
+  }
+  s.guard_rfkill = std::move(*rfkill);
+  s.guard = std::make_unique<session::RadioGuard>(*s.guard_rfkill, MonotonicUs);
+  // The kernel queues one add event per radio on open: nothing is guarded
+  // yet, so the first Pump only reads them.
+  Log(s.guard->Pump());
+  s.journal_timer.Reset(
+      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  if (!s.journal_timer.valid()) {
+    Log(ErrnoStatus("radio guard", "timerfd_create", errno));
+    return;
+  }
+  Result<std::unique_ptr<session::RadioGuardThread>> thread =
+      session::RadioGuardThread::Start(*s.guard);
+  if (!thread.ok()) {
+    Log(thread.status());
+    return;
+  }
+  s.guard_thread = std::move(*thread);
+}
+
+bool GuardRunning(const SessionWiring& s) {
+  return s.guard_thread != nullptr && s.guard_thread->running();
+}
+
+// The rfkill descriptor is readable: with the guard running, drain it now
+// and handle it kRadioJournalDelayNs later; else handle it at once.
+void OnRfkill(SessionWiring& s) {
+  session::SessionManager& m = *s.manager;
+  if (!GuardRunning(s)) {
+    Log(m.OnRfkillReadable());
+    return;
+  }
+  bool was_queued = m.rfkill_queued();
+  Log(m.DrainRfkill());
+  if (was_queued || !m.rfkill_queued()) return;
+  itimerspec spec{};
+  spec.it_value.tv_nsec = kRadioJournalDelayNs;
+  if (::timerfd_settime(s.journal_timer.get(), 0, &spec, nullptr) != 0) {
+    Log(ErrnoStatus("radio guard", "timerfd_settime", errno));
+    Log(m.ProcessRfkill());
+  }
+}
+
+void OnJournalTimer(SessionWiring& s) {
+  uint64_t expirations = 0;
+  if (::read(s.journal_timer.get(), &expirations, sizeof expirations) < 0 &&
+      errno != EAGAIN) {
+    Log(ErrnoStatus("radio guard", "timerfd read", errno));
+  }
+  Log(s.manager->ProcessRfkill());
+}
+
+Json GuardStatus(const SessionWiring& s) {
+  if (s.guard == nullptr) return Json{{"running", false}};
+  session::RadioGuard::Stats st = s.guard->stats();
+  Json part = {{"running", GuardRunning(s)},
+               {"reblocks", st.reblocks},
+               {"last_micros", st.last_micros},
+               {"worst_micros", st.worst_micros}};
+  if (s.guard_thread != nullptr) {
+    part["priority"] = s.guard_thread->priority();
+    if (!GuardRunning(s)) part["stopped"] = s.guard_thread->stopped_why();
+  }
+  if (!st.last_error.empty()) part["error"] = st.last_error;
+  return part;
 }
 
 }  // namespace
@@ -67,12 +151,17 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
   config.monotonic_us = MonotonicUs;
   config.journal = std::move(journal);
   config.user_name = UserNameOf;
+  if (session::RadioGuard* guard = s.guard.get()) {
+    config.guard_types = [guard](uint32_t mask) { guard->SetGuarded(mask); };
+    config.guard_micros = [guard] { return guard->stats().last_micros; };
+  }
   s.manager = std::make_unique<session::SessionManager>(
       config, *s.rfkill, s.links.get(), &s.firewall, std::move(rules));
 }
 
 Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
                     Daemon& daemon) {
+  StartRadioGuard(s);
   MakeSessionManager(s, paths, InitialSessionRules(core.applied_policy()),
                      [&core](const journal::Event& e) {
                        return core.journal().Append(e).status();
@@ -81,7 +170,11 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
   session::SessionManager& m = *s.manager;
   if (s.rfkill->fd() >= 0) {
     PIIGUARD_RETURN_IF_ERROR(
-        daemon.AddSource(s.rfkill->fd(), [&m] { Log(m.OnRfkillReadable()); }));
+        daemon.AddSource(s.rfkill->fd(), [&s] { OnRfkill(s); }));
+  }
+  if (s.journal_timer.valid()) {
+    PIIGUARD_RETURN_IF_ERROR(
+        daemon.AddSource(s.journal_timer.get(), [&s] { OnJournalTimer(s); }));
   }
   if (s.links) {
     PIIGUARD_RETURN_IF_ERROR(
@@ -95,6 +188,8 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
       ipc::Op::kSessionEnd,
       [&m](const ipc::Peer& peer, const ipc::Request&) { return m.End(peer); });
   core.AddStatusPart("session", [&m] { return m.StatusPart(); });
+  core.AddStatusPart("radio_guard",
+                     [&s]() -> Result<Json> { return GuardStatus(s); });
   core.AddPolicyListener([&m](const policy::Policy& policy) {
     Result<session::SessionRules> rules = session::RulesFromPolicy(policy);
     Log(rules.ok() ? m.ApplyRules(*rules) : rules.status());

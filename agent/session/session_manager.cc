@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "agent/session/radio_guard.h"
 #include "agent/session/standalone.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
@@ -60,7 +61,17 @@ Status SessionManager::Journal(std::string type, journal::Severity severity,
   return config_.journal(event);
 }
 
+void SessionManager::PublishGuard() const {
+  if (config_.guard_types) {
+    config_.guard_types(state_ ? GuardMask(state_->block_types) : 0);
+  }
+}
+
 Status SessionManager::Persist() {
+  // Every change of the session passes here before the radios change: the
+  // guard's set follows it (cleared before a session's end restores any
+  // radio, set before a start blocks them).
+  PublishGuard();
   return WriteFileAtomic(config_.state_file, SerializeSessionState(state_),
                          0600);
 }
@@ -99,16 +110,39 @@ std::vector<SessionManager::Attempt> SessionManager::Apply(
   return attempts;
 }
 
+Status SessionManager::ReadFailed(const Status& error) {
+  Journal(journal::types::kRadioReadFailed, journal::Severity::kIncident,
+          Json{{"error", error.message()}})
+      .IgnoreError();
+  if (state_) FailClosed(error.message()).IgnoreError();
+  return error;
+}
+
+Status SessionManager::DrainRfkill() {
+  if (queued_.empty()) queued_us_ = config_.monotonic_us();
+  for (int round = 0; round < kMaxPumpRounds; ++round) {
+    Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
+    if (!events.ok()) return ReadFailed(events.status());
+    if (events->empty()) break;
+    queued_.insert(queued_.end(), events->begin(), events->end());
+  }
+  return Status::Ok();
+}
+
 Status SessionManager::Pump(int64_t since_us) {
   Status first;
+  if (!queued_.empty()) {
+    // Events drained earlier (DrainRfkill) come before anything newer.
+    std::vector<os::RfkillEvent> events = std::move(queued_);
+    queued_.clear();
+    std::vector<Attempt> attempts = Apply(events);
+    if (!attempts.empty()) first = Reblock(attempts, queued_us_);
+  }
   for (int round = 0; round < kMaxPumpRounds; ++round) {
     Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
     if (!events.ok()) {
-      Journal(journal::types::kRadioReadFailed, journal::Severity::kIncident,
-              Json{{"error", events.status().message()}})
-          .IgnoreError();
-      if (state_) FailClosed(events.status().message()).IgnoreError();
-      return first.ok() ? events.status() : first;
+      Status failed = ReadFailed(events.status());
+      return first.ok() ? failed : first;
     }
     if (events->empty()) break;
     std::vector<Attempt> attempts = Apply(*events);
@@ -170,9 +204,10 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
     FailClosed("radio re-block failed: " + failed.message()).IgnoreError();
     return failed;
   }
-  Status s =
-      Journal(journal::types::kRadioReblocked, journal::Severity::kNotice,
-              Json{{"types", TypeNames(list)}, {"micros", took_us}});
+  Json details = {{"types", TypeNames(list)}, {"micros", took_us}};
+  if (config_.guard_micros) details["guard_micros"] = config_.guard_micros();
+  Status s = Journal(journal::types::kRadioReblocked,
+                     journal::Severity::kNotice, std::move(details));
   return first.ok() ? s : first;
 }
 
@@ -287,6 +322,7 @@ Status SessionManager::Init() {
     if (*parsed) {
       state_ = std::move(**parsed);
       confirmed_ = false;
+      PublishGuard();
       Status j =
           Journal(journal::types::kSessionResumed, journal::Severity::kNotice,
                   Json{{"origin", OriginName(state_->origin)},
@@ -462,6 +498,7 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
   confirmed_ = false;
   if (Status s = Persist(); !s.ok()) {
     state_ = std::move(saved);
+    PublishGuard();
     Journal(journal::types::kSessionEndFailed, journal::Severity::kIncident,
             Json{{"error", s.message()}, {"action", "session kept on"}})
         .IgnoreError();

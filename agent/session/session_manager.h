@@ -64,6 +64,12 @@ struct SessionConfig {
   // caller, after the security action was taken.
   std::function<Status(const journal::Event&)> journal;
   std::function<std::string(uid_t)> user_name;
+  // Optional: the radio guard (radio_guard.h). `guard_types` gets the mask
+  // of types to keep blocked (0 when no session) whenever it changes;
+  // `guard_micros` is the guard's time for its latest re-block, journaled
+  // with radio.reblocked.
+  std::function<void(uint32_t)> guard_types;
+  std::function<int64_t()> guard_micros;
 };
 
 class SessionManager : public WriteGate {
@@ -83,6 +89,13 @@ class SessionManager : public WriteGate {
 
   // The rfkill / rtnetlink descriptor became readable.
   Status OnRfkillReadable();
+  // With a radio guard running, the loop may split that in two: drain the
+  // descriptor now (reads only), handle and journal what was drained later
+  // (ProcessRfkill), so that the journal's writes never run before the
+  // program whose unblock the guard already undid.
+  Status DrainRfkill();
+  Status ProcessRfkill() { return Pump(config_.monotonic_us()); }
+  bool rfkill_queued() const { return !queued_.empty(); }
   Status OnLinksReadable();
 
   // Local requests; answers for the CLI. An answer with "refused" is not
@@ -126,6 +139,8 @@ class SessionManager : public WriteGate {
   Status Journal(std::string type, journal::Severity severity,
                  Json details) const;
   Status Persist();
+  void PublishGuard() const;
+  Status ReadFailed(const Status& error);
   bool Blocks(uint8_t type) const;
   // Applies `events` to radios_; returns the unblocks of blocked types.
   std::vector<Attempt> Apply(const std::vector<os::RfkillEvent>& events);
@@ -157,6 +172,8 @@ class SessionManager : public WriteGate {
   StickControl* sticks_ = nullptr;
 
   std::map<uint32_t, Radio> radios_;
+  std::vector<os::RfkillEvent> queued_;  // drained, not yet handled
+  int64_t queued_us_ = 0;                // when the first was drained
   std::map<int32_t, os::LinkInfo> link_state_;
   std::optional<SessionState> state_;
   bool confirmed_ = false;

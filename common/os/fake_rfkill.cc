@@ -20,14 +20,14 @@ uint32_t FakeRfkill::AddRadio(RadioType type, std::string name,
   Radio radio{static_cast<uint8_t>(type), std::move(name),
               soft.value_or(type_default(static_cast<uint8_t>(type))), hard};
   radios_[idx] = radio;
-  pending_.push_back(EventOf(idx, radio, RfkillOp::kAdd));
+  Emit(EventOf(idx, radio, RfkillOp::kAdd));
   return idx;
 }
 
 void FakeRfkill::RemoveRadio(uint32_t idx) {
   auto it = radios_.find(idx);
   if (it == radios_.end()) return;
-  pending_.push_back(EventOf(idx, it->second, RfkillOp::kDel));
+  Emit(EventOf(idx, it->second, RfkillOp::kDel));
   radios_.erase(it);
 }
 
@@ -35,7 +35,7 @@ void FakeRfkill::Set(uint32_t idx, bool soft) {
   auto it = radios_.find(idx);
   if (it == radios_.end() || it->second.soft == soft) return;
   it->second.soft = soft;
-  pending_.push_back(EventOf(idx, it->second, RfkillOp::kChange));
+  Emit(EventOf(idx, it->second, RfkillOp::kChange));
 }
 
 void FakeRfkill::SetSoftByOther(uint32_t idx, bool soft) { Set(idx, soft); }
@@ -44,7 +44,51 @@ void FakeRfkill::SetHard(uint32_t idx, bool hard) {
   auto it = radios_.find(idx);
   if (it == radios_.end() || it->second.hard == hard) return;
   it->second.hard = hard;
-  pending_.push_back(EventOf(idx, it->second, RfkillOp::kChange));
+  Emit(EventOf(idx, it->second, RfkillOp::kChange));
+}
+
+// Another open of the device: its own queue of every event from now on;
+// writes and names go to the same radios.
+class FakeRfkill::Reader : public Rfkill {
+ public:
+  explicit Reader(FakeRfkill& parent) : parent_(parent) {
+    parent_.readers_.push_back(&queue_);
+  }
+  ~Reader() override { std::erase(parent_.readers_, &queue_); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  int fd() const override { return -1; }
+  Result<std::vector<RfkillEvent>> ReadEvents() override {
+    if (parent_.read_errno_ != 0) {
+      return ErrnoStatus("rfkill", "fake reader", parent_.read_errno_);
+    }
+    std::vector<RfkillEvent> events(queue_.begin(), queue_.end());
+    queue_.clear();
+    return events;
+  }
+  Status ChangeAll(uint8_t type, bool soft) override {
+    return parent_.ChangeAll(type, soft);
+  }
+  Status Change(uint32_t idx, bool soft) override {
+    return parent_.Change(idx, soft);
+  }
+  Result<std::string> Name(uint32_t idx) const override {
+    return parent_.Name(idx);
+  }
+
+ private:
+  FakeRfkill& parent_;
+  std::deque<RfkillEvent> queue_;
+};
+
+std::unique_ptr<Rfkill> FakeRfkill::NewReader() {
+  return std::make_unique<Reader>(*this);
+}
+
+void FakeRfkill::Emit(const RfkillEvent& event) {
+  pending_.push_back(event);
+  for (std::deque<RfkillEvent>* queue : readers_) queue->push_back(event);
 }
 
 Result<std::vector<RfkillEvent>> FakeRfkill::ReadEvents() {

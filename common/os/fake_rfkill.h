@@ -2,7 +2,8 @@
 // rfkill core: radios with a type, a name and soft/hard states, a per-type
 // default that ChangeAll sets (and that new radios take), and a queue of
 // pending events (kAdd for each radio added, kChange for each state that
-// changes). Errors can be injected; every write is logged.
+// changes). Errors can be injected; every write is logged. NewReader()
+// opens the device again (its own event queue).
 //
 // Thread-safety: not thread-safe (tests drive it from one thread).
 #ifndef PIIGUARD_COMMON_OS_FAKE_RFKILL_H_
@@ -10,6 +11,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,11 @@ class FakeRfkill : public Rfkill {
   // that ignores them); no event follows.
   void set_apply_writes(bool apply) { apply_writes_ = apply; }
 
+  // A second open of the device (as the radio guard's thread has): it
+  // gets its own copy of every event queued from now on; its writes act on
+  // the same radios and are logged here. Must not outlive this fake.
+  std::unique_ptr<Rfkill> NewReader();
+
   const std::map<uint32_t, Radio>& radios() const { return radios_; }
   const std::vector<RfkillEvent>& writes() const { return writes_; }
   bool type_default(uint8_t type) const;
@@ -59,12 +66,15 @@ class FakeRfkill : public Rfkill {
   Result<std::string> Name(uint32_t idx) const override;
 
  private:
+  class Reader;
   void Set(uint32_t idx, bool soft);
+  void Emit(const RfkillEvent& event);
   Status CheckWrite(const RfkillEvent& event);
 
   std::map<uint32_t, Radio> radios_;
   std::map<uint8_t, bool> defaults_;
   std::deque<RfkillEvent> pending_;
+  std::vector<std::deque<RfkillEvent>*> readers_;
   std::vector<RfkillEvent> writes_;
   uint32_t next_idx_ = 0;
   int write_errno_ = 0;

@@ -38,6 +38,12 @@ bench_daemon() {
   piiguard journal show --db /var/lib/piiguard/journal.db --type radio.reblocked --json 2>/dev/null |
     sed -n 's/.*"micros":\([0-9]*\).*/\1/p' | sort -n >/tmp/micros.txt
   echo "radio_bench: $name journal micros: n=$(wc -l </tmp/micros.txt) median=$(sed -n "$(($(wc -l </tmp/micros.txt) / 2 + 1))p" /tmp/micros.txt) worst=$(tail -1 /tmp/micros.txt)"
+  # The radio guard's own (docs/session.md "The radio guard"): from its read
+  # of the events to the end of its writes, and the priority it got.
+  piiguard journal show --db /var/lib/piiguard/journal.db --type radio.reblocked --json 2>/dev/null |
+    sed -n 's/.*"guard_micros":\([0-9]*\).*/\1/p' | sort -n >/tmp/guard.txt
+  echo "radio_bench: $name guard micros: n=$(wc -l </tmp/guard.txt) median=$(sed -n "$(($(wc -l </tmp/guard.txt) / 2 + 1))p" /tmp/guard.txt) worst=$(tail -1 /tmp/guard.txt)"
+  echo "radio_bench: $name guard: $(piiguard status --json 2>/dev/null | tr -d '\n ' | sed -n 's/.*"radio_guard":{\([^}]*\)}.*/\1/p')"
   piiguard session end >/dev/null 2>&1
   kill "$DAEMON"
   wait "$DAEMON" 2>/dev/null
