@@ -124,7 +124,7 @@ next_phase() {
 
 case $phase in
 install)
-  plan 54
+  plan 55
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
@@ -199,6 +199,15 @@ configured)
   rfkill unblock wlan
   check reblocked "an unblock by root is undone at once" wait_for 5 radios_blocked
   check unblock_journaled "radio.unblock_attempt journaled" wait_for 10 journal_has radio.unblock_attempt
+  # As installed (LimitRTPRIO=1, no RestrictRealtime=), the radio guard's
+  # thread runs at SCHED_FIFO 1 and undid that unblock itself.
+  guard=$(status_json | sed -n 's/.*"radio_guard": *{\([^}]*\)}.*/\1/p')
+  guard_ok() {
+    echo "$guard" | grep -q '"priority": *"fifo 1"' &&
+      echo "$guard" | grep -q '"running": *true' &&
+      ! echo "$guard" | grep -q '"reblocks": *0,'
+  }
+  check radio_guard_fifo "radio guard as installed: $guard" guard_ok
 
   # A keyed stick in the session: writable.
   plug_stick keyed,serial=SYSKEY01,image="$F/keyed.img" SYSKEY01
