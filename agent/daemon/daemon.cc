@@ -131,6 +131,19 @@ Status Daemon::AddSource(int fd, std::function<void()> on_ready) {
   return Status::Ok();
 }
 
+Status Daemon::PauseSource(int fd, bool paused) {
+  if (!sources_.contains(fd)) {
+    return NotFoundError("daemon", std::to_string(fd), "not a source");
+  }
+  epoll_event event{};
+  event.events = paused ? 0U : static_cast<uint32_t>(EPOLLIN);
+  event.data.fd = fd;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) {
+    return ErrnoStatus("daemon", "epoll_ctl", errno);
+  }
+  return Status::Ok();
+}
+
 Status Daemon::Run() {
   epoll_event events[16];
   while (!stopping_) {

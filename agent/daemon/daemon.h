@@ -42,6 +42,9 @@ class Daemon {
   Status Init(UniqueFd listen_fd);
   // A descriptor another module watches; `on_ready` runs when readable.
   Status AddSource(int fd, std::function<void()> on_ready);
+  // Stops or resumes waking on a source's descriptor (it stays registered):
+  // for a module that will read what is pending later, on a timer.
+  Status PauseSource(int fd, bool paused);
   // A local request served by another module (e.g. session_start); the
   // request table (agent/ipc) still checks its right first.
   void AddHandler(ipc::Op op, ipc::Handler handler);

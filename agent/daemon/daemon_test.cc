@@ -4,6 +4,7 @@
 
 #include "agent/daemon/daemon.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -346,6 +347,54 @@ TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
   auto entries = Entries(journal::types::kIpcSuppressed);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(Json::parse(entries[0].details)["counts"]["deadline"], 1);
+}
+
+// A paused source does not wake the loop though its descriptor is readable
+// (the radio wiring reads it later, on a timer); a resumed one does.
+TEST_F(AgentCoreTest, PausedSourceDoesNotWakeTheLoop) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGINT);
+  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  std::string socket = dir_ + "/agent.sock";
+  DaemonConfig config;
+  config.socket_path = socket;
+  Daemon daemon(config, *core_);
+  ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
+  std::array<int, 2> paused{};
+  std::array<int, 2> resumed{};
+  std::array<int, 2> stopper{};
+  ASSERT_EQ(::pipe2(paused.data(), O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(resumed.data(), O_CLOEXEC), 0);
+  ASSERT_EQ(::pipe2(stopper.data(), O_CLOEXEC), 0);
+  UniqueFd p0(paused[0]), p1(paused[1]), r0(resumed[0]), r1(resumed[1]),
+      s0(stopper[0]), s1(stopper[1]);
+  int paused_runs = 0;
+  int resumed_runs = 0;
+  ASSERT_TRUE(daemon.AddSource(p0.get(), [&] { ++paused_runs; }).ok());
+  ASSERT_TRUE(daemon.AddSource(r0.get(), [&] { ++resumed_runs; }).ok());
+  ASSERT_TRUE(daemon
+                  .AddSource(s0.get(),
+                             [&] {
+                               char c = 0;
+                               ASSERT_EQ(::read(s0.get(), &c, 1), 1);
+                               ::kill(::getpid(), SIGTERM);
+                             })
+                  .ok());
+  ASSERT_TRUE(daemon.PauseSource(p0.get(), true).ok());
+  ASSERT_TRUE(daemon.PauseSource(r0.get(), true).ok());
+  ASSERT_TRUE(daemon.PauseSource(r0.get(), false).ok());
+  EXPECT_FALSE(daemon.PauseSource(s1.get(), true).ok());  // not a source
+  for (int fd : {p1.get(), r1.get(), s1.get()}) {
+    ASSERT_EQ(::write(fd, "x", 1), 1);
+  }
+  // Run on this thread: the stopper's SIGTERM ends it; the never-read
+  // pipes stay readable all along.
+  ASSERT_TRUE(daemon.Run().ok());
+  EXPECT_EQ(paused_runs, 0);
+  EXPECT_GE(resumed_runs, 1);
 }
 
 }  // namespace

@@ -67,32 +67,33 @@ bool GuardRunning(const SessionWiring& s) {
   return s.guard_thread != nullptr && s.guard_thread->running();
 }
 
-// The rfkill descriptor is readable: with the guard running, drain it now
-// and handle it kRadioJournalDelayNs later; else handle it at once.
-void OnRfkill(SessionWiring& s) {
-  session::SessionManager& m = *s.manager;
+// The rfkill descriptor is readable. With the guard running, the loop
+// stops watching it and handles everything pending kRadioJournalDelayNs
+// later (one wake-up, no read, in the unblocking program's way); else at
+// once.
+void OnRfkill(SessionWiring& s, Daemon& daemon) {
   if (!GuardRunning(s)) {
-    Log(m.OnRfkillReadable());
+    Log(s.manager->OnRfkillReadable());
     return;
   }
-  bool was_queued = m.rfkill_queued();
-  Log(m.DrainRfkill());
-  if (was_queued || !m.rfkill_queued()) return;
   itimerspec spec{};
   spec.it_value.tv_nsec = kRadioJournalDelayNs;
   if (::timerfd_settime(s.journal_timer.get(), 0, &spec, nullptr) != 0) {
     Log(ErrnoStatus("radio guard", "timerfd_settime", errno));
-    Log(m.ProcessRfkill());
+    Log(s.manager->OnRfkillReadable());
+    return;
   }
+  Log(daemon.PauseSource(s.rfkill->fd(), true));
 }
 
-void OnJournalTimer(SessionWiring& s) {
+void OnJournalTimer(SessionWiring& s, Daemon& daemon) {
   uint64_t expirations = 0;
   if (::read(s.journal_timer.get(), &expirations, sizeof expirations) < 0 &&
       errno != EAGAIN) {
     Log(ErrnoStatus("radio guard", "timerfd read", errno));
   }
-  Log(s.manager->ProcessRfkill());
+  Log(s.manager->OnRfkillReadable());
+  Log(daemon.PauseSource(s.rfkill->fd(), false));
 }
 
 Json GuardStatus(const SessionWiring& s) {
@@ -169,12 +170,12 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
   Log(s.manager->Init());
   session::SessionManager& m = *s.manager;
   if (s.rfkill->fd() >= 0) {
-    PIIGUARD_RETURN_IF_ERROR(
-        daemon.AddSource(s.rfkill->fd(), [&s] { OnRfkill(s); }));
+    PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+        s.rfkill->fd(), [&s, &daemon] { OnRfkill(s, daemon); }));
   }
   if (s.journal_timer.valid()) {
-    PIIGUARD_RETURN_IF_ERROR(
-        daemon.AddSource(s.journal_timer.get(), [&s] { OnJournalTimer(s); }));
+    PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+        s.journal_timer.get(), [&s, &daemon] { OnJournalTimer(s, daemon); }));
   }
   if (s.links) {
     PIIGUARD_RETURN_IF_ERROR(

@@ -118,26 +118,8 @@ Status SessionManager::ReadFailed(const Status& error) {
   return error;
 }
 
-Status SessionManager::DrainRfkill() {
-  if (queued_.empty()) queued_us_ = config_.monotonic_us();
-  for (int round = 0; round < kMaxPumpRounds; ++round) {
-    Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
-    if (!events.ok()) return ReadFailed(events.status());
-    if (events->empty()) break;
-    queued_.insert(queued_.end(), events->begin(), events->end());
-  }
-  return Status::Ok();
-}
-
 Status SessionManager::Pump(int64_t since_us) {
   Status first;
-  if (!queued_.empty()) {
-    // Events drained earlier (DrainRfkill) come before anything newer.
-    std::vector<os::RfkillEvent> events = std::move(queued_);
-    queued_.clear();
-    std::vector<Attempt> attempts = Apply(events);
-    if (!attempts.empty()) first = Reblock(attempts, queued_us_);
-  }
   for (int round = 0; round < kMaxPumpRounds; ++round) {
     Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
     if (!events.ok()) {

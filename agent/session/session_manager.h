@@ -89,13 +89,6 @@ class SessionManager : public WriteGate {
 
   // The rfkill / rtnetlink descriptor became readable.
   Status OnRfkillReadable();
-  // With a radio guard running, the loop may split that in two: drain the
-  // descriptor now (reads only), handle and journal what was drained later
-  // (ProcessRfkill), so that the journal's writes never run before the
-  // program whose unblock the guard already undid.
-  Status DrainRfkill();
-  Status ProcessRfkill() { return Pump(config_.monotonic_us()); }
-  bool rfkill_queued() const { return !queued_.empty(); }
   Status OnLinksReadable();
 
   // Local requests; answers for the CLI. An answer with "refused" is not
@@ -172,8 +165,6 @@ class SessionManager : public WriteGate {
   StickControl* sticks_ = nullptr;
 
   std::map<uint32_t, Radio> radios_;
-  std::vector<os::RfkillEvent> queued_;  // drained, not yet handled
-  int64_t queued_us_ = 0;                // when the first was drained
   std::map<int32_t, os::LinkInfo> link_state_;
   std::optional<SessionState> state_;
   bool confirmed_ = false;
