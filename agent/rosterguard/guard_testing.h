@@ -84,8 +84,8 @@ class GuardTest : public ::testing::Test {
                    },
                    [this](const notify::Notice& n) { notices_.push_back(n); },
                    [] { return int64_t{1780000000}; },
-                   [](std::function<void()> job) { job(); },
-                   [](std::function<void()> done) { done(); },
+                   [](const std::function<void()>& job) { job(); },
+                   [](const std::function<void()>& done) { done(); },
                    kDaemonPid,
                    [this](const Status& s) { journal_failures_.push_back(s); }};
     Destinations destinations;
@@ -100,7 +100,7 @@ class GuardTest : public ::testing::Test {
     };
     destinations.quarantine_dir = kQuarantine;
     destinations.pc = [] { return std::string("pc-0001"); };
-    return Guard(std::move(deps), rules_, std::move(destinations));
+    return {std::move(deps), rules_, std::move(destinations)};
   }
 
   void Pump(Guard& guard) {
@@ -111,6 +111,7 @@ class GuardTest : public ::testing::Test {
 
   std::vector<std::string> Types() const {
     std::vector<std::string> out;
+    out.reserve(journal_.size());
     for (const auto& e : journal_) out.push_back(e.type);
     return out;
   }
