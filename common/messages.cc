@@ -907,6 +907,13 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "名簿の見張りを開始できませんでした（{0}"
      "）。情報システム課に連絡してください。",
      "the roster guard could not start ({0}). Contact the IT desk."},
+    {MsgId::kProblemRosterJournalFailed,
+     "名簿の見張りの記録を書き込めませんでした（{0}"
+     "）。名簿の扱いは続いていますが、事務局に届きません。情報システム課に"
+     "連絡してください。",
+     "a roster guard record could not be written to the journal ({0}): "
+     "rosters are still handled, but the office does not hear of them. "
+     "Contact the IT desk."},
     // End of problems.
 }};
 

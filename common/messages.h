@@ -380,6 +380,7 @@ enum class MsgId {
   kProblemPresentDevicesInvalid,
   kProblemUsbNotStarted,
   kProblemRosterGuardNotStarted,
+  kProblemRosterJournalFailed,
   // End of problems.
   kCount,  // must stay last
 };

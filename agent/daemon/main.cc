@@ -266,6 +266,11 @@ int Serve(const Args& args) {
   Status roster_wired = WireRosterGuard(
       roster, paths, core, daemon, args.roster_watch,
       [&usb]() -> const StickControl* { return usb.enforcer.get(); },
+      [&gate]() -> std::optional<rosterguard::SessionHolder> {
+        if (!gate.state()) return std::nullopt;
+        return rosterguard::SessionHolder{gate.state()->uid, gate.state()->job,
+                                          gate.state()->sticks};
+      },
       [&usb](const notify::Notice& n) {
         if (usb.notifier) usb.notifier->Notify(n);
       });

@@ -113,6 +113,12 @@ Problem RosterGuardNotStarted(const std::string& error) {
               Json{{"error", "roster guard not started: " + error}});
 }
 
+Problem RosterJournalFailed(const std::string& error) {
+  return Make("roster_journal_failed", types::kRosterError, Severity::kWarning,
+              MsgId::kProblemRosterJournalFailed, {error},
+              Json{{"error", "roster guard: journal: " + error}});
+}
+
 Prerequisites CheckPrerequisites(const PrerequisiteInputs& in) {
   Prerequisites out;
   if (in.city_pub_path.empty()) {

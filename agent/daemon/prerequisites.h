@@ -55,6 +55,9 @@ Problem PresentDevicesInvalid(const std::string& path,
                               const std::string& error);
 Problem UsbNotStarted(const std::string& error);
 Problem RosterGuardNotStarted(const std::string& error);
+// A roster guard entry could not be written to the journal (the office
+// would not hear of it); `error` is UTF-8.
+Problem RosterJournalFailed(const std::string& error);
 
 struct PrerequisiteInputs {
   // --city-pub: its path ("" when not given) and what reading it gave.

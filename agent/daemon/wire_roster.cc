@@ -11,7 +11,9 @@
 #include <optional>
 #include <utility>
 
+#include "agent/daemon/prerequisites.h"
 #include "common/journal/event_types.h"
+#include "common/scanreport/scan_report.h"
 
 namespace piiguard::agent {
 namespace {
@@ -37,40 +39,28 @@ Result<std::vector<os::MountInfo>> ReadMounts(const os::MountTable& table) {
   return os::ParseMountInfo(bytes);
 }
 
-// Whether `source` ("/dev/sdb1") is the disk `device` ("sdb") or one of
-// its partitions (sdb1, nvme0n1p1).
-bool OnDisk(const std::string& source, const std::string& device) {
-  std::string disk = "/dev/" + device;
-  if (!source.starts_with(disk)) return false;
-  std::string_view rest = source;
-  rest.remove_prefix(disk.size());
-  if (rest.starts_with('p')) rest.remove_prefix(1);
-  for (char c : rest) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-std::optional<std::string> WritableStickMount(const os::MountTable& table,
-                                              const StickControl* sticks,
-                                              const std::string& state_dir) {
+// The mount of a writable keyed stick a roster of `owner_uid` belongs to
+// (rosterguard::ChooseStickMount: by device number, never by source text).
+std::optional<rosterguard::StickMount> WritableStickMount(
+    const RosterWiring& w, const StickControl* sticks,
+    const std::optional<rosterguard::SessionHolder>& session,
+    const std::string& state_dir, uint32_t owner_uid) {
   if (sticks == nullptr) return std::nullopt;
-  Result<std::vector<os::MountInfo>> mounts = ReadMounts(table);
+  Result<std::vector<os::MountInfo>> mounts = ReadMounts(*w.mounts);
   if (!mounts.ok()) {
     LogRoster(mounts.status());
     return std::nullopt;
   }
-  for (const KeyedStickState& s : sticks->KeyedSticks()) {
-    if (!s.writable) continue;
-    for (const os::MountInfo& m : *mounts) {
-      if (OnDisk(m.source, s.stick.device) &&
-          os::HasMountOption(m.options, "rw") &&
-          !rosterguard::PathUnder(m.mount_point, state_dir)) {
-        return m.mount_point;
-      }
-    }
-  }
-  return std::nullopt;
+  rosterguard::StickChoiceInputs in;
+  in.mounts = std::move(*mounts);
+  in.sticks = sticks->KeyedSticks();
+  const os::Sysfs& sysfs = w.sysfs;
+  in.numbers = [&sysfs](const std::string& disk) {
+    return rosterguard::DiskDeviceNumbers(sysfs, disk);
+  };
+  in.session = session;
+  in.state_dir = state_dir;
+  return rosterguard::ChooseStickMount(in, owner_uid);
 }
 
 // The mount points to mark: every local disk filesystem, or those holding
@@ -148,11 +138,12 @@ rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
   return rules;
 }
 
-Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
-                       AgentCore& core, Daemon& daemon,
-                       const std::vector<std::string>& watch_only,
-                       const std::function<const StickControl*()>& sticks,
-                       std::function<void(const notify::Notice&)> notify) {
+Status WireRosterGuard(
+    RosterWiring& w, const StatePaths& paths, AgentCore& core, Daemon& daemon,
+    const std::vector<std::string>& watch_only,
+    const std::function<const StickControl*()>& sticks,
+    const std::function<std::optional<rosterguard::SessionHolder>()>& session,
+    std::function<void(const notify::Notice&)> notify) {
   std::string quarantine_dir = paths.dir + "/quarantine";
   if (::mkdir(quarantine_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoStatus("roster guard", quarantine_dir, errno);
@@ -177,12 +168,20 @@ Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
       WallSeconds,
       [&worker](std::function<void()> job) { worker.Run(std::move(job)); },
       [&worker](std::function<void()> done) { worker.Post(std::move(done)); },
-      static_cast<int>(::getpid())};
+      static_cast<int>(::getpid()),
+      [&core](const Status& s) {
+        // Error level for the system journal (sd-daemon(3) prefix).
+        std::cerr << "<3>piiguardd: roster guard: journal: " << s.message()
+                  << "\n";
+        (void)core.ReportProblem(
+            RosterJournalFailed(scanreport::EncodePath(s.message())));
+      }};
   rosterguard::Destinations destinations;
-  const os::MountTable& table = *w.mounts;
+  const RosterWiring& wc = w;
   std::string state_dir = paths.dir;
-  destinations.writable_stick = [&table, sticks, state_dir] {
-    return WritableStickMount(table, sticks(), state_dir);
+  destinations.writable_stick = [&wc, sticks, session,
+                                 state_dir](uint32_t owner_uid) {
+    return WritableStickMount(wc, sticks(), session(), state_dir, owner_uid);
   };
   destinations.quarantine_dir = quarantine_dir;
   // Read until the PC is enrolled, then kept (asked once per file written).

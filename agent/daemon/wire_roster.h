@@ -5,8 +5,10 @@
 // under them) is marked; examinations run on the guard's worker thread,
 // their completions on the daemon's loop; a timer looks again at files
 // still open for writing, armed only while some wait (no wake-ups when
-// idle). Rosters go to the writable keyed stick (`sticks`), else to the
-// quarantine directory STATE_DIR/quarantine (0700).
+// idle). Rosters go to a writable keyed stick (`sticks`) they belong to by
+// the session (`session`: rosterguard::BelongsTo), else to the quarantine
+// directory STATE_DIR/quarantine (0700). A failed journal write is logged at
+// error level and listed as a problem in `piiguard status`.
 //
 // Thread-safety: called once from main's thread.
 #ifndef PIIGUARD_AGENT_DAEMON_WIRE_ROSTER_H_
@@ -14,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,11 +56,12 @@ struct RosterWiring {
 rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
                                    const std::vector<std::string>& watch_only);
 
-Status WireRosterGuard(RosterWiring& wiring, const StatePaths& paths,
-                       AgentCore& core, Daemon& daemon,
-                       const std::vector<std::string>& watch_only,
-                       const std::function<const StickControl*()>& sticks,
-                       std::function<void(const notify::Notice&)> notify);
+Status WireRosterGuard(
+    RosterWiring& wiring, const StatePaths& paths, AgentCore& core,
+    Daemon& daemon, const std::vector<std::string>& watch_only,
+    const std::function<const StickControl*()>& sticks,
+    const std::function<std::optional<rosterguard::SessionHolder>()>& session,
+    std::function<void(const notify::Notice&)> notify);
 
 }  // namespace piiguard::agent
 

@@ -1,147 +1,23 @@
 #include "agent/rosterguard/guard.h"
 
-#include <openssl/evp.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
 #include <memory>
 #include <utility>
 
-#include "common/encoding.h"
+#include "agent/rosterguard/mover.h"
 #include "common/journal/event_types.h"
 #include "common/messages.h"
-#include "common/quarantine.h"
-#include "common/unique_fd.h"
+#include "common/scanreport/scan_report.h"
 
 namespace piiguard::agent::rosterguard {
 namespace {
 
-constexpr std::string_view kContext = "roster guard";
-constexpr size_t kCopyChunk = size_t{256} * 1024;
+using mover::SplitPath;
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-// Copies the file at `in` (from offset 0, with pread: the event fd's offset
-// is left alone) to `out`, with its SHA-256. Returns the bytes copied.
-Result<std::pair<uint64_t, std::string>> CopyWithHash(int in, int out) {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return InternalError(kContext, "sha256", "EVP_DigestInit_ex failed");
-  }
-  std::string buffer(kCopyChunk, '\0');
-  uint64_t offset = 0;
-  for (;;) {
-    ssize_t n =
-        ::pread(in, buffer.data(), buffer.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus(kContext, "read", errno);
-    if (n == 0) break;
-    auto got = static_cast<size_t>(n);
-    if (EVP_DigestUpdate(ctx.get(), buffer.data(), got) != 1) {
-      return InternalError(kContext, "sha256", "EVP_DigestUpdate failed");
-    }
-    for (size_t done = 0; done < got;) {
-      ssize_t w = ::write(out, buffer.data() + done, got - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return ErrnoStatus(kContext, "write", errno);
-      done += static_cast<size_t>(w);
-    }
-    offset += got;
-  }
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1) {
-    return InternalError(kContext, "sha256", "EVP_DigestFinal_ex failed");
-  }
-  return std::make_pair(
-      offset, HexEncode(std::string_view(
-                  reinterpret_cast<const char*>(digest.data()), size)));
-}
-
-std::pair<std::string, std::string> SplitPath(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return {"", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
-
-std::string JoinPath(const std::string& dir, const std::string& name) {
-  return dir == "/" ? "/" + name : dir + "/" + name;
-}
-
-// Where a copy goes: an open directory, its path, and what it is.
-struct Target {
-  UniqueFd dir;
-  std::string path;
-  std::string kind;  // "stick" or "quarantine"
-};
-
-Result<Target> StickTarget(os::RosterFiles& files, const std::string& mount) {
-  PIIGUARD_ASSIGN_OR_RETURN(UniqueFd root, files.OpenDirNoFollow(mount));
-  PIIGUARD_RETURN_IF_ERROR(
-      files.MakeDirAt(root.get(), std::string(kStickFolder), 0700));
-  std::string folder = JoinPath(mount, std::string(kStickFolder));
-  PIIGUARD_ASSIGN_OR_RETURN(UniqueFd dir, files.OpenDirNoFollow(folder));
-  return Target{std::move(dir), folder, "stick"};
-}
-
-Result<Target> QuarantineTarget(os::RosterFiles& files,
-                                const std::string& dir) {
-  PIIGUARD_ASSIGN_OR_RETURN(UniqueFd fd, files.OpenDirNoFollow(dir));
-  return Target{std::move(fd), dir, "quarantine"};
-}
-
-// Copies (stick) or encrypts (quarantine) the file into `target`; on any
-// failure the partial copy is removed. Fills the outcome's copy fields.
-Status WriteCopy(os::RosterFiles& files, const Guard::Job& job,
-                 const std::string& name, Target& target, Outcome& outcome) {
-  std::string base =
-      target.kind == "stick" ? name : name + std::string(kQuarantineSuffix);
-  PIIGUARD_ASSIGN_OR_RETURN(os::CreatedFile created,
-                            files.CreateUnique(target.dir.get(), base, 0600));
-  auto discard = [&](const Status& why) {
-    (void)files.UnlinkAt(target.dir.get(), created.name);
-    return why;
-  };
-  int in = job.file->fd.get();
-  if (target.kind == "stick") {
-    Result<std::pair<uint64_t, std::string>> copied =
-        CopyWithHash(in, created.fd.get());
-    if (!copied.ok()) return discard(copied.status());
-    outcome.size = copied->first;
-    outcome.sha256 = copied->second;
-  } else {
-    quarantine::Metadata metadata;
-    metadata.path = job.path;
-    metadata.time = job.now_seconds;
-    metadata.pc = job.pc;
-    metadata.explanation = outcome.verdict;
-    quarantine::FdSource source(in, job.path);
-    quarantine::FdSink sink(created.fd.get(), created.name);
-    Result<quarantine::Sealed> sealed =
-        quarantine::Encrypt(*job.rules.quarantine_key, metadata, source, sink);
-    if (!sealed.ok()) return discard(sealed.status());
-    outcome.size = sealed->size;
-    outcome.sha256 = sealed->sha256;
-    outcome.quarantine_sha256 = sealed->quarantine_sha256;
-  }
-  if (Status s = files.FsyncFd(created.fd.get()); !s.ok()) return discard(s);
-  if (Status s = files.FsyncFd(target.dir.get()); !s.ok()) return discard(s);
-  // The copy is of the file examined, whole: not written meanwhile.
-  Result<os::FileIdentity> after = files.Identify(in);
-  if (!after.ok()) return discard(after.status());
-  if (!os::StillTheSame(*after, job.identity) ||
-      outcome.size != job.identity.size) {
-    return discard(FailedPreconditionError(kContext, job.path,
-                                           "written while it was copied"));
-  }
-  outcome.destination = target.kind;
-  outcome.destination_path = JoinPath(target.path, created.name);
-  return Status::Ok();
-}
+// Paths are bytes; the journal and the notices take UTF-8. Every path (and
+// every reason, which may quote one) is written as the scan report writes
+// paths (scanreport::EncodePath): a Shift_JIS name from an unzipped Windows
+// archive is journaled, not lost.
+std::string Text(std::string_view raw) { return scanreport::EncodePath(raw); }
 
 }  // namespace
 
@@ -183,33 +59,45 @@ void Guard::OnEvents(os::FileEventBatch batch) {
   }
   for (os::FileEvent& event : batch.events) {
     if (!rules_.enabled || event.pid == deps_.self_pid) continue;
-    Submit(std::make_shared<os::FileEvent>(std::move(event)), 0);
+    Submit(std::make_shared<os::FileEvent>(std::move(event)), 0, std::nullopt);
   }
 }
 
 void Guard::Retry() {
   std::deque<Outcome> waiting;
   waiting.swap(waiting_);
-  for (Outcome& o : waiting) Submit(std::move(o.file), o.deferrals + 1);
+  for (Outcome& o : waiting) {
+    Submit(std::move(o.file), o.deferrals + 1, std::move(o.pending));
+  }
 }
 
-void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals) {
+void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
+                   std::optional<PendingMove> pending) {
   Result<os::FileIdentity> identity = deps_.files.Identify(file->fd.get());
   if (!identity.ok() || !identity->is_regular) return;
-  // A new close-write of a file that waits replaces the waiting entry.
-  std::erase_if(waiting_, [&](const Outcome& o) {
+  // A new close-write of a file that waits replaces the waiting entry, and
+  // takes over its pending move (a removed inode written after its copy).
+  std::erase_if(waiting_, [&](Outcome& o) {
     Result<os::FileIdentity> other = deps_.files.Identify(o.file->fd.get());
-    return other.ok() && other->SameFile(*identity);
+    if (!other.ok() || !other->SameFile(*identity)) return false;
+    if (!pending && o.pending) pending = std::move(o.pending);
+    return true;
   });
   Result<std::string> path = deps_.files.PathOf(file->fd.get());
-  if (!path.ok()) return;  // removed before we got to it
-  if (Excluded(*path)) return;
+  if (pending) {
+    path = pending->path;  // its name is gone; its data is still ours
+  } else if (!path.ok() || Excluded(*path)) {
+    return;  // removed before we got to it, or not ours to look at
+  }
   Job job;
   job.file = std::move(file);
   job.path = *path;
   job.identity = *identity;
   job.rules = rules_;
-  if (destinations_.writable_stick) job.stick = destinations_.writable_stick();
+  job.pending = std::move(pending);
+  if (destinations_.writable_stick) {
+    job.stick = destinations_.writable_stick(identity->uid);
+  }
   job.quarantine_dir = destinations_.quarantine_dir;
   job.pc = destinations_.pc ? destinations_.pc() : "";
   job.now_seconds = deps_.now_seconds();
@@ -227,6 +115,7 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals) {
 
 Outcome Guard::RunJob(os::RosterFiles& files, const roster::Detector& detector,
                       const Job& job) {
+  if (job.pending) return mover::CopyAgain(files, job);
   Outcome outcome;
   outcome.path = job.path;
   outcome.deferrals = job.deferrals;
@@ -263,93 +152,62 @@ Outcome Guard::RunJob(os::RosterFiles& files, const roster::Detector& detector,
     outcome.kind = Outcome::Kind::kReported;
     return outcome;
   }
-  auto kept = [&](std::string why) {
-    outcome.kind = Outcome::Kind::kKept;
-    outcome.reason = std::move(why);
-    return outcome;
-  };
-  auto [dir, name] = SplitPath(job.path);
-  Result<UniqueFd> dir_fd = files.OpenDirNoFollow(dir);
-  if (!dir_fd.ok()) {
-    return kept("its folder could not be opened without following links: " +
-                std::string(dir_fd.status().message()));
-  }
-  // The name must still be the file examined, unchanged (a symlink or
-  // another file put in its place is never copied nor removed).
-  Result<os::FileIdentity> entry = files.StatAt(dir_fd->get(), name);
-  if (!entry.ok() || !entry->SameFile(job.identity) ||
-      !os::StillTheSame(*entry, job.identity)) {
-    outcome.kind = Outcome::Kind::kGone;
-    outcome.reason = "renamed, replaced or written since it was read";
-    return outcome;
-  }
-  if (!job.stick && !job.rules.quarantine_key) {
-    return kept(
-        "no personal-data stick is writable and the policy names no "
-        "quarantine key");
-  }
-  Result<Target> target = job.stick
-                              ? StickTarget(files, *job.stick)
-                              : QuarantineTarget(files, job.quarantine_dir);
-  if (!target.ok()) {
-    return kept("its destination could not be opened: " +
-                std::string(target.status().message()));
-  }
-  if (Status s = WriteCopy(files, job, name, *target, outcome); !s.ok()) {
-    return kept("it could not be copied: " + std::string(s.message()));
-  }
-  if (Status s = files.RemoveIfSame(dir_fd->get(), name, job.identity);
-      !s.ok()) {
-    return kept(
-        "a copy is at " + outcome.destination_path +
-        ", but the original could not be removed: " + std::string(s.message()));
-  }
-  outcome.kind = Outcome::Kind::kMoved;
-  return outcome;
+  return mover::Move(files, job, std::move(outcome));
 }
 
 void Guard::Journal(const std::string& type, journal::Severity severity,
-                    const std::string& subject, Json details) const {
+                    const std::string& subject, Json details) {
   journal::Event event;
   event.type = type;
   event.severity = severity;
   event.subject = subject;
   event.details = std::move(details);
-  if (Status s = deps_.journal(event); !s.ok()) {
-    // The journal keeps its own error; staff still get the notice.
-    (void)s;
-  }
+  Status s = deps_.journal(event);
+  if (s.ok()) return;
+  // The entry is lost: never silently. Staff still get the notice, the
+  // roster was already handled (the move comes before the journal).
+  ++journal_failures_;
+  journal_error_ = Text(s.message());
+  if (deps_.journal_failed) deps_.journal_failed(s);
 }
 
 void Guard::OnOutcome(Outcome outcome) {
   using Kind = Outcome::Kind;
-  const std::string name = SplitPath(outcome.path).second;
+  const std::string name = Text(SplitPath(outcome.path).second);
+  const std::string path = Text(outcome.path);
   auto notify = [&](MsgId id, std::string_view second) {
     deps_.notify(notify::Notice{Message(Lang::kJa, MsgId::kRosterGuardTitle),
                                 Message(Lang::kJa, id, {name, second}) + "\n" +
                                     Message(Lang::kEn, id, {name, second})});
   };
-  Json details{{"path", outcome.path},
-               {"verdict", outcome.verdict},
-               {"size", outcome.size}};
+  Json details{
+      {"path", path}, {"verdict", outcome.verdict}, {"size", outcome.size}};
   switch (outcome.kind) {
     case Kind::kNotRoster:
     case Kind::kGone:
       return;
     case Kind::kError:
       Journal(journal::types::kRosterError, journal::Severity::kInfo, "file",
-              Json{{"path", outcome.path}, {"error", outcome.reason}});
+              Json{{"path", path}, {"error", Text(outcome.reason)}});
       return;
     case Kind::kDeferred:
-      if (outcome.deferrals < kMaxDeferrals && waiting_.size() < kMaxWaiting) {
+      // A pending move holds data that is nowhere else: it waits as long as
+      // it is written, bounded only by kMaxWaiting.
+      if ((outcome.pending || outcome.deferrals < kMaxDeferrals) &&
+          waiting_.size() < kMaxWaiting) {
         waiting_.push_back(std::move(outcome));
         return;
       }
       ++found_;
       ++kept_;
-      Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
-              Json{{"path", outcome.path},
-                   {"reason", "not examined: " + outcome.reason}});
+      details["reason"] =
+          Text((outcome.pending ? "its later writes were not copied: "
+                                : "not examined: ") +
+               outcome.reason);
+      Journal(journal::types::kRosterKept,
+              outcome.pending ? journal::Severity::kViolation
+                              : journal::Severity::kWarning,
+              "file", details);
       return;
     case Kind::kReported:
       ++found_;
@@ -358,16 +216,7 @@ void Guard::OnOutcome(Outcome outcome) {
       notify(MsgId::kRosterGuardReported, "");
       break;
     case Kind::kMoved:
-      ++found_;
-      ++moved_;
-      details["to"] = outcome.destination;
-      details["copy"] = outcome.destination_path;
-      details["sha256"] = outcome.sha256;
-      if (!outcome.quarantine_sha256.empty()) {
-        details["quarantine_sha256"] = outcome.quarantine_sha256;
-      }
-      Journal(journal::types::kRosterMoved, journal::Severity::kWarning, "file",
-              details);
+      OnMoved(outcome, details);
       if (outcome.destination == "stick") {
         notify(MsgId::kRosterGuardMovedToStick, kStickFolder);
       } else {
@@ -377,23 +226,49 @@ void Guard::OnOutcome(Outcome outcome) {
     case Kind::kKept:
       ++found_;
       ++kept_;
-      details["reason"] = outcome.reason;
+      details["reason"] = Text(outcome.reason);
       Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
               details);
-      notify(MsgId::kRosterGuardKept, outcome.reason);
+      notify(MsgId::kRosterGuardKept, Text(outcome.reason));
       break;
   }
-  last_ = Json{{"path", outcome.path},
+  last_ = Json{{"path", path},
                {"time", deps_.now_seconds()},
                {"result", outcome.kind == Kind::kMoved  ? outcome.destination
                           : outcome.kind == Kind::kKept ? "kept"
                                                         : "reported"}};
 }
 
+void Guard::OnMoved(const Outcome& outcome, Json details) {
+  ++found_;
+  ++moved_;
+  details["to"] = outcome.destination;
+  details["copy"] = Text(outcome.destination_path);
+  details["sha256"] = outcome.sha256;
+  if (!outcome.quarantine_sha256.empty()) {
+    details["quarantine_sha256"] = outcome.quarantine_sha256;
+  }
+  if (!outcome.earlier_copies.empty()) {
+    // Copies of the data as it was before later writes: superseded.
+    Json earlier = Json::array();
+    for (const std::string& c : outcome.earlier_copies) {
+      earlier.push_back(Text(c));
+    }
+    details["earlier_copies"] = std::move(earlier);
+  }
+  Journal(journal::types::kRosterMoved, journal::Severity::kWarning, "file",
+          std::move(details));
+}
+
 Json Guard::StatusPart() const {
-  return Json{{"found", found_},     {"moved", moved_},
-              {"kept", kept_},       {"waiting", waiting_.size()},
-              {"move", rules_.move}, {"last", last_}};
+  return Json{{"found", found_},
+              {"moved", moved_},
+              {"kept", kept_},
+              {"waiting", waiting_.size()},
+              {"move", rules_.move},
+              {"last", last_},
+              {"journal_failures", journal_failures_},
+              {"journal_error", journal_error_}};
 }
 
 }  // namespace piiguard::agent::rosterguard

@@ -1,12 +1,16 @@
 // The roster guard (issue 7, REQUIREMENTS R2, R4, R12): a roster (名簿)
-// written to the PC's own disk is moved off it, onto the keyed stick when
-// one is in and writable, else into a quarantine file encrypted to the
-// privacy office's key (common/quarantine.h); the original is removed only
-// once its copy is durable, and only if its name still is the file that
-// was examined. The journal records each finding and move (path, verdict
-// counts and column kinds, sizes and hashes; never the file's contents);
-// staff get a notice in Japanese and English. docs/roster-guard.md says
-// what it watches, the move protocol and what a crash leaves behind.
+// written to the PC's own disk is moved off it, onto a writable keyed stick
+// it belongs to (stick_choice.h: its owner holds the session the stick
+// joined), else into a quarantine file encrypted to the privacy office's
+// key (common/quarantine.h); the original is removed only once its copy is
+// durable, and only if its name still is the file that was examined; data
+// written after the copy is copied again from the held fd (mover.h). The
+// journal records each finding and move (path, verdict counts and column
+// kinds, sizes and hashes; never the file's contents; paths that are not
+// UTF-8 encoded as the scan report encodes them); a journal write that
+// fails is reported (GuardDeps::journal_failed, StatusPart). Staff get a
+// notice in Japanese and English. docs/roster-guard.md says what it
+// watches, the move protocol and what a crash leaves behind.
 //
 // Work is split so the daemon's event loop never waits for a file:
 //  - OnEvents() (loop thread) takes the close-write events (FileEvents),
@@ -42,6 +46,7 @@
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
 #include "agent/roster/detector.h"
+#include "agent/rosterguard/stick_choice.h"
 #include "common/json.h"
 #include "common/os/fanotify.h"
 #include "common/os/roster_files.h"
@@ -77,8 +82,9 @@ struct Rules {
 
 // Decides where a roster goes now. Loop thread.
 struct Destinations {
-  // The mount point of a keyed stick that is writable now, if any.
-  std::function<std::optional<std::string>()> writable_stick;
+  // The mount of a keyed stick that is writable now and that a roster owned
+  // by this uid belongs to (ChooseStickMount), if any.
+  std::function<std::optional<StickMount>(uint32_t owner_uid)> writable_stick;
   // The quarantine directory (root only, 0700), absolute.
   std::string quarantine_dir;
   // The PC's id for the quarantine metadata ("" before enrolment).
@@ -96,6 +102,20 @@ struct GuardDeps {
   // Runs a completion on the loop thread.
   std::function<void(std::function<void()>)> post;
   int self_pid = 0;  // the daemon's own writes are not looked at
+  // A journal write failed (the entry is lost): the daemon logs it at
+  // error level and lists a problem in `piiguard status`. May be empty.
+  std::function<void(const Status&)> journal_failed;
+};
+
+// A roster whose name is already removed but whose data was written after
+// its copy was made (docs/roster-guard.md step 6): the data is only in the
+// held fd until it is copied again. Nothing else is looked at for it.
+struct PendingMove {
+  std::string path;  // the name it had
+  Json verdict = Json::object();
+  std::string explanation_ja;
+  std::string explanation_en;
+  std::vector<std::string> earlier_copies;  // superseded, oldest first
 };
 
 // What a job found and did; journaled on the loop thread.
@@ -120,9 +140,13 @@ struct Outcome {
   uint64_t size = 0;
   std::string sha256;  // of the bytes moved
   std::string quarantine_sha256;
+  // For kMoved: copies made before the data was written again (step 6).
+  std::vector<std::string> earlier_copies;
   // For kDeferred: the file, kept open so it can be looked at again.
   std::shared_ptr<os::FileEvent> file;
   int deferrals = 0;
+  // For kDeferred: its name is gone and its data waits to be copied again.
+  std::optional<PendingMove> pending;
 };
 
 class Guard {
@@ -140,7 +164,8 @@ class Guard {
   void Retry();
   size_t waiting() const { return waiting_.size(); }
 
-  // For `piiguard status`: counts and the last finding.
+  // For `piiguard status`: counts, the last finding, and the journal
+  // writes that failed (their count and the last error).
   Json StatusPart() const;
 
   // Exposed for the job (runs off the loop thread).
@@ -149,20 +174,23 @@ class Guard {
     std::string path;
     os::FileIdentity identity;
     Rules rules;
-    std::optional<std::string> stick;
+    std::optional<StickMount> stick;
     std::string quarantine_dir;
     std::string pc;
     int64_t now_seconds = 0;
     int deferrals = 0;
+    std::optional<PendingMove> pending;
   };
   static Outcome RunJob(os::RosterFiles& files,
                         const roster::Detector& detector, const Job& job);
 
  private:
-  void Submit(std::shared_ptr<os::FileEvent> file, int deferrals);
+  void Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
+              std::optional<PendingMove> pending);
   void OnOutcome(Outcome outcome);
+  void OnMoved(const Outcome& outcome, Json details);
   void Journal(const std::string& type, journal::Severity severity,
-               const std::string& subject, Json details) const;
+               const std::string& subject, Json details);
   bool Excluded(const std::string& path) const;
 
   GuardDeps deps_;
@@ -172,6 +200,8 @@ class Guard {
   uint64_t found_ = 0;
   uint64_t moved_ = 0;
   uint64_t kept_ = 0;
+  uint64_t journal_failures_ = 0;
+  std::string journal_error_;
   Json last_ = nullptr;
 };
 

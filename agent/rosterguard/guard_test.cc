@@ -6,111 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "common/os/fake_fanotify.h"
-#include "common/os/fake_roster_files.h"
+#include "agent/rosterguard/guard_testing.h"
 #include "common/quarantine.h"
 
 namespace piiguard::agent::rosterguard {
 namespace {
-
-using os::FakeRosterFiles;
-using Op = FakeRosterFiles::Op;
-
-constexpr int kDaemonPid = 100;
-constexpr int kStaffPid = 4242;
-constexpr const char* kQuarantine = "/var/lib/piiguard/quarantine";
-constexpr const char* kStick = "/media/staff/STICK";
-
-std::string RosterCsv() {
-  std::string out = "氏名,フリガナ,住所,電話番号\n";
-  const char* names[] = {"山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 次郎",
-                         "田中 三郎", "伊藤 四郎", "渡辺 五郎"};
-  int i = 0;
-  for (const char* n : names) {
-    ++i;
-    out += std::string(n) + ",ヤマダ タロウ,東京都東村山市本町1-2-" +
-           std::to_string(i) + ",090-1234-56" + std::to_string(10 + i) + "\n";
-  }
-  return out;
-}
-
-const char* const kMinutes =
-    "令和7年第1回総務委員会記録\n出席委員 山田委員長 佐藤副委員長\n"
-    "議案第1号について審査した。\n";
-
-class GuardTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto d = roster::Detector::Create();
-    ASSERT_TRUE(d.ok()) << d.status().message();
-    detector_ = std::move(*d).release();
-  }
-  static void TearDownTestSuite() { delete detector_; }
-
-  void SetUp() override {
-    files_.AddDirectory("/home");
-    files_.AddDirectory("/home/staff");
-    files_.AddDirectory("/home/staff/excluded");
-    files_.AddDirectory("/var");
-    files_.AddDirectory("/var/lib");
-    files_.AddDirectory("/var/lib/piiguard", 0700);
-    files_.AddDirectory(kQuarantine, 0700);
-    files_.AddDirectory("/media");
-    files_.AddDirectory("/media/staff");
-    files_.AddDirectory(kStick);
-    files_.AddMount(kStick, 2);
-    ASSERT_TRUE(events_.MarkFilesystem("/").ok());
-    auto key = X25519PrivateKey::Generate();
-    ASSERT_TRUE(key.ok());
-    office_key_.emplace(std::move(*key));
-    rules_.quarantine_key = office_key_->PublicKey();
-    rules_.exclude_paths = {"/home/staff/excluded"};
-  }
-
-  Guard MakeGuard() {
-    GuardDeps deps{files_,
-                   *detector_,
-                   [this](const journal::Event& e) {
-                     journal_.push_back(e);
-                     return journal_error_;
-                   },
-                   [this](const notify::Notice& n) { notices_.push_back(n); },
-                   [] { return int64_t{1780000000}; },
-                   [](std::function<void()> job) { job(); },
-                   [](std::function<void()> done) { done(); },
-                   kDaemonPid};
-    Destinations destinations;
-    destinations.writable_stick = [this]() -> std::optional<std::string> {
-      return stick_in_ ? std::optional<std::string>(kStick) : std::nullopt;
-    };
-    destinations.quarantine_dir = kQuarantine;
-    destinations.pc = [] { return std::string("pc-0001"); };
-    return Guard(std::move(deps), rules_, std::move(destinations));
-  }
-
-  void Pump(Guard& guard) {
-    auto batch = events_.Drain();
-    ASSERT_TRUE(batch.ok()) << batch.status().message();
-    guard.OnEvents(std::move(*batch));
-  }
-
-  std::vector<std::string> Types() const {
-    std::vector<std::string> out;
-    for (const auto& e : journal_) out.push_back(e.type);
-    return out;
-  }
-
-  static roster::Detector* detector_;
-  FakeRosterFiles files_;
-  os::FakeFileEvents events_{&files_};
-  std::optional<X25519PrivateKey> office_key_;
-  Rules rules_;
-  bool stick_in_ = false;
-  std::vector<journal::Event> journal_;
-  std::vector<notify::Notice> notices_;
-  Status journal_error_;
-};
-roster::Detector* GuardTest::detector_ = nullptr;
 
 TEST_F(GuardTest, RosterGoesToTheEncryptedQuarantineAndCanBeOpened) {
   Guard guard = MakeGuard();

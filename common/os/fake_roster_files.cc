@@ -231,24 +231,6 @@ Status FakeRosterFiles::Enter(Op op, std::string_view object) const {
   return ErrnoStatus(kContext, object, error_number);
 }
 
-void FakeRosterFiles::Leave(Op op) const {
-  auto it = swaps_.find(op);
-  if (it == swaps_.end()) return;
-  Swap swap = std::move(it->second);
-  swaps_.erase(it);
-  // NOLINTNEXTLINE: never defined const (see DoSwap's declaration).
-  const_cast<FakeRosterFiles*>(this)->DoSwap(swap);
-}
-
-void FakeRosterFiles::DoSwap(const Swap& swap) {
-  if (swap.moved_to.empty()) {
-    Remove(swap.path);
-  } else {
-    Rename(swap.path, swap.moved_to);
-  }
-  AddSymlink(swap.path, swap.target);
-}
-
 int FakeRosterFiles::calls(Op op) const {
   auto it = calls_.find(op);
   return it == calls_.end() ? 0 : it->second;
@@ -410,16 +392,6 @@ std::vector<std::string> FakeRosterFiles::List(const std::string& dir) const {
 uint64_t FakeRosterFiles::DeviceOf(const std::string& path) const {
   uint64_t id = Find(path);
   return id == 0 ? 0 : inodes_.at(id).dev;
-}
-
-void FakeRosterFiles::SetWriter(const std::string& path, int pid,
-                                bool writing) {
-  Inode& inode = inodes_.at(FindOrDie(path));
-  if (writing) {
-    inode.writers.insert(pid);
-  } else {
-    inode.writers.erase(pid);
-  }
 }
 
 }  // namespace piiguard::os

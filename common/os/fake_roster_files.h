@@ -14,16 +14,18 @@
 //
 // Injection: an errno on the next call of an operation; "replace this path
 // by a symlink after the next call of an operation" (the swap a mover must
-// survive); "this file is open for writing by pid P".
+// survive); any action after the next call of an operation; "this file is
+// open for writing by pid P".
 //
 // The tree and its set-up are in fake_roster_files.cc, the RosterFiles
-// operations in fake_roster_files_ops.cc.
+// operations and the injections in fake_roster_files_ops.cc.
 //
 // Thread-safety: not thread-safe (tests drive it from one thread).
 #ifndef PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
 #define PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -95,6 +97,13 @@ class FakeRosterFiles : public RosterFiles {
   // Process `pid` has (or no longer has) the file at `path` open for
   // writing.
   void SetWriter(const std::string& path, int pid, bool writing = true);
+  // The same for the file `fd` is open on (a removed file has no path).
+  void SetWriterOf(int fd, int pid, bool writing = true);
+  // After the next successful call of `op` (and its swap, if any), runs
+  // `action` once: a writer or an attacker acting between two steps.
+  void AfterNext(Op op, std::function<void()> action) {
+    hooks_[op] = std::move(action);
+  }
 
   Result<std::string> PathOf(int fd) const override;
   Result<FileIdentity> Identify(int fd) const override;
@@ -171,6 +180,7 @@ class FakeRosterFiles : public RosterFiles {
   mutable std::map<int, OpenName> open_names_;
   mutable std::map<Op, int> failures_;
   mutable std::map<Op, Swap> swaps_;
+  mutable std::map<Op, std::function<void()>> hooks_;
   mutable std::map<Op, int> calls_;
   std::map<uint64_t, uint64_t> by_memfd_;  // memfd inode -> inode id
   uint64_t memfd_dev_ = 0;

@@ -1,13 +1,17 @@
-// FakeRosterFiles: the RosterFiles operations (the tree and its set-up are
-// in fake_roster_files.cc). Each checks names first, like the Linux one,
-// then counts the call and takes an injected failure (Enter), and after
-// success performs an injected swap (Leave).
+// FakeRosterFiles: the RosterFiles operations and the injections (the tree
+// and its set-up are in fake_roster_files.cc). Each operation checks names
+// first, like the Linux one, then counts the call and takes an injected
+// failure (Enter), and after success performs an injected swap and action
+// (Leave).
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <functional>
+#include <utility>
 
 #include "common/os/fake_roster_files.h"
 
@@ -244,6 +248,53 @@ Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
   if (!out.valid()) return ErrnoStatus(kContext, FdName(fd), errno);
   Leave(Op::kReopenForWriting);
   return out;
+}
+
+// Injection.
+
+void FakeRosterFiles::Leave(Op op) const {
+  auto it = swaps_.find(op);
+  if (it != swaps_.end()) {
+    Swap swap = std::move(it->second);
+    swaps_.erase(it);
+    // NOLINTNEXTLINE: never defined const (see DoSwap's declaration).
+    const_cast<FakeRosterFiles*>(this)->DoSwap(swap);
+  }
+  auto hook = hooks_.find(op);
+  if (hook == hooks_.end()) return;
+  std::function<void()> action = std::move(hook->second);
+  hooks_.erase(hook);
+  action();
+}
+
+void FakeRosterFiles::DoSwap(const Swap& swap) {
+  if (swap.moved_to.empty()) {
+    Remove(swap.path);
+  } else {
+    Rename(swap.path, swap.moved_to);
+  }
+  AddSymlink(swap.path, swap.target);
+}
+
+void FakeRosterFiles::SetWriter(const std::string& path, int pid,
+                                bool writing) {
+  Inode& inode = inodes_.at(FindOrDie(path));
+  if (writing) {
+    inode.writers.insert(pid);
+  } else {
+    inode.writers.erase(pid);
+  }
+}
+
+void FakeRosterFiles::SetWriterOf(int fd, int pid, bool writing) {
+  Result<uint64_t> id = InodeOfFd(fd);
+  if (!id.ok()) std::abort();  // a bug in the test
+  Inode& inode = inodes_.at(*id);
+  if (writing) {
+    inode.writers.insert(pid);
+  } else {
+    inode.writers.erase(pid);
+  }
 }
 
 }  // namespace piiguard::os

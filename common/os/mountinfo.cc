@@ -264,17 +264,6 @@ std::vector<MountInfo> LocalDiskFilesystems(
   return chosen;
 }
 
-std::vector<std::string> FindMountOf(const std::vector<MountInfo>& mounts,
-                                     std::string_view device) {
-  std::string path(device);
-  if (!path.starts_with('/')) path = "/dev/" + path;
-  std::vector<std::string> points;
-  for (const MountInfo& mount : mounts) {
-    if (mount.source == path) points.push_back(mount.mount_point);
-  }
-  return points;
-}
-
 bool IsUsbBlockDevice(const Sysfs& sysfs, const MountInfo& mount) {
   std::string path = mount.major != 0
                          ? "dev/block/" + std::to_string(mount.major) + ":" +

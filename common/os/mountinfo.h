@@ -1,7 +1,8 @@
 // The mount table (/proc/self/mountinfo): its parser (bytes in), the
 // choice of the filesystems the roster guard watches (LocalDiskFilesystems:
-// disk-backed, one mount per superblock, not on USB), and where a device
-// such as the keyed stick is mounted (FindMountOf). MountTable is the seam
+// disk-backed, one mount per superblock, not on USB). Mounts are matched
+// to devices by MAJ:MIN, never by their source text, which FUSE lets any
+// user set (agent/rosterguard/stick_choice.h). MountTable is the seam
 // that reads the table: LinuxMountTable keeps /proc/self/mountinfo open
 // (its fd reports EPOLLPRI when the table changes), FakeMountTable holds
 // bytes set by a test. docs/roster-guard.md says what "local disk" means.
@@ -75,10 +76,6 @@ using UsbPredicate = std::function<bool(const MountInfo&)>;
 // (mounted over) skipped; superblocks on USB (is_usb_device) dropped.
 std::vector<MountInfo> LocalDiskFilesystems(
     const std::vector<MountInfo>& mounts, const UsbPredicate& is_usb_device);
-
-// The mount points of `device` ("/dev/sdb1" or "sdb1"), in table order.
-std::vector<std::string> FindMountOf(const std::vector<MountInfo>& mounts,
-                                     std::string_view device);
 
 // Whether the block device under `mount` sits on USB: sysfs
 // dev/block/MAJ:MIN resolved (for an anonymous MAJ:MIN, as btrfs and

@@ -175,18 +175,6 @@ TEST(MountInfoTest, PrefersTheWholeFilesystemAndSkipsMountedOver) {
                                       "/mnt/my disk"}));
 }
 
-TEST(MountInfoTest, FindsWhereADeviceIsMounted) {
-  std::vector<MountInfo> mounts = Desktop();
-  EXPECT_EQ(FindMountOf(mounts, "/dev/sdb1"),
-            std::vector<std::string>{"/media/user/STICK"});
-  EXPECT_EQ(FindMountOf(mounts, "sdb1"),
-            std::vector<std::string>{"/media/user/STICK"});
-  EXPECT_EQ(
-      FindMountOf(mounts, "sda1"),
-      (std::vector<std::string>{"/home", "/home/user/work", "/.snapshots"}));
-  EXPECT_TRUE(FindMountOf(mounts, "sdz9").empty());
-}
-
 TEST(MountInfoTest, HasMountOptionMatchesWholeOptions) {
   EXPECT_TRUE(HasMountOption("ro,nodev", "ro"));
   EXPECT_TRUE(HasMountOption("rw,relatime", "relatime"));

@@ -5,7 +5,8 @@
 # gone within a second and opens from the quarantine with the office's key,
 # byte for byte; a price list stays; a file still open for writing by
 # another process waits until it is closed; a roster in an excluded folder
-# stays; the journal says roster.moved without the personal data.
+# stays; a Shift_JIS name is moved and journaled encoded (%XX); the journal
+# says roster.moved without the personal data.
 # Usage: roster_guard_test.sh PIIGUARDD PIIGUARD PIIGUARD_ADMIN PIIGUARD_OFFICE SRC_DIR
 set -u
 daemon_bin=$(realpath "$1")
@@ -142,10 +143,18 @@ gone "$mnt/docs/marker.csv" >/dev/null || fail "the marker roster was not moved"
 [[ -f "$mnt/private/名簿.csv" ]] || fail "a roster in an excluded folder was moved"
 ok "excluded folder left alone"
 
+# --- a name that is not UTF-8 (名簿.csv in Shift_JIS, as unzip leaves a
+# Windows archive's): moved, and journaled encoded as the scan report does.
+sjis="$mnt/docs/"$'\x96\xbc\x95\xeb'".csv"
+cp "$work/roster.csv" "$sjis"
+gone "$sjis" >/dev/null || fail "the roster with a Shift_JIS name was not moved"
+ok "a Shift_JIS name: moved"
+
 # --- the journal: roster.moved, no personal data; status counts.
 run "$cli" journal show --json --db "$state/journal.db" --type roster
 cp "$work/cmd.log" "$work/journal.json"
-[[ $(grep -o '"roster.moved"' "$work/journal.json" | wc -l) -eq 4 ]] || { cat "$work/journal.json"; fail "four roster.moved entries"; }
+[[ $(grep -o '"roster.moved"' "$work/journal.json" | wc -l) -eq 5 ]] || { cat "$work/journal.json"; fail "five roster.moved entries"; }
+grep -q "$mnt/docs/%96%BC%95%EB.csv" "$work/journal.json" || { cat "$work/journal.json"; fail "the Shift_JIS name journaled encoded"; }
 grep -q '"quarantine_sha256"' "$work/journal.json" || fail "the quarantine file's hash is journaled"
 grep -q "山田\|090-1234" "$work/journal.json" && fail "personal data in the journal"
 run "$cli" journal verify --db "$state/journal.db" --pub "$state/device.pub"
@@ -154,7 +163,8 @@ python3 - "$work/cmd.log" <<'PY' || fail "status roster part"
 import json, sys
 s = json.load(open(sys.argv[1]))
 r = s["roster"] if "roster" in s else s["parts"]["roster"]
-assert r["moved"] == 4 and r["waiting"] == 0, r
+assert r["moved"] == 5 and r["waiting"] == 0, r
+assert r["journal_failures"] == 0, r
 PY
-ok "journal: roster.moved x4 without personal data, verifies; status counts"
+ok "journal: roster.moved x5 without personal data, verifies; status counts"
 echo "$name: all checks passed"

@@ -1,5 +1,8 @@
 #include "tests/integration/simulated_agent.h"
 
+#include <cstdlib>
+#include <iostream>
+
 #include "common/timestamp.h"
 #include "common/version.h"
 #include "policy/policy.h"
@@ -142,16 +145,24 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   if (!a->file_events_.MarkFilesystem("/").ok()) {
     return InternalError("seed", pc, "fake fanotify mark");
   }
-  agent::rosterguard::GuardDeps deps{a->files_,
-                                     *city.detector,
-                                     append,
-                                     [](const agent::notify::Notice&) {},
-                                     [clock] { return *clock / 1000; },
-                                     [](std::function<void()> job) { job(); },
-                                     [](std::function<void()> done) { done(); },
-                                     kDaemonPid};
+  agent::rosterguard::GuardDeps deps{
+      a->files_,
+      *city.detector,
+      append,
+      [](const agent::notify::Notice&) {},
+      [clock] { return *clock / 1000; },
+      [](std::function<void()> job) { job(); },
+      [](std::function<void()> done) { done(); },
+      kDaemonPid,
+      [](const Status& s) {
+        // A seed that lost an entry is no seed.
+        std::cerr << "seed: roster guard: " << s.message() << "\n";
+        std::abort();
+      }};
   agent::rosterguard::Destinations destinations;
-  destinations.writable_stick = [] { return std::optional<std::string>(); };
+  destinations.writable_stick = [](uint32_t) {
+    return std::optional<agent::rosterguard::StickMount>();
+  };
   destinations.quarantine_dir = "/var/lib/piiguard/quarantine";
   destinations.pc = [pc] { return pc; };
   a->guard_ = std::make_unique<agent::rosterguard::Guard>(
