@@ -25,7 +25,8 @@
 // answers WouldAllow() like the kernel would.
 //
 // Denials are reported (Drain) for the journal: the device, the process,
-// which operation and how many times, at most once a second per device.
+// which operation and how many times, at most once a second per device and
+// process.
 //
 // Thread-safety: not thread-safe; one owner (the daemon's event loop).
 #ifndef PIIGUARD_COMMON_OS_BLOCK_WRITE_GATE_H_
@@ -50,7 +51,8 @@ struct GateDenial {
   int pid = 0;
   std::string process;  // the kernel's comm, at most 15 bytes
   // Refusals of the device since its previous report, by any process (the
-  // program reports at most once a second per device; refusals after the
+  // program reports at most once a second per device and process, another
+  // process at once; refusals after the
   // last report of a burst are counted in the next one, and dropped when
   // the number is revoked, e.g. the device removed).
   int64_t count = 1;

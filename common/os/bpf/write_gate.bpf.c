@@ -15,7 +15,8 @@
 //   mount whose filesystem is on such a device.
 //
 // Refusals are reported in `denials` (a ring buffer) for the journal, at
-// most once a second per device, with the count since the last report.
+// most once a second per device and process, with the count since the last
+// report.
 //
 // CO-RE: the kernel structures below are the few fields used, relocated by
 // libbpf against the running kernel's BTF (no vmlinux.h from the build host).
@@ -107,14 +108,17 @@ struct {
   __uint(max_entries, 64 * 1024);
 } denials SEC(".maps");
 
-// At most one report per device and second: a root writer in a tight loop
-// is refused tens of thousands of times a second, and each report wakes the
-// daemon and costs a journal entry.
+// At most one report per device, process and second: a root writer in a
+// tight loop is refused tens of thousands of times a second, and each
+// report wakes the daemon and costs a journal entry. Another process is
+// reported at once (each writer is named in the journal).
 #define REPORT_INTERVAL_NS 1000000000ULL
 
 struct pending {
   __u64 reported_ns;  // when the last report was made
   __u64 count;        // refusals since
+  __u32 pid;          // the process of the last report
+  __u32 unused;
 };
 
 struct {
@@ -126,25 +130,29 @@ struct {
 
 static __always_inline int deny(__u64 key, __u32 hook) {
   __u64 now = bpf_ktime_get_ns();
+  __u32 pid = bpf_get_current_pid_tgid() >> 32;
   __u64 count = 1;
   struct pending* p = bpf_map_lookup_elem(&pending, &key);
   if (p) {
     __sync_fetch_and_add(&p->count, 1);
-    if (now - p->reported_ns < REPORT_INTERVAL_NS) return -EPERM;
+    if (now - p->reported_ns < REPORT_INTERVAL_NS && p->pid == pid) {
+      return -EPERM;
+    }
     // Racing refusals on other CPUs may be counted twice or not at all:
     // the count is a figure for the journal, never a decision.
     p->reported_ns = now;
+    p->pid = pid;
     count = p->count;
     p->count = 0;
   } else {
-    struct pending fresh = {.reported_ns = now, .count = 0};
+    struct pending fresh = {.reported_ns = now, .count = 0, .pid = pid};
     bpf_map_update_elem(&pending, &key, &fresh, BPF_ANY);
   }
   struct denial* d = bpf_ringbuf_reserve(&denials, sizeof(*d), 0);
   if (d) {
     d->key = key;
     d->count = count;
-    d->pid = bpf_get_current_pid_tgid() >> 32;
+    d->pid = pid;
     d->hook = hook;
     bpf_get_current_comm(d->comm, sizeof(d->comm));
     bpf_ringbuf_submit(d, 0);
