@@ -13,6 +13,9 @@ build_deps=(
   libhyperscan-dev libicu-dev libzip-dev libexpat1-dev
   libsystemd-dev
   libseccomp-dev
+  # The USB write gate: its BPF LSM program is compiled by clang for the BPF
+  # target and loaded with libbpf (common/os/block_write_gate.h).
+  clang-14 libbpf-dev
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev

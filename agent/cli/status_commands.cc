@@ -189,6 +189,9 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
   if (a.contains("session") && a["session"].is_object()) {
     ShowSession(tool, a["session"]);
   }
+  if (a.contains("usb_write_layer")) {
+    ShowWriteLayer(tool, a["usb_write_layer"]);
+  }
   if (a.contains("sticks")) ShowSticks(tool, a["sticks"]);
   return kExitOk;
 }

@@ -32,4 +32,16 @@ void ShowSticks(const Tool& tool, const Json& sticks) {
   }
 }
 
+void ShowWriteLayer(const Tool& tool, const Json& part) {
+  if (!part.is_object()) return;
+  std::string layer = part.value("layer", std::string());
+  if (layer == "bpf-lsm") {
+    *tool.out << Message(tool.lang, MsgId::kUsbWriteLayerGate, {layer}) << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kUsbWriteLayerBlkroset,
+                         {layer, part.value("gate_error", std::string())})
+              << "\n";
+  }
+}
+
 }  // namespace piiguard::cli

@@ -11,6 +11,9 @@ namespace piiguard::cli {
 
 // `sticks`: the daemon's "sticks" status part (an array).
 void ShowSticks(const Tool& tool, const Json& sticks);
+// `part`: the "usb_write_layer" status part: which layer stops writes to
+// foreign sticks ("bpf-lsm", or "blkroset" and why the gate is not active).
+void ShowWriteLayer(const Tool& tool, const Json& part);
 
 }  // namespace piiguard::cli
 

@@ -67,6 +67,10 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   // at most that long, once: the device is then de-authorized).
   wiring.blocks = std::make_unique<os::LinuxBlockDevices>(
       "/dev", paths.dir, "/sys", std::chrono::milliseconds(1000));
+  // The write gate (BPF LSM), loaded now and active once the enforcer has
+  // allowed every device it does not control (Start). Its proof's node
+  // goes into the state directory (a filesystem that allows device nodes).
+  wiring.device_gate = os::LinuxBlockWriteGate::Load(paths.dir);
   usb::EnforcerConfig config;
   config.policy = [&core] { return core.applied_policy(); };
   if (city_key) config.pinned.push_back(*city_key);
@@ -89,7 +93,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   config.schedule = [timer](int64_t at_us) { Arm(timer, at_us); };
   wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
       usb::EnforcerDeps{wiring.sysfs, *wiring.blocks, wiring.mounts,
-                        *wiring.jobs, *wiring.writes},
+                        *wiring.jobs, *wiring.writes, *wiring.device_gate},
       std::move(config), gate);
   usb::UsbEnforcer& enforcer = *wiring.enforcer;
   set_stick_control(&enforcer);
@@ -137,10 +141,19 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
     LogUsb(udev.status());
   }
   core.AddStatusPart("sticks", [&enforcer] { return enforcer.StatusPart(); });
+  core.AddStatusPart("usb_write_layer", [&enforcer]() -> Result<Json> {
+    return enforcer.WriteLayerPart();
+  });
   core.AddPolicyListener(
       [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); });
   // After the socket is open: nothing plugged from now on is missed.
-  if (Status started = enforcer.Start(); !started.ok()) {
+  Status started = enforcer.Start();
+  // Active or not, its refusals are read from now on (none if not).
+  if (int gate_fd = wiring.device_gate->fd(); gate_fd >= 0) {
+    PIIGUARD_RETURN_IF_ERROR(
+        daemon.AddSource(gate_fd, [&enforcer] { enforcer.OnGateDenials(); }));
+  }
+  if (!started.ok()) {
     LogUsb(started);
     return started;
   }

@@ -40,6 +40,7 @@ struct UsbWiring {
   // null where udevd cannot be heard.
   std::unique_ptr<os::LinuxUeventSource> udev_events;
   std::unique_ptr<os::LinuxDeviceWriteWatch> writes;
+  std::unique_ptr<os::LinuxBlockWriteGate> device_gate;
   std::unique_ptr<notify::DesktopNotifier> notifier;
   std::unique_ptr<usb::UsbEnforcer> enforcer;
 };

@@ -21,6 +21,19 @@ uint64_t DiskSeqVar(const os::Uevent& event) {
   return it == event.vars.end() ? 0 : ParseUnsigned(it->second);
 }
 
+// The device number a block uevent carries (MAJOR, MINOR), if it does.
+std::optional<os::DeviceNumber> NumberVar(const os::Uevent& event) {
+  auto major = event.vars.find("MAJOR");
+  auto minor = event.vars.find("MINOR");
+  if (major == event.vars.end() || minor == event.vars.end()) {
+    return std::nullopt;
+  }
+  Result<os::DeviceNumber> number =
+      os::ParseDeviceNumber(major->second + ":" + minor->second);
+  if (!number.ok()) return std::nullopt;
+  return *number;
+}
+
 }  // namespace
 
 std::string_view StickStateName(StickState state) {
@@ -109,6 +122,8 @@ Status UsbEnforcer::Start() {
     }
     result = Rescan(config_.monotonic_us());
     if (result.ok()) result = first_error;
+    // Every device that is not controlled is allowed by now.
+    StartWriteGate();
   });
   return result;
 }
@@ -125,10 +140,13 @@ Status UsbEnforcer::Rescan(int64_t received_us) {
     std::string disk =
         partition ? BaseName(path->substr(0, path->rfind('/'))) : name;
     if (ClassifyBlock(deps_.sysfs, *path, disk).bus == BlockBus::kNone) {
+      if (!uncontrolled_.contains(name)) AllowUncontrolled(name, std::nullopt);
       continue;
     }
     HandleBlockAdd(name, *path, partition, received_us, DiskSeqOf(disk));
   }
+  blocks_scanned_ = true;
+  RevokeGone(blocks);
   // Forget sticks that went while we were not listening.
   for (auto it = sticks_.begin(); it != sticks_.end();) {
     std::string name = it->first;
@@ -202,12 +220,18 @@ void UsbEnforcer::HandleEvent(const os::Uevent& event, int64_t received_us) {
     if (event.devname.empty()) return;
     bool partition = event.devtype == "partition";
     if (event.action == "remove") {
+      RevokeNumber(event.devname, NumberVar(event));
       HandleBlockRemove(event.devname, partition);
       return;
     }
     std::string disk =
         partition ? BaseName(path.substr(0, path.rfind('/'))) : event.devname;
-    if (ClassifyBlock(deps_.sysfs, path, disk).bus == BlockBus::kNone) return;
+    if (ClassifyBlock(deps_.sysfs, path, disk).bus == BlockBus::kNone) {
+      if (event.action == "add") {
+        AllowUncontrolled(event.devname, NumberVar(event));
+      }
+      return;
+    }
     uint64_t diskseq = DiskSeqVar(event);
     if (diskseq == 0) diskseq = DiskSeqOf(disk);
     if (event.action == "add") {

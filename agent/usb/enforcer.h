@@ -16,7 +16,14 @@
 //   the first uevent, once per enumeration. Each decision is journaled.
 // - A controlled block device (block_class.h: USB, SD card, FireWire,
 //   hot-plugged PCI, removable media; disk or partition, uevent add):
-//   BLKROSET first, before anything else. A USB disk is then checked: the
+//   BLKROSET first, before anything else. Where the kernel runs BPF LSM
+//   programs, the write gate (common/os/block_write_gate.h) refuses every
+//   write to a block device the enforcer has not allowed, from the
+//   device's first moment (before its uevent is read): devices that are not
+//   controlled are allowed at Start() and at their "add", a keyed stick's
+//   when it is made writable, and revoked whenever it is made read-only or
+//   removed. BLKROSET stays: it outlives the daemon, and it is the only
+//   layer where the gate is not active. A USB disk is then checked: the
 //   medium helper (medium_jobs.h, another process) reads its key file; the
 //   event loop never waits for the medium, and a helper that does not
 //   answer within its deadline is killed and the stick refused. A keyed
@@ -61,6 +68,7 @@
 #include "common/json.h"
 #include "common/messages.h"
 #include "common/os/block_device.h"
+#include "common/os/block_write_gate.h"
 #include "common/os/device_write_watch.h"
 #include "common/os/mount_control.h"
 #include "common/os/sysfs.h"
@@ -76,6 +84,7 @@ struct EnforcerDeps {
   os::MountControl& mounts;
   MediumJobs& jobs;
   os::DeviceWriteWatch& writes;
+  os::BlockWriteGate& device_gate;
 };
 
 struct EnforcerConfig {
@@ -143,10 +152,15 @@ class UsbEnforcer : public StickControl {
   void OnTimer();
   // The write watch's descriptor is readable.
   void OnWriteAttempts();
+  // The write gate's descriptor is readable: its refusals are journaled.
+  void OnGateDenials();
   // A new policy was applied: keyed sticks are checked again.
   void OnPolicyChanged();
   // The "sticks" part of `piiguard status`.
   Result<Json> StatusPart() const;
+  // The "usb_write_layer" part: which layer stops writes to foreign
+  // sticks ("bpf-lsm" or "blkroset") and why the gate is not active.
+  Json WriteLayerPart() const;
   // The next deadline (0: none), as last given to config.schedule.
   int64_t next_deadline_us() const { return scheduled_us_; }
 
@@ -177,6 +191,8 @@ class UsbEnforcer : public StickControl {
     bool flag_cleared = false;
     int64_t expires_at = 0;  // of the accepted key (wall seconds)
     int64_t recheck_us = 0;  // next re-check of a keyed stick
+    // Its device numbers allowed in the write gate (while writable).
+    std::set<os::DeviceNumber> gate_allowed;
     // Work on the medium in flight.
     std::optional<MediumJobs::Id> job;
     JobKind job_kind = JobKind::kRead;
@@ -227,6 +243,20 @@ class UsbEnforcer : public StickControl {
   std::vector<std::string> Partitions(const std::string& disk) const;
   // The device numbers of the disk and its partitions (their mounts).
   Result<std::set<os::DeviceNumber>> DeviceNumbers(const Stick& stick) const;
+  // The write gate: a device that is not controlled may be written
+  // (`number`: from the uevent, else read from sysfs).
+  void AllowUncontrolled(const std::string& name,
+                         std::optional<os::DeviceNumber> number);
+  // A block device went ("remove"): its number is revoked.
+  void RevokeNumber(const std::string& name,
+                    std::optional<os::DeviceNumber> number);
+  // Devices not controlled that are no longer in `present` (a rescan).
+  void RevokeGone(const std::vector<std::string>& present);
+  void StartWriteGate();
+  // usb.write_attempt for each device written, with the count;
+  // `blocked_by`: the layer that refused ("blkroset", "bpf-lsm").
+  void JournalAttempts(const std::vector<os::DeviceWrite>& writes,
+                       std::string_view blocked_by);
 
   // Sticks (enforcer_sticks.cc).
   void StartRead(Stick& stick);
@@ -263,6 +293,11 @@ class UsbEnforcer : public StickControl {
   };
   std::map<std::string, Refusal> refused_;
   HubGroups groups_;
+  std::string gate_error_;  // why the write gate is not active
+  // Devices that are not controlled, allowed in the write gate.
+  std::map<std::string, os::DeviceNumber> uncontrolled_;
+  bool blocks_scanned_ = false;  // Rescan listed the block devices
+  int gate_allow_failures_ = 0;
   int64_t scheduled_us_ = 0;
   int depth_ = 0;  // nesting of Rescheduled()
 };

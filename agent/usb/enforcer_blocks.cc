@@ -73,6 +73,13 @@ void UsbEnforcer::HandleBlockAdd(const std::string& name,
     }
     if (it->second.state == StickState::kWritable) {
       // A partition of a keyed, writable stick: writable as well.
+      Result<std::string> dev =
+          deps_.sysfs.ReadAttribute(BlockPath(name, "", "dev"));
+      Result<os::DeviceNumber> number =
+          dev.ok() ? os::ParseDeviceNumber(*dev)
+                   : Result<os::DeviceNumber>(dev.status());
+      if (!number.ok() || !deps_.device_gate.Allow(*number).ok()) return;
+      it->second.gate_allowed.insert(*number);
       if (Status s = deps_.blocks.SetReadOnly(name, false); s.ok()) {
         deps_.writes.Unwatch(name);
       }
@@ -162,6 +169,13 @@ void UsbEnforcer::HandleBlockRemove(const std::string& name, bool partition) {
   auto it = sticks_.find(name);
   if (it == sticks_.end()) return;
   AbandonJob(it->second);
+  // Its numbers may be given to the next disk (a lost "remove").
+  for (const os::DeviceNumber& number : it->second.gate_allowed) {
+    if (Status s = deps_.device_gate.Revoke(number); !s.ok()) {
+      (void)Journal(journal::types::kUsbBlockError, Severity::kViolation, name,
+                    Json{{"error", s.message()}});
+    }
+  }
   std::optional<KeyedStick> keyed = it->second.keyed;
   (void)Journal(journal::types::kUsbStickRemoved, Severity::kInfo, name,
                 Json{{"state", StickStateName(it->second.state)}});

@@ -20,12 +20,17 @@ void UsbEnforcer::OnWriteAttempts() {
                   Json{{"error", writes.status().message()}});
     return;
   }
+  JournalAttempts(*writes, "blkroset");
+}
+
+void UsbEnforcer::JournalAttempts(const std::vector<os::DeviceWrite>& writes,
+                                  std::string_view blocked_by) {
   // One entry per device and wake-up, with the count: a program writing in
   // a loop must not flood the journal.
   std::map<std::string, std::pair<int64_t, os::DeviceWrite>> counts;
-  for (const os::DeviceWrite& write : *writes) {
+  for (const os::DeviceWrite& write : writes) {
     auto& [count, last] = counts[write.device];
-    ++count;
+    count += write.count;
     last = write;
   }
   for (const auto& [device, entry] : counts) {
@@ -40,7 +45,11 @@ void UsbEnforcer::OnWriteAttempts() {
       continue;
     }
     std::string reason = stick != sticks_.end() ? stick->second.reason : "";
-    Json details = {{"disk", disk}, {"reason", reason}, {"count", count}};
+    Json details = {{"disk", disk},
+                    {"reason", reason},
+                    {"count", count},
+                    {"blocked_by", blocked_by}};
+    if (!write.operation.empty()) details["operation"] = write.operation;
     if (write.pid != 0) details["pid"] = write.pid;
     if (!write.process.empty()) details["process"] = write.process;
     (void)Journal(journal::types::kUsbWriteAttempt, Severity::kViolation,

@@ -185,7 +185,7 @@ class EnforcerTest : public ::testing::Test {
     config.schedule = [this](int64_t at) { scheduled_.push_back(at); };
     config.present = present_;
     return std::make_unique<UsbEnforcer>(
-        EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_},
+        EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_, device_gate_},
         std::move(config), gate_);
   }
 
@@ -306,6 +306,7 @@ class EnforcerTest : public ::testing::Test {
   FakeStickMedium medium_;
   FakeMediumJobs jobs_{medium_, mounts_};
   os::FakeDeviceWriteWatch writes_;
+  os::FakeBlockWriteGate device_gate_;
   RecordingGate gate_;
   policy::Policy policy_;
   Ed25519PrivateKey signer_ = policy::testing::NewKey();

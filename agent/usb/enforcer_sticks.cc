@@ -188,11 +188,27 @@ Status UsbEnforcer::MakeWritable(Stick& stick) {
   }
   std::vector<std::string> devices = Partitions(stick.disk);
   devices.push_back(stick.disk);
+  // The write gate first (where it is active, the kernel refuses writes to
+  // any device not allowed in it), then the read-only flag.
+  Status gated;
+  Result<std::set<os::DeviceNumber>> numbers = DeviceNumbers(stick);
+  if (!numbers.ok()) gated = numbers.status();
+  for (const os::DeviceNumber& number :
+       numbers.ok() ? *numbers : std::set<os::DeviceNumber>{}) {
+    gated = deps_.device_gate.Allow(number);
+    if (!gated.ok()) break;
+    stick.gate_allowed.insert(number);
+  }
   for (const std::string& device : devices) {
-    if (Status s = deps_.blocks.SetReadOnly(device, false); !s.ok()) {
+    Status s = gated.ok() ? deps_.blocks.SetReadOnly(device, false) : gated;
+    if (!s.ok()) {
       for (const std::string& undo : devices) {
         (void)deps_.blocks.SetReadOnly(undo, true);
       }
+      for (const os::DeviceNumber& number : stick.gate_allowed) {
+        (void)deps_.device_gate.Revoke(number);
+      }
+      stick.gate_allowed.clear();
       stick.state = StickState::kReadOnly;
       Explain(stick, "could not be made writable", MsgId::kUsbNotMadeWritable);
       (void)Journal(journal::types::kUsbStickReadOnly, Severity::kWarning,
@@ -213,17 +229,31 @@ Status UsbEnforcer::MakeWritable(Stick& stick) {
 Status UsbEnforcer::CloseWrites(Stick& stick, Json details, StickState after) {
   AbandonJob(stick);
   Status first;
+  // The write gate first: where it is active, every new write open, write
+  // through an open descriptor of the device node and SG_IO is refused at
+  // once. (Writes through a mounted filesystem are closed below.)
+  for (auto it = stick.gate_allowed.begin(); it != stick.gate_allowed.end();) {
+    Status s = deps_.device_gate.Revoke(*it);
+    if (!s.ok()) {
+      if (first.ok()) first = s;
+      ++it;
+      continue;
+    }
+    it = stick.gate_allowed.erase(it);
+  }
   if (stick.flag_cleared) {
     // Set at add and never cleared otherwise: only a stick made writable
     // needs it again (and opening a stalled stick could wait).
     std::vector<std::string> devices = Partitions(stick.disk);
     devices.push_back(stick.disk);
+    Status flagged;
     for (const std::string& device : devices) {
       Status s = deps_.blocks.SetReadOnly(device, true);
-      if (!s.ok() && first.ok()) first = s;
+      if (!s.ok() && flagged.ok()) flagged = s;
       if (s.ok()) (void)deps_.writes.Watch(device);
     }
-    if (first.ok()) stick.flag_cleared = false;
+    if (flagged.ok()) stick.flag_cleared = false;
+    if (first.ok()) first = flagged;
   }
   if (!first.ok()) {
     details["error"] = first.message();

@@ -168,7 +168,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
     };
     config.present = PresentDevices{1, {Keyboard()}};
     return std::make_unique<UsbEnforcer>(
-        EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_},
+        EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_, device_gate_},
         std::move(config), gate_);
   }
   void Plug(UsbEnforcer& enforcer) {
@@ -199,6 +199,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
   FakeStickMedium medium_;
   FakeMediumJobs jobs_{medium_, mounts_};
   os::FakeDeviceWriteWatch writes_;
+  os::FakeBlockWriteGate device_gate_;
   RecordingGate gate_;
   policy::Policy policy_;
   std::vector<journal::Event> events_;

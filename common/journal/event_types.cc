@@ -68,6 +68,7 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kUsbStickWritable, MsgId::kPagesTypeUsbStickWritable},
     {types::kUsbUeventOverflow, MsgId::kPagesTypeUsbUeventOverflow},
     {types::kUsbWriteAttempt, MsgId::kPagesTypeUsbWriteAttempt},
+    {types::kUsbWriteLayer, MsgId::kPagesTypeUsbWriteLayer},
 });
 
 constexpr auto kNearMissTypes =

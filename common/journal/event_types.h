@@ -61,6 +61,8 @@ inline constexpr char kUsbStickClosing[] = "usb.stick.closing";
 inline constexpr char kUsbStickCutOff[] = "usb.stick.cut_off";
 inline constexpr char kUsbStickMediaChanged[] = "usb.stick.media_changed";
 inline constexpr char kUsbWriteAttempt[] = "usb.write_attempt";
+// Which layer stops writes to foreign sticks (docs/usb.md "The write gate").
+inline constexpr char kUsbWriteLayer[] = "usb.write_layer";
 inline constexpr char kUsbBootParamMissing[] = "usb.boot_param_missing";
 // Sessions, radios and links (agent/session, docs/session.md).
 inline constexpr char kSessionStarted[] = "session.started";

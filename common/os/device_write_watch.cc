@@ -84,7 +84,7 @@ Result<std::vector<DeviceWrite>> LinuxDeviceWriteWatch::Drain() {
       }
       auto it = devices_.find(record.wd);
       if (it == devices_.end() || (record.mask & IN_CLOSE_WRITE) == 0) continue;
-      writes.push_back(DeviceWrite{it->second, 0, ""});
+      writes.push_back(DeviceWrite{it->second, 0, "", "", 1});
     }
   }
   return writes;
@@ -108,7 +108,7 @@ void FakeDeviceWriteWatch::Open(std::string_view device, int pid,
                                 std::string process) {
   if (watched(device)) {
     pending_.push_back(
-        DeviceWrite{std::string(device), pid, std::move(process)});
+        DeviceWrite{std::string(device), pid, std::move(process), "", 1});
   }
 }
 

@@ -39,6 +39,9 @@ struct DeviceWrite {
   std::string device;   // kernel name, "sdb"
   int pid = 0;          // 0: not known (inotify does not say)
   std::string process;  // "" when not known
+  // What was refused, where known ("open", "ioctl", "mount", ...).
+  std::string operation;
+  int64_t count = 1;  // attempts this record stands for
 };
 
 class DeviceWriteWatch {

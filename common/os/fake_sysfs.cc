@@ -73,6 +73,14 @@ void FakeSysfs::AddSymlink(std::string_view path, std::string_view target) {
   AddNode(path, Node{Kind::kSymlink, std::string(target)});
 }
 
+void FakeSysfs::Remove(std::string_view path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = Join(Components(path));
+  std::erase_if(nodes_, [&key](const auto& entry) {
+    return entry.first == key || entry.first.starts_with(key + "/");
+  });
+}
+
 void FakeSysfs::FailReads(std::string_view path, int error_number) {
   std::lock_guard<std::mutex> lock(mu_);
   read_failures_.insert_or_assign(Join(Components(path)), error_number);

@@ -32,6 +32,8 @@ class FakeSysfs : public Sysfs {
   void AddFile(std::string_view path, std::string_view contents);
   void AddDirectory(std::string_view path);
   void AddSymlink(std::string_view path, std::string_view target);
+  // Removes the entry at `path` (taken literally) and everything below it.
+  void Remove(std::string_view path);
 
   // Makes reads (writes) of `path` fail with `error_number`. `path` matches
   // the path as passed to ReadAttribute (WriteAttribute) after removing

@@ -130,7 +130,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   usb.journal = append;
   a->usb_ = std::make_unique<agent::usb::UsbEnforcer>(
       agent::usb::EnforcerDeps{a->sysfs_, a->blocks_, a->mounts_, a->jobs_,
-                               a->writes_},
+                               a->writes_, a->device_gate_},
       std::move(usb), *a->sessions_);
   a->sessions_->SetStickControl(a->usb_.get());
   PIIGUARD_RETURN_IF_ERROR(a->usb_->Start());

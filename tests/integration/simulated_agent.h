@@ -114,6 +114,7 @@ class SimulatedAgent {
   os::FakeMountControl mounts_;
   agent::usb::FakeMediumJobs jobs_{medium_, mounts_};
   os::FakeDeviceWriteWatch writes_;
+  os::FakeBlockWriteGate device_gate_;
   os::FakeRfkill rfkill_;
   os::FakeLinks links_;
   os::FakeFirewall firewall_;

@@ -87,3 +87,22 @@ status_ms() {
 journal_has() {
   piiguard journal show --json --db "$STATE/journal.db" --type "$1" | grep -q "$2"
 }
+
+# race NAME [UID]: plugs stick NAME with usbrace writing (as UID); appends
+# its line (usbrace: guest/usbrace.c) to /tmp/race.log; unplugs it.
+race() {
+  rm -f /tmp/race.fifo && mkfifo /tmp/race.fifo
+  usbrace 400 $2 >/tmp/race.fifo &
+  exec 8</tmp/race.fifo
+  read -r ready <&8
+  host plug "$1,serial=$1,fs=fat" || return 1
+  read -r line <&8
+  exec 8<&-
+  echo "$line" | tee -a /tmp/race.log
+  host unplug "$1"
+}
+# med FIELD FILE: median and worst of FIELD= values.
+med() {
+  sed -n "s/.* $1=\([-0-9]*\).*/\1/p" "$2" | sort -n |
+    awk '{v[NR]=$1} END {if (NR) printf "median %d worst %d (n=%d)", v[int((NR+1)/2)], v[NR], NR}'
+}

@@ -7,12 +7,18 @@
  *   blktool rewrite DEV    reads the first 4 KiB of DEV and writes them back
  *                          in place (data unchanged if it succeeds), then
  *                          fsync; prints "ok" or "error ERRNAME message"
+ *   blktool sgwrite DEV    the same through SCSI pass-through on a descriptor
+ *                          opened READ-ONLY: SG_IO READ(10) of sector 0,
+ *                          then SG_IO WRITE(10) of the same bytes (root's
+ *                          CAP_SYS_RAWIO lets the kernel pass any command;
+ *                          BLKROSET does not stop it)
  *
  * Exit status: 0 done (rewrite: the write succeeded), 1 error, 2 usage.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <scsi/sg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -62,14 +68,55 @@ static int Rewrite(const char* dev) {
   return 0;
 }
 
+/* One SG_IO command of 10 bytes moving 512 bytes; 0 or -1 (errno set, EIO
+ * for a SCSI error). */
+static int Sg(int fd, unsigned char op, unsigned char* buf, int to_device) {
+  unsigned char cdb[10] = {op, 0, 0, 0, 0, 0, 0, 0, 1, 0}; /* LBA 0, 1 block */
+  unsigned char sense[32];
+  struct sg_io_hdr io;
+  memset(&io, 0, sizeof io);
+  io.interface_id = 'S';
+  io.dxfer_direction = to_device ? SG_DXFER_TO_DEV : SG_DXFER_FROM_DEV;
+  io.cmd_len = sizeof cdb;
+  io.cmdp = cdb;
+  io.dxfer_len = 512;
+  io.dxferp = buf;
+  io.mx_sb_len = sizeof sense;
+  io.sbp = sense;
+  io.timeout = 10000;
+  if (ioctl(fd, SG_IO, &io) != 0) return -1;
+  if (io.status != 0 || io.host_status != 0 || io.driver_status != 0) {
+    errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
+static int SgWrite(const char* dev) {
+  unsigned char buf[512];
+  int fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return Fail("open", dev);
+  int rc = 0;
+  if (Sg(fd, 0x28, buf, 0) != 0) {
+    rc = Fail("SG_IO READ(10)", dev);
+  } else if (Sg(fd, 0x2a, buf, 1) != 0) {
+    rc = Fail("SG_IO WRITE(10)", dev);
+  } else {
+    printf("ok\n");
+  }
+  close(fd);
+  return rc;
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: blktool getro|setro|setrw|rewrite DEV\n");
+    fprintf(stderr, "usage: blktool getro|setro|setrw|rewrite|sgwrite DEV\n");
     return 2;
   }
   const char* cmd = argv[1];
   const char* dev = argv[2];
   if (strcmp(cmd, "rewrite") == 0) return Rewrite(dev);
+  if (strcmp(cmd, "sgwrite") == 0) return SgWrite(dev);
   int fd = open(dev, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Fail("open", dev);
   int rc = 0;

@@ -19,25 +19,6 @@ if [ -x /usr/sbin/usbguard-daemon ]; then plan 7; else
   echo "usb_bench: usbguard not packed (tests/vm/bench/usb.sh packs it): no side-by-side"
 fi
 
-# race NAME [UID]: plugs stick NAME with usbrace writing (as UID); appends
-# its line to /tmp/race.log; unplugs it.
-race() {
-  rm -f /tmp/race.fifo && mkfifo /tmp/race.fifo
-  usbrace 400 $2 >/tmp/race.fifo &
-  exec 8</tmp/race.fifo
-  read -r ready <&8
-  host plug "$1,serial=$1,fs=fat" || return 1
-  read -r line <&8
-  exec 8<&-
-  echo "$line" | tee -a /tmp/race.log
-  host unplug "$1"
-}
-# med FIELD FILE: median and worst of FIELD= values.
-med() {
-  sed -n "s/.* $1=\([-0-9]*\).*/\1/p" "$2" | sort -n |
-    awk '{v[NR]=$1} END {if (NR) printf "median %d worst %d (n=%d)", v[int((NR+1)/2)], v[NR], NR}'
-}
-
 check daemon_started "piiguardd serving" daemon_start
 : >/tmp/race.log
 i=0
