@@ -46,10 +46,11 @@ TEST(AskDaemonTest, BusyAndTooSlow) {
 // A handler's own refusal (session_end's "refused" names a reason of the
 // session manager) or an error is not the limits'.
 TEST(AskDaemonTest, OtherAnswersAreNotLimitRefusals) {
-  EXPECT_EQ(LimitRefusalMessage(
-                Lang::kEn, ipc::Op::kSessionEnd,
-                Json{{"ok", true}, {"ended", false}, {"refused", "not_starter"}}),
-            std::nullopt);
+  EXPECT_EQ(
+      LimitRefusalMessage(
+          Lang::kEn, ipc::Op::kSessionEnd,
+          Json{{"ok", true}, {"ended", false}, {"refused", "not_starter"}}),
+      std::nullopt);
   EXPECT_EQ(LimitRefusalMessage(Lang::kEn, ipc::Op::kNearMiss,
                                 Json{{"ok", false}, {"error", "x"}}),
             std::nullopt);
