@@ -18,6 +18,11 @@ namespace {
 constexpr uint8_t kAll = static_cast<uint8_t>(os::RadioType::kAll);
 constexpr uint32_t kEveryType = 0xffffffffu;
 constexpr int kMaxPumpRounds = 16;
+// More re-blocks than this within one second: a radio that does not stay
+// blocked (a driver that refuses, a program in a loop). The thread ends
+// rather than spin at real-time priority; the loop's own path takes over
+// and fails closed if the radio stays unblocked.
+constexpr uint64_t kMaxReblocksPerSecond = 200;
 
 bool Guarded(uint32_t mask, uint8_t type) {
   if (mask == kEveryType) return true;
@@ -159,6 +164,8 @@ void RadioGuardThread::Run() {
 
 std::string RadioGuardThread::Loop() {
   pollfd fds[2] = {{guard_.fd(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+  int64_t window_us = guard_.now_us();
+  uint64_t window_base = guard_.stats().reblocks;
   for (;;) {
     int n = ::poll(fds, 2, -1);
     if (n < 0) {
@@ -173,6 +180,16 @@ std::string RadioGuardThread::Loop() {
     // A failing read or write ends the thread rather than spinning at
     // real-time priority; the event loop then re-blocks on its own path.
     if (Status s = guard_.Pump(); !s.ok()) return s.message();
+    uint64_t reblocks = guard_.stats().reblocks;
+    int64_t now = guard_.now_us();
+    if (now - window_us >= 1'000'000) {
+      window_us = now;
+      window_base = reblocks;
+    } else if (reblocks - window_base > kMaxReblocksPerSecond) {
+      return "re-block storm: more than " +
+             std::to_string(kMaxReblocksPerSecond) +
+             " re-blocks in a second (a radio does not stay blocked)";
+    }
   }
 }
 

@@ -60,6 +60,7 @@ class RadioGuard {
   Status Pump();
   Stats stats() const;
   int fd() const { return rfkill_.fd(); }
+  int64_t now_us() const { return monotonic_us_(); }
 
  private:
   os::Rfkill& rfkill_;

@@ -223,8 +223,12 @@ class PollableRfkill : public os::Rfkill {
     return Record(RfkillEvent{0, type, RfkillOp::kChangeAll, soft, false});
   }
   Status Change(uint32_t idx, bool soft) override {
-    return Record(RfkillEvent{idx, 0, RfkillOp::kChange, soft, false});
+    Status s = Record(RfkillEvent{idx, 0, RfkillOp::kChange, soft, false});
+    // A driver that refuses the block: the radio comes back unblocked.
+    if (refuses_) Queue(RfkillEvent{idx, 1, RfkillOp::kChange, false, false});
+    return s;
   }
+  void set_refuses(bool refuses) { refuses_ = refuses; }
   Result<std::string> Name(uint32_t /*idx*/) const override {
     return std::string("x");
   }
@@ -260,6 +264,7 @@ class PollableRfkill : public os::Rfkill {
   std::condition_variable cv_;
   std::deque<RfkillEvent> queue_;
   std::vector<RfkillEvent> writes_;
+  bool refuses_ = false;
 };
 
 TEST(RadioGuardThreadTest, ReblocksOnItsOwnThreadAndStops) {
@@ -278,6 +283,25 @@ TEST(RadioGuardThreadTest, ReblocksOnItsOwnThreadAndStops) {
   EXPECT_FALSE((*t)->running());
   EXPECT_EQ((*t)->stopped_why(), "stopped");
   EXPECT_FALSE((*t)->priority().empty());
+}
+
+// A radio that never stays blocked must not keep a real-time thread busy:
+// past the storm limit the thread ends (the loop's path takes over).
+TEST(RadioGuardThreadTest, EndsOnAReblockStorm) {
+  PollableRfkill rfkill;
+  rfkill.set_refuses(true);
+  RadioGuard guard(rfkill, [] { return int64_t{5}; });  // all in one second
+  guard.SetGuarded(GuardMask({kWlan}));
+  Result<std::unique_ptr<RadioGuardThread>> t = RadioGuardThread::Start(guard);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  rfkill.Queue(RfkillEvent{4, kWlan, RfkillOp::kChange, false, false});
+  // 201 re-blocks, each a CHANGE and a CHANGE_ALL, then the thread ends.
+  ASSERT_TRUE(rfkill.WaitForWrites(402));
+  (*t)->Stop();  // joins: returns once the thread has ended either way
+  EXPECT_FALSE((*t)->running());
+  EXPECT_NE((*t)->stopped_why().find("re-block storm"), std::string::npos)
+      << (*t)->stopped_why();
+  EXPECT_LE(guard.stats().reblocks, 201U + 16U);
 }
 
 }  // namespace
