@@ -32,6 +32,17 @@ using policy::testing::kNow;
 
 class AgentCoreTest : public ::testing::Test {
  protected:
+  // The signals the loop takes through its signalfd, blocked on this thread
+  // (and the loop's threads it starts) as piiguardd's main does.
+  static void BlockLoopSignals() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGINT);
+    ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  }
+
   void SetUp() override {
     char tmpl[] = "/tmp/daemon_test.XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -259,12 +270,7 @@ TEST_F(AgentCoreTest, SyncRequestsGoThroughTheMonitor) {
 // The event loop: local requests over the real socket, the wake-up hook,
 // and children reaped for whoever asked.
 TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGCHLD);
-  sigaddset(&mask, SIGINT);
-  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
 
   std::string socket = dir_ + "/agent.sock";
   DaemonConfig config;
@@ -313,12 +319,7 @@ TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
 // deadline (short here): the client's blocking read returns the refusal.
 // Stopping journals the window that closing opened.
 TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGCHLD);
-  sigaddset(&mask, SIGINT);
-  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
   std::string socket = dir_ + "/agent.sock";
   DaemonConfig config;
   config.socket_path = socket;
@@ -352,12 +353,7 @@ TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
 // A paused source does not wake the loop though its descriptor is readable
 // (the radio wiring reads it later, on a timer); a resumed one does.
 TEST_F(AgentCoreTest, PausedSourceDoesNotWakeTheLoop) {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGCHLD);
-  sigaddset(&mask, SIGINT);
-  ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &mask, nullptr), 0);
+  ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
   std::string socket = dir_ + "/agent.sock";
   DaemonConfig config;
   config.socket_path = socket;
