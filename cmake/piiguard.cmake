@@ -25,6 +25,19 @@ function(piiguard_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# piiguard_test_library(NAME SOURCES ... DEPS ...): fakes and helpers that
+# only tests link (tests/layering checks that no product links one).
+function(piiguard_test_library name)
+  if(NOT PIIGUARD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${PIIGUARD_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
 # piiguard_test(NAME SOURCES ... DEPS ...): one gtest binary, registered in
 # ctest test by test.
 function(piiguard_test name)

@@ -12,7 +12,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <memory>
 #include <ostream>
 
@@ -24,6 +23,7 @@
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/os/clock.h"
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"
 #include "common/tls/tls.h"
@@ -36,12 +36,6 @@ struct EnrolArgs {
   std::string state_dir = std::string(agent::kDefaultStateDir);
   std::string socket = std::string(ipc::kDefaultSocketPath);
 };
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::string> Enrol(const EnrolArgs& args) {
   if (::geteuid() != 0) {
@@ -56,7 +50,7 @@ Result<std::string> Enrol(const EnrolArgs& args) {
   }
   PIIGUARD_ASSIGN_OR_RETURN(tls::EnrolmentToken token,
                             tls::ParseEnrolmentTokenPayload(envelope.payload));
-  if (token.expires_ms <= NowMs()) {
+  if (token.expires_ms <= os::SystemClock().WallMs()) {
     return FailedPreconditionError("enrol", args.token, "token expired");
   }
   agent::StatePaths paths(args.state_dir);
@@ -75,7 +69,8 @@ Result<std::string> Enrol(const EnrolArgs& args) {
     chain = (*daemon)["chain"].get<std::string>();
   } else {
     PIIGUARD_ASSIGN_OR_RETURN(
-        journal, journal::Journal::Open(paths.Journal(), device_key, NowMs));
+        journal,
+        journal::Journal::Open(paths.Journal(), device_key, os::SystemClock()));
     chain = journal->chain();
   }
 

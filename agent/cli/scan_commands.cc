@@ -26,6 +26,7 @@
 #include "agent/state/state_dir.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/os/clock.h"
 #include "common/os/linux_roster_files.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/mountinfo.h"
@@ -53,12 +54,6 @@ struct ScanArgs {
   std::string report;
   std::string pub;
 };
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Megabytes(uint64_t bytes) {
   return std::to_string(bytes / (uint64_t{1024} * 1024));
@@ -302,7 +297,8 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
 
   scanreport::Report report;
   scanreport::Body& body = report.body;
-  body.started = FormatRfc3339(NowSeconds(), kJstOffsetMinutes);
+  body.started =
+      FormatRfc3339(os::SystemClock().WallSeconds(), kJstOffsetMinutes);
   body.uid = ::geteuid();
   body.user = UserNameOf(static_cast<uid_t>(body.uid));
   body.full = args.full;
@@ -322,7 +318,8 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
   for (const std::string& root : roots) scanner.Walk(root);
   progress.Clear();
   scan::ScanResult result = scanner.Collected();
-  body.finished = FormatRfc3339(NowSeconds(), kJstOffsetMinutes);
+  body.finished =
+      FormatRfc3339(os::SystemClock().WallSeconds(), kJstOffsetMinutes);
   body.counts = result.counts;
   body.findings = std::move(result.findings);
   body.not_examined = std::move(result.not_examined);
@@ -344,7 +341,8 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
   if (!bytes.ok()) return tool.Fail(bytes.status());
   std::string out = args.out;
   if (out.empty()) {
-    std::string stamp = FormatRfc3339(NowSeconds(), kJstOffsetMinutes);
+    std::string stamp =
+        FormatRfc3339(os::SystemClock().WallSeconds(), kJstOffsetMinutes);
     std::string compact;
     for (char c : stamp.substr(0, 19)) {
       if (c != '-' && c != ':') compact.push_back(c == 'T' ? '-' : c);

@@ -212,7 +212,7 @@ Result<sync::PolicyOutcome> AgentCore::InstallPolicy(const std::string& bytes) {
   } else {
     std::array<Ed25519PublicKey, 1> trusted{*config_.city_key};
     policy::PolicyVerdict verdict = policy::VerifySignedPolicy(
-        bytes, trusted, config_.clock() / 1000, applied_);
+        bytes, trusted, config_.clock->WallSeconds(), applied_);
     if (verdict.accepted() && applied_ &&
         verdict.policy->version == applied_->version) {
       return outcome;  // the applied one again: nothing to do
@@ -253,7 +253,7 @@ Result<std::string> AgentCore::GetStatusReport(const std::string& request) {
              "office", Json{{"request", request}}));
   Json payload = {{"request", request},
                   {"pc", *pc_},
-                  {"time", config_.clock()},
+                  {"time", config_.clock->WallMs()},
                   {"policy_version", policy_version()},
                   {"journal_seq", seq},
                   {"sticks", Json::array()},

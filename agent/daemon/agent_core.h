@@ -25,14 +25,15 @@
 #include "agent/journal/journal.h"
 #include "agent/state/state_dir.h"
 #include "agent/sync/daemon_link.h"  // PendingBatch, PolicyOutcome
+#include "common/os/clock.h"
 #include "policy/policy_verify.h"
 
 namespace piiguard::agent {
 
 struct CoreConfig {
   StatePaths paths{std::string(kDefaultStateDir)};
-  std::optional<Ed25519PublicKey> city_key;  // none: policies are refused
-  journal::ClockFn clock;
+  std::optional<Ed25519PublicKey> city_key;     // none: policies are refused
+  const os::Clock* clock = &os::SystemClock();  // outlives the core
   // The user name of a uid (near misses record both); injected for tests.
   std::function<std::string(uid_t)> user_name;
 };
@@ -92,6 +93,8 @@ class AgentCore {
   // Called after a new policy was applied (from the sync child's round).
   void AddPolicyListener(std::function<void(const policy::Policy&)> listener);
   journal::Journal& journal() { return journal_; }
+  // The clock every module the daemon wires is given.
+  const os::Clock& clock() const { return *config_.clock; }
   const std::string& paths_dir() const { return config_.paths.dir; }
   // The enrolled PC id (none before enrolment).
   const std::optional<std::string>& pc() const { return pc_; }

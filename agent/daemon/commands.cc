@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <iostream>
 
 #include "agent/daemon/release.h"
@@ -14,16 +13,11 @@
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/os/block_device.h"
+#include "common/os/clock.h"
 #include "common/os/linux_sysfs.h"
 
 namespace piiguard::agent {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int Fail(std::string_view command, const Status& status) {
   std::cerr << "piiguardd " << command << ": " << status.message() << "\n";
@@ -64,7 +58,7 @@ int RecordPresentDevices(const StatePaths& paths) {
   Result<std::vector<usb::PresentDevice>> plugged =
       usb::ReadPluggedDevices(sysfs);
   if (!plugged.ok()) return Fail("--record-present-devices", plugged.status());
-  usb::PresentDevices record{NowMs(), std::move(*plugged)};
+  usb::PresentDevices record{os::SystemClock().WallMs(), std::move(*plugged)};
   std::string path = paths.dir + "/" + std::string(usb::kPresentDevicesFile);
   if (Status s =
           WriteFileAtomic(path, usb::SerializePresentDevices(record), 0644);
@@ -97,8 +91,9 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
   if (Exists(paths.DeviceKey()) && Exists(paths.Journal())) {
     Result<Ed25519PrivateKey> key = LoadOrCreateDeviceKey(paths);
     Result<std::unique_ptr<journal::Journal>> opened =
-        key.ok() ? journal::Journal::Open(paths.Journal(), *key, NowMs)
-                 : Result<std::unique_ptr<journal::Journal>>(key.status());
+        key.ok()
+            ? journal::Journal::Open(paths.Journal(), *key, os::SystemClock())
+            : Result<std::unique_ptr<journal::Journal>>(key.status());
     if (opened.ok()) {
       journal = std::move(*opened);
     } else {
@@ -114,7 +109,8 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
   os::LinuxBlockDevices blocks("/dev", have_state ? paths.dir : "");
   SessionWiring sessions;
   if (have_state) {
-    MakeSessionManager(sessions, paths, session::SessionRules{}, append);
+    MakeSessionManager(sessions, paths, os::SystemClock(),
+                       session::SessionRules{}, append);
   }
   ReleaseReport report = Release(
       ReleaseDeps{sysfs, blocks, sessions.manager.get(), &sessions.firewall});

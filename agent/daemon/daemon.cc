@@ -14,12 +14,6 @@
 namespace piiguard::agent {
 namespace {
 
-int64_t MonotonicMs() {
-  timespec now{};
-  ::clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1'000'000;
-}
-
 void Log(const Status& status) {
   if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
 }
@@ -86,7 +80,7 @@ Status Daemon::Init(UniqueFd listen_fd) {
       ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
   if (!socket_timer_.valid()) return ErrnoStatus("daemon", "timerfd", errno);
   ipc::ServerHooks hooks;
-  hooks.monotonic_ms = MonotonicMs;
+  hooks.clock = config_.clock;
   hooks.schedule = [timer = socket_timer_.get()](int64_t at_ms) {
     itimerspec spec{};  // zero: disarmed
     if (at_ms > 0) {

@@ -22,6 +22,7 @@
 #include "agent/daemon/agent_core.h"
 #include "agent/ipc/ipc.h"
 #include "agent/ipc/server.h"
+#include "common/os/clock.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
@@ -29,6 +30,9 @@ namespace piiguard::agent {
 struct DaemonConfig {
   std::string socket_path = std::string(ipc::kDefaultSocketPath);
   ipc::SocketLimits limits;  // docs/ipc.md "Limits"
+  // The socket's deadlines are armed on a CLOCK_MONOTONIC timerfd, so their
+  // clock is the system's (not the core's, which tests may fake).
+  const os::Clock* clock = &os::SystemClock();
 };
 
 class Daemon {

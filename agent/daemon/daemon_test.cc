@@ -22,6 +22,7 @@
 #include "agent/daemon/sync_monitor.h"
 #include "agent/sync/child_protocol.h"
 #include "common/journal/event_types.h"
+#include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
 #include "policy/test_policy.h"
 
@@ -49,8 +50,8 @@ class AgentCoreTest : public ::testing::Test {
     dir_ = tmpl;
     device_key_.emplace(Ed25519PrivateKey::Generate().value());
     city_key_.emplace(policy::testing::NewKey());
-    auto journal = journal::Journal::Open(dir_ + "/journal.db", *device_key_,
-                                          [this] { return now_ms_; });
+    auto journal =
+        journal::Journal::Open(dir_ + "/journal.db", *device_key_, clock_);
     ASSERT_TRUE(journal.ok());
     journal_ = std::move(*journal);
     ASSERT_TRUE(
@@ -60,7 +61,7 @@ class AgentCoreTest : public ::testing::Test {
     CoreConfig config;
     config.paths = StatePaths(dir_);
     config.city_key = city_key_->PublicKey();
-    config.clock = [this] { return now_ms_; };
+    config.clock = &clock_;
     config.user_name = [](uid_t uid) {
       return uid == 1000 ? std::string("tanaka") : std::string();
     };
@@ -80,7 +81,7 @@ class AgentCoreTest : public ::testing::Test {
   }
 
   std::string dir_;
-  int64_t now_ms_ = kNow * 1000;
+  os::FakeClock clock_{kNow * 1000};
   std::optional<Ed25519PrivateKey> device_key_;
   std::optional<Ed25519PrivateKey> city_key_;
   std::unique_ptr<journal::Journal> journal_;
@@ -234,7 +235,7 @@ TEST_F(AgentCoreTest, EnrolledMustMatchOfficeFile) {
 }
 
 TEST_F(AgentCoreTest, SyncRequestsGoThroughTheMonitor) {
-  sync::SyncHealth health([this] { return now_ms_; }, nullptr);
+  sync::SyncHealth health(clock_, nullptr);
   SyncMonitor monitor(*core_, health, StatePaths(dir_), 0);
   bool secret = true;
   auto parsed =

@@ -27,7 +27,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <chrono>
 #include <climits>
 #include <filesystem>
 #include <iostream>
@@ -46,6 +45,7 @@
 #include "agent/usb/medium_helper_process.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/os/clock.h"
 #include "common/os/kernel_info.h"
 #include "common/os/service_manager.h"
 #include "common/user_name.h"
@@ -66,12 +66,6 @@ struct Args {
   bool medium_helper = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
 };
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int Fail(const Status& status) {
   std::cerr << "piiguardd: " << status.message() << "\n";
@@ -147,13 +141,13 @@ int Serve(const Args& args) {
   Result<Ed25519PrivateKey> device_key = LoadOrCreateDeviceKey(paths);
   if (!device_key.ok()) return Fail(device_key.status());
   Result<std::unique_ptr<journal::Journal>> journal =
-      journal::Journal::Open(paths.Journal(), *device_key, NowMs);
+      journal::Journal::Open(paths.Journal(), *device_key, os::SystemClock());
   if (!journal.ok()) return Fail(journal.status());
 
   CoreConfig core_config;
   core_config.paths = paths;
   core_config.city_key = pre.city_key;
-  core_config.clock = NowMs;
+  core_config.clock = &os::SystemClock();
   core_config.user_name = UserNameOf;
   AgentCore core(core_config, **journal, *device_key);
 
@@ -219,7 +213,7 @@ int Serve(const Args& args) {
   // The sync process (docs/sync.md): when it cannot run, it says why in
   // status and the journal, and enforcement runs anyway.
   SyncWiring sync;
-  Log(WireSync(sync, args.sync, paths, core, daemon, NowMs));
+  Log(WireSync(sync, args.sync, paths, core, daemon));
   // The session manager is the keyed sticks' WriteGate (agent/interlock);
   // the USB enforcer gets it and calls SetStickControl.
   SessionWiring sessions;
@@ -280,7 +274,7 @@ int Serve(const Args& args) {
   }
   readiness.Started(kEnforcerRoster, roster_wired);
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
-  WireScanReports(core, daemon, NowMs, UserNameOf);
+  WireScanReports(core, daemon, UserNameOf);
   Log(readiness.Ready(core.problems().size()));
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "agent/daemon/agent_core.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent {
 namespace {
@@ -45,16 +46,16 @@ class WatchdogTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     key_.emplace(Ed25519PrivateKey::Generate().value());
-    journal_ = journal::Journal::Open(dir_ + "/journal.db", *key_, [] {
-                 return int64_t{1};
-               }).value();
+    journal_ =
+        journal::Journal::Open(dir_ + "/journal.db", *key_, clock_).value();
     CoreConfig config;
     config.paths = StatePaths(dir_);
-    config.clock = [] { return int64_t{1}; };
+    config.clock = &clock_;
     core_.emplace(config, *journal_, *key_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  os::FakeClock clock_{1};
   std::string dir_;
   std::optional<Ed25519PrivateKey> key_;
   std::unique_ptr<journal::Journal> journal_;

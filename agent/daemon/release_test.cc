@@ -12,6 +12,7 @@
 #include "common/os/fake_links.h"
 #include "common/os/fake_rfkill.h"
 #include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent {
 namespace {
@@ -78,8 +79,7 @@ class ReleaseTest : public ::testing::Test {
       session::SessionRules rules) {
     session::SessionConfig config;
     config.state_file = dir_ + "/session.json";
-    config.wall_ms = [] { return int64_t{1780282800000}; };
-    config.monotonic_us = [this] { return now_us_ += 7; };
+    config.clock = &clock_;
     config.journal = [this](const journal::Event& e) {
       events_.push_back(e);
       return Status::Ok();
@@ -115,7 +115,7 @@ class ReleaseTest : public ::testing::Test {
   os::FakeLinks links_;
   os::FakeFirewall firewall_;
   std::vector<journal::Event> events_;
-  int64_t now_us_ = 1000;
+  os::FakeClock clock_{1780282800000, 1000, 7};
   uint32_t wlan_ = 0;
 };
 

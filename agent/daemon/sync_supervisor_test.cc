@@ -19,6 +19,7 @@
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/link_io.h"
 #include "agent/sync/sync_testing.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent {
 namespace {
@@ -131,7 +132,8 @@ class SyncSupervisorTest : public ::testing::Test {
   }
 
   std::string dir_;
-  sync::SyncHealth health_{[] { return int64_t{1790000000000}; }, nullptr};
+  os::FakeClock clock_{1790000000000};
+  sync::SyncHealth health_{clock_, nullptr};
   FakeMonitor monitor_;
   KeepingSpawner spawner_;
   std::unique_ptr<SyncSupervisor> supervisor_;

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <optional>
@@ -21,12 +20,6 @@ namespace {
 // A roster larger than this is judged by its first part (the detector's
 // `partial`); the guard never holds more in memory per file.
 constexpr size_t kGuardMaxInput = size_t{64} * 1024 * 1024;
-
-int64_t WallSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void LogRoster(const Status& status) {
   if (!status.ok()) {
@@ -165,7 +158,7 @@ Status WireRosterGuard(
         return core.journal().Append(e).status();
       },
       std::move(notify),
-      WallSeconds,
+      core.clock(),
       [&worker](std::function<void()> job) { worker.Run(std::move(job)); },
       [&worker](std::function<void()> done) { worker.Post(std::move(done)); },
       static_cast<int>(::getpid()),

@@ -57,15 +57,14 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
 }
 
 void WireScanReports(AgentCore& core, Daemon& daemon,
-                     std::function<int64_t()> clock,
                      std::function<std::string(uid_t)> user_name) {
-  daemon.AddHandler(
-      ipc::Op::kScanAttest,
-      [&core, clock = std::move(clock), user_name = std::move(user_name)](
-          const ipc::Peer& peer, const ipc::Request& request) {
-        return AttestScan(core, peer, request, clock(),
+  daemon.AddHandler(ipc::Op::kScanAttest,
+                    [&core, user_name = std::move(user_name)](
+                        const ipc::Peer& peer, const ipc::Request& request) {
+                      return AttestScan(
+                          core, peer, request, core.clock().WallMs(),
                           user_name ? user_name(peer.uid) : std::string());
-      });
+                    });
 }
 
 }  // namespace piiguard::agent

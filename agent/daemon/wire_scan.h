@@ -33,8 +33,8 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
 
 // Registers the scan_attest handler (any local user may ask; the uid in
 // the attestation is the one the socket saw).
+// The attestation's time is core.clock()'s wall clock.
 void WireScanReports(AgentCore& core, Daemon& daemon,
-                     std::function<int64_t()> clock,
                      std::function<std::string(uid_t)> user_name);
 
 }  // namespace piiguard::agent

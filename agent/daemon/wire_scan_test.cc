@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "common/os/testing/fake_clock.h"
 #include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"
 
@@ -21,8 +22,8 @@ class WireScanTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     device_key_.emplace(Ed25519PrivateKey::Generate().value());
-    auto journal = journal::Journal::Open(dir_ + "/journal.db", *device_key_,
-                                          [] { return kNowMs; });
+    auto journal =
+        journal::Journal::Open(dir_ + "/journal.db", *device_key_, clock_);
     ASSERT_TRUE(journal.ok());
     journal_ = std::move(*journal);
     ASSERT_TRUE(StoreOfficeConfig(StatePaths(dir_),
@@ -31,7 +32,7 @@ class WireScanTest : public ::testing::Test {
                     .ok());
     CoreConfig config;
     config.paths = StatePaths(dir_);
-    config.clock = [] { return kNowMs; };
+    config.clock = &clock_;
     core_.emplace(config, *journal_, *device_key_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -53,6 +54,7 @@ class WireScanTest : public ::testing::Test {
   }
 
   static constexpr int64_t kNowMs = int64_t{1795999999} * 1000;
+  os::FakeClock clock_{kNowMs};
   std::string dir_;
   std::optional<Ed25519PrivateKey> device_key_;
   std::unique_ptr<journal::Journal> journal_;
@@ -132,7 +134,7 @@ TEST_F(WireScanTest, NotEnrolledIsRefusedAndNotJournaled) {
   std::filesystem::remove(StatePaths(dir_).Office());
   CoreConfig config;
   config.paths = StatePaths(dir_);
-  config.clock = [] { return kNowMs; };
+  config.clock = &clock_;
   core_.emplace(config, *journal_, *device_key_);
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());

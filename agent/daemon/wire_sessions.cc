@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <iostream>
 
 #include "common/os/linux_links.h"
@@ -18,25 +17,13 @@ void Log(const Status& status) {
   if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t MonotonicUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // How long the loop waits before handling and journaling radio events the
 // guard has already acted on: long enough for the program that unblocked a
 // radio to run again first (the loop runs at nice -20), short against the
 // journal's pace. Without a running guard nothing waits.
 constexpr int64_t kRadioJournalDelayNs = 5'000'000;
 
-void StartRadioGuard(SessionWiring& s) {
+void StartRadioGuard(SessionWiring& s, const os::Clock& clock) {
   Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
       os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
   if (!rfkill.ok()) {
@@ -44,7 +31,7 @@ void StartRadioGuard(SessionWiring& s) {
     return;
   }
   s.guard_rfkill = std::move(*rfkill);
-  s.guard = std::make_unique<session::RadioGuard>(*s.guard_rfkill, MonotonicUs);
+  s.guard = std::make_unique<session::RadioGuard>(*s.guard_rfkill, clock);
   // The kernel queues one add event per radio on open: nothing is guarded
   // yet, so the first Pump only reads them.
   Log(s.guard->Pump());
@@ -129,7 +116,7 @@ session::SessionRules InitialSessionRules(const policy::Policy* policy) {
 }
 
 void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
-                        session::SessionRules rules,
+                        const os::Clock& clock, session::SessionRules rules,
                         std::function<Status(const journal::Event&)> journal) {
   Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
       os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
@@ -148,8 +135,7 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
   }
   session::SessionConfig config;
   config.state_file = paths.dir + "/session.json";
-  config.wall_ms = NowMs;
-  config.monotonic_us = MonotonicUs;
+  config.clock = &clock;
   config.journal = std::move(journal);
   config.user_name = UserNameOf;
   if (session::RadioGuard* guard = s.guard.get()) {
@@ -162,8 +148,9 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
 
 Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
                     Daemon& daemon) {
-  StartRadioGuard(s);
-  MakeSessionManager(s, paths, InitialSessionRules(core.applied_policy()),
+  StartRadioGuard(s, core.clock());
+  MakeSessionManager(s, paths, core.clock(),
+                     InitialSessionRules(core.applied_policy()),
                      [&core](const journal::Event& e) {
                        return core.journal().Append(e).status();
                      });

@@ -47,9 +47,10 @@ session::SessionRules InitialSessionRules(const policy::Policy* policy);
 // Opens the Linux seams (a missing /dev/rfkill or rtnetlink is logged, and
 // the session manager fails closed with what is left) and makes the session
 // manager over STATE/session.json; `journal` records its events. With
-// s.guard set, the manager keeps the guard's set of types.
+// s.guard set, the manager keeps the guard's set of types. `clock`
+// outlives the manager.
 void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
-                        session::SessionRules rules,
+                        const os::Clock& clock, session::SessionRules rules,
                         std::function<Status(const journal::Event&)> journal);
 
 // Starts the radio guard's thread (failures are logged; the loop then

@@ -80,8 +80,7 @@ void LogToJournal(sync::LogLevel level, const std::string& line) {
 }
 
 Status WireSync(SyncWiring& wiring, const SyncArgs& args,
-                const StatePaths& paths, AgentCore& core, Daemon& daemon,
-                std::function<int64_t()> clock_ms) {
+                const StatePaths& paths, AgentCore& core, Daemon& daemon) {
   PIIGUARD_ASSIGN_OR_RETURN(SyncMode mode, ParseSyncMode(args.mode));
   SupervisorConfig config;
   config.mode = mode;
@@ -102,7 +101,7 @@ Status WireSync(SyncWiring& wiring, const SyncArgs& args,
     }
   }
   wiring.health =
-      std::make_unique<sync::SyncHealth>(std::move(clock_ms), LogToJournal);
+      std::make_unique<sync::SyncHealth>(core.clock(), LogToJournal);
   wiring.monitor =
       std::make_unique<SyncMonitor>(core, *wiring.health, paths, config.uid);
   wiring.supervisor = std::make_unique<SyncSupervisor>(

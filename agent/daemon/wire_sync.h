@@ -44,8 +44,7 @@ void LogToJournal(sync::LogLevel level, const std::string& line);
 // An error only for what the caller got wrong (a bad mode); everything
 // else makes sync unavailable, not piiguardd.
 Status WireSync(SyncWiring& wiring, const SyncArgs& args,
-                const StatePaths& paths, AgentCore& core, Daemon& daemon,
-                std::function<int64_t()> clock_ms);
+                const StatePaths& paths, AgentCore& core, Daemon& daemon);
 
 }  // namespace piiguard::agent
 

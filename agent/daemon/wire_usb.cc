@@ -13,18 +13,6 @@
 namespace piiguard::agent {
 namespace {
 
-int64_t MonotonicMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t WallSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void LogUsb(const Status& status) {
   if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
 }
@@ -78,9 +66,8 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
     Result<std::optional<sync::OfficeConfig>> office = LoadOfficeConfig(paths);
     return office.ok() && office->has_value() ? (*office)->pc : "";
   };
-  config.now_seconds = WallSeconds;
+  config.clock = &core.clock();
   config.present = std::move(present);
-  config.monotonic_us = MonotonicMicros;
   config.journal = [&core](const journal::Event& event) {
     return core.journal().Append(event).status();
   };
@@ -99,8 +86,8 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   set_stick_control(&enforcer);
   os::UeventSource& uevents = *wiring.uevents;
   PIIGUARD_RETURN_IF_ERROR(
-      daemon.AddSource(uevents.fd(), [&uevents, &enforcer] {
-        int64_t received = MonotonicMicros();
+      daemon.AddSource(uevents.fd(), [&uevents, &enforcer, &core] {
+        int64_t received = core.clock().MonotonicUs();
         Result<os::UeventSource::Batch> batch = uevents.Drain();
         if (!batch.ok()) {
           LogUsb(batch.status());

@@ -37,7 +37,7 @@ LocalServer::LocalServer(int listen_fd, const Dispatcher& dispatcher,
 LocalServer::~LocalServer() = default;
 
 void LocalServer::OnListenReadable() {
-  const int64_t now = hooks_.monotonic_ms();
+  const int64_t now = hooks_.clock->MonotonicMs();
   for (size_t i = 0; i < limits_.accepts_per_round; ++i) {
     UniqueFd fd(
         ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
@@ -72,7 +72,7 @@ std::optional<Json> LocalServer::CheckRate(const Peer& peer,
                                            const RequestSpec& spec) {
   if (spec.limit != Limit::kJournal) return std::nullopt;
   RequestLimiter::Decision decision =
-      limiter_.Take(peer.uid, spec.name, hooks_.monotonic_ms());
+      limiter_.Take(peer.uid, spec.name, hooks_.clock->MonotonicMs());
   if (decision.allowed) return std::nullopt;
   int64_t seconds = CeilSeconds(decision.retry_after_ms);
   return Json{
@@ -125,7 +125,7 @@ void LocalServer::Finish(int fd, const std::string& answer) {
 }
 
 void LocalServer::OnTimer() {
-  const int64_t now = hooks_.monotonic_ms();
+  const int64_t now = hooks_.clock->MonotonicMs();
   std::vector<int> late;
   for (const auto& [fd, conn] : conns_) {
     if (conn.deadline_ms <= now) late.push_back(fd);
@@ -150,7 +150,7 @@ void LocalServer::Flush() {
 
 void LocalServer::HandOver(bool all) {
   for (const Suppression& summary :
-       limiter_.TakeEnded(hooks_.monotonic_ms(), all)) {
+       limiter_.TakeEnded(hooks_.clock->MonotonicMs(), all)) {
     if (hooks_.on_suppressed) hooks_.on_suppressed(summary);
   }
 }

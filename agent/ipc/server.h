@@ -30,13 +30,14 @@
 
 #include "agent/ipc/ipc.h"
 #include "agent/ipc/limits.h"
+#include "common/os/clock.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::ipc {
 
 struct ServerHooks {
-  std::function<int64_t()> monotonic_ms;
+  const os::Clock* clock = &os::SystemClock();  // monotonic: deadlines
   // Wake OnTimer() at `at_ms` on the monotonic clock (0: nothing to wait
   // for). Each call replaces the previous one.
   std::function<void(int64_t at_ms)> schedule;

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "common/os/testing/fake_clock.h"
+
 namespace piiguard::ipc {
 namespace {
 
@@ -57,7 +59,7 @@ class LocalServerTest : public ::testing::Test {
   void MakeServer(const SocketLimits& limits) {
     limits_ = limits;
     ServerHooks hooks;
-    hooks.monotonic_ms = [this] { return now_; };
+    hooks.clock = &clock_;
     hooks.schedule = [this](int64_t at) { scheduled_ = at; };
     hooks.watch = [this](int fd) {
       watched_.insert(fd);
@@ -100,8 +102,9 @@ class LocalServerTest : public ::testing::Test {
   }
   // The clock moves on; the server's timer fires if it is due.
   void Advance(int64_t ms) {
-    now_ += ms;
-    if (scheduled_ > 0 && scheduled_ <= now_) server_->OnTimer();
+    clock_.AdvanceMs(ms);
+    if (scheduled_ > 0 && scheduled_ <= clock_.MonotonicMs())
+      server_->OnTimer();
   }
   Json Read(int client) {
     Result<std::string> bytes = ReadFrame(client);
@@ -142,7 +145,8 @@ class LocalServerTest : public ::testing::Test {
   Dispatcher dispatcher_;
   SocketLimits limits_;
   std::optional<LocalServer> server_;
-  int64_t now_ = 7'000'000;
+  os::FakeClock clock_{os::FakeClock::kDefaultWallMs,
+                       int64_t{7'000'000} * 1000};
   int64_t scheduled_ = 0;
   std::set<int> watched_;
   std::deque<uid_t> uids_;
@@ -201,28 +205,29 @@ TEST_F(LocalServerTest, ManyUidsTogetherStillLeaveRootIn) {
 // One byte per interval keeps a connection busy but never complete: it is
 // closed at the deadline counted from accept, not from the last byte.
 TEST_F(LocalServerTest, SlowLorisClosedAtTheDeadline) {
-  const int64_t accepted = now_;
+  const int64_t accepted = clock_.MonotonicMs();
   UniqueFd client = Connect(1000);
   EXPECT_EQ(scheduled_, accepted + limits_.request_deadline_ms);
   std::string frame = Frame(SerializeRequest(NearMiss()));
   const int64_t step = 250;
   size_t sent = 0;
-  while (now_ + step < accepted + limits_.request_deadline_ms) {
+  while (clock_.MonotonicMs() + step < accepted + limits_.request_deadline_ms) {
     ASSERT_EQ(::write(client.get(), frame.data() + sent, 1), 1);
     ++sent;
     Pump();
     Advance(step);
-    ASSERT_TRUE(Open(client.get())) << "closed early at " << now_ - accepted;
+    ASSERT_TRUE(Open(client.get()))
+        << "closed early at " << clock_.MonotonicMs() - accepted;
   }
   ASSERT_LT(sent, frame.size());
-  Advance(accepted + limits_.request_deadline_ms - now_);
+  Advance(accepted + limits_.request_deadline_ms - clock_.MonotonicMs());
   EXPECT_FALSE(Open(client.get()));
   Json answer = Read(client.get());
   EXPECT_EQ(answer["refused"], kRefusedDeadline) << answer.dump();
   EXPECT_EQ(server_->connections(), 0u);
   EXPECT_TRUE(journal_.empty());
   // What is left to wait for: the end of the window the closing opened.
-  EXPECT_EQ(scheduled_, now_ + limits_.suppression_window_ms);
+  EXPECT_EQ(scheduled_, clock_.MonotonicMs() + limits_.suppression_window_ms);
 }
 
 // Idle clients, no bytes at all: they hold their uid's slots until the

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 
 #include <cerrno>
-#include <chrono>
 #include <utility>
 
 #include "agent/journal/journal_impl.h"
@@ -14,20 +13,9 @@
 #include "common/unique_fd.h"
 
 namespace piiguard::journal {
-namespace {
-
-int64_t SystemClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 Result<std::unique_ptr<Journal>> Journal::Open(const std::string& path,
                                                Ed25519PrivateKey device_key,
-                                               ClockFn clock) {
-  if (!clock) clock = SystemClockMs;
+                                               const os::Clock& clock) {
   PIIGUARD_ASSIGN_OR_RETURN(bool is_new, store::IsNewFile(path));
   if (is_new) {
     // Root-only from the first byte; SQLite gives -wal and -shm the same
@@ -45,7 +33,8 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& path,
   }
   PIIGUARD_RETURN_IF_ERROR(store::SetPragmas(db));
   if (is_new)
-    PIIGUARD_RETURN_IF_ERROR(store::CreateJournal(db, device_key, clock()));
+    PIIGUARD_RETURN_IF_ERROR(
+        store::CreateJournal(db, device_key, clock.WallMs()));
   PIIGUARD_ASSIGN_OR_RETURN(store::Meta meta, store::ReadMeta(db));
   auto stored_key = Ed25519PublicKey::FromPem(meta.device_key_pem);
   if (!stored_key.ok())
@@ -57,7 +46,7 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& path,
             "), not this PC's key (" + device_key.PublicKey().KeyId() + ")");
   }
   auto impl = std::make_unique<Impl>(std::move(db), std::move(device_key),
-                                     std::move(clock), std::move(meta));
+                                     clock, std::move(meta));
   PIIGUARD_RETURN_IF_ERROR(impl->Prepare());
   return std::unique_ptr<Journal>(new Journal(std::move(impl)));
 }

@@ -14,7 +14,6 @@
 #define PIIGUARD_AGENT_JOURNAL_JOURNAL_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +23,7 @@
 #include "common/journal/batch.h"
 #include "common/journal/entry.h"
 #include "common/json.h"
+#include "common/os/clock.h"
 #include "common/result.h"
 
 namespace piiguard::journal {
@@ -35,9 +35,6 @@ struct Event {
   std::string subject;
   Json details = Json::object();
 };
-
-// The clock, injected so tests control time (milliseconds since the epoch).
-using ClockFn = std::function<int64_t()>;
 
 struct VerifyReport {
   bool ok = false;
@@ -54,10 +51,11 @@ class Journal {
  public:
   // Opens `path`, creating the journal (and its journal.created entry) if
   // the file does not exist. The device key signs checkpoints; an existing
-  // journal made under another device key is refused.
+  // journal made under another device key is refused. Entries are timed
+  // by `clock`'s wall clock; it must outlive the journal.
   static Result<std::unique_ptr<Journal>> Open(const std::string& path,
                                                Ed25519PrivateKey device_key,
-                                               ClockFn clock);
+                                               const os::Clock& clock);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

@@ -23,17 +23,18 @@
 #include "agent/journal/journal.h"
 #include "agent/journal/store.h"
 #include "common/crypto.h"
+#include "common/os/clock.h"
 #include "common/sqlite.h"
 
 namespace piiguard::journal {
 
 class Journal::Impl {
  public:
-  Impl(sqlite::Database db, Ed25519PrivateKey key, ClockFn clock,
+  Impl(sqlite::Database db, Ed25519PrivateKey key, const os::Clock& clock,
        store::Meta meta)
       : db_(std::move(db)),
         key_(std::move(key)),
-        clock_(std::move(clock)),
+        clock_(clock),
         chain_(std::move(meta.chain)) {}
 
   // Prepares the statements and reads the head (writer.cc).
@@ -79,7 +80,7 @@ class Journal::Impl {
   sqlite::Statement delete_checkpoint_;
   sqlite::Statement select_hash_;
   Ed25519PrivateKey key_;
-  ClockFn clock_;
+  const os::Clock& clock_;
   std::string chain_;
   std::atomic<uint64_t> head_seq_{0};
   Hash head_hash_{};                // guarded by db_mu_

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "agent/journal/journal.h"
+#include "common/os/testing/fake_clock.h"
 #include "common/sqlite.h"
 
 namespace piiguard::journal::testing {
@@ -34,9 +35,7 @@ class JournalFixture : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  ClockFn Clock() {
-    return [this] { return now_.fetch_add(1); };
-  }
+  const os::Clock& Clock() { return clock_; }
 
   std::unique_ptr<Journal> OpenJournal() {
     auto journal = Journal::Open(path_, *key_, Clock());
@@ -136,7 +135,8 @@ class JournalFixture : public ::testing::Test {
   std::string dir_;
   std::string path_;
   std::optional<Ed25519PrivateKey> key_;
-  std::atomic<int64_t> now_{1790000000000};
+  // One millisecond later at every reading: entries' times are distinct.
+  os::FakeClock clock_{1790000000000, 1000000, 1000};
 };
 
 }  // namespace piiguard::journal::testing

@@ -107,7 +107,8 @@ Result<std::optional<Batch>> Journal::Impl::NextBatch(const std::string& pc,
     last = limit;
     PIIGUARD_ASSIGN_OR_RETURN(
         fresh_checkpoint,
-        SignCheckpoint(Checkpoint{chain_, last, limit_hash, clock_()}, key_));
+        SignCheckpoint(Checkpoint{chain_, last, limit_hash, clock_.WallMs()},
+                       key_));
   }
 
   Batch batch;

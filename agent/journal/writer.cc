@@ -132,7 +132,7 @@ Status Journal::Impl::WriteGroup(const std::vector<Writer*>& group) {
   for (Writer* writer : group) {
     Entry& entry = *writer->entry;
     entry.seq = ++seq;
-    entry.time_ms = time_ms = clock_();
+    entry.time_ms = time_ms = clock_.WallMs();
     entry.prev = prev;
     entry.hash = EntryHash(entry);
     prev = entry.hash;

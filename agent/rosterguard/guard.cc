@@ -100,7 +100,7 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   }
   job.quarantine_dir = destinations_.quarantine_dir;
   job.pc = destinations_.pc ? destinations_.pc() : "";
-  job.now_seconds = deps_.now_seconds();
+  job.now_seconds = deps_.clock.WallSeconds();
   job.deferrals = deferrals;
   os::RosterFiles& files = deps_.files;
   const roster::Detector& detector = deps_.detector;
@@ -233,7 +233,7 @@ void Guard::OnOutcome(Outcome outcome) {
       break;
   }
   last_ = Json{{"path", path},
-               {"time", deps_.now_seconds()},
+               {"time", deps_.clock.WallSeconds()},
                {"result", outcome.kind == Kind::kMoved  ? outcome.destination
                           : outcome.kind == Kind::kKept ? "kept"
                                                         : "reported"}};

@@ -48,6 +48,7 @@
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/stick_choice.h"
 #include "common/json.h"
+#include "common/os/clock.h"
 #include "common/os/fanotify.h"
 #include "common/os/roster_files.h"
 #include "common/quarantine_key.h"
@@ -96,7 +97,7 @@ struct GuardDeps {
   const roster::Detector& detector;
   std::function<Status(const journal::Event&)> journal;
   std::function<void(const notify::Notice&)> notify;
-  std::function<int64_t()> now_seconds;
+  const os::Clock& clock;  // wall clock: the quarantine metadata's time
   // Runs a job off the loop thread (a worker), or inline in tests.
   std::function<void(std::function<void()>)> background;
   // Runs a completion on the loop thread.

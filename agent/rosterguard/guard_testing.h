@@ -14,6 +14,7 @@
 #include "common/json.h"
 #include "common/os/fake_fanotify.h"
 #include "common/os/fake_roster_files.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent::rosterguard {
 
@@ -83,7 +84,7 @@ class GuardTest : public ::testing::Test {
                      return journal_error_;
                    },
                    [this](const notify::Notice& n) { notices_.push_back(n); },
-                   [] { return int64_t{1780000000}; },
+                   clock_,
                    [](const std::function<void()>& job) { job(); },
                    [](const std::function<void()>& done) { done(); },
                    kDaemonPid,
@@ -117,6 +118,7 @@ class GuardTest : public ::testing::Test {
   }
 
   inline static roster::Detector* detector_ = nullptr;
+  os::FakeClock clock_{int64_t{1780000000} * 1000};
   FakeRosterFiles files_;
   os::FakeFileEvents events_{&files_};
   std::optional<X25519PrivateKey> office_key_;

@@ -73,7 +73,7 @@ RadioGuard::Stats RadioGuard::stats() const {
 Status RadioGuard::Pump() {
   for (int round = 0; round < kMaxPumpRounds; ++round) {
     Result<std::vector<os::RfkillEvent>> events = rfkill_.ReadEvents();
-    int64_t read_us = monotonic_us_();
+    int64_t read_us = clock_.MonotonicUs();
     std::lock_guard<std::mutex> lock(mu_);
     if (!events.ok()) {
       stats_.last_error = events.status().message();
@@ -101,7 +101,7 @@ Status RadioGuard::Pump() {
       if (!s.ok() && failed.ok()) failed = s;
     }
     if (undone == 0) continue;
-    int64_t took = monotonic_us_() - read_us;
+    int64_t took = clock_.MonotonicUs() - read_us;
     stats_.reblocks += undone;
     stats_.last_micros = took;
     if (took > stats_.worst_micros) stats_.worst_micros = took;

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/os/clock.h"
 #include "common/os/rfkill.h"
 #include "common/result.h"
 #include "common/unique_fd.h"
@@ -47,10 +48,10 @@ class RadioGuard {
     std::string last_error;  // of the latest failed read or write
   };
 
-  // `rfkill` (the guard's own open of the device) and `monotonic_us` must
-  // outlive the guard.
-  RadioGuard(os::Rfkill& rfkill, std::function<int64_t()> monotonic_us)
-      : rfkill_(rfkill), monotonic_us_(std::move(monotonic_us)) {}
+  // `rfkill` (the guard's own open of the device) and `clock` (its
+  // monotonic clock times the re-blocks) must outlive the guard.
+  RadioGuard(os::Rfkill& rfkill, const os::Clock& clock)
+      : rfkill_(rfkill), clock_(clock) {}
 
   void SetGuarded(uint32_t mask);
   uint32_t guarded() const;
@@ -60,11 +61,11 @@ class RadioGuard {
   Status Pump();
   Stats stats() const;
   int fd() const { return rfkill_.fd(); }
-  int64_t now_us() const { return monotonic_us_(); }
+  int64_t now_us() const { return clock_.MonotonicUs(); }
 
  private:
   os::Rfkill& rfkill_;
-  std::function<int64_t()> monotonic_us_;
+  const os::Clock& clock_;
   mutable std::mutex mu_;
   uint32_t mask_ = 0;
   Stats stats_;

@@ -14,6 +14,7 @@
 #include "agent/session/session_manager.h"
 #include "common/os/fake_links.h"
 #include "common/os/fake_rfkill.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent::session {
 namespace {
@@ -35,15 +36,15 @@ TEST(GuardMaskTest, TypesAndAll) {
 
 class RadioGuardTest : public ::testing::Test {
  protected:
-  RadioGuardTest()
-      : reader_(rfkill_.NewReader()),
-        guard_(*reader_, [this] { return now_us_ += 3; }) {}
+  RadioGuardTest() : reader_(rfkill_.NewReader()), guard_(*reader_, clock_) {
+    clock_.SetReadStepUs(3);
+  }
 
   bool Soft(uint32_t idx) const { return rfkill_.radios().at(idx).soft; }
 
   FakeRfkill rfkill_;
   std::unique_ptr<os::Rfkill> reader_;
-  int64_t now_us_ = 0;
+  os::FakeClock clock_{os::FakeClock::kDefaultWallMs, 0};
   RadioGuard guard_;
 };
 
@@ -116,8 +117,9 @@ class GuardedSessionTest : public ::testing::Test {
     w_ = rfkill_.AddRadio(RadioType::kWlan, "phy0", false);
     SessionConfig config;
     config.state_file = dir_ + "/session.json";
-    config.wall_ms = [] { return int64_t{1780282800000}; };
-    config.monotonic_us = [this] { return now_us_ += 7; };
+    clock_.SetReadStepUs(7);
+    guard_clock_.SetReadStepUs(3);
+    config.clock = &clock_;
     config.journal = [this](const journal::Event& e) {
       events_.push_back(e);
       return Status::Ok();
@@ -145,8 +147,9 @@ class GuardedSessionTest : public ::testing::Test {
   std::string dir_;
   FakeRfkill rfkill_;
   std::unique_ptr<os::Rfkill> reader_ = rfkill_.NewReader();
-  int64_t now_us_ = 0;
-  RadioGuard guard_{*reader_, [this] { return now_us_ += 3; }};
+  os::FakeClock clock_{1780282800000, 0};        // the manager's
+  os::FakeClock guard_clock_{1780282800000, 0};  // the guard's thread's
+  RadioGuard guard_{*reader_, guard_clock_};
   os::FakeLinks links_;
   os::FakeFirewall firewall_;
   std::unique_ptr<SessionManager> manager_;
@@ -269,7 +272,8 @@ class PollableRfkill : public os::Rfkill {
 
 TEST(RadioGuardThreadTest, ReblocksOnItsOwnThreadAndStops) {
   PollableRfkill rfkill;
-  RadioGuard guard(rfkill, [] { return int64_t{5}; });
+  os::FakeClock clock(os::FakeClock::kDefaultWallMs, 5);
+  RadioGuard guard(rfkill, clock);
   guard.SetGuarded(GuardMask({kWlan}));
   Result<std::unique_ptr<RadioGuardThread>> t = RadioGuardThread::Start(guard);
   ASSERT_TRUE(t.ok()) << t.status().message();
@@ -290,7 +294,8 @@ TEST(RadioGuardThreadTest, ReblocksOnItsOwnThreadAndStops) {
 TEST(RadioGuardThreadTest, EndsOnAReblockStorm) {
   PollableRfkill rfkill;
   rfkill.set_refuses(true);
-  RadioGuard guard(rfkill, [] { return int64_t{5}; });  // all in one second
+  os::FakeClock clock(os::FakeClock::kDefaultWallMs, 5);  // all in one second
+  RadioGuard guard(rfkill, clock);
   guard.SetGuarded(GuardMask({kWlan}));
   Result<std::unique_ptr<RadioGuardThread>> t = RadioGuardThread::Start(guard);
   ASSERT_TRUE(t.ok()) << t.status().message();

@@ -132,7 +132,7 @@ Status SessionManager::Pump(int64_t since_us) {
       Status s = Reblock(attempts, since_us);
       if (first.ok() && !s.ok()) first = s;
     }
-    since_us = config_.monotonic_us();
+    since_us = config_.clock->MonotonicUs();
   }
   Status s = UpdateConfirmation();
   return first.ok() ? s : first;
@@ -159,7 +159,7 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
     if (!s.ok() && failed.ok()) failed = s;
   }
   block_failed_ = !failed.ok();
-  int64_t took_us = config_.monotonic_us() - since_us;
+  int64_t took_us = config_.clock->MonotonicUs() - since_us;
   Status first;
   for (const Attempt& a : attempts) {
     Status s = Journal(
@@ -207,7 +207,7 @@ Status SessionManager::BlockAll(std::string_view why) {
     }
   }
   block_failed_ = !failed.ok();
-  Status pumped = Pump(config_.monotonic_us());
+  Status pumped = Pump(config_.clock->MonotonicUs());
   if (!failed.ok()) {
     FailClosed("radio block failed: " + failed.message()).IgnoreError();
     return failed;
@@ -258,13 +258,13 @@ Status SessionManager::FailClosed(std::string_view reason) {
 }
 
 Status SessionManager::OnRfkillReadable() {
-  return Pump(config_.monotonic_us());
+  return Pump(config_.clock->MonotonicUs());
 }
 
 // ---------------------------------------------------------------- lifecycle
 
 Status SessionManager::Init() {
-  Status pumped = Pump(config_.monotonic_us());
+  Status pumped = Pump(config_.clock->MonotonicUs());
   if (!pumped.ok()) return pumped;
   if (links_ != nullptr) {
     Result<std::vector<os::LinkInfo>> list = links_->List();
@@ -287,7 +287,7 @@ Status SessionManager::Init() {
           .IgnoreError();
       SessionState s;
       s.origin = Origin::kRecovered;
-      s.started_ms = config_.wall_ms();
+      s.started_ms = config_.clock->WallMs();
       s.block_types = rules_.block_types.empty() ? std::vector<uint8_t>{kAll}
                                                  : rules_.block_types;
       s.prior_known = false;
@@ -323,7 +323,7 @@ Status SessionManager::Init() {
   if (rules_.standalone) {
     SessionState s;
     s.origin = Origin::kStandalone;
-    s.started_ms = config_.wall_ms();
+    s.started_ms = config_.clock->WallMs();
     s.block_types = rules_.block_types;
     return Begin(std::move(s), true);
   }
@@ -366,7 +366,7 @@ Status SessionManager::ApplyRules(SessionRules rules) {
     if (!rules_.standalone) return Status::Ok();
     SessionState s;
     s.origin = Origin::kStandalone;
-    s.started_ms = config_.wall_ms();
+    s.started_ms = config_.clock->WallMs();
     s.block_types = rules_.block_types;
     return Begin(std::move(s), true);
   }
@@ -412,7 +412,7 @@ Result<Json> SessionManager::Start(const ipc::Peer& peer,
   s.uid = peer.uid;
   s.user = config_.user_name ? config_.user_name(peer.uid) : "";
   s.job = job;
-  s.started_ms = config_.wall_ms();
+  s.started_ms = config_.clock->WallMs();
   s.block_types = rules_.block_types;
   Status begun = Begin(std::move(s), true);
   Json answer = {{"started", true},
@@ -508,7 +508,7 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
 Result<Json> SessionManager::Release() {
   // The radios and links present now; no session is active yet, so
   // nothing is re-blocked while reading them.
-  Status pumped = Pump(config_.monotonic_us());
+  Status pumped = Pump(config_.clock->MonotonicUs());
   if (links_ != nullptr) {
     Result<std::vector<os::LinkInfo>> list = links_->List();
     if (list.ok()) {
@@ -532,7 +532,7 @@ Result<Json> SessionManager::Release() {
     // Unknown earlier state: every radio unblocked (a PC without piiguard
     // blocks none), the table removed, the links left alone.
     saved.origin = Origin::kRecovered;
-    saved.started_ms = config_.wall_ms();
+    saved.started_ms = config_.clock->WallMs();
     saved.block_types = {kAll};
     saved.prior_known = true;
     saved.firewall = true;
@@ -584,7 +584,7 @@ Status SessionManager::RestoreRadios(const SessionState& saved,
     }
   }
   restored["radios"] = list;
-  Status pumped = Pump(config_.monotonic_us());
+  Status pumped = Pump(config_.clock->MonotonicUs());
   return first.ok() ? pumped : first;
 }
 
@@ -747,7 +747,7 @@ bool SessionManager::KeyedStickVerified(const KeyedStick& stick) {
     s.origin = Origin::kStick;
     s.user = stick.holder;
     s.job = stick.job;
-    s.started_ms = config_.wall_ms();
+    s.started_ms = config_.clock->WallMs();
     s.block_types = rules_.block_types;
     s.sticks.push_back(stick.stick_id);
     Begin(std::move(s), true).IgnoreError();  // journaled inside

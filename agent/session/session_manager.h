@@ -39,6 +39,7 @@
 #include "agent/journal/journal.h"
 #include "agent/session/session_state.h"
 #include "common/json.h"
+#include "common/os/clock.h"
 #include "common/os/firewall.h"
 #include "common/os/links.h"
 #include "common/os/rfkill.h"
@@ -58,8 +59,9 @@ Result<SessionRules> RulesFromPolicy(const policy::Policy& policy);
 
 struct SessionConfig {
   std::string state_file;  // DIR/session.json
-  std::function<int64_t()> wall_ms;
-  std::function<int64_t()> monotonic_us;
+  // Wall clock (when a session started), monotonic clock (deadlines and
+  // re-block latencies); outlives the manager.
+  const os::Clock* clock = &os::SystemClock();
   // Durable journal append (agent/journal); a failure is returned to the
   // caller, after the security action was taken.
   std::function<Status(const journal::Event&)> journal;

@@ -10,6 +10,7 @@
 #include "common/file_util.h"
 #include "common/os/fake_links.h"
 #include "common/os/fake_rfkill.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent::session {
 namespace {
@@ -60,8 +61,8 @@ class SessionTest : public ::testing::Test {
   std::unique_ptr<SessionManager> Make() {
     SessionConfig config;
     config.state_file = StateFile();
-    config.wall_ms = [] { return int64_t{1780282800000}; };
-    config.monotonic_us = [this] { return now_us_ += 7; };
+    clock_.SetReadStepUs(7);
+    config.clock = &clock_;
     config.journal = [this](const journal::Event& e) {
       events_.push_back(e);
       return journal_fails_ ? IoError("journal", "test", "disk full")
@@ -93,7 +94,7 @@ class SessionTest : public ::testing::Test {
   FakeSticks sticks_;
   SessionRules rules_;
   std::vector<journal::Event> events_;
-  int64_t now_us_ = 1000;
+  os::FakeClock clock_{1780282800000, 1000};
   bool journal_fails_ = false;
   uint32_t w0_ = 0, w1_ = 0, bt_ = 0;
   ipc::Peer staff_{100, 1000, 1000};

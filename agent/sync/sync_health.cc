@@ -23,7 +23,7 @@ void SyncHealth::Log(LogLevel level, const std::string& line) {
 }
 
 void SyncHealth::RoundDone(FailureKind kind, const std::string& detail) {
-  const int64_t now = clock_ms_();
+  const int64_t now = clock_.WallMs();
   last_round_ms_ = now;
   if (kind == FailureKind::kNone) {
     if (kind_ != FailureKind::kNone && kind_ != FailureKind::kNotEnrolled) {

@@ -22,6 +22,7 @@
 
 #include "agent/sync/failure.h"
 #include "common/json.h"
+#include "common/os/clock.h"
 
 namespace piiguard::sync {
 
@@ -33,9 +34,9 @@ inline constexpr int64_t kReminderGapMs = int64_t{60} * 60 * 1000;
 
 class SyncHealth {
  public:
-  // `clock_ms`: wall-clock milliseconds (shown in status).
-  SyncHealth(std::function<int64_t()> clock_ms, LogFn log)
-      : clock_ms_(std::move(clock_ms)), log_(std::move(log)) {}
+  // `clock` (its wall clock is shown in status) outlives the health.
+  SyncHealth(const os::Clock& clock, LogFn log)
+      : clock_(clock), log_(std::move(log)) {}
 
   // A round ended (kNone: it went through).
   void RoundDone(FailureKind kind, const std::string& detail);
@@ -54,7 +55,7 @@ class SyncHealth {
  private:
   void Log(LogLevel level, const std::string& line);
 
-  std::function<int64_t()> clock_ms_;
+  const os::Clock& clock_;
   LogFn log_;
   int64_t last_ok_ms_ = 0;
   int64_t last_round_ms_ = 0;

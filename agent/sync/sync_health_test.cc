@@ -4,16 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "common/os/testing/fake_clock.h"
+
 namespace piiguard::sync {
 namespace {
 
 class SyncHealthTest : public ::testing::Test {
  protected:
-  SyncHealth health_{[this] { return now_; },
-                     [this](LogLevel level, const std::string& line) {
+  os::FakeClock clock_{1790000000000};
+  SyncHealth health_{clock_, [this](LogLevel level, const std::string& line) {
                        lines_.emplace_back(level, line);
                      }};
-  int64_t now_ = 1790000000000;
   std::vector<std::pair<LogLevel, std::string>> lines_;
 };
 
@@ -23,11 +24,11 @@ TEST_F(SyncHealthTest, AnErrorIsLoggedOnceThenRemindedHourly) {
   EXPECT_EQ(lines_[0].first, LogLevel::kError);
   EXPECT_EQ(lines_[0].second, "sync: tls: TLS handshake failed: alert");
   for (int i = 0; i < 50; ++i) {
-    now_ += 60 * 1000;  // a round a minute: 50 minutes
+    clock_.AdvanceMs(60 * 1000);  // a round a minute: 50 minutes
     health_.RoundDone(FailureKind::kTls, "TLS handshake failed: alert");
   }
   EXPECT_EQ(lines_.size(), 1u);
-  now_ += 10 * 60 * 1000;
+  clock_.AdvanceMs(10 * 60 * 1000);
   health_.RoundDone(FailureKind::kTls, "TLS handshake failed: alert");
   ASSERT_EQ(lines_.size(), 2u);
   EXPECT_NE(lines_[1].second.find("52 rounds in a row"), std::string::npos)
@@ -46,7 +47,7 @@ TEST_F(SyncHealthTest, AnotherKindIsLoggedAtOnceAnotherReasonAfterAMinute) {
   EXPECT_EQ(health_.StatusPart()["problem"]["count"], 1);
   health_.RoundDone(FailureKind::kPin, "another key");
   EXPECT_EQ(lines_.size(), 2u);
-  now_ += kSameKindLogGapMs;
+  clock_.AdvanceMs(kSameKindLogGapMs);
   health_.RoundDone(FailureKind::kPin, "a third key");
   EXPECT_EQ(lines_.size(), 3u);
 }
@@ -55,7 +56,7 @@ TEST_F(SyncHealthTest, OfflineIsANoticeOncePerStreakAndShown) {
   for (int i = 0; i < 30; ++i) {
     health_.RoundDone(FailureKind::kOffline,
                       "no connection: " + std::to_string(i));
-    now_ += 60 * 1000;
+    clock_.AdvanceMs(60 * 1000);
   }
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_EQ(lines_[0].first, LogLevel::kNotice);
@@ -71,14 +72,14 @@ TEST_F(SyncHealthTest, OfflineIsANoticeOncePerStreakAndShown) {
   EXPECT_NE(lines_[1].second.find("works again after 30"), std::string::npos);
   part = health_.StatusPart();
   EXPECT_FALSE(part.contains("problem"));
-  EXPECT_EQ(part["last_ok"], now_);
+  EXPECT_EQ(part["last_ok"], clock_.WallMs());
 }
 
 TEST_F(SyncHealthTest, NotEnrolledIsShownButNeverLogged) {
   health_.RoundDone(FailureKind::kNotEnrolled, "not enrolled");
   health_.RoundDone(FailureKind::kNone, "");
   EXPECT_TRUE(lines_.empty());
-  EXPECT_EQ(health_.StatusPart()["last_ok"], now_);
+  EXPECT_EQ(health_.StatusPart()["last_ok"], clock_.WallMs());
 }
 
 TEST_F(SyncHealthTest, RefusedBatchIsAWarningProcessProblemAnError) {

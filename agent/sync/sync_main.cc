@@ -28,6 +28,7 @@
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/sync_process.h"
 #include "agent/sync/sync_sandbox.h"
+#include "common/os/clock.h"
 #include "common/os/sandbox.h"
 #include "common/unique_fd.h"
 #include "common/version.h"
@@ -89,12 +90,6 @@ void Arm(int timer_fd, int64_t delay_ms) {
   ::timerfd_settime(timer_fd, 0, &spec, nullptr);
 }
 
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 [[noreturn]] void Run(UniqueFd link_fd) {
   UniqueFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
   if (!timer.valid()) Fail(ErrnoStatus("piiguard-sync", "timerfd", errno));
@@ -108,7 +103,7 @@ int64_t NowSeconds() {
   UniqueFd wake;
   Result<HelloAnswer> hello = link.Hello(report->Describe(), &wake);
   if (!hello.ok()) Fail(hello.status());
-  SyncProcess process(link, MakeHttpsTransport, NowSeconds);
+  SyncProcess process(link, MakeHttpsTransport, os::SystemClock());
   Backoff backoff(SystemUnitRandom);
   Arm(timer.get(), 1);  // a first round right away
   for (;;) {

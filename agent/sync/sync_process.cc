@@ -78,11 +78,8 @@ int64_t NextRoundDelayMs(const RoundResult& result, Backoff& backoff,
 }
 
 SyncProcess::SyncProcess(DaemonLink& link, TransportFactory factory,
-                         std::function<int64_t()> now_seconds)
-    : link_(link),
-      factory_(std::move(factory)),
-      now_seconds_(std::move(now_seconds)),
-      client_(link) {}
+                         const os::Clock& clock)
+    : link_(link), factory_(std::move(factory)), clock_(clock), client_(link) {}
 
 RoundResult SyncProcess::RunRound() {
   RoundResult result = Attempt();
@@ -99,7 +96,7 @@ RoundResult SyncProcess::Attempt() {
       return Failed(FailureKind::kMaterial, material.status().message());
     }
     if (!*material) return Failed(FailureKind::kNotEnrolled, "not enrolled");
-    Status checked = CheckCertificate(**material, now_seconds_());
+    Status checked = CheckCertificate(**material, clock_.WallSeconds());
     if (!checked.ok()) {
       return Failed(FailureKind::kCertificate, checked.message());
     }

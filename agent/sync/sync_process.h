@@ -18,6 +18,7 @@
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/sync_client.h"
 #include "agent/sync/transport.h"
+#include "common/os/clock.h"
 
 namespace piiguard::sync {
 
@@ -39,9 +40,9 @@ int64_t NextRoundDelayMs(const RoundResult& result, Backoff& backoff,
 
 class SyncProcess {
  public:
-  // `now_seconds`: wall-clock seconds since the epoch (certificate checks).
+  // `clock`'s wall clock checks certificates; it outlives the process.
   SyncProcess(DaemonLink& link, TransportFactory factory,
-              std::function<int64_t()> now_seconds);
+              const os::Clock& clock);
 
   // One round; its outcome is reported with SyncDone before it returns.
   RoundResult RunRound();
@@ -51,7 +52,7 @@ class SyncProcess {
 
   DaemonLink& link_;
   TransportFactory factory_;
-  std::function<int64_t()> now_seconds_;
+  const os::Clock& clock_;
   SyncClient client_;
 };
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/sync/sync_testing.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::sync {
 namespace {
@@ -69,13 +70,13 @@ class SyncProcessTest : public ::testing::Test {
           office->failure = office_failure_;
           return std::unique_ptr<Transport>(std::move(office));
         },
-        [this] { return now_; });
+        clock_);
     return process.RunRound();
   }
 
   testing::TestOffice office_ = testing::MakeOffice();
   MonitorFake monitor_;
-  int64_t now_ = kNow;
+  os::FakeClock clock_{kNow * 1000};
   Status office_failure_;
   std::vector<std::string> made_for_;
 };

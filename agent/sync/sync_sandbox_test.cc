@@ -27,6 +27,7 @@
 #include "agent/sync/sync_process.h"
 #include "agent/sync/sync_testing.h"
 #include "common/json.h"
+#include "common/os/clock.h"
 #include "common/os/sandbox.h"
 
 namespace piiguard::sync {
@@ -256,8 +257,7 @@ TEST(SyncSandboxTest, ARoundOverMutualTlsStillGoesThrough) {
       ::time(nullptr) + testing::kYear);
   const pid_t child = StartSandboxed([&](const os::SandboxReport&) {
     OneEntryMonitor monitor(std::move(material));
-    SyncProcess process(monitor, MakeHttpsTransport,
-                        [] { return static_cast<int64_t>(::time(nullptr)); });
+    SyncProcess process(monitor, MakeHttpsTransport, os::SystemClock());
     RoundResult round = process.RunRound();
     if (!round.ok) {
       std::fprintf(stderr, "round: %s\n", round.detail.c_str());

@@ -12,6 +12,7 @@
 #include "agent/sync/backoff.h"
 #include "agent/sync/sync_client.h"
 #include "common/json.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::sync {
 namespace {
@@ -177,8 +178,7 @@ class SyncClientTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void Reopen() {
     journal_.reset();
-    auto journal = journal::Journal::Open(dir_ + "/journal.db", *key_,
-                                          [this] { return now_++; });
+    auto journal = journal::Journal::Open(dir_ + "/journal.db", *key_, clock_);
     ASSERT_TRUE(journal.ok()) << journal.status().message();
     journal_ = std::move(*journal);
     link_.emplace(*journal_);
@@ -197,7 +197,7 @@ class SyncClientTest : public ::testing::Test {
   }
 
   std::string dir_;
-  int64_t now_ = 1790000000000;
+  os::FakeClock clock_{1790000000000, 1000000, 1000};
   std::optional<Ed25519PrivateKey> key_;
   std::unique_ptr<journal::Journal> journal_;
   std::optional<JournalLink> link_;

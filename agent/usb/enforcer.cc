@@ -120,7 +120,7 @@ Status UsbEnforcer::Start() {
         if (first_error.ok()) first_error = s;
       }
     }
-    result = Rescan(config_.monotonic_us());
+    result = Rescan(config_.clock->MonotonicUs());
     if (result.ok()) result = first_error;
     // Every device that is not controlled is allowed by now.
     StartWriteGate();
@@ -276,7 +276,7 @@ void UsbEnforcer::HandleEvent(const os::Uevent& event, int64_t received_us) {
 void UsbEnforcer::OnTimer() {
   scheduled_us_ = 0;  // the timer has fired: it is armed again below
   Rescheduled([&] {
-    int64_t now = config_.monotonic_us();
+    int64_t now = config_.clock->MonotonicUs();
     SettleGroups(now);
     std::vector<std::string> names;
     names.reserve(sticks_.size());
@@ -321,9 +321,9 @@ void UsbEnforcer::OnMediumReady() {
       if (!answer) {
         // The helper runs: the work's own deadline starts now.
         stick.deadline_us =
-            config_.monotonic_us() + (stick.job_kind == JobKind::kRead
-                                          ? config_.read_deadline_us
-                                          : config_.close_deadline_us);
+            config_.clock->MonotonicUs() + (stick.job_kind == JobKind::kRead
+                                                ? config_.read_deadline_us
+                                                : config_.close_deadline_us);
         continue;
       }
       stick.job.reset();

@@ -41,8 +41,8 @@
 // - Every failure keeps the closed state. Write attempts on read-only
 //   devices are journaled as usb.write_attempt.
 //
-// Time: every deadline is on config.monotonic_us; the enforcer tells the
-// daemon its next deadline through config.schedule and expects OnTimer()
+// Time: every deadline is on config.clock's monotonic clock; the enforcer tells
+// the daemon its next deadline through config.schedule and expects OnTimer()
 // then.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
@@ -69,6 +69,7 @@
 #include "common/messages.h"
 #include "common/os/block_device.h"
 #include "common/os/block_write_gate.h"
+#include "common/os/clock.h"
 #include "common/os/device_write_watch.h"
 #include "common/os/mount_control.h"
 #include "common/os/sysfs.h"
@@ -93,9 +94,10 @@ struct EnforcerConfig {
   // The city key pinned at installation (stick keys may be signed by it or
   // by the policy's stick-role keys).
   std::vector<Ed25519PublicKey> pinned;
-  std::function<std::string()> pc_id;    // this PC's id; "" if none
-  std::function<int64_t()> now_seconds;  // wall clock, key validity
-  std::function<int64_t()> monotonic_us;
+  std::function<std::string()> pc_id;  // this PC's id; "" if none
+  // Wall clock (key validity) and monotonic clock (deadlines); outlives
+  // the enforcer.
+  const os::Clock* clock = &os::SystemClock();
   // Durable journal append; a failure keeps the closed state.
   std::function<Status(const journal::Event&)> journal;
   // A desktop notice for the staff (agent/notify); may be empty.

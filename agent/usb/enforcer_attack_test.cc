@@ -172,7 +172,7 @@ TEST_F(EnforcerAttackTest, AnUnreadableDeviceNumberGetsTheDeviceCutOff) {
 // A key that expires while the stick is in and mounted.
 TEST_F(EnforcerAttackTest, ExpiryWhilePluggedInClosesTheStick) {
   auto enforcer = WritableMountedStick();
-  now_ = Key("S1").expires_at + 1;
+  clock_.SetWallMs((Key("S1").expires_at + 1) * 1000);
   int64_t due = enforcer->next_deadline_us();
   ASSERT_NE(due, 0) << "a keyed stick is checked again";
   AdvanceTo(*enforcer, due);
@@ -208,7 +208,7 @@ TEST_F(EnforcerAttackTest, AStickThatNeverAnswersIsRefusedAtItsDeadline) {
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   ASSERT_FALSE(scheduled_.empty());
   int64_t due = enforcer->next_deadline_us();
-  EXPECT_EQ(due, mono_us_ + 10'000'000);
+  EXPECT_EQ(due, clock_.MonotonicUs() + 10'000'000);
   // Meanwhile everything else goes on: another device is decided.
   AddUsbDevice(std::string(kHub) + "/1-2", "S2", Descriptors({0x08}), false,
                true);
@@ -248,7 +248,7 @@ TEST_F(EnforcerAttackTest, ACardSwappedInAReaderStartsReadOnly) {
   change.vars["DISKSEQ"] = "6";
   os::UeventSource::Batch batch;
   batch.events = {change};
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb")) << "read-only before the new check";
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb1"));
   EXPECT_EQ(StickField(*enforcer, "state"), "checking");
@@ -278,7 +278,7 @@ TEST_F(EnforcerAttackTest, ASwapClosesTheOldCardsMountBeforeReading) {
   change.vars["DISKSEQ"] = "7";
   os::UeventSource::Batch batch;
   batch.events = {change};
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   EXPECT_EQ(StickField(*enforcer, "state"), "closing");
   Pump(*enforcer);
   EXPECT_FALSE(mounts_.WritesReach(kSdb));
@@ -320,7 +320,7 @@ TEST_F(EnforcerAttackTest, ARescanComparesTheDiskseq) {
   AddDisk(12);
   os::UeventSource::Batch lost;
   lost.overflow = true;
-  enforcer->OnUevents(lost, mono_us_);
+  enforcer->OnUevents(lost, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(StickField(*enforcer, "reason"), "no key file");
@@ -349,16 +349,16 @@ TEST_F(EnforcerAttackTest, KeyboardAndStickBehindOneNewHubAreRefusedTogether) {
   AddUsbDevice(hub, "H1", Descriptors({0x09}, 0x09), false, true);
   Plug(*enforcer, hub);
   EXPECT_EQ(Authorized(hub), "1");
-  mono_us_ += 300'000;
+  clock_.AdvanceUs(300'000);
   AddUsbDevice(keyboard, "K1", Descriptors({0x03}), false, true);
   Plug(*enforcer, keyboard);
   EXPECT_EQ(Authorized(keyboard), "0") << "held until the hub settles";
-  mono_us_ += 300'000;
+  clock_.AdvanceUs(300'000);
   AddUsbDevice(stick, "S1", Descriptors({0x08}), false, true);
   Plug(*enforcer, stick);
   EXPECT_EQ(Authorized(stick), "0");
   int64_t due = enforcer->next_deadline_us();
-  EXPECT_EQ(due, mono_us_ + 2'000'000);
+  EXPECT_EQ(due, clock_.MonotonicUs() + 2'000'000);
   AdvanceTo(*enforcer, due);
   EXPECT_EQ(Authorized(keyboard), "0");
   EXPECT_EQ(Authorized(stick), "0");
@@ -372,7 +372,7 @@ TEST_F(EnforcerAttackTest, KeyboardAndStickBehindOneNewHubAreRefusedTogether) {
   Send(*enforcer, {Event("bind", keyboard, "usb", "usb_device")});
   os::UeventSource::Batch lost;
   lost.overflow = true;
-  enforcer->OnUevents(lost, mono_us_);
+  enforcer->OnUevents(lost, clock_.MonotonicUs());
   EXPECT_EQ(Authorized(keyboard), "0");
   EXPECT_EQ(Authorized(stick), "0");
   EXPECT_EQ(Count("usb.device.refused"), 2);
@@ -408,7 +408,7 @@ TEST_F(EnforcerAttackTest, ARecordedKeyboardDoesNotTakeAStickWithIt) {
     EXPECT_EQ(Authorized(keyboard), recorded ? "1" : "0");
     EXPECT_EQ(Authorized(stick), recorded ? "1" : "0");
     EXPECT_EQ(Count("usb.device.refused"), recorded ? 0 : 2);
-    mono_us_ += 20'000'000;
+    clock_.AdvanceUs(20'000'000);
   }
 }
 

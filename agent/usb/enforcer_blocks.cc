@@ -42,7 +42,7 @@ void UsbEnforcer::HandleBlockAdd(const std::string& name,
   }
   // Read-only first, before anything else is done with the device.
   Status ro = deps_.blocks.SetReadOnly(name, true);
-  int64_t latency_us = config_.monotonic_us() - received_us;
+  int64_t latency_us = config_.clock->MonotonicUs() - received_us;
   if (partition) partition_disk_[name] = disk;
   BlockClass block = ClassifyBlock(deps_.sysfs, path, disk);
   if (!ro.ok()) {

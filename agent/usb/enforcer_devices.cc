@@ -142,7 +142,7 @@ void UsbEnforcer::HandleUsbDevice(const std::string& path, bool at_add) {
   }
   refused_.erase(path);
   if (*authorized == "1") return;  // already decided (a rescan)
-  int64_t now = config_.monotonic_us();
+  int64_t now = config_.clock->MonotonicUs();
   std::string group = groups_.GroupOf(path);
   if (!group.empty() && !decision.hub) {
     // Below a hub that is still settling: held, judged with the others.

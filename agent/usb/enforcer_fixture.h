@@ -16,6 +16,7 @@
 
 #include "agent/usb/enforcer.h"
 #include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_clock.h"
 #include "policy/test_policy.h"
 
 namespace piiguard::agent::usb::testing {
@@ -174,8 +175,7 @@ class EnforcerTest : public ::testing::Test {
     };
     config.pinned = {signer_.PublicKey()};
     config.pc_id = [] { return std::string("pc-1"); };
-    config.now_seconds = [this] { return now_; };
-    config.monotonic_us = [this] { return mono_us_; };
+    config.clock = &clock_;
     config.notify = [this](const notify::Notice& n) { notices_.Notify(n); };
     config.journal = [this](const journal::Event& event) -> Status {
       if (journal_error_) return IoError("journal", "db", "EIO");
@@ -202,7 +202,7 @@ class EnforcerTest : public ::testing::Test {
   }
   // The clock moves to `us` and the enforcer's timer fires if due.
   void AdvanceTo(UsbEnforcer& enforcer, int64_t us) {
-    mono_us_ = us;
+    clock_.SetMonotonicUs(us);
     int64_t due = enforcer.next_deadline_us();
     if (due != 0 && due <= us) enforcer.OnTimer();
   }
@@ -220,7 +220,7 @@ class EnforcerTest : public ::testing::Test {
   void Send(UsbEnforcer& enforcer, std::vector<os::Uevent> events) {
     os::UeventSource::Batch batch;
     batch.events = std::move(events);
-    enforcer.OnUevents(batch, mono_us_);
+    enforcer.OnUevents(batch, clock_.MonotonicUs());
     Pump(enforcer);
   }
   // The kernel's order: "add", its generic driver's probe, "bind".
@@ -312,8 +312,7 @@ class EnforcerTest : public ::testing::Test {
   Ed25519PrivateKey signer_ = policy::testing::NewKey();
   bool have_policy_ = true;
   bool journal_error_ = false;
-  int64_t now_ = kNow;
-  int64_t mono_us_ = 1000;
+  os::FakeClock clock_{kNow * 1000, 1000};
   int devnum_ = 1;
   std::vector<journal::Event> events_;
   std::vector<int64_t> scheduled_;

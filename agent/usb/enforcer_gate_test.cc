@@ -151,7 +151,7 @@ TEST_F(EnforcerGateTest, ARescanRevokesDevicesThatWentUnheard) {
   sysfs_.Remove("class/block/sda");
   os::UeventSource::Batch overflow;
   overflow.overflow = true;
-  enforcer->OnUevents(overflow, mono_us_);
+  enforcer->OnUevents(overflow, clock_.MonotonicUs());
   EXPECT_FALSE(device_gate_.WouldAllow(kSda));
   EXPECT_FALSE(device_gate_.WouldAllow(kSda1));
   EXPECT_TRUE(device_gate_.WouldAllow(kLoop0));

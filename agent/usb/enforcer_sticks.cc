@@ -66,7 +66,7 @@ void UsbEnforcer::StartRead(Stick& stick) {
   stick.observed.capacity_bytes = identity->capacity_bytes;
   stick.job = *job;
   stick.job_kind = JobKind::kRead;
-  stick.deadline_us = config_.monotonic_us() + config_.start_deadline_us;
+  stick.deadline_us = config_.clock->MonotonicUs() + config_.start_deadline_us;
 }
 
 void UsbEnforcer::FinishRead(Stick& stick, const Result<MediumAnswer>& answer) {
@@ -105,7 +105,7 @@ void UsbEnforcer::Verify(Stick& stick) {
   policy::StickContext context;
   context.policy = policy;
   context.trusted = std::span<const Ed25519PublicKey>(trusted);
-  context.now = config_.now_seconds();
+  context.now = config_.clock->WallSeconds();
   context.pc_id = config_.pc_id();
   Decide(stick,
          policy::VerifyStickKey(stick.key_file, stick.observed, context));
@@ -152,10 +152,11 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
   stick.expires_at = key.expires_at;
   // Checked again before the key expires, and at least every recheck_us.
   int64_t left_us =
-      std::max<int64_t>(0, key.expires_at - config_.now_seconds()) * 1'000'000 +
+      std::max<int64_t>(0, key.expires_at - config_.clock->WallSeconds()) *
+          1'000'000 +
       1'000'000;
   stick.recheck_us =
-      config_.monotonic_us() + std::min(config_.recheck_us, left_us);
+      config_.clock->MonotonicUs() + std::min(config_.recheck_us, left_us);
   if (stick.keyed == keyed && stick.state != StickState::kReadOnly &&
       stick.state != StickState::kChecking) {
     return;
@@ -301,7 +302,7 @@ Status UsbEnforcer::CloseWrites(Stick& stick, Json details, StickState after) {
                 details);
   stick.job = *job;
   stick.job_kind = JobKind::kClose;
-  stick.deadline_us = config_.monotonic_us() + config_.start_deadline_us;
+  stick.deadline_us = config_.clock->MonotonicUs() + config_.start_deadline_us;
   stick.state = StickState::kClosing;
   stick.after_close = after;
   stick.close_details = std::move(details);

@@ -51,7 +51,7 @@ TEST_F(EnforcerTest, DeviceIsDecidedOnlyOnceTheKernelHasProbedIt) {
   os::UeventSource::Batch add;
   add.events.push_back(Event("add", kStick, "usb", "usb_device"));
   add.overflow = true;  // and a rescan
-  enforcer->OnUevents(add, mono_us_);
+  enforcer->OnUevents(add, clock_.MonotonicUs());
   EXPECT_EQ(Authorized(), "0");
   EXPECT_TRUE(
       sysfs_.WrittenValues(std::string(kStick) + "/authorized").empty());
@@ -59,7 +59,7 @@ TEST_F(EnforcerTest, DeviceIsDecidedOnlyOnceTheKernelHasProbedIt) {
   Bind();
   os::UeventSource::Batch bind;
   bind.events.push_back(Event("bind", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(bind, mono_us_);
+  enforcer->OnUevents(bind, clock_.MonotonicUs());
   EXPECT_EQ(Authorized(), "1");
   EXPECT_EQ(sysfs_.WrittenValues(std::string(kStick) + "/authorized"),
             std::vector<std::string>{"1"});
@@ -74,7 +74,7 @@ TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
   AddStick("S1", /*with_disk=*/false, {0x08, 0x03}, /*bound=*/false);
   os::UeventSource::Batch add;
   add.events.push_back(Event("add", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(add, mono_us_);
+  enforcer->OnUevents(add, clock_.MonotonicUs());
   EXPECT_EQ(Authorized(), "0");
   EXPECT_TRUE(
       sysfs_.WrittenValues(std::string(kStick) + "/authorized").empty());
@@ -87,7 +87,7 @@ TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
   os::UeventSource::Batch bind;
   bind.events.push_back(Event("bind", kStick, "usb", "usb_device"));
   bind.overflow = true;
-  enforcer->OnUevents(bind, mono_us_);
+  enforcer->OnUevents(bind, clock_.MonotonicUs());
   EXPECT_EQ(Count("usb.device.refused"), 1);
   EXPECT_EQ(notices_.notices.size(), 1u);
   // Unplugged and plugged again on the same port, the removal lost (an
@@ -95,14 +95,14 @@ TEST_F(EnforcerTest, RefusalIsJournaledAtAddAndOncePerEnumeration) {
   AddStick("S1", false, {0x08, 0x03});
   os::UeventSource::Batch lost;
   lost.overflow = true;
-  enforcer->OnUevents(lost, mono_us_);
+  enforcer->OnUevents(lost, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_EQ(Count("usb.device.refused"), 2);
   // With its removal seen, the same enumeration is decided afresh.
   os::UeventSource::Batch removed;
   removed.events.push_back(Event("remove", kStick, "usb", "usb_device"));
   removed.events.push_back(Event("bind", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(removed, mono_us_);
+  enforcer->OnUevents(removed, clock_.MonotonicUs());
   EXPECT_EQ(Count("usb.device.refused"), 3);
   EXPECT_EQ(Authorized(), "0");
 }
@@ -117,13 +117,13 @@ TEST_F(EnforcerTest, RefusalThatCannotBeJournaledIsRecordedAtTheNextLook) {
   journal_error_ = true;
   os::UeventSource::Batch add;
   add.events.push_back(Event("add", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(add, mono_us_);
+  enforcer->OnUevents(add, clock_.MonotonicUs());
   EXPECT_EQ(Authorized(), "0");
   journal_error_ = false;
   Bind();
   os::UeventSource::Batch bind;
   bind.events.push_back(Event("bind", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(bind, mono_us_);
+  enforcer->OnUevents(bind, clock_.MonotonicUs());
   ASSERT_EQ(Count("usb.device.refused"), 1);
   EXPECT_EQ(Last("usb.device.refused")->details["reason"],
             "interface class e0/06/50 not allowed");
@@ -140,7 +140,7 @@ TEST_F(EnforcerTest, RefusedDeviceAuthorizedByDefaultIsTakenBackAtAdd) {
   sysfs_.AddFile(std::string(kStick) + "/authorized", "1\n");
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("add", kStick, "usb", "usb_device"));
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_EQ(sysfs_.WrittenValues(std::string(kStick) + "/authorized"),
             std::vector<std::string>{"0"});
@@ -196,7 +196,7 @@ TEST_F(EnforcerTest, BlockDeviceIsReadOnlyBeforeAnythingElse) {
   auto enforcer = Make();
   ASSERT_TRUE(StartAndPump(*enforcer).ok());
   Plug(*enforcer);
-  mono_us_ = 1000;
+  clock_.SetMonotonicUs(1000);
   DiskAppears(*enforcer, /*partition=*/true);
   // sdb and sdb1 were set read-only before sdb was ever made writable.
   ASSERT_GE(blocks_.log().size(), 4u);
@@ -249,7 +249,7 @@ TEST_F(EnforcerTest, CopiedKeyFileOnAnotherSerialStaysReadOnly) {
 TEST_F(EnforcerTest, ExpiredWrongPcAndNoPolicyStayReadOnly) {
   AddStick("S1", true);
   {
-    now_ = kNow + 86400 * 31;
+    clock_.SetWallMs((kNow + 86400 * 31) * 1000);
     SetMedium(Key("S1"));
     auto enforcer = Make();
     ASSERT_TRUE(StartAndPump(*enforcer).ok());
@@ -257,7 +257,7 @@ TEST_F(EnforcerTest, ExpiredWrongPcAndNoPolicyStayReadOnly) {
     EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   }
   {
-    now_ = kNow;
+    clock_.SetWallMs((kNow)*1000);
     policy::StickKey key = Key("S1");
     key.allowed_pcs = {"pc-2"};
     SetMedium(key);
@@ -314,7 +314,7 @@ TEST_F(EnforcerTest, RemovalWhileWaitingTellsTheGate) {
   ASSERT_TRUE(StartAndPump(*enforcer).ok());
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("remove", kDisk, "block", "disk", "sdb"));
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_EQ(gate_.gone.size(), 1u);
   EXPECT_TRUE(enforcer->StatusPart()->empty());
@@ -386,7 +386,7 @@ TEST_F(EnforcerTest, BlkrosetFailureTakesTheDeviceAway) {
   blocks_.FailSet("sdb", EIO);
   os::UeventSource::Batch batch;
   batch.events.push_back(Event("add", kDisk, "block", "disk", "sdb"));
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_EQ(Authorized(), "0");
   EXPECT_EQ(Count("usb.block.error"), 1);
@@ -428,7 +428,7 @@ TEST_F(EnforcerTest, OverflowRescanFindsAStickPluggedUnseen) {
   SetMedium(std::nullopt);
   os::UeventSource::Batch batch;
   batch.overflow = true;
-  enforcer->OnUevents(batch, mono_us_);
+  enforcer->OnUevents(batch, clock_.MonotonicUs());
   Pump(*enforcer);
   EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
   EXPECT_EQ(Count("usb.uevent.overflow"), 1);

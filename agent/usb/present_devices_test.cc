@@ -7,6 +7,7 @@
 
 #include "agent/usb/enforcer.h"
 #include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_clock.h"
 #include "policy/test_policy.h"
 
 namespace piiguard::agent::usb {
@@ -160,8 +161,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
     EnforcerConfig config;
     config.policy = [this] { return &policy_; };
     config.pc_id = [] { return std::string("pc-1"); };
-    config.now_seconds = [] { return policy::testing::kNow; };
-    config.monotonic_us = [] { return int64_t{1000}; };
+    config.clock = &clock_;
     config.journal = [this](const journal::Event& event) {
       events_.push_back(event);
       return Status::Ok();
@@ -193,6 +193,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
     return nullptr;
   }
 
+  os::FakeClock clock_{policy::testing::kNow * 1000, 1000};
   os::FakeSysfs sysfs_;
   os::FakeBlockDevices blocks_;
   os::FakeMountControl mounts_;

@@ -49,7 +49,7 @@ std::unique_ptr<Journal> OpenFresh(const std::string& path,
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix);
   }
-  auto journal = Journal::Open(path, key, nullptr);
+  auto journal = Journal::Open(path, key, piiguard::os::SystemClock());
   if (!journal.ok()) Die(journal.status());
   return std::move(journal).value();
 }

@@ -57,7 +57,8 @@ int Append(const std::string& db, const std::string& key_path, int threads,
   auto key = Ed25519PrivateKey::FromPem(*pem);
   piiguard::CleanseString(*pem);
   if (!key.ok()) return Fail(key.status());
-  auto journal = piiguard::journal::Journal::Open(db, *key, nullptr);
+  auto journal =
+      piiguard::journal::Journal::Open(db, *key, piiguard::os::SystemClock());
   if (!journal.ok()) return Fail(journal.status());
   std::atomic<long> next{0};
   std::atomic<bool> failed{false};
@@ -100,7 +101,8 @@ int Ack(const std::string& db, const std::string& key_path, uint64_t seq) {
   if (!entries.ok()) return Fail(entries.status());
   for (const piiguard::journal::Entry& entry : *entries) {
     if (entry.seq != seq) continue;
-    auto journal = piiguard::journal::Journal::Open(db, *key, nullptr);
+    auto journal =
+        piiguard::journal::Journal::Open(db, *key, piiguard::os::SystemClock());
     if (!journal.ok()) return Fail(journal.status());
     piiguard::Status acked = (*journal)->SetAcked(seq, entry.hash);
     return acked.ok() ? 0 : Fail(acked);

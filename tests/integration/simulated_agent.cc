@@ -62,9 +62,7 @@ Result<std::string> City::SignedPolicy(
 }
 
 SimulatedAgent::SimulatedAgent(const City& city, Ed25519PrivateKey device_key)
-    : city_(city),
-      device_key_(std::move(device_key)),
-      clock_(std::make_shared<int64_t>(0)) {}
+    : city_(city), device_key_(std::move(device_key)) {}
 
 SimulatedAgent::~SimulatedAgent() = default;
 
@@ -74,20 +72,19 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key,
                             Ed25519PrivateKey::Generate());
   std::unique_ptr<SimulatedAgent> a(new SimulatedAgent(city, key));
-  *a->clock_ = start_ms;
+  a->clock_.SetWallMs(start_ms);
   agent::StatePaths paths(dir);
   PIIGUARD_RETURN_IF_ERROR(agent::EnsureStateDir(paths));
   PIIGUARD_RETURN_IF_ERROR(agent::StoreOfficeConfig(
       paths, {pc, "https://office.example.jp:8443", std::string(64, 'a')}));
   a->journal_path_ = paths.Journal();
-  std::shared_ptr<int64_t> clock = a->clock_;
   PIIGUARD_ASSIGN_OR_RETURN(
-      a->journal_, journal::Journal::Open(a->journal_path_, a->device_key_,
-                                          [clock] { return *clock; }));
+      a->journal_,
+      journal::Journal::Open(a->journal_path_, a->device_key_, a->clock_));
   agent::CoreConfig config;
   config.paths = paths;
   config.city_key = city.key.PublicKey();
-  config.clock = [clock] { return *clock; };
+  config.clock = &a->clock_;
   config.user_name = [](uid_t uid) {
     return uid == 1000 ? std::string("sato") : std::string();
   };
@@ -105,8 +102,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   a->links_.AddLink({2, "eth0", true});
   agent::session::SessionConfig sessions;
   sessions.state_file = dir + "/session.json";
-  sessions.wall_ms = [clock] { return *clock; };
-  sessions.monotonic_us = [self] { return self->mono_us_ += 40; };
+  sessions.clock = &a->clock_;
   sessions.journal = append;
   sessions.user_name = config.user_name;
   agent::session::SessionRules rules;
@@ -125,8 +121,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   usb.policy = [self] { return self->core_->applied_policy(); };
   usb.pinned = {city.key.PublicKey()};
   usb.pc_id = [pc] { return pc; };
-  usb.now_seconds = [clock] { return *clock / 1000; };
-  usb.monotonic_us = [self] { return self->mono_us_ += 40; };
+  usb.clock = &a->clock_;
   usb.journal = append;
   a->usb_ = std::make_unique<agent::usb::UsbEnforcer>(
       agent::usb::EnforcerDeps{a->sysfs_, a->blocks_, a->mounts_, a->jobs_,
@@ -150,7 +145,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
       *city.detector,
       append,
       [](const agent::notify::Notice&) {},
-      [clock] { return *clock / 1000; },
+      a->clock_,
       [](std::function<void()> job) { job(); },
       [](std::function<void()> done) { done(); },
       kDaemonPid,
@@ -214,7 +209,7 @@ void SimulatedAgent::Uevent(const std::string& action, const std::string& path,
   e.devname = devname;
   os::UeventSource::Batch batch;
   batch.events.push_back(e);
-  usb_->OnUevents(batch, mono_us_);
+  usb_->OnUevents(batch, clock_.MonotonicUs());
   PumpMedium();
 }
 
@@ -259,8 +254,8 @@ Status SimulatedAgent::PlugKeyedStick(const std::string& serial,
   key.identity = {"46f4", "0001", serial, kSectors * 512, "1a2b-3c4d", "vfat"};
   key.job_id = job;
   key.holder = holder;
-  key.issued_at = *clock_ / 1000 - 86400;
-  key.expires_at = *clock_ / 1000 + 86400 * 90;
+  key.issued_at = clock_.WallSeconds() - 86400;
+  key.expires_at = clock_.WallSeconds() + 86400 * 90;
   agent::usb::FakeStickMedium::Medium medium;
   medium.info.capacity_bytes = kSectors * 512;
   medium.info.fs = {0, kSectors * 512, "vfat", "1A2B-3C4D"};

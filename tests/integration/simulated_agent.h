@@ -33,6 +33,7 @@
 #include "common/os/fake_sysfs.h"
 #include "common/os/firewall.h"
 #include "common/os/mount_control.h"
+#include "common/os/testing/fake_clock.h"
 
 namespace piiguard::seed {
 
@@ -85,8 +86,8 @@ class SimulatedAgent {
   // Every entry of the PC's journal file, oldest first: what the agent
   // really wrote, whichever producer wrote it.
   Result<std::vector<journal::Entry>> Entries() const;
-  int64_t now_ms() const { return *clock_; }
-  void Advance() { *clock_ += int64_t{60} * 1000; }
+  int64_t now_ms() const { return clock_.WallMs(); }
+  void Advance() { clock_.AdvanceMs(int64_t{60} * 1000); }
 
  private:
   SimulatedAgent(const City& city, Ed25519PrivateKey device_key);
@@ -101,12 +102,11 @@ class SimulatedAgent {
 
   const City& city_;
   Ed25519PrivateKey device_key_;
-  std::shared_ptr<int64_t> clock_;
+  os::FakeClock clock_{0};
   std::string journal_path_;
   std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<agent::AgentCore> core_;
   int devnum_ = 1;
-  int64_t mono_us_ = 1000;
 
   os::FakeSysfs sysfs_;
   os::FakeBlockDevices blocks_;

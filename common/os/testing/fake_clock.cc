@@ -1,0 +1,1 @@
+#include "common/os/testing/fake_clock.h"
