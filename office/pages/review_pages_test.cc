@@ -605,5 +605,81 @@ TEST_F(PagesTest, StoreErrorsAreShownNotHidden) {
   EXPECT_THAT(res->body, HasSubstr("fake: store: unavailable"));
 }
 
+// Hostile values from the store and the request, through the real pages,
+// in each context the templates use: element text, quoted attributes and
+// URLs.
+TEST_F(PagesTest, HostileValuesAreEscapedInEveryContext) {
+  const std::string script = "<script>alert(1)</script>";
+  const std::string quotes = "x\" onmouseover='alert(2)' y='";
+  const std::string scheme = "javascript:alert(3)";
+  source_.reg.consignees.push_back({"evil", script, quotes, scheme});
+  source_.pcs.push_back({quotes, "evil", kNow, kNow, 1, 1, false, ""});
+  source_.pcs.push_back({scheme, "", kNow, kNow, 1, 1, true, script});
+  AddEvent(scheme, 1, kNow - kMinute, "usb.device.refused",
+           Severity::kViolation, quotes, R"({"reason":"<b>x</b>"})");
+  AddEvent(quotes, 1, kNow - kMinute, "near_miss.reported", Severity::kNotice,
+           script, R"x({"text":"javascript:alert(4)","user":"' onclick='x"})x");
+  source_.requests.push_back(
+      {"r", quotes, "<i>'\"</i>", kNow, kNow, R"({"x":"</pre><script>"})"});
+  const std::string session = Login();
+  for (const std::string path :
+       {"/", "/violations", "/near-misses", "/pcs", "/counts", "/reports",
+        "/reports?pc=x%22%3E%3Cscript%3E&requested=%3Cscript%3E",
+        "/violations?pc=javascript:alert(5)&type=%22%27%3E",
+        "/event?pc=javascript:alert(3)&seq=1",
+        "/pcs?x=javascript:alert(6)%22%3E%3Cscript%3E"}) {
+    httplib::Result res = Get(path, session);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    const std::string& html = res->body;
+    EXPECT_THAT(html, Not(HasSubstr("<script"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("<b>"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("<i>"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("onmouseover='"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("onclick='"))) << path;
+    // A value attribute may hold the text "javascript:"; a URL may not.
+    EXPECT_THAT(html, Not(HasSubstr("href=\"javascript:"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("action=\"javascript:"))) << path;
+    EXPECT_THAT(html, Not(HasSubstr("\" onmouseover"))) << path;
+  }
+  // Where the values land, escaped.
+  httplib::Result pcs = Get("/pcs", session);
+  EXPECT_THAT(pcs->body,
+              HasSubstr(R"(<input type="hidden" name="pc" value="x&quot; )"
+                        R"(onmouseover=&#39;alert(2)&#39; y=&#39;">)"));
+  EXPECT_THAT(pcs->body,
+              HasSubstr("<td>&lt;script&gt;alert(1)&lt;/script&gt;<span"));
+  httplib::Result list = Get("/violations", session);
+  EXPECT_THAT(list->body,
+              HasSubstr(R"(<a href="/event?pc=javascript%3Aalert%283%29&amp;)"
+                        R"(seq=1">)"));
+  httplib::Result echoed = Get("/pcs?x=javascript:alert(6)", session);
+  EXPECT_THAT(echoed->body,
+              HasSubstr(R"(href="/pcs?x=javascript%3Aalert%286%29&amp;)"
+                        R"(lang=en")"));
+  httplib::Result reports = Get("/reports", session);
+  EXPECT_THAT(reports->body, HasSubstr("&lt;/pre&gt;&lt;script&gt;"));
+}
+
+// A GET form (filters, year) carries the language but never the session's
+// CSRF token, which would end up in the URL, the history and the logs.
+TEST_F(PagesTest, GetFormsCarryNoToken) {
+  const std::string session = Login();
+  for (const char* path : {"/violations?lang=en", "/near-misses", "/counts"}) {
+    httplib::Result res = Get(path, session);
+    ASSERT_TRUE(res) << path;
+    const std::string& html = res->body;
+    const size_t form = html.find(R"(<form method="get")");
+    ASSERT_NE(form, std::string::npos) << path;
+    const std::string get_form =
+        html.substr(form, html.find("</form>", form) - form);
+    EXPECT_THAT(get_form, Not(HasSubstr(R"(name="csrf")"))) << path;
+  }
+  httplib::Result en = Get("/counts?lang=en", session);
+  EXPECT_THAT(en->body,
+              HasSubstr(R"(<input type="hidden" name="lang" value="en">)"
+                        R"(<button type="submit">Show</button>)"));
+}
+
 }  // namespace
 }  // namespace piiguard::office
