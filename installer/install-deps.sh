@@ -9,6 +9,8 @@ build_deps=(
   libssl-dev nlohmann-json3-dev libcli11-dev libblkid-dev
   libgtest-dev libgmock-dev
   libsqlite3-dev libcpp-httplib-dev libpqxx-dev
+  # The review pages' HTML templates (office/pages/page_templates.h).
+  libctemplate-dev
   mtools dosfstools e2fsprogs fdisk
   libhyperscan-dev libicu-dev libzip-dev libexpat1-dev
   libsystemd-dev

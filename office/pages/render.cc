@@ -20,33 +20,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string CsvCell(std::string_view text) {
   std::string cell;
   if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||

@@ -1,6 +1,7 @@
-// Rendering helpers of the review pages: HTML escaping, CSV cells (RFC 4180
-// quoting and a guard against spreadsheet formulas), times in Japan Standard
-// Time, fiscal years (April to March) and query strings.
+// Rendering helpers of the review pages: CSV cells (RFC 4180 quoting and a
+// guard against spreadsheet formulas), times in Japan Standard Time, fiscal
+// years (April to March) and query strings. (HTML is escaped by the
+// templates, page_templates.h.)
 //
 // Thread-safety: pure functions.
 #ifndef PIIGUARD_OFFICE_PAGES_RENDER_H_
@@ -15,10 +16,6 @@
 #include "common/result.h"
 
 namespace piiguard::office {
-
-// Escapes & < > " ' so that `text` is inert in element content and in
-// quoted attribute values.
-std::string HtmlEscape(std::string_view text);
 
 // The UTF-8 byte-order mark: Excel reads a CSV file as UTF-8 only with it.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";

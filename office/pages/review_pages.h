@@ -2,7 +2,11 @@
 // first: login, an overview (incidents first), violations and attempts, near
 // misses, PCs and consignees, yearly counts per register job (R14), one
 // record in full, status reports (R8), with filters and CSV export. Plain
-// server-rendered HTML, no JavaScript; every value is HTML-escaped.
+// server-rendered HTML, no JavaScript; every value is escaped by the
+// templates (page_templates.h). The code, one job per file: this router
+// (review_pages.cc), the shell around every page and the login check
+// (page_shell.h), login and logout (login.h), one file per page
+// (page_handlers.h), docs/review-pages.md.
 //
 // Paths (mounted at the server's root, beside the office's /api/v1/):
 //   GET  /login, POST /login, POST /logout

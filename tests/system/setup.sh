@@ -64,6 +64,7 @@ packages=(
   # What piiguard's .deb files depend on (dpkg-deb -f dist/*.deb Depends).
   libblkid1 libc6 libgcc-s1 libssl3 libstdc++6 libcpp-httplib0.11
   libpqxx-6.4 libsqlite3-0 libexpat1 libhyperscan5 libicu72 libseccomp2 libbpf1
+  libctemplate3
   libsystemd0 libzip4 zlib1g polkitd systemd
 )
 if [[ -z $dist ]]; then
