@@ -9,10 +9,10 @@
 #include <filesystem>
 
 #include "agent/ipc/ipc.h"
-#include "common/os/fake_links.h"
-#include "common/os/fake_rfkill.h"
-#include "common/os/fake_sysfs.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_links.h"
+#include "common/os/testing/fake_rfkill.h"
+#include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::agent {
 namespace {

@@ -12,9 +12,9 @@
 
 #include "agent/rosterguard/guard.h"
 #include "common/json.h"
-#include "common/os/fake_fanotify.h"
-#include "common/os/fake_roster_files.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_fanotify.h"
+#include "common/os/testing/fake_roster_files.h"
 
 namespace piiguard::agent::rosterguard {
 

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <string>
 
-#include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::agent::rosterguard {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/os/fake_scan_tree.h"
 #include "common/os/linux_roster_files.h"
+#include "common/os/testing/fake_scan_tree.h"
 
 namespace piiguard::scan {
 namespace {

@@ -12,9 +12,9 @@
 #include <filesystem>
 
 #include "agent/session/session_manager.h"
-#include "common/os/fake_links.h"
-#include "common/os/fake_rfkill.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_links.h"
+#include "common/os/testing/fake_rfkill.h"
 
 namespace piiguard::agent::session {
 namespace {

@@ -8,9 +8,9 @@
 #include <filesystem>
 
 #include "common/file_util.h"
-#include "common/os/fake_links.h"
-#include "common/os/fake_rfkill.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_links.h"
+#include "common/os/testing/fake_rfkill.h"
 
 namespace piiguard::agent::session {
 namespace {

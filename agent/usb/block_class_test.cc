@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::agent::usb {
 namespace {

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/os/testing/fake_mount_control.h"
+
 namespace piiguard::agent::usb {
 namespace {
 

@@ -14,6 +14,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/os/testing/fake_mount_control.h"
+
 namespace piiguard::agent::usb {
 namespace {
 

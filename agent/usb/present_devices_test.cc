@@ -6,8 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "agent/usb/enforcer.h"
-#include "common/os/fake_sysfs.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_mount_control.h"
+#include "common/os/testing/fake_sysfs.h"
 #include "policy/test_policy.h"
 
 namespace piiguard::agent::usb {

@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/os/fake_fanotify.h"
-#include "common/os/fake_roster_files.h"
 #include "common/os/linux_roster_files.h"
+#include "common/os/testing/fake_fanotify.h"
+#include "common/os/testing/fake_roster_files.h"
 
 namespace piiguard::os {
 namespace {

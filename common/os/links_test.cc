@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/os/fake_links.h"
 #include "common/os/firewall.h"
+#include "common/os/testing/fake_links.h"
 
 namespace piiguard::os {
 namespace {

@@ -27,8 +27,9 @@
 // agent/usb/medium_helper.h). A mount is acted on only if the path still
 // leads to the root of a mount of the expected device.
 //
-// FakeMountControl holds namespaces and mounts in memory, with "busy"
-// superblocks (a writer holds a file open) and injectable failures.
+// FakeMountControl (testing/fake_mount_control.h) holds namespaces and mounts
+// in memory, with "busy" superblocks (a writer holds a file open) and
+// injectable failures.
 //
 // Thread-safety: LinuxMountControl is thread-safe for our own namespace;
 // MakeMountReadOnly and Detach in another namespace are not (see above).
@@ -112,49 +113,6 @@ class LinuxMountControl : public MountControl {
   Status InNamespace(const MountTarget& target,
                      const std::function<Status()>& op);
   std::string proc_;
-};
-
-class FakeMountControl : public MountControl {
- public:
-  // A mount of `device` at `mount_point` in namespace `ns` (pid 0: ours).
-  void AddMount(const std::string& ns, int pid, const std::string& mount_point,
-                DeviceNumber device, bool read_only = false);
-  // Files on the superblock of `device` are open for writing: both
-  // read-only operations fail ("busy"); with `attempts`, only the next that
-  // many (a writer that opens and closes files in a loop).
-  void SetBusy(DeviceNumber device, bool busy, int attempts = -1) {
-    if (busy) {
-      busy_[device] = attempts;
-    } else {
-      busy_.erase(device);
-    }
-  }
-  void FailDetach(int error_number) { detach_error_ = error_number; }
-  void FailList(int error_number) { list_error_ = error_number; }
-  // Whether a write through a mount of `device` would reach it now: it is
-  // mounted writable somewhere, or a detached busy mount still writes.
-  bool WritesReach(DeviceNumber device) const;
-  // "mount-ro ns:/mnt", "sb-ro ns:/mnt", "detach ns:/mnt" for each
-  // operation that succeeded.
-  const std::vector<std::string>& log() const { return log_; }
-
-  Result<std::vector<NamespaceTable>> ListNamespaces() const override;
-  Status MakeMountReadOnly(const MountTarget& target) override;
-  Status MakeSuperblockReadOnly(const MountTarget& target) override;
-  Status Detach(const MountTarget& target) override;
-
- private:
-  MountInfo* Find(const MountTarget& target);
-  // Whether the device is busy now (counts down a limited busyness).
-  bool Busy(DeviceNumber device);
-  std::vector<NamespaceTable> tables_;
-  std::map<DeviceNumber, int> busy_;  // attempts left busy; -1: for good
-  std::set<DeviceNumber> read_only_;  // superblocks made read-only
-  std::set<DeviceNumber> detached_busy_;
-  int detach_error_ = 0;
-  int list_error_ = 0;
-  int next_id_ = 100;
-  std::vector<std::string> log_;
 };
 
 }  // namespace piiguard::os

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/os/testing/fake_mount_control.h"
+
 namespace piiguard::os {
 namespace {
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/os/fake_sysfs.h"
 #include "common/os/linux_sysfs.h"
+#include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::os {
 namespace {

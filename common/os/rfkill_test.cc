@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "common/os/fake_rfkill.h"
+#include "common/os/testing/fake_rfkill.h"
 
 namespace piiguard::os {
 namespace {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "common/os/fake_roster_files.h"
 #include "common/os/linux_roster_files.h"
+#include "common/os/testing/fake_roster_files.h"
 
 namespace piiguard::os {
 namespace {

@@ -14,8 +14,8 @@
 #include <memory>
 
 #include "common/file_util.h"
-#include "common/os/fake_scan_tree.h"
 #include "common/os/linux_roster_files.h"
+#include "common/os/testing/fake_scan_tree.h"
 
 namespace piiguard::os {
 namespace {

@@ -26,14 +26,15 @@
 #include "agent/usb/enforcer.h"
 #include "agent/usb/medium_jobs.h"
 #include "common/crypto.h"
-#include "common/os/fake_fanotify.h"
-#include "common/os/fake_links.h"
-#include "common/os/fake_rfkill.h"
-#include "common/os/fake_roster_files.h"
-#include "common/os/fake_sysfs.h"
 #include "common/os/firewall.h"
 #include "common/os/mount_control.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_fanotify.h"
+#include "common/os/testing/fake_links.h"
+#include "common/os/testing/fake_mount_control.h"
+#include "common/os/testing/fake_rfkill.h"
+#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::seed {
 

@@ -19,6 +19,10 @@ each target, the names it links and its sources. The rules
   do not link cpp-httplib.
 - No library includes the header of a program: a header whose .cc is
   compiled only into executables belongs to them.
+- Fakes are for tests only: no product (a library or program outside
+  tests/ that is not itself a test or a *_testing library) links a
+  *_testing library, and no product source includes a header from a
+  testing/ folder.
 
 Prints each breach with the chain that makes it and exits 1; exits 0 when
 there is none. tests/layering/check_layering_test.py tests the checker.
@@ -244,11 +248,41 @@ def program_header_breaches(targets, root, includes):
   return breaches
 
 
+def is_test_code(name_or_path):
+  base = os.path.basename(name_or_path)
+  return (name_or_path.startswith("tests/") or "/testing/" in name_or_path or
+          name_or_path.startswith("testing/") or base.endswith("_testing") or
+          re.search(r"(_test|_testing|_test_util|testing|_fixture)"
+                    r"(\.cc|\.h)?$", base) is not None)
+
+
+def testing_breaches(targets, root, includes):
+  breaches = []
+  for name in sorted(targets):
+    target = targets[name]
+    if is_test_code(name) or is_test_code(target.dir + "/"):
+      continue
+    reached = chains_from(targets, name)
+    for other in sorted(reached):
+      if other != name and other.endswith("_testing"):
+        breaches.append(f"{name} links {other} "
+                        f"({' -> '.join(reached[other])}): fakes are for "
+                        "tests only")
+  for path in source_files(root):
+    if is_test_code(path):
+      continue
+    for name in includes.of(path):
+      if "/testing/" in name:
+        breaches.append(f"{path} includes {name}: fakes are for tests only")
+  return breaches
+
+
 def check(graph_text, root):
   targets = parse_graph(graph_text, root)
   includes = Includes(root)
   return (link_breaches(targets) + include_breaches(root, includes) +
-          program_header_breaches(targets, root, includes)), targets
+          program_header_breaches(targets, root, includes) +
+          testing_breaches(targets, root, includes)), targets
 
 
 def main(argv):

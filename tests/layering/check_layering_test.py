@@ -175,5 +175,31 @@ class CheckLayeringTest(unittest.TestCase):
     self.assertEqual(self.tree.check(), [])
 
 
+  def test_a_product_linking_fakes_fails(self):
+    self.tree.file("common/os/testing/fake.h")
+    self.tree.file("common/os/testing/fake.cc", "common/os/testing/fake.h")
+    self.tree.target("piiguard_os_testing", "STATIC_LIBRARY", "common/os",
+                     ["piiguard_common"], ["common/os/testing/fake.cc"])
+    self.tree.target("os_test", "EXECUTABLE", "common/os",
+                     ["piiguard_os_testing"], [])
+    self.assertEqual(self.tree.check(), [])  # a test may
+    self.tree.target("piiguard_daemon", "STATIC_LIBRARY", "agent/daemon",
+                     ["piiguard_ipc", "piiguard_os_testing"],
+                     ["agent/daemon/daemon.cc"])
+    self.assertEqual(self.tree.check(), [
+        "piiguard_daemon links piiguard_os_testing (piiguard_daemon -> "
+        "piiguard_os_testing): fakes are for tests only"])
+
+  def test_a_product_including_a_fake_fails(self):
+    self.tree.file("common/os/testing/fake.h")
+    self.tree.file("agent/daemon/daemon_test.cc", "common/os/testing/fake.h")
+    self.assertEqual(self.tree.check(), [])  # a test may
+    self.tree.file("agent/daemon/daemon.cc", "agent/ipc/ipc.h",
+                   "common/os/testing/fake.h")
+    self.assertEqual(self.tree.check(), [
+        "agent/daemon/daemon.cc includes common/os/testing/fake.h: fakes "
+        "are for tests only"])
+
+
 if __name__ == "__main__":
   unittest.main()

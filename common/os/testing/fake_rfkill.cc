@@ -1,4 +1,4 @@
-#include "common/os/fake_rfkill.h"
+#include "common/os/testing/fake_rfkill.h"
 
 namespace piiguard::os {
 namespace {

@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/os/fake_roster_files.h"
 #include "common/os/fanotify.h"
+#include "common/os/testing/fake_roster_files.h"
 
 namespace piiguard::os {
 

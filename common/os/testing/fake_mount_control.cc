@@ -1,7 +1,7 @@
+#include "common/os/testing/fake_mount_control.h"
+
 #include <algorithm>
 #include <cerrno>
-
-#include "common/os/mount_control.h"
 
 namespace piiguard::os {
 namespace {

@@ -1,6 +1,6 @@
 // What only the fake does: injected failures and swaps, devices, fds it
 // did not hand out. Behaviour shared with Linux is in roster_files_test.cc.
-#include "common/os/fake_roster_files.h"
+#include "common/os/testing/fake_roster_files.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

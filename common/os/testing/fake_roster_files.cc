@@ -1,4 +1,4 @@
-#include "common/os/fake_roster_files.h"
+#include "common/os/testing/fake_roster_files.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

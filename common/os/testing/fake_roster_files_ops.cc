@@ -13,7 +13,7 @@
 #include <functional>
 #include <utility>
 
-#include "common/os/fake_roster_files.h"
+#include "common/os/testing/fake_roster_files.h"
 
 namespace piiguard::os {
 namespace {

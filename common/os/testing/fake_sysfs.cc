@@ -1,4 +1,4 @@
-#include "common/os/fake_sysfs.h"
+#include "common/os/testing/fake_sysfs.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "common/os/fake_fanotify.h"
+#include "common/os/testing/fake_fanotify.h"
 
 #include <sys/fanotify.h>
 

@@ -1,5 +1,5 @@
 // FakeScanTree (fake_scan_tree.h): an in-memory tree handing out memfds.
-#include "common/os/fake_scan_tree.h"
+#include "common/os/testing/fake_scan_tree.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

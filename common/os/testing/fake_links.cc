@@ -1,4 +1,4 @@
-#include "common/os/fake_links.h"
+#include "common/os/testing/fake_links.h"
 
 #include <cerrno>
 
