@@ -15,12 +15,13 @@
 #include "common/os/block_device.h"
 #include "common/os/clock.h"
 #include "common/os/linux_sysfs.h"
+#include "common/os/log.h"
 
 namespace piiguard::agent {
 namespace {
 
 int Fail(std::string_view command, const Status& status) {
-  std::cerr << "piiguardd " << command << ": " << status.message() << "\n";
+  os::LogIfError(command, status);
   return 1;
 }
 
@@ -97,8 +98,9 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
     if (opened.ok()) {
       journal = std::move(*opened);
     } else {
-      std::cerr << "piiguardd --release: journal: " << opened.status().message()
-                << " (released unrecorded)\n";
+      os::Log(os::LogLevel::kError,
+              "--release: journal: " + opened.status().message() +
+                  " (released unrecorded)");
     }
   }
   auto append = [&journal](const journal::Event& e) {

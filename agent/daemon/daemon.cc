@@ -9,14 +9,13 @@
 #include <cerrno>
 #include <csignal>
 #include <ctime>
-#include <iostream>
+
+#include "common/os/log.h"
 
 namespace piiguard::agent {
 namespace {
 
-void Log(const Status& status) {
-  if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
-}
+void Log(const Status& status) { os::LogIfError("", status); }
 
 }  // namespace
 

@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <iostream>
+
+#include "common/os/log.h"
 
 namespace piiguard::agent {
 
@@ -37,9 +38,7 @@ Status Readiness::ArmWatchdog(Daemon& daemon) {
 void Readiness::Ping() {
   uint64_t expirations = 0;
   if (::read(timer_.get(), &expirations, sizeof expirations) <= 0) return;
-  if (Status s = manager_.Notify("WATCHDOG=1"); !s.ok()) {
-    std::cerr << "piiguardd: " << s.message() << "\n";
-  }
+  os::LogIfError("", manager_.Notify("WATCHDOG=1"));
 }
 
 Status Readiness::Ready(size_t problems) {

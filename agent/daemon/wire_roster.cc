@@ -6,12 +6,12 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <iostream>
 #include <optional>
 #include <utility>
 
 #include "agent/daemon/prerequisites.h"
 #include "common/journal/event_types.h"
+#include "common/os/log.h"
 #include "common/scanreport/scan_report.h"
 
 namespace piiguard::agent {
@@ -21,11 +21,7 @@ namespace {
 // `partial`); the guard never holds more in memory per file.
 constexpr size_t kGuardMaxInput = size_t{64} * 1024 * 1024;
 
-void LogRoster(const Status& status) {
-  if (!status.ok()) {
-    std::cerr << "piiguardd: roster guard: " << status.message() << "\n";
-  }
-}
+void LogRoster(const Status& status) { os::LogIfError("roster guard", status); }
 
 Result<std::vector<os::MountInfo>> ReadMounts(const os::MountTable& table) {
   PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, table.Read());
@@ -163,9 +159,7 @@ Status WireRosterGuard(
       [&worker](std::function<void()> done) { worker.Post(std::move(done)); },
       static_cast<int>(::getpid()),
       [&core](const Status& s) {
-        // Error level for the system journal (sd-daemon(3) prefix).
-        std::cerr << "<3>piiguardd: roster guard: journal: " << s.message()
-                  << "\n";
+        os::LogIfError("roster guard: journal", s);
         (void)core.ReportProblem(
             RosterJournalFailed(scanreport::EncodePath(s.message())));
       }};

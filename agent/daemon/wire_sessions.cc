@@ -4,18 +4,16 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <iostream>
 
 #include "common/os/linux_links.h"
 #include "common/os/linux_rfkill.h"
+#include "common/os/log.h"
 #include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
 
-void Log(const Status& status) {
-  if (!status.ok()) std::cerr << "piiguardd: " << status.message() << "\n";
-}
+void Log(const Status& status) { os::LogIfError("", status); }
 
 // How long the loop waits before handling and journaling radio events the
 // guard has already acted on: long enough for the program that unblocked a

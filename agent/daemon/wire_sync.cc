@@ -7,36 +7,16 @@
 #include <charconv>
 #include <climits>
 #include <cstdlib>
-#include <iostream>
 #include <string_view>
 
 #include "agent/sync/backoff.h"
 #include "common/journal/event_types.h"
+#include "common/os/log.h"
 
 namespace piiguard::agent {
 namespace {
 
 // Whether stderr is the journal: JOURNAL_STREAM is "DEVICE:INODE" of it.
-bool StderrIsJournal() {
-  const char* stream = std::getenv("JOURNAL_STREAM");
-  if (stream == nullptr) return false;
-  struct stat st {};
-  if (::fstat(STDERR_FILENO, &st) != 0) return false;
-  const std::string_view text(stream);
-  const size_t colon = text.find(':');
-  if (colon == std::string_view::npos) return false;
-  uint64_t dev = 0;
-  uint64_t ino = 0;
-  auto parse = [](std::string_view part, uint64_t* out) {
-    auto [end, ec] =
-        std::from_chars(part.data(), part.data() + part.size(), *out);
-    return ec == std::errc() && end == part.data() + part.size();
-  };
-  return parse(text.substr(0, colon), &dev) &&
-         parse(text.substr(colon + 1), &ino) && dev == st.st_dev &&
-         ino == st.st_ino;
-}
-
 // piiguard-sync beside this program (the build tree and the package).
 std::string DefaultProgram() {
   char exe[PATH_MAX];
@@ -58,25 +38,7 @@ Status JournalUnavailable(AgentCore& core, const std::string& reason) {
 }  // namespace
 
 void LogToJournal(sync::LogLevel level, const std::string& line) {
-  static const bool journal = StderrIsJournal();
-  std::string prefix;
-  if (journal) {
-    switch (level) {
-      case sync::LogLevel::kError:
-        prefix = "<3>";
-        break;
-      case sync::LogLevel::kWarning:
-        prefix = "<4>";
-        break;
-      case sync::LogLevel::kNotice:
-        prefix = "<5>";
-        break;
-      case sync::LogLevel::kInfo:
-        prefix = "<6>";
-        break;
-    }
-  }
-  std::cerr << prefix << "piiguardd: " << line << std::endl;
+  os::Log(level, line);
 }
 
 Status WireSync(SyncWiring& wiring, const SyncArgs& args,

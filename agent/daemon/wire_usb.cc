@@ -6,16 +6,14 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
-#include <iostream>
 
+#include "common/os/log.h"
 #include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
 
-void LogUsb(const Status& status) {
-  if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
-}
+void LogUsb(const Status& status) { os::LogIfError("usb", status); }
 
 // Arms `timer` for the monotonic time `at_us` (0: disarms it).
 void Arm(int timer, int64_t at_us) {

@@ -6,8 +6,9 @@
 
 #include <cerrno>
 #include <charconv>
-#include <iostream>
 #include <memory>
+
+#include "common/os/log.h"
 
 namespace piiguard::agent::notify {
 namespace {
@@ -66,7 +67,7 @@ void DesktopNotifier::Notify(const Notice& notice) {
                 "-a", "piiguard", notice.title, notice.body},
                {"PATH=/usr/bin:/bin", "LANG=ja_JP.UTF-8",
                 "DBUS_SESSION_BUS_ADDRESS=unix:path=" + bus});
-    if (!s.ok()) std::cerr << "piiguardd: " << s.message() << "\n";
+    os::LogIfError("notice", s);
   }
 }
 

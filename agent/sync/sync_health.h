@@ -23,10 +23,11 @@
 #include "agent/sync/failure.h"
 #include "common/json.h"
 #include "common/os/clock.h"
+#include "common/os/log.h"
 
 namespace piiguard::sync {
 
-enum class LogLevel { kError, kWarning, kNotice, kInfo };
+using LogLevel = os::LogLevel;
 using LogFn = std::function<void(LogLevel, const std::string&)>;
 
 inline constexpr int64_t kSameKindLogGapMs = int64_t{60} * 1000;

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iostream>
 
 #include "common/journal/event_types.h"
+#include "common/os/log.h"
 
 namespace piiguard::agent::usb {
 namespace {
@@ -93,10 +93,7 @@ Status UsbEnforcer::Journal(std::string type, Severity severity,
   event.subject = std::move(subject);
   event.details = std::move(details);
   Status status = config_.journal(event);
-  if (!status.ok()) {
-    std::cerr << "piiguardd: usb: journal: " << event.type << ": "
-              << status.message() << "\n";
-  }
+  os::LogIfError("usb: journal: " + event.type, status);
   return status;
 }
 

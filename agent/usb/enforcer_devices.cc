@@ -1,12 +1,11 @@
 // UsbEnforcer: decisions about USB and Thunderbolt devices (authorized or
 // not), root hubs that appear at runtime, and arrival groups behind new hubs.
 
-#include <iostream>
-
 #include "agent/usb/device_rules.h"
 #include "agent/usb/enforcer.h"
 #include "agent/usb/present_devices.h"
 #include "common/journal/event_types.h"
+#include "common/os/log.h"
 #include "common/os/usb_descriptors.h"
 
 namespace piiguard::agent::usb {
@@ -14,9 +13,7 @@ namespace {
 
 using journal::Severity;
 
-void LogIfError(const Status& status) {
-  if (!status.ok()) std::cerr << "piiguardd: usb: " << status.message() << "\n";
-}
+void LogIfError(const Status& status) { os::LogIfError("usb", status); }
 
 const policy::UsbRules& RulesOf(const policy::Policy* policy) {
   static const policy::UsbRules kDefaults;
