@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/daemon/spawner.h"
+#include "agent/priv/spawner.h"
 #include "agent/sync/backoff.h"
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/link_session.h"

@@ -1,4 +1,4 @@
-#include "agent/daemon/spawner.h"
+#include "agent/priv/spawner.h"
 
 #include <fcntl.h>
 #include <grp.h>

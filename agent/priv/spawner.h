@@ -8,8 +8,8 @@
 // records what was asked, for tests of the daemon's wiring.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
-#ifndef PIIGUARD_AGENT_DAEMON_SPAWNER_H_
-#define PIIGUARD_AGENT_DAEMON_SPAWNER_H_
+#ifndef PIIGUARD_AGENT_PRIV_SPAWNER_H_
+#define PIIGUARD_AGENT_PRIV_SPAWNER_H_
 
 #include <sys/types.h>
 
@@ -61,4 +61,4 @@ Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user);
 
 }  // namespace piiguard::agent
 
-#endif  // PIIGUARD_AGENT_DAEMON_SPAWNER_H_
+#endif  // PIIGUARD_AGENT_PRIV_SPAWNER_H_
