@@ -114,10 +114,6 @@ class SyncSupervisor {
   std::string sandbox_;          // what the last process said
 };
 
-// "exited with status 3", "killed by signal 31 (its sandbox refused a
-// system call)".
-std::string DescribeWaitStatus(int wait_status);
-
 }  // namespace piiguard::agent
 
 #endif  // PIIGUARD_AGENT_DAEMON_SYNC_SUPERVISOR_H_

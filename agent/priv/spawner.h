@@ -1,13 +1,16 @@
-// Starting the unprivileged sync process: the OS seam of the daemon's
-// privilege separation. The Linux implementation opens the program as root,
-// forks, keeps only the given descriptors (as 3, 4, ...), drops to the sync
-// user (setgroups, setgid, setuid, then PR_SET_NO_NEW_PRIVS), changes to
-// "/" and execs a fresh image from the opened program (execveat), so no
-// byte of the root daemon's memory (the device key) reaches the child and
-// the program's directory need not be reachable by the sync user. The fake
-// records what was asked, for tests of the daemon's wiring.
+// Starting an unprivileged child (piiguard-sync, piiguard-examiner): the
+// OS seam of the daemon's privilege separation (README.md). The Linux
+// implementation opens the program as root, forks, keeps only the given
+// descriptors (as 3, 4, ...), drops to the child's user (setgroups,
+// setgid, setuid, then PR_SET_NO_NEW_PRIVS), changes to "/" and execs a
+// fresh image from the opened program (execveat), so no byte of the root
+// daemon's memory (the device key) reaches the child and the program's
+// directory need not be reachable by its user. The fake records what was
+// asked, for tests of the daemon's wiring.
 //
-// Thread-safety: not thread-safe; the daemon's event loop owns it.
+// Thread-safety: LinuxSpawner keeps no state (its child calls only
+// async-signal-safe functions between fork and exec, so a thread other
+// than the loop may spawn); the fake is not thread-safe.
 #ifndef PIIGUARD_AGENT_PRIV_SPAWNER_H_
 #define PIIGUARD_AGENT_PRIV_SPAWNER_H_
 
@@ -26,6 +29,9 @@ struct SpawnSpec {
   std::vector<int> fds;           // become 3, 4, ... in the child
   uid_t uid = 0;
   gid_t gid = 0;
+  // Run as the caller (uid and gid ignored): tests, which may not be
+  // root. The child still gets no new privileges.
+  bool keep_user = false;
 };
 
 class Spawner {
@@ -55,6 +61,10 @@ class FakeSpawner : public Spawner {
   std::vector<SpawnSpec> specs;
   std::vector<pid_t> killed;
 };
+
+// "exited with status 3", "killed by signal 31 (its sandbox refused a
+// system call)": a child's end in words.
+std::string DescribeWaitStatus(int wait_status);
 
 // The uid and gid of `user` (getpwnam_r).
 Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user);
