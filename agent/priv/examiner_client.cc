@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -69,11 +71,15 @@ struct ExaminerClient::State {
   ExaminerConfig config;
   agent::Spawner& spawner;
 
-  std::mutex mu;  // one request at a time; guards what follows
+  std::mutex mu;  // one request at a time; guards the child's state
   UniqueFd socket;
   UniqueFd pidfd;
   pid_t pid = 0;
   std::atomic<pid_t> published_pid{0};  // `pid`, readable without `mu`
+
+  // The figures of `piiguard status`, readable while a request runs (the
+  // daemon's loop must not wait for a verdict); guarded by `stats_mu`.
+  mutable std::mutex stats_mu;
   int64_t requests = 0;
   int64_t started = 0;
   int64_t failures = 0;
@@ -112,7 +118,10 @@ Status ExaminerClient::State::Start() {
   published_pid = child;
   pidfd = UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
   socket = std::move(ours);
-  ++started;
+  {
+    std::lock_guard stats(stats_mu);
+    ++started;
+  }
   if (!pidfd.valid()) {
     return ErrnoStatus(kContext, "pidfd " + std::to_string(child), errno);
   }
@@ -123,7 +132,9 @@ Status ExaminerClient::State::Start() {
   if (hello.fd.valid()) {
     return InvalidArgumentError(kContext, "hello", "a descriptor");
   }
-  PIIGUARD_ASSIGN_OR_RETURN(sandbox, DecodeHello(hello.bytes));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string described, DecodeHello(hello.bytes));
+  std::lock_guard stats(stats_mu);
+  sandbox = std::move(described);
   return Status::Ok();
 }
 
@@ -198,9 +209,13 @@ Result<roster::Verdict> ExaminerClient::Call(
     Source source, int fd, const roster::Options& options) const {
   State& s = *state_;
   std::lock_guard lock(s.mu);
-  ++s.requests;
+  {
+    std::lock_guard stats(s.stats_mu);
+    ++s.requests;
+  }
   auto fail = [&s](std::string reason, bool end) -> Status {
     if (end) reason += " (" + s.End() + ")";
+    std::lock_guard stats(s.stats_mu);
     ++s.failures;
     s.last_failure = reason;
     return InternalError(kContext, kObject, reason);
@@ -234,6 +249,15 @@ Result<roster::Verdict> ExaminerClient::Call(
   return std::move(*reply->verdict);
 }
 
+Status ExaminerClient::StartNow() {
+  State& s = *state_;
+  std::lock_guard lock(s.mu);
+  if (s.pid != 0) return Status::Ok();
+  Status started = s.Start();
+  if (!started.ok() && s.pid > 0) (void)s.End();
+  return started;
+}
+
 void ExaminerClient::OnChildExit(pid_t pid, int wait_status) {
   // Any child's status is kept a while (the 16 latest): End() takes ours
   // if the loop reaped it first.
@@ -246,8 +270,8 @@ void ExaminerClient::OnChildExit(pid_t pid, int wait_status) {
 pid_t ExaminerClient::child_pid() const { return state_->published_pid; }
 
 Json ExaminerClient::StatusPart() const {
-  std::lock_guard lock(state_->mu);
-  Json part{{"running", state_->pid > 0},
+  std::lock_guard lock(state_->stats_mu);
+  Json part{{"running", state_->published_pid != 0},
             {"requests", state_->requests},
             {"started", state_->started},
             {"failures", state_->failures},
@@ -256,6 +280,31 @@ Json ExaminerClient::StatusPart() const {
     part["last_failure"] = state_->last_failure;
   }
   return part;
+}
+
+Result<ExaminerConfig> InstalledExaminer(std::string* note) {
+  ExaminerConfig config;
+  config.program = "/usr/lib/piiguard/piiguard-examiner";
+  std::array<char, PATH_MAX> self{};
+  const ssize_t n = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
+  if (n > 0) {
+    std::string path(self.data(), static_cast<size_t>(n));
+    std::string beside =
+        path.substr(0, path.rfind('/') + 1) + "piiguard-examiner";
+    if (::access(beside.c_str(), X_OK) == 0) config.program = beside;
+  }
+  Result<std::pair<uid_t, gid_t>> user =
+      agent::LookUpUser(std::string(kExaminerUser), "examiner user");
+  if (!user.ok()) {
+    Result<std::pair<uid_t, gid_t>> nobody =
+        agent::LookUpUser("nobody", "examiner user");
+    if (!nobody.ok()) return user.status();
+    *note = user.status().message() + "; running it as nobody";
+    user = nobody;
+  }
+  config.uid = user->first;
+  config.gid = user->second;
+  return config;
 }
 
 }  // namespace piiguard::priv

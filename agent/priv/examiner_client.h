@@ -16,7 +16,9 @@
 // call)"); the callers treat that as "not examined" and fail closed.
 //
 // Thread-safety: Examine(), ExamineFd() and StatusPart() may be called from
-// several threads; requests are served one at a time (a mutex).
+// several threads; requests are served one at a time (a mutex), and
+// StatusPart() and child_pid() never wait for a request in progress (the
+// daemon's loop calls them).
 // OnChildExit() is for the thread that reaps children (the daemon's loop).
 #ifndef PIIGUARD_AGENT_PRIV_EXAMINER_CLIENT_H_
 #define PIIGUARD_AGENT_PRIV_EXAMINER_CLIENT_H_
@@ -48,6 +50,13 @@ struct ExaminerConfig {
   int64_t deadline_ms = int64_t{60} * 1000;
 };
 
+// The examiner as installed: the program beside the running one (a build
+// tree) or else /usr/lib/piiguard/piiguard-examiner (the package); the
+// piiguard-examiner user (made by the package), or else `nobody` (a build
+// tree, the demo), with `note` saying so. An error when neither user
+// exists: the guard then does not start (fail closed, shown in status).
+Result<ExaminerConfig> InstalledExaminer(std::string* note);
+
 class ExaminerClient : public roster::Detector {
  public:
   ExaminerClient(ExaminerConfig config, agent::Spawner& spawner);
@@ -60,6 +69,9 @@ class ExaminerClient : public roster::Detector {
   Result<roster::Verdict> ExamineFd(
       int fd, const roster::Options& options) const override;
 
+  // Starts the child now if none runs, so that the first file need not
+  // wait for its detector to load (call from a thread that may wait).
+  Status StartNow();
   // The daemon reaped child `pid` (it may be ours): its wait status.
   void OnChildExit(pid_t pid, int wait_status);
   // The running child's pid, 0 when none (tests); does not wait for a

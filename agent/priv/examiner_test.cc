@@ -52,6 +52,8 @@ std::string Expect(const Result<roster::Verdict>& v) {
 TEST(ExaminerTest, GivesTheVerdictsOfTheDetectorInProcess) {
   agent::LinuxSpawner spawner;
   ExaminerClient client(Config(PIIGUARD_EXAMINER_PROGRAM), spawner);
+  ASSERT_TRUE(client.StartNow().ok());
+  EXPECT_NE(client.child_pid(), 0);
   const roster::Options options;
   for (const std::string& input :
        {testing::RosterCsv(), testing::NotARosterCsv(), testing::OdsRoster(),

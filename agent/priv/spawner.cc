@@ -107,16 +107,17 @@ std::string DescribeWaitStatus(int wait_status) {
   return "ended (status " + std::to_string(wait_status) + ")";
 }
 
-Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user) {
+Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user,
+                                           std::string_view context) {
   passwd pw{};
   passwd* found = nullptr;
   std::vector<char> buffer(16384);
   int rc =
       ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
-  if (rc != 0) return ErrnoStatus("sync user", user, rc);
-  if (found == nullptr) return NotFoundError("sync user", user, "no such user");
+  if (rc != 0) return ErrnoStatus(context, user, rc);
+  if (found == nullptr) return NotFoundError(context, user, "no such user");
   if (pw.pw_uid == 0) {
-    return FailedPreconditionError("sync user", user, "is root");
+    return FailedPreconditionError(context, user, "is root");
   }
   return std::make_pair(pw.pw_uid, pw.pw_gid);
 }

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -66,8 +67,10 @@ class FakeSpawner : public Spawner {
 // system call)": a child's end in words.
 std::string DescribeWaitStatus(int wait_status);
 
-// The uid and gid of `user` (getpwnam_r).
-Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user);
+// The uid and gid of `user` (getpwnam_r); refuses root. Errors read
+// "<context>: <user>: reason".
+Result<std::pair<uid_t, gid_t>> LookUpUser(
+    const std::string& user, std::string_view context = "sync user");
 
 }  // namespace piiguard::agent
 
