@@ -254,7 +254,7 @@ Result<ExamineReply> DecodeReply(std::string_view bytes) {
     if (kind >= roster::kColumnKinds) r.Fail("bad column kind");
     c.kind = static_cast<roster::ColumnKind>(kind);
     c.index = r.I32();
-    if (c.index < -1) r.Fail("bad column index");
+    if (c.index < -1 || c.index > kMaxColumnIndex) r.Fail("bad column index");
     c.hits = r.U64();
     c.header = r.Str("header");
     v.columns.push_back(std::move(c));

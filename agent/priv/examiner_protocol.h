@@ -50,6 +50,9 @@ inline constexpr size_t kRequestSize = 40;
 // reply stays under kMaxReplySize.
 inline constexpr size_t kMaxReplyString = 1024;
 inline constexpr size_t kMaxReplyColumns = 64;
+// A column's index in a reply is -1 (free text) up to this (the analyzer
+// keeps 64 columns; the bound keeps index + 1 from overflowing in root).
+inline constexpr int32_t kMaxColumnIndex = 1 << 20;
 inline constexpr size_t kMaxReplySize = size_t{80} * 1024;
 
 std::string EncodeRequest(const ExamineRequest& request);

@@ -154,6 +154,10 @@ TEST(ExaminerProtocolTest, HostileRepliesAreRefused) {
   col[kind_at + 1] = col[kind_at + 2] = col[kind_at + 3] = col[kind_at + 4] =
       '\xfe';  // index -2
   refused(col, "bad column index");
+  // INT32_MAX (found by the fuzzer: ToJson's index + 1 overflowed).
+  col[kind_at + 1] = col[kind_at + 2] = col[kind_at + 3] = '\xff';
+  col[kind_at + 4] = '\x7f';
+  refused(col, "bad column index");
 }
 
 TEST(ExaminerProtocolTest, Hello) {

@@ -46,7 +46,8 @@ void Reply(std::string_view bytes) {
   Check(v.columns.size() <= piiguard::priv::kMaxReplyColumns);
   for (const piiguard::roster::Column& c : v.columns) {
     Check(static_cast<int>(c.kind) < piiguard::roster::kColumnKinds);
-    Check(c.index >= -1 && IsUtf8(c.header));
+    Check(c.index >= -1 && c.index <= piiguard::priv::kMaxColumnIndex &&
+          IsUtf8(c.header));
   }
   // What the guard does with it: the journal's JSON and the staff's words.
   (void)v.ToJson().dump();
