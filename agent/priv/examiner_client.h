@@ -77,8 +77,9 @@ class ExaminerClient : public roster::Detector {
   // The running child's pid, 0 when none (tests); does not wait for a
   // request in progress.
   pid_t child_pid() const;
-  // For `piiguard status`: requests, children started, failures and the
-  // last one.
+  // For `piiguard status`: whether a child runs (from its start), the
+  // sandbox it entered ("" until its hello), requests, children started,
+  // failures and the last one.
   Json StatusPart() const;
 
  private:

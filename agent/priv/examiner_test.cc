@@ -166,6 +166,21 @@ TEST(ExaminerTest, AMissingProgramIsAnError) {
       << v.status().message();
 }
 
+// A child that ends before its hello (here /bin/false; in the VM tier, a
+// detector that could not load) is noticed at once, not at the deadline.
+TEST(ExaminerTest, AChildThatDiesBeforeItsHelloIsAnError) {
+  agent::LinuxSpawner spawner;
+  ExaminerClient client(Config("/bin/false"), spawner);
+  Status started = client.StartNow();
+  EXPECT_EQ(started.message(), "examiner: socket: closed");
+  EXPECT_EQ(client.child_pid(), 0);
+  Result<roster::Verdict> v = client.Examine(testing::RosterCsv(), {});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().message(),
+            "examiner: file: cannot start: examiner: socket: closed (exited "
+            "with status 1)");
+}
+
 TEST(ExaminerTest, BytesMustComeInASealedMemfd) {
   UniqueFd memfd(static_cast<int>(
       ::syscall(SYS_memfd_create, "test", MFD_CLOEXEC | MFD_ALLOW_SEALING)));

@@ -102,7 +102,7 @@ examiner_running() {
 import json, sys
 s = json.load(sys.stdin)
 r = s["roster"] if "roster" in s else s["parts"]["roster"]
-sys.exit(0 if r["examiner"]["running"] else 1)'
+sys.exit(0 if r["examiner"]["running"] and r["examiner"]["sandbox"] else 1)'
 }
 for ((i = 0; i < 300; i++)); do
   examiner_running && break
