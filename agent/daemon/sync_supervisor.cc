@@ -59,23 +59,6 @@ Result<SyncMode> ParseSyncMode(std::string_view name) {
   return InvalidArgumentError(kContext, name, "expected spawn, socket or off");
 }
 
-std::string DescribeWaitStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) {
-    return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
-  }
-  if (WIFSIGNALED(wait_status)) {
-    const int signal = WTERMSIG(wait_status);
-    std::string text = "killed by signal " + std::to_string(signal);
-    if (signal == SIGSYS) {
-      text += " (its sandbox refused a system call)";
-    } else if (const char* name = ::sigabbrev_np(signal)) {
-      text += std::string(" (SIG") + name + ")";
-    }
-    return text;
-  }
-  return "ended (status " + std::to_string(wait_status) + ")";
-}
-
 SyncSupervisor::SyncSupervisor(SupervisorConfig config,
                                sync::DaemonLink& monitor,
                                sync::SyncHealth& health, Spawner& spawner,

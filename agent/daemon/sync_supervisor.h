@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/daemon/spawner.h"
+#include "agent/priv/spawner.h"
 #include "agent/sync/backoff.h"
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/link_session.h"
@@ -113,10 +113,6 @@ class SyncSupervisor {
   int64_t refusals_logged_ = 0;  // socket: refused connections logged
   std::string sandbox_;          // what the last process said
 };
-
-// "exited with status 3", "killed by signal 31 (its sandbox refused a
-// system call)".
-std::string DescribeWaitStatus(int wait_status);
 
 }  // namespace piiguard::agent
 

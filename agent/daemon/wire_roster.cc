@@ -139,7 +139,14 @@ Status WireRosterGuard(
   }
   PIIGUARD_ASSIGN_OR_RETURN(w.mounts, os::LinuxMountTable::Open());
   PIIGUARD_ASSIGN_OR_RETURN(w.events, os::LinuxFanotify::Open());
-  PIIGUARD_ASSIGN_OR_RETURN(w.detector, roster::Detector::Create());
+  std::string examiner_note;
+  PIIGUARD_ASSIGN_OR_RETURN(priv::ExaminerConfig examiner,
+                            priv::InstalledExaminer(&examiner_note));
+  if (!examiner_note.empty()) {
+    std::cerr << "<4>piiguardd: roster guard: " << examiner_note << "\n";
+  }
+  w.detector =
+      std::make_unique<priv::ExaminerClient>(std::move(examiner), w.spawner);
   PIIGUARD_ASSIGN_OR_RETURN(w.worker, rosterguard::Worker::Start());
   w.retry_timer =
       UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
@@ -147,6 +154,10 @@ Status WireRosterGuard(
     return ErrnoStatus("roster guard", "timerfd", errno);
   }
   rosterguard::Worker& worker = *w.worker;
+  // The examiner loads its detector before the first file comes, on the
+  // worker (its jobs wait for it; the loop does not).
+  priv::ExaminerClient& examiner_client = *w.detector;
+  worker.Run([&examiner_client] { LogRoster(examiner_client.StartNow()); });
   rosterguard::GuardDeps deps{
       w.files,
       *w.detector,
@@ -221,7 +232,11 @@ Status WireRosterGuard(
   core.AddStatusPart("roster", [wp] {
     Json part = wp->guard->StatusPart();
     part["watched"] = wp->marked;
+    part["examiner"] = wp->detector->StatusPart();
     return part;
+  });
+  daemon.OnChildExit([wp](pid_t pid, int wait_status) {
+    wp->detector->OnChildExit(pid, wait_status);
   });
   core.AddPolicyListener([wp, watch_only](const policy::Policy& policy) {
     wp->guard->SetRules(RosterRulesFrom(&policy, watch_only));

@@ -24,6 +24,8 @@
 #include "agent/daemon/daemon.h"
 #include "agent/interlock/interlock.h"
 #include "agent/notify/notifier.h"
+#include "agent/priv/examiner_client.h"
+#include "agent/priv/spawner.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/guard.h"
 #include "agent/rosterguard/worker.h"
@@ -41,7 +43,9 @@ struct RosterWiring {
   os::LinuxRosterFiles files;
   std::unique_ptr<os::LinuxMountTable> mounts;
   std::unique_ptr<os::LinuxFanotify> events;
-  std::unique_ptr<roster::Detector> detector;
+  // The detector runs in piiguard-examiner, unprivileged (agent/priv).
+  LinuxSpawner spawner;
+  std::unique_ptr<priv::ExaminerClient> detector;
   std::unique_ptr<rosterguard::Guard> guard;
   // Declared after the guard: destroyed (joined) first, so no job outlives
   // the guard it reports to.

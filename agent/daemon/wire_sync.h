@@ -14,7 +14,7 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/spawner.h"
+#include "agent/priv/spawner.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/daemon/sync_supervisor.h"
 #include "agent/state/state_dir.h"

@@ -129,7 +129,7 @@ Outcome Guard::RunJob(os::RosterFiles& files, const roster::Detector& detector,
   Result<roster::Verdict> verdict =
       detector.Examine(read->text, job.rules.detector);
   if (!verdict.ok()) {
-    outcome.kind = Outcome::Kind::kError;
+    outcome.kind = Outcome::Kind::kUnexamined;
     outcome.reason = std::string(verdict.status().message());
     return outcome;
   }
@@ -189,6 +189,15 @@ void Guard::OnOutcome(Outcome outcome) {
     case Kind::kError:
       Journal(journal::types::kRosterError, journal::Severity::kInfo, "file",
               Json{{"path", path}, {"error", Text(outcome.reason)}});
+      return;
+    case Kind::kUnexamined:
+      // Fail closed: the file stays where it is, and the office hears that
+      // it could not be looked into (a file that kills the parser may be
+      // made to).
+      ++unexamined_;
+      details["reason"] = Text("not examined: " + outcome.reason);
+      Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
+              details);
       return;
     case Kind::kDeferred:
       // A pending move holds data that is nowhere else: it waits as long as
@@ -264,6 +273,7 @@ Json Guard::StatusPart() const {
   return Json{{"found", found_},
               {"moved", moved_},
               {"kept", kept_},
+              {"not_examined", unexamined_},
               {"waiting", waiting_.size()},
               {"move", rules_.move},
               {"last", last_},

@@ -122,13 +122,15 @@ struct PendingMove {
 // What a job found and did; journaled on the loop thread.
 struct Outcome {
   enum class Kind {
-    kNotRoster,  // nothing to do
-    kGone,       // removed or replaced before it could be read
-    kDeferred,   // still open for writing: look again later
-    kReported,   // a roster; policy says report only
-    kMoved,      // a roster, copied off the disk and the original removed
-    kKept,       // a roster that could not be moved (see reason)
-    kError,      // not examined (read error, detector failure)
+    kNotRoster,   // nothing to do
+    kGone,        // removed or replaced before it could be read
+    kDeferred,    // still open for writing: look again later
+    kReported,    // a roster; policy says report only
+    kMoved,       // a roster, copied off the disk and the original removed
+    kKept,        // a roster that could not be moved (see reason)
+    kError,       // could not be read
+    kUnexamined,  // read, but the detector failed (the examiner was
+                  // killed by its sandbox or at its deadline): kept
   };
   Kind kind = Kind::kNotRoster;
   std::string path;
@@ -201,6 +203,7 @@ class Guard {
   uint64_t found_ = 0;
   uint64_t moved_ = 0;
   uint64_t kept_ = 0;
+  uint64_t unexamined_ = 0;
   uint64_t journal_failures_ = 0;
   std::string journal_error_;
   Json last_ = nullptr;

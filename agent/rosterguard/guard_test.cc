@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agent/rosterguard/guard_testing.h"
@@ -202,6 +203,38 @@ TEST_F(GuardTest, UnreadableFileIsAnErrorEntry) {
   Pump(guard);
   EXPECT_EQ(Types(), std::vector<std::string>{"roster.error"});
   EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+}
+
+// The detector fails (in piiguardd: the examiner was killed by its
+// sandbox or at its deadline): the file stays and the office hears it was
+// not examined.
+class FailingDetector : public roster::Detector {
+ public:
+  Result<roster::Verdict> Examine(std::string_view,
+                                  const roster::Options&) const override {
+    return InternalError("examiner", "file", "killed by signal 31");
+  }
+  Result<roster::Verdict> ExamineFd(int,
+                                    const roster::Options&) const override {
+    return InternalError("examiner", "file", "killed by signal 31");
+  }
+};
+
+TEST_F(GuardTest, AFailedDetectorKeepsTheFileAndJournalsIt) {
+  FailingDetector failing;
+  roster::Detector* real = std::exchange(detector_, &failing);
+  Guard guard = MakeGuard();
+  detector_ = real;
+  ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
+  Pump(guard);
+  EXPECT_EQ(files_.Content("/home/staff/名簿.csv"), RosterCsv());
+  EXPECT_TRUE(files_.List(kQuarantine).empty());
+  ASSERT_EQ(Types(), std::vector<std::string>{"roster.kept"});
+  EXPECT_EQ(journal_[0].severity, journal::Severity::kWarning);
+  EXPECT_EQ(journal_[0].details["reason"],
+            "not examined: examiner: file: killed by signal 31");
+  EXPECT_EQ(guard.StatusPart()["not_examined"], 1);
+  EXPECT_EQ(guard.StatusPart()["found"], 0);
 }
 
 TEST(PathUnderTest, ComponentsNotPrefixes) {

@@ -24,10 +24,10 @@
 #include <cstring>
 #include <iostream>
 
+#include "agent/priv/sync_sandbox.h"
 #include "agent/sync/backoff.h"
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/sync_process.h"
-#include "agent/sync/sync_sandbox.h"
 #include "common/os/clock.h"
 #include "common/os/sandbox.h"
 #include "common/unique_fd.h"

@@ -6,7 +6,8 @@
 # byte for byte; a price list stays; a file still open for writing by
 # another process waits until it is closed; a roster in an excluded folder
 # stays; a Shift_JIS name is moved and journaled encoded (%XX); the journal
-# says roster.moved without the personal data.
+# says roster.moved without the personal data; one examiner, sandboxed,
+# judged every file.
 # Usage: roster_guard_test.sh PIIGUARDD PIIGUARD PIIGUARD_ADMIN PIIGUARD_OFFICE SRC_DIR
 set -u
 daemon_bin=$(realpath "$1")
@@ -93,6 +94,21 @@ done
 cat <&4 >>"$work/daemon.log" &
 exec 4<&-
 [[ -n "$started" ]] || fail "the daemon did not start"
+# The detector runs in piiguard-examiner, which piiguardd starts beside the
+# loop (agent/priv/README.md); the timing below is the guard's, not the
+# examiner's start (about a second in an ASan build).
+examiner_running() {
+  "$cli" status --json --socket "$work/agent.sock" 2>/dev/null | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+r = s["roster"] if "roster" in s else s["parts"]["roster"]
+sys.exit(0 if r["examiner"]["running"] and r["examiner"]["sandbox"] else 1)'
+}
+for ((i = 0; i < 300; i++)); do
+  examiner_running && break
+  sleep 0.1
+done
+examiner_running || fail "the examiner did not start"
 
 python3 - "$work" <<'PY'
 import sys
@@ -165,6 +181,10 @@ s = json.load(open(sys.argv[1]))
 r = s["roster"] if "roster" in s else s["parts"]["roster"]
 assert r["moved"] == 5 and r["waiting"] == 0, r
 assert r["journal_failures"] == 0, r
+# Every file was judged by one examiner, inside its sandbox.
+e = r["examiner"]
+assert r["not_examined"] == 0 and e["failures"] == 0 and e["started"] == 1, r
+assert e["sandbox"].startswith("seccomp"), e
 PY
-ok "journal: roster.moved x5 without personal data, verifies; status counts"
+ok "journal: roster.moved x5 without personal data, verifies; status counts; one sandboxed examiner"
 echo "$name: all checks passed"

@@ -221,6 +221,13 @@ configured)
   as_staff "cp $F/roster.csv ~/参加者名簿.csv"
   check roster_gone "the roster left /home/sato" wait_for 60 test ! -e /home/sato/参加者名簿.csv
   check roster_moved "roster.moved journaled" wait_for 10 journal_has roster.moved
+  # ... judged by piiguard-examiner, as its own user, inside its sandbox.
+  examiner_sandboxed() {
+    status_json | tr -d ' \n' | grep -q '"examiner":{[^}]*"sandbox":"seccomp'
+  }
+  check examiner_user "the package made the examiner's user" \
+    getent passwd piiguard-examiner
+  check examiner_sandboxed "the examiner entered its sandbox" examiner_sandboxed
   check roster_no_pii "the journal holds no resident's name" \
     not sh -c "piiguard journal show --json | grep -q '山田 太郎'"
   # A roster another of staff's programs still has open for writing stays

@@ -43,11 +43,11 @@ mkdir -p "$out"
 
 extra=()
 if [[ -n $build ]]; then
-  # The agent's programs only (piiguardd starts piiguard-sync from its own
-  # directory; the office server stays on the host); an
-  # ASan build's are large, hence the guest's memory below.
+  # The agent's programs only (piiguardd starts piiguard-sync and
+  # piiguard-examiner from its own directory; the office server stays on
+  # the host); an ASan build's are large, hence the guest's memory below.
   mapfile -t bins < <(find "$build" -maxdepth 4 -type f -perm -u+x \
-    \( -name piiguardd -o -name piiguard-sync -o -name piiguard -o -name piiguard-admin \) | sort)
+    \( -name piiguardd -o -name piiguard-sync -o -name piiguard-examiner -o -name piiguard -o -name piiguard-admin \) | sort)
   if [[ ${#bins[@]} -gt 0 ]]; then
     # The USB scenarios' fixtures (keys, policy, keyed images), made with
     # this build's piiguard-admin, and their guest files.

@@ -8,8 +8,8 @@
 // files and the shared libraries.
 //
 // Thread-safety: call once, while the process has one thread.
-#ifndef PIIGUARD_AGENT_SYNC_SYNC_SANDBOX_H_
-#define PIIGUARD_AGENT_SYNC_SYNC_SANDBOX_H_
+#ifndef PIIGUARD_AGENT_PRIV_SYNC_SANDBOX_H_
+#define PIIGUARD_AGENT_PRIV_SYNC_SANDBOX_H_
 
 #include "common/os/sandbox.h"
 #include "common/result.h"
@@ -27,4 +27,4 @@ os::SandboxPolicy SyncSandboxPolicy();
 
 }  // namespace piiguard::sync
 
-#endif  // PIIGUARD_AGENT_SYNC_SYNC_SANDBOX_H_
+#endif  // PIIGUARD_AGENT_PRIV_SYNC_SANDBOX_H_

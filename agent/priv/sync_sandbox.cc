@@ -1,4 +1,4 @@
-#include "agent/sync/sync_sandbox.h"
+#include "agent/priv/sync_sandbox.h"
 
 #include <dlfcn.h>
 #include <netdb.h>

@@ -6,7 +6,7 @@
 // refused (Landlock); and a whole sync round over mutual TLS to an office
 // on loopback, its name resolved through /etc/hosts, still goes through.
 
-#include "agent/sync/sync_sandbox.h"
+#include "agent/priv/sync_sandbox.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

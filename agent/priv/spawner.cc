@@ -1,16 +1,19 @@
-#include "agent/daemon/spawner.h"
+#include "agent/priv/spawner.h"
 
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "common/unique_fd.h"
@@ -45,12 +48,14 @@ constexpr size_t kMaxKeptFds = 8;
   // Nothing relative to the daemon's directory, which the user may not
   // reach.
   if (::chdir("/") != 0) ::_exit(121);
-  if (::setgroups(0, nullptr) != 0) ::_exit(122);
-  if (::setresgid(spec.gid, spec.gid, spec.gid) != 0) ::_exit(123);
-  if (::setresuid(spec.uid, spec.uid, spec.uid) != 0) ::_exit(124);
-  // Fail closed: the drop must have happened, and cannot be undone.
-  if (spec.uid != 0 && (::setuid(0) == 0 || ::geteuid() != spec.uid)) {
-    ::_exit(125);
+  if (!spec.keep_user) {
+    if (::setgroups(0, nullptr) != 0) ::_exit(122);
+    if (::setresgid(spec.gid, spec.gid, spec.gid) != 0) ::_exit(123);
+    if (::setresuid(spec.uid, spec.uid, spec.uid) != 0) ::_exit(124);
+    // Fail closed: the drop must have happened, and cannot be undone.
+    if (spec.uid != 0 && (::setuid(0) == 0 || ::geteuid() != spec.uid)) {
+      ::_exit(125);
+    }
   }
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) ::_exit(126);
   sigset_t none;
@@ -85,16 +90,34 @@ void LinuxSpawner::Kill(pid_t pid) {
   if (pid > 0) ::kill(pid, SIGKILL);
 }
 
-Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user) {
+std::string DescribeWaitStatus(int wait_status) {
+  if (WIFEXITED(wait_status)) {
+    return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
+  }
+  if (WIFSIGNALED(wait_status)) {
+    const int signal = WTERMSIG(wait_status);
+    std::string text = "killed by signal " + std::to_string(signal);
+    if (signal == SIGSYS) {
+      text += " (its sandbox refused a system call)";
+    } else if (const char* name = ::sigabbrev_np(signal)) {
+      text += std::string(" (SIG") + name + ")";
+    }
+    return text;
+  }
+  return "ended (status " + std::to_string(wait_status) + ")";
+}
+
+Result<std::pair<uid_t, gid_t>> LookUpUser(const std::string& user,
+                                           std::string_view context) {
   passwd pw{};
   passwd* found = nullptr;
   std::vector<char> buffer(16384);
   int rc =
       ::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found);
-  if (rc != 0) return ErrnoStatus("sync user", user, rc);
-  if (found == nullptr) return NotFoundError("sync user", user, "no such user");
+  if (rc != 0) return ErrnoStatus(context, user, rc);
+  if (found == nullptr) return NotFoundError(context, user, "no such user");
   if (pw.pw_uid == 0) {
-    return FailedPreconditionError("sync user", user, "is root");
+    return FailedPreconditionError(context, user, "is root");
   }
   return std::make_pair(pw.pw_uid, pw.pw_gid);
 }
