@@ -143,7 +143,7 @@ Status WireRosterGuard(
   PIIGUARD_ASSIGN_OR_RETURN(priv::ExaminerConfig examiner,
                             priv::InstalledExaminer(&examiner_note));
   if (!examiner_note.empty()) {
-    std::cerr << "<4>piiguardd: roster guard: " << examiner_note << "\n";
+    os::Log(os::LogLevel::kWarning, "roster guard: " + examiner_note);
   }
   w.detector =
       std::make_unique<priv::ExaminerClient>(std::move(examiner), w.spawner);

@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <iostream>
 #include <string_view>
 
 #include "agent/priv/examiner_link.h"
 #include "agent/priv/examiner_sandbox.h"
+#include "common/os/log.h"
 #include "common/os/sandbox.h"
 
 namespace piiguard::priv {
@@ -19,14 +19,13 @@ namespace {
 constexpr int kRequiredSeals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
 [[noreturn]] void Exit(int code) {
-  std::cerr.flush();
   // Not exit(): no atexit work (a sanitizer's leak check would need system
   // calls the sandbox refuses).
   ::_exit(code);
 }
 
 [[noreturn]] void Fail(const Status& status) {
-  std::cerr << "piiguard-examiner: " << status.message() << "\n";
+  os::LogIfError("", status);
   Exit(1);
 }
 
