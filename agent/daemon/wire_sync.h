@@ -14,9 +14,9 @@
 
 #include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
-#include "agent/priv/spawner.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/daemon/sync_supervisor.h"
+#include "agent/priv/spawner.h"
 #include "agent/state/state_dir.h"
 #include "agent/sync/sync_health.h"
 
