@@ -90,6 +90,16 @@ class OfficeServer::Impl {
       // Asked for, not required (enrolment has none yet); a certificate
       // that is sent and does not verify fails the handshake.
       SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+      // With client certificates asked for, OpenSSL refuses to resume a
+      // session (a browser's next connection) with an internal-error alert
+      // unless the sessions are tied to a context: browsers showed
+      // ERR_SSL_PROTOCOL_ERROR now and then. A resumed session keeps the
+      // client certificate it was made with.
+      static constexpr unsigned char kSessionContext[] = "piiguard-office";
+      if (SSL_CTX_set_session_id_context(&ctx, kSessionContext,
+                                         sizeof kSessionContext - 1) != 1) {
+        return false;
+      }
       return true;
     });
     if (!server_->is_valid()) {

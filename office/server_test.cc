@@ -2,7 +2,13 @@
 // ephemeral port, clients with and without certificates.
 #include "office/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -323,6 +329,59 @@ TEST_P(ServerTest, PolicyDownload) {
   res = Client(&cert, &pc.tls_key())->Get("/api/v1/policy?have=-1");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
+}
+
+// A browser resumes its TLS session on its next connection (Chromium does
+// it for the page after the login's redirect). With client certificates
+// asked for, OpenSSL refuses a resumption unless the server set a session
+// id context: the browser then saw ERR_SSL_PROTOCOL_ERROR now and then.
+TEST_P(ServerTest, ABrowserMayResumeItsTlsSession) {
+  using SslCtx = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
+  using Ssl = std::unique_ptr<SSL, decltype(&SSL_free)>;
+  using Session = std::unique_ptr<SSL_SESSION, decltype(&SSL_SESSION_free)>;
+  SslCtx ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  ASSERT_NE(ctx, nullptr);
+  ASSERT_EQ(SSL_CTX_load_verify_locations(ctx.get(), ca_path_.c_str(), nullptr),
+            1);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  Session session(nullptr, SSL_SESSION_free);
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round == 0 ? "first connection" : "resumed");
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+              0);
+    Ssl ssl(SSL_new(ctx.get()), SSL_free);
+    ASSERT_NE(ssl, nullptr);
+    SSL_set_fd(ssl.get(), fd);
+    if (session) SSL_set_session(ssl.get(), session.get());
+    ASSERT_EQ(SSL_connect(ssl.get()), 1)
+        << ERR_error_string(ERR_get_error(), nullptr);
+    const std::string request =
+        "GET /api/v1/policy?have=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Connection: close\r\n\r\n";
+    ASSERT_EQ(
+        SSL_write(ssl.get(), request.data(), static_cast<int>(request.size())),
+        static_cast<int>(request.size()));
+    std::string response;
+    char buffer[4096];
+    int n = 0;
+    while ((n = SSL_read(ssl.get(), buffer, sizeof buffer)) > 0) {
+      response.append(buffer, static_cast<size_t>(n));
+    }
+    EXPECT_EQ(response.rfind("HTTP/1.1 ", 0), 0u) << response;
+    if (round == 1) {
+      EXPECT_EQ(SSL_session_reused(ssl.get()), 1);
+    }
+    session.reset(SSL_get1_session(ssl.get()));
+    ASSERT_NE(session, nullptr);
+    SSL_shutdown(ssl.get());
+    ::close(fd);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTest,
