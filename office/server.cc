@@ -96,11 +96,8 @@ class OfficeServer::Impl {
       // ERR_SSL_PROTOCOL_ERROR now and then. A resumed session keeps the
       // client certificate it was made with.
       static constexpr unsigned char kSessionContext[] = "piiguard-office";
-      if (SSL_CTX_set_session_id_context(&ctx, kSessionContext,
-                                         sizeof kSessionContext - 1) != 1) {
-        return false;
-      }
-      return true;
+      return SSL_CTX_set_session_id_context(&ctx, kSessionContext,
+                                            sizeof kSessionContext - 1) == 1;
     });
     if (!server_->is_valid()) {
       return InternalError("office server", "TLS", "cannot set up SSL_CTX");
