@@ -1,12 +1,9 @@
 #include "agent/daemon/wire_sync.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <climits>
-#include <cstdlib>
 #include <string_view>
 
 #include "agent/sync/backoff.h"
