@@ -2,13 +2,11 @@
 
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
-#include <ctime>
 
 #include "common/os/log.h"
 
@@ -19,35 +17,13 @@ void Log(const Status& status) { os::LogIfError("", status); }
 
 }  // namespace
 
-Daemon::Daemon(DaemonConfig config, AgentCore& core)
-    : config_(std::move(config)), core_(core) {
-  dispatcher_.Register(ipc::Op::kNearMiss,
-                       [this](const ipc::Peer& peer, const ipc::Request& r) {
-                         Result<Json> answer = core_.NearMiss(peer, r.text);
-                         if (answer.ok()) Wake();
-                         return answer;
-                       });
-  dispatcher_.Register(ipc::Op::kStatus,
-                       [this](const ipc::Peer&, const ipc::Request&) {
-                         return core_.StatusAnswer();
-                       });
-  dispatcher_.Register(ipc::Op::kEnrolInfo,
-                       [this](const ipc::Peer&, const ipc::Request&) {
-                         return core_.EnrolInfo();
-                       });
-  dispatcher_.Register(
-      ipc::Op::kEnrolled, [this](const ipc::Peer&, const ipc::Request& r) {
-        Result<Json> answer = core_.Enrolled(r.pc, r.office_url);
-        if (answer.ok()) Wake();  // the next round uses the new material
-        return answer;
-      });
-}
+Daemon::Daemon(DaemonConfig config) : config_(std::move(config)) {}
 
 Daemon::~Daemon() = default;
 
-Status Daemon::Watch(int fd) {
+Status Daemon::Watch(int fd, uint32_t events) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = events;
   event.data.fd = fd;
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) != 0) {
     return ErrnoStatus("daemon", "epoll_ctl", errno);
@@ -75,39 +51,28 @@ Status Daemon::Init(UniqueFd listen_fd) {
   }
   signals_.Reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signals_.valid()) return ErrnoStatus("daemon", "signalfd", errno);
-  socket_timer_.Reset(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!socket_timer_.valid()) return ErrnoStatus("daemon", "timerfd", errno);
+  PIIGUARD_ASSIGN_OR_RETURN(socket_timer_, os::Timer::Create("daemon"));
   ipc::ServerHooks hooks;
   hooks.clock = config_.clock;
+  // The local server's next deadline in monotonic ms (0: none).
   hooks.schedule = [timer = socket_timer_.get()](int64_t at_ms) {
-    itimerspec spec{};  // zero: disarmed
-    if (at_ms > 0) {
-      spec.it_value.tv_sec = static_cast<time_t>(at_ms / 1000);
-      spec.it_value.tv_nsec = (at_ms % 1000) * 1'000'000;
-    }
-    if (::timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
-      Log(ErrnoStatus("daemon", "timerfd_settime", errno));
-    }
+    Log(timer->At(at_ms * 1000));
   };
   hooks.watch = [this](int fd) { return Watch(fd); };
   hooks.unwatch = [this](int fd) { Unwatch(fd); };
-  hooks.on_suppressed = [this](const ipc::Suppression& summary) {
-    Log(core_.RequestsSuppressed(summary));
-  };
+  hooks.on_suppressed = config_.on_suppressed;
   server_ = std::make_unique<ipc::LocalServer>(
       listen_.get(), dispatcher_, std::move(hooks), config_.limits);
   PIIGUARD_RETURN_IF_ERROR(Watch(listen_.get()));
   PIIGUARD_RETURN_IF_ERROR(Watch(signals_.get()));
-  PIIGUARD_RETURN_IF_ERROR(Watch(socket_timer_.get()));
+  PIIGUARD_RETURN_IF_ERROR(Watch(socket_timer_->fd()));
   return Status::Ok();
 }
 
 void Daemon::OnSocketTimer() {
-  uint64_t expirations = 0;
-  if (::read(socket_timer_.get(), &expirations, sizeof expirations) > 0) {
-    server_->OnTimer();
-  }
+  Result<uint64_t> fired = socket_timer_->Consume();
+  if (!fired.ok()) Log(fired.status());
+  if (fired.ok() && *fired > 0) server_->OnTimer();
 }
 
 void Daemon::AddHandler(ipc::Op op, ipc::Handler handler) {
@@ -118,18 +83,20 @@ void Daemon::OnChildExit(std::function<void(pid_t, int)> listener) {
   child_listeners_.push_back(std::move(listener));
 }
 
-Status Daemon::AddSource(int fd, std::function<void()> on_ready) {
-  PIIGUARD_RETURN_IF_ERROR(Watch(fd));
-  sources_[fd] = std::move(on_ready);
+Status Daemon::AddSource(int fd, std::function<void()> on_ready,
+                         uint32_t events) {
+  PIIGUARD_RETURN_IF_ERROR(Watch(fd, events));
+  sources_[fd] = Source{std::move(on_ready), events};
   return Status::Ok();
 }
 
 Status Daemon::PauseSource(int fd, bool paused) {
-  if (!sources_.contains(fd)) {
+  auto it = sources_.find(fd);
+  if (it == sources_.end()) {
     return NotFoundError("daemon", std::to_string(fd), "not a source");
   }
   epoll_event event{};
-  event.events = paused ? 0U : static_cast<uint32_t>(EPOLLIN);
+  event.events = paused ? 0U : it->second.events;
   event.data.fd = fd;
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &event) != 0) {
     return ErrnoStatus("daemon", "epoll_ctl", errno);
@@ -139,6 +106,7 @@ Status Daemon::PauseSource(int fd, bool paused) {
 
 Status Daemon::Run() {
   epoll_event events[16];
+  const int socket_timer = socket_timer_->fd();
   while (!stopping_) {
     int n = ::epoll_wait(epoll_.get(), events, 16, -1);
     if (n < 0 && errno == EINTR) continue;
@@ -147,7 +115,7 @@ Status Daemon::Run() {
       int fd = events[i].data.fd;
       if (fd == listen_.get()) {
         server_->OnListenReadable();
-      } else if (fd == socket_timer_.get()) {
+      } else if (fd == socket_timer) {
         OnSocketTimer();
       } else if (fd == signals_.get()) {
         signalfd_siginfo info{};
@@ -162,7 +130,7 @@ Status Daemon::Run() {
       } else if (server_->Serves(fd)) {
         server_->OnClientReadable(fd);
       } else if (auto it = sources_.find(fd); it != sources_.end()) {
-        it->second();
+        it->second.on_ready();
       }
     }
   }

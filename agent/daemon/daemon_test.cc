@@ -1,6 +1,7 @@
-// AgentCore on a real journal in a temporary directory (policies, acks,
-// status reports, near misses, enrolment), the monitor's answers to the
-// sync process, and the daemon's event loop over its real local socket.
+// The daemon's event loop over its real local socket: the daemon's own
+// requests (local_requests.h) served, the wake-up hook, children reaped for
+// whoever asked, idle connections closed at their deadline (the window
+// journaled as ipc.suppressed), paused sources.
 
 #include "agent/daemon/daemon.h"
 
@@ -18,12 +19,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "agent/daemon/agent_core.h"
-#include "agent/daemon/sync_monitor.h"
-#include "agent/sync/child_protocol.h"
+#include "agent/daemon/enrolment.h"
+#include "agent/daemon/event_sink.h"
+#include "agent/daemon/local_requests.h"
+#include "agent/daemon/status_board.h"
 #include "common/journal/event_types.h"
 #include "common/os/testing/fake_clock.h"
-#include "common/signed_envelope.h"
 #include "policy/test_policy.h"
 
 namespace piiguard::agent {
@@ -31,7 +32,7 @@ namespace {
 
 using policy::testing::kNow;
 
-class AgentCoreTest : public ::testing::Test {
+class DaemonLoopTest : public ::testing::Test {
  protected:
   // The signals the loop takes through its signalfd, blocked on this thread
   // (and the loop's threads it starts) as piiguardd's main does.
@@ -49,7 +50,6 @@ class AgentCoreTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     device_key_.emplace(Ed25519PrivateKey::Generate().value());
-    city_key_.emplace(policy::testing::NewKey());
     auto journal =
         journal::Journal::Open(dir_ + "/journal.db", *device_key_, clock_);
     ASSERT_TRUE(journal.ok());
@@ -58,21 +58,24 @@ class AgentCoreTest : public ::testing::Test {
         StoreOfficeConfig(StatePaths(dir_),
                           {"pc-1", "https://office:8443", std::string(64, 'a')})
             .ok());
-    CoreConfig config;
-    config.paths = StatePaths(dir_);
-    config.city_key = city_key_->PublicKey();
-    config.clock = &clock_;
-    config.user_name = [](uid_t uid) {
-      return uid == 1000 ? std::string("tanaka") : std::string();
-    };
-    core_.emplace(config, *journal_, *device_key_);
+    events_.emplace(*journal_);
+    board_.emplace(*events_);
+    enrolment_.emplace(StatePaths(dir_), *journal_, *events_, *board_);
+    board_->AddFields([this] { return enrolment_->StatusFields(); });
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::string SignedPolicy(int version, const Ed25519PrivateKey& key) {
-    Json json = policy::testing::ValidPolicyJson();
-    json["version"] = version;
-    return policy::SignPolicy(policy::testing::Dump(json), key).value();
+  // As main makes it.
+  DaemonConfig Config() {
+    DaemonConfig config;
+    config.socket_path = dir_ + "/agent.sock";
+    config.on_suppressed = [this](const ipc::Suppression& summary) {
+      EXPECT_TRUE(RecordSuppressed(*events_, nullptr, summary).ok());
+    };
+    return config;
+  }
+  void Wire(Daemon& daemon) {
+    WireLocalRequests(daemon, *events_, *board_, *enrolment_, nullptr);
   }
   std::vector<journal::Entry> Entries(const std::string& type) {
     journal::ShowFilter filter;
@@ -83,200 +86,21 @@ class AgentCoreTest : public ::testing::Test {
   std::string dir_;
   os::FakeClock clock_{kNow * 1000};
   std::optional<Ed25519PrivateKey> device_key_;
-  std::optional<Ed25519PrivateKey> city_key_;
   std::unique_ptr<journal::Journal> journal_;
-  std::optional<AgentCore> core_;
+  std::optional<EventSink> events_;
+  std::optional<StatusBoard> board_;
+  std::optional<Enrolment> enrolment_;
 };
-
-TEST_F(AgentCoreTest, NearMissRecordsUidAndUser) {
-  Result<Json> answer = core_->NearMiss(ipc::Peer{42, 1000, 1000}, "置き忘れ");
-  ASSERT_TRUE(answer.ok());
-  auto entries = Entries(journal::types::kNearMiss);
-  ASSERT_EQ(entries.size(), 1u);
-  EXPECT_EQ(entries[0].type, "near_miss.reported");  // docs/journal.md
-  EXPECT_EQ(entries[0].subject, "uid:1000");
-  Json details = Json::parse(entries[0].details);
-  EXPECT_EQ(details["text"], "置き忘れ");
-  EXPECT_EQ(details["uid"], 1000);
-  EXPECT_EQ(details["user"], "tanaka");
-  Json status = core_->StatusAnswer().value();
-  EXPECT_EQ(status["pending"], journal_->head_seq());
-  EXPECT_EQ(status["pc"], "pc-1");
-}
-
-// A window of what the socket suppressed: one entry, with the uid, the
-// user and the counts (docs/journal.md, ipc.suppressed).
-TEST_F(AgentCoreTest, SuppressionsJournaledAsOneEntry) {
-  ipc::Suppression summary;
-  summary.uid = 1000;
-  summary.window_ms = 600'000;
-  summary.total = 5012;
-  summary.counts = {{"near_miss", 5000}, {"connection", 12}};
-  ASSERT_TRUE(core_->RequestsSuppressed(summary).ok());
-  auto entries = Entries(journal::types::kIpcSuppressed);
-  ASSERT_EQ(entries.size(), 1u);
-  EXPECT_EQ(entries[0].subject, "uid:1000");
-  EXPECT_EQ(entries[0].severity, journal::Severity::kWarning);
-  Json details = Json::parse(entries[0].details);
-  EXPECT_EQ(details["uid"], 1000);
-  EXPECT_EQ(details["user"], "tanaka");
-  EXPECT_EQ(details["suppressed"], 5012);
-  EXPECT_EQ(details["counts"]["near_miss"], 5000);
-  EXPECT_EQ(details["counts"]["connection"], 12);
-  EXPECT_EQ(details["window_s"], 600);
-}
-
-TEST_F(AgentCoreTest, PolicyVerifiedAgainstCityKeyAndVersion) {
-  auto v3 = core_->InstallPolicy(SignedPolicy(3, *city_key_));
-  ASSERT_TRUE(v3.ok());
-  EXPECT_TRUE(v3->applied) << v3->reason;
-  EXPECT_EQ(core_->policy_version(), 3);
-  auto old = core_->InstallPolicy(SignedPolicy(2, *city_key_));
-  ASSERT_TRUE(old.ok());
-  EXPECT_FALSE(old->applied);
-  EXPECT_NE(old->reason.find("rollback"), std::string::npos);
-  Ed25519PrivateKey other = policy::testing::NewKey();
-  auto forged = core_->InstallPolicy(SignedPolicy(9, other));
-  ASSERT_TRUE(forged.ok());
-  EXPECT_FALSE(forged->applied);
-  auto garbage = core_->InstallPolicy("garbage");
-  ASSERT_TRUE(garbage.ok());
-  EXPECT_FALSE(garbage->applied);
-  EXPECT_EQ(core_->policy_version(), 3);
-  EXPECT_EQ(Entries("policy.applied").size(), 1u);
-  EXPECT_EQ(Entries("policy.refused").size(), 3u);
-  // The applied policy is the floor after a restart too.
-  EXPECT_TRUE(core_->LoadPolicy(std::nullopt).ok());
-  EXPECT_EQ(core_->policy_version(), 3);
-}
-
-// No policy at start: a problem, journaled once and shown by status, gone
-// once a policy is applied.
-TEST_F(AgentCoreTest, MissingPolicyIsAProblemUntilOneIsApplied) {
-  ASSERT_TRUE(
-      core_->LoadPolicy(std::nullopt, "/etc/piiguard/policy.signed").ok());
-  EXPECT_EQ(core_->applied_policy(), nullptr);
-  Json status = core_->StatusAnswer().value();
-  ASSERT_EQ(status["problems"].size(), 1u);
-  EXPECT_EQ(status["problems"][0]["code"], "no_policy");
-  EXPECT_NE(status["problems"][0]["en"].get<std::string>().find(
-                "/etc/piiguard/policy.signed"),
-            std::string::npos);
-  EXPECT_FALSE(status["problems"][0]["ja"].get<std::string>().empty());
-  auto journaled = Entries(journal::types::kAgentNotConfigured);
-  ASSERT_EQ(journaled.size(), 1u);
-  EXPECT_EQ(Json::parse(journaled[0].details)["problem"], "no_policy");
-  // Reported again (a second LoadPolicy): still one in status.
-  ASSERT_TRUE(core_->LoadPolicy(std::nullopt).ok());
-  EXPECT_EQ(core_->StatusAnswer().value()["problems"].size(), 1u);
-  ASSERT_TRUE(core_->InstallPolicy(SignedPolicy(3, *city_key_)).ok());
-  EXPECT_TRUE(core_->StatusAnswer().value()["problems"].empty());
-}
-
-// A policy file that does not verify: a configuration error with the
-// reason, the daemon on its defaults.
-TEST_F(AgentCoreTest, RefusedPolicyIsAProblemWithItsReason) {
-  Ed25519PrivateKey other = policy::testing::NewKey();
-  ASSERT_TRUE(core_->LoadPolicy(SignedPolicy(4, other), "/etc/p.signed").ok());
-  EXPECT_EQ(core_->applied_policy(), nullptr);
-  ASSERT_EQ(core_->problems().size(), 1u);
-  EXPECT_EQ(core_->problems()[0].code, "policy_refused");
-  EXPECT_EQ(core_->problems()[0].type, journal::types::kAgentConfigError);
-  EXPECT_EQ(Entries(journal::types::kPolicyRefused).size(), 1u);
-  EXPECT_EQ(Entries(journal::types::kAgentConfigError).size(), 1u);
-}
-
-TEST_F(AgentCoreTest, StartedJournalsVersionAndKernel) {
-  ASSERT_TRUE(core_->Started(4242, "0.2.0", "6.1.0-18-amd64").ok());
-  ASSERT_TRUE(core_->Stopped(4242).ok());
-  auto started = Entries(journal::types::kAgentStarted);
-  ASSERT_EQ(started.size(), 1u);
-  Json details = Json::parse(started[0].details);
-  EXPECT_EQ(details["version"], "0.2.0");
-  EXPECT_EQ(details["kernel"], "6.1.0-18-amd64");
-  EXPECT_EQ(details["pid"], 4242);
-  EXPECT_EQ(Entries(journal::types::kAgentStopped).size(), 1u);
-}
-
-TEST_F(AgentCoreTest, EnrolmentClearsNotEnrolled) {
-  ASSERT_TRUE(core_->ReportProblem(NotEnrolled()).ok());
-  EXPECT_EQ(core_->problems().size(), 1u);
-  ASSERT_TRUE(core_->Enrolled("pc-1", "https://office:8443").ok());
-  EXPECT_TRUE(core_->problems().empty());
-}
-
-TEST_F(AgentCoreTest, AckOnlyOnOwnHead) {
-  auto batch = core_->GetBatch().value();
-  ASSERT_TRUE(batch.batch.has_value());
-  const journal::Entry& last = batch.batch->entries.back();
-  journal::Hash wrong = last.hash;
-  wrong[0] ^= 1;
-  EXPECT_FALSE(core_->Acked(last.seq, wrong).ok());
-  EXPECT_EQ(journal_->GetSyncState().value().acked_seq, 0u);
-  EXPECT_TRUE(core_->Acked(last.seq, last.hash).ok());
-  EXPECT_EQ(journal_->GetSyncState().value().acked_seq, last.seq);
-}
-
-TEST_F(AgentCoreTest, StatusReportSignedByDeviceKey) {
-  std::string text = core_->GetStatusReport("req-1").value();
-  SignedEnvelope envelope = ParseSignedEnvelope(text).value();
-  std::array<Ed25519PublicKey, 1> trusted{device_key_->PublicKey()};
-  EXPECT_TRUE(VerifySignedEnvelope(envelope, "status-report", trusted).ok());
-  Json payload = Json::parse(envelope.payload);
-  EXPECT_EQ(payload["request"], "req-1");
-  EXPECT_EQ(payload["pc"], "pc-1");
-  EXPECT_EQ(Entries("status_report.sent").size(), 1u);
-}
-
-TEST_F(AgentCoreTest, EnrolledMustMatchOfficeFile) {
-  EXPECT_FALSE(core_->Enrolled("pc-2", "https://office:8443").ok());
-  EXPECT_TRUE(core_->Enrolled("pc-1", "https://office:8443").ok());
-  EXPECT_EQ(Entries("enrolment.done").size(), 1u);
-}
-
-TEST_F(AgentCoreTest, SyncRequestsGoThroughTheMonitor) {
-  sync::SyncHealth health(clock_, nullptr);
-  SyncMonitor monitor(*core_, health, StatePaths(dir_), 0);
-  bool secret = true;
-  auto parsed =
-      sync::ParseChildRequest(R"({"op":"sync_refused","reason":"gap: x"})");
-  ASSERT_TRUE(parsed.ok());
-  Json answer =
-      Json::parse(sync::AnswerChildRequest(monitor, *parsed, &secret));
-  EXPECT_TRUE(answer["ok"].get<bool>());
-  EXPECT_FALSE(secret);
-  EXPECT_EQ(Entries("sync.refused").size(), 1u);
-  auto batch = sync::ParseChildRequest(R"({"op":"get_batch"})");
-  Json with_batch =
-      Json::parse(sync::AnswerChildRequest(monitor, *batch, &secret));
-  EXPECT_TRUE(with_batch["batch"].is_string());
-  // office.json without tls/: the material request says what is missing,
-  // and nothing secret goes out.
-  auto material = sync::ParseChildRequest(R"({"op":"get_office_config"})");
-  std::string text = sync::AnswerChildRequest(monitor, *material, &secret);
-  EXPECT_FALSE(secret);
-  Json refused = Json::parse(text);
-  EXPECT_FALSE(refused["ok"].get<bool>());
-  EXPECT_NE(refused["error"].get<std::string>().find("tls"), std::string::npos);
-  const uint64_t head = journal_->head_seq();
-  auto done = sync::ParseChildRequest(
-      R"({"op":"sync_done","kind":"offline","reason":"no route"})");
-  Json ok = Json::parse(sync::AnswerChildRequest(monitor, *done, &secret));
-  EXPECT_TRUE(ok["ok"].get<bool>());
-  EXPECT_EQ(health.problem(), sync::FailureKind::kOffline);
-  // Not journaled: an offline PC would fill its journal.
-  EXPECT_EQ(journal_->head_seq(), head);
-}
 
 // The event loop: local requests over the real socket, the wake-up hook,
 // and children reaped for whoever asked.
-TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
+TEST_F(DaemonLoopTest, DaemonLoopServesWakesAndReaps) {
   ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
 
-  std::string socket = dir_ + "/agent.sock";
-  DaemonConfig config;
-  config.socket_path = socket;
-  Daemon daemon(config, *core_);
+  DaemonConfig config = Config();
+  std::string socket = config.socket_path;
+  Daemon daemon(config);
+  Wire(daemon);
   ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
   std::atomic<int> wakes{0};
   daemon.SetWake([&] { ++wakes; });
@@ -319,13 +143,13 @@ TEST_F(AgentCoreTest, DaemonLoopServesWakesAndReaps) {
 // The loop's own timer closes a connection that sends nothing, at the
 // deadline (short here): the client's blocking read returns the refusal.
 // Stopping journals the window that closing opened.
-TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
+TEST_F(DaemonLoopTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
   ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
-  std::string socket = dir_ + "/agent.sock";
-  DaemonConfig config;
-  config.socket_path = socket;
+  DaemonConfig config = Config();
+  std::string socket = config.socket_path;
   config.limits.request_deadline_ms = 100;
-  Daemon daemon(config, *core_);
+  Daemon daemon(config);
+  Wire(daemon);
   ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
   std::thread loop([&] { EXPECT_TRUE(daemon.Run().ok()); });
 
@@ -353,12 +177,12 @@ TEST_F(AgentCoreTest, DaemonLoopClosesIdleConnectionsAtTheDeadline) {
 
 // A paused source does not wake the loop though its descriptor is readable
 // (the radio wiring reads it later, on a timer); a resumed one does.
-TEST_F(AgentCoreTest, PausedSourceDoesNotWakeTheLoop) {
+TEST_F(DaemonLoopTest, PausedSourceDoesNotWakeTheLoop) {
   ASSERT_NO_FATAL_FAILURE(BlockLoopSignals());
-  std::string socket = dir_ + "/agent.sock";
-  DaemonConfig config;
-  config.socket_path = socket;
-  Daemon daemon(config, *core_);
+  DaemonConfig config = Config();
+  std::string socket = config.socket_path;
+  Daemon daemon(config);
+  Wire(daemon);
   ASSERT_TRUE(daemon.Init(ipc::Listen(socket).value()).ok());
   std::array<int, 2> paused{};
   std::array<int, 2> resumed{};

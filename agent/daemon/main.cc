@@ -1,9 +1,11 @@
 // piiguardd: the resident agent (root). Wires the modules: the state
 // directory and device key, the journal, the applied policy, the local
 // socket, the enforcers, and the unprivileged sync process (wire_sync.h);
-// the decisions live in the modules (AgentCore, the enforcers, the sync
-// client), not here. It always runs in the foreground (systemd Type=notify:
-// readiness and the watchdog, agent/daemon/readiness.h).
+// the decisions live in the owners it makes (event_sink.h, status_board.h,
+// applied_policy.h, enrolment.h, device_signer.h, sync_monitor.h) and the
+// modules (the enforcers, the roster guard, the sync client), not here. It
+// always runs in the foreground (systemd Type=notify: readiness and the
+// watchdog, agent/daemon/readiness.h).
 //
 //   piiguardd [--state-dir DIR] [--policy FILE] [--city-pub FILE]
 //             [--socket PATH] [--sync spawn|socket|off] [--sync-user USER]
@@ -31,11 +33,17 @@
 #include <filesystem>
 #include <iostream>
 
-#include "agent/daemon/agent_core.h"
+#include "agent/daemon/applied_policy.h"
 #include "agent/daemon/commands.h"
 #include "agent/daemon/daemon.h"
+#include "agent/daemon/device_signer.h"
+#include "agent/daemon/enrolment.h"
+#include "agent/daemon/event_sink.h"
+#include "agent/daemon/local_requests.h"
+#include "agent/daemon/owners.h"
 #include "agent/daemon/prerequisites.h"
 #include "agent/daemon/readiness.h"
+#include "agent/daemon/status_board.h"
 #include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
 #include "agent/daemon/wire_sessions.h"
@@ -144,17 +152,23 @@ int Serve(const Args& args) {
       journal::Journal::Open(paths.Journal(), *device_key, os::SystemClock());
   if (!journal.ok()) return Fail(journal.status());
 
-  CoreConfig core_config;
-  core_config.paths = paths;
-  core_config.city_key = pre.city_key;
-  core_config.clock = &os::SystemClock();
-  core_config.user_name = UserNameOf;
-  AgentCore core(core_config, **journal, *device_key);
+  const os::Clock& clock = os::SystemClock();
+  EventSink events(**journal);
+  StatusBoard board(events);
+  AppliedPolicy applied(PolicyConfig{paths, pre.city_key, &clock}, events,
+                        board);
+  Enrolment enrolment(paths, **journal, events, board);
+  DeviceSigner signer(std::move(*device_key));
+  journal::Journal& journal_ref = **journal;
+  board.AddFields([&journal_ref] { return JournalProgress(journal_ref); });
+  board.AddFields([&applied] { return applied.StatusFields(); });
+  board.AddFields([&enrolment] { return enrolment.StatusFields(); });
+  Owners owners{clock, events, board, applied, enrolment};
 
   // A marker left by a run that did not stop cleanly (crash, SIGKILL).
   struct stat st {};
   if (::stat(paths.RunningMarker().c_str(), &st) == 0) {
-    if (Status s = core.Recovered("previous run did not stop cleanly");
+    if (Status s = events.Recovered("previous run did not stop cleanly");
         !s.ok()) {
       return Fail(s);
     }
@@ -166,13 +180,13 @@ int Serve(const Args& args) {
   }
   os::LinuxKernelInfo kernel;
   Result<std::string> release = kernel.Release();
-  if (Status s = core.Started(::getpid(), kVersion,
-                              release.ok() ? *release : "unknown");
+  if (Status s = events.Started(::getpid(), kVersion,
+                                release.ok() ? *release : "unknown");
       !s.ok()) {
     return Fail(s);
   }
   if (*runtime_made) {
-    Log(core.journal()
+    Log(events
             .Append({journal::types::kAgentNotConfigured,
                      journal::Severity::kNotice, "agent",
                      Json{{"problem", "no_runtime_dir"},
@@ -183,29 +197,32 @@ int Serve(const Args& args) {
             .status());
   }
   for (Problem& problem : pre.problems) {
-    Log(core.ReportProblem(std::move(problem)));
+    Log(board.Report(std::move(problem)));
   }
   if (std::optional<Problem> boot = CheckBootParameter(kernel.CommandLine())) {
-    Log(core.ReportProblem(std::move(*boot)));
+    Log(board.Report(std::move(*boot)));
   }
   Result<usb::PresentDevices> present = LoadPresentDevices(paths);
   if (!present.ok()) {
-    Log(core.ReportProblem(PresentDevicesInvalid(
+    Log(board.Report(PresentDevicesInvalid(
         paths.dir + "/" + std::string(usb::kPresentDevicesFile),
         present.status().message())));
   }
-  if (Status s = core.LoadPolicy(
-          pre.initial_policy, args.policy.empty() ? "--policy" : args.policy);
+  if (Status s = applied.Load(pre.initial_policy,
+                              args.policy.empty() ? "--policy" : args.policy);
       !s.ok()) {
     return Fail(s);
   }
-  if (!core.pc()) Log(core.ReportProblem(NotEnrolled()));
+  if (!enrolment.pc()) Log(board.Report(NotEnrolled()));
 
   Result<UniqueFd> listen = ipc::Listen(args.socket);
   if (!listen.ok()) return Fail(listen.status());
   DaemonConfig config;
   config.socket_path = args.socket;
-  Daemon daemon(config, core);
+  config.on_suppressed = [&events](const ipc::Suppression& summary) {
+    Log(RecordSuppressed(events, UserNameOf, summary));
+  };
+  Daemon daemon(config);
   if (Status s = daemon.Init(std::move(*listen)); !s.ok()) return Fail(s);
   os::LinuxServiceManager service;
   Readiness readiness(service);
@@ -213,11 +230,12 @@ int Serve(const Args& args) {
   // The sync process (docs/sync.md): when it cannot run, it says why in
   // status and the journal, and enforcement runs anyway.
   SyncWiring sync;
-  Log(WireSync(sync, args.sync, paths, core, daemon));
+  WireLocalRequests(daemon, events, board, enrolment, UserNameOf);
+  Log(WireSync(sync, args.sync, paths, owners, journal_ref, signer, daemon));
   // The session manager is the keyed sticks' WriteGate (agent/interlock);
   // the USB enforcer gets it and calls SetStickControl.
   SessionWiring sessions;
-  if (Status s = WireSessions(sessions, paths, core, daemon); !s.ok()) {
+  if (Status s = WireSessions(sessions, paths, owners, daemon); !s.ok()) {
     return Fail(s);
   }
   readiness.Started(kEnforcerRadio, Status::Ok());
@@ -225,18 +243,21 @@ int Serve(const Args& args) {
   // roster controls running.
   UsbWiring usb;
   session::SessionManager& gate = *sessions.manager;
+  // Staff's notices (USB and roster guard), on their desktops.
+  notify::DesktopNotifier notifier("/run/user", notify::SpawnDetached,
+                                   UserNameOf);
   Status usb_wired = WireUsb(
-      usb, paths, core, daemon, pre.city_key, gate,
+      usb, paths, owners, daemon, pre.city_key, gate, notifier,
       [&gate](StickControl* c) { gate.SetStickControl(c); },
       present.ok() ? *present : usb::PresentDevices(), SelfExe());
   if (!usb_wired.ok()) {
     Log(usb_wired);
-    Log(core.ReportProblem(UsbNotStarted(usb_wired.message())));
+    Log(board.Report(UsbNotStarted(usb_wired.message())));
   }
   readiness.Started(kEnforcerUsb, usb_wired);
   // `systemctl reload`: the policy file again (an offline PC's revocations
   // come this way); journaled by InstallPolicy either way.
-  daemon.SetReloadHandler([&args, &core] {
+  daemon.SetReloadHandler([&args, &applied] {
     if (args.policy.empty()) return;
     Result<std::string> bytes =
         ReadFileBytes(args.policy, policy::kMaxPolicySize + 4096);
@@ -244,7 +265,7 @@ int Serve(const Args& args) {
       Log(bytes.status());
       return;
     }
-    Result<sync::PolicyOutcome> outcome = core.InstallPolicy(*bytes);
+    Result<sync::PolicyOutcome> outcome = applied.Install(*bytes);
     if (!outcome.ok()) {
       Log(outcome.status());
     } else {
@@ -258,29 +279,28 @@ int Serve(const Args& args) {
   // them. A failure here leaves the USB and radio controls running.
   RosterWiring roster;
   Status roster_wired = WireRosterGuard(
-      roster, paths, core, daemon, args.roster_watch,
-      [&usb]() -> const StickControl* { return usb.enforcer.get(); },
+      roster, paths, owners, daemon, args.roster_watch, usb.enforcer.get(),
       [&gate]() -> std::optional<rosterguard::SessionHolder> {
-        if (!gate.state()) return std::nullopt;
-        return rosterguard::SessionHolder{gate.state()->uid, gate.state()->job,
-                                          gate.state()->sticks};
+        const std::optional<session::SessionState>& state = gate.state();
+        if (!state) return std::nullopt;
+        return rosterguard::SessionHolder{state->uid, state->job,
+                                          state->sticks};
       },
-      [&usb](const notify::Notice& n) {
-        if (usb.notifier) usb.notifier->Notify(n);
-      });
+      notifier);
   if (!roster_wired.ok()) {
     Log(roster_wired);
-    Log(core.ReportProblem(RosterGuardNotStarted(roster_wired.message())));
+    Log(board.Report(RosterGuardNotStarted(roster_wired.message())));
   }
   readiness.Started(kEnforcerRoster, roster_wired);
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
-  WireScanReports(core, daemon, UserNameOf);
-  Log(readiness.Ready(core.problems().size()));
+  WireScanReports(AttestDeps{events, enrolment, signer, clock, UserNameOf},
+                  daemon);
+  Log(readiness.Ready(board.problems().size()));
   std::cout << "piiguardd: serving " << args.socket << std::endl;
   Status ran = daemon.Run();
   Log(readiness.Stopping());
   ::unlink(args.socket.c_str());
-  if (Status s = core.Stopped(::getpid()); !s.ok()) return Fail(s);
+  if (Status s = events.Stopped(::getpid()); !s.ok()) return Fail(s);
   ::unlink(paths.RunningMarker().c_str());
   std::cout << "piiguardd: stopped" << std::endl;
   return ran.ok() ? 0 : Fail(ran);

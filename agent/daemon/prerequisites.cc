@@ -138,7 +138,7 @@ Prerequisites CheckPrerequisites(const PrerequisiteInputs& in) {
     }
   }
   // A missing or refused policy is known only once the stored one is
-  // loaded too (AgentCore::LoadPolicy); an unreadable file is known now.
+  // loaded too (AppliedPolicy::Load); an unreadable file is known now.
   if (!in.policy_path.empty()) {
     if (in.policy.ok()) {
       out.initial_policy = *in.policy;

@@ -1,6 +1,5 @@
 #include "agent/daemon/readiness.h"
 
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,21 +22,19 @@ Status Readiness::ArmWatchdog(Daemon& daemon) {
   if (!interval) return Status::Ok();
   // Half the interval, as sd_watchdog_enabled(3) advises.
   int64_t period_us = std::max<int64_t>(interval->count() / 2, 1);
-  timer_.Reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!timer_.valid()) return ErrnoStatus("watchdog", "timerfd", errno);
-  itimerspec spec{};
-  spec.it_interval.tv_sec = period_us / 1000000;
-  spec.it_interval.tv_nsec = (period_us % 1000000) * 1000;
-  spec.it_value = spec.it_interval;
-  if (::timerfd_settime(timer_.get(), 0, &spec, nullptr) != 0) {
-    return ErrnoStatus("watchdog", "timerfd", errno);
-  }
-  return daemon.AddSource(timer_.get(), [this] { Ping(); });
+  PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<os::Timer> timer,
+                            os::Timer::Create("watchdog"));
+  PIIGUARD_RETURN_IF_ERROR(timer->Every(period_us));
+  timer_ = std::move(timer);
+  return daemon.AddSource(timer_->fd(), [this] { Ping(); });
 }
 
 void Readiness::Ping() {
-  uint64_t expirations = 0;
-  if (::read(timer_.get(), &expirations, sizeof expirations) <= 0) return;
+  Result<uint64_t> fired = timer_->Consume();
+  if (!fired.ok() || *fired == 0) {
+    os::LogIfError("", fired.status());
+    return;
+  }
   os::LogIfError("", manager_.Notify("WATCHDOG=1"));
 }
 

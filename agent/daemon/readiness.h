@@ -15,6 +15,7 @@
 #ifndef PIIGUARD_AGENT_DAEMON_READINESS_H_
 #define PIIGUARD_AGENT_DAEMON_READINESS_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,7 @@
 
 #include "agent/daemon/daemon.h"
 #include "common/os/service_manager.h"
+#include "common/os/timer.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
 
@@ -48,14 +50,14 @@ class Readiness {
   // STOPPING=1 with a STATUS= line.
   Status Stopping();
 
-  bool watchdog_armed() const { return timer_.valid(); }
+  bool watchdog_armed() const { return timer_ != nullptr; }
 
  private:
   void Ping();
 
   os::ServiceManager& manager_;
   std::vector<std::pair<std::string, Status>> started_;
-  UniqueFd timer_;
+  std::unique_ptr<os::Timer> timer_;
 };
 
 }  // namespace piiguard::agent

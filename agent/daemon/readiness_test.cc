@@ -9,9 +9,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "agent/daemon/agent_core.h"
-#include "common/os/testing/fake_clock.h"
-
 namespace piiguard::agent {
 namespace {
 
@@ -45,27 +42,16 @@ class WatchdogTest : public ::testing::Test {
     char tmpl[] = "/tmp/readiness_test.XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    key_.emplace(Ed25519PrivateKey::Generate().value());
-    journal_ =
-        journal::Journal::Open(dir_ + "/journal.db", *key_, clock_).value();
-    CoreConfig config;
-    config.paths = StatePaths(dir_);
-    config.clock = &clock_;
-    core_.emplace(config, *journal_, *key_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  os::FakeClock clock_{1};
   std::string dir_;
-  std::optional<Ed25519PrivateKey> key_;
-  std::unique_ptr<journal::Journal> journal_;
-  std::optional<AgentCore> core_;
 };
 
 TEST_F(WatchdogTest, NoWatchdogAskedNoTimer) {
   os::FakeServiceManager service;
   Readiness readiness(service);
-  Daemon daemon(DaemonConfig{}, *core_);
+  Daemon daemon(DaemonConfig{});
   ASSERT_TRUE(daemon.Init(ipc::Listen(dir_ + "/agent.sock").value()).ok());
   ASSERT_TRUE(readiness.ArmWatchdog(daemon).ok());
   EXPECT_FALSE(readiness.watchdog_armed());
@@ -82,7 +68,7 @@ TEST_F(WatchdogTest, PingedByTheLoopOnly) {
   Readiness readiness(service);
   DaemonConfig config;
   config.socket_path = dir_ + "/agent.sock";
-  Daemon daemon(config, *core_);
+  Daemon daemon(config);
   ASSERT_TRUE(daemon.Init(ipc::Listen(config.socket_path).value()).ok());
   ASSERT_TRUE(readiness.ArmWatchdog(daemon).ok());
   ASSERT_TRUE(readiness.watchdog_armed());

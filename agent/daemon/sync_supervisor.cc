@@ -5,7 +5,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,10 +96,9 @@ Status SyncSupervisor::Init() {
     return Status::Ok();
   }
   if (config_.mode == SyncMode::kSpawn) {
-    restart_timer_.Reset(
-        ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-    if (!restart_timer_.valid()) return ErrnoStatus(kContext, "timerfd", errno);
-    return Watch(restart_timer_.get(), EPOLLIN);
+    PIIGUARD_ASSIGN_OR_RETURN(restart_timer_,
+                              os::Timer::Create(std::string(kContext)));
+    return Watch(restart_timer_->fd(), EPOLLIN);
   }
   // Socket mode: root:sync-group 0660, and SO_PEERCRED at accept.
   const std::string& path = config_.socket_path;
@@ -182,9 +180,12 @@ void SyncSupervisor::OnReady() {
   int n = ::epoll_wait(epoll_.get(), events, 8, 0);
   for (int i = 0; i < n; ++i) {
     const int fd = events[i].data.fd;
-    if (restart_timer_.valid() && fd == restart_timer_.get()) {
-      uint64_t expirations = 0;
-      if (::read(fd, &expirations, sizeof expirations) > 0) Start();
+    if (restart_timer_ && fd == restart_timer_->fd()) {
+      Result<uint64_t> fired = restart_timer_->Consume();
+      if (!fired.ok() && log_) {
+        log_(sync::LogLevel::kError, fired.status().message());
+      }
+      if (fired.ok() && *fired > 0) Start();
     } else if (listen_.valid() && fd == listen_.get()) {
       Accept();
     } else if (link_ && fd == link_->fd.get()) {
@@ -355,15 +356,10 @@ void SyncSupervisor::OnChildExit(pid_t pid, int wait_status) {
 }
 
 void SyncSupervisor::ScheduleRestart() {
-  if (!restart_timer_.valid()) return;
+  if (!restart_timer_) return;
   const int64_t delay_ms = backoff_.NextDelayMs();
-  itimerspec spec{};
-  spec.it_value.tv_sec = delay_ms / 1000;
-  spec.it_value.tv_nsec = (delay_ms % 1000) * 1000000;
-  if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) {
-    spec.it_value.tv_nsec = 1;
-  }
-  ::timerfd_settime(restart_timer_.get(), 0, &spec, nullptr);
+  Status armed = restart_timer_->After(delay_ms * 1000);
+  if (!armed.ok() && log_) log_(sync::LogLevel::kError, armed.message());
 }
 
 void SyncSupervisor::Wake() {

@@ -34,6 +34,7 @@
 #include "agent/sync/link_session.h"
 #include "agent/sync/sync_health.h"
 #include "common/json.h"
+#include "common/os/timer.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
@@ -106,7 +107,7 @@ class SyncSupervisor {
   sync::LogFn log_;
   UniqueFd epoll_;
   UniqueFd listen_;
-  UniqueFd restart_timer_;
+  std::unique_ptr<os::Timer> restart_timer_;  // spawn mode only
   std::unique_ptr<Link> link_;
   pid_t child_pid_ = 0;          // spawn: the running process
   bool killed_by_us_ = false;    // its end was our doing

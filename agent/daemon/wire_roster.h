@@ -1,14 +1,14 @@
 // Wiring of the roster guard (agent/rosterguard, issue 7) into piiguardd:
 // the Linux seams (fanotify, the mount table, sysfs, the file operations)
-// are made here and nowhere else; every local disk filesystem (or, with
-// --roster-watch DIR, the filesystems of those directories and only paths
-// under them) is marked; examinations run on the guard's worker thread,
-// their completions on the daemon's loop; a timer looks again at files
-// still open for writing, armed only while some wait (no wake-ups when
-// idle). Rosters go to a writable keyed stick (`sticks`) they belong to by
-// the session (`session`: rosterguard::BelongsTo), else to the quarantine
-// directory STATE_DIR/quarantine (0700). A failed journal write is logged at
-// error level and listed as a problem in `piiguard status`.
+// are made here and nowhere else. What is watched and by which rules is
+// rosterguard/watch_rules.h's; which keyed stick a roster may go onto is
+// rosterguard/stick_destination.h's (its mount table read again only when
+// the table's fd says it changed); rosters it may not go onto a stick go
+// to the quarantine directory STATE_DIR/quarantine (0700). Examinations
+// run on the guard's worker thread, their completions on the daemon's
+// loop; a timer looks again at files still open for writing, armed only
+// while some wait (no wake-ups when idle). A failed journal write is
+// logged at error level and listed as a problem in `piiguard status`.
 //
 // Thread-safety: called once from main's thread.
 #ifndef PIIGUARD_AGENT_DAEMON_WIRE_ROSTER_H_
@@ -20,20 +20,22 @@
 #include <string>
 #include <vector>
 
-#include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
+#include "agent/daemon/owners.h"
 #include "agent/interlock/interlock.h"
 #include "agent/notify/notifier.h"
 #include "agent/priv/examiner_client.h"
 #include "agent/priv/spawner.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/guard.h"
+#include "agent/rosterguard/stick_destination.h"
 #include "agent/rosterguard/worker.h"
 #include "agent/state/state_dir.h"
 #include "common/os/fanotify.h"
 #include "common/os/linux_roster_files.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/mountinfo.h"
+#include "common/os/timer.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
@@ -46,26 +48,24 @@ struct RosterWiring {
   // The detector runs in piiguard-examiner, unprivileged (agent/priv).
   LinuxSpawner spawner;
   std::unique_ptr<priv::ExaminerClient> detector;
+  std::unique_ptr<rosterguard::StickDestination> sticks;
   std::unique_ptr<rosterguard::Guard> guard;
   // Declared after the guard: destroyed (joined) first, so no job outlives
   // the guard it reports to.
   std::unique_ptr<rosterguard::Worker> worker;
-  UniqueFd retry_timer;
+  std::unique_ptr<os::Timer> retry_timer;
   std::vector<std::string> marked;  // mount points watched
 };
 
-// The guard's rules from the applied policy (none: the defaults, moving
-// rosters only to a keyed stick, reporting the others), limited to
-// `watch_only` when not empty.
-rosterguard::Rules RosterRulesFrom(const policy::Policy* policy,
-                                   const std::vector<std::string>& watch_only);
-
-Status WireRosterGuard(
-    RosterWiring& wiring, const StatePaths& paths, AgentCore& core,
-    Daemon& daemon, const std::vector<std::string>& watch_only,
-    const std::function<const StickControl*()>& sticks,
-    const std::function<std::optional<rosterguard::SessionHolder>()>& session,
-    std::function<void(const notify::Notice&)> notify);
+// `sticks`: the USB enforcement's, once it runs (null: no stick is a
+// destination); `session`: who holds the sticks now; staff's notices go to
+// `notifier`.
+Status WireRosterGuard(RosterWiring& wiring, const StatePaths& paths,
+                       const Owners& owners, Daemon& daemon,
+                       const std::vector<std::string>& watch_only,
+                       const StickControl* sticks,
+                       rosterguard::StickDestination::SessionFn session,
+                       notify::Notifier& notifier);
 
 }  // namespace piiguard::agent
 

@@ -19,11 +19,11 @@ int64_t FloorSeconds(int64_t ms) { return ms / 1000 - (ms % 1000 < 0 ? 1 : 0); }
 
 }  // namespace
 
-Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
-                        const ipc::Request& request, int64_t now_ms,
-                        const std::string& user) {
+Result<Json> AttestScan(const AttestDeps& deps, const ipc::Peer& peer,
+                        const ipc::Request& request) {
   // A report names the PC the office knows it by: none before enrolment.
-  if (!core.pc().has_value()) {
+  const std::optional<std::string>& pc = deps.enrolment.pc();
+  if (!pc.has_value()) {
     return FailedPreconditionError("scan attest", "pc", "not enrolled");
   }
   scanreport::Attestation a;
@@ -31,10 +31,12 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
   a.counts = request.counts;
   a.full = request.full;
   a.uid = peer.uid;
+  std::string user =
+      deps.user_name != nullptr ? deps.user_name(peer.uid) : std::string();
   a.user = user;
   a.clean = scanreport::IsClean(a.counts, a.uid);
-  a.pc = *core.pc();
-  a.time = FormatRfc3339(FloorSeconds(now_ms), kJstOffsetMinutes);
+  a.pc = *pc;
+  a.time = FormatRfc3339(FloorSeconds(deps.clock.WallMs()), kJstOffsetMinutes);
   // Journaled first, so the office sees every attestation the device made.
   // No paths: the findings stay in the report (a file name can be a name).
   journal::Event event;
@@ -47,23 +49,18 @@ Result<Json> AttestScan(AgentCore& core, const ipc::Peer& peer,
                        {"clean", a.clean},
                        {"counts", scanreport::CountsJson(a.counts)},
                        {"body_sha256", a.body_sha256}};
-  PIIGUARD_ASSIGN_OR_RETURN(a.journal_seq, core.journal().Append(event));
-  PIIGUARD_ASSIGN_OR_RETURN(
-      std::string envelope,
-      core.SignWithDeviceKey(scanreport::kAttestationType,
-                             scanreport::AttestationJson(a)));
+  PIIGUARD_ASSIGN_OR_RETURN(a.journal_seq, deps.events.Append(event));
+  PIIGUARD_ASSIGN_OR_RETURN(std::string envelope,
+                            deps.signer.Sign(scanreport::kAttestationType,
+                                             scanreport::AttestationJson(a)));
   return Json{{"attestation", std::move(envelope)},
               {"journal_seq", a.journal_seq}};
 }
 
-void WireScanReports(AgentCore& core, Daemon& daemon,
-                     std::function<std::string(uid_t)> user_name) {
+void WireScanReports(const AttestDeps& deps, Daemon& daemon) {
   daemon.AddHandler(ipc::Op::kScanAttest,
-                    [&core, user_name = std::move(user_name)](
-                        const ipc::Peer& peer, const ipc::Request& request) {
-                      return AttestScan(
-                          core, peer, request, core.clock().WallMs(),
-                          user_name ? user_name(peer.uid) : std::string());
+                    [deps](const ipc::Peer& peer, const ipc::Request& request) {
+                      return AttestScan(deps, peer, request);
                     });
 }
 

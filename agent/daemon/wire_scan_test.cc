@@ -30,10 +30,10 @@ class WireScanTest : public ::testing::Test {
                                   {"hidamari-pc-01", "https://office:8443",
                                    std::string(64, 'a')})
                     .ok());
-    CoreConfig config;
-    config.paths = StatePaths(dir_);
-    config.clock = &clock_;
-    core_.emplace(config, *journal_, *device_key_);
+    events_.emplace(*journal_);
+    board_.emplace(*events_);
+    signer_.emplace(*device_key_);
+    MakeEnrolment();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -47,6 +47,21 @@ class WireScanTest : public ::testing::Test {
     return request;
   }
 
+  // Reads office.json now.
+  void MakeEnrolment() {
+    enrolment_.emplace(StatePaths(dir_), *journal_, *events_, *board_);
+  }
+
+  static std::string UserName(uid_t uid) {
+    return uid == 0 ? std::string("root") : std::string("staff");
+  }
+
+  Result<Json> Attest(const ipc::Peer& peer, const scanreport::Body& body) {
+    return AttestScan(
+        AttestDeps{*events_, *enrolment_, *signer_, clock_, &UserName}, peer,
+        RequestFor(body));
+  }
+
   std::vector<journal::Entry> Entries() {
     journal::ShowFilter filter;
     filter.type_prefix = "scan";
@@ -58,15 +73,16 @@ class WireScanTest : public ::testing::Test {
   std::string dir_;
   std::optional<Ed25519PrivateKey> device_key_;
   std::unique_ptr<journal::Journal> journal_;
-  std::optional<AgentCore> core_;
+  std::optional<EventSink> events_;
+  std::optional<StatusBoard> board_;
+  std::optional<DeviceSigner> signer_;
+  std::optional<Enrolment> enrolment_;
 };
 
 TEST_F(WireScanTest, AttestationMakesTheReportVerify) {
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());
-  Json answer = AttestScan(*core_, ipc::Peer{42, 1000, 1000}, RequestFor(body),
-                           kNowMs, "staff")
-                    .value();
+  Json answer = Attest(ipc::Peer{42, 1000, 1000}, body).value();
   scanreport::Report report;
   report.body = body;
   report.attestation = answer["attestation"].get<std::string>();
@@ -102,9 +118,7 @@ TEST_F(WireScanTest, UidAndCleanAreTheDaemons) {
   // The body claims root, and so clean; the socket saw uid 1000.
   body.uid = 0;
   body.clean = true;
-  Json answer = AttestScan(*core_, ipc::Peer{42, 1000, 1000}, RequestFor(body),
-                           kNowMs, "staff")
-                    .value();
+  Json answer = Attest(ipc::Peer{42, 1000, 1000}, body).value();
   SignedEnvelope envelope =
       ParseSignedEnvelope(answer["attestation"].get<std::string>()).value();
   scanreport::Attestation a =
@@ -117,9 +131,7 @@ TEST_F(WireScanTest, UidAndCleanAreTheDaemons) {
   EXPECT_FALSE(scanreport::VerifyReport(report, device_key_->PublicKey()).ok());
 
   // The same body from root: clean, journaled as info.
-  Json root =
-      AttestScan(*core_, ipc::Peer{43, 0, 0}, RequestFor(body), kNowMs, "root")
-          .value();
+  Json root = Attest(ipc::Peer{43, 0, 0}, body).value();
   report.attestation = root["attestation"].get<std::string>();
   Result<scanreport::Attestation> verified =
       scanreport::VerifyReport(report, device_key_->PublicKey());
@@ -132,14 +144,10 @@ TEST_F(WireScanTest, UidAndCleanAreTheDaemons) {
 
 TEST_F(WireScanTest, NotEnrolledIsRefusedAndNotJournaled) {
   std::filesystem::remove(StatePaths(dir_).Office());
-  CoreConfig config;
-  config.paths = StatePaths(dir_);
-  config.clock = &clock_;
-  core_.emplace(config, *journal_, *device_key_);
+  MakeEnrolment();
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());
-  Result<Json> answer =
-      AttestScan(*core_, ipc::Peer{42, 0, 0}, RequestFor(body), kNowMs, "root");
+  Result<Json> answer = Attest(ipc::Peer{42, 0, 0}, body);
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(answer.status().message().find("not enrolled"), std::string::npos);
@@ -149,9 +157,7 @@ TEST_F(WireScanTest, NotEnrolledIsRefusedAndNotJournaled) {
 TEST_F(WireScanTest, AnswerFitsAFrame) {
   scanreport::Body body =
       scanreport::testing::SampleBody(device_key_->PublicKey());
-  Json answer = AttestScan(*core_, ipc::Peer{42, 1000, 1000}, RequestFor(body),
-                           kNowMs, "staff")
-                    .value();
+  Json answer = Attest(ipc::Peer{42, 1000, 1000}, body).value();
   EXPECT_LT(answer.dump().size(), ipc::kMaxFrameBytes / 4);
 }
 

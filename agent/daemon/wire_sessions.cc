@@ -1,6 +1,5 @@
 #include "agent/daemon/wire_sessions.h"
 
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,12 +32,12 @@ void StartRadioGuard(SessionWiring& s, const os::Clock& clock) {
   // The kernel queues one add event per radio on open: nothing is guarded
   // yet, so the first Pump only reads them.
   Log(s.guard->Pump());
-  s.journal_timer.Reset(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!s.journal_timer.valid()) {
-    Log(ErrnoStatus("radio guard", "timerfd_create", errno));
+  Result<std::unique_ptr<os::Timer>> timer = os::Timer::Create("radio guard");
+  if (!timer.ok()) {
+    Log(timer.status());
     return;
   }
+  s.journal_timer = std::move(*timer);
   Result<std::unique_ptr<session::RadioGuardThread>> thread =
       session::RadioGuardThread::Start(*s.guard);
   if (!thread.ok()) {
@@ -61,10 +60,9 @@ void OnRfkill(SessionWiring& s, Daemon& daemon) {
     Log(s.manager->OnRfkillReadable());
     return;
   }
-  itimerspec spec{};
-  spec.it_value.tv_nsec = kRadioJournalDelayNs;
-  if (::timerfd_settime(s.journal_timer.get(), 0, &spec, nullptr) != 0) {
-    Log(ErrnoStatus("radio guard", "timerfd_settime", errno));
+  if (Status armed = s.journal_timer->After(kRadioJournalDelayNs / 1000);
+      !armed.ok()) {
+    Log(armed);
     Log(s.manager->OnRfkillReadable());
     return;
   }
@@ -72,11 +70,8 @@ void OnRfkill(SessionWiring& s, Daemon& daemon) {
 }
 
 void OnJournalTimer(SessionWiring& s, Daemon& daemon) {
-  uint64_t expirations = 0;
-  if (::read(s.journal_timer.get(), &expirations, sizeof expirations) < 0 &&
-      errno != EAGAIN) {
-    Log(ErrnoStatus("radio guard", "timerfd read", errno));
-  }
+  Result<uint64_t> fired = s.journal_timer->Consume();
+  if (!fired.ok()) Log(fired.status());
   Log(s.manager->OnRfkillReadable());
   Log(daemon.PauseSource(s.rfkill->fd(), false));
 }
@@ -144,13 +139,13 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
       config, *s.rfkill, s.links.get(), &s.firewall, std::move(rules));
 }
 
-Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
-                    Daemon& daemon) {
-  StartRadioGuard(s, core.clock());
-  MakeSessionManager(s, paths, core.clock(),
-                     InitialSessionRules(core.applied_policy()),
-                     [&core](const journal::Event& e) {
-                       return core.journal().Append(e).status();
+Status WireSessions(SessionWiring& s, const StatePaths& paths,
+                    const Owners& owners, Daemon& daemon) {
+  StartRadioGuard(s, owners.clock);
+  MakeSessionManager(s, paths, owners.clock,
+                     InitialSessionRules(owners.policy.policy()),
+                     [&events = owners.events](const journal::Event& e) {
+                       return events.Append(e).status();
                      });
   Log(s.manager->Init());
   session::SessionManager& m = *s.manager;
@@ -158,9 +153,9 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
     PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
         s.rfkill->fd(), [&s, &daemon] { OnRfkill(s, daemon); }));
   }
-  if (s.journal_timer.valid()) {
+  if (s.journal_timer) {
     PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
-        s.journal_timer.get(), [&s, &daemon] { OnJournalTimer(s, daemon); }));
+        s.journal_timer->fd(), [&s, &daemon] { OnJournalTimer(s, daemon); }));
   }
   if (s.links) {
     PIIGUARD_RETURN_IF_ERROR(
@@ -173,10 +168,10 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
   daemon.AddHandler(
       ipc::Op::kSessionEnd,
       [&m](const ipc::Peer& peer, const ipc::Request&) { return m.End(peer); });
-  core.AddStatusPart("session", [&m] { return m.StatusPart(); });
-  core.AddStatusPart("radio_guard",
-                     [&s]() -> Result<Json> { return GuardStatus(s); });
-  core.AddPolicyListener([&m](const policy::Policy& policy) {
+  owners.board.AddPart("session", [&m] { return m.StatusPart(); });
+  owners.board.AddPart("radio_guard",
+                       [&s]() -> Result<Json> { return GuardStatus(s); });
+  owners.policy.AddListener([&m](const policy::Policy& policy) {
     Result<session::SessionRules> rules = session::RulesFromPolicy(policy);
     Log(rules.ok() ? m.ApplyRules(*rules) : rules.status());
   });

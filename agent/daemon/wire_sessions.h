@@ -11,8 +11,8 @@
 
 #include <memory>
 
-#include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
+#include "agent/daemon/owners.h"
 #include "agent/session/radio_guard.h"
 #include "agent/session/session_manager.h"
 #include "agent/state/state_dir.h"
@@ -20,6 +20,7 @@
 #include "common/os/links.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/rfkill.h"
+#include "common/os/timer.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::agent {
@@ -37,7 +38,8 @@ struct SessionWiring {
   std::unique_ptr<session::SessionManager> manager;
   // Destroyed first: the thread stops before what it uses goes.
   std::unique_ptr<session::RadioGuardThread> guard_thread;
-  UniqueFd journal_timer;  // the deferred handling of drained radio events
+  // The deferred handling of drained radio events.
+  std::unique_ptr<os::Timer> journal_timer;
 };
 
 // The session rules of `policy`, or the defaults above when it is null or
@@ -56,8 +58,8 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
 // Starts the radio guard's thread (failures are logged; the loop then
 // re-blocks alone), then MakeSessionManager, Init, and the loop, socket,
 // status and policy wiring.
-Status WireSessions(SessionWiring& s, const StatePaths& paths, AgentCore& core,
-                    Daemon& daemon);
+Status WireSessions(SessionWiring& s, const StatePaths& paths,
+                    const Owners& owners, Daemon& daemon);
 
 }  // namespace piiguard::agent
 

@@ -13,7 +13,6 @@
 namespace piiguard::agent {
 namespace {
 
-// Whether stderr is the journal: JOURNAL_STREAM is "DEVICE:INODE" of it.
 // piiguard-sync beside this program (the build tree and the package).
 std::string DefaultProgram() {
   char exe[PATH_MAX];
@@ -23,13 +22,11 @@ std::string DefaultProgram() {
   return path.substr(0, path.rfind('/') + 1) + "piiguard-sync";
 }
 
-Status JournalUnavailable(AgentCore& core, const std::string& reason) {
-  journal::Event event;
-  event.type = journal::types::kSyncUnavailable;
-  event.severity = journal::Severity::kWarning;
-  event.subject = "office";
-  event.details = Json{{"reason", reason}};
-  return core.journal().Append(event).status();
+Status JournalUnavailable(EventSink& events, const std::string& reason) {
+  return events
+      .Append(journal::types::kSyncUnavailable, journal::Severity::kWarning,
+              "office", Json{{"reason", reason}})
+      .status();
 }
 
 }  // namespace
@@ -39,7 +36,9 @@ void LogToJournal(sync::LogLevel level, const std::string& line) {
 }
 
 Status WireSync(SyncWiring& wiring, const SyncArgs& args,
-                const StatePaths& paths, AgentCore& core, Daemon& daemon) {
+                const StatePaths& paths, const Owners& owners,
+                journal::Journal& journal, const DeviceSigner& signer,
+                Daemon& daemon) {
   PIIGUARD_ASSIGN_OR_RETURN(SyncMode mode, ParseSyncMode(args.mode));
   SupervisorConfig config;
   config.mode = mode;
@@ -60,9 +59,11 @@ Status WireSync(SyncWiring& wiring, const SyncArgs& args,
     }
   }
   wiring.health =
-      std::make_unique<sync::SyncHealth>(core.clock(), LogToJournal);
-  wiring.monitor =
-      std::make_unique<SyncMonitor>(core, *wiring.health, paths, config.uid);
+      std::make_unique<sync::SyncHealth>(owners.clock, LogToJournal);
+  wiring.monitor = std::make_unique<SyncMonitor>(
+      MonitorDeps{journal, owners.events, owners.policy, owners.enrolment,
+                  signer, owners.clock, *wiring.health},
+      paths, config.uid);
   wiring.supervisor = std::make_unique<SyncSupervisor>(
       config, *wiring.monitor, *wiring.health, wiring.spawner,
       sync::SystemUnitRandom, LogToJournal);
@@ -72,14 +73,14 @@ Status WireSync(SyncWiring& wiring, const SyncArgs& args,
     config.unavailable = init.message();
     supervisor.MarkUnavailable(init.message());
   }
-  core.AddStatusPart("sync", [&supervisor]() -> Result<Json> {
+  owners.board.AddPart("sync", [&supervisor]() -> Result<Json> {
     return supervisor.StatusPart();
   });
   if (!config.unavailable.empty()) {
     LogToJournal(sync::LogLevel::kError,
                  "sync: unavailable (enforcement runs): " + config.unavailable);
     // Once per start; delivered when sync runs again.
-    Status journaled = JournalUnavailable(core, config.unavailable);
+    Status journaled = JournalUnavailable(owners.events, config.unavailable);
     if (!journaled.ok())
       LogToJournal(sync::LogLevel::kError, journaled.message());
     return Status::Ok();

@@ -12,10 +12,12 @@
 #include <memory>
 #include <string>
 
-#include "agent/daemon/agent_core.h"
 #include "agent/daemon/daemon.h"
+#include "agent/daemon/device_signer.h"
+#include "agent/daemon/owners.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/daemon/sync_supervisor.h"
+#include "agent/journal/journal.h"
 #include "agent/priv/spawner.h"
 #include "agent/state/state_dir.h"
 #include "agent/sync/sync_health.h"
@@ -42,9 +44,13 @@ struct SyncWiring {
 void LogToJournal(sync::LogLevel level, const std::string& line);
 
 // An error only for what the caller got wrong (a bad mode); everything
-// else makes sync unavailable, not piiguardd.
+// else makes sync unavailable, not piiguardd. The monitor reads batches
+// from and acknowledges into `journal`, and signs status reports with
+// `signer`.
 Status WireSync(SyncWiring& wiring, const SyncArgs& args,
-                const StatePaths& paths, AgentCore& core, Daemon& daemon);
+                const StatePaths& paths, const Owners& owners,
+                journal::Journal& journal, const DeviceSigner& signer,
+                Daemon& daemon);
 
 }  // namespace piiguard::agent
 

@@ -1,11 +1,9 @@
 #include "agent/daemon/wire_usb.h"
 
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <ctime>
 
 #include "common/os/log.h"
 #include "common/user_name.h"
@@ -15,23 +13,11 @@ namespace {
 
 void LogUsb(const Status& status) { os::LogIfError("usb", status); }
 
-// Arms `timer` for the monotonic time `at_us` (0: disarms it).
-void Arm(int timer, int64_t at_us) {
-  itimerspec spec{};
-  if (at_us > 0) {
-    spec.it_value.tv_sec = static_cast<time_t>(at_us / 1'000'000);
-    spec.it_value.tv_nsec = (at_us % 1'000'000) * 1000;
-  }
-  if (::timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) {
-    LogUsb(ErrnoStatus("usb", "timerfd_settime", errno));
-  }
-}
-
 }  // namespace
 
-Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
+Status WireUsb(UsbWiring& wiring, const StatePaths& paths, const Owners& owners,
                Daemon& daemon, const std::optional<Ed25519PublicKey>& city_key,
-               WriteGate& gate,
+               WriteGate& gate, notify::Notifier& notifier,
                const std::function<void(StickControl*)>& set_stick_control,
                usb::PresentDevices present, const std::string& exe) {
   PIIGUARD_ASSIGN_OR_RETURN(wiring.uevents, os::LinuxUeventSource::Open());
@@ -44,9 +30,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   PIIGUARD_ASSIGN_OR_RETURN(
       wiring.jobs, usb::LinuxMediumJobs::Create(
                        {exe, "--medium-helper", "--state-dir", paths.dir}));
-  wiring.timer.Reset(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-  if (!wiring.timer.valid()) return ErrnoStatus("usb", "timerfd", errno);
+  PIIGUARD_ASSIGN_OR_RETURN(wiring.timer, os::Timer::Create("usb"));
   // Private device nodes, when /dev has none, go into the root-only state
   // directory.
   // An open that takes longer than 1 s is a stalled device (the loop waits
@@ -58,24 +42,23 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   // goes into the state directory (a filesystem that allows device nodes).
   wiring.device_gate = os::LinuxBlockWriteGate::Load(paths.dir);
   usb::EnforcerConfig config;
-  config.policy = [&core] { return core.applied_policy(); };
+  const AppliedPolicy& applied = owners.policy;
+  config.policy = [&applied] { return applied.policy(); };
   if (city_key) config.pinned.push_back(*city_key);
-  config.pc_id = [paths]() -> std::string {
-    Result<std::optional<sync::OfficeConfig>> office = LoadOfficeConfig(paths);
-    return office.ok() && office->has_value() ? (*office)->pc : "";
-  };
-  config.clock = &core.clock();
+  const Enrolment& enrolment = owners.enrolment;
+  config.pc_id = [&enrolment] { return enrolment.pc().value_or(""); };
+  config.clock = &owners.clock;
   config.present = std::move(present);
-  config.journal = [&core](const journal::Event& event) {
-    return core.journal().Append(event).status();
+  EventSink& events = owners.events;
+  config.journal = [&events](const journal::Event& event) {
+    return events.Append(event).status();
   };
-  wiring.notifier = std::make_unique<notify::DesktopNotifier>(
-      "/run/user", notify::SpawnDetached, UserNameOf);
-  config.notify = [&wiring](const notify::Notice& notice) {
-    wiring.notifier->Notify(notice);
+  config.notify = [&notifier](const notify::Notice& notice) {
+    notifier.Notify(notice);
   };
-  int timer = wiring.timer.get();
-  config.schedule = [timer](int64_t at_us) { Arm(timer, at_us); };
+  os::Timer& timer = *wiring.timer;
+  // The enforcer's next deadline, monotonic (0: none).
+  config.schedule = [&timer](int64_t at_us) { LogUsb(timer.At(at_us)); };
   wiring.enforcer = std::make_unique<usb::UsbEnforcer>(
       usb::EnforcerDeps{wiring.sysfs, *wiring.blocks, wiring.mounts,
                         *wiring.jobs, *wiring.writes, *wiring.device_gate},
@@ -83,9 +66,9 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   usb::UsbEnforcer& enforcer = *wiring.enforcer;
   set_stick_control(&enforcer);
   os::UeventSource& uevents = *wiring.uevents;
-  PIIGUARD_RETURN_IF_ERROR(
-      daemon.AddSource(uevents.fd(), [&uevents, &enforcer, &core] {
-        int64_t received = core.clock().MonotonicUs();
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
+      uevents.fd(), [&uevents, &enforcer, &clock = owners.clock] {
+        int64_t received = clock.MonotonicUs();
         Result<os::UeventSource::Batch> batch = uevents.Drain();
         if (!batch.ok()) {
           LogUsb(batch.status());
@@ -100,11 +83,10 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
       wiring.writes->fd(), [&enforcer] { enforcer.OnWriteAttempts(); }));
   PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(
       wiring.jobs->fd(), [&enforcer] { enforcer.OnMediumReady(); }));
-  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(timer, [timer, &enforcer] {
-    uint64_t expirations = 0;
-    if (::read(timer, &expirations, sizeof expirations) > 0) {
-      enforcer.OnTimer();
-    }
+  PIIGUARD_RETURN_IF_ERROR(daemon.AddSource(timer.fd(), [&timer, &enforcer] {
+    Result<uint64_t> fired = timer.Consume();
+    if (!fired.ok()) LogUsb(fired.status());
+    if (fired.ok() && *fired > 0) enforcer.OnTimer();
   }));
   // Where udevd runs, its rule's late read-only flag is undone for keyed
   // sticks; without it (no udev, as in the VM tier) nothing is lost.
@@ -125,11 +107,11 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, AgentCore& core,
   } else {
     LogUsb(udev.status());
   }
-  core.AddStatusPart("sticks", [&enforcer] { return enforcer.StatusPart(); });
-  core.AddStatusPart("usb_write_layer", [&enforcer]() -> Result<Json> {
+  owners.board.AddPart("sticks", [&enforcer] { return enforcer.StatusPart(); });
+  owners.board.AddPart("usb_write_layer", [&enforcer]() -> Result<Json> {
     return enforcer.WriteLayerPart();
   });
-  core.AddPolicyListener(
+  owners.policy.AddListener(
       [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); });
   // After the socket is open: nothing plugged from now on is missed.
   Status started = enforcer.Start();

@@ -47,7 +47,15 @@ struct VerifyReport {
   std::string problem;
 };
 
-class Journal {
+// Where a module's entries go: the Journal in piiguardd, a recorder in
+// tests. Returns the entry's seq.
+class Appender {
+ public:
+  virtual ~Appender() = default;
+  virtual Result<uint64_t> Append(const Event& event) = 0;
+};
+
+class Journal : public Appender {
  public:
   // Opens `path`, creating the journal (and its journal.created entry) if
   // the file does not exist. The device key signs checkpoints; an existing
@@ -56,12 +64,12 @@ class Journal {
   static Result<std::unique_ptr<Journal>> Open(const std::string& path,
                                                Ed25519PrivateKey device_key,
                                                const os::Clock& clock);
-  ~Journal();
+  ~Journal() override;
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
   // Durable append; returns the entry's seq.
-  Result<uint64_t> Append(const Event& event);
+  Result<uint64_t> Append(const Event& event) override;
 
   const std::string& chain() const;
   uint64_t head_seq() const;

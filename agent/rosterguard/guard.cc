@@ -95,8 +95,8 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   job.identity = *identity;
   job.rules = rules_;
   job.pending = std::move(pending);
-  if (destinations_.writable_stick) {
-    job.stick = destinations_.writable_stick(identity->uid);
+  if (destinations_.sticks != nullptr) {
+    job.stick = destinations_.sticks->For(identity->uid);
   }
   job.quarantine_dir = destinations_.quarantine_dir;
   job.pc = destinations_.pc ? destinations_.pc() : "";
@@ -104,10 +104,10 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   job.deferrals = deferrals;
   os::RosterFiles& files = deps_.files;
   const roster::Detector& detector = deps_.detector;
-  auto post = deps_.post;
-  deps_.background([this, &files, &detector, post, job = std::move(job)] {
+  Executor& executor = deps_.executor;
+  executor.Run([this, &files, &detector, &executor, job = std::move(job)] {
     Outcome outcome = RunJob(files, detector, job);
-    post([this, outcome = std::move(outcome)]() mutable {
+    executor.Post([this, outcome = std::move(outcome)]() mutable {
       OnOutcome(std::move(outcome));
     });
   });
@@ -162,7 +162,7 @@ void Guard::Journal(const std::string& type, journal::Severity severity,
   event.severity = severity;
   event.subject = subject;
   event.details = std::move(details);
-  Status s = deps_.journal(event);
+  Status s = deps_.journal.Append(event).status();
   if (s.ok()) return;
   // The entry is lost: never silently. Staff still get the notice, the
   // roster was already handled (the move comes before the journal).
@@ -176,9 +176,10 @@ void Guard::OnOutcome(Outcome outcome) {
   const std::string name = Text(SplitPath(outcome.path).second);
   const std::string path = Text(outcome.path);
   auto notify = [&](MsgId id, std::string_view second) {
-    deps_.notify(notify::Notice{Message(Lang::kJa, MsgId::kRosterGuardTitle),
-                                Message(Lang::kJa, id, {name, second}) + "\n" +
-                                    Message(Lang::kEn, id, {name, second})});
+    deps_.notify.Notify(
+        notify::Notice{Message(Lang::kJa, MsgId::kRosterGuardTitle),
+                       Message(Lang::kJa, id, {name, second}) + "\n" +
+                           Message(Lang::kEn, id, {name, second})});
   };
   Json details{
       {"path", path}, {"verdict", outcome.verdict}, {"size", outcome.size}};

@@ -15,15 +15,16 @@
 // Work is split so the daemon's event loop never waits for a file:
 //  - OnEvents() (loop thread) takes the close-write events (FileEvents),
 //    drops the daemon's own writes, excluded paths and non-files, and hands
-//    each file to `background` as a job with everything it needs (the
-//    event's fd, the destination chosen now, a copy of the rules);
+//    each file to the executor (worker.h) as a job with everything it
+//    needs (the event's fd, the destination chosen now, a copy of the
+//    rules);
 //  - the job (any thread) reads and examines the file and, for a roster,
 //    checks that nobody still writes it and moves it; it touches only the
 //    thread-safe seams (RosterFiles: LinuxRosterFiles is thread-safe;
 //    Detector::Examine);
-//  - its Outcome is handed to `post`, which the daemon runs on the loop
+//  - its Outcome is posted back, and the executor runs it on the loop
 //    thread: OnOutcome() journals, notifies and re-queues deferred files.
-// Tests pass an inline `background` and `post`: the same code, no threads.
+// Tests pass an InlineExecutor: the same code, no threads.
 //
 // Fails closed: a roster that cannot be moved (no stick and no quarantine
 // key, a full disk, an I/O error) is left where it is, never deleted, and
@@ -31,7 +32,7 @@
 // replaced since it was read is not removed.
 //
 // Thread-safety: Guard's methods are called on the loop thread only; jobs
-// run wherever `background` runs them and share no state with the Guard.
+// run wherever the executor runs them and share no state with the Guard.
 #ifndef PIIGUARD_AGENT_ROSTERGUARD_GUARD_H_
 #define PIIGUARD_AGENT_ROSTERGUARD_GUARD_H_
 
@@ -47,6 +48,7 @@
 #include "agent/notify/notifier.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/stick_choice.h"
+#include "agent/rosterguard/worker.h"
 #include "common/json.h"
 #include "common/os/clock.h"
 #include "common/os/fanotify.h"
@@ -84,8 +86,8 @@ struct Rules {
 // Decides where a roster goes now. Loop thread.
 struct Destinations {
   // The mount of a keyed stick that is writable now and that a roster owned
-  // by this uid belongs to (ChooseStickMount), if any.
-  std::function<std::optional<StickMount>(uint32_t owner_uid)> writable_stick;
+  // by a uid belongs to (ChooseStickMount), if any. Null: no stick.
+  StickChooser* sticks = nullptr;
   // The quarantine directory (root only, 0700), absolute.
   std::string quarantine_dir;
   // The PC's id for the quarantine metadata ("" before enrolment).
@@ -95,13 +97,11 @@ struct Destinations {
 struct GuardDeps {
   os::RosterFiles& files;
   const roster::Detector& detector;
-  std::function<Status(const journal::Event&)> journal;
-  std::function<void(const notify::Notice&)> notify;
+  journal::Appender& journal;
+  notify::Notifier& notify;
   const os::Clock& clock;  // wall clock: the quarantine metadata's time
-  // Runs a job off the loop thread (a worker), or inline in tests.
-  std::function<void(std::function<void()>)> background;
-  // Runs a completion on the loop thread.
-  std::function<void(std::function<void()>)> post;
+  // Jobs off the loop thread, completions on it (worker.h).
+  Executor& executor;
   int self_pid = 0;  // the daemon's own writes are not looked at
   // A journal write failed (the entry is lost): the daemon logs it at
   // error level and lists a problem in `piiguard status`. May be empty.

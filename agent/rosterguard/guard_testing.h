@@ -72,33 +72,62 @@ class GuardTest : public ::testing::Test {
     rules_.exclude_paths = {"/home/staff/excluded"};
   }
 
+  // The journal as the real one checks entries (canonical JSON, UTF-8
+  // only); every entry is kept in journal_, and journal_error_ is returned.
+  class RecordingJournal : public journal::Appender {
+   public:
+    explicit RecordingJournal(GuardTest& test) : test_(test) {}
+    Result<uint64_t> Append(const journal::Event& e) override {
+      Result<std::string> bytes = CanonicalJson(e.details, "details");
+      if (!bytes.ok()) return bytes.status();
+      test_.journal_.push_back(e);
+      if (!test_.journal_error_.ok()) return test_.journal_error_;
+      return test_.journal_.size();
+    }
+
+   private:
+    GuardTest& test_;
+  };
+  class RecordingNotifier : public notify::Notifier {
+   public:
+    explicit RecordingNotifier(GuardTest& test) : test_(test) {}
+    void Notify(const notify::Notice& n) override {
+      test_.notices_.push_back(n);
+    }
+
+   private:
+    GuardTest& test_;
+  };
+  // The rule itself is stick_choice_test's: here the stick takes the
+  // rosters of one owner while it is in.
+  class OneOwnersStick : public StickChooser {
+   public:
+    explicit OneOwnersStick(GuardTest& test) : test_(test) {}
+    std::optional<StickMount> For(uint32_t owner_uid) override {
+      if (!test_.stick_in_ || owner_uid != test_.stick_owner_) {
+        return std::nullopt;
+      }
+      return StickMount{kStick,
+                        test_.stick_dev_ != 0 ? test_.stick_dev_
+                                              : test_.files_.DeviceOf(kStick),
+                        "stick-1"};
+    }
+
+   private:
+    GuardTest& test_;
+  };
+
   Guard MakeGuard() {
     GuardDeps deps{files_,
                    *detector_,
-                   [this](const journal::Event& e) -> Status {
-                     // As the journal does: canonical JSON, UTF-8 only.
-                     Result<std::string> bytes =
-                         CanonicalJson(e.details, "details");
-                     if (!bytes.ok()) return bytes.status();
-                     journal_.push_back(e);
-                     return journal_error_;
-                   },
-                   [this](const notify::Notice& n) { notices_.push_back(n); },
+                   recording_journal_,
+                   recording_notifier_,
                    clock_,
-                   [](const std::function<void()>& job) { job(); },
-                   [](const std::function<void()>& done) { done(); },
+                   inline_,
                    kDaemonPid,
                    [this](const Status& s) { journal_failures_.push_back(s); }};
     Destinations destinations;
-    destinations.writable_stick =
-        [this](uint32_t owner_uid) -> std::optional<StickMount> {
-      // The rule itself is stick_choice_test's: here the stick takes the
-      // rosters of one owner.
-      if (!stick_in_ || owner_uid != stick_owner_) return std::nullopt;
-      return StickMount{kStick,
-                        stick_dev_ != 0 ? stick_dev_ : files_.DeviceOf(kStick),
-                        "stick-1"};
-    };
+    destinations.sticks = &stick_;
     destinations.quarantine_dir = kQuarantine;
     destinations.pc = [] { return std::string("pc-0001"); };
     return {std::move(deps), rules_, std::move(destinations)};
@@ -130,6 +159,10 @@ class GuardTest : public ::testing::Test {
   std::vector<Status> journal_failures_;
   uint32_t stick_owner_ = 1000;  // FakeRosterFiles::AddFile's default uid
   uint64_t stick_dev_ = 0;       // 0: the stick's own device
+  RecordingJournal recording_journal_{*this};
+  RecordingNotifier recording_notifier_{*this};
+  OneOwnersStick stick_{*this};
+  InlineExecutor inline_;
 };
 
 }  // namespace piiguard::agent::rosterguard

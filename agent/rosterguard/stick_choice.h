@@ -51,6 +51,14 @@ struct StickMount {
   std::string stick_id;
 };
 
+// Which writable keyed stick a roster of `owner_uid` may go onto now, if
+// any (StickDestination in piiguardd). Loop thread.
+class StickChooser {
+ public:
+  virtual ~StickChooser() = default;
+  virtual std::optional<StickMount> For(uint32_t owner_uid) = 0;
+};
+
 // The rule above. `owner_uid`: the roster's st_uid.
 bool BelongsTo(const KeyedStick& stick,
                const std::optional<SessionHolder>& session, uint32_t owner_uid);

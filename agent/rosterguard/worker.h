@@ -1,7 +1,8 @@
 // Worker: the roster guard's background thread (guard.h). Jobs run on it in
 // order; their completions are queued and run on the daemon's loop thread
 // when fd() is readable (an eventfd), so only the loop thread journals and
-// decides.
+// decides. It is the guard's Executor; tests give the guard an
+// InlineExecutor instead (the same code, no thread).
 //
 // Thread-safety: Run() and Post() may be called from any thread; fd() and
 // RunCompletions() from the loop thread only. The destructor stops the
@@ -23,15 +24,32 @@
 
 namespace piiguard::agent::rosterguard {
 
-class Worker {
+// Where the guard's jobs and their completions run.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Runs `job` off the loop thread (or inline).
+  virtual void Run(std::function<void()> job) = 0;
+  // Runs `done` on the loop thread (or inline).
+  virtual void Post(std::function<void()> done) = 0;
+};
+
+// Runs both at once, on the caller's thread (tests, office_seed).
+class InlineExecutor : public Executor {
+ public:
+  void Run(std::function<void()> job) override { job(); }
+  void Post(std::function<void()> done) override { done(); }
+};
+
+class Worker : public Executor {
  public:
   static Result<std::unique_ptr<Worker>> Start();
-  ~Worker();
+  ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  void Run(std::function<void()> job);
-  void Post(std::function<void()> done);
+  void Run(std::function<void()> job) override;
+  void Post(std::function<void()> done) override;
   int fd() const { return event_fd_.get(); }
   // Runs the completions queued so far (loop thread).
   void RunCompletions();

@@ -34,7 +34,8 @@ inline constexpr char kAgentReleased[] = "agent.released";
 // Staff reports.
 inline constexpr char kNearMiss[] = "near_miss.reported";
 inline constexpr char kNearMissLegacy[] = "near_miss";
-// Policy, sync, status reports and enrolment (agent/daemon/agent_core).
+// Policy, sync, status reports and enrolment (agent/daemon: applied_policy,
+// enrolment, sync_monitor).
 inline constexpr char kPolicyApplied[] = "policy.applied";
 inline constexpr char kPolicyRefused[] = "policy.refused";
 inline constexpr char kSyncRefused[] = "sync.refused";

@@ -1,10 +1,10 @@
 // office_seed: fills a privacy office database for the review pages'
 // browser test (office_pages_test.sh) with what real agents send. Each PC is
 // a SimulatedAgent (simulated_agent.h): its events are made by the agent's
-// own producers on their in-memory fakes (AgentCore, the USB enforcer, the
-// session manager, the roster guard) and written by the agent's Journal;
-// the PC is enrolled in the office's store, and its batches go through the
-// office's ingest, which verifies them. One PC then sends a rewritten
+// own producers on their in-memory fakes (the daemon's owners, the USB
+// enforcer, the session manager, the roster guard) and written by the agent's
+// Journal; the PC is enrolled in the office's store, and its batches go through
+// the office's ingest, which verifies them. One PC then sends a rewritten
 // history (re-signed with its own device key, as root on that PC could),
 // which the office refuses and raises as an incident.
 //
@@ -88,7 +88,7 @@ class Seeder {
   Status Sync(const std::string& pc, std::optional<std::string> report = {}) {
     SimulatedAgent& agent = *agents_.at(pc);
     PIIGUARD_ASSIGN_OR_RETURN(sync::PendingBatch pending,
-                              agent.core().GetBatch());
+                              agent.monitor().GetBatch());
     if (!pending.batch) return Status::Ok();
     if (report) pending.batch->status_report = *report;
     ingest_ms_ = agent.now_ms() + kMinute;
@@ -103,7 +103,7 @@ class Seeder {
     PIIGUARD_ASSIGN_OR_RETURN(
         journal::Hash acked_head,
         journal::HashFromHex(answer.body.at("acked_head").get<std::string>()));
-    return agent.core().Acked(acked_seq, acked_head);
+    return agent.monitor().Acked(acked_seq, acked_head);
   }
 
   // What root on the PC could forge: the journal read back from its file,
@@ -151,7 +151,7 @@ class Seeder {
     return Status::Ok();
   }
 
-  // The office asks the PC for a status report (R8); the PC's AgentCore
+  // The office asks the PC for a status report (R8); the PC's monitor
   // journals and signs it, and its next batch carries it (docs/sync.md).
   Status AnswerStatusRequest(const std::string& pc) {
     SimulatedAgent& agent = *agents_.at(pc);
@@ -160,7 +160,7 @@ class Seeder {
         store_.RequestStatusReport(pc, "tanaka", agent.now_ms()));
     agent.Advance();
     PIIGUARD_ASSIGN_OR_RETURN(std::string report,
-                              agent.core().GetStatusReport(request.id));
+                              agent.monitor().GetStatusReport(request.id));
     return Sync(pc, report);
   }
 

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "agent/daemon/local_requests.h"
 #include "common/timestamp.h"
 #include "common/version.h"
 #include "policy/policy.h"
@@ -18,6 +19,10 @@ constexpr uint64_t kSectors = 131072;  // a 64 MiB stick
 constexpr int kStaffPid = 4242;
 constexpr int kDaemonPid = 1;
 const ipc::Peer kStaff{kStaffPid, 1000, 1000};
+
+std::string SatoUserName(uid_t uid) {
+  return uid == 1000 ? std::string("sato") : std::string();
+}
 
 std::string Hub() { return std::string(kPci) + "/usb1"; }
 std::string Device(const std::string& port) { return Hub() + "/" + port; }
@@ -81,17 +86,22 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   PIIGUARD_ASSIGN_OR_RETURN(
       a->journal_,
       journal::Journal::Open(a->journal_path_, a->device_key_, a->clock_));
-  agent::CoreConfig config;
-  config.paths = paths;
-  config.city_key = city.key.PublicKey();
-  config.clock = &a->clock_;
-  config.user_name = [](uid_t uid) {
-    return uid == 1000 ? std::string("sato") : std::string();
-  };
-  a->core_ =
-      std::make_unique<agent::AgentCore>(config, *a->journal_, a->device_key_);
+  a->events_ = std::make_unique<agent::EventSink>(*a->journal_);
+  a->board_ = std::make_unique<agent::StatusBoard>(*a->events_);
+  a->policy_ = std::make_unique<agent::AppliedPolicy>(
+      agent::PolicyConfig{paths, city.key.PublicKey(), &a->clock_}, *a->events_,
+      *a->board_);
+  a->enrolment_ = std::make_unique<agent::Enrolment>(paths, *a->journal_,
+                                                     *a->events_, *a->board_);
+  a->signer_ = std::make_unique<agent::DeviceSigner>(a->device_key_);
+  a->health_ = std::make_unique<sync::SyncHealth>(a->clock_, nullptr);
+  a->monitor_ = std::make_unique<agent::SyncMonitor>(
+      agent::MonitorDeps{*a->journal_, *a->events_, *a->policy_, *a->enrolment_,
+                         *a->signer_, a->clock_, *a->health_},
+      paths, 0);
   a->Advance();
-  PIIGUARD_RETURN_IF_ERROR(a->core_->Started(812, kVersion, "6.1.0-18-amd64"));
+  PIIGUARD_RETURN_IF_ERROR(
+      a->events_->Started(812, kVersion, "6.1.0-18-amd64"));
 
   SimulatedAgent* self = a.get();
   auto append = [self](const journal::Event& e) { return self->Append(e); };
@@ -104,7 +114,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   sessions.state_file = dir + "/session.json";
   sessions.clock = &a->clock_;
   sessions.journal = append;
-  sessions.user_name = config.user_name;
+  sessions.user_name = SatoUserName;
   agent::session::SessionRules rules;
   rules.block_types = {static_cast<uint8_t>(os::RadioType::kWlan),
                        static_cast<uint8_t>(os::RadioType::kBluetooth)};
@@ -118,7 +128,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   a->sysfs_.AddDirectory("class/block");
   a->sysfs_.AddDirectory("bus/usb/drivers/usb");
   agent::usb::EnforcerConfig usb;
-  usb.policy = [self] { return self->core_->applied_policy(); };
+  usb.policy = [self] { return self->policy_->policy(); };
   usb.pinned = {city.key.PublicKey()};
   usb.pc_id = [pc] { return pc; };
   usb.clock = &a->clock_;
@@ -143,21 +153,17 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   agent::rosterguard::GuardDeps deps{
       a->files_,
       *city.detector,
-      append,
-      [](const agent::notify::Notice&) {},
+      *a->journal_,
+      a->no_desktop_,
       a->clock_,
-      [](std::function<void()> job) { job(); },
-      [](std::function<void()> done) { done(); },
+      a->inline_,
       kDaemonPid,
       [](const Status& s) {
         // A seed that lost an entry is no seed.
         std::cerr << "seed: roster guard: " << s.message() << "\n";
         std::abort();
       }};
-  agent::rosterguard::Destinations destinations;
-  destinations.writable_stick = [](uint32_t) {
-    return std::optional<agent::rosterguard::StickMount>();
-  };
+  agent::rosterguard::Destinations destinations;  // no stick: quarantine
   destinations.quarantine_dir = "/var/lib/piiguard/quarantine";
   destinations.pc = [pc] { return pc; };
   a->guard_ = std::make_unique<agent::rosterguard::Guard>(
@@ -176,9 +182,9 @@ Result<std::vector<journal::Entry>> SimulatedAgent::Entries() const {
 Status SimulatedAgent::InstallPolicy(const std::string& signed_policy) {
   Advance();
   PIIGUARD_ASSIGN_OR_RETURN(sync::PolicyOutcome outcome,
-                            core_->InstallPolicy(signed_policy));
+                            policy_->Install(signed_policy));
   (void)outcome;  // refusals are journaled (policy.refused)
-  if (const policy::Policy* p = core_->applied_policy()) {
+  if (const policy::Policy* p = policy_->policy()) {
     PIIGUARD_ASSIGN_OR_RETURN(agent::session::SessionRules rules,
                               agent::session::RulesFromPolicy(*p));
     rules.standalone = false;
@@ -194,7 +200,7 @@ Status SimulatedAgent::InstallPolicy(const std::string& signed_policy) {
 
 Status SimulatedAgent::NearMiss(const std::string& text) {
   Advance();
-  return core_->NearMiss(kStaff, text).status();
+  return agent::RecordNearMiss(*events_, SatoUserName, kStaff, text).status();
 }
 
 void SimulatedAgent::Uevent(const std::string& action, const std::string& path,

@@ -1,10 +1,10 @@
 // SimulatedAgent: one PC's agent for office_seed, made of the agent's own
 // producers on their in-memory fakes, so the office is seeded with what a
-// real agent writes and never with types typed into a test: AgentCore
-// (agent.started with the version, the policy, near misses, status
-// reports), the USB enforcer on a fake sysfs and block layer, the session
-// manager on fake radios, the roster guard on a fake file tree with the
-// real detector, all writing the agent's real Journal (a file).
+// real agent writes and never with types typed into a test: the daemon's
+// owners and monitor (agent.started with the version, the policy, near
+// misses, status reports), the USB enforcer on a fake sysfs and block layer,
+// the session manager on fake radios, the roster guard on a fake file tree with
+// the real detector, all writing the agent's real Journal (a file).
 //
 // Each action moves the PC's clock one minute on, so the pages list the
 // events in the order they were made.
@@ -18,7 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "agent/daemon/agent_core.h"
+#include "agent/daemon/applied_policy.h"
+#include "agent/daemon/device_signer.h"
+#include "agent/daemon/enrolment.h"
+#include "agent/daemon/event_sink.h"
+#include "agent/daemon/status_board.h"
+#include "agent/daemon/sync_monitor.h"
 #include "agent/journal/journal.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/guard.h"
@@ -80,7 +85,8 @@ class SimulatedAgent {
   // A staff member saves a roster into their home folder.
   Status SaveRoster(const std::string& name, const std::string& csv);
 
-  agent::AgentCore& core() { return *core_; }
+  // The daemon's answers to the sync process, as piiguardd gives them.
+  agent::SyncMonitor& monitor() { return *monitor_; }
   journal::Journal& journal() { return *journal_; }
   const Ed25519PrivateKey& device_key() const { return device_key_; }
   const std::string& journal_path() const { return journal_path_; }
@@ -106,7 +112,14 @@ class SimulatedAgent {
   os::FakeClock clock_{0};
   std::string journal_path_;
   std::unique_ptr<journal::Journal> journal_;
-  std::unique_ptr<agent::AgentCore> core_;
+  // The daemon's owners, wired as piiguardd wires them.
+  std::unique_ptr<agent::EventSink> events_;
+  std::unique_ptr<agent::StatusBoard> board_;
+  std::unique_ptr<agent::AppliedPolicy> policy_;
+  std::unique_ptr<agent::Enrolment> enrolment_;
+  std::unique_ptr<agent::DeviceSigner> signer_;
+  std::unique_ptr<sync::SyncHealth> health_;
+  std::unique_ptr<agent::SyncMonitor> monitor_;
   int devnum_ = 1;
 
   os::FakeSysfs sysfs_;
@@ -123,6 +136,13 @@ class SimulatedAgent {
   std::unique_ptr<agent::usb::UsbEnforcer> usb_;
   os::FakeRosterFiles files_;
   os::FakeFileEvents file_events_{&files_};
+  // No staff desktop: notices go nowhere.
+  class NoDesktop : public agent::notify::Notifier {
+   public:
+    void Notify(const agent::notify::Notice&) override {}
+  };
+  NoDesktop no_desktop_;
+  agent::rosterguard::InlineExecutor inline_;
   std::unique_ptr<agent::rosterguard::Guard> guard_;
 };
 

@@ -1,0 +1,95 @@
+#include "agent/daemon/applied_policy.h"
+
+#include <array>
+#include <utility>
+
+#include "common/file_util.h"
+#include "common/journal/event_types.h"
+
+namespace piiguard::agent {
+
+Status AppliedPolicy::Load(const std::optional<std::string>& initial,
+                           const std::string& initial_path) {
+  Result<std::string> stored =
+      ReadFileBytes(config_.paths.Policy(), policy::kMaxPolicySize + 4096);
+  if (stored.ok() && config_.city_key) {
+    std::array<Ed25519PublicKey, 1> trusted{*config_.city_key};
+    // Validity is not re-checked at load: an expired applied policy stays
+    // the applied one (its version is the anti-rollback floor).
+    policy::PolicyVerdict verdict =
+        policy::VerifySignedPolicy(*stored, trusted, 0, std::nullopt);
+    if (verdict.policy &&
+        (verdict.accepted() ||
+         verdict.refusal == policy::PolicyRefusal::kNotYetValid)) {
+      applied_ = policy::AppliedPolicyState{verdict.policy->version,
+                                            verdict.payload_sha256};
+      policy_ = std::move(verdict.policy);
+    }
+  }
+  std::optional<std::string> refused;
+  if (initial) {
+    Result<sync::PolicyOutcome> outcome = Install(*initial);
+    if (!outcome.ok()) return outcome.status();
+    if (!outcome->applied && !outcome->reason.empty()) {
+      refused = outcome->reason;
+    }
+  }
+  if (refused && !policy_) {
+    return board_.Report(PolicyRefused(initial_path, *refused));
+  }
+  if (!policy_ && stored.ok()) {
+    return board_.Report(PolicyRefused(config_.paths.Policy(),
+                                       config_.city_key
+                                           ? "does not verify with the city key"
+                                           : "no city key to verify it with"));
+  }
+  if (!policy_) return board_.Report(NoPolicy(initial_path));
+  return Status::Ok();
+}
+
+Result<sync::PolicyOutcome> AppliedPolicy::Install(const std::string& bytes) {
+  sync::PolicyOutcome outcome;
+  if (!config_.city_key) {
+    outcome.reason = "no city key pinned (--city-pub)";
+  } else {
+    std::array<Ed25519PublicKey, 1> trusted{*config_.city_key};
+    policy::PolicyVerdict verdict = policy::VerifySignedPolicy(
+        bytes, trusted, config_.clock->WallSeconds(), applied_);
+    if (verdict.accepted() && applied_ &&
+        verdict.policy->version == applied_->version) {
+      return outcome;  // the applied one again: nothing to do
+    }
+    if (verdict.accepted()) {
+      PIIGUARD_RETURN_IF_ERROR(
+          WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
+      applied_ = policy::AppliedPolicyState{verdict.policy->version,
+                                            verdict.payload_sha256};
+      PIIGUARD_RETURN_IF_ERROR(
+          events_
+              .Append(journal::types::kPolicyApplied,
+                      journal::Severity::kNotice, "policy",
+                      Json{{"version", applied_->version},
+                           {"sha256", verdict.payload_sha256}})
+              .status());
+      outcome.applied = true;
+      policy_ = std::move(verdict.policy);
+      board_.Clear({"no_policy", "policy_refused"});
+      for (const Listener& listener : listeners_) listener(*policy_);
+      return outcome;
+    }
+    outcome.reason = std::string(policy::PolicyRefusalName(verdict.refusal)) +
+                     ": " + verdict.detail;
+  }
+  PIIGUARD_RETURN_IF_ERROR(events_
+                               .Append(journal::types::kPolicyRefused,
+                                       journal::Severity::kWarning, "policy",
+                                       Json{{"reason", outcome.reason}})
+                               .status());
+  return outcome;
+}
+
+void AppliedPolicy::AddListener(Listener listener) {
+  listeners_.push_back(std::move(listener));
+}
+
+}  // namespace piiguard::agent

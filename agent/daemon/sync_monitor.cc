@@ -1,0 +1,45 @@
+#include "agent/daemon/sync_monitor.h"
+
+#include "common/journal/event_types.h"
+
+namespace piiguard::agent {
+
+Result<sync::PendingBatch> SyncMonitor::GetBatch() {
+  const std::optional<std::string>& pc = d_.enrolment.pc();
+  if (!pc) return FailedPreconditionError("sync", "office", "not enrolled");
+  sync::PendingBatch pending;
+  pending.policy_version = d_.policy.version();
+  PIIGUARD_ASSIGN_OR_RETURN(
+      pending.batch, d_.journal.NextBatch(*pc, journal::kMaxBatchEntries));
+  return pending;
+}
+
+Result<std::string> SyncMonitor::GetStatusReport(const std::string& request) {
+  const std::optional<std::string>& pc = d_.enrolment.pc();
+  if (!pc) {
+    return FailedPreconditionError("status report", "pc", "not enrolled");
+  }
+  // Journaled first, so the batch that carries the report has an entry.
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t seq,
+                            d_.events.Append(journal::types::kStatusReportSent,
+                                             journal::Severity::kInfo, "office",
+                                             Json{{"request", request}}));
+  Json payload = {{"request", request},
+                  {"pc", *pc},
+                  {"time", d_.clock.WallMs()},
+                  {"policy_version", d_.policy.version()},
+                  {"journal_seq", seq},
+                  {"sticks", Json::array()},
+                  {"sessions", Json{{"count", 0}, {"last_start", 0}}},
+                  {"last_scan", Json{{"time", 0}, {"result", ""}}}};
+  return d_.signer.Sign("status-report", payload);
+}
+
+Status SyncMonitor::SyncRefused(const std::string& reason) {
+  return d_.events
+      .Append(journal::types::kSyncRefused, journal::Severity::kWarning,
+              "office", Json{{"reason", reason}})
+      .status();
+}
+
+}  // namespace piiguard::agent
