@@ -20,6 +20,20 @@
 namespace piiguard::agent {
 namespace {
 
+// The state directory's journal if it opened, else nothing is recorded
+// (that was logged: "released unrecorded").
+class ReleaseJournal : public journal::Appender {
+ public:
+  explicit ReleaseJournal(journal::Journal* journal) : journal_(journal) {}
+  Result<uint64_t> Append(const journal::Event& event) override {
+    if (journal_ == nullptr) return uint64_t{0};
+    return journal_->Append(event);
+  }
+
+ private:
+  journal::Journal* journal_;
+};
+
 int Fail(std::string_view command, const Status& status) {
   os::LogIfError(command, status);
   return 1;
@@ -103,9 +117,7 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
                   " (released unrecorded)");
     }
   }
-  auto append = [&journal](const journal::Event& e) {
-    return journal ? journal->Append(e).status() : Status::Ok();
-  };
+  ReleaseJournal append(journal.get());
   os::LinuxSysfs sysfs("/sys");
   bool have_state = Exists(paths.dir);
   os::LinuxBlockDevices blocks("/dev", have_state ? paths.dir : "");
@@ -128,7 +140,9 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
       report.ok() ? journal::Severity::kNotice : journal::Severity::kWarning;
   event.subject = "agent";
   event.details = report.ToJson();
-  if (Status s = append(event); !s.ok()) return Fail("--release", s);
+  if (Status s = append.Append(event).status(); !s.ok()) {
+    return Fail("--release", s);
+  }
   return report.ok() ? 0 : 1;
 }
 

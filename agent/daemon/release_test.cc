@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "agent/ipc/ipc.h"
+#include "agent/journal/testing/recording_appender.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_links.h"
 #include "common/os/testing/fake_rfkill.h"
@@ -80,10 +81,7 @@ class ReleaseTest : public ::testing::Test {
     session::SessionConfig config;
     config.state_file = dir_ + "/session.json";
     config.clock = &clock_;
-    config.journal = [this](const journal::Event& e) {
-      events_.push_back(e);
-      return Status::Ok();
-    };
+    config.journal = &journal_;
     return std::make_unique<session::SessionManager>(
         config, rfkill_, &links_, &firewall_, std::move(rules));
   }
@@ -115,6 +113,7 @@ class ReleaseTest : public ::testing::Test {
   os::FakeLinks links_;
   os::FakeFirewall firewall_;
   std::vector<journal::Event> events_;
+  journal::testing::RecordingAppender journal_{events_};
   os::FakeClock clock_{1780282800000, 1000, 7};
   uint32_t wlan_ = 0;
 };

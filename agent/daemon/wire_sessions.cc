@@ -110,7 +110,7 @@ session::SessionRules InitialSessionRules(const policy::Policy* policy) {
 
 void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
                         const os::Clock& clock, session::SessionRules rules,
-                        std::function<Status(const journal::Event&)> journal) {
+                        journal::Appender& journal) {
   Result<std::unique_ptr<os::LinuxRfkill>> rfkill =
       os::LinuxRfkill::Open(s.sysfs, "/dev/rfkill");
   if (rfkill.ok()) {
@@ -129,7 +129,7 @@ void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
   session::SessionConfig config;
   config.state_file = paths.dir + "/session.json";
   config.clock = &clock;
-  config.journal = std::move(journal);
+  config.journal = &journal;
   config.user_name = UserNameOf;
   if (session::RadioGuard* guard = s.guard.get()) {
     config.guard_types = [guard](uint32_t mask) { guard->SetGuarded(mask); };
@@ -144,9 +144,7 @@ Status WireSessions(SessionWiring& s, const StatePaths& paths,
   StartRadioGuard(s, owners.clock);
   MakeSessionManager(s, paths, owners.clock,
                      InitialSessionRules(owners.policy.policy()),
-                     [&events = owners.events](const journal::Event& e) {
-                       return events.Append(e).status();
-                     });
+                     owners.events.journal());
   Log(s.manager->Init());
   session::SessionManager& m = *s.manager;
   if (s.rfkill->fd() >= 0) {

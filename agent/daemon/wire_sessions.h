@@ -53,7 +53,7 @@ session::SessionRules InitialSessionRules(const policy::Policy* policy);
 // outlives the manager.
 void MakeSessionManager(SessionWiring& s, const StatePaths& paths,
                         const os::Clock& clock, session::SessionRules rules,
-                        std::function<Status(const journal::Event&)> journal);
+                        journal::Appender& journal);
 
 // Starts the radio guard's thread (failures are logged; the loop then
 // re-blocks alone), then MakeSessionManager, Init, and the loop, socket,

@@ -49,13 +49,8 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, const Owners& owners,
   config.pc_id = [&enrolment] { return enrolment.pc().value_or(""); };
   config.clock = &owners.clock;
   config.present = std::move(present);
-  EventSink& events = owners.events;
-  config.journal = [&events](const journal::Event& event) {
-    return events.Append(event).status();
-  };
-  config.notify = [&notifier](const notify::Notice& notice) {
-    notifier.Notify(notice);
-  };
+  config.journal = &owners.events.journal();
+  config.notify = &notifier;
   os::Timer& timer = *wiring.timer;
   // The enforcer's next deadline, monotonic (0: none).
   config.schedule = [&timer](int64_t at_us) { LogUsb(timer.At(at_us)); };

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 
+#include "agent/journal/testing/recording_appender.h"
 #include "agent/session/session_manager.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_links.h"
@@ -120,10 +121,7 @@ class GuardedSessionTest : public ::testing::Test {
     clock_.SetReadStepUs(7);
     guard_clock_.SetReadStepUs(3);
     config.clock = &clock_;
-    config.journal = [this](const journal::Event& e) {
-      events_.push_back(e);
-      return Status::Ok();
-    };
+    config.journal = &journal_;
     config.guard_types = [this](uint32_t mask) {
       guard_.SetGuarded(mask);
       published_.emplace_back(mask, rfkill_.writes().size());
@@ -154,6 +152,7 @@ class GuardedSessionTest : public ::testing::Test {
   os::FakeFirewall firewall_;
   std::unique_ptr<SessionManager> manager_;
   std::vector<journal::Event> events_;
+  journal::testing::RecordingAppender journal_{events_};
   std::vector<std::pair<uint32_t, size_t>> published_;  // mask, writes then
   uint32_t w_ = 0;
   ipc::Peer staff_{100, 1000, 1000};

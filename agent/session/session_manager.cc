@@ -58,7 +58,10 @@ Status SessionManager::Journal(std::string type, journal::Severity severity,
   event.severity = severity;
   event.subject = "session";
   event.details = std::move(details);
-  return config_.journal(event);
+  if (config_.journal == nullptr) {
+    return FailedPreconditionError("session", "journal", "none given");
+  }
+  return config_.journal->Append(event).status();
 }
 
 void SessionManager::PublishGuard() const {

@@ -62,9 +62,10 @@ struct SessionConfig {
   // Wall clock (when a session started), monotonic clock (deadlines and
   // re-block latencies); outlives the manager.
   const os::Clock* clock = &os::SystemClock();
-  // Durable journal append (agent/journal); a failure is returned to the
-  // caller, after the security action was taken.
-  std::function<Status(const journal::Event&)> journal;
+  // Durable journal (agent/journal); a failed append is returned to the
+  // caller, after the security action was taken. Outlives the manager;
+  // null: every append fails.
+  journal::Appender* journal = nullptr;
   std::function<std::string(uid_t)> user_name;
   // Optional: the radio guard (radio_guard.h). `guard_types` gets the mask
   // of types to keep blocked (0 when no session) whenever it changes;

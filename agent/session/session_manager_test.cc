@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "agent/journal/testing/recording_appender.h"
 #include "common/file_util.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_links.h"
@@ -63,11 +64,7 @@ class SessionTest : public ::testing::Test {
     config.state_file = StateFile();
     clock_.SetReadStepUs(7);
     config.clock = &clock_;
-    config.journal = [this](const journal::Event& e) {
-      events_.push_back(e);
-      return journal_fails_ ? IoError("journal", "test", "disk full")
-                            : Status::Ok();
-    };
+    config.journal = &journal_;
     config.user_name = [](uid_t uid) {
       return uid == 1000 ? std::string("tanaka") : std::string("other");
     };
@@ -96,6 +93,7 @@ class SessionTest : public ::testing::Test {
   std::vector<journal::Event> events_;
   os::FakeClock clock_{1780282800000, 1000};
   bool journal_fails_ = false;
+  journal::testing::RecordingAppender journal_{events_, &journal_fails_};
   uint32_t w0_ = 0, w1_ = 0, bt_ = 0;
   ipc::Peer staff_{100, 1000, 1000};
   ipc::Peer other_{101, 1001, 1001};

@@ -92,7 +92,9 @@ Status UsbEnforcer::Journal(std::string type, Severity severity,
   event.severity = severity;
   event.subject = std::move(subject);
   event.details = std::move(details);
-  Status status = config_.journal(event);
+  Status status = config_.journal != nullptr
+                      ? config_.journal->Append(event).status()
+                      : FailedPreconditionError("usb", "journal", "none given");
   os::LogIfError("usb: journal: " + event.type, status);
   return status;
 }

@@ -98,10 +98,12 @@ struct EnforcerConfig {
   // Wall clock (key validity) and monotonic clock (deadlines); outlives
   // the enforcer.
   const os::Clock* clock = &os::SystemClock();
-  // Durable journal append; a failure keeps the closed state.
-  std::function<Status(const journal::Event&)> journal;
-  // A desktop notice for the staff (agent/notify); may be empty.
-  std::function<void(const notify::Notice&)> notify;
+  // Durable journal (the daemon's Journal); a failed append keeps the
+  // closed state. Outlives the enforcer; null: every append fails.
+  journal::Appender* journal = nullptr;
+  // Desktop notices for the staff (agent/notify); may be null. Outlives
+  // the enforcer.
+  notify::Notifier* notify = nullptr;
   // Devices present at installation (present_devices.h): authorized even
   // where the rules refuse them (their disks stay read-only).
   PresentDevices present;

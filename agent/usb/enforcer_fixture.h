@@ -177,12 +177,8 @@ class EnforcerTest : public ::testing::Test {
     config.pinned = {signer_.PublicKey()};
     config.pc_id = [] { return std::string("pc-1"); };
     config.clock = &clock_;
-    config.notify = [this](const notify::Notice& n) { notices_.Notify(n); };
-    config.journal = [this](const journal::Event& event) -> Status {
-      if (journal_error_) return IoError("journal", "db", "EIO");
-      events_.push_back(event);
-      return Status::Ok();
-    };
+    config.notify = &notices_;
+    config.journal = &journal_;
     config.schedule = [this](int64_t at) { scheduled_.push_back(at); };
     config.present = present_;
     return std::make_unique<UsbEnforcer>(
@@ -316,6 +312,20 @@ class EnforcerTest : public ::testing::Test {
   os::FakeClock clock_{kNow * 1000, 1000};
   int devnum_ = 1;
   std::vector<journal::Event> events_;
+  // Keeps entries in events_; refuses them while journal_error_ is set.
+  class TestJournal : public journal::Appender {
+   public:
+    explicit TestJournal(EnforcerTest& test) : test_(test) {}
+    Result<uint64_t> Append(const journal::Event& event) override {
+      if (test_.journal_error_) return IoError("journal", "db", "EIO");
+      test_.events_.push_back(event);
+      return test_.events_.size();
+    }
+
+   private:
+    EnforcerTest& test_;
+  };
+  TestJournal journal_{*this};
   std::vector<int64_t> scheduled_;
   notify::FakeNotifier notices_;
   PresentDevices present_;  // devices recorded at installation

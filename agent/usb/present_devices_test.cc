@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/journal/testing/recording_appender.h"
 #include "agent/usb/enforcer.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_mount_control.h"
@@ -163,10 +164,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
     config.policy = [this] { return &policy_; };
     config.pc_id = [] { return std::string("pc-1"); };
     config.clock = &clock_;
-    config.journal = [this](const journal::Event& event) {
-      events_.push_back(event);
-      return Status::Ok();
-    };
+    config.journal = &journal_;
     config.present = PresentDevices{1, {Keyboard()}};
     return std::make_unique<UsbEnforcer>(
         EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_, device_gate_},
@@ -205,6 +203,7 @@ class PresentDeviceEnforcerTest : public ::testing::Test {
   RecordingGate gate_;
   policy::Policy policy_;
   std::vector<journal::Event> events_;
+  journal::testing::RecordingAppender journal_{events_};
   int devnum_ = 1;
 };
 

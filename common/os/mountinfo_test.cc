@@ -1,6 +1,14 @@
 #include "common/os/mountinfo.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include "common/os/linux_sysfs.h"
 #include "common/os/testing/fake_sysfs.h"
@@ -250,6 +258,51 @@ TEST(MountInfoTest, ThisMachinesTableParses) {
   EXPECT_EQ(*fake.Read(), kDesktop);
   fake.FailReads(EIO);
   EXPECT_FALSE(fake.Read().ok());
+}
+
+// The contract StickDestination's cache rests on (agent/rosterguard): the
+// table's fd reports EPOLLPRI once after the table changed, and not again
+// until it changes again. In a child in its own mount namespace (root
+// only), so the machine's mounts are not touched.
+TEST(MountInfoTest, TheTablesFdReportsEachChangeOnce) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a mount namespace)";
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     ("mountinfo_test." + std::to_string(::getpid())))
+                        .string();
+  std::filesystem::create_directory(dir);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Exit codes name the step that failed.
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(10);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+      ::_exit(11);
+    }
+    Result<std::unique_ptr<LinuxMountTable>> table = LinuxMountTable::Open();
+    if (!table.ok()) ::_exit(12);
+    int epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event event{};
+    event.events = EPOLLPRI;
+    if (::epoll_ctl(epoll, EPOLL_CTL_ADD, (*table)->fd(), &event) != 0) {
+      ::_exit(13);
+    }
+    epoll_event out{};
+    if (::epoll_wait(epoll, &out, 1, 0) != 0) ::_exit(14);  // no change yet
+    if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m") != 0) {
+      ::_exit(15);
+    }
+    if (::epoll_wait(epoll, &out, 1, 5000) != 1) ::_exit(16);
+    if ((out.events & EPOLLPRI) == 0) ::_exit(17);
+    if (::epoll_wait(epoll, &out, 1, 0) != 0) ::_exit(18);  // once
+    if (::umount(dir.c_str()) != 0) ::_exit(19);
+    if (::epoll_wait(epoll, &out, 1, 5000) != 1) ::_exit(20);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::filesystem::remove(dir);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "failed at step " << WEXITSTATUS(status);
 }
 
 }  // namespace

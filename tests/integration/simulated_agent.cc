@@ -104,7 +104,6 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
       a->events_->Started(812, kVersion, "6.1.0-18-amd64"));
 
   SimulatedAgent* self = a.get();
-  auto append = [self](const journal::Event& e) { return self->Append(e); };
   // Radios: a laptop's wlan and bluetooth; sessions block both.
   a->rfkill_.AddRadio(os::RadioType::kWlan, "phy0", false);
   a->rfkill_.AddRadio(os::RadioType::kBluetooth, "hci0", false);
@@ -113,7 +112,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   agent::session::SessionConfig sessions;
   sessions.state_file = dir + "/session.json";
   sessions.clock = &a->clock_;
-  sessions.journal = append;
+  sessions.journal = a->journal_.get();
   sessions.user_name = SatoUserName;
   agent::session::SessionRules rules;
   rules.block_types = {static_cast<uint8_t>(os::RadioType::kWlan),
@@ -132,7 +131,7 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   usb.pinned = {city.key.PublicKey()};
   usb.pc_id = [pc] { return pc; };
   usb.clock = &a->clock_;
-  usb.journal = append;
+  usb.journal = a->journal_.get();
   a->usb_ = std::make_unique<agent::usb::UsbEnforcer>(
       agent::usb::EnforcerDeps{a->sysfs_, a->blocks_, a->mounts_, a->jobs_,
                                a->writes_, a->device_gate_},
@@ -169,10 +168,6 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
   a->guard_ = std::make_unique<agent::rosterguard::Guard>(
       std::move(deps), agent::rosterguard::Rules{}, std::move(destinations));
   return a;
-}
-
-Status SimulatedAgent::Append(const journal::Event& event) {
-  return journal_->Append(event).status();
 }
 
 Result<std::vector<journal::Entry>> SimulatedAgent::Entries() const {
@@ -252,7 +247,7 @@ Status SimulatedAgent::PlugKeyedStick(const std::string& serial,
     key.stick_id += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
     key.stick_id += kHex[static_cast<unsigned char>(c) & 0xf];
   }
-  const policy::Policy* policy = core_->applied_policy();
+  const policy::Policy* policy = policy_->policy();
   if (policy == nullptr) {
     return FailedPreconditionError("seed", "stick", "no policy applied");
   }

@@ -98,7 +98,6 @@ class SimulatedAgent {
 
  private:
   SimulatedAgent(const City& city, Ed25519PrivateKey device_key);
-  Status Append(const journal::Event& event);
   void AddUsbDevice(const std::string& port, const std::string& serial,
                     std::vector<uint8_t> classes);
   // Lets the fake medium helper answer every pending request.
