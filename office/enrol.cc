@@ -82,7 +82,7 @@ ApiAnswer Enroller::Enrol(std::string_view body) {
   if (!token.ok()) {
     return Refuse(400, "malformed", token.status().ToString());
   }
-  int64_t now = now_ms_();
+  int64_t now = clock_.WallMs();
   if (token->expires_ms <= now) {
     return Refuse(403, "expired", ErrorMessage(kContext, "token", "expired"));
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/crypto.h"
+#include "common/os/clock.h"
 #include "common/tls/tls.h"
 #include "office/ingest.h"
 #include "office/store.h"
@@ -30,8 +31,10 @@ struct EnrolConfig {
 
 class Enroller {
  public:
-  Enroller(OfficeStore& store, EnrolConfig config, NowMsFn now_ms)
-      : store_(store), config_(std::move(config)), now_ms_(std::move(now_ms)) {}
+  // Tokens expire and certificates are dated by `clock`'s wall clock;
+  // `store` and `clock` outlive the enroller.
+  Enroller(OfficeStore& store, EnrolConfig config, const os::Clock& clock)
+      : store_(store), config_(std::move(config)), clock_(clock) {}
 
   // 200 {"pc","cert","ca"}; refusals {"error","reason"} with 400
   // (malformed), 403 (bad_token, expired, wrong_office, bad_proof) or 409
@@ -41,7 +44,7 @@ class Enroller {
  private:
   OfficeStore& store_;
   EnrolConfig config_;
-  NowMsFn now_ms_;
+  const os::Clock& clock_;
 };
 
 }  // namespace piiguard::office

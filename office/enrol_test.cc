@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/os/testing/fake_clock.h"
 #include "office/simulated_pc.h"
 #include "office/store_testing.h"
 
@@ -30,7 +31,7 @@ class EnrolTest : public ::testing::TestWithParam<Engine> {
     ASSERT_TRUE(ca.ok());
     enroller_.emplace(*store_.get(),
                       EnrolConfig{city_.PublicKey(), *ca, ca_key_, pin_},
-                      [] { return kNowMs; });
+                      clock_);
     ca_.emplace(*ca);
   }
 
@@ -45,6 +46,7 @@ class EnrolTest : public ::testing::TestWithParam<Engine> {
   tls::EcPrivateKey ca_key_ = tls::EcPrivateKey::Generate().value();
   std::string pin_ = std::string(64, 'c');
   std::optional<tls::Certificate> ca_;
+  os::FakeClock clock_{kNowMs};
   std::optional<Enroller> enroller_;
   SimulatedPc pc_{"hidamari-pc-01"};
 };

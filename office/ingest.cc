@@ -157,7 +157,7 @@ ApiAnswer Ingestor::Ingest(const ClientIdentity& client,
   size_t first_new = 0;
   std::optional<journal::BatchRefusal> refusal =
       journal::VerifyBatch(batch, *device_key, anchor, stored_hash, &first_new);
-  int64_t now = now_ms_();
+  int64_t now = clock_.WallMs();
   if (refusal.has_value()) {
     ApiAnswer answer = Refusal(HttpStatusFor(refusal->error),
                                journal::BatchErrorCode(refusal->error),

@@ -14,16 +14,14 @@
 #define PIIGUARD_OFFICE_INGEST_H_
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 
 #include "common/json.h"
+#include "common/os/clock.h"
 #include "office/store.h"
 
 namespace piiguard::office {
-
-using NowMsFn = std::function<int64_t()>;
 
 // The answer to one request: HTTP status and JSON body (docs/sync.md), and
 // for the log the refusal code ("" when accepted) and reason.
@@ -45,14 +43,16 @@ struct ClientIdentity {
 
 class Ingestor {
  public:
-  Ingestor(OfficeStore& store, NowMsFn now_ms)
-      : store_(store), now_ms_(std::move(now_ms)) {}
+  // The contact, incident and report times are `clock`'s wall clock;
+  // `store` and `clock` outlive the ingestor.
+  Ingestor(OfficeStore& store, const os::Clock& clock)
+      : store_(store), clock_(clock) {}
 
   ApiAnswer Ingest(const ClientIdentity& client, std::string_view body);
 
  private:
   OfficeStore& store_;
-  NowMsFn now_ms_;
+  const os::Clock& clock_;
 };
 
 }  // namespace piiguard::office

@@ -6,6 +6,7 @@
 
 #include "common/journal/batch.h"
 #include "common/journal/testing.h"
+#include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
 #include "office/store_testing.h"
 #include "policy/test_policy.h"
@@ -27,7 +28,7 @@ class IngestTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
     PIIGUARD_SETUP_TEST_STORE(store_, GetParam());
-    ingestor_.emplace(*store_.get(), [this] { return ++now_; });
+    ingestor_.emplace(*store_.get(), clock_);
     PcRecord pc;
     pc.pc = kPc;
     pc.consignee = "npo-hidamari";
@@ -65,7 +66,9 @@ class IngestTest : public ::testing::TestWithParam<Engine> {
 
   TestStore store_;
   ChainBuilder agent_{NewKey()};
-  int64_t now_ = kNowMs;
+  // Each reading 1 ms after the one before (the first kNowMs + 1), so a
+  // refusal that touched the contact time would show in Snapshot().
+  os::FakeClock clock_{kNowMs + 1, 1000000, 1000};
   std::optional<Ingestor> ingestor_;
 };
 
@@ -88,7 +91,7 @@ TEST_P(IngestTest, AcceptsBatchesAndResendsOfTheirTail) {
   ASSERT_TRUE(pc.ok());
   EXPECT_EQ(pc->acked_seq, 20U);
   EXPECT_EQ(pc->acked_head, agent_.entries()[19].hash);
-  EXPECT_EQ(pc->last_contact_ms, now_);
+  EXPECT_EQ(pc->last_contact_ms, kNowMs + 2);  // the second push's reading
   EventFilter all;
   EXPECT_EQ(store_->ListEvents(all)->total, 20U);
   auto event = store_->GetEvent(kPc, 1);

@@ -11,7 +11,6 @@
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +24,7 @@
 #include "common/crypto.h"
 #include "common/file_util.h"
 #include "common/messages.h"
+#include "common/os/clock.h"
 #include "common/tls/tls.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
@@ -41,12 +41,6 @@ constexpr size_t kMaxFile = size_t{16} * 1024 * 1024;
 constexpr int64_t kCaYears = 10;
 constexpr int64_t kServerYears = 2;
 constexpr int64_t kYear = int64_t{365} * 24 * 3600;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::mutex log_mutex;
 void LogLine(const std::string& line) {
@@ -178,7 +172,7 @@ int Init(const Context& ctx, const std::string& dir,
   Result<tls::EcPrivateKey> server_key = tls::EcPrivateKey::Generate();
   if (!ca_key.ok()) return ctx.Fail(ca_key.status());
   if (!server_key.ok()) return ctx.Fail(server_key.status());
-  int64_t now = NowMs() / 1000;
+  int64_t now = os::SystemClock().WallSeconds();
   tls::CertSpec ca_spec;
   ca_spec.common_name = "piiguard office CA " + name.substr(0, 40);
   ca_spec.usage = tls::CertUsage::kCa;
@@ -274,7 +268,7 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
   EnrolConfig enrol{files->city_key, files->ca_cert, files->ca_key,
                     files->server_cert.SpkiSha256Hex()};
   Result<std::unique_ptr<OfficeServer>> server =
-      OfficeServer::Create(config, **store, enrol, NowMs);
+      OfficeServer::Create(config, **store, enrol, os::SystemClock());
   if (!server.ok()) return ctx.Fail(server.status());
   RegisterReviewPages((*server)->http(), **store, PagesOptions{});
   Result<int> port = (*server)->Bind();
@@ -311,8 +305,8 @@ int PublishPolicy(const Context& ctx, const StoreOptions& store_options,
   Result<std::string> bytes = ReadFileBytes(file, kMaxFile);
   if (!bytes.ok()) return ctx.Fail(bytes.status());
   std::vector<Ed25519PublicKey> trusted{*city};
-  policy::PolicyVerdict verdict =
-      policy::VerifySignedPolicy(*bytes, trusted, NowMs() / 1000, std::nullopt);
+  policy::PolicyVerdict verdict = policy::VerifySignedPolicy(
+      *bytes, trusted, os::SystemClock().WallSeconds(), std::nullopt);
   if (!verdict.accepted()) {
     std::cerr << Message(ctx.lang, MsgId::kOfficePolicyRefused,
                          {policy::DescribePolicyVerdict(verdict, ctx.lang)})
@@ -321,8 +315,9 @@ int PublishPolicy(const Context& ctx, const StoreOptions& store_options,
   }
   Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
   if (!store.ok()) return ctx.Fail(store.status());
-  Status published = (*store)->PublishPolicy(verdict.policy->version, *bytes,
-                                             verdict.payload, NowMs());
+  Status published =
+      (*store)->PublishPolicy(verdict.policy->version, *bytes, verdict.payload,
+                              os::SystemClock().WallMs());
   if (published.code() == StatusCode::kFailedPrecondition) {
     std::cerr << Message(ctx.lang, MsgId::kOfficePolicyRefused,
                          {published.ToString()})
@@ -348,7 +343,7 @@ int AddUser(const Context& ctx, const StoreOptions& store_options,
   if (!user.ok()) return ctx.Fail(user.status());
   Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
   if (!store.ok()) return ctx.Fail(store.status());
-  Status added = (*store)->AddUser(*user, NowMs());
+  Status added = (*store)->AddUser(*user, os::SystemClock().WallMs());
   if (!added.ok()) return ctx.Fail(added);
   std::cout << Message(ctx.lang, MsgId::kOfficeUserAdded, {name}) << "\n";
   return kExitOk;
@@ -358,7 +353,8 @@ int ClearIncidents(const Context& ctx, const StoreOptions& store_options,
                    const std::string& pc) {
   Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
   if (!store.ok()) return ctx.Fail(store.status());
-  Result<uint64_t> cleared = (*store)->ClearIncidents(pc, NowMs());
+  Result<uint64_t> cleared =
+      (*store)->ClearIncidents(pc, os::SystemClock().WallMs());
   if (!cleared.ok()) return ctx.Fail(cleared.status());
   std::cout << Message(ctx.lang, MsgId::kOfficeIncidentsCleared,
                        {pc, std::to_string(*cleared)})
@@ -371,7 +367,7 @@ int RequestStatus(const Context& ctx, const StoreOptions& store_options,
   Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
   if (!store.ok()) return ctx.Fail(store.status());
   Result<StatusRequest> request =
-      (*store)->RequestStatusReport(pc, by, NowMs());
+      (*store)->RequestStatusReport(pc, by, os::SystemClock().WallMs());
   if (!request.ok()) return ctx.Fail(request.status());
   std::cout << Message(ctx.lang, MsgId::kOfficeStatusRequested,
                        {pc, request->id})

@@ -52,11 +52,11 @@ Result<ClientIdentity> ClientOf(const httplib::Request& req) {
 class OfficeServer::Impl {
  public:
   Impl(ServerConfig config, OfficeStore& store, EnrolConfig enrol,
-       const NowMsFn& now_ms)
+       const os::Clock& clock)
       : config_(std::move(config)),
         store_(store),
-        ingestor_(store, now_ms),
-        enroller_(store, std::move(enrol), now_ms) {}
+        ingestor_(store, clock),
+        enroller_(store, std::move(enrol), clock) {}
 
   Status Init() {
     const tls::Certificate& cert = config_.server_cert;
@@ -210,9 +210,9 @@ OfficeServer::~OfficeServer() { Stop(); }
 
 Result<std::unique_ptr<OfficeServer>> OfficeServer::Create(
     ServerConfig config, OfficeStore& store, EnrolConfig enrol,
-    const NowMsFn& now_ms) {
-  auto impl = std::make_unique<Impl>(std::move(config), store, std::move(enrol),
-                                     now_ms);
+    const os::Clock& clock) {
+  auto impl =
+      std::make_unique<Impl>(std::move(config), store, std::move(enrol), clock);
   PIIGUARD_RETURN_IF_ERROR(impl->Init());
   return std::unique_ptr<OfficeServer>(new OfficeServer(std::move(impl)));
 }

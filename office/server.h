@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "common/os/clock.h"
 #include "common/result.h"
 #include "common/tls/tls.h"
 #include "office/enrol.h"
@@ -39,10 +40,12 @@ struct ServerConfig {
 
 class OfficeServer {
  public:
+  // `store` and `clock` (the enrolment's and the ingest's wall clock)
+  // outlive the server.
   static Result<std::unique_ptr<OfficeServer>> Create(ServerConfig config,
                                                       OfficeStore& store,
                                                       EnrolConfig enrol,
-                                                      const NowMsFn& now_ms);
+                                                      const os::Clock& clock);
   ~OfficeServer();
   OfficeServer(const OfficeServer&) = delete;
   OfficeServer& operator=(const OfficeServer&) = delete;

@@ -26,12 +26,6 @@ using testing::MakeToken;
 using testing::SimulatedPc;
 using testing::TestStore;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct Ca {
   tls::EcPrivateKey key;
   tls::Certificate cert;
@@ -44,8 +38,8 @@ tls::CertSpec Spec(std::string cn, tls::CertUsage usage) {
   tls::CertSpec spec;
   spec.common_name = std::move(cn);
   spec.usage = usage;
-  spec.not_before = NowMs() / 1000 - 60;
-  spec.not_after = NowMs() / 1000 + 3600;
+  spec.not_before = os::SystemClock().WallSeconds() - 60;
+  spec.not_after = os::SystemClock().WallSeconds() + 3600;
   return spec;
 }
 
@@ -75,9 +69,12 @@ class ServerTest : public ::testing::TestWithParam<Engine> {
                           log_ += line + "\n";
                         }};
     config.port = 0;
+    // The system's clock, not a fake: OpenSSL checks the certificates'
+    // dates against it.
     auto server = OfficeServer::Create(
         config, *store_.get(),
-        EnrolConfig{city_.PublicKey(), ca_.cert, ca_.key, pin_}, NowMs);
+        EnrolConfig{city_.PublicKey(), ca_.cert, ca_.key, pin_},
+        os::SystemClock());
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
     auto port = server_->Bind();
@@ -111,7 +108,8 @@ class ServerTest : public ::testing::TestWithParam<Engine> {
 
   // Enrols `pc` over HTTPS; returns its certificate.
   tls::Certificate Enrol(const SimulatedPc& pc) {
-    tls::EnrolmentToken token = pc.Token(pin_, NowMs() + 60000);
+    tls::EnrolmentToken token =
+        pc.Token(pin_, os::SystemClock().WallMs() + 60000);
     auto res = Client()->Post("/api/v1/enrol",
                               pc.EnrolBody(MakeToken(city_, token), token),
                               "application/json");
@@ -316,7 +314,8 @@ TEST_P(ServerTest, PolicyDownload) {
   res = Client(&cert, &pc.tls_key())->Get("/api/v1/policy?have=0");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 204);
-  ASSERT_EQ(store_->PublishPolicy(4, "signed policy v4", "{}", NowMs()),
+  ASSERT_EQ(store_->PublishPolicy(4, "signed policy v4", "{}",
+                                  os::SystemClock().WallMs()),
             Status::Ok());
   res = Client(&cert, &pc.tls_key())->Get("/api/v1/policy?have=3");
   ASSERT_TRUE(res);

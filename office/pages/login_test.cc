@@ -90,7 +90,7 @@ TEST_F(PagesTest, FailedLoginsLockTheUserNameForTheWindow) {
   // Another name is not locked.
   EXPECT_EQ(PostLogin("suzuki", "whatever-pw")->status, 401);
   // Once the window has passed, the right password works again.
-  now_ += 15 * kMinute + 1;
+  clock_.AdvanceMs(15 * kMinute + 1);
   httplib::Result later = PostLogin("tanaka", kPassword);
   ASSERT_TRUE(later);
   EXPECT_EQ(later->status, 303);
@@ -115,9 +115,9 @@ TEST_F(PagesTest, LoginWithoutTheFormTokenIsRefused) {
 
 TEST_F(PagesTest, SessionExpires) {
   const std::string session = Login();
-  now_ += 8 * 60 * kMinute - 1;
+  clock_.AdvanceMs(int64_t{8} * 60 * kMinute - 1);
   EXPECT_EQ(Get("/", session)->status, 200);
-  now_ += 1;
+  clock_.AdvanceMs(1);
   httplib::Result res = Get("/", session);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 303);

@@ -1,6 +1,5 @@
 #include "office/pages/page_shell.h"
 
-#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -32,15 +31,8 @@ void SendHtml(Response& res, int status, const std::string& html) {
 }  // namespace
 
 PageShell::PageShell(ReviewSource& source, PagesOptions options)
-    : source_(source), options_(std::move(options)) {
+    : source_(source), options_(options) {
   if (options_.page_size == 0) options_.page_size = 1;
-}
-
-int64_t PageShell::Now() const {
-  if (options_.now_ms) return options_.now_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Ctx PageShell::Begin(const Request& req) const {
@@ -52,7 +44,7 @@ Ctx PageShell::Begin(const Request& req) const {
       if (key != "lang") ctx.query.emplace_back(key, value);
     }
   }
-  ctx.now = Now();
+  ctx.now = options_.clock->WallMs();
   return ctx;
 }
 

@@ -52,8 +52,6 @@ class PageShell {
            bool post) const;
 
  private:
-  int64_t Now() const;
-
   ReviewSource& source_;
   PagesOptions options_;
 };

@@ -13,11 +13,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "common/os/testing/fake_clock.h"
 #include "office/pages/fake_review_source.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
@@ -101,7 +101,7 @@ class PagesTest : public ::testing::Test {
              R"({"pid":12,"version":"1.0"})");
 
     PagesOptions options;
-    options.now_ms = [this] { return now_.load(); };
+    options.clock = &clock_;
     options.unknown_user_iterations = 1000;
     options.page_size = 2;
     RegisterReviewPages(server_, source_, options);
@@ -168,7 +168,7 @@ class PagesTest : public ::testing::Test {
     return page ? CsrfField(page->body) : "";
   }
 
-  std::atomic<int64_t> now_{kNow};
+  os::FakeClock clock_{kNow};
   FakeReviewSource source_;
   httplib::Server server_;
   int port_ = 0;

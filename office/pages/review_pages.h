@@ -37,16 +37,17 @@
 #include <httplib.h>
 
 #include <cstdint>
-#include <functional>
 
+#include "common/os/clock.h"
 #include "office/pages/password.h"
 #include "office/pages/review_source.h"
 
 namespace piiguard::office {
 
 struct PagesOptions {
-  // Milliseconds since the Unix epoch; empty: the system clock.
-  std::function<int64_t()> now_ms;
+  // Sessions, login failures and the pages' dates follow its wall clock;
+  // it outlives the pages.
+  const os::Clock* clock = &os::SystemClock();
   // A login lasts this long (absolute, not extended by activity).
   int64_t session_lifetime_ms = int64_t{8} * 60 * 60 * 1000;
   // After this many failed logins of one user name within the window, that

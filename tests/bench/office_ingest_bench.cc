@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/file_util.h"
+#include "common/os/clock.h"
 #include "office/server.h"
 #include "office/simulated_pc.h"
 #include "office/store.h"
@@ -291,7 +292,8 @@ int Main(const Options& options) {
                         .ca_cert = ca,
                         .log = {}};
     auto created = OfficeServer::Create(
-        config, *store, EnrolConfig{city->PublicKey(), ca, ca_key, pin}, NowMs);
+        config, *store, EnrolConfig{city->PublicKey(), ca, ca_key, pin},
+        os::SystemClock());
     if (!created.ok()) Die(created.status().ToString());
     server = std::move(created).value();
     auto port = server->Bind();

@@ -33,6 +33,7 @@
 #include "common/journal/event_types.h"
 #include "common/json.h"
 #include "common/messages.h"
+#include "common/os/testing/fake_clock.h"
 #include "common/quarantine_key.h"
 #include "common/version.h"
 #include "office/ingest.h"
@@ -60,9 +61,7 @@ Status Fail(std::string_view what, const Status& status) {
 class Seeder {
  public:
   Seeder(office::OfficeStore& store, std::filesystem::path work)
-      : store_(store),
-        ingestor_(store, [this] { return ingest_ms_; }),
-        work_(std::move(work)) {}
+      : store_(store), ingestor_(store, clock_), work_(std::move(work)) {}
 
   // Enrols the PC in the office's store, as `piiguard enrol` would.
   Status Enrol(const std::string& pc, const std::string& consignee,
@@ -91,7 +90,7 @@ class Seeder {
                               agent.monitor().GetBatch());
     if (!pending.batch) return Status::Ok();
     if (report) pending.batch->status_report = *report;
-    ingest_ms_ = agent.now_ms() + kMinute;
+    clock_.SetWallMs(agent.now_ms() + kMinute);
     const office::ApiAnswer answer = ingestor_.Ingest(
         {pc, serials_.at(pc)}, journal::SerializeBatch(*pending.batch));
     if (answer.http_status != 200) {
@@ -138,7 +137,7 @@ class Seeder {
             {agent.journal().chain(), last.seq, last.hash, last.time_ms},
             agent.device_key()));
     batch.checkpoints.push_back(checkpoint);
-    ingest_ms_ = now_ms;
+    clock_.SetWallMs(now_ms);
     const office::ApiAnswer answer =
         ingestor_.Ingest({pc, serials_.at(pc)}, journal::SerializeBatch(batch));
     if (answer.http_status == 200 || !answer.incident) {
@@ -168,8 +167,8 @@ class Seeder {
 
  private:
   office::OfficeStore& store_;
+  os::FakeClock clock_{0};  // the office's time of the batch being ingested
   office::Ingestor ingestor_;
-  int64_t ingest_ms_ = 0;
   std::filesystem::path work_;
   std::map<std::string, std::string> serials_;
   std::map<std::string, SimulatedAgent*> agents_;
