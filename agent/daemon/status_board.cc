@@ -38,7 +38,7 @@ Result<Json> StatusBoard::Answer() const {
     if (!object.is_object()) {
       return InternalError("status", "fields", "not an object");
     }
-    for (auto& [key, value] : object.items()) answer[key] = std::move(value);
+    answer.update(object);
   }
   Json problems = Json::array();
   for (const Problem& p : problems_) problems.push_back(p.ToJson());
