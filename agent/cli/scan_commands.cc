@@ -27,7 +27,7 @@
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/os/clock.h"
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/mountinfo.h"
 #include "common/os/scan_tree.h"
@@ -309,7 +309,7 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
   }
 
   os::LinuxScanTree tree;
-  os::LinuxRosterFiles files;
+  os::LinuxFileSystem files;
   scan::Scanner scanner(tree, files, **detector, options);
   scanner.SetScannedElsewhere(elsewhere);
   ProgressLine progress(tool, ::isatty(STDERR_FILENO) == 1);

@@ -38,7 +38,7 @@ std::string ReasonOf(const Status& status) {
   return reason;
 }
 
-Scanner::Scanner(const os::ScanTree& tree, const os::RosterFiles& files,
+Scanner::Scanner(const os::ScanTree& tree, const os::FileSystem& files,
                  const roster::Detector& detector, roster::Options options)
     : tree_(tree), files_(files), detector_(detector), options_(options) {}
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/testing/fake_scan_tree.h"
 
 namespace piiguard::scan {
@@ -48,7 +48,7 @@ class ScannerTest : public ::testing::Test {
 
   static roster::Detector* detector_;
   os::FakeScanTree tree_;
-  os::LinuxRosterFiles files_;
+  os::LinuxFileSystem files_;
   std::set<std::string> elsewhere_;
   int progress_calls_ = 0;
   Progress last_;

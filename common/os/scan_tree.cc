@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <memory>
 
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 
 namespace piiguard::os {
 namespace {

@@ -3,7 +3,7 @@
 // stats each entry without following it (StatAt) and opens files and
 // directories by name relative to their directory's fd with O_NOFOLLOW, so
 // a symlink swapped in after the stat is refused (ELOOP), not followed.
-// Reading the files is RosterFiles::ReadSparse's (roster_files.h), on the
+// Reading the files is FileSystem::ReadSparse's (file_system.h), on the
 // fds OpenFileAt gives.
 //
 // LinuxScanTree does it with the kernel; FakeScanTree (fake_scan_tree.h)
@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 #include "common/result.h"
 #include "common/unique_fd.h"
 

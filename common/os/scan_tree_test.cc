@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "common/file_util.h"
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/testing/fake_scan_tree.h"
 
 namespace piiguard::os {
@@ -99,7 +99,7 @@ class ScanTreeTest : public ::testing::TestWithParam<bool> {
   std::string dir() const { return setup_->root() + "/dir"; }
 
   std::unique_ptr<TreeSetup> setup_;
-  LinuxRosterFiles files_;
+  LinuxFileSystem files_;
 };
 
 TEST_P(ScanTreeTest, KindsListingAndOpens) {

@@ -2,7 +2,7 @@
 // directories, regular files, symlinks and special files (a FIFO), each
 // with a device and inode number of its own; every fd handed out is a
 // fresh memfd (a file's holds its bytes, sparse where set up so, so
-// RosterFiles::ReadSparse reads it as on Linux), mapped back to its entry
+// FileSystem::ReadSparse reads it as on Linux), mapped back to its entry
 // by the memfd's inode number.
 //
 // Set-up paths are absolute; missing parents become directories on the

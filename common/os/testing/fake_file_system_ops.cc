@@ -1,5 +1,5 @@
-// FakeRosterFiles: the RosterFiles operations and the injections (the tree
-// and its set-up are in fake_roster_files.cc). Each operation checks names
+// FakeFileSystem: the FileSystem operations and the injections (the tree
+// and its set-up are in fake_file_system.cc). Each operation checks names
 // first, like the Linux one, then counts the call and takes an injected
 // failure (Enter), and after success performs an injected swap and action
 // (Leave).
@@ -13,12 +13,12 @@
 #include <functional>
 #include <utility>
 
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::os {
 namespace {
 
-constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kContext = kFileSystemContext;
 constexpr size_t kNameMax = 255;
 
 std::string FdName(int fd) { return "fd " + std::to_string(fd); }
@@ -29,7 +29,7 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
-Result<std::string> FakeRosterFiles::PathOf(int fd) const {
+Result<std::string> FakeFileSystem::PathOf(int fd) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kPathOf, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   const Inode& inode = inodes_.at(id);
@@ -56,14 +56,14 @@ Result<std::string> FakeRosterFiles::PathOf(int fd) const {
   return path;
 }
 
-Result<FileIdentity> FakeRosterFiles::Identify(int fd) const {
+Result<FileIdentity> FakeFileSystem::Identify(int fd) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kIdentify, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   Leave(Op::kIdentify);
   return IdentityOf(id);
 }
 
-Result<ReadResult> FakeRosterFiles::ReadSparse(int fd, size_t max_bytes) const {
+Result<ReadResult> FakeFileSystem::ReadSparse(int fd, size_t max_bytes) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReadSparse, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   if (inodes_.at(id).kind != Kind::kFile) {
@@ -75,7 +75,7 @@ Result<ReadResult> FakeRosterFiles::ReadSparse(int fd, size_t max_bytes) const {
   return result;
 }
 
-Result<bool> FakeRosterFiles::OpenForWritingByAnyone(
+Result<bool> FakeFileSystem::OpenForWritingByAnyone(
     const FileIdentity& file) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenForWritingByAnyone, "/proc"));
   bool writing = false;
@@ -87,7 +87,7 @@ Result<bool> FakeRosterFiles::OpenForWritingByAnyone(
   return writing;
 }
 
-Result<UniqueFd> FakeRosterFiles::OpenDirNoFollow(
+Result<UniqueFd> FakeFileSystem::OpenDirNoFollow(
     const std::string& absolute_dir) const {
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
                             SplitAbsoluteDir(absolute_dir));
@@ -119,7 +119,7 @@ Result<UniqueFd> FakeRosterFiles::OpenDirNoFollow(
   return fd;
 }
 
-Result<FileIdentity> FakeRosterFiles::StatAt(int dir_fd,
+Result<FileIdentity> FakeFileSystem::StatAt(int dir_fd,
                                              const std::string& name) const {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kStatAt, name));
@@ -130,7 +130,7 @@ Result<FileIdentity> FakeRosterFiles::StatAt(int dir_fd,
   return identity;
 }
 
-Status FakeRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
+Status FakeFileSystem::RemoveIfSame(int dir_fd, const std::string& name,
                                      const FileIdentity& expected) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kRemoveIfSame, name));
@@ -145,7 +145,7 @@ Status FakeRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
   return Status::Ok();
 }
 
-Result<UniqueFd> FakeRosterFiles::CreateFileAt(uint64_t dir,
+Result<UniqueFd> FakeFileSystem::CreateFileAt(uint64_t dir,
                                                const std::string& name,
                                                mode_t mode, int* error) {
   *error = 0;
@@ -163,7 +163,7 @@ Result<UniqueFd> FakeRosterFiles::CreateFileAt(uint64_t dir,
   return fd;
 }
 
-Result<UniqueFd> FakeRosterFiles::CreateExclusive(int dir_fd,
+Result<UniqueFd> FakeFileSystem::CreateExclusive(int dir_fd,
                                                   const std::string& name,
                                                   mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
@@ -175,7 +175,7 @@ Result<UniqueFd> FakeRosterFiles::CreateExclusive(int dir_fd,
   return fd;
 }
 
-Result<CreatedFile> FakeRosterFiles::CreateUnique(int dir_fd,
+Result<CreatedFile> FakeFileSystem::CreateUnique(int dir_fd,
                                                   const std::string& base_name,
                                                   mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
@@ -194,7 +194,7 @@ Result<CreatedFile> FakeRosterFiles::CreateUnique(int dir_fd,
   return FailedPreconditionError(kContext, base_name, "no free name");
 }
 
-Status FakeRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
+Status FakeFileSystem::MakeDirAt(int dir_fd, const std::string& name,
                                   mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kMakeDirAt, name));
@@ -215,14 +215,14 @@ Status FakeRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
   return Status::Ok();
 }
 
-Status FakeRosterFiles::FsyncFd(int fd) {
+Status FakeFileSystem::FsyncFd(int fd) {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kFsyncFd, FdName(fd)));
   PIIGUARD_RETURN_IF_ERROR(InodeOfFd(fd).status());
   Leave(Op::kFsyncFd);
   return Status::Ok();
 }
 
-Status FakeRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
+Status FakeFileSystem::UnlinkAt(int dir_fd, const std::string& name) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kUnlinkAt, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -235,7 +235,7 @@ Status FakeRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
   return Status::Ok();
 }
 
-Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
+Result<UniqueFd> FakeFileSystem::ReopenForWriting(int fd) {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReopenForWriting, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   if (inodes_.at(id).kind != Kind::kFile) {
@@ -252,13 +252,13 @@ Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
 
 // Injection.
 
-void FakeRosterFiles::Leave(Op op) const {
+void FakeFileSystem::Leave(Op op) const {
   auto it = swaps_.find(op);
   if (it != swaps_.end()) {
     Swap swap = std::move(it->second);
     swaps_.erase(it);
     // NOLINTNEXTLINE: never defined const (see DoSwap's declaration).
-    const_cast<FakeRosterFiles*>(this)->DoSwap(swap);
+    const_cast<FakeFileSystem*>(this)->DoSwap(swap);
   }
   auto hook = hooks_.find(op);
   if (hook == hooks_.end()) return;
@@ -267,7 +267,7 @@ void FakeRosterFiles::Leave(Op op) const {
   action();
 }
 
-void FakeRosterFiles::DoSwap(const Swap& swap) {
+void FakeFileSystem::DoSwap(const Swap& swap) {
   if (swap.moved_to.empty()) {
     Remove(swap.path);
   } else {
@@ -276,7 +276,7 @@ void FakeRosterFiles::DoSwap(const Swap& swap) {
   AddSymlink(swap.path, swap.target);
 }
 
-void FakeRosterFiles::SetWriter(const std::string& path, int pid,
+void FakeFileSystem::SetWriter(const std::string& path, int pid,
                                 bool writing) {
   Inode& inode = inodes_.at(FindOrDie(path));
   if (writing) {
@@ -286,7 +286,7 @@ void FakeRosterFiles::SetWriter(const std::string& path, int pid,
   }
 }
 
-void FakeRosterFiles::SetWriterOf(int fd, int pid, bool writing) {
+void FakeFileSystem::SetWriterOf(int fd, int pid, bool writing) {
   Result<uint64_t> id = InodeOfFd(fd);
   if (!id.ok()) std::abort();  // a bug in the test
   Inode& inode = inodes_.at(*id);

@@ -1,6 +1,6 @@
-// One suite, three implementations: LinuxRosterFiles in a temporary
+// One suite, three implementations: LinuxFileSystem in a temporary
 // directory (with openat2, and with the component-by-component fallback)
-// and FakeRosterFiles. Every case runs on all three, so the fake cannot
+// and FakeFileSystem. Every case runs on all three, so the fake cannot
 // drift from the kernel.
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "common/os/linux_roster_files.h"
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/linux_file_system.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::os {
 namespace {
@@ -37,7 +37,7 @@ class Holder {
 class LinuxEnv {
  public:
   explicit LinuxEnv(bool openat2 = true)
-      : files_(LinuxRosterFiles::Options{openat2}) {
+      : files_(LinuxFileSystem::Options{openat2}) {
     char dir[] = "/tmp/piiguard-files-XXXXXX";
     if (::mkdtemp(dir) == nullptr) std::abort();
     root_ = dir;
@@ -46,7 +46,7 @@ class LinuxEnv {
   LinuxEnv(const LinuxEnv&) = delete;
   LinuxEnv& operator=(const LinuxEnv&) = delete;
 
-  RosterFiles& files() { return files_; }
+  FileSystem& files() { return files_; }
   const std::string& root() const { return root_; }
   std::string Path(const std::string& rel) const { return root_ + "/" + rel; }
 
@@ -152,7 +152,7 @@ class LinuxEnv {
   }
 
  private:
-  LinuxRosterFiles files_;
+  LinuxFileSystem files_;
   std::string root_;
 };
 
@@ -164,7 +164,7 @@ class LinuxComponentsEnv : public LinuxEnv {
 class FakeEnv {
  public:
   FakeEnv() { fake_.AddDirectory(root_); }
-  RosterFiles& files() { return fake_; }
+  FileSystem& files() { return fake_; }
   const std::string& root() const { return root_; }
   std::string Path(const std::string& rel) const { return root_ + "/" + rel; }
 
@@ -190,20 +190,20 @@ class FakeEnv {
   void Remove(const std::string& rel) { fake_.Remove(Path(rel)); }
   UniqueFd Open(const std::string& rel) { return fake_.Open(Path(rel)); }
   std::optional<std::string> Content(const std::string& rel) {
-    if (fake_.KindOf(Path(rel)) != FakeRosterFiles::Kind::kFile) {
+    if (fake_.KindOf(Path(rel)) != FakeFileSystem::Kind::kFile) {
       return std::nullopt;
     }
     return fake_.Content(Path(rel));
   }
   bool IsSymlink(const std::string& rel) {
-    return fake_.KindOf(Path(rel)) == FakeRosterFiles::Kind::kSymlink;
+    return fake_.KindOf(Path(rel)) == FakeFileSystem::Kind::kSymlink;
   }
   std::vector<std::string> List() { return fake_.List(root_); }
 
   std::unique_ptr<Holder> HoldOpen(const std::string& rel, bool writing) {
     class Writer : public Holder {
      public:
-      Writer(FakeRosterFiles* fake, std::string path)
+      Writer(FakeFileSystem* fake, std::string path)
           : fake_(fake), path_(std::move(path)) {
         fake_->SetWriter(path_, kPid);
       }
@@ -211,7 +211,7 @@ class FakeEnv {
 
      private:
       const int kPid = 4242;
-      FakeRosterFiles* fake_;
+      FakeFileSystem* fake_;
       std::string path_;
     };
     if (!writing) return std::make_unique<Holder>();
@@ -219,14 +219,14 @@ class FakeEnv {
   }
 
  private:
-  FakeRosterFiles fake_;
+  FakeFileSystem fake_;
   std::string root_ = "/home/user";
 };
 
 template <typename Env>
-class RosterFilesTest : public ::testing::Test {
+class FileSystemTest : public ::testing::Test {
  protected:
-  RosterFiles& files() { return env_.files(); }
+  FileSystem& files() { return env_.files(); }
   UniqueFd Root() {
     Result<UniqueFd> dir = files().OpenDirNoFollow(env_.root());
     EXPECT_TRUE(dir.ok()) << dir.status().message();
@@ -256,9 +256,9 @@ class EnvNames {
 };
 
 using Envs = ::testing::Types<LinuxEnv, LinuxComponentsEnv, FakeEnv>;
-TYPED_TEST_SUITE(RosterFilesTest, Envs, EnvNames);
+TYPED_TEST_SUITE(FileSystemTest, Envs, EnvNames);
 
-TYPED_TEST(RosterFilesTest, IdentifyAndStatAtSeeTheSameFile) {
+TYPED_TEST(FileSystemTest, IdentifyAndStatAtSeeTheSameFile) {
   this->env_.WriteFile("a.csv", "氏名,住所\n");
   FileIdentity by_fd = this->IdentityOf("a.csv");
   UniqueFd root = this->Root();
@@ -272,7 +272,7 @@ TYPED_TEST(RosterFilesTest, IdentifyAndStatAtSeeTheSameFile) {
   EXPECT_EQ(by_fd.mode & 0777, 0644u);
 }
 
-TYPED_TEST(RosterFilesTest, ASymlinkHasItsOwnIdentity) {
+TYPED_TEST(FileSystemTest, ASymlinkHasItsOwnIdentity) {
   this->env_.WriteFile("a.csv", "x");
   this->env_.Symlink("link", "a.csv");
   UniqueFd root = this->Root();
@@ -283,7 +283,7 @@ TYPED_TEST(RosterFilesTest, ASymlinkHasItsOwnIdentity) {
   EXPECT_FALSE(link->SameFile(this->IdentityOf("a.csv")));
 }
 
-TYPED_TEST(RosterFilesTest, StatAtRefusesBadNamesAndReportsMissingOnes) {
+TYPED_TEST(FileSystemTest, StatAtRefusesBadNamesAndReportsMissingOnes) {
   UniqueFd root = this->Root();
   for (const char* name : {"", ".", "..", "a/b"}) {
     EXPECT_EQ(this->files().StatAt(root.get(), name).status().code(),
@@ -293,13 +293,13 @@ TYPED_TEST(RosterFilesTest, StatAtRefusesBadNamesAndReportsMissingOnes) {
   Status missing = this->files().StatAt(root.get(), "missing").status();
   EXPECT_EQ(missing.code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.message(),
-            "roster files: missing: " + std::string(std::strerror(ENOENT)));
+            "file system: missing: " + std::string(std::strerror(ENOENT)));
   Status long_name =
       this->files().StatAt(root.get(), std::string(256, 'a')).status();
   EXPECT_EQ(Reason(long_name), std::strerror(ENAMETOOLONG));
 }
 
-TYPED_TEST(RosterFilesTest, HardLinksShareAnInode) {
+TYPED_TEST(FileSystemTest, HardLinksShareAnInode) {
   this->env_.WriteFile("a.csv", "roster");
   this->env_.HardLink("a.csv", "b.csv");
   FileIdentity a = this->IdentityOf("a.csv");
@@ -311,7 +311,7 @@ TYPED_TEST(RosterFilesTest, HardLinksShareAnInode) {
   EXPECT_EQ(this->IdentityOf("a.csv").nlink, 1u);
 }
 
-TYPED_TEST(RosterFilesTest, PathOfFollowsRenamesAndSeesRemoval) {
+TYPED_TEST(FileSystemTest, PathOfFollowsRenamesAndSeesRemoval) {
   this->env_.WriteFile("a.csv", "x");
   UniqueFd fd = this->env_.Open("a.csv");
   Result<std::string> path = this->files().PathOf(fd.get());
@@ -326,7 +326,7 @@ TYPED_TEST(RosterFilesTest, PathOfFollowsRenamesAndSeesRemoval) {
   EXPECT_EQ(*this->files().PathOf(root.get()), this->env_.root());
 }
 
-TYPED_TEST(RosterFilesTest, ReadSparseReadsPlainFilesAndTruncates) {
+TYPED_TEST(FileSystemTest, ReadSparseReadsPlainFilesAndTruncates) {
   std::string content = "山田太郎,東京都千代田区1-1,03-1234-5678\n";
   this->env_.WriteFile("a.csv", content);
   UniqueFd fd = this->env_.Open("a.csv");
@@ -345,7 +345,7 @@ TYPED_TEST(RosterFilesTest, ReadSparseReadsPlainFilesAndTruncates) {
   EXPECT_EQ(this->files().ReadSparse(empty.get(), 10)->text, "");
 }
 
-TYPED_TEST(RosterFilesTest, AHoleBecomesOneNewline) {
+TYPED_TEST(FileSystemTest, AHoleBecomesOneNewline) {
   constexpr uint64_t kMiB = 1 << 20;
   const std::string a(4096, 'a');
   const std::string b(4096, 'b');
@@ -371,7 +371,7 @@ TYPED_TEST(RosterFilesTest, AHoleBecomesOneNewline) {
 }
 
 // 10 GiB of which 1 MiB is data: holes are skipped, not read.
-TYPED_TEST(RosterFilesTest, ATenGiBSparseFileReadsInMilliseconds) {
+TYPED_TEST(FileSystemTest, ATenGiBSparseFileReadsInMilliseconds) {
   constexpr uint64_t kMiB = 1 << 20;
   constexpr uint64_t kSize = uint64_t{10} << 30;
   this->env_.Sparse("big", kSize, 5 * (uint64_t{1} << 30),
@@ -390,13 +390,13 @@ TYPED_TEST(RosterFilesTest, ATenGiBSparseFileReadsInMilliseconds) {
   EXPECT_LT(took, std::chrono::milliseconds(500));
 }
 
-TYPED_TEST(RosterFilesTest, ReadSparseRefusesADirectory) {
+TYPED_TEST(FileSystemTest, ReadSparseRefusesADirectory) {
   UniqueFd root = this->Root();
   EXPECT_EQ(this->files().ReadSparse(root.get(), 10).status().code(),
             StatusCode::kFailedPrecondition);
 }
 
-TYPED_TEST(RosterFilesTest, SeesAnotherProcessWriting) {
+TYPED_TEST(FileSystemTest, SeesAnotherProcessWriting) {
   this->env_.WriteFile("a.csv", "x");
   FileIdentity a = this->IdentityOf("a.csv");
   EXPECT_FALSE(*this->files().OpenForWritingByAnyone(a));
@@ -416,12 +416,12 @@ TYPED_TEST(RosterFilesTest, SeesAnotherProcessWriting) {
   EXPECT_FALSE(*this->files().OpenForWritingByAnyone(a));
 }
 
-TYPED_TEST(RosterFilesTest, OpenDirNoFollowRefusesEverySymlink) {
+TYPED_TEST(FileSystemTest, OpenDirNoFollowRefusesEverySymlink) {
   this->env_.MakeDir("d");
   this->env_.MakeDir("d/e");
   this->env_.Symlink("ld", "d");
   this->env_.WriteFile("f", "x");
-  RosterFiles& files = this->files();
+  FileSystem& files = this->files();
   EXPECT_TRUE(files.OpenDirNoFollow(this->env_.Path("d/e")).ok());
   EXPECT_TRUE(files.OpenDirNoFollow(this->env_.root() + "//d/").ok());
   for (const char* through : {"ld", "ld/e"}) {
@@ -443,7 +443,7 @@ TYPED_TEST(RosterFilesTest, OpenDirNoFollowRefusesEverySymlink) {
   }
 }
 
-TYPED_TEST(RosterFilesTest, RemoveIfSameRemovesTheExaminedFile) {
+TYPED_TEST(FileSystemTest, RemoveIfSameRemovesTheExaminedFile) {
   this->env_.WriteFile("a.csv", "roster");
   FileIdentity a = this->IdentityOf("a.csv");
   UniqueFd root = this->Root();
@@ -455,7 +455,7 @@ TYPED_TEST(RosterFilesTest, RemoveIfSameRemovesTheExaminedFile) {
 
 // The race the mover must survive: between the scan and the removal the
 // file is moved away and a symlink put in its place.
-TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesASymlinkSwap) {
+TYPED_TEST(FileSystemTest, RemoveIfSameRefusesASymlinkSwap) {
   this->env_.WriteFile("a.csv", "roster");
   FileIdentity a = this->IdentityOf("a.csv");
   UniqueFd root = this->Root();
@@ -464,13 +464,13 @@ TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesASymlinkSwap) {
   Status status = this->files().RemoveIfSame(root.get(), "a.csv", a);
   EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(status.message(),
-            "roster files: a.csv: changed since it was examined");
+            "file system: a.csv: changed since it was examined");
   EXPECT_TRUE(this->env_.IsSymlink("a.csv"));
   EXPECT_EQ(this->env_.Content("a.orig"), "roster");
   EXPECT_EQ(this->env_.List(), (std::vector<std::string>{"a.csv", "a.orig"}));
 }
 
-TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesAnotherFileOrADirectory) {
+TYPED_TEST(FileSystemTest, RemoveIfSameRefusesAnotherFileOrADirectory) {
   this->env_.WriteFile("a.csv", "roster");
   // Held open, as the mover holds its event's fd: the inode number cannot
   // be reused by the next file.
@@ -489,7 +489,7 @@ TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesAnotherFileOrADirectory) {
 }
 
 // Written after it was examined: removing it would lose the new data.
-TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesAFileWrittenSinceExamined) {
+TYPED_TEST(FileSystemTest, RemoveIfSameRefusesAFileWrittenSinceExamined) {
   this->env_.WriteFile("a.csv", "roster");
   UniqueFd held = this->env_.Open("a.csv");
   FileIdentity a = *this->files().Identify(held.get());
@@ -502,7 +502,7 @@ TYPED_TEST(RosterFilesTest, RemoveIfSameRefusesAFileWrittenSinceExamined) {
   EXPECT_EQ(this->env_.Content("a.csv"), "roster\nmore");
 }
 
-TYPED_TEST(RosterFilesTest, CreateExclusiveNeverFollowsOrReplaces) {
+TYPED_TEST(FileSystemTest, CreateExclusiveNeverFollowsOrReplaces) {
   UniqueFd root = this->Root();
   Result<UniqueFd> fd = this->files().CreateExclusive(root.get(), "n", 0600);
   ASSERT_TRUE(fd.ok()) << fd.status().message();
@@ -518,7 +518,7 @@ TYPED_TEST(RosterFilesTest, CreateExclusiveNeverFollowsOrReplaces) {
   EXPECT_EQ(this->env_.Content("target"), std::nullopt);
 }
 
-TYPED_TEST(RosterFilesTest, CreateUniqueKeepsTheExtension) {
+TYPED_TEST(FileSystemTest, CreateUniqueKeepsTheExtension) {
   UniqueFd root = this->Root();
   auto create = [&](const std::string& base) {
     Result<CreatedFile> made =
@@ -541,7 +541,7 @@ TYPED_TEST(RosterFilesTest, CreateUniqueKeepsTheExtension) {
       StatusCode::kFailedPrecondition);
 }
 
-TYPED_TEST(RosterFilesTest, MakeDirAtAcceptsOnlyARealDirectory) {
+TYPED_TEST(FileSystemTest, MakeDirAtAcceptsOnlyARealDirectory) {
   UniqueFd root = this->Root();
   ASSERT_TRUE(this->files().MakeDirAt(root.get(), "q", 0700).ok());
   ASSERT_TRUE(this->files().MakeDirAt(root.get(), "q", 0700).ok());
@@ -554,7 +554,7 @@ TYPED_TEST(RosterFilesTest, MakeDirAtAcceptsOnlyARealDirectory) {
   EXPECT_TRUE(this->files().OpenDirNoFollow(this->env_.Path("q")).ok());
 }
 
-TYPED_TEST(RosterFilesTest, UnlinkAtAndFsync) {
+TYPED_TEST(FileSystemTest, UnlinkAtAndFsync) {
   this->env_.WriteFile("f", "x");
   this->env_.MakeDir("d");
   UniqueFd root = this->Root();
@@ -568,7 +568,7 @@ TYPED_TEST(RosterFilesTest, UnlinkAtAndFsync) {
             std::strerror(EISDIR));
 }
 
-TYPED_TEST(RosterFilesTest, ReopenForWritingOverwritesTheSameFile) {
+TYPED_TEST(FileSystemTest, ReopenForWritingOverwritesTheSameFile) {
   this->env_.WriteFile("a.csv", "roster");
   UniqueFd fd = this->env_.Open("a.csv");
   Result<UniqueFd> w = this->files().ReopenForWriting(fd.get());

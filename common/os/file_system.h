@@ -1,8 +1,8 @@
-// RosterFiles: the file operations the roster guard's mover needs, each
-// small, in the manner of leveldb's Env. LinuxRosterFiles
-// (linux_roster_files.h) does them with the kernel; FakeRosterFiles
-// (fake_roster_files.h) keeps an in-memory tree whose fds are real (memfd)
-// so the same production code runs on both. roster_files_test.cc runs one
+// FileSystem: the file operations the roster guard's mover needs, each
+// small, in the manner of leveldb's Env. LinuxFileSystem
+// (linux_file_system.h) does them with the kernel; FakeFileSystem
+// (fake_file_system.h) keeps an in-memory tree whose fds are real (memfd)
+// so the same production code runs on both. file_system_test.cc runs one
 // suite against both so the fake cannot drift.
 //
 // The mover works from the fd of a fanotify event: it identifies the file
@@ -13,11 +13,11 @@
 //
 // `name` arguments are single directory entries: not empty, not "." or
 // "..", no '/' and no NUL (kInvalidArgument otherwise). Errors read
-// "roster files: OBJECT: REASON"; errno failures go through ErrnoStatus.
+// "file system: OBJECT: REASON"; errno failures go through ErrnoStatus.
 //
 // Thread-safety: the interface makes no promise; each implementation says.
-#ifndef PIIGUARD_COMMON_OS_ROSTER_FILES_H_
-#define PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+#ifndef PIIGUARD_COMMON_OS_FILE_SYSTEM_H_
+#define PIIGUARD_COMMON_OS_FILE_SYSTEM_H_
 
 #include <sys/types.h>
 
@@ -32,7 +32,7 @@
 
 namespace piiguard::os {
 
-inline constexpr std::string_view kRosterFilesContext = "roster files";
+inline constexpr std::string_view kFileSystemContext = "file system";
 // CreateUnique tries "name", "name (2)", ... up to "name (kMaxUniqueNames)".
 inline constexpr int kMaxUniqueNames = 100;
 
@@ -70,9 +70,9 @@ struct CreatedFile {
   std::string name;  // the name chosen ("名簿 (2).csv")
 };
 
-class RosterFiles {
+class FileSystem {
  public:
-  virtual ~RosterFiles() = default;
+  virtual ~FileSystem() = default;
 
   // The path `fd` was opened by, as the kernel sees it now (it follows
   // renames). kNotFound when that name was removed (" (deleted)").
@@ -152,4 +152,4 @@ Result<ReadResult> ReadSparseFd(int fd, size_t max_bytes);
 
 }  // namespace piiguard::os
 
-#endif  // PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+#endif  // PIIGUARD_COMMON_OS_FILE_SYSTEM_H_

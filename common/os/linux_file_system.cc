@@ -1,4 +1,4 @@
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 namespace piiguard::os {
 namespace {
 
-constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kContext = kFileSystemContext;
 constexpr std::string_view kDeleted = " (deleted)";
 constexpr size_t kMaxFdinfoSize = size_t{64} * 1024;
 constexpr int kHiddenNameTries = 8;
@@ -220,7 +220,7 @@ Result<int> ParseFdinfoFlags(std::string_view bytes) {
   return static_cast<int>(*flags);
 }
 
-Result<std::string> LinuxRosterFiles::PathOf(int fd) const {
+Result<std::string> LinuxFileSystem::PathOf(int fd) const {
   char buffer[PATH_MAX + 32];
   ssize_t n = ::readlink(ProcSelfFd(fd).c_str(), buffer, sizeof(buffer));
   if (n < 0) return ErrnoStatus(kContext, FdName(fd), errno);
@@ -244,18 +244,18 @@ Result<std::string> LinuxRosterFiles::PathOf(int fd) const {
   return NotFoundError(kContext, path, "removed since it was opened");
 }
 
-Result<FileIdentity> LinuxRosterFiles::Identify(int fd) const {
+Result<FileIdentity> LinuxFileSystem::Identify(int fd) const {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return ErrnoStatus(kContext, FdName(fd), errno);
   return IdentityOf(st);
 }
 
-Result<ReadResult> LinuxRosterFiles::ReadSparse(int fd,
+Result<ReadResult> LinuxFileSystem::ReadSparse(int fd,
                                                 size_t max_bytes) const {
   return ReadSparseFd(fd, max_bytes);
 }
 
-Result<bool> LinuxRosterFiles::OpenForWritingByAnyone(
+Result<bool> LinuxFileSystem::OpenForWritingByAnyone(
     const FileIdentity& file) const {
   UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!proc.valid()) return ErrnoStatus(kContext, "/proc", errno);
@@ -269,7 +269,7 @@ Result<bool> LinuxRosterFiles::OpenForWritingByAnyone(
   return false;
 }
 
-Result<UniqueFd> LinuxRosterFiles::OpenDirNoFollow(
+Result<UniqueFd> LinuxFileSystem::OpenDirNoFollow(
     const std::string& absolute_dir) const {
   PIIGUARD_RETURN_IF_ERROR(SplitAbsoluteDir(absolute_dir).status());
   if (!options_.use_openat2) return OpenDirByComponents(absolute_dir);
@@ -285,7 +285,7 @@ Result<UniqueFd> LinuxRosterFiles::OpenDirNoFollow(
   return ErrnoStatus(kContext, absolute_dir, errno);
 }
 
-Result<FileIdentity> LinuxRosterFiles::StatAt(int dir_fd,
+Result<FileIdentity> LinuxFileSystem::StatAt(int dir_fd,
                                               const std::string& name) const {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   struct stat st {};
@@ -295,7 +295,7 @@ Result<FileIdentity> LinuxRosterFiles::StatAt(int dir_fd,
   return IdentityOf(st);
 }
 
-Status LinuxRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
+Status LinuxFileSystem::RemoveIfSame(int dir_fd, const std::string& name,
                                       const FileIdentity& expected) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_ASSIGN_OR_RETURN(std::string hidden, HideEntry(dir_fd, name));
@@ -319,7 +319,7 @@ Status LinuxRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
                                  "changed since it was examined");
 }
 
-Result<UniqueFd> LinuxRosterFiles::CreateExclusive(int dir_fd,
+Result<UniqueFd> LinuxFileSystem::CreateExclusive(int dir_fd,
                                                    const std::string& name,
                                                    mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
@@ -329,7 +329,7 @@ Result<UniqueFd> LinuxRosterFiles::CreateExclusive(int dir_fd,
   return fd;
 }
 
-Result<CreatedFile> LinuxRosterFiles::CreateUnique(int dir_fd,
+Result<CreatedFile> LinuxFileSystem::CreateUnique(int dir_fd,
                                                    const std::string& base_name,
                                                    mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
@@ -343,7 +343,7 @@ Result<CreatedFile> LinuxRosterFiles::CreateUnique(int dir_fd,
   return FailedPreconditionError(kContext, base_name, "no free name");
 }
 
-Status LinuxRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
+Status LinuxFileSystem::MakeDirAt(int dir_fd, const std::string& name,
                                    mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   if (::mkdirat(dir_fd, name.c_str(), mode) == 0) return Status::Ok();
@@ -359,14 +359,14 @@ Status LinuxRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
   return Status::Ok();
 }
 
-Status LinuxRosterFiles::FsyncFd(int fd) {
+Status LinuxFileSystem::FsyncFd(int fd) {
   while (::fsync(fd) != 0) {
     if (errno != EINTR) return ErrnoStatus(kContext, FdName(fd), errno);
   }
   return Status::Ok();
 }
 
-Status LinuxRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
+Status LinuxFileSystem::UnlinkAt(int dir_fd, const std::string& name) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   if (::unlinkat(dir_fd, name.c_str(), 0) != 0) {
     return ErrnoStatus(kContext, name, errno);
@@ -374,7 +374,7 @@ Status LinuxRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
   return Status::Ok();
 }
 
-Result<UniqueFd> LinuxRosterFiles::ReopenForWriting(int fd) {
+Result<UniqueFd> LinuxFileSystem::ReopenForWriting(int fd) {
   PIIGUARD_ASSIGN_OR_RETURN(FileIdentity before, Identify(fd));
   if (!before.is_regular) {
     return FailedPreconditionError(kContext, FdName(fd), "not a regular file");

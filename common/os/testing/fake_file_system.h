@@ -1,5 +1,5 @@
-// FakeRosterFiles: an in-memory RosterFiles for tests, behaving like
-// LinuxRosterFiles on the same calls (roster_files_test.cc runs one suite on
+// FakeFileSystem: an in-memory FileSystem for tests, behaving like
+// LinuxFileSystem on the same calls (file_system_test.cc runs one suite on
 // both). It keeps a tree of directories, regular files and symlinks with
 // devices and inode numbers of its own; every inode is backed by a memfd,
 // and the fds it hands out (Open, OpenDirNoFollow, CreateExclusive...) are
@@ -17,12 +17,12 @@
 // survive); any action after the next call of an operation; "this file is
 // open for writing by pid P".
 //
-// The tree and its set-up are in fake_roster_files.cc, the RosterFiles
-// operations and the injections in fake_roster_files_ops.cc.
+// The tree and its set-up are in fake_file_system.cc, the FileSystem
+// operations and the injections in fake_file_system_ops.cc.
 //
 // Thread-safety: not thread-safe (tests drive it from one thread).
-#ifndef PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
-#define PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+#ifndef PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_
+#define PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_
 
 #include <cstdint>
 #include <functional>
@@ -32,11 +32,11 @@
 #include <string_view>
 #include <vector>
 
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 
 namespace piiguard::os {
 
-class FakeRosterFiles : public RosterFiles {
+class FakeFileSystem : public FileSystem {
  public:
   enum class Op {
     kPathOf,
@@ -56,7 +56,7 @@ class FakeRosterFiles : public RosterFiles {
   enum class Kind { kNone, kFile, kDirectory, kSymlink };
 
   // An empty root directory "/" on device 1.
-  FakeRosterFiles();
+  FakeFileSystem();
 
   // Set-up.
   void AddDirectory(const std::string& path, mode_t mode = 0755);
@@ -173,7 +173,7 @@ class FakeRosterFiles : public RosterFiles {
                                 mode_t mode, int* error);
 
   // An injected swap after a const call changes the tree: Leave() does it
-  // through const_cast (a FakeRosterFiles is never defined const).
+  // through const_cast (a FakeFileSystem is never defined const).
   void DoSwap(const Swap& swap);
 
   std::map<uint64_t, Inode> inodes_;
@@ -190,4 +190,4 @@ class FakeRosterFiles : public RosterFiles {
 
 }  // namespace piiguard::os
 
-#endif  // PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+#endif  // PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_

@@ -1,4 +1,4 @@
-// LinuxRosterFiles: RosterFiles on the running kernel.
+// LinuxFileSystem: FileSystem on the running kernel.
 //
 // PathOf reads /proc/self/fd/N. OpenDirNoFollow uses openat2(2) with
 // RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS (Linux 5.6; called through
@@ -11,15 +11,15 @@
 // CAP_SYS_PTRACE): others' fds are skipped otherwise.
 //
 // Thread-safety: thread-safe (no mutable state).
-#ifndef PIIGUARD_COMMON_OS_LINUX_ROSTER_FILES_H_
-#define PIIGUARD_COMMON_OS_LINUX_ROSTER_FILES_H_
+#ifndef PIIGUARD_COMMON_OS_LINUX_FILE_SYSTEM_H_
+#define PIIGUARD_COMMON_OS_LINUX_FILE_SYSTEM_H_
 
 #include <sys/stat.h>
 
 #include <string>
 #include <string_view>
 
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 
 namespace piiguard::os {
 
@@ -27,15 +27,15 @@ namespace piiguard::os {
 // return; LinuxScanTree uses it too).
 FileIdentity IdentityOf(const struct stat& st);
 
-class LinuxRosterFiles : public RosterFiles {
+class LinuxFileSystem : public FileSystem {
  public:
   struct Options {
     // false: OpenDirNoFollow always takes the component-by-component path
     // (what it does on ENOSYS), so that tests exercise it.
     bool use_openat2 = true;
   };
-  LinuxRosterFiles() = default;
-  explicit LinuxRosterFiles(Options options) : options_(options) {}
+  LinuxFileSystem() = default;
+  explicit LinuxFileSystem(Options options) : options_(options) {}
 
   Result<std::string> PathOf(int fd) const override;
   Result<FileIdentity> Identify(int fd) const override;
@@ -67,4 +67,4 @@ Result<int> ParseFdinfoFlags(std::string_view bytes);
 
 }  // namespace piiguard::os
 
-#endif  // PIIGUARD_COMMON_OS_LINUX_ROSTER_FILES_H_
+#endif  // PIIGUARD_COMMON_OS_LINUX_FILE_SYSTEM_H_
