@@ -20,7 +20,6 @@
 
 #include "agent/roster/detector.h"
 #include "common/os/file_system.h"
-#include "common/os/scan_tree.h"
 #include "common/scanreport/scan_report.h"
 
 namespace piiguard::scan {
@@ -45,8 +44,8 @@ struct ScanResult {
 
 class Scanner {
  public:
-  Scanner(const os::ScanTree& tree, const os::FileSystem& files,
-          const roster::Detector& detector, roster::Options options);
+  Scanner(const os::FileSystem& files, const roster::Detector& detector,
+          roster::Options options);
 
   // Mount points that are scanned as roots of their own (--full): met
   // during the walk they are neither entered nor counted.
@@ -71,7 +70,6 @@ class Scanner {
   void NotExamined(const std::string& path, std::string reason);
   void Report();
 
-  const os::ScanTree& tree_;
   const os::FileSystem& files_;
   const roster::Detector& detector_;
   roster::Options options_;

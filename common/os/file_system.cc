@@ -1,3 +1,5 @@
+// The seam's shared helpers (file_system.h): names, paths and the sparse
+// reader both implementations use.
 #include "common/os/file_system.h"
 
 #include <sys/stat.h>
@@ -61,6 +63,13 @@ Status ReadRange(int fd, uint64_t begin, uint64_t end, size_t max_bytes,
 }
 
 }  // namespace
+
+EntryKind KindOf(const FileIdentity& identity) {
+  if (S_ISREG(identity.mode)) return EntryKind::kFile;
+  if (S_ISDIR(identity.mode)) return EntryKind::kDirectory;
+  if (S_ISLNK(identity.mode)) return EntryKind::kSymlink;
+  return EntryKind::kSpecial;
+}
 
 bool StillTheSame(const FileIdentity& now, const FileIdentity& expected) {
   return now.is_regular && now.SameFile(expected) &&

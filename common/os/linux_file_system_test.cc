@@ -1,6 +1,6 @@
 // What only LinuxFileSystem does: /proc parsing, names that look deleted,
 // fds that are not files, permissions. Shared behaviour is in
-// file_system_test.cc.
+// file_system_test.cc and file_system_change_test.cc.
 #include "common/os/linux_file_system.h"
 
 #include <fcntl.h>

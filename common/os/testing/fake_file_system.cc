@@ -56,6 +56,8 @@ uint32_t TypeBits(FakeFileSystem::Kind kind) {
       return S_IFREG;
     case FakeFileSystem::Kind::kSymlink:
       return S_IFLNK;
+    case FakeFileSystem::Kind::kFifo:
+      return S_IFIFO;
     default:
       return S_IFDIR;
   }
@@ -73,7 +75,7 @@ FakeFileSystem::FakeFileSystem() {
 }
 
 uint64_t FakeFileSystem::NewInode(Kind kind, uint64_t dev, uint32_t perm,
-                                   uint32_t uid) {
+                                  uint32_t uid) {
   Inode inode;
   inode.id = next_id_++;
   inode.kind = kind;
@@ -158,7 +160,7 @@ std::string FakeFileSystem::DirPath(uint64_t dir) const {
 }
 
 UniqueFd FakeFileSystem::HandOut(uint64_t id, uint64_t parent,
-                                  const std::string& name, int flags) const {
+                                 const std::string& name, int flags) const {
   const Inode& inode = inodes_.at(id);
   std::string self = "/proc/self/fd/" + std::to_string(inode.backing.get());
   UniqueFd fd(::open(self.c_str(), flags | O_CLOEXEC));
@@ -187,7 +189,7 @@ Result<uint64_t> FakeFileSystem::DirOfFd(int dir_fd) const {
 }
 
 Result<uint64_t> FakeFileSystem::EntryAt(uint64_t dir,
-                                          const std::string& name) const {
+                                         const std::string& name) const {
   if (name.size() > kNameMax) return ErrnoStatus(kContext, name, ENAMETOOLONG);
   const auto& entries = inodes_.at(dir).entries;
   auto it = entries.find(name);
@@ -212,6 +214,8 @@ FileIdentity FakeFileSystem::IdentityOf(uint64_t id) const {
     identity.size = static_cast<uint64_t>(st.st_size);
   } else if (inode.kind == Kind::kSymlink) {
     identity.size = inode.target.size();
+  } else if (inode.kind == Kind::kFifo) {
+    identity.size = 0;
   } else {
     identity.size = 4096;
     identity.nlink = 2;
@@ -220,26 +224,6 @@ FileIdentity FakeFileSystem::IdentityOf(uint64_t id) const {
     }
   }
   return identity;
-}
-
-Status FakeFileSystem::Enter(Op op, std::string_view object) const {
-  ++calls_[op];
-  auto it = failures_.find(op);
-  if (it == failures_.end()) return Status::Ok();
-  int error_number = it->second;
-  failures_.erase(it);
-  return ErrnoStatus(kContext, object, error_number);
-}
-
-int FakeFileSystem::calls(Op op) const {
-  auto it = calls_.find(op);
-  return it == calls_.end() ? 0 : it->second;
-}
-
-void FakeFileSystem::SwapForSymlinkAfter(Op op, const std::string& path,
-                                          const std::string& target,
-                                          const std::string& moved_to) {
-  swaps_[op] = Swap{path, target, moved_to};
 }
 
 // Set-up and inspection.
@@ -258,7 +242,7 @@ void FakeFileSystem::AddDirectory(const std::string& path, mode_t mode) {
 }
 
 void FakeFileSystem::AddFile(const std::string& path, std::string_view content,
-                              mode_t mode, uid_t uid) {
+                             mode_t mode, uid_t uid) {
   std::string name;
   uint64_t dir = ParentOf(path, &name);
   auto& entries = inodes_.at(dir).entries;
@@ -278,7 +262,7 @@ void FakeFileSystem::AddFile(const std::string& path, std::string_view content,
 }
 
 void FakeFileSystem::AddSymlink(const std::string& path,
-                                 const std::string& target) {
+                                const std::string& target) {
   std::string name;
   uint64_t dir = ParentOf(path, &name);
   if (inodes_.at(dir).entries.contains(name)) Die("exists", path);
@@ -287,8 +271,27 @@ void FakeFileSystem::AddSymlink(const std::string& path,
   Link(dir, name, id);
 }
 
+void FakeFileSystem::AddSparseFile(const std::string& path, uint64_t size,
+                                   uint64_t offset, std::string_view data) {
+  if (offset + data.size() > size) Die("data past the end", path);
+  AddFile(path, "");
+  Truncate(path, size);
+  WriteAt(path, offset, data);
+}
+
+void FakeFileSystem::AddFifo(const std::string& path) {
+  std::string name;
+  uint64_t dir = ParentOf(path, &name);
+  if (inodes_.at(dir).entries.contains(name)) Die("exists", path);
+  Link(dir, name, NewInode(Kind::kFifo, inodes_.at(dir).dev, 0644, 0));
+}
+
+void FakeFileSystem::DenyAccess(const std::string& path) {
+  inodes_.at(FindOrDie(path)).denied = true;
+}
+
 void FakeFileSystem::AddHardLink(const std::string& existing,
-                                  const std::string& path) {
+                                 const std::string& path) {
   uint64_t id = FindOrDie(existing);
   if (inodes_.at(id).kind != Kind::kFile) Die("not a regular file", existing);
   std::string name;
@@ -311,7 +314,7 @@ void FakeFileSystem::Truncate(const std::string& path, uint64_t size) {
 }
 
 void FakeFileSystem::WriteAt(const std::string& path, uint64_t offset,
-                              std::string_view data) {
+                             std::string_view data) {
   const Inode& inode = inodes_.at(FindOrDie(path));
   if (inode.kind != Kind::kFile) Die("not a regular file", path);
   WriteOrDie(inode.backing.get(), data, offset);

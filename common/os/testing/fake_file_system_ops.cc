@@ -1,8 +1,9 @@
-// FakeFileSystem: the FileSystem operations and the injections (the tree
-// and its set-up are in fake_file_system.cc). Each operation checks names
-// first, like the Linux one, then counts the call and takes an injected
-// failure (Enter), and after success performs an injected swap and action
-// (Leave).
+// FakeFileSystem: the operations through an fd, those that change the
+// tree, and the injections (the tree and its set-up are in
+// fake_file_system.cc, the operations on directories and their entries in
+// fake_file_system_walk.cc). Each operation checks names first, like the
+// Linux one, then counts the call and takes an injected failure (Enter),
+// and after success performs an injected swap and action (Leave).
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -87,51 +88,8 @@ Result<bool> FakeFileSystem::OpenForWritingByAnyone(
   return writing;
 }
 
-Result<UniqueFd> FakeFileSystem::OpenDirNoFollow(
-    const std::string& absolute_dir) const {
-  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                            SplitAbsoluteDir(absolute_dir));
-  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenDirNoFollow, absolute_dir));
-  uint64_t dir = 1;
-  uint64_t parent = 1;
-  std::string name;
-  for (const std::string& part : parts) {
-    if (part.size() > kNameMax) {
-      return ErrnoStatus(kContext, absolute_dir, ENAMETOOLONG);
-    }
-    const auto& entries = inodes_.at(dir).entries;
-    auto it = entries.find(part);
-    if (it == entries.end()) return ErrnoStatus(kContext, absolute_dir, ENOENT);
-    Kind kind = inodes_.at(it->second).kind;
-    if (kind == Kind::kSymlink) {
-      return ErrnoStatus(kContext, absolute_dir, ELOOP);
-    }
-    if (kind != Kind::kDirectory) {
-      return ErrnoStatus(kContext, absolute_dir, ENOTDIR);
-    }
-    parent = dir;
-    name = part;
-    dir = it->second;
-  }
-  UniqueFd fd = HandOut(dir, parent, name, O_RDONLY);
-  if (!fd.valid()) return ErrnoStatus(kContext, absolute_dir, errno);
-  Leave(Op::kOpenDirNoFollow);
-  return fd;
-}
-
-Result<FileIdentity> FakeFileSystem::StatAt(int dir_fd,
-                                             const std::string& name) const {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kStatAt, name));
-  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
-  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, EntryAt(dir, name));
-  FileIdentity identity = IdentityOf(id);
-  Leave(Op::kStatAt);
-  return identity;
-}
-
 Status FakeFileSystem::RemoveIfSame(int dir_fd, const std::string& name,
-                                     const FileIdentity& expected) {
+                                    const FileIdentity& expected) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kRemoveIfSame, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -146,8 +104,8 @@ Status FakeFileSystem::RemoveIfSame(int dir_fd, const std::string& name,
 }
 
 Result<UniqueFd> FakeFileSystem::CreateFileAt(uint64_t dir,
-                                               const std::string& name,
-                                               mode_t mode, int* error) {
+                                              const std::string& name,
+                                              mode_t mode, int* error) {
   *error = 0;
   if (name.size() > kNameMax) *error = ENAMETOOLONG;
   if (*error == 0 && inodes_.at(dir).entries.contains(name)) *error = EEXIST;
@@ -164,8 +122,8 @@ Result<UniqueFd> FakeFileSystem::CreateFileAt(uint64_t dir,
 }
 
 Result<UniqueFd> FakeFileSystem::CreateExclusive(int dir_fd,
-                                                  const std::string& name,
-                                                  mode_t mode) {
+                                                 const std::string& name,
+                                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateExclusive, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -176,8 +134,8 @@ Result<UniqueFd> FakeFileSystem::CreateExclusive(int dir_fd,
 }
 
 Result<CreatedFile> FakeFileSystem::CreateUnique(int dir_fd,
-                                                  const std::string& base_name,
-                                                  mode_t mode) {
+                                                 const std::string& base_name,
+                                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateUnique, base_name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -195,7 +153,7 @@ Result<CreatedFile> FakeFileSystem::CreateUnique(int dir_fd,
 }
 
 Status FakeFileSystem::MakeDirAt(int dir_fd, const std::string& name,
-                                  mode_t mode) {
+                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kMakeDirAt, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -252,6 +210,26 @@ Result<UniqueFd> FakeFileSystem::ReopenForWriting(int fd) {
 
 // Injection.
 
+Status FakeFileSystem::Enter(Op op, std::string_view object) const {
+  ++calls_[op];
+  auto it = failures_.find(op);
+  if (it == failures_.end()) return Status::Ok();
+  int error_number = it->second;
+  failures_.erase(it);
+  return ErrnoStatus(kContext, object, error_number);
+}
+
+int FakeFileSystem::calls(Op op) const {
+  auto it = calls_.find(op);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+void FakeFileSystem::SwapForSymlinkAfter(Op op, const std::string& path,
+                                         const std::string& target,
+                                         const std::string& moved_to) {
+  swaps_[op] = Swap{path, target, moved_to};
+}
+
 void FakeFileSystem::Leave(Op op) const {
   auto it = swaps_.find(op);
   if (it != swaps_.end()) {
@@ -276,8 +254,7 @@ void FakeFileSystem::DoSwap(const Swap& swap) {
   AddSymlink(swap.path, swap.target);
 }
 
-void FakeFileSystem::SetWriter(const std::string& path, int pid,
-                                bool writing) {
+void FakeFileSystem::SetWriter(const std::string& path, int pid, bool writing) {
   Inode& inode = inodes_.at(FindOrDie(path));
   if (writing) {
     inode.writers.insert(pid);

@@ -1,5 +1,6 @@
 // What only the fake does: injected failures and swaps, devices, fds it
-// did not hand out. Behaviour shared with Linux is in file_system_test.cc.
+// did not hand out, paths taken literally. Behaviour shared with Linux is
+// in file_system_test.cc and file_system_change_test.cc.
 #include "common/os/testing/fake_file_system.h"
 
 #include <fcntl.h>
@@ -29,6 +30,7 @@ class FakeFileSystemTest : public ::testing::Test {
 
 // Every operation takes an injected errno once, as ErrnoStatus makes it.
 TEST_F(FakeFileSystemTest, InjectedErrorsFailTheNextCallOnly) {
+  files_.AddDirectory("/home/u/sub");
   UniqueFd fd = files_.Open("/home/u/名簿.csv");
   UniqueFd dir = Dir();
   FileIdentity id = *files_.Identify(fd.get());
@@ -43,10 +45,17 @@ TEST_F(FakeFileSystemTest, InjectedErrorsFailTheNextCallOnly) {
        [&] { return files_.ReadSparse(fd.get(), 9).status(); }},
       {Op::kOpenForWritingByAnyone,
        [&] { return files_.OpenForWritingByAnyone(id).status(); }},
+      {Op::kLstat, [&] { return files_.Lstat("/home/u").status(); }},
+      {Op::kOpenDir, [&] { return files_.OpenDir("/home").status(); }},
       {Op::kOpenDirNoFollow,
        [&] { return files_.OpenDirNoFollow("/home").status(); }},
+      {Op::kReadDir, [&] { return files_.ReadDir(dir.get()).status(); }},
       {Op::kStatAt,
        [&] { return files_.StatAt(dir.get(), "名簿.csv").status(); }},
+      {Op::kOpenFileAt,
+       [&] { return files_.OpenFileAt(dir.get(), "名簿.csv").status(); }},
+      {Op::kOpenDirAt,
+       [&] { return files_.OpenDirAt(dir.get(), "sub").status(); }},
       {Op::kCreateExclusive,
        [&] { return files_.CreateExclusive(dir.get(), "n1", 0600).status(); }},
       {Op::kCreateUnique,
@@ -136,6 +145,21 @@ TEST_F(FakeFileSystemTest, MountsGiveDevicesAndFdsAreReal) {
   Status foreign = files_.Identify(null.get()).status();
   EXPECT_NE(foreign.message().find(std::strerror(EBADF)), std::string::npos);
   EXPECT_FALSE(files_.Identify(-1).ok());
+}
+
+// Lstat and OpenDir do not follow a symlink before the last component, as
+// Linux would: the fake has no such entry.
+TEST_F(FakeFileSystemTest, PathsAreTakenLiterally) {
+  files_.AddSymlink("/home/link", "u");
+  EXPECT_TRUE(S_ISLNK(files_.Lstat("/home/link").value().mode));
+  EXPECT_EQ(files_.Lstat("/home/link/名簿.csv").status().code(),
+            StatusCode::kNotFound);
+  for (const Status& status : {files_.OpenDir("/home/link").status(),
+                               files_.Lstat("/home/u/名簿.csv/x").status()}) {
+    EXPECT_NE(status.message().find(std::strerror(ENOTDIR)), std::string::npos)
+        << status.message();
+  }
+  EXPECT_TRUE(files_.Lstat("/home//u/").ok());
 }
 
 TEST_F(FakeFileSystemTest, CreatedFilesAreFilesOfTheTree) {
