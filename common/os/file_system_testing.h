@@ -63,7 +63,7 @@ class LinuxEnv {
   const std::string& root() const { return root_; }
   std::string Path(const std::string& rel) const { return root_ + "/" + rel; }
 
-  void WriteFile(const std::string& rel, std::string_view content) {
+  void WriteFile(const std::string& rel, std::string_view content) const {
     UniqueFd fd(::open(Path(rel).c_str(),
                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     ASSERT_TRUE(fd.valid());
@@ -72,7 +72,7 @@ class LinuxEnv {
               static_cast<ssize_t>(content.size()));
   }
   void Sparse(const std::string& rel, uint64_t size, uint64_t offset,
-              std::string_view data) {
+              std::string_view data) const {
     UniqueFd fd(
         ::open(Path(rel).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
     ASSERT_TRUE(fd.valid());
@@ -81,34 +81,34 @@ class LinuxEnv {
                        static_cast<off_t>(offset)),
               static_cast<ssize_t>(data.size()));
   }
-  void MakeDir(const std::string& rel) {
+  void MakeDir(const std::string& rel) const {
     ASSERT_EQ(::mkdir(Path(rel).c_str(), 0755), 0);
   }
-  void Symlink(const std::string& rel, const std::string& target) {
+  void Symlink(const std::string& rel, const std::string& target) const {
     ASSERT_EQ(::symlink(target.c_str(), Path(rel).c_str()), 0);
   }
-  void MakeFifo(const std::string& rel) {
+  void MakeFifo(const std::string& rel) const {
     ASSERT_EQ(::mkfifo(Path(rel).c_str(), 0644), 0);
   }
   // Root opens mode 0000 files all the same.
-  bool CanDeny() const { return ::geteuid() != 0; }
+  static bool CanDeny() { return ::geteuid() != 0; }
   void Deny(const std::string& rel) {
     ASSERT_EQ(::chmod(Path(rel).c_str(), 0), 0);
     denied_.push_back(Path(rel));
   }
-  void HardLink(const std::string& from, const std::string& rel) {
+  void HardLink(const std::string& from, const std::string& rel) const {
     ASSERT_EQ(::link(Path(from).c_str(), Path(rel).c_str()), 0);
   }
-  void Rename(const std::string& from, const std::string& to) {
+  void Rename(const std::string& from, const std::string& to) const {
     ASSERT_EQ(::rename(Path(from).c_str(), Path(to).c_str()), 0);
   }
-  void Remove(const std::string& rel) {
+  void Remove(const std::string& rel) const {
     ASSERT_EQ(::unlink(Path(rel).c_str()), 0);
   }
-  UniqueFd Open(const std::string& rel) {
+  UniqueFd Open(const std::string& rel) const {
     return UniqueFd(::open(Path(rel).c_str(), O_RDONLY | O_CLOEXEC));
   }
-  std::optional<std::string> Content(const std::string& rel) {
+  std::optional<std::string> Content(const std::string& rel) const {
     struct stat st {};
     if (::lstat(Path(rel).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
       return std::nullopt;
@@ -121,11 +121,11 @@ class LinuxEnv {
     }
     return out;
   }
-  bool IsSymlink(const std::string& rel) {
+  bool IsSymlink(const std::string& rel) const {
     struct stat st {};
     return ::lstat(Path(rel).c_str(), &st) == 0 && S_ISLNK(st.st_mode);
   }
-  std::vector<std::string> List() {
+  std::vector<std::string> List() const {
     std::vector<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(root_)) {
       names.push_back(entry.path().filename().string());
@@ -135,7 +135,7 @@ class LinuxEnv {
   }
 
   // A child process holds `rel` open until the Holder goes.
-  std::unique_ptr<Holder> HoldOpen(const std::string& rel, bool writing) {
+  std::unique_ptr<Holder> HoldOpen(const std::string& rel, bool writing) const {
     class Child : public Holder {
      public:
       Child(pid_t pid, int done) : pid_(pid), done_(done) {}
@@ -203,7 +203,7 @@ class FakeEnv {
     fake_.AddSymlink(Path(rel), target);
   }
   void MakeFifo(const std::string& rel) { fake_.AddFifo(Path(rel)); }
-  bool CanDeny() const { return true; }
+  static bool CanDeny() { return true; }
   void Deny(const std::string& rel) { fake_.DenyAccess(Path(rel)); }
   void HardLink(const std::string& from, const std::string& rel) {
     fake_.AddHardLink(Path(from), Path(rel));
@@ -229,12 +229,11 @@ class FakeEnv {
      public:
       Writer(FakeFileSystem* fake, std::string path)
           : fake_(fake), path_(std::move(path)) {
-        fake_->SetWriter(path_, kPid);
+        fake_->SetWriter(path_, kWriterPid);
       }
-      ~Writer() override { fake_->SetWriter(path_, kPid, false); }
+      ~Writer() override { fake_->SetWriter(path_, kWriterPid, false); }
 
      private:
-      const int kPid = 4242;
       FakeFileSystem* fake_;
       std::string path_;
     };
@@ -243,6 +242,7 @@ class FakeEnv {
   }
 
  private:
+  static constexpr int kWriterPid = 4242;  // HoldOpen's writer
   FakeFileSystem fake_;
   std::string root_ = "/home/user";
 };
