@@ -27,10 +27,9 @@
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/os/clock.h"
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/mountinfo.h"
-#include "common/os/scan_tree.h"
 #include "common/scanreport/scan_report.h"
 #include "common/signed_envelope.h"
 #include "common/timestamp.h"
@@ -308,9 +307,8 @@ int RunScan(const Tool& tool, const ScanArgs& args) {
     body.paths.push_back(scanreport::EncodePath(root));
   }
 
-  os::LinuxScanTree tree;
-  os::LinuxRosterFiles files;
-  scan::Scanner scanner(tree, files, **detector, options);
+  os::LinuxFileSystem files;
+  scan::Scanner scanner(files, **detector, options);
   scanner.SetScannedElsewhere(elsewhere);
   ProgressLine progress(tool, ::isatty(STDERR_FILENO) == 1);
   scanner.SetProgress(

@@ -32,7 +32,7 @@
 #include "agent/rosterguard/worker.h"
 #include "agent/state/state_dir.h"
 #include "common/os/fanotify.h"
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/mountinfo.h"
 #include "common/os/timer.h"
@@ -42,7 +42,7 @@ namespace piiguard::agent {
 
 struct RosterWiring {
   os::LinuxSysfs sysfs{"/sys"};
-  os::LinuxRosterFiles files;
+  os::LinuxFileSystem files;
   std::unique_ptr<os::LinuxMountTable> mounts;
   std::unique_ptr<os::LinuxFanotify> events;
   // The detector runs in piiguard-examiner, unprivileged (agent/priv).

@@ -40,8 +40,7 @@ TEST_F(ExaminerGuardTest, ATakenOverParserLeavesTheFileKeptAndJournaled) {
   Guard guard = MakeExaminedGuard();
   ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
   Pump(guard);
-  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
-            FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"), FakeFileSystem::Kind::kNone);
   ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
 
   const std::string attack = "#open /etc/shadow\n" + RosterCsv();
@@ -58,7 +57,7 @@ TEST_F(ExaminerGuardTest, ATakenOverParserLeavesTheFileKeptAndJournaled) {
   ASSERT_TRUE(events_.Write("/home/staff/名簿2.csv", RosterCsv(), kStaffPid));
   Pump(guard);
   EXPECT_EQ(files_.KindOf("/home/staff/名簿2.csv"),
-            FakeRosterFiles::Kind::kNone);
+            FakeFileSystem::Kind::kNone);
   EXPECT_EQ(Types().back(), "roster.moved");
   EXPECT_EQ(examiner_->StatusPart()["started"], 2);
 }

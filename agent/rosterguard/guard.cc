@@ -102,7 +102,7 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   job.pc = destinations_.pc ? destinations_.pc() : "";
   job.now_seconds = deps_.clock.WallSeconds();
   job.deferrals = deferrals;
-  os::RosterFiles& files = deps_.files;
+  os::FileSystem& files = deps_.files;
   const roster::Detector& detector = deps_.detector;
   Executor& executor = deps_.executor;
   executor.Run([this, &files, &detector, &executor, job = std::move(job)] {
@@ -113,7 +113,7 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   });
 }
 
-Outcome Guard::RunJob(os::RosterFiles& files, const roster::Detector& detector,
+Outcome Guard::RunJob(os::FileSystem& files, const roster::Detector& detector,
                       const Job& job) {
   if (job.pending) return mover::CopyAgain(files, job);
   Outcome outcome;

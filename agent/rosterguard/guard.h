@@ -20,7 +20,7 @@
 //    rules);
 //  - the job (any thread) reads and examines the file and, for a roster,
 //    checks that nobody still writes it and moves it; it touches only the
-//    thread-safe seams (RosterFiles: LinuxRosterFiles is thread-safe;
+//    thread-safe seams (FileSystem: LinuxFileSystem is thread-safe;
 //    Detector::Examine);
 //  - its Outcome is posted back, and the executor runs it on the loop
 //    thread: OnOutcome() journals, notifies and re-queues deferred files.
@@ -52,7 +52,7 @@
 #include "common/json.h"
 #include "common/os/clock.h"
 #include "common/os/fanotify.h"
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 #include "common/quarantine_key.h"
 #include "common/status.h"
 
@@ -95,7 +95,7 @@ struct Destinations {
 };
 
 struct GuardDeps {
-  os::RosterFiles& files;
+  os::FileSystem& files;
   const roster::Detector& detector;
   journal::Appender& journal;
   notify::Notifier& notify;
@@ -184,8 +184,8 @@ class Guard {
     int deferrals = 0;
     std::optional<PendingMove> pending;
   };
-  static Outcome RunJob(os::RosterFiles& files,
-                        const roster::Detector& detector, const Job& job);
+  static Outcome RunJob(os::FileSystem& files, const roster::Detector& detector,
+                        const Job& job);
 
  private:
   void Submit(std::shared_ptr<os::FileEvent> file, int deferrals,

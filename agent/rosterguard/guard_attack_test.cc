@@ -48,7 +48,7 @@ TEST_F(GuardAttackTest, WritesAfterTheCopyAreCopiedAgainFromTheHeldFd) {
   // the removal, then closes: the examined snapshot lacks its row.
   files_.AfterNext(Op::kRemoveIfSame, [&] { Append(writer->get(), kLater); });
   Pump(guard);
-  EXPECT_EQ(files_.KindOf(kPath), FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf(kPath), FakeFileSystem::Kind::kNone);
   ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
   const Json& d = journal_[0].details;
   ASSERT_TRUE(d.contains("earlier_copies")) << d.dump();
@@ -118,7 +118,7 @@ TEST_F(GuardAttackTest, ShiftJisNameIsJournaledEncodedAndMoved) {
   const std::string raw = "/home/staff/\x96\xbc\x95\xeb.csv";
   ASSERT_TRUE(events_.Write(raw, RosterCsv(), kStaffPid));
   Pump(guard);
-  EXPECT_EQ(files_.KindOf(raw), FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf(raw), FakeFileSystem::Kind::kNone);
   ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
   EXPECT_TRUE(journal_failures_.empty());
   EXPECT_EQ(journal_[0].details["path"], scanreport::EncodePath(raw));
@@ -139,7 +139,7 @@ TEST_F(GuardAttackTest, FailedJournalWriteIsReportedAndTheRosterStillMoves) {
   Guard guard = MakeGuard();
   ASSERT_TRUE(events_.Write(kPath, RosterCsv(), kStaffPid));
   Pump(guard);
-  EXPECT_EQ(files_.KindOf(kPath), FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf(kPath), FakeFileSystem::Kind::kNone);
   EXPECT_EQ(files_.List(kQuarantine).size(), 1U);
   ASSERT_EQ(journal_failures_.size(), 1U);
   EXPECT_NE(journal_failures_[0].message().find("disk full"),

@@ -17,11 +17,10 @@ TEST_F(GuardTest, RosterGoesToTheEncryptedQuarantineAndCanBeOpened) {
   Guard guard = MakeGuard();
   ASSERT_TRUE(events_.Write("/home/staff/名簿.csv", RosterCsv(), kStaffPid));
   Pump(guard);
-  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
-            FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"), FakeFileSystem::Kind::kNone);
   std::string q =
       std::string(kQuarantine) + "/名簿.csv" + std::string(kQuarantineSuffix);
-  ASSERT_EQ(files_.KindOf(q), FakeRosterFiles::Kind::kFile);
+  ASSERT_EQ(files_.KindOf(q), FakeFileSystem::Kind::kFile);
   auto opened = quarantine::DecryptBytes(*office_key_, files_.Content(q));
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   EXPECT_EQ(opened->file, RosterCsv());
@@ -44,8 +43,7 @@ TEST_F(GuardTest, RosterGoesToTheWritableKeyedStick) {
   Guard guard = MakeGuard();
   ASSERT_TRUE(events_.Write("/home/staff/list.csv", RosterCsv(), kStaffPid));
   Pump(guard);
-  EXPECT_EQ(files_.KindOf("/home/staff/list.csv"),
-            FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf("/home/staff/list.csv"), FakeFileSystem::Kind::kNone);
   std::string copy = std::string(kStick) + "/piiguard-moved/list.csv";
   EXPECT_EQ(files_.Content(copy), RosterCsv());
   ASSERT_EQ(Types(), std::vector<std::string>{"roster.moved"});
@@ -63,7 +61,7 @@ TEST_F(GuardTest, RosterGoesToTheWritableKeyedStick) {
   Pump(guard);
   EXPECT_EQ(files_.Content(copy), RosterCsv());
   EXPECT_EQ(files_.KindOf(std::string(kStick) + "/piiguard-moved/list (2).csv"),
-            FakeRosterFiles::Kind::kFile);
+            FakeFileSystem::Kind::kFile);
 }
 
 TEST_F(GuardTest, NoStickAndNoKeyKeepsTheFileAndSaysSo) {
@@ -115,7 +113,7 @@ TEST_F(GuardTest, WatchOnlyLimitsThePaths) {
   Pump(guard);
   EXPECT_EQ(files_.Content("/home/staff/a.csv"), RosterCsv());
   EXPECT_EQ(files_.KindOf("/home/staff/work/b.csv"),
-            FakeRosterFiles::Kind::kNone);
+            FakeFileSystem::Kind::kNone);
 }
 
 TEST_F(GuardTest, FileStillBeingWrittenWaitsUntilClosed) {
@@ -132,8 +130,7 @@ TEST_F(GuardTest, FileStillBeingWrittenWaitsUntilClosed) {
   files_.SetWriter("/home/staff/名簿.csv", 777, false);
   guard.Retry();
   EXPECT_EQ(guard.waiting(), 0U);
-  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
-            FakeRosterFiles::Kind::kNone);
+  EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"), FakeFileSystem::Kind::kNone);
   EXPECT_EQ(Types(), std::vector<std::string>{"roster.moved"});
 }
 
@@ -159,7 +156,7 @@ TEST_F(GuardTest, SymlinkSwappedInIsNeitherFollowedNorRemoved) {
                              "/etc-passwd-like", "/home/staff/aside.csv");
   Pump(guard);
   EXPECT_EQ(files_.KindOf("/home/staff/名簿.csv"),
-            FakeRosterFiles::Kind::kSymlink);
+            FakeFileSystem::Kind::kSymlink);
   EXPECT_EQ(files_.Content("/etc-passwd-like"), "root:x:0:0\n");
   EXPECT_EQ(files_.Content("/home/staff/aside.csv"), RosterCsv());
   EXPECT_TRUE(files_.List(kQuarantine).empty());

@@ -1,5 +1,5 @@
 // The roster guard's test fixture (guard_test.cc, guard_attack_test.cc): a
-// Guard on FakeRosterFiles and FakeFileEvents with inline jobs, a journal
+// Guard on FakeFileSystem and FakeFileEvents with inline jobs, a journal
 // that keeps what it is given, and a stick that is in or not.
 #ifndef PIIGUARD_AGENT_ROSTERGUARD_GUARD_TESTING_H_
 #define PIIGUARD_AGENT_ROSTERGUARD_GUARD_TESTING_H_
@@ -14,12 +14,12 @@
 #include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_fanotify.h"
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::agent::rosterguard {
 
-using os::FakeRosterFiles;
-using Op = FakeRosterFiles::Op;
+using os::FakeFileSystem;
+using Op = FakeFileSystem::Op;
 
 inline constexpr int kDaemonPid = 100;
 inline constexpr int kStaffPid = 4242;
@@ -148,7 +148,7 @@ class GuardTest : public ::testing::Test {
 
   inline static roster::Detector* detector_ = nullptr;
   os::FakeClock clock_{int64_t{1780000000} * 1000};
-  FakeRosterFiles files_;
+  FakeFileSystem files_;
   os::FakeFileEvents events_{&files_};
   std::optional<X25519PrivateKey> office_key_;
   Rules rules_;
@@ -157,7 +157,7 @@ class GuardTest : public ::testing::Test {
   std::vector<notify::Notice> notices_;
   Status journal_error_;
   std::vector<Status> journal_failures_;
-  uint32_t stick_owner_ = 1000;  // FakeRosterFiles::AddFile's default uid
+  uint32_t stick_owner_ = 1000;  // FakeFileSystem::AddFile's default uid
   uint64_t stick_dev_ = 0;       // 0: the stick's own device
   RecordingJournal recording_journal_{*this};
   RecordingNotifier recording_notifier_{*this};

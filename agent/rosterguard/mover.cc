@@ -74,7 +74,7 @@ struct Target {
 
 // The stick's root is opened and must be the stick's own filesystem
 // (st_dev): a FUSE or other mount put over its mount point is refused.
-Result<Target> StickTarget(os::RosterFiles& files, const StickMount& stick) {
+Result<Target> StickTarget(os::FileSystem& files, const StickMount& stick) {
   PIIGUARD_ASSIGN_OR_RETURN(UniqueFd root,
                             files.OpenDirNoFollow(stick.mount_point));
   PIIGUARD_ASSIGN_OR_RETURN(os::FileIdentity id, files.Identify(root.get()));
@@ -96,7 +96,7 @@ Result<Target> StickTarget(os::RosterFiles& files, const StickMount& stick) {
 
 // The stick when one was chosen, else (or when it cannot be used) the
 // quarantine when the policy names its key.
-Result<Target> OpenTarget(os::RosterFiles& files, const Guard::Job& job) {
+Result<Target> OpenTarget(os::FileSystem& files, const Guard::Job& job) {
   if (job.stick) {
     Result<Target> stick = StickTarget(files, *job.stick);
     if (stick.ok() || !job.rules.quarantine_key) return stick;
@@ -115,7 +115,7 @@ Result<Target> OpenTarget(os::RosterFiles& files, const Guard::Job& job) {
 // Copies (stick) or encrypts (quarantine) the file into `target`; on any
 // failure the partial copy is removed. The copy must be of `expected`,
 // whole: not written meanwhile. Fills the outcome's copy fields.
-Status WriteCopy(os::RosterFiles& files, const Guard::Job& job,
+Status WriteCopy(os::FileSystem& files, const Guard::Job& job,
                  const os::FileIdentity& expected, Target& target,
                  Outcome& outcome) {
   std::string name = SplitPath(job.path).second;
@@ -183,7 +183,7 @@ Outcome Waits(const Guard::Job& job, Outcome outcome, PendingMove pending,
 
 // Step 6: the name is removed; the data must have no name left and be what
 // was copied, else it is copied again.
-Outcome CheckAfterRemoval(os::RosterFiles& files, const Guard::Job& job,
+Outcome CheckAfterRemoval(os::FileSystem& files, const Guard::Job& job,
                           Outcome outcome) {
   Result<os::FileIdentity> after = files.Identify(job.file->fd.get());
   if (!after.ok()) {
@@ -224,7 +224,7 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
-Outcome Move(os::RosterFiles& files, const Guard::Job& job, Outcome outcome) {
+Outcome Move(os::FileSystem& files, const Guard::Job& job, Outcome outcome) {
   auto [dir, name] = SplitPath(job.path);
   Result<UniqueFd> dir_fd = files.OpenDirNoFollow(dir);
   if (!dir_fd.ok()) {
@@ -266,7 +266,7 @@ Outcome Move(os::RosterFiles& files, const Guard::Job& job, Outcome outcome) {
   return CheckAfterRemoval(files, job, std::move(outcome));
 }
 
-Outcome CopyAgain(os::RosterFiles& files, const Guard::Job& job) {
+Outcome CopyAgain(os::FileSystem& files, const Guard::Job& job) {
   PendingMove pending = *job.pending;
   Outcome outcome;
   outcome.path = pending.path;

@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "agent/rosterguard/guard.h"
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 
 namespace piiguard::agent::rosterguard::mover {
 
@@ -29,10 +29,10 @@ std::string JoinPath(const std::string& dir, const std::string& name);
 
 // A roster examined and not written by anyone now, `outcome` holding its
 // verdict: copied, the original removed, and checked again afterwards.
-Outcome Move(os::RosterFiles& files, const Guard::Job& job, Outcome outcome);
+Outcome Move(os::FileSystem& files, const Guard::Job& job, Outcome outcome);
 
 // A pending move (job.pending): its data copied again from the held fd.
-Outcome CopyAgain(os::RosterFiles& files, const Guard::Job& job);
+Outcome CopyAgain(os::FileSystem& files, const Guard::Job& job);
 
 }  // namespace piiguard::agent::rosterguard::mover
 

@@ -38,9 +38,9 @@ std::string ReasonOf(const Status& status) {
   return reason;
 }
 
-Scanner::Scanner(const os::ScanTree& tree, const os::RosterFiles& files,
-                 const roster::Detector& detector, roster::Options options)
-    : tree_(tree), files_(files), detector_(detector), options_(options) {}
+Scanner::Scanner(const os::FileSystem& files, const roster::Detector& detector,
+                 roster::Options options)
+    : files_(files), detector_(detector), options_(options) {}
 
 void Scanner::SetScannedElsewhere(std::set<std::string> mount_points) {
   elsewhere_ = std::move(mount_points);
@@ -79,7 +79,7 @@ void Scanner::Walk(const std::string& absolute_path) {
                 "not an absolute path");
     return;
   }
-  Result<os::FileIdentity> top = tree_.Lstat(absolute_path);
+  Result<os::FileIdentity> top = files_.Lstat(absolute_path);
   if (!top.ok()) {
     NotExamined(absolute_path, ReasonOf(top.status()));
     return;
@@ -92,7 +92,7 @@ void Scanner::Walk(const std::string& absolute_path) {
       ++counts_.special;
       return;
     case os::EntryKind::kDirectory: {
-      Result<UniqueFd> dir = tree_.OpenDir(absolute_path);
+      Result<UniqueFd> dir = files_.OpenDir(absolute_path);
       if (!dir.ok()) {
         NotExamined(absolute_path, ReasonOf(dir.status()));
         return;
@@ -103,7 +103,7 @@ void Scanner::Walk(const std::string& absolute_path) {
     }
     case os::EntryKind::kFile: {
       auto [parent, name] = Split(absolute_path);
-      Result<UniqueFd> dir = tree_.OpenDir(parent);
+      Result<UniqueFd> dir = files_.OpenDir(parent);
       if (!dir.ok()) {
         NotExamined(absolute_path, ReasonOf(dir.status()));
         return;
@@ -115,7 +115,7 @@ void Scanner::Walk(const std::string& absolute_path) {
 }
 
 void Scanner::WalkDir(int dir_fd, const std::string& path, uint64_t dev) {
-  Result<std::vector<std::string>> names = tree_.ReadDir(dir_fd);
+  Result<std::vector<std::string>> names = files_.ReadDir(dir_fd);
   if (!names.ok()) {
     NotExamined(path, ReasonOf(names.status()));
     return;
@@ -128,7 +128,7 @@ void Scanner::WalkDir(int dir_fd, const std::string& path, uint64_t dev) {
 
 void Scanner::Entry(int dir_fd, const std::string& name,
                     const std::string& path, uint64_t dev) {
-  Result<os::FileIdentity> st = tree_.StatAt(dir_fd, name);
+  Result<os::FileIdentity> st = files_.StatAt(dir_fd, name);
   if (!st.ok()) {
     NotExamined(path, ReasonOf(st.status()));
     return;
@@ -147,7 +147,7 @@ void Scanner::Entry(int dir_fd, const std::string& name,
     case os::EntryKind::kDirectory:
       if (st->dev != dev) break;
       {
-        Result<UniqueFd> sub = tree_.OpenDirAt(dir_fd, name);
+        Result<UniqueFd> sub = files_.OpenDirAt(dir_fd, name);
         if (!sub.ok()) {
           NotExamined(path, ReasonOf(sub.status()));
           return;
@@ -166,7 +166,7 @@ void Scanner::Entry(int dir_fd, const std::string& name,
 void Scanner::ExamineFile(int dir_fd, const std::string& name,
                           const std::string& path) {
   now_.path = path;
-  Result<UniqueFd> fd = tree_.OpenFileAt(dir_fd, name);
+  Result<UniqueFd> fd = files_.OpenFileAt(dir_fd, name);
   if (!fd.ok()) {
     NotExamined(path, ReasonOf(fd.status()));
     Report();

@@ -1,7 +1,7 @@
 // The walk of `piiguard scan` (REQUIREMENTS R4; docs/scan-report.md): the
 // given paths, never following a symbolic link and never crossing into
 // another filesystem (such mount points are counted and listed, not
-// entered), every regular file read through RosterFiles::ReadSparse (holes
+// entered), every regular file read through FileSystem::ReadSparse (holes
 // cost nothing; at most Options::max_input bytes of data, the rest makes
 // the file "partial") and judged by the roster detector. Whatever cannot be
 // looked into (an unreadable file or directory, a PDF, a zip bomb, a
@@ -19,8 +19,7 @@
 #include <vector>
 
 #include "agent/roster/detector.h"
-#include "common/os/roster_files.h"
-#include "common/os/scan_tree.h"
+#include "common/os/file_system.h"
 #include "common/scanreport/scan_report.h"
 
 namespace piiguard::scan {
@@ -45,8 +44,8 @@ struct ScanResult {
 
 class Scanner {
  public:
-  Scanner(const os::ScanTree& tree, const os::RosterFiles& files,
-          const roster::Detector& detector, roster::Options options);
+  Scanner(const os::FileSystem& files, const roster::Detector& detector,
+          roster::Options options);
 
   // Mount points that are scanned as roots of their own (--full): met
   // during the walk they are neither entered nor counted.
@@ -71,8 +70,7 @@ class Scanner {
   void NotExamined(const std::string& path, std::string reason);
   void Report();
 
-  const os::ScanTree& tree_;
-  const os::RosterFiles& files_;
+  const os::FileSystem& files_;
   const roster::Detector& detector_;
   roster::Options options_;
   std::set<std::string> elsewhere_;

@@ -1,12 +1,11 @@
-// The scan's walk on FakeScanTree with the real detector: what is counted,
+// The scan's walk on FakeFileSystem with the real detector: what is counted,
 // listed and judged, symlinks and mounts never entered, a 10 GiB sparse
 // file read by its data only, and every failure listed with its reason.
 #include "agent/scan/scanner.h"
 
 #include <gtest/gtest.h>
 
-#include "common/os/linux_roster_files.h"
-#include "common/os/testing/fake_scan_tree.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::scan {
 namespace {
@@ -36,7 +35,7 @@ class ScannerTest : public ::testing::Test {
 
   ScanResult Scan(const std::vector<std::string>& roots,
                   roster::Options options = {}) {
-    Scanner scanner(tree_, files_, *detector_, options);
+    Scanner scanner(files_, *detector_, options);
     scanner.SetScannedElsewhere(elsewhere_);
     scanner.SetProgress([this](const Progress& p) {
       ++progress_calls_;
@@ -47,8 +46,7 @@ class ScannerTest : public ::testing::Test {
   }
 
   static roster::Detector* detector_;
-  os::FakeScanTree tree_;
-  os::LinuxRosterFiles files_;
+  os::FakeFileSystem files_;
   std::set<std::string> elsewhere_;
   int progress_calls_ = 0;
   Progress last_;
@@ -56,19 +54,19 @@ class ScannerTest : public ::testing::Test {
 roster::Detector* ScannerTest::detector_ = nullptr;
 
 TEST_F(ScannerTest, CountsListsAndJudges) {
-  tree_.AddFile("/home/staff/会員名簿.csv", Roster());
-  tree_.AddFile(
+  files_.AddFile("/home/staff/会員名簿.csv", Roster());
+  files_.AddFile(
       "/home/staff/docs/minutes.txt",
       "令和6年第3回定例会 会議録\n議長 山田太郎\n開会を宣言します。\n");
-  tree_.AddSymlink("/home/staff/docs/roster-link", "../会員名簿.csv");
-  tree_.AddFifo("/home/staff/pipe");
-  tree_.AddFile("/home/staff/private/notes.txt", "x");
-  tree_.DenyAccess("/home/staff/private");
-  tree_.AddFile("/home/staff/secret.csv", Roster());
-  tree_.DenyAccess("/home/staff/secret.csv");
-  tree_.AddFile("/home/staff/scan.pdf", "%PDF-1.7\n...");
-  tree_.AddMount("/home/staff/usb", 7);
-  tree_.AddFile("/home/staff/usb/名簿.csv", Roster());
+  files_.AddSymlink("/home/staff/docs/roster-link", "../会員名簿.csv");
+  files_.AddFifo("/home/staff/pipe");
+  files_.AddFile("/home/staff/private/notes.txt", "x");
+  files_.DenyAccess("/home/staff/private");
+  files_.AddFile("/home/staff/secret.csv", Roster());
+  files_.DenyAccess("/home/staff/secret.csv");
+  files_.AddFile("/home/staff/scan.pdf", "%PDF-1.7\n...");
+  files_.AddMount("/home/staff/usb", 7);
+  files_.AddFile("/home/staff/usb/名簿.csv", Roster());
 
   ScanResult r = Scan({"/home/staff"});
   EXPECT_EQ(r.counts.files, 3u);  // the roster, the minutes, the PDF
@@ -109,8 +107,8 @@ TEST_F(ScannerTest, CountsListsAndJudges) {
 }
 
 TEST_F(ScannerTest, SymlinkRootIsNotFollowed) {
-  tree_.AddFile("/data/名簿.csv", Roster());
-  tree_.AddSymlink("/link", "/data");
+  files_.AddFile("/data/名簿.csv", Roster());
+  files_.AddSymlink("/link", "/data");
   ScanResult r = Scan({"/link"});
   EXPECT_EQ(r.counts.symlinks, 1u);
   EXPECT_EQ(r.counts.files, 0u);
@@ -118,7 +116,7 @@ TEST_F(ScannerTest, SymlinkRootIsNotFollowed) {
 }
 
 TEST_F(ScannerTest, SingleFileRootAndMissingRoot) {
-  tree_.AddFile("/data/名簿.csv", Roster());
+  files_.AddFile("/data/名簿.csv", Roster());
   ScanResult r = Scan({"/data/名簿.csv", "/nowhere"});
   EXPECT_EQ(r.counts.files, 1u);
   EXPECT_EQ(r.counts.rosters, 1u);
@@ -133,7 +131,7 @@ TEST_F(ScannerTest, HugeSparseFileCostsOnlyItsData) {
   // would read as NUL bytes).
   std::string page = Roster();
   page.resize(4096, '\n');
-  tree_.AddSparseFile("/data/disk.img", ten_gib, ten_gib / 2, page);
+  files_.AddSparseFile("/data/disk.img", ten_gib, ten_gib / 2, page);
   ScanResult r = Scan({"/data"});
   EXPECT_EQ(r.counts.files, 1u);
   EXPECT_LT(r.counts.bytes, uint64_t{1} << 20);  // a block or so, not 10 GiB
@@ -143,7 +141,7 @@ TEST_F(ScannerTest, HugeSparseFileCostsOnlyItsData) {
 
 TEST_F(ScannerTest, LargeFileIsPartial) {
   std::string big = Roster() + std::string(4096, 'x');
-  tree_.AddFile("/data/big.csv", big);
+  files_.AddFile("/data/big.csv", big);
   roster::Options options;
   options.max_input = 2048;
   ScanResult r = Scan({"/data"}, options);
@@ -153,10 +151,10 @@ TEST_F(ScannerTest, LargeFileIsPartial) {
 }
 
 TEST_F(ScannerTest, MountsScannedElsewhereAreNotCounted) {
-  tree_.AddFile("/a.txt", "hello");
-  tree_.AddMount("/home", 2);
-  tree_.AddFile("/home/u/名簿.csv", Roster());
-  tree_.AddMount("/media/stick", 3);
+  files_.AddFile("/a.txt", "hello");
+  files_.AddMount("/home", 2);
+  files_.AddFile("/home/u/名簿.csv", Roster());
+  files_.AddMount("/media/stick", 3);
   elsewhere_ = {"/home"};
   ScanResult r = Scan({"/", "/home"});
   EXPECT_EQ(r.counts.mounts, 1u);
@@ -167,7 +165,7 @@ TEST_F(ScannerTest, MountsScannedElsewhereAreNotCounted) {
 
 TEST_F(ScannerTest, ListsAreCappedCountsAreExact) {
   for (size_t i = 0; i < scanreport::kMaxListed + 3; ++i) {
-    tree_.AddFile("/d/" + std::to_string(100000 + i) + ".pdf", "%PDF-1.4");
+    files_.AddFile("/d/" + std::to_string(100000 + i) + ".pdf", "%PDF-1.4");
   }
   ScanResult r = Scan({"/d"});
   EXPECT_EQ(r.counts.not_examined, scanreport::kMaxListed + 3);

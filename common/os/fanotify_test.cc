@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/testing/fake_fanotify.h"
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::os {
 namespace {
@@ -129,7 +129,7 @@ TEST(FanotifyDrainTest, ClosesEveryFdOfABadBatch) {
 }
 
 TEST(FakeFileEventsTest, ReportsWritesOnMarkedFilesystemsOnly) {
-  FakeRosterFiles files;
+  FakeFileSystem files;
   files.AddDirectory("/home/u");
   files.AddMount("/media/u/STICK", 7);
   FakeFileEvents events(&files);
@@ -150,7 +150,7 @@ TEST(FakeFileEventsTest, ReportsWritesOnMarkedFilesystemsOnly) {
 }
 
 TEST(FakeFileEventsTest, InjectsOverflowFallbackAndFailures) {
-  FakeRosterFiles files;
+  FakeFileSystem files;
   files.AddFile("/f", "x");
   FakeFileEvents events(&files);
   events.set_filesystem_marks(false);
@@ -266,7 +266,7 @@ TEST(LinuxFanotifyTest, SeesACloseWriteOnAMarkedFilesystem) {
   const FileEvent& event = batch->events[0];
   EXPECT_EQ(event.pid, ::getpid());
   EXPECT_EQ(event.mask, uint64_t{FAN_CLOSE_WRITE});
-  LinuxRosterFiles files;
+  LinuxFileSystem files;
   EXPECT_EQ(*files.PathOf(event.fd.get()), path);
   EXPECT_EQ(files.ReadSparse(event.fd.get(), 1 << 20)->text, content);
   EXPECT_EQ(::fcntl(event.fd.get(), F_GETFL) & (O_ACCMODE | O_NOATIME),

@@ -1,6 +1,6 @@
 // Fuzzes the watcher's /proc text parsers: mountinfo (common/os/
 // mountinfo.h) and, on the same input, the "flags:" line of
-// /proc/PID/fdinfo/N (common/os/linux_roster_files.h). Oracles: an accepted
+// /proc/PID/fdinfo/N (common/os/linux_file_system.h). Oracles: an accepted
 // mount table re-formatted line by line parses to the same mounts, has as
 // many mounts as lines, and every mount point is absolute; the mount
 // selection never returns a non-disk type or a superblock twice; accepted
@@ -15,7 +15,7 @@
 #include <string_view>
 #include <utility>
 
-#include "common/os/linux_roster_files.h"
+#include "common/os/linux_file_system.h"
 #include "common/os/mountinfo.h"
 
 namespace {

@@ -35,10 +35,10 @@
 #include "common/os/mount_control.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_fanotify.h"
+#include "common/os/testing/fake_file_system.h"
 #include "common/os/testing/fake_links.h"
 #include "common/os/testing/fake_mount_control.h"
 #include "common/os/testing/fake_rfkill.h"
-#include "common/os/testing/fake_roster_files.h"
 #include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::seed {
@@ -133,7 +133,7 @@ class SimulatedAgent {
   os::FakeFirewall firewall_;
   std::unique_ptr<agent::session::SessionManager> sessions_;
   std::unique_ptr<agent::usb::UsbEnforcer> usb_;
-  os::FakeRosterFiles files_;
+  os::FakeFileSystem files_;
   os::FakeFileEvents file_events_{&files_};
   // No staff desktop: notices go nowhere.
   class NoDesktop : public agent::notify::Notifier {

@@ -17,9 +17,9 @@ Result<MarkScope> FakeFileEvents::MarkFilesystem(
     return ErrnoStatus("fanotify", mount_point, std::exchange(mark_errno_, 0));
   }
   switch (files_->KindOf(mount_point)) {
-    case FakeRosterFiles::Kind::kDirectory:
+    case FakeFileSystem::Kind::kDirectory:
       break;
-    case FakeRosterFiles::Kind::kNone:
+    case FakeFileSystem::Kind::kNone:
       return ErrnoStatus("fanotify", mount_point, ENOENT);
     default:  // FAN_MARK_ONLYDIR | FAN_MARK_DONT_FOLLOW
       return ErrnoStatus("fanotify", mount_point, ENOTDIR);
@@ -41,7 +41,7 @@ bool FakeFileEvents::CloseWrite(const std::string& path, int pid) {
   uint64_t dev = files_->DeviceOf(path);
   bool watched = std::any_of(marks_.begin(), marks_.end(),
                              [&](const auto& m) { return m.second == dev; });
-  if (!watched || files_->KindOf(path) != FakeRosterFiles::Kind::kFile) {
+  if (!watched || files_->KindOf(path) != FakeFileSystem::Kind::kFile) {
     return false;
   }
   pending_.push_back(FileEvent{files_->Open(path), pid, FAN_CLOSE_WRITE});

@@ -1,8 +1,8 @@
 // FakeFileEvents: an in-memory FileEvents for tests, paired with a
-// FakeRosterFiles: a test writes a file into the fake tree and says which
+// FakeFileSystem: a test writes a file into the fake tree and says which
 // process closed it; if that file's filesystem (its device in the fake
 // tree) is marked, an event is queued whose fd is a real read-only fd on
-// the fake file (FakeRosterFiles::Open), so the roster guard's production
+// the fake file (FakeFileSystem::Open), so the roster guard's production
 // code reads and removes it through the fake exactly as through the
 // kernel. Overflows, mark failures and filesystems that refuse
 // FAN_MARK_FILESYSTEM can be injected.
@@ -18,14 +18,14 @@
 #include <string_view>
 
 #include "common/os/fanotify.h"
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::os {
 
 class FakeFileEvents : public FileEvents {
  public:
   // REQUIRES: `files` outlives this object.
-  explicit FakeFileEvents(FakeRosterFiles* files) : files_(files) {}
+  explicit FakeFileEvents(FakeFileSystem* files) : files_(files) {}
 
   // Process `pid` closed the regular file at `path` after writing: queued
   // (FAN_CLOSE_WRITE) if its filesystem is marked. Returns whether it was.
@@ -52,7 +52,7 @@ class FakeFileEvents : public FileEvents {
   Result<FileEventBatch> Drain() override;
 
  private:
-  FakeRosterFiles* files_;
+  FakeFileSystem* files_;
   std::map<std::string, uint64_t> marks_;  // mount point -> device
   std::deque<FileEvent> pending_;
   bool overflow_ = false;

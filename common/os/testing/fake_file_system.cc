@@ -1,4 +1,4 @@
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -12,14 +12,14 @@
 namespace piiguard::os {
 namespace {
 
-constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kContext = kFileSystemContext;
 constexpr uint64_t kRoot = 1;
 constexpr size_t kNameMax = 255;
 
 std::string FdName(int fd) { return "fd " + std::to_string(fd); }
 
 [[noreturn]] void Die(std::string_view why, std::string_view path) {
-  (void)std::fprintf(stderr, "FakeRosterFiles: %.*s: %.*s\n",
+  (void)std::fprintf(stderr, "FakeFileSystem: %.*s: %.*s\n",
                      static_cast<int>(path.size()), path.data(),
                      static_cast<int>(why.size()), why.data());
   std::abort();
@@ -50,12 +50,14 @@ void WriteOrDie(int fd, std::string_view data, uint64_t offset) {
   }
 }
 
-uint32_t TypeBits(FakeRosterFiles::Kind kind) {
+uint32_t TypeBits(FakeFileSystem::Kind kind) {
   switch (kind) {
-    case FakeRosterFiles::Kind::kFile:
+    case FakeFileSystem::Kind::kFile:
       return S_IFREG;
-    case FakeRosterFiles::Kind::kSymlink:
+    case FakeFileSystem::Kind::kSymlink:
       return S_IFLNK;
+    case FakeFileSystem::Kind::kFifo:
+      return S_IFIFO;
     default:
       return S_IFDIR;
   }
@@ -63,7 +65,7 @@ uint32_t TypeBits(FakeRosterFiles::Kind kind) {
 
 }  // namespace
 
-FakeRosterFiles::FakeRosterFiles() {
+FakeFileSystem::FakeFileSystem() {
   umask_ = ::umask(0);
   (void)::umask(umask_);
   next_id_ = kRoot;
@@ -72,8 +74,8 @@ FakeRosterFiles::FakeRosterFiles() {
   inodes_[root].nlink = 1;
 }
 
-uint64_t FakeRosterFiles::NewInode(Kind kind, uint64_t dev, uint32_t perm,
-                                   uint32_t uid) {
+uint64_t FakeFileSystem::NewInode(Kind kind, uint64_t dev, uint32_t perm,
+                                  uint32_t uid) {
   Inode inode;
   inode.id = next_id_++;
   inode.kind = kind;
@@ -93,14 +95,14 @@ uint64_t FakeRosterFiles::NewInode(Kind kind, uint64_t dev, uint32_t perm,
   return id;
 }
 
-void FakeRosterFiles::Link(uint64_t dir, const std::string& name, uint64_t id) {
+void FakeFileSystem::Link(uint64_t dir, const std::string& name, uint64_t id) {
   inodes_.at(dir).entries[name] = id;
   Inode& inode = inodes_.at(id);
   ++inode.nlink;
   if (inode.kind == Kind::kDirectory) inode.parent = dir;
 }
 
-void FakeRosterFiles::Unlink(uint64_t dir, const std::string& name) {
+void FakeFileSystem::Unlink(uint64_t dir, const std::string& name) {
   auto& entries = inodes_.at(dir).entries;
   auto it = entries.find(name);
   if (it == entries.end()) Die("no such entry", name);
@@ -108,7 +110,7 @@ void FakeRosterFiles::Unlink(uint64_t dir, const std::string& name) {
   entries.erase(it);
 }
 
-uint64_t FakeRosterFiles::ParentOf(const std::string& path, std::string* name) {
+uint64_t FakeFileSystem::ParentOf(const std::string& path, std::string* name) {
   std::vector<std::string> parts = SplitOrDie(path);
   if (parts.empty()) Die("the root has no parent", path);
   *name = parts.back();
@@ -130,7 +132,7 @@ uint64_t FakeRosterFiles::ParentOf(const std::string& path, std::string* name) {
   return dir;
 }
 
-uint64_t FakeRosterFiles::Find(const std::string& path) const {
+uint64_t FakeFileSystem::Find(const std::string& path) const {
   uint64_t id = kRoot;
   for (const std::string& part : SplitOrDie(path)) {
     const Inode& dir = inodes_.at(id);
@@ -142,13 +144,13 @@ uint64_t FakeRosterFiles::Find(const std::string& path) const {
   return id;
 }
 
-uint64_t FakeRosterFiles::FindOrDie(const std::string& path) const {
+uint64_t FakeFileSystem::FindOrDie(const std::string& path) const {
   uint64_t id = Find(path);
   if (id == 0) Die("no such entry", path);
   return id;
 }
 
-std::string FakeRosterFiles::DirPath(uint64_t dir) const {
+std::string FakeFileSystem::DirPath(uint64_t dir) const {
   if (dir == kRoot) return "/";
   const Inode& parent = inodes_.at(inodes_.at(dir).parent);
   for (const auto& [name, id] : parent.entries) {
@@ -157,8 +159,8 @@ std::string FakeRosterFiles::DirPath(uint64_t dir) const {
   return "/";  // an unlinked directory; callers check nlink first
 }
 
-UniqueFd FakeRosterFiles::HandOut(uint64_t id, uint64_t parent,
-                                  const std::string& name, int flags) const {
+UniqueFd FakeFileSystem::HandOut(uint64_t id, uint64_t parent,
+                                 const std::string& name, int flags) const {
   const Inode& inode = inodes_.at(id);
   std::string self = "/proc/self/fd/" + std::to_string(inode.backing.get());
   UniqueFd fd(::open(self.c_str(), flags | O_CLOEXEC));
@@ -168,7 +170,7 @@ UniqueFd FakeRosterFiles::HandOut(uint64_t id, uint64_t parent,
   return fd;
 }
 
-Result<uint64_t> FakeRosterFiles::InodeOfFd(int fd) const {
+Result<uint64_t> FakeFileSystem::InodeOfFd(int fd) const {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return ErrnoStatus(kContext, FdName(fd), errno);
   auto it = by_memfd_.find(st.st_ino);
@@ -178,7 +180,7 @@ Result<uint64_t> FakeRosterFiles::InodeOfFd(int fd) const {
   return it->second;
 }
 
-Result<uint64_t> FakeRosterFiles::DirOfFd(int dir_fd) const {
+Result<uint64_t> FakeFileSystem::DirOfFd(int dir_fd) const {
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(dir_fd));
   if (inodes_.at(id).kind != Kind::kDirectory) {
     return ErrnoStatus(kContext, FdName(dir_fd), ENOTDIR);
@@ -186,8 +188,8 @@ Result<uint64_t> FakeRosterFiles::DirOfFd(int dir_fd) const {
   return id;
 }
 
-Result<uint64_t> FakeRosterFiles::EntryAt(uint64_t dir,
-                                          const std::string& name) const {
+Result<uint64_t> FakeFileSystem::EntryAt(uint64_t dir,
+                                         const std::string& name) const {
   if (name.size() > kNameMax) return ErrnoStatus(kContext, name, ENAMETOOLONG);
   const auto& entries = inodes_.at(dir).entries;
   auto it = entries.find(name);
@@ -195,7 +197,7 @@ Result<uint64_t> FakeRosterFiles::EntryAt(uint64_t dir,
   return it->second;
 }
 
-FileIdentity FakeRosterFiles::IdentityOf(uint64_t id) const {
+FileIdentity FakeFileSystem::IdentityOf(uint64_t id) const {
   const Inode& inode = inodes_.at(id);
   struct stat st {};
   (void)::fstat(inode.backing.get(), &st);
@@ -212,6 +214,8 @@ FileIdentity FakeRosterFiles::IdentityOf(uint64_t id) const {
     identity.size = static_cast<uint64_t>(st.st_size);
   } else if (inode.kind == Kind::kSymlink) {
     identity.size = inode.target.size();
+  } else if (inode.kind == Kind::kFifo) {
+    identity.size = 0;
   } else {
     identity.size = 4096;
     identity.nlink = 2;
@@ -222,29 +226,9 @@ FileIdentity FakeRosterFiles::IdentityOf(uint64_t id) const {
   return identity;
 }
 
-Status FakeRosterFiles::Enter(Op op, std::string_view object) const {
-  ++calls_[op];
-  auto it = failures_.find(op);
-  if (it == failures_.end()) return Status::Ok();
-  int error_number = it->second;
-  failures_.erase(it);
-  return ErrnoStatus(kContext, object, error_number);
-}
-
-int FakeRosterFiles::calls(Op op) const {
-  auto it = calls_.find(op);
-  return it == calls_.end() ? 0 : it->second;
-}
-
-void FakeRosterFiles::SwapForSymlinkAfter(Op op, const std::string& path,
-                                          const std::string& target,
-                                          const std::string& moved_to) {
-  swaps_[op] = Swap{path, target, moved_to};
-}
-
 // Set-up and inspection.
 
-void FakeRosterFiles::AddDirectory(const std::string& path, mode_t mode) {
+void FakeFileSystem::AddDirectory(const std::string& path, mode_t mode) {
   if (SplitOrDie(path).empty()) return;  // the root exists
   std::string name;
   uint64_t dir = ParentOf(path, &name);
@@ -257,8 +241,8 @@ void FakeRosterFiles::AddDirectory(const std::string& path, mode_t mode) {
   }
 }
 
-void FakeRosterFiles::AddFile(const std::string& path, std::string_view content,
-                              mode_t mode, uid_t uid) {
+void FakeFileSystem::AddFile(const std::string& path, std::string_view content,
+                             mode_t mode, uid_t uid) {
   std::string name;
   uint64_t dir = ParentOf(path, &name);
   auto& entries = inodes_.at(dir).entries;
@@ -277,8 +261,8 @@ void FakeRosterFiles::AddFile(const std::string& path, std::string_view content,
   WriteOrDie(inodes_.at(id).backing.get(), content, 0);
 }
 
-void FakeRosterFiles::AddSymlink(const std::string& path,
-                                 const std::string& target) {
+void FakeFileSystem::AddSymlink(const std::string& path,
+                                const std::string& target) {
   std::string name;
   uint64_t dir = ParentOf(path, &name);
   if (inodes_.at(dir).entries.contains(name)) Die("exists", path);
@@ -287,8 +271,27 @@ void FakeRosterFiles::AddSymlink(const std::string& path,
   Link(dir, name, id);
 }
 
-void FakeRosterFiles::AddHardLink(const std::string& existing,
-                                  const std::string& path) {
+void FakeFileSystem::AddSparseFile(const std::string& path, uint64_t size,
+                                   uint64_t offset, std::string_view data) {
+  if (offset + data.size() > size) Die("data past the end", path);
+  AddFile(path, "");
+  Truncate(path, size);
+  WriteAt(path, offset, data);
+}
+
+void FakeFileSystem::AddFifo(const std::string& path) {
+  std::string name;
+  uint64_t dir = ParentOf(path, &name);
+  if (inodes_.at(dir).entries.contains(name)) Die("exists", path);
+  Link(dir, name, NewInode(Kind::kFifo, inodes_.at(dir).dev, 0644, 0));
+}
+
+void FakeFileSystem::DenyAccess(const std::string& path) {
+  inodes_.at(FindOrDie(path)).denied = true;
+}
+
+void FakeFileSystem::AddHardLink(const std::string& existing,
+                                 const std::string& path) {
   uint64_t id = FindOrDie(existing);
   if (inodes_.at(id).kind != Kind::kFile) Die("not a regular file", existing);
   std::string name;
@@ -297,12 +300,12 @@ void FakeRosterFiles::AddHardLink(const std::string& existing,
   Link(dir, name, id);
 }
 
-void FakeRosterFiles::AddMount(const std::string& path, uint64_t dev) {
+void FakeFileSystem::AddMount(const std::string& path, uint64_t dev) {
   AddDirectory(path);
   inodes_.at(FindOrDie(path)).dev = dev;
 }
 
-void FakeRosterFiles::Truncate(const std::string& path, uint64_t size) {
+void FakeFileSystem::Truncate(const std::string& path, uint64_t size) {
   const Inode& inode = inodes_.at(FindOrDie(path));
   if (inode.kind != Kind::kFile ||
       ::ftruncate(inode.backing.get(), static_cast<off_t>(size)) != 0) {
@@ -310,14 +313,14 @@ void FakeRosterFiles::Truncate(const std::string& path, uint64_t size) {
   }
 }
 
-void FakeRosterFiles::WriteAt(const std::string& path, uint64_t offset,
-                              std::string_view data) {
+void FakeFileSystem::WriteAt(const std::string& path, uint64_t offset,
+                             std::string_view data) {
   const Inode& inode = inodes_.at(FindOrDie(path));
   if (inode.kind != Kind::kFile) Die("not a regular file", path);
   WriteOrDie(inode.backing.get(), data, offset);
 }
 
-void FakeRosterFiles::Rename(const std::string& from, const std::string& to) {
+void FakeFileSystem::Rename(const std::string& from, const std::string& to) {
   uint64_t id = FindOrDie(from);
   std::string from_name;
   uint64_t from_dir = ParentOf(from, &from_name);
@@ -335,14 +338,14 @@ void FakeRosterFiles::Rename(const std::string& from, const std::string& to) {
   }
 }
 
-void FakeRosterFiles::Remove(const std::string& path) {
+void FakeFileSystem::Remove(const std::string& path) {
   uint64_t id = FindOrDie(path);
   if (!inodes_.at(id).entries.empty()) Die("directory not empty", path);
   std::string name;
   Unlink(ParentOf(path, &name), name);
 }
 
-UniqueFd FakeRosterFiles::Open(const std::string& path) {
+UniqueFd FakeFileSystem::Open(const std::string& path) {
   uint64_t id = FindOrDie(path);
   if (inodes_.at(id).kind != Kind::kFile) Die("not a regular file", path);
   std::string name;
@@ -352,12 +355,12 @@ UniqueFd FakeRosterFiles::Open(const std::string& path) {
   return fd;
 }
 
-FakeRosterFiles::Kind FakeRosterFiles::KindOf(const std::string& path) const {
+FakeFileSystem::Kind FakeFileSystem::KindOf(const std::string& path) const {
   uint64_t id = Find(path);
   return id == 0 ? Kind::kNone : inodes_.at(id).kind;
 }
 
-std::string FakeRosterFiles::Content(const std::string& path) const {
+std::string FakeFileSystem::Content(const std::string& path) const {
   const Inode& inode = inodes_.at(FindOrDie(path));
   if (inode.kind != Kind::kFile) Die("not a regular file", path);
   struct stat st {};
@@ -375,13 +378,13 @@ std::string FakeRosterFiles::Content(const std::string& path) const {
   return out;
 }
 
-std::string FakeRosterFiles::LinkTarget(const std::string& path) const {
+std::string FakeFileSystem::LinkTarget(const std::string& path) const {
   const Inode& inode = inodes_.at(FindOrDie(path));
   if (inode.kind != Kind::kSymlink) Die("not a symlink", path);
   return inode.target;
 }
 
-std::vector<std::string> FakeRosterFiles::List(const std::string& dir) const {
+std::vector<std::string> FakeFileSystem::List(const std::string& dir) const {
   std::vector<std::string> names;
   for (const auto& [name, id] : inodes_.at(FindOrDie(dir)).entries) {
     names.push_back(name);
@@ -389,7 +392,7 @@ std::vector<std::string> FakeRosterFiles::List(const std::string& dir) const {
   return names;
 }
 
-uint64_t FakeRosterFiles::DeviceOf(const std::string& path) const {
+uint64_t FakeFileSystem::DeviceOf(const std::string& path) const {
   uint64_t id = Find(path);
   return id == 0 ? 0 : inodes_.at(id).dev;
 }

@@ -1,28 +1,35 @@
-// FakeRosterFiles: an in-memory RosterFiles for tests, behaving like
-// LinuxRosterFiles on the same calls (roster_files_test.cc runs one suite on
-// both). It keeps a tree of directories, regular files and symlinks with
-// devices and inode numbers of its own; every inode is backed by a memfd,
-// and the fds it hands out (Open, OpenDirNoFollow, CreateExclusive...) are
-// real fds reopened on that memfd, so production code can pread, write and
-// fstat them, and the fake maps any of them back to its inode (by the
-// memfd's inode number). File bytes live in the memfds (sparse like any
-// tmpfs file).
+// FakeFileSystem: an in-memory FileSystem for tests, behaving like
+// LinuxFileSystem on the same calls (file_system_test.cc and
+// file_system_change_test.cc run one suite on both). It keeps a tree of
+// directories, regular files, symlinks and FIFOs with devices and inode
+// numbers of its own; every inode is backed by a memfd, and the fds it
+// hands out (Open, OpenDir, OpenFileAt, CreateExclusive...) are real fds
+// reopened on that memfd, so production code can pread, write and fstat
+// them, and the fake maps any of them back to its inode (by the memfd's
+// inode number). File bytes live in the memfds (sparse like any tmpfs
+// file). A FIFO's fd is a memfd too: only the fake's own operations
+// (Identify, ReadSparse: not a regular file) see that it is a FIFO.
 //
 // Set-up paths are absolute and taken literally (symlinks in them are not
-// followed); missing parents become directories. A bad set-up call (a path
-// through a file, a missing entry) aborts: it is a bug in the test.
+// followed); missing parents become directories on their parent's device.
+// Lstat and OpenDir take their paths literally as well: a symlink before
+// the last component is not followed (ENOENT), where Linux would follow
+// it. A bad set-up call (a path through a file, a missing entry) aborts:
+// it is a bug in the test.
 //
 // Injection: an errno on the next call of an operation; "replace this path
 // by a symlink after the next call of an operation" (the swap a mover must
 // survive); any action after the next call of an operation; "this file is
-// open for writing by pid P".
+// open for writing by pid P"; "opening this entry is refused" (EACCES).
 //
-// The tree and its set-up are in fake_roster_files.cc, the RosterFiles
-// operations and the injections in fake_roster_files_ops.cc.
+// The tree and its set-up are in fake_file_system.cc, the operations
+// through an fd, the changes and the injections in fake_file_system_ops.cc,
+// the operations on directories and their entries in
+// fake_file_system_walk.cc.
 //
 // Thread-safety: not thread-safe (tests drive it from one thread).
-#ifndef PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
-#define PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+#ifndef PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_
+#define PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_
 
 #include <cstdint>
 #include <functional>
@@ -32,19 +39,24 @@
 #include <string_view>
 #include <vector>
 
-#include "common/os/roster_files.h"
+#include "common/os/file_system.h"
 
 namespace piiguard::os {
 
-class FakeRosterFiles : public RosterFiles {
+class FakeFileSystem : public FileSystem {
  public:
   enum class Op {
     kPathOf,
     kIdentify,
     kReadSparse,
     kOpenForWritingByAnyone,
+    kLstat,
+    kOpenDir,
     kOpenDirNoFollow,
+    kReadDir,
     kStatAt,
+    kOpenFileAt,
+    kOpenDirAt,
     kRemoveIfSame,
     kCreateExclusive,
     kCreateUnique,
@@ -53,17 +65,21 @@ class FakeRosterFiles : public RosterFiles {
     kUnlinkAt,
     kReopenForWriting,
   };
-  enum class Kind { kNone, kFile, kDirectory, kSymlink };
+  enum class Kind { kNone, kFile, kDirectory, kSymlink, kFifo };
 
   // An empty root directory "/" on device 1.
-  FakeRosterFiles();
+  FakeFileSystem();
 
   // Set-up.
   void AddDirectory(const std::string& path, mode_t mode = 0755);
   // A new file, or new content for an existing one (same inode).
   void AddFile(const std::string& path, std::string_view content,
                mode_t mode = 0644, uid_t uid = 1000);
+  // A file of `size` bytes with `data` at `offset` and holes elsewhere.
+  void AddSparseFile(const std::string& path, uint64_t size, uint64_t offset,
+                     std::string_view data);
   void AddSymlink(const std::string& path, const std::string& target);
+  void AddFifo(const std::string& path);
   void AddHardLink(const std::string& existing, const std::string& path);
   // The directory at `path` is the root of a filesystem on device `dev`;
   // what is created below it later is on `dev` too.
@@ -94,6 +110,11 @@ class FakeRosterFiles : public RosterFiles {
   void SwapForSymlinkAfter(Op op, const std::string& path,
                            const std::string& target,
                            const std::string& moved_to = "");
+  // From now on, opening the entry at `path` (OpenDir, OpenDirNoFollow,
+  // OpenDirAt, OpenFileAt) fails with EACCES, and so does reaching an
+  // entry below it by an absolute path (Lstat, OpenDir, OpenDirNoFollow),
+  // as for a file mode 0600 or a directory mode 0700 of another user.
+  void DenyAccess(const std::string& path);
   // Process `pid` has (or no longer has) the file at `path` open for
   // writing.
   void SetWriter(const std::string& path, int pid, bool writing = true);
@@ -109,10 +130,17 @@ class FakeRosterFiles : public RosterFiles {
   Result<FileIdentity> Identify(int fd) const override;
   Result<ReadResult> ReadSparse(int fd, size_t max_bytes) const override;
   Result<bool> OpenForWritingByAnyone(const FileIdentity& file) const override;
+  Result<FileIdentity> Lstat(const std::string& absolute) const override;
+  Result<UniqueFd> OpenDir(const std::string& absolute) const override;
   Result<UniqueFd> OpenDirNoFollow(
       const std::string& absolute_dir) const override;
+  Result<std::vector<std::string>> ReadDir(int dir_fd) const override;
   Result<FileIdentity> StatAt(int dir_fd,
                               const std::string& name) const override;
+  Result<UniqueFd> OpenFileAt(int dir_fd,
+                              const std::string& name) const override;
+  Result<UniqueFd> OpenDirAt(int dir_fd,
+                             const std::string& name) const override;
   Status RemoveIfSame(int dir_fd, const std::string& name,
                       const FileIdentity& expected) override;
   Result<UniqueFd> CreateExclusive(int dir_fd, const std::string& name,
@@ -138,6 +166,7 @@ class FakeRosterFiles : public RosterFiles {
     uint64_t parent = 0;                                   // directories
     std::string target;                                    // symlinks
     std::set<int> writers;  // pids with it open for writing
+    bool denied = false;    // DenyAccess
   };
   // What an fd handed out was opened by (PathOf follows it).
   struct OpenName {
@@ -165,6 +194,10 @@ class FakeRosterFiles : public RosterFiles {
   Result<uint64_t> InodeOfFd(int fd) const;
   Result<uint64_t> DirOfFd(int dir_fd) const;
   Result<uint64_t> EntryAt(uint64_t dir, const std::string& name) const;
+  // The entry at an absolute path taken literally (Lstat, OpenDir), with
+  // its directory and name (the root is its own, named "").
+  Result<uint64_t> Lookup(const std::string& absolute, uint64_t* parent,
+                          std::string* name) const;
   FileIdentity IdentityOf(uint64_t id) const;
   // Counts the call, fails it if injected.
   Status Enter(Op op, std::string_view object) const;
@@ -173,7 +206,7 @@ class FakeRosterFiles : public RosterFiles {
                                 mode_t mode, int* error);
 
   // An injected swap after a const call changes the tree: Leave() does it
-  // through const_cast (a FakeRosterFiles is never defined const).
+  // through const_cast (a FakeFileSystem is never defined const).
   void DoSwap(const Swap& swap);
 
   std::map<uint64_t, Inode> inodes_;
@@ -190,4 +223,4 @@ class FakeRosterFiles : public RosterFiles {
 
 }  // namespace piiguard::os
 
-#endif  // PIIGUARD_COMMON_OS_FAKE_ROSTER_FILES_H_
+#endif  // PIIGUARD_COMMON_OS_FAKE_FILE_SYSTEM_H_

@@ -1,6 +1,7 @@
 // What only the fake does: injected failures and swaps, devices, fds it
-// did not hand out. Behaviour shared with Linux is in roster_files_test.cc.
-#include "common/os/testing/fake_roster_files.h"
+// did not hand out, paths taken literally. Behaviour shared with Linux is
+// in file_system_test.cc and file_system_change_test.cc.
+#include "common/os/testing/fake_file_system.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -14,21 +15,22 @@
 namespace piiguard::os {
 namespace {
 
-using Op = FakeRosterFiles::Op;
+using Op = FakeFileSystem::Op;
 
-class FakeRosterFilesTest : public ::testing::Test {
+class FakeFileSystemTest : public ::testing::Test {
  protected:
-  FakeRosterFilesTest() {
+  FakeFileSystemTest() {
     files_.AddFile("/home/u/名簿.csv", "氏名,住所\n山田,東京\n");
   }
   UniqueFd Dir() {
     return std::move(files_.OpenDirNoFollow("/home/u").value());
   }
-  FakeRosterFiles files_;
+  FakeFileSystem files_;
 };
 
 // Every operation takes an injected errno once, as ErrnoStatus makes it.
-TEST_F(FakeRosterFilesTest, InjectedErrorsFailTheNextCallOnly) {
+TEST_F(FakeFileSystemTest, InjectedErrorsFailTheNextCallOnly) {
+  files_.AddDirectory("/home/u/sub");
   UniqueFd fd = files_.Open("/home/u/名簿.csv");
   UniqueFd dir = Dir();
   FileIdentity id = *files_.Identify(fd.get());
@@ -43,10 +45,17 @@ TEST_F(FakeRosterFilesTest, InjectedErrorsFailTheNextCallOnly) {
        [&] { return files_.ReadSparse(fd.get(), 9).status(); }},
       {Op::kOpenForWritingByAnyone,
        [&] { return files_.OpenForWritingByAnyone(id).status(); }},
+      {Op::kLstat, [&] { return files_.Lstat("/home/u").status(); }},
+      {Op::kOpenDir, [&] { return files_.OpenDir("/home").status(); }},
       {Op::kOpenDirNoFollow,
        [&] { return files_.OpenDirNoFollow("/home").status(); }},
+      {Op::kReadDir, [&] { return files_.ReadDir(dir.get()).status(); }},
       {Op::kStatAt,
        [&] { return files_.StatAt(dir.get(), "名簿.csv").status(); }},
+      {Op::kOpenFileAt,
+       [&] { return files_.OpenFileAt(dir.get(), "名簿.csv").status(); }},
+      {Op::kOpenDirAt,
+       [&] { return files_.OpenDirAt(dir.get(), "sub").status(); }},
       {Op::kCreateExclusive,
        [&] { return files_.CreateExclusive(dir.get(), "n1", 0600).status(); }},
       {Op::kCreateUnique,
@@ -74,13 +83,13 @@ TEST_F(FakeRosterFilesTest, InjectedErrorsFailTheNextCallOnly) {
   files_.FailNext(Op::kRemoveIfSame, EIO);
   EXPECT_EQ(files_.RemoveIfSame(dir.get(), "名簿.csv", id).code(),
             StatusCode::kIoError);
-  EXPECT_EQ(files_.KindOf("/home/u/名簿.csv"), FakeRosterFiles::Kind::kFile);
+  EXPECT_EQ(files_.KindOf("/home/u/名簿.csv"), FakeFileSystem::Kind::kFile);
 }
 
 // The mover's sequence with the swap injected right after its StatAt: the
 // removal refuses, the roster is where the attacker moved it, untouched,
 // and nothing outside the directory was touched.
-TEST_F(FakeRosterFilesTest, ASwapAfterStatAtIsRefusedByRemoveIfSame) {
+TEST_F(FakeFileSystemTest, ASwapAfterStatAtIsRefusedByRemoveIfSame) {
   files_.AddFile("/etc/passwd", "root:x:0:0\n");
   files_.SwapForSymlinkAfter(Op::kStatAt, "/home/u/名簿.csv", "/etc/passwd",
                              "/home/u/elsewhere.csv");
@@ -98,16 +107,16 @@ TEST_F(FakeRosterFilesTest, ASwapAfterStatAtIsRefusedByRemoveIfSame) {
   EXPECT_EQ(*files_.PathOf(fd.get()), "/home/u/elsewhere.csv");
 }
 
-TEST_F(FakeRosterFilesTest, ASwapAfterReadRemovesTheOriginalName) {
+TEST_F(FakeFileSystemTest, ASwapAfterReadRemovesTheOriginalName) {
   files_.SwapForSymlinkAfter(Op::kReadSparse, "/home/u/名簿.csv", "/etc");
   UniqueFd fd = files_.Open("/home/u/名簿.csv");
   ASSERT_TRUE(files_.ReadSparse(fd.get(), 100).ok());
-  EXPECT_EQ(files_.KindOf("/home/u/名簿.csv"), FakeRosterFiles::Kind::kSymlink);
+  EXPECT_EQ(files_.KindOf("/home/u/名簿.csv"), FakeFileSystem::Kind::kSymlink);
   EXPECT_EQ(files_.PathOf(fd.get()).status().code(), StatusCode::kNotFound);
   EXPECT_TRUE(files_.ReadSparse(fd.get(), 100).ok());  // once only
 }
 
-TEST_F(FakeRosterFilesTest, WritersAreSetPerFile) {
+TEST_F(FakeFileSystemTest, WritersAreSetPerFile) {
   UniqueFd fd = files_.Open("/home/u/名簿.csv");
   FileIdentity id = *files_.Identify(fd.get());
   files_.SetWriter("/home/u/名簿.csv", 77);
@@ -119,7 +128,7 @@ TEST_F(FakeRosterFilesTest, WritersAreSetPerFile) {
   EXPECT_FALSE(*files_.OpenForWritingByAnyone(id));
 }
 
-TEST_F(FakeRosterFilesTest, MountsGiveDevicesAndFdsAreReal) {
+TEST_F(FakeFileSystemTest, MountsGiveDevicesAndFdsAreReal) {
   files_.AddMount("/media/u/STICK", 7);
   files_.AddFile("/media/u/STICK/a.csv", "x");
   UniqueFd stick = files_.Open("/media/u/STICK/a.csv");
@@ -138,7 +147,22 @@ TEST_F(FakeRosterFilesTest, MountsGiveDevicesAndFdsAreReal) {
   EXPECT_FALSE(files_.Identify(-1).ok());
 }
 
-TEST_F(FakeRosterFilesTest, CreatedFilesAreFilesOfTheTree) {
+// Lstat and OpenDir do not follow a symlink before the last component, as
+// Linux would: the fake has no such entry.
+TEST_F(FakeFileSystemTest, PathsAreTakenLiterally) {
+  files_.AddSymlink("/home/link", "u");
+  EXPECT_TRUE(S_ISLNK(files_.Lstat("/home/link").value().mode));
+  EXPECT_EQ(files_.Lstat("/home/link/名簿.csv").status().code(),
+            StatusCode::kNotFound);
+  for (const Status& status : {files_.OpenDir("/home/link").status(),
+                               files_.Lstat("/home/u/名簿.csv/x").status()}) {
+    EXPECT_NE(status.message().find(std::strerror(ENOTDIR)), std::string::npos)
+        << status.message();
+  }
+  EXPECT_TRUE(files_.Lstat("/home//u/").ok());
+}
+
+TEST_F(FakeFileSystemTest, CreatedFilesAreFilesOfTheTree) {
   UniqueFd dir = Dir();
   Result<CreatedFile> made = files_.CreateUnique(dir.get(), "名簿.csv", 0600);
   ASSERT_TRUE(made.ok());

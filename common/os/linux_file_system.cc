@@ -1,9 +1,11 @@
-#include "common/os/linux_roster_files.h"
+// LinuxFileSystem (linux_file_system.h): what reads the tree and walks it,
+// and the look through /proc for writers. The operations that change the
+// tree are in linux_file_system_changes.cc.
+#include "common/os/linux_file_system.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,10 +20,9 @@
 namespace piiguard::os {
 namespace {
 
-constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kContext = kFileSystemContext;
 constexpr std::string_view kDeleted = " (deleted)";
 constexpr size_t kMaxFdinfoSize = size_t{64} * 1024;
-constexpr int kHiddenNameTries = 8;
 
 std::string FdName(int fd) { return "fd " + std::to_string(fd); }
 std::string ProcSelfFd(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
@@ -120,44 +121,6 @@ bool ProcessWrites(int proc_fd, const std::string& pid,
   return false;
 }
 
-Result<std::string> HiddenName() {
-  unsigned char bytes[8];
-  if (::getrandom(bytes, sizeof(bytes), 0) != sizeof(bytes)) {
-    return ErrnoStatus(kContext, "getrandom", errno);
-  }
-  std::string name = ".piiguard-remove-";
-  constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : bytes) {
-    name += kHex[b >> 4];
-    name += kHex[b & 15];
-  }
-  return name;
-}
-
-// Renames `name` to a fresh hidden name in the same directory.
-Result<std::string> HideEntry(int dir_fd, const std::string& name) {
-  for (int attempt = 0;; ++attempt) {
-    PIIGUARD_ASSIGN_OR_RETURN(std::string hidden, HiddenName());
-    if (::renameat2(dir_fd, name.c_str(), dir_fd, hidden.c_str(),
-                    RENAME_NOREPLACE) == 0) {
-      return hidden;
-    }
-    if (errno != EEXIST || attempt + 1 == kHiddenNameTries) {
-      return ErrnoStatus(kContext, name, errno);
-    }
-  }
-}
-
-// openat(O_CREAT | O_EXCL ...); the errno on failure in *error.
-UniqueFd OpenExclusive(int dir_fd, const std::string& name, mode_t mode,
-                       int* error) {
-  UniqueFd fd(::openat(dir_fd, name.c_str(),
-                       O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
-                       mode));
-  *error = fd.valid() ? 0 : errno;
-  return fd;
-}
-
 Result<UniqueFd> OpenDirByComponents(const std::string& absolute_dir) {
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
                             SplitAbsoluteDir(absolute_dir));
@@ -181,6 +144,13 @@ Result<UniqueFd> OpenDirByComponents(const std::string& absolute_dir) {
     dir = std::move(next);
   }
   return dir;
+}
+
+Result<UniqueFd> OpenChecked(int dir_fd, const std::string& name, int flags) {
+  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
+  UniqueFd fd(::openat(dir_fd, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return ErrnoStatus(kContext, name, errno);
+  return fd;
 }
 
 }  // namespace
@@ -220,7 +190,7 @@ Result<int> ParseFdinfoFlags(std::string_view bytes) {
   return static_cast<int>(*flags);
 }
 
-Result<std::string> LinuxRosterFiles::PathOf(int fd) const {
+Result<std::string> LinuxFileSystem::PathOf(int fd) const {
   char buffer[PATH_MAX + 32];
   ssize_t n = ::readlink(ProcSelfFd(fd).c_str(), buffer, sizeof(buffer));
   if (n < 0) return ErrnoStatus(kContext, FdName(fd), errno);
@@ -244,18 +214,17 @@ Result<std::string> LinuxRosterFiles::PathOf(int fd) const {
   return NotFoundError(kContext, path, "removed since it was opened");
 }
 
-Result<FileIdentity> LinuxRosterFiles::Identify(int fd) const {
+Result<FileIdentity> LinuxFileSystem::Identify(int fd) const {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return ErrnoStatus(kContext, FdName(fd), errno);
   return IdentityOf(st);
 }
 
-Result<ReadResult> LinuxRosterFiles::ReadSparse(int fd,
-                                                size_t max_bytes) const {
+Result<ReadResult> LinuxFileSystem::ReadSparse(int fd, size_t max_bytes) const {
   return ReadSparseFd(fd, max_bytes);
 }
 
-Result<bool> LinuxRosterFiles::OpenForWritingByAnyone(
+Result<bool> LinuxFileSystem::OpenForWritingByAnyone(
     const FileIdentity& file) const {
   UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!proc.valid()) return ErrnoStatus(kContext, "/proc", errno);
@@ -269,7 +238,22 @@ Result<bool> LinuxRosterFiles::OpenForWritingByAnyone(
   return false;
 }
 
-Result<UniqueFd> LinuxRosterFiles::OpenDirNoFollow(
+Result<FileIdentity> LinuxFileSystem::Lstat(const std::string& absolute) const {
+  struct stat st {};
+  if (::lstat(absolute.c_str(), &st) != 0) {
+    return ErrnoStatus(kContext, absolute, errno);
+  }
+  return IdentityOf(st);
+}
+
+Result<UniqueFd> LinuxFileSystem::OpenDir(const std::string& absolute) const {
+  UniqueFd fd(::open(absolute.c_str(),
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoStatus(kContext, absolute, errno);
+  return fd;
+}
+
+Result<UniqueFd> LinuxFileSystem::OpenDirNoFollow(
     const std::string& absolute_dir) const {
   PIIGUARD_RETURN_IF_ERROR(SplitAbsoluteDir(absolute_dir).status());
   if (!options_.use_openat2) return OpenDirByComponents(absolute_dir);
@@ -285,8 +269,29 @@ Result<UniqueFd> LinuxRosterFiles::OpenDirNoFollow(
   return ErrnoStatus(kContext, absolute_dir, errno);
 }
 
-Result<FileIdentity> LinuxRosterFiles::StatAt(int dir_fd,
-                                              const std::string& name) const {
+Result<std::vector<std::string>> LinuxFileSystem::ReadDir(int dir_fd) const {
+  UniqueFd copy(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+  if (!copy.valid()) return ErrnoStatus(kContext, "directory", errno);
+  std::unique_ptr<DIR, DirCloser> dir(::fdopendir(copy.get()));
+  if (dir == nullptr) return ErrnoStatus(kContext, "directory", errno);
+  copy.Release();  // the DIR owns it now
+  ::rewinddir(dir.get());
+  std::vector<std::string> names;
+  while (true) {
+    errno = 0;
+    const dirent* entry = ::readdir(dir.get());
+    if (entry == nullptr) {
+      if (errno != 0) return ErrnoStatus(kContext, "directory", errno);
+      break;
+    }
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  return names;
+}
+
+Result<FileIdentity> LinuxFileSystem::StatAt(int dir_fd,
+                                             const std::string& name) const {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   struct stat st {};
   if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -295,98 +300,14 @@ Result<FileIdentity> LinuxRosterFiles::StatAt(int dir_fd,
   return IdentityOf(st);
 }
 
-Status LinuxRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
-                                      const FileIdentity& expected) {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  PIIGUARD_ASSIGN_OR_RETURN(std::string hidden, HideEntry(dir_fd, name));
-  Result<FileIdentity> now = StatAt(dir_fd, hidden);
-  if (now.ok() && StillTheSame(*now, expected)) {
-    if (::unlinkat(dir_fd, hidden.c_str(), 0) == 0) return Status::Ok();
-    int error = errno;
-    (void)::renameat2(dir_fd, hidden.c_str(), dir_fd, name.c_str(),
-                      RENAME_NOREPLACE);
-    return ErrnoStatus(kContext, name, error);
-  }
-  if (::renameat2(dir_fd, hidden.c_str(), dir_fd, name.c_str(),
-                  RENAME_NOREPLACE) != 0) {
-    // Someone made a new `name` meanwhile (or took ours): what we moved
-    // aside stays under the hidden name, nothing is lost.
-    return FailedPreconditionError(
-        kContext, name,
-        "changed since it was examined (left as " + hidden + ")");
-  }
-  return FailedPreconditionError(kContext, name,
-                                 "changed since it was examined");
+Result<UniqueFd> LinuxFileSystem::OpenFileAt(int dir_fd,
+                                             const std::string& name) const {
+  return OpenChecked(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 }
 
-Result<UniqueFd> LinuxRosterFiles::CreateExclusive(int dir_fd,
-                                                   const std::string& name,
-                                                   mode_t mode) {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  int error = 0;
-  UniqueFd fd = OpenExclusive(dir_fd, name, mode, &error);
-  if (!fd.valid()) return ErrnoStatus(kContext, name, error);
-  return fd;
-}
-
-Result<CreatedFile> LinuxRosterFiles::CreateUnique(int dir_fd,
-                                                   const std::string& base_name,
-                                                   mode_t mode) {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
-  for (int n = 1; n <= kMaxUniqueNames; ++n) {
-    std::string name = UniqueName(base_name, n);
-    int error = 0;
-    UniqueFd fd = OpenExclusive(dir_fd, name, mode, &error);
-    if (fd.valid()) return CreatedFile{std::move(fd), std::move(name)};
-    if (error != EEXIST) return ErrnoStatus(kContext, name, error);
-  }
-  return FailedPreconditionError(kContext, base_name, "no free name");
-}
-
-Status LinuxRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
-                                   mode_t mode) {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  if (::mkdirat(dir_fd, name.c_str(), mode) == 0) return Status::Ok();
-  if (errno != EEXIST) return ErrnoStatus(kContext, name, errno);
-  struct stat st {};
-  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    return ErrnoStatus(kContext, name, errno);
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return FailedPreconditionError(kContext, name,
-                                   "exists and is not a directory");
-  }
-  return Status::Ok();
-}
-
-Status LinuxRosterFiles::FsyncFd(int fd) {
-  while (::fsync(fd) != 0) {
-    if (errno != EINTR) return ErrnoStatus(kContext, FdName(fd), errno);
-  }
-  return Status::Ok();
-}
-
-Status LinuxRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  if (::unlinkat(dir_fd, name.c_str(), 0) != 0) {
-    return ErrnoStatus(kContext, name, errno);
-  }
-  return Status::Ok();
-}
-
-Result<UniqueFd> LinuxRosterFiles::ReopenForWriting(int fd) {
-  PIIGUARD_ASSIGN_OR_RETURN(FileIdentity before, Identify(fd));
-  if (!before.is_regular) {
-    return FailedPreconditionError(kContext, FdName(fd), "not a regular file");
-  }
-  UniqueFd out(::open(ProcSelfFd(fd).c_str(), O_WRONLY | O_CLOEXEC));
-  if (!out.valid()) return ErrnoStatus(kContext, FdName(fd), errno);
-  PIIGUARD_ASSIGN_OR_RETURN(FileIdentity after, Identify(out.get()));
-  if (!after.SameFile(before)) {
-    return FailedPreconditionError(kContext, FdName(fd),
-                                   "reopened another file");
-  }
-  return out;
+Result<UniqueFd> LinuxFileSystem::OpenDirAt(int dir_fd,
+                                            const std::string& name) const {
+  return OpenChecked(dir_fd, name, O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace piiguard::os

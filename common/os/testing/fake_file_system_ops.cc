@@ -1,8 +1,9 @@
-// FakeRosterFiles: the RosterFiles operations and the injections (the tree
-// and its set-up are in fake_roster_files.cc). Each operation checks names
-// first, like the Linux one, then counts the call and takes an injected
-// failure (Enter), and after success performs an injected swap and action
-// (Leave).
+// FakeFileSystem: the operations through an fd, those that change the
+// tree, and the injections (the tree and its set-up are in
+// fake_file_system.cc, the operations on directories and their entries in
+// fake_file_system_walk.cc). Each operation checks names first, like the
+// Linux one, then counts the call and takes an injected failure (Enter),
+// and after success performs an injected swap and action (Leave).
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,12 +14,12 @@
 #include <functional>
 #include <utility>
 
-#include "common/os/testing/fake_roster_files.h"
+#include "common/os/testing/fake_file_system.h"
 
 namespace piiguard::os {
 namespace {
 
-constexpr std::string_view kContext = kRosterFilesContext;
+constexpr std::string_view kContext = kFileSystemContext;
 constexpr size_t kNameMax = 255;
 
 std::string FdName(int fd) { return "fd " + std::to_string(fd); }
@@ -29,7 +30,7 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
-Result<std::string> FakeRosterFiles::PathOf(int fd) const {
+Result<std::string> FakeFileSystem::PathOf(int fd) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kPathOf, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   const Inode& inode = inodes_.at(id);
@@ -56,14 +57,14 @@ Result<std::string> FakeRosterFiles::PathOf(int fd) const {
   return path;
 }
 
-Result<FileIdentity> FakeRosterFiles::Identify(int fd) const {
+Result<FileIdentity> FakeFileSystem::Identify(int fd) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kIdentify, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   Leave(Op::kIdentify);
   return IdentityOf(id);
 }
 
-Result<ReadResult> FakeRosterFiles::ReadSparse(int fd, size_t max_bytes) const {
+Result<ReadResult> FakeFileSystem::ReadSparse(int fd, size_t max_bytes) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReadSparse, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   if (inodes_.at(id).kind != Kind::kFile) {
@@ -75,7 +76,7 @@ Result<ReadResult> FakeRosterFiles::ReadSparse(int fd, size_t max_bytes) const {
   return result;
 }
 
-Result<bool> FakeRosterFiles::OpenForWritingByAnyone(
+Result<bool> FakeFileSystem::OpenForWritingByAnyone(
     const FileIdentity& file) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenForWritingByAnyone, "/proc"));
   bool writing = false;
@@ -87,51 +88,8 @@ Result<bool> FakeRosterFiles::OpenForWritingByAnyone(
   return writing;
 }
 
-Result<UniqueFd> FakeRosterFiles::OpenDirNoFollow(
-    const std::string& absolute_dir) const {
-  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                            SplitAbsoluteDir(absolute_dir));
-  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kOpenDirNoFollow, absolute_dir));
-  uint64_t dir = 1;
-  uint64_t parent = 1;
-  std::string name;
-  for (const std::string& part : parts) {
-    if (part.size() > kNameMax) {
-      return ErrnoStatus(kContext, absolute_dir, ENAMETOOLONG);
-    }
-    const auto& entries = inodes_.at(dir).entries;
-    auto it = entries.find(part);
-    if (it == entries.end()) return ErrnoStatus(kContext, absolute_dir, ENOENT);
-    Kind kind = inodes_.at(it->second).kind;
-    if (kind == Kind::kSymlink) {
-      return ErrnoStatus(kContext, absolute_dir, ELOOP);
-    }
-    if (kind != Kind::kDirectory) {
-      return ErrnoStatus(kContext, absolute_dir, ENOTDIR);
-    }
-    parent = dir;
-    name = part;
-    dir = it->second;
-  }
-  UniqueFd fd = HandOut(dir, parent, name, O_RDONLY);
-  if (!fd.valid()) return ErrnoStatus(kContext, absolute_dir, errno);
-  Leave(Op::kOpenDirNoFollow);
-  return fd;
-}
-
-Result<FileIdentity> FakeRosterFiles::StatAt(int dir_fd,
-                                             const std::string& name) const {
-  PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
-  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kStatAt, name));
-  PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
-  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, EntryAt(dir, name));
-  FileIdentity identity = IdentityOf(id);
-  Leave(Op::kStatAt);
-  return identity;
-}
-
-Status FakeRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
-                                     const FileIdentity& expected) {
+Status FakeFileSystem::RemoveIfSame(int dir_fd, const std::string& name,
+                                    const FileIdentity& expected) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kRemoveIfSame, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -145,9 +103,9 @@ Status FakeRosterFiles::RemoveIfSame(int dir_fd, const std::string& name,
   return Status::Ok();
 }
 
-Result<UniqueFd> FakeRosterFiles::CreateFileAt(uint64_t dir,
-                                               const std::string& name,
-                                               mode_t mode, int* error) {
+Result<UniqueFd> FakeFileSystem::CreateFileAt(uint64_t dir,
+                                              const std::string& name,
+                                              mode_t mode, int* error) {
   *error = 0;
   if (name.size() > kNameMax) *error = ENAMETOOLONG;
   if (*error == 0 && inodes_.at(dir).entries.contains(name)) *error = EEXIST;
@@ -163,9 +121,9 @@ Result<UniqueFd> FakeRosterFiles::CreateFileAt(uint64_t dir,
   return fd;
 }
 
-Result<UniqueFd> FakeRosterFiles::CreateExclusive(int dir_fd,
-                                                  const std::string& name,
-                                                  mode_t mode) {
+Result<UniqueFd> FakeFileSystem::CreateExclusive(int dir_fd,
+                                                 const std::string& name,
+                                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateExclusive, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -175,9 +133,9 @@ Result<UniqueFd> FakeRosterFiles::CreateExclusive(int dir_fd,
   return fd;
 }
 
-Result<CreatedFile> FakeRosterFiles::CreateUnique(int dir_fd,
-                                                  const std::string& base_name,
-                                                  mode_t mode) {
+Result<CreatedFile> FakeFileSystem::CreateUnique(int dir_fd,
+                                                 const std::string& base_name,
+                                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(base_name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kCreateUnique, base_name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -194,8 +152,8 @@ Result<CreatedFile> FakeRosterFiles::CreateUnique(int dir_fd,
   return FailedPreconditionError(kContext, base_name, "no free name");
 }
 
-Status FakeRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
-                                  mode_t mode) {
+Status FakeFileSystem::MakeDirAt(int dir_fd, const std::string& name,
+                                 mode_t mode) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kMakeDirAt, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -215,14 +173,14 @@ Status FakeRosterFiles::MakeDirAt(int dir_fd, const std::string& name,
   return Status::Ok();
 }
 
-Status FakeRosterFiles::FsyncFd(int fd) {
+Status FakeFileSystem::FsyncFd(int fd) {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kFsyncFd, FdName(fd)));
   PIIGUARD_RETURN_IF_ERROR(InodeOfFd(fd).status());
   Leave(Op::kFsyncFd);
   return Status::Ok();
 }
 
-Status FakeRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
+Status FakeFileSystem::UnlinkAt(int dir_fd, const std::string& name) {
   PIIGUARD_RETURN_IF_ERROR(CheckEntryName(name));
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kUnlinkAt, name));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t dir, DirOfFd(dir_fd));
@@ -235,7 +193,7 @@ Status FakeRosterFiles::UnlinkAt(int dir_fd, const std::string& name) {
   return Status::Ok();
 }
 
-Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
+Result<UniqueFd> FakeFileSystem::ReopenForWriting(int fd) {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kReopenForWriting, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
   if (inodes_.at(id).kind != Kind::kFile) {
@@ -252,13 +210,33 @@ Result<UniqueFd> FakeRosterFiles::ReopenForWriting(int fd) {
 
 // Injection.
 
-void FakeRosterFiles::Leave(Op op) const {
+Status FakeFileSystem::Enter(Op op, std::string_view object) const {
+  ++calls_[op];
+  auto it = failures_.find(op);
+  if (it == failures_.end()) return Status::Ok();
+  int error_number = it->second;
+  failures_.erase(it);
+  return ErrnoStatus(kContext, object, error_number);
+}
+
+int FakeFileSystem::calls(Op op) const {
+  auto it = calls_.find(op);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+void FakeFileSystem::SwapForSymlinkAfter(Op op, const std::string& path,
+                                         const std::string& target,
+                                         const std::string& moved_to) {
+  swaps_[op] = Swap{path, target, moved_to};
+}
+
+void FakeFileSystem::Leave(Op op) const {
   auto it = swaps_.find(op);
   if (it != swaps_.end()) {
     Swap swap = std::move(it->second);
     swaps_.erase(it);
     // NOLINTNEXTLINE: never defined const (see DoSwap's declaration).
-    const_cast<FakeRosterFiles*>(this)->DoSwap(swap);
+    const_cast<FakeFileSystem*>(this)->DoSwap(swap);
   }
   auto hook = hooks_.find(op);
   if (hook == hooks_.end()) return;
@@ -267,7 +245,7 @@ void FakeRosterFiles::Leave(Op op) const {
   action();
 }
 
-void FakeRosterFiles::DoSwap(const Swap& swap) {
+void FakeFileSystem::DoSwap(const Swap& swap) {
   if (swap.moved_to.empty()) {
     Remove(swap.path);
   } else {
@@ -276,8 +254,7 @@ void FakeRosterFiles::DoSwap(const Swap& swap) {
   AddSymlink(swap.path, swap.target);
 }
 
-void FakeRosterFiles::SetWriter(const std::string& path, int pid,
-                                bool writing) {
+void FakeFileSystem::SetWriter(const std::string& path, int pid, bool writing) {
   Inode& inode = inodes_.at(FindOrDie(path));
   if (writing) {
     inode.writers.insert(pid);
@@ -286,7 +263,7 @@ void FakeRosterFiles::SetWriter(const std::string& path, int pid,
   }
 }
 
-void FakeRosterFiles::SetWriterOf(int fd, int pid, bool writing) {
+void FakeFileSystem::SetWriterOf(int fd, int pid, bool writing) {
   Result<uint64_t> id = InodeOfFd(fd);
   if (!id.ok()) std::abort();  // a bug in the test
   Inode& inode = inodes_.at(*id);

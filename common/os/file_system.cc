@@ -1,4 +1,6 @@
-#include "common/os/roster_files.h"
+// The seam's shared helpers (file_system.h): names, paths and the sparse
+// reader both implementations use.
+#include "common/os/file_system.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,7 +18,7 @@ std::string FdName(int fd) { return "fd " + std::to_string(fd); }
 Result<uint64_t> SizeOf(int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    return ErrnoStatus(kRosterFilesContext, FdName(fd), errno);
+    return ErrnoStatus(kFileSystemContext, FdName(fd), errno);
   }
   return static_cast<uint64_t>(st.st_size);
 }
@@ -47,7 +49,7 @@ Status ReadRange(int fd, uint64_t begin, uint64_t end, size_t max_bytes,
     if (n < 0) {
       result->text.resize(old);
       if (errno == EINTR) continue;
-      return ErrnoStatus(kRosterFilesContext, FdName(fd), errno);
+      return ErrnoStatus(kFileSystemContext, FdName(fd), errno);
     }
     result->text.resize(old + static_cast<size_t>(n));
     if (n == 0) {
@@ -62,6 +64,13 @@ Status ReadRange(int fd, uint64_t begin, uint64_t end, size_t max_bytes,
 
 }  // namespace
 
+EntryKind KindOf(const FileIdentity& identity) {
+  if (S_ISREG(identity.mode)) return EntryKind::kFile;
+  if (S_ISDIR(identity.mode)) return EntryKind::kDirectory;
+  if (S_ISLNK(identity.mode)) return EntryKind::kSymlink;
+  return EntryKind::kSpecial;
+}
+
 bool StillTheSame(const FileIdentity& now, const FileIdentity& expected) {
   return now.is_regular && now.SameFile(expected) &&
          now.size == expected.size && now.mtime_ns == expected.mtime_ns;
@@ -71,7 +80,7 @@ Status CheckEntryName(std::string_view name) {
   if (name.empty() || name == "." || name == ".." ||
       name.find('/') != std::string_view::npos ||
       name.find('\0') != std::string_view::npos) {
-    return InvalidArgumentError(kRosterFilesContext, name,
+    return InvalidArgumentError(kFileSystemContext, name,
                                 "not a single directory entry name");
   }
   return Status::Ok();
@@ -90,7 +99,7 @@ std::string UniqueName(std::string_view base_name, int n) {
 Result<std::vector<std::string>> SplitAbsoluteDir(std::string_view path) {
   if (path.empty() || path[0] != '/' ||
       path.find('\0') != std::string_view::npos) {
-    return InvalidArgumentError(kRosterFilesContext, path,
+    return InvalidArgumentError(kFileSystemContext, path,
                                 "not an absolute path");
   }
   std::vector<std::string> components;
@@ -102,7 +111,7 @@ Result<std::vector<std::string>> SplitAbsoluteDir(std::string_view path) {
                                                        : slash + 1);
     if (part.empty()) continue;
     if (part == "." || part == "..") {
-      return InvalidArgumentError(kRosterFilesContext, whole,
+      return InvalidArgumentError(kFileSystemContext, whole,
                                   "'.' or '..' in a directory path");
     }
     components.emplace_back(part);
@@ -113,10 +122,10 @@ Result<std::vector<std::string>> SplitAbsoluteDir(std::string_view path) {
 Result<ReadResult> ReadSparseFd(int fd, size_t max_bytes) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    return ErrnoStatus(kRosterFilesContext, FdName(fd), errno);
+    return ErrnoStatus(kFileSystemContext, FdName(fd), errno);
   }
   if (!S_ISREG(st.st_mode)) {
-    return FailedPreconditionError(kRosterFilesContext, FdName(fd),
+    return FailedPreconditionError(kFileSystemContext, FdName(fd),
                                    "not a regular file");
   }
   ReadResult result;
@@ -131,11 +140,11 @@ Result<ReadResult> ReadSparseFd(int fd, size_t max_bytes) {
       }
       break;
     }
-    if (data < 0) return ErrnoStatus(kRosterFilesContext, FdName(fd), errno);
+    if (data < 0) return ErrnoStatus(kFileSystemContext, FdName(fd), errno);
     AddHole(static_cast<uint64_t>(data - offset), &result);
     hole = ::lseek(fd, data, SEEK_HOLE);
     if (hole < 0 && errno == ENXIO) break;  // it shrank meanwhile
-    if (hole < 0) return ErrnoStatus(kRosterFilesContext, FdName(fd), errno);
+    if (hole < 0) return ErrnoStatus(kFileSystemContext, FdName(fd), errno);
     bool eof = false;
     PIIGUARD_RETURN_IF_ERROR(ReadRange(fd, static_cast<uint64_t>(data),
                                        static_cast<uint64_t>(hole), max_bytes,

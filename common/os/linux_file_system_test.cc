@@ -1,7 +1,7 @@
-// What only LinuxRosterFiles does: /proc parsing, names that look deleted,
+// What only LinuxFileSystem does: /proc parsing, names that look deleted,
 // fds that are not files, permissions. Shared behaviour is in
-// roster_files_test.cc.
-#include "common/os/linux_roster_files.h"
+// file_system_test.cc and file_system_change_test.cc.
+#include "common/os/linux_file_system.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -44,19 +44,19 @@ TEST(FdinfoTest, OurOwnFdinfoSaysWriteOnly) {
   EXPECT_EQ(*flags & O_ACCMODE, O_WRONLY);
 }
 
-class LinuxRosterFilesTest : public ::testing::Test {
+class LinuxFileSystemTest : public ::testing::Test {
  protected:
-  LinuxRosterFilesTest() {
+  LinuxFileSystemTest() {
     char dir[] = "/tmp/piiguard-linux-files-XXXXXX";
     if (::mkdtemp(dir) == nullptr) std::abort();
     root_ = dir;
   }
-  ~LinuxRosterFilesTest() override { std::filesystem::remove_all(root_); }
-  LinuxRosterFiles files_;
+  ~LinuxFileSystemTest() override { std::filesystem::remove_all(root_); }
+  LinuxFileSystem files_;
   std::string root_;
 };
 
-TEST_F(LinuxRosterFilesTest, ANameEndingInDeletedIsStillAName) {
+TEST_F(LinuxFileSystemTest, ANameEndingInDeletedIsStillAName) {
   std::string path = root_ + "/x (deleted)";
   UniqueFd fd(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
   ASSERT_TRUE(fd.valid());
@@ -65,10 +65,10 @@ TEST_F(LinuxRosterFilesTest, ANameEndingInDeletedIsStillAName) {
   Result<std::string> gone = files_.PathOf(fd.get());
   EXPECT_EQ(gone.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(gone.status().message(),
-            "roster files: " + path + ": removed since it was opened");
+            "file system: " + path + ": removed since it was opened");
 }
 
-TEST_F(LinuxRosterFilesTest, APipeHasNoPath) {
+TEST_F(LinuxFileSystemTest, APipeHasNoPath) {
   int ends[2];
   ASSERT_EQ(::pipe2(ends, O_CLOEXEC), 0);
   UniqueFd r(ends[0]);
@@ -84,7 +84,7 @@ TEST_F(LinuxRosterFilesTest, APipeHasNoPath) {
 
 // A writer that keeps a removed file open still counts: the roster may be
 // written on after its name is gone.
-TEST_F(LinuxRosterFilesTest, SeesAWriterOfARemovedFile) {
+TEST_F(LinuxFileSystemTest, SeesAWriterOfARemovedFile) {
   std::string path = root_ + "/a.csv";
   UniqueFd mine(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
   FileIdentity id = *files_.Identify(mine.get());
@@ -116,7 +116,7 @@ TEST_F(LinuxRosterFilesTest, SeesAWriterOfARemovedFile) {
 }
 
 // EACCES: needs an unprivileged user (root may open anything).
-TEST_F(LinuxRosterFilesTest, PermissionDeniedWithoutRoot) {
+TEST_F(LinuxFileSystemTest, PermissionDeniedWithoutRoot) {
   if (::geteuid() == 0) {
     GTEST_SKIP() << "runs as root: EACCES cannot happen to root";
   }

@@ -1,23 +1,33 @@
-// RosterFiles: the file operations the roster guard's mover needs, each
-// small, in the manner of leveldb's Env. LinuxRosterFiles
-// (linux_roster_files.h) does them with the kernel; FakeRosterFiles
-// (fake_roster_files.h) keeps an in-memory tree whose fds are real (memfd)
-// so the same production code runs on both. roster_files_test.cc runs one
-// suite against both so the fake cannot drift.
+// FileSystem: the one file-system seam of the agent, in the manner of
+// leveldb's Env: every file operation the agent's file code needs, each
+// small. LinuxFileSystem (linux_file_system.h) does them with the kernel;
+// FakeFileSystem (testing/fake_file_system.h) keeps an in-memory tree whose
+// fds are real (memfd) so the same production code runs on both.
+// file_system_test.cc and file_system_change_test.cc run one suite against
+// both so the fake cannot drift.
 //
-// The mover works from the fd of a fanotify event: it identifies the file
-// (Identify), reads it (ReadSparse), checks that no one still writes it,
-// finds its directory without following symlinks (PathOf, OpenDirNoFollow)
-// and removes the name only if it still is the file examined
-// (RemoveIfSame). docs/roster-guard.md explains what remains racy.
+// Two users:
+//  - the roster guard's mover (agent/rosterguard) works from the fd of a
+//    fanotify event: it identifies the file (Identify), reads it
+//    (ReadSparse), checks that no one still writes it, finds its directory
+//    without following symlinks (PathOf, OpenDirNoFollow) and removes the
+//    name only if it still is the file examined (RemoveIfSame).
+//    docs/roster-guard.md explains what remains racy.
+//  - the walker of `piiguard scan` (agent/scan) walks directory trees one
+//    directory fd at a time and never follows a symbolic link: it stats
+//    each entry without following it (StatAt) and opens files and
+//    directories by name relative to their directory's fd with O_NOFOLLOW
+//    (OpenFileAt, OpenDirAt), so a symlink swapped in after the stat is
+//    refused (ELOOP), not followed; it reads the files with ReadSparse.
 //
 // `name` arguments are single directory entries: not empty, not "." or
 // "..", no '/' and no NUL (kInvalidArgument otherwise). Errors read
-// "roster files: OBJECT: REASON"; errno failures go through ErrnoStatus.
+// "file system: OBJECT: REASON"; errno failures go through ErrnoStatus
+// (EACCES is kPermissionDenied).
 //
 // Thread-safety: the interface makes no promise; each implementation says.
-#ifndef PIIGUARD_COMMON_OS_ROSTER_FILES_H_
-#define PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+#ifndef PIIGUARD_COMMON_OS_FILE_SYSTEM_H_
+#define PIIGUARD_COMMON_OS_FILE_SYSTEM_H_
 
 #include <sys/types.h>
 
@@ -32,7 +42,7 @@
 
 namespace piiguard::os {
 
-inline constexpr std::string_view kRosterFilesContext = "roster files";
+inline constexpr std::string_view kFileSystemContext = "file system";
 // CreateUnique tries "name", "name (2)", ... up to "name (kMaxUniqueNames)".
 inline constexpr int kMaxUniqueNames = 100;
 
@@ -70,9 +80,11 @@ struct CreatedFile {
   std::string name;  // the name chosen ("名簿 (2).csv")
 };
 
-class RosterFiles {
+class FileSystem {
  public:
-  virtual ~RosterFiles() = default;
+  virtual ~FileSystem() = default;
+
+  // Through an fd.
 
   // The path `fd` was opened by, as the kernel sees it now (it follows
   // renames). kNotFound when that name was removed (" (deleted)").
@@ -91,15 +103,40 @@ class RosterFiles {
   virtual Result<bool> OpenForWritingByAnyone(
       const FileIdentity& file) const = 0;
 
+  // Directories and their entries.
+
+  // The entry at an absolute path itself (its last component is not
+  // followed; symlinks before it are, as the caller named them).
+  virtual Result<FileIdentity> Lstat(const std::string& absolute) const = 0;
+
+  // Opens the directory at an absolute path (O_DIRECTORY | O_NOFOLLOW on
+  // its last component).
+  virtual Result<UniqueFd> OpenDir(const std::string& absolute) const = 0;
+
   // Opens the directory `absolute_dir` ("/home/u/docs") refusing any
   // symlink on the way (ELOOP). REQUIRES: absolute, no "." or ".."
   // components (kInvalidArgument otherwise).
   virtual Result<UniqueFd> OpenDirNoFollow(
       const std::string& absolute_dir) const = 0;
 
-  // The entry itself (a symlink is not followed).
+  // The names in a directory, without "." and "..", in no set order.
+  virtual Result<std::vector<std::string>> ReadDir(int dir_fd) const = 0;
+
+  // The entry `name` of `dir_fd` itself (a symlink is not followed).
   virtual Result<FileIdentity> StatAt(int dir_fd,
                                       const std::string& name) const = 0;
+
+  // O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC: a FIFO put
+  // in the file's place meanwhile does not block the walk (ReadSparse then
+  // refuses it: not a regular file).
+  virtual Result<UniqueFd> OpenFileAt(int dir_fd,
+                                      const std::string& name) const = 0;
+
+  // O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC.
+  virtual Result<UniqueFd> OpenDirAt(int dir_fd,
+                                     const std::string& name) const = 0;
+
+  // Changes.
 
   // Removes the entry `name` only if it still is `expected`, unchanged
   // (StillTheSame): renames it to a unique hidden name first, checks that,
@@ -129,6 +166,10 @@ class RosterFiles {
   virtual Result<UniqueFd> ReopenForWriting(int fd) = 0;
 };
 
+// The kind of an entry from its st_mode.
+enum class EntryKind { kFile, kDirectory, kSymlink, kSpecial };
+EntryKind KindOf(const FileIdentity& identity);
+
 // Whether `now` is the regular file `expected` described, not written
 // since: same dev/ino, size and mtime (mtime has the kernel's timestamp
 // granularity, a few ms on most filesystems).
@@ -152,4 +193,4 @@ Result<ReadResult> ReadSparseFd(int fd, size_t max_bytes);
 
 }  // namespace piiguard::os
 
-#endif  // PIIGUARD_COMMON_OS_ROSTER_FILES_H_
+#endif  // PIIGUARD_COMMON_OS_FILE_SYSTEM_H_
