@@ -15,7 +15,10 @@
 #include <vector>
 
 #include "agent/usb/enforcer.h"
+#include "common/os/testing/fake_block_devices.h"
+#include "common/os/testing/fake_block_write_gate.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_device_write_watch.h"
 #include "common/os/testing/fake_mount_control.h"
 #include "common/os/testing/fake_sysfs.h"
 #include "policy/test_policy.h"
