@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/notify/testing/fake_notifier.h"
 #include "agent/usb/enforcer.h"
 #include "common/os/testing/fake_block_devices.h"
 #include "common/os/testing/fake_block_write_gate.h"
