@@ -16,6 +16,8 @@
 
 #include "agent/notify/testing/fake_notifier.h"
 #include "agent/usb/enforcer.h"
+#include "agent/usb/testing/fake_medium_jobs.h"
+#include "agent/usb/testing/fake_stick_medium.h"
 #include "common/os/testing/fake_block_devices.h"
 #include "common/os/testing/fake_block_write_gate.h"
 #include "common/os/testing/fake_clock.h"

@@ -30,6 +30,8 @@
 #include "agent/session/session_manager.h"
 #include "agent/usb/enforcer.h"
 #include "agent/usb/medium_jobs.h"
+#include "agent/usb/testing/fake_medium_jobs.h"
+#include "agent/usb/testing/fake_stick_medium.h"
 #include "common/crypto.h"
 #include "common/os/firewall.h"
 #include "common/os/mount_control.h"
