@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/os/testing/fake_service_manager.h"
+
 namespace piiguard::agent {
 namespace {
 

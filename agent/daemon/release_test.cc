@@ -10,7 +10,9 @@
 
 #include "agent/ipc/ipc.h"
 #include "agent/journal/testing/recording_appender.h"
+#include "common/os/testing/fake_block_devices.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_firewall.h"
 #include "common/os/testing/fake_links.h"
 #include "common/os/testing/fake_rfkill.h"
 #include "common/os/testing/fake_sysfs.h"

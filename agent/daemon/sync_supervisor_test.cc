@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "agent/priv/testing/fake_spawner.h"
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/link_io.h"
 #include "agent/sync/sync_testing.h"

@@ -8,7 +8,8 @@
 // sign of a logged-in desktop session; uid >= 1000) and starts, without
 // waiting and without a shell, `runuser -u NAME -- notify-send -a piiguard
 // TITLE BODY` with that bus in DBUS_SESSION_BUS_ADDRESS. The daemon reaps
-// the process (it waits for any child on SIGCHLD).
+// the process (it waits for any child on SIGCHLD). Tests use FakeNotifier
+// (testing/fake_notifier.h).
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_NOTIFY_NOTIFIER_H_
@@ -53,12 +54,6 @@ class DesktopNotifier : public Notifier {
   std::string run_user_dir_;
   SpawnFn spawn_;
   std::function<std::string(uid_t)> user_name_;
-};
-
-class FakeNotifier : public Notifier {
- public:
-  void Notify(const Notice& notice) override { notices.push_back(notice); }
-  std::vector<Notice> notices;
 };
 
 }  // namespace piiguard::agent::notify

@@ -5,12 +5,13 @@
 // setgid, setuid, then PR_SET_NO_NEW_PRIVS), changes to "/" and execs a
 // fresh image from the opened program (execveat), so no byte of the root
 // daemon's memory (the device key) reaches the child and the program's
-// directory need not be reachable by its user. The fake records what was
-// asked, for tests of the daemon's wiring.
+// directory need not be reachable by its user. FakeSpawner
+// (testing/fake_spawner.h) records what was asked, for tests of the
+// daemon's wiring.
 //
 // Thread-safety: LinuxSpawner keeps no state (its child calls only
 // async-signal-safe functions between fork and exec, so a thread other
-// than the loop may spawn); the fake is not thread-safe.
+// than the loop may spawn).
 #ifndef PIIGUARD_AGENT_PRIV_SPAWNER_H_
 #define PIIGUARD_AGENT_PRIV_SPAWNER_H_
 
@@ -46,21 +47,6 @@ class LinuxSpawner : public Spawner {
  public:
   Result<pid_t> Spawn(const SpawnSpec& spec) override;
   void Kill(pid_t pid) override;
-};
-
-class FakeSpawner : public Spawner {
- public:
-  Result<pid_t> Spawn(const SpawnSpec& spec) override {
-    if (fail) return InternalError("spawn", spec.exe, "fake failure");
-    specs.push_back(spec);
-    return next_pid++;
-  }
-  void Kill(pid_t pid) override { killed.push_back(pid); }
-
-  bool fail = false;
-  pid_t next_pid = 1000;
-  std::vector<SpawnSpec> specs;
-  std::vector<pid_t> killed;
 };
 
 // "exited with status 3", "killed by signal 31 (its sandbox refused a

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/os/testing/fake_mount_table.h"
 #include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::agent::rosterguard {

@@ -14,6 +14,7 @@
 #include "agent/journal/testing/recording_appender.h"
 #include "agent/session/session_manager.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_firewall.h"
 #include "common/os/testing/fake_links.h"
 #include "common/os/testing/fake_rfkill.h"
 

@@ -10,6 +10,7 @@
 #include "agent/journal/testing/recording_appender.h"
 #include "common/file_util.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_firewall.h"
 #include "common/os/testing/fake_links.h"
 #include "common/os/testing/fake_rfkill.h"
 

@@ -14,8 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "agent/notify/testing/fake_notifier.h"
 #include "agent/usb/enforcer.h"
+#include "agent/usb/testing/fake_medium_jobs.h"
+#include "agent/usb/testing/fake_stick_medium.h"
+#include "common/os/testing/fake_block_devices.h"
+#include "common/os/testing/fake_block_write_gate.h"
 #include "common/os/testing/fake_clock.h"
+#include "common/os/testing/fake_device_write_watch.h"
 #include "common/os/testing/fake_mount_control.h"
 #include "common/os/testing/fake_sysfs.h"
 #include "policy/test_policy.h"

@@ -20,7 +20,8 @@
 //
 // RunMediumRequest is the helper's whole job on the seams: the Linux helper
 // (piiguardd --medium-helper) runs it on LinuxStickMedium and
-// LinuxMountControl, FakeMediumJobs (medium_jobs.h) on the fakes.
+// LinuxMountControl, FakeMediumJobs (testing/fake_medium_jobs.h) on the
+// fakes.
 //
 // Thread-safety: pure functions and one call on the seams given.
 #ifndef PIIGUARD_AGENT_USB_MEDIUM_HELPER_H_

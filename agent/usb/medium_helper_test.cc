@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "agent/usb/testing/fake_stick_medium.h"
 #include "common/os/testing/fake_mount_control.h"
 
 namespace piiguard::agent::usb {

@@ -15,8 +15,9 @@
 // started ahead (from Create() on, and again whenever no job runs) and
 // waits on its stdin, so a request (cutting writes on a revoked stick) does
 // not wait for a program to start. fd() is an
-// epoll descriptor over the jobs' pipes. FakeMediumJobs keeps requests until a
-// test runs them on fake seams (or never, a stick that does not answer).
+// epoll descriptor over the jobs' pipes. FakeMediumJobs
+// (testing/fake_medium_jobs.h) keeps requests until a test runs them on fake
+// seams (or never, a stick that does not answer).
 //
 // The process must ignore or block SIGPIPE (piiguardd blocks it): a helper
 // that dies before reading its request makes the write fail with EPIPE.
@@ -31,7 +32,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,39 +99,6 @@ class LinuxMediumJobs : public MediumJobs {
   Id next_ = 1;
   std::map<Id, Job> jobs_;
   std::optional<Job> spare_;
-};
-
-class FakeMediumJobs : public MediumJobs {
- public:
-  // Requests run on these seams (through the wire format, both ways).
-  FakeMediumJobs(StickMedium& medium, os::MountControl& mounts)
-      : medium_(medium), mounts_(mounts) {}
-  // Requests for `disk` (reads) never answer: a stick that stalls.
-  void Stall(const std::string& disk) { stalled_.push_back(disk); }
-  void FailStart(bool fail) { fail_start_ = fail; }
-  // Runs every pending request that is not stalled (a stalled one only
-  // starts); how many updates that made for Collect().
-  size_t RunPending();
-  size_t pending() const { return pending_.size(); }
-  const std::vector<Id>& abandoned() const { return abandoned_; }
-  const std::vector<MediumRequest>& started() const { return started_; }
-
-  Result<Id> Start(const MediumRequest& request) override;
-  void Abandon(Id id) override;
-  int fd() const override { return -1; }
-  std::vector<Done> Collect() override;
-
- private:
-  StickMedium& medium_;
-  os::MountControl& mounts_;
-  std::vector<std::string> stalled_;
-  bool fail_start_ = false;
-  Id next_ = 1;
-  std::map<Id, std::string> pending_;  // serialized requests
-  std::set<Id> started_ids_;           // "started" given to Collect()
-  std::vector<Done> done_;
-  std::vector<Id> abandoned_;
-  std::vector<MediumRequest> started_;
 };
 
 }  // namespace piiguard::agent::usb

@@ -14,6 +14,8 @@
 #include <set>
 #include <sstream>
 
+#include "agent/usb/testing/fake_medium_jobs.h"
+#include "agent/usb/testing/fake_stick_medium.h"
 #include "common/os/testing/fake_mount_control.h"
 
 namespace piiguard::agent::usb {

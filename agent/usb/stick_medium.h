@@ -8,13 +8,12 @@
 // and checked with fstat before a byte is read, so a FIFO, device node or
 // symlink is refused at once. Any of this may still wait on a stick that
 // stalls its reads: only the medium helper process calls it.
-// FakeStickMedium serves tests.
+// FakeStickMedium (testing/fake_stick_medium.h) serves tests.
 //
 // Thread-safety: not thread-safe.
 #ifndef PIIGUARD_AGENT_USB_STICK_MEDIUM_H_
 #define PIIGUARD_AGENT_USB_STICK_MEDIUM_H_
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,29 +54,6 @@ class LinuxStickMedium : public StickMedium {
 // killed while a stick stalls leaves no mount and no directory behind.
 // REQUIRES: a single-threaded process (unshare(CLONE_NEWNS)).
 Status EnterPrivateMountNamespace(const std::string& mount_dir);
-
-class FakeStickMedium : public StickMedium {
- public:
-  struct Medium {
-    stick::MediumInfo info;
-    std::string fs_device;                // where the filesystem is
-    std::optional<std::string> key_file;  // nullopt: none
-    int probe_error = 0;
-    int read_error = 0;
-  };
-  void Set(std::string disk, Medium medium) {
-    media_[std::move(disk)] = std::move(medium);
-  }
-  int reads() const { return reads_; }
-
-  Result<stick::MediumInfo> Probe(std::string_view disk) override;
-  Result<std::optional<std::string>> ReadKeyFile(
-      std::string_view device, std::string_view fs_type) override;
-
- private:
-  std::map<std::string, Medium, std::less<>> media_;
-  int reads_ = 0;
-};
 
 }  // namespace piiguard::agent::usb
 

@@ -2,8 +2,8 @@
 // by kernel name ("sdb", "sdb1"). The flag lives in the kernel: it stays set
 // if the daemon dies, and it stops raw write(2) as well as new rw mounts.
 // LinuxBlockDevices opens /dev/NAME read-only (O_NONBLOCK, close-on-exec)
-// for each ioctl; FakeBlockDevices keeps flags in memory with injectable
-// errors.
+// for each ioctl; FakeBlockDevices (testing/fake_block_devices.h) keeps
+// flags in memory with injectable errors.
 //
 // The ioctl itself never waits, but OPENING a removable SCSI disk does: the
 // kernel first asks the drive whether its medium changed (a command that
@@ -14,17 +14,15 @@
 // hangs, every further call for the device fails at once. The caller fails
 // closed (docs/usb.md "Work on the medium").
 //
-// Thread-safety: LinuxBlockDevices is thread-safe; FakeBlockDevices is not.
+// Thread-safety: LinuxBlockDevices is thread-safe.
 #ifndef PIIGUARD_COMMON_OS_BLOCK_DEVICE_H_
 #define PIIGUARD_COMMON_OS_BLOCK_DEVICE_H_
 
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "common/result.h"
 #include "common/unique_fd.h"
@@ -69,24 +67,6 @@ class LinuxBlockDevices : public BlockDevices {
   std::chrono::milliseconds open_timeout_;
   Opener opener_;
   std::shared_ptr<Opens> opens_;
-};
-
-class FakeBlockDevices : public BlockDevices {
- public:
-  void Add(std::string_view name, bool read_only = false);
-  void Remove(std::string_view name);
-  // SetReadOnly on `name` fails with `error_number` (0: no longer).
-  void FailSet(std::string_view name, int error_number);
-  // Every SetReadOnly call that succeeded, "sdb=1" / "sdb=0", in order.
-  const std::vector<std::string>& log() const { return log_; }
-
-  Status SetReadOnly(std::string_view name, bool read_only) override;
-  Result<bool> IsReadOnly(std::string_view name) const override;
-
- private:
-  std::map<std::string, bool, std::less<>> read_only_;
-  std::map<std::string, int, std::less<>> failures_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace piiguard::os

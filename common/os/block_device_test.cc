@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "common/os/device_write_watch.h"
+#include "common/os/testing/fake_block_devices.h"
+#include "common/os/testing/fake_device_write_watch.h"
 
 namespace piiguard::os {
 namespace {

@@ -21,8 +21,8 @@
 // enforces (a write open of a private node of an unused device number must
 // be refused): a kernel booted without "bpf" in its LSM list loads and
 // attaches the program but never runs it, and then Activate() fails and the
-// gate is not active. FakeBlockWriteGate keeps the list in memory and
-// answers WouldAllow() like the kernel would.
+// gate is not active. FakeBlockWriteGate (testing/fake_block_write_gate.h)
+// keeps the list in memory and answers WouldAllow() like the kernel would.
 //
 // Denials are reported (Drain) for the journal: the device, the process,
 // which operation and how many times, at most once a second per device and
@@ -34,7 +34,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,37 +110,6 @@ class LinuxBlockWriteGate : public BlockWriteGate {
   Status load_error_;
   std::string node_dir_;
   bool active_ = false;
-};
-
-class FakeBlockWriteGate : public BlockWriteGate {
- public:
-  // Activate() fails (the kernel has no BPF LSM).
-  void set_unavailable(bool unavailable) { unavailable_ = unavailable; }
-  // Allow/Revoke fail with this errno (0: no longer).
-  void FailUpdates(int error_number) { fail_errno_ = error_number; }
-  // What the kernel would answer to a write to `device` now.
-  bool WouldAllow(DeviceNumber device) const;
-  // A write the kernel refused: reported by the next Drain().
-  void Deny(GateDenial denial);
-  const std::set<DeviceNumber>& allowed() const { return allowed_; }
-  const std::vector<std::string>& log() const { return log_; }
-
-  bool active() const override { return active_; }
-  Status Allow(DeviceNumber device) override;
-  Status Revoke(DeviceNumber device) override;
-  Status AllowChar(DeviceNumber device) override;
-  Status Activate() override;
-  int fd() const override { return -1; }
-  Result<std::vector<GateDenial>> Drain() override;
-
- private:
-  bool unavailable_ = false;
-  bool active_ = false;
-  int fail_errno_ = 0;
-  std::set<DeviceNumber> allowed_;
-  std::set<DeviceNumber> allowed_char_;
-  std::vector<GateDenial> pending_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace piiguard::os

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "common/os/testing/fake_block_write_gate.h"
+
 namespace piiguard::os {
 namespace {
 

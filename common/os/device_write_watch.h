@@ -7,6 +7,8 @@
 // attempts go through the kernel, not through the node).
 //
 // ParseInotifyEvents reads the kernel's event records from bytes.
+// FakeDeviceWriteWatch (testing/fake_device_write_watch.h) reports the
+// write-opens a test makes.
 //
 // Thread-safety: not thread-safe; one reader.
 #ifndef PIIGUARD_COMMON_OS_DEVICE_WRITE_WATCH_H_
@@ -68,23 +70,6 @@ class LinuxDeviceWriteWatch : public DeviceWriteWatch {
   UniqueFd fd_;
   std::string dev_dir_;
   std::map<int, std::string> devices_;  // watch descriptor -> device
-};
-
-class FakeDeviceWriteWatch : public DeviceWriteWatch {
- public:
-  int fd() const override { return -1; }
-  Status Watch(std::string_view device) override;
-  void Unwatch(std::string_view device) override;
-  Result<std::vector<DeviceWrite>> Drain() override;
-  // A write-open of `device` by `pid`; reported only if it is watched.
-  void Open(std::string_view device, int pid, std::string process);
-  bool watched(std::string_view device) const;
-  void FailWatch(int error_number) { fail_watch_ = error_number; }
-
- private:
-  std::vector<std::string> watched_;
-  std::vector<DeviceWrite> pending_;
-  int fail_watch_ = 0;
 };
 
 }  // namespace piiguard::os

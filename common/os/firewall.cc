@@ -1,5 +1,8 @@
 #include "common/os/firewall.h"
 
+#include <string>
+#include <vector>
+
 #include "common/subprocess.h"
 
 namespace piiguard::os {
@@ -32,21 +35,6 @@ Status NftFirewall::DeleteTable(std::string_view family,
                                 std::string_view table) {
   return Run({nft_, "delete", "table", std::string(family), std::string(table)},
              {}, true);
-}
-
-Status FakeFirewall::Apply(std::string_view ruleset) {
-  if (!fail_.ok()) return fail_;
-  applied_.emplace_back(ruleset);
-  current_ = std::string(ruleset);
-  return Status::Ok();
-}
-
-Status FakeFirewall::DeleteTable(std::string_view family,
-                                 std::string_view table) {
-  if (!fail_.ok()) return fail_;
-  deleted_.push_back(std::string(family) + " " + std::string(table));
-  current_.clear();
-  return Status::Ok();
 }
 
 }  // namespace piiguard::os

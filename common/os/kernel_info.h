@@ -1,7 +1,8 @@
 // KernelInfo: what piiguardd reads about the running kernel: its command
 // line (/proc/cmdline: is usbcore.authorized_default=0 set, docs/usb.md)
 // and its release (uname -r, journaled in agent.started). Production code
-// uses LinuxKernelInfo; tests use FakeKernelInfo.
+// uses LinuxKernelInfo; tests use FakeKernelInfo
+// (testing/fake_kernel_info.h).
 //
 // The command line is parsed from bytes as the kernel's own parser splits
 // it (lib/cmdline.c, next_arg): words separated by white space; double
@@ -11,7 +12,7 @@
 // compare with '-' and '_' as the same character, as the kernel's do.
 // Fuzzed by tests/fuzz/kernel_cmdline_fuzzer.cc.
 //
-// Thread-safety: the functions are pure; both classes are thread-safe
+// Thread-safety: the functions are pure; LinuxKernelInfo is thread-safe
 // (no mutable state after construction).
 #ifndef PIIGUARD_COMMON_OS_KERNEL_INFO_H_
 #define PIIGUARD_COMMON_OS_KERNEL_INFO_H_
@@ -63,18 +64,6 @@ class LinuxKernelInfo : public KernelInfo {
 
  private:
   std::string proc_;
-};
-
-class FakeKernelInfo : public KernelInfo {
- public:
-  FakeKernelInfo(Result<std::string> command_line, std::string release)
-      : command_line_(std::move(command_line)), release_(std::move(release)) {}
-  Result<std::string> CommandLine() const override { return command_line_; }
-  Result<std::string> Release() const override { return release_; }
-
- private:
-  Result<std::string> command_line_;
-  std::string release_;
 };
 
 }  // namespace piiguard::os

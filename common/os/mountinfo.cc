@@ -295,9 +295,4 @@ Result<std::string> LinuxMountTable::Read() const {
   }
 }
 
-Result<std::string> FakeMountTable::Read() const {
-  if (error_ != 0) return ErrnoStatus("mountinfo", "read", error_);
-  return bytes_;
-}
-
 }  // namespace piiguard::os

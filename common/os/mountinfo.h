@@ -4,8 +4,9 @@
 // to devices by MAJ:MIN, never by their source text, which FUSE lets any
 // user set (agent/rosterguard/stick_choice.h). MountTable is the seam
 // that reads the table: LinuxMountTable keeps /proc/self/mountinfo open
-// (its fd reports EPOLLPRI when the table changes), FakeMountTable holds
-// bytes set by a test. docs/roster-guard.md says what "local disk" means.
+// (its fd reports EPOLLPRI when the table changes), FakeMountTable
+// (testing/fake_mount_table.h) holds bytes set by a test. docs/roster-guard.md
+// says what "local disk" means.
 //
 // A mountinfo line (proc(5)):
 //   36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root
@@ -15,8 +16,7 @@
 // '\\' (and '#' on newer kernels) as \ooo; they are decoded. Options and
 // optional fields are kept as printed.
 //
-// Thread-safety: the functions are pure; LinuxMountTable is thread-safe,
-// FakeMountTable is not.
+// Thread-safety: the functions are pure; LinuxMountTable is thread-safe.
 #ifndef PIIGUARD_COMMON_OS_MOUNTINFO_H_
 #define PIIGUARD_COMMON_OS_MOUNTINFO_H_
 
@@ -103,18 +103,6 @@ class LinuxMountTable : public MountTable {
  private:
   explicit LinuxMountTable(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;
-};
-
-class FakeMountTable : public MountTable {
- public:
-  void Set(std::string bytes) { bytes_ = std::move(bytes); }
-  void FailReads(int error_number) { error_ = error_number; }
-  int fd() const override { return -1; }
-  Result<std::string> Read() const override;
-
- private:
-  std::string bytes_;
-  int error_ = 0;
 };
 
 }  // namespace piiguard::os

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "common/os/linux_sysfs.h"
+#include "common/os/testing/fake_mount_table.h"
 #include "common/os/testing/fake_sysfs.h"
 
 namespace piiguard::os {

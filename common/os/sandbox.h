@@ -11,7 +11,8 @@
 //   out of reach (ABI >= 6).
 // Both need no privilege (PR_SET_NO_NEW_PRIVS is set first).
 //
-// Production code uses LinuxSandbox; tests of the callers use FakeSandbox.
+// Production code uses LinuxSandbox; tests of the callers use FakeSandbox
+// (testing/fake_sandbox.h).
 // The real one is tested by running code under it (sandbox_test.cc).
 //
 // Thread-safety: Enter must be called while the process has one thread.
@@ -63,17 +64,6 @@ class Sandbox {
 class LinuxSandbox : public Sandbox {
  public:
   Result<SandboxReport> Enter(const SandboxPolicy& policy) override;
-};
-
-class FakeSandbox : public Sandbox {
- public:
-  Result<SandboxReport> Enter(const SandboxPolicy& policy) override {
-    if (fail) return InternalError("sandbox", "fake", "failure");
-    entered.push_back(policy);
-    return SandboxReport{true, 0};
-  }
-  bool fail = false;
-  std::vector<SandboxPolicy> entered;
 };
 
 }  // namespace piiguard::os

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/os/testing/fake_service_manager.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::os {

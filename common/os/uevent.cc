@@ -1,7 +1,6 @@
 #include "common/os/uevent.h"
 
 #include <cstring>
-#include <utility>
 #include <vector>
 
 namespace piiguard::os {
@@ -174,15 +173,6 @@ std::string FormatKernelUevent(const Uevent& event) {
     out.push_back('\0');
   }
   return out;
-}
-
-Result<UeventSource::Batch> FakeUeventSource::Drain() {
-  if (!failure_.ok()) return std::exchange(failure_, Status::Ok());
-  Batch batch;
-  batch.overflow = std::exchange(overflow_, false);
-  batch.events.assign(queue_.begin(), queue_.end());
-  queue_.clear();
-  return batch;
 }
 
 }  // namespace piiguard::os

@@ -2,7 +2,7 @@
 // (bytes in, never a socket), and the UeventSource seam that the USB
 // enforcer drains from the daemon's epoll loop. LinuxUeventSource
 // (linux_uevent.h) reads the kernel's multicast group; FakeUeventSource
-// (below) is fed by tests.
+// (testing/fake_uevent_source.h) is fed by tests.
 //
 // A kernel uevent is "ACTION@DEVPATH\0KEY=VALUE\0KEY=VALUE\0...":
 // NUL-separated, the header first. udevd re-sends each event to its own
@@ -17,7 +17,6 @@
 #define PIIGUARD_COMMON_OS_UEVENT_H_
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -77,20 +76,6 @@ class UeventSource {
   // Every event waiting now; malformed messages are skipped (they come
   // from the kernel, or from udevd for a udev source, only).
   virtual Result<Batch> Drain() = 0;
-};
-
-class FakeUeventSource : public UeventSource {
- public:
-  void Push(Uevent event) { queue_.push_back(std::move(event)); }
-  void Overflow() { overflow_ = true; }
-  void FailNextDrain(Status status) { failure_ = std::move(status); }
-  int fd() const override { return -1; }
-  Result<Batch> Drain() override;
-
- private:
-  std::deque<Uevent> queue_;
-  bool overflow_ = false;
-  Status failure_;
 };
 
 }  // namespace piiguard::os

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/os/testing/fake_uevent_source.h"
+
 namespace piiguard::os {
 namespace {
 

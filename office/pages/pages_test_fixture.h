@@ -18,9 +18,9 @@
 #include <thread>
 
 #include "common/os/testing/fake_clock.h"
-#include "office/pages/fake_review_source.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
+#include "office/pages/testing/fake_review_source.h"
 
 namespace piiguard::office::pages_test {
 

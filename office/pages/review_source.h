@@ -1,7 +1,7 @@
 // ReviewSource: everything the privacy office's review pages read from and
 // write to the office's storage. The office stores (sqlite, PostgreSQL)
 // implement it; the pages (review_pages.h) only ever see this interface, and
-// their unit tests use an in-memory fake.
+// their unit tests use an in-memory fake (testing/fake_review_source.h).
 //
 // Conventions for implementers:
 // - Times are milliseconds since the Unix epoch (UTC); 0 means "none/never".

@@ -1,4 +1,4 @@
-#include "office/pages/fake_review_source.h"
+#include "office/pages/testing/fake_review_source.h"
 
 #include <algorithm>
 

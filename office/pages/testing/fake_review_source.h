@@ -4,8 +4,8 @@
 //
 // Thread-safety: thread-safe (one mutex); tests may read the public fields
 // only while no request is in flight.
-#ifndef PIIGUARD_OFFICE_PAGES_FAKE_REVIEW_SOURCE_H_
-#define PIIGUARD_OFFICE_PAGES_FAKE_REVIEW_SOURCE_H_
+#ifndef PIIGUARD_OFFICE_PAGES_TESTING_FAKE_REVIEW_SOURCE_H_
+#define PIIGUARD_OFFICE_PAGES_TESTING_FAKE_REVIEW_SOURCE_H_
 
 #include <mutex>
 #include <optional>
@@ -58,4 +58,4 @@ class FakeReviewSource : public ReviewSource {
 
 }  // namespace piiguard::office
 
-#endif  // PIIGUARD_OFFICE_PAGES_FAKE_REVIEW_SOURCE_H_
+#endif  // PIIGUARD_OFFICE_PAGES_TESTING_FAKE_REVIEW_SOURCE_H_
