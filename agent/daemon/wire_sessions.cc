@@ -1,9 +1,5 @@
 #include "agent/daemon/wire_sessions.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "common/os/linux_links.h"
 #include "common/os/linux_rfkill.h"
 #include "common/os/log.h"

@@ -6,7 +6,6 @@
 #include <chrono>
 
 #include "common/os/log.h"
-#include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
