@@ -886,6 +886,12 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "）。既定の設定で動いています。情報システム課に連絡してください。",
      "the policy {0} cannot be applied ({1}): the agent runs on its defaults. "
      "Contact the IT desk."},
+    {MsgId::kProblemPolicyNotSaved,
+     "新しいポリシーは適用中ですが、{0} "
+     "に保存できませんでした。PC "
+     "を再起動すると古いポリシーに戻ります。情報システム課に連絡してください。",
+     "the new policy is applied but could not be saved to {0}: after a "
+     "restart the older one applies. Contact the IT desk."},
     {MsgId::kProblemNoSyncUser,
      "送信用のアカウント {0} がありません。記録はこの PC "
      "に残り、市へは送られません。",

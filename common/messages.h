@@ -377,6 +377,7 @@ enum class MsgId {
   kProblemCityKeyInvalid,
   kProblemNoPolicy,
   kProblemPolicyRefused,
+  kProblemPolicyNotSaved,
   kProblemNoSyncUser,
   kProblemNotEnrolled,
   kProblemBootParamMissing,

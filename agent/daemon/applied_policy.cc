@@ -57,25 +57,21 @@ Result<sync::PolicyOutcome> AppliedPolicy::Install(const std::string& bytes) {
         bytes, trusted, config_.clock->WallSeconds(), applied_);
     if (verdict.accepted() && applied_ &&
         verdict.policy->version == applied_->version) {
-      return outcome;  // the applied one again: nothing to do
+      // The applied one again: nothing to do, unless it could not be
+      // written when it was applied.
+      if (!saved_) PIIGUARD_RETURN_IF_ERROR(Save(bytes));
+      return outcome;
     }
     if (verdict.accepted()) {
-      PIIGUARD_RETURN_IF_ERROR(
-          WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
+      // Enforced first: a revoked stick's writes are cut by the listeners
+      // before the file and the journal (three fsyncs) are written.
       applied_ = policy::AppliedPolicyState{verdict.policy->version,
                                             verdict.payload_sha256};
-      PIIGUARD_RETURN_IF_ERROR(
-          events_
-              .Append(journal::types::kPolicyApplied,
-                      journal::Severity::kNotice, "policy",
-                      Json{{"version", applied_->version},
-                           {"sha256", verdict.payload_sha256}})
-              .status());
-      outcome.applied = true;
       policy_ = std::move(verdict.policy);
       board_.Clear({"no_policy", "policy_refused"});
       for (const Listener& listener : listeners_) listener(*policy_);
-      return outcome;
+      outcome.applied = true;
+      return Persist(bytes, verdict.payload_sha256, outcome);
     }
     outcome.reason = std::string(policy::PolicyRefusalName(verdict.refusal)) +
                      ": " + verdict.detail;
@@ -88,7 +84,43 @@ Result<sync::PolicyOutcome> AppliedPolicy::Install(const std::string& bytes) {
   return outcome;
 }
 
-void AppliedPolicy::AddListener(Listener listener) {
+Result<sync::PolicyOutcome> AppliedPolicy::Persist(
+    const std::string& bytes, const std::string& sha256,
+    const sync::PolicyOutcome& outcome) {
+  Status saved = WriteFileAtomic(config_.paths.Policy(), bytes, 0644);
+  Json details{{"version", applied_->version}, {"sha256", sha256}};
+  if (!saved.ok()) details["not_saved"] = saved.message();
+  PIIGUARD_RETURN_IF_ERROR(events_
+                               .Append(journal::types::kPolicyApplied,
+                                       journal::Severity::kNotice, "policy",
+                                       std::move(details))
+                               .status());
+  PIIGUARD_RETURN_IF_ERROR(Saved(saved));
+  return outcome;
+}
+
+Status AppliedPolicy::Save(const std::string& bytes) {
+  return Saved(WriteFileAtomic(config_.paths.Policy(), bytes, 0644));
+}
+
+Status AppliedPolicy::Saved(const Status& written) {
+  saved_ = written.ok();
+  if (saved_) {
+    board_.Clear({"policy_not_saved"});
+    return Status::Ok();
+  }
+  // Applied while running; a restart would apply the older file again
+  // until this version comes back (sync or reload) and is written.
+  return board_.Report(
+      PolicyNotSaved(config_.paths.Policy(), written.message()));
+}
+
+void AppliedPolicy::AddListener(Listener listener, Order order) {
+  if (order == Order::kFirst) {
+    listeners_.insert(listeners_.begin() + first_listeners_++,
+                      std::move(listener));
+    return;
+  }
   listeners_.push_back(std::move(listener));
 }
 

@@ -18,6 +18,7 @@
 #include "agent/daemon/status_board.h"
 #include "agent/daemon/sync_monitor.h"
 #include "agent/sync/child_protocol.h"
+#include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
@@ -317,6 +318,82 @@ TEST_F(OwnersTest, ListenersHearOfEachAppliedPolicyOnce) {
   ASSERT_TRUE(policy_->Install(SignedPolicy(5, *city_key_)).ok());
   EXPECT_EQ(heard, (std::vector<int64_t>{3, 5}));
   EXPECT_EQ(board_->Answer().value()["policy_version"], 5);
+}
+
+// The USB enforcer's listener is added after the others (wiring order) and
+// still runs first: a revoked stick's writes are cut before anything else.
+TEST_F(OwnersTest, FirstListenersRunBeforeTheOthers) {
+  std::vector<std::string> order;
+  policy_->AddListener(
+      [&order](const policy::Policy&) { order.push_back("a"); });
+  policy_->AddListener(
+      [&order](const policy::Policy&) { order.push_back("usb"); },
+      AppliedPolicy::Order::kFirst);
+  policy_->AddListener(
+      [&order](const policy::Policy&) { order.push_back("b"); });
+  policy_->AddListener(
+      [&order](const policy::Policy&) { order.push_back("usb2"); },
+      AppliedPolicy::Order::kFirst);
+  ASSERT_TRUE(policy_->Install(SignedPolicy(3, *city_key_)).ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"usb", "usb2", "a", "b"}));
+}
+
+// Enforcement does not wait on the disk (usb_revoke's one second): the
+// listeners run before STATE/policy.signed is written and policy.applied
+// is journaled.
+TEST_F(OwnersTest, ListenersRunBeforeThePolicyIsWritten) {
+  ASSERT_TRUE(policy_->Install(SignedPolicy(3, *city_key_)).ok());
+  std::string v5 = SignedPolicy(5, *city_key_);
+  std::vector<std::string> seen;
+  policy_->AddListener([&](const policy::Policy& p) {
+    EXPECT_EQ(p.version, 5);
+    EXPECT_EQ(policy_->version(), 5);
+    seen.push_back(ReadFileBytes(dir_ + "/policy.signed", 1 << 20).value());
+    seen.push_back(
+        std::to_string(Entries(journal::types::kPolicyApplied).size()));
+  });
+  ASSERT_TRUE(policy_->Install(v5).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], SignedPolicy(3, *city_key_));
+  EXPECT_EQ(seen[1], "1");
+  EXPECT_EQ(ReadFileBytes(dir_ + "/policy.signed", 1 << 20).value(), v5);
+  EXPECT_EQ(Entries(journal::types::kPolicyApplied).size(), 2u);
+}
+
+// A newer policy that cannot be written (here a directory in its place;
+// in life a full or read-only disk) is still enforced while running, and
+// is a problem until the same version comes again and is written.
+TEST_F(OwnersTest, PolicyThatCannotBeWrittenStaysAppliedAsAProblem) {
+  std::vector<int64_t> heard;
+  policy_->AddListener(
+      [&heard](const policy::Policy& p) { heard.push_back(p.version); });
+  std::string path = dir_ + "/policy.signed";
+  ASSERT_TRUE(std::filesystem::create_directory(path));
+  std::string v3 = SignedPolicy(3, *city_key_);
+  Result<sync::PolicyOutcome> outcome = policy_->Install(v3);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  EXPECT_TRUE(outcome->applied);
+  EXPECT_EQ(heard, (std::vector<int64_t>{3}));
+  EXPECT_EQ(policy_->version(), 3);
+  ASSERT_EQ(board_->problems().size(), 1u);
+  EXPECT_EQ(board_->problems()[0].code, "policy_not_saved");
+  auto applied = Entries(journal::types::kPolicyApplied);
+  ASSERT_EQ(applied.size(), 1u);
+  Json details = Json::parse(applied[0].details);
+  EXPECT_EQ(details["version"], 3);
+  EXPECT_NE(details["not_saved"].get<std::string>().find(path),
+            std::string::npos);
+  auto problem = Entries(journal::types::kAgentConfigError);
+  ASSERT_EQ(problem.size(), 1u);
+  EXPECT_EQ(Json::parse(problem[0].details)["problem"], "policy_not_saved");
+  // The same version again (a reload, the next sync): written now, the
+  // listeners not told twice.
+  std::filesystem::remove(path);
+  ASSERT_TRUE(policy_->Install(v3).ok());
+  EXPECT_EQ(ReadFileBytes(path, 1 << 20).value(), v3);
+  EXPECT_TRUE(board_->problems().empty());
+  EXPECT_EQ(heard, (std::vector<int64_t>{3}));
+  EXPECT_EQ(Entries(journal::types::kPolicyApplied).size(), 1u);
 }
 
 }  // namespace

@@ -69,6 +69,14 @@ Problem PolicyRefused(const std::string& path, const std::string& reason) {
                    {"effect", "running on the defaults"}});
 }
 
+Problem PolicyNotSaved(const std::string& path, const std::string& error) {
+  return Make("policy_not_saved", types::kAgentConfigError, Severity::kWarning,
+              MsgId::kProblemPolicyNotSaved, {path},
+              Json{{"path", path},
+                   {"error", error},
+                   {"effect", "applied until the agent restarts"}});
+}
+
 Problem NoSyncUser(const std::string& user, const std::string& error) {
   return Make("no_sync_user", types::kAgentNotConfigured, Severity::kWarning,
               MsgId::kProblemNoSyncUser, {user},

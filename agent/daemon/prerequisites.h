@@ -48,6 +48,8 @@ Problem NoCityKey(const std::string& path);
 Problem CityKeyInvalid(const std::string& path, const std::string& error);
 Problem NoPolicy(const std::string& path);
 Problem PolicyRefused(const std::string& path, const std::string& reason);
+// A newer policy is applied but could not be written to `path`.
+Problem PolicyNotSaved(const std::string& path, const std::string& error);
 Problem NoSyncUser(const std::string& user, const std::string& error);
 Problem NotEnrolled();
 Problem BootParamMissing(const std::string& command_line);

@@ -108,9 +108,10 @@ TEST(Prerequisites, BootParameter) {
 TEST(Prerequisites, EveryProblemHasBothLanguages) {
   for (const Problem& p :
        {NoCityKey("/p"), CityKeyInvalid("/p", "bad"), NoPolicy("/p"),
-        PolicyRefused("/p", "expired"), NoSyncUser("u", "gone"), NotEnrolled(),
-        BootParamMissing("quiet"), PresentDevicesInvalid("/p", "bad"),
-        UsbNotStarted("EPERM"), RosterGuardNotStarted("EPERM")}) {
+        PolicyRefused("/p", "expired"), PolicyNotSaved("/p", "ENOSPC"),
+        NoSyncUser("u", "gone"), NotEnrolled(), BootParamMissing("quiet"),
+        PresentDevicesInvalid("/p", "bad"), UsbNotStarted("EPERM"),
+        RosterGuardNotStarted("EPERM")}) {
     EXPECT_FALSE(p.code.empty());
     EXPECT_TRUE(journal::EventTypeLabel(p.type).has_value()) << p.type;
     EXPECT_EQ(p.Text(Lang::kJa).find('{'), std::string::npos) << p.code;

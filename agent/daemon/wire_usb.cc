@@ -105,8 +105,10 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, const Owners& owners,
   owners.board.AddPart("usb_write_layer", [&enforcer]() -> Result<Json> {
     return enforcer.WriteLayerPart();
   });
+  // First: a revoked stick's writes are cut before anything else is done.
   owners.policy.AddListener(
-      [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); });
+      [&enforcer](const policy::Policy&) { enforcer.OnPolicyChanged(); },
+      AppliedPolicy::Order::kFirst);
   // After the socket is open: nothing plugged from now on is missed.
   Status started = enforcer.Start();
   // Active or not, its refusals are read from now on (none if not).
