@@ -110,8 +110,10 @@ void CheckState(std::string_view input) {
       again->Serialize() != bytes) {
     std::abort();
   }
-  // From another boot it parses too, without what belonged to this one.
-  auto other = ex::RedemptionState::Parse(input, TheClock(), "boot-2");
+  // From another boot it parses too, without what belonged to this one (a
+  // boot id longer than a file may hold is surely another).
+  auto other = ex::RedemptionState::Parse(
+      input, TheClock(), std::string(ex::kMaxBootIdBytes + 1, 'z'));
   if (!other.ok() || other->pending().has_value() ||
       !other->ActiveGrants().empty()) {
     std::abort();
