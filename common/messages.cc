@@ -930,6 +930,80 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "rosters are still handled, but the office does not hear of them. "
      "Contact the IT desk."},
     // End of problems.
+    {MsgId::kExceptionGranted, "例外を受け付けました（{0}、{1}分間）。",
+     "exception granted ({0}, for {1} minutes)."},
+    {MsgId::kExceptionMalformed,
+     "応答コードの形式が正しくありません。5桁ずつ3組、15桁の数字を"
+     "もう一度入力してください。",
+     "the response code is malformed: type its 15 digits (three groups of "
+     "five) again."},
+    {MsgId::kExceptionMisheard,
+     "応答コードの第{0}組が聞き間違いのようです。情報システム課にその組を"
+     "もう一度読み上げてもらってください。",
+     "group {0} of the response seems misheard: ask the IT desk to read that "
+     "group again."},
+    {MsgId::kExceptionLockedOut,
+     "誤った応答コードが続いたため、あと{0}分間は入力できません。",
+     "too many wrong responses: try again in {0} minutes."},
+    {MsgId::kExceptionAlreadyUsed,
+     "このコードはすでに使われています。1つのコードは1回しか使えません。"
+     "新しい要求コードを表示してください。",
+     "this code was already used: each code works once. Show a new request "
+     "code."},
+    {MsgId::kExceptionUnknownChallenge,
+     "この要求コードは、この PC "
+     "が表示しているものではありません（新しい要求で置き換わったか、再起動で"
+     "無効になりました）。",
+     "this request code is not the one this PC is showing (a newer request "
+     "replaced it, or a restart ended it)."},
+    {MsgId::kExceptionChallengeExpired,
+     "要求コードを表示してから30分を過ぎたため、無効になりました。新しい要求"
+     "コードを表示してください。",
+     "more than 30 minutes have passed since the request code was shown: "
+     "show a new one."},
+    {MsgId::kExceptionDayChanged,
+     "要求コードを表示した日から日付が変わったため、無効になりました。新しい"
+     "要求コードを表示してください。",
+     "the date has changed since the request code was shown: show a new "
+     "one."},
+    {MsgId::kExceptionTooManyTries,
+     "この要求コードには誤った応答が続いたため、使えなくなりました。新しい"
+     "要求コードを表示してください。",
+     "this request code had too many wrong responses: show a new one."},
+    {MsgId::kExceptionUnknownPerson,
+     "応答コードが示す責任者が、この PC "
+     "のポリシーにいません。情報システム課に確認してください。",
+     "the responsible person the response names is not in this PC's policy: "
+     "check with the IT desk."},
+    {MsgId::kExceptionTooManyGrants,
+     "有効な例外が多すぎます。終わった作業の例外を閉じてから、もう一度入力して"
+     "ください。",
+     "too many exceptions are running: end one that is no longer needed, then "
+     "try again."},
+    {MsgId::kExceptionWrongResponse,
+     "応答コードが一致しません。情報システム課で選んだ内容（対象・PC・USBメモリ"
+     "・日付）が要求と同じか確認してください。この要求コードには、あと{0}回"
+     "入力できます。",
+     "the response does not match: check that the IT desk chose the same "
+     "scope, PC, stick and date as the request. {0} tries left for this "
+     "request code."},
+    {MsgId::kExceptionWrongLocked,
+     "応答コードが一致しません。誤りが続いたため、{0}分間は入力できません。",
+     "the response does not match; after repeated wrong responses, entry is "
+     "locked for {0} minutes."},
+    {MsgId::kExceptionInternal,
+     "応答コードを確認できませんでした（内部エラー）。情報システム課に連絡して"
+     "ください。",
+     "the response could not be checked (internal error). Contact the IT "
+     "desk."},
+    {MsgId::kExceptionScopeStick, "USBメモリ1本への書き込み",
+     "writing to one stick"},
+    {MsgId::kExceptionScopeRadios, "個人情報を扱う作業中の無線",
+     "radios during a session"},
+    {MsgId::kExceptionScopeRosterFolder, "1つのフォルダーの名簿の見張りを停止",
+     "roster guard paused for one folder"},
+    {MsgId::kExceptionScopeMaintenance, "保守作業", "a maintenance window"},
+    // End of exception codes.
 }};
 
 std::string Fill(std::string_view pattern,

@@ -386,6 +386,26 @@ enum class MsgId {
   kProblemRosterGuardNotStarted,
   kProblemRosterJournalFailed,
   // End of problems.
+  // Offline exception codes (issue 17, policy/exception/redemption.h).
+  kExceptionGranted,
+  kExceptionMalformed,
+  kExceptionMisheard,
+  kExceptionLockedOut,
+  kExceptionAlreadyUsed,
+  kExceptionUnknownChallenge,
+  kExceptionChallengeExpired,
+  kExceptionDayChanged,
+  kExceptionTooManyTries,
+  kExceptionUnknownPerson,
+  kExceptionTooManyGrants,
+  kExceptionWrongResponse,
+  kExceptionWrongLocked,
+  kExceptionInternal,
+  kExceptionScopeStick,
+  kExceptionScopeRadios,
+  kExceptionScopeRosterFolder,
+  kExceptionScopeMaintenance,
+  // End of exception codes.
   kCount,  // must stay last
 };
 
