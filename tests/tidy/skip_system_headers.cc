@@ -20,8 +20,8 @@
 //   another namespace, is not reported;
 // - a finding whose place is inside a system header, which clang-tidy 14
 //   reports when one of its notes points into our code (seen only with
-//   llvmlibc-callee-namespace, not one of ours, on libstdc++'s std::invoke
-//   calling our lambdas).
+//   llvmlibc-callee-namespace, not one of ours, on libstdc++ code calling
+//   our lambdas).
 // Findings placed in our code were the same in every comparison made with
 // and without it (docs/BENCHMARKS.md).
 //
