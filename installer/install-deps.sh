@@ -21,6 +21,9 @@ build_deps=(
 )
 test_deps=(
   clang clang-tidy clang-format libclang-rt-14-dev
+  # clang's headers, for the tidy tier's preload into clang-tidy 14
+  # (tests/tidy/skip_system_headers.cc).
+  libclang-14-dev
   postgresql chromium sqlite3
   nodejs fonts-ipafont-gothic
   python3 ripgrep
@@ -43,7 +46,8 @@ if [[ "${1:-}" == "--test" ]]; then
   fi
   # clang-tidy-22 comes from bookworm-security (Debian backports LLVM there
   # for the browsers); it runs the same checks as clang-tidy 14 in a third
-  # of the time. Without it the tidy tier uses clang-tidy 14.
+  # of the time. Without it the tidy tier uses clang-tidy 14, with a preload
+  # that skips system headers as version 22 does (tests/run_all.sh).
   # (A fresh machine's package lists may be empty: read them first.)
   if ! dpkg-query -W -f='${Status}' clang-tidy-22 2>/dev/null | grep -q "install ok installed" &&
      [[ $(id -u) -eq 0 ]]; then

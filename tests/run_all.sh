@@ -92,13 +92,46 @@ unit_configured=0
 cmake "${unit_fresh[@]}" -S . -B build-asan -G Ninja "${unit_flags[@]}" >/dev/null && unit_configured=1
 
 # --- clang-tidy on the project's own sources, in the background from here
-# on at the lowest CPU priority: it needs only the compile commands, and it
-# takes the cores the other tiers leave idle (the integration scripts'
-# waits, QEMU's one vCPU, lintian). clang-tidy-22 (bookworm-security) when
-# installed: it skips system headers and takes a third of version 14's time;
-# the rule set is the same (.clang-tidy). Its result is collected at the end;
-# run_tidy writes "STATUS|DETAIL|SECONDS" to $tidy_result.
+# on at the lowest CPU priority: it needs only the compile commands and the
+# headers the build generates, and it takes the cores the other tiers leave
+# idle (the integration scripts' waits, QEMU's one vCPU, lintian). The rule
+# set is .clang-tidy's, whichever version runs. clang-tidy-22
+# (bookworm-security) when installed: it no longer runs its matchers inside
+# system headers. Debian 12's own clang-tidy 14 does, and that is three
+# quarters of its time; tests/tidy/skip_system_headers.cc, preloaded into
+# it, keeps them to our own files the same way (it cuts the tier's CPU time
+# about 4x; docs/BENCHMARKS.md). When the preload cannot be built (no
+# libclang-14-dev headers) or is not in effect, clang-tidy 14 runs as it is
+# and the tier's line says so. Its result is collected at the end; run_tidy
+# writes "STATUS|DETAIL|SECONDS" to $tidy_result.
 tidy_result=/tmp/piiguard-tidy.result
+# tidy_preload TIDY: builds tests/tidy/skip_system_headers.cc for this
+# clang-tidy into build-asan/tidy/ and checks on a scratch file that it takes
+# effect; prints the library's path, or nothing (the reason goes to the log).
+tidy_preload() {
+  local prefix so=$root/build-asan/tidy/skip_system_headers.so probe report
+  prefix=$(dirname "$(dirname "$(readlink -f "$1")")")
+  if [[ ! -f $prefix/include/clang/Frontend/MultiplexConsumer.h ]]; then
+    echo "run_tidy: no clang headers in $prefix/include (libclang-14-dev)" >&2
+    return
+  fi
+  mkdir -p "$(dirname "$so")"
+  if ! nice -n 19 "$(command -v clang++ || command -v c++)" -std=c++17 -shared -fPIC -O2 \
+         -I"$prefix/include" tests/tidy/skip_system_headers.cc -o "$so" -ldl >&2; then
+    echo "run_tidy: tests/tidy/skip_system_headers.cc did not build" >&2
+    return
+  fi
+  probe=$(mktemp -d)
+  printf '#include <vector>\nint Probe() { return 0; }\n' >"$probe/probe.cc"
+  report=$(env PIIGUARD_TIDY_SCOPE_REPORT=1 LD_PRELOAD="$so" "$1" --checks='-*,modernize-use-nullptr' \
+    "$probe/probe.cc" -- -std=c++20 2>&1)
+  if grep -q '^skip_system_headers: [0-9]* of [0-9]* ' <<<"$report"; then
+    echo "$so"
+  else
+    echo "run_tidy: the preload is not in effect in $1" >&2
+  fi
+  rm -rf "$probe"
+}
 run_tidy() {
   local t0=$SECONDS tidy
   tidy=$(command -v clang-tidy-22 || command -v clang-tidy) || {
@@ -109,18 +142,34 @@ run_tidy() {
   # under tests/ (fuzz targets, benchmarks, test helpers) are left out.
   # The static analyzer's checks (clang-analyzer-*) nearly double the
   # tier's time: CI leaves them out unless TIDY_ANALYZER=1 (DEVELOPERS.md).
-  local tidy_checks=() tidy_files
+  local tidy_checks=() tidy_files run=() how so
   [[ ${TIDY_ANALYZER:-0} == 1 ]] || tidy_checks=(--checks=-clang-analyzer-*)
   tidy_files=$(grep -E '\.cc$' <<<"$sources" | grep -v '^tests/' | grep -v '_test\.cc$')
-  if printf '%s\n' $tidy_files | nice -n 19 xargs -P "${TIDY_JOBS:-$jobs}" -n 4 "$tidy" -p build-asan --quiet \
+  how=$(basename "$tidy")
+  if [[ $how != clang-tidy-22 ]]; then
+    so=$(tidy_preload "$tidy" 2>/tmp/piiguard-tidy-preload.log)
+    if [[ -n $so ]]; then
+      run=(env LD_PRELOAD="$so")
+      how+=", system headers skipped"
+    else
+      how+=", system headers matched: $(tail -1 /tmp/piiguard-tidy-preload.log | sed 's/^run_tidy: //')"
+    fi
+  fi
+  if printf '%s\n' $tidy_files | nice -n 19 xargs -P "${TIDY_JOBS:-$jobs}" -n 4 "${run[@]}" "$tidy" -p build-asan --quiet \
        "${tidy_checks[@]}" >/tmp/piiguard-tidy.log 2>&1; then
-    echo "PASS|($(wc -w <<<"$tidy_files") files, $(basename "$tidy"))|$((SECONDS - t0))" >"$tidy_result"
+    echo "PASS|($(wc -w <<<"$tidy_files") files, $how)|$((SECONDS - t0))" >"$tidy_result"
   else
-    echo "FAIL|(clang-tidy findings above)|$((SECONDS - t0))" >"$tidy_result"
+    echo "FAIL|(clang-tidy findings above; $how)|$((SECONDS - t0))" >"$tidy_result"
   fi
 }
 rm -f "$tidy_result"
 if [[ -f build-asan/compile_commands.json && $unit_configured == 1 ]]; then
+  # The headers the build generates (the review pages' templates, the BPF
+  # object) first, a few seconds: clang-tidy must not get ahead of the unit
+  # build to a file that includes one.
+  # shellcheck disable=SC2046 # one argument per header
+  ninja -C build-asan -j"$jobs" $(ninja -C build-asan -t targets all |
+    sed -n 's/^\([^/][^:]*\.h\): CUSTOM_COMMAND$/\1/p') >/dev/null
   run_tidy &
   tidy_pid=$!
 else
