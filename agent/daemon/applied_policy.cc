@@ -1,6 +1,7 @@
 #include "agent/daemon/applied_policy.h"
 
 #include <array>
+#include <cstddef>
 #include <utility>
 
 #include "common/file_util.h"
@@ -117,8 +118,10 @@ Status AppliedPolicy::Saved(const Status& written) {
 
 void AppliedPolicy::AddListener(Listener listener, Order order) {
   if (order == Order::kFirst) {
-    listeners_.insert(listeners_.begin() + first_listeners_++,
-                      std::move(listener));
+    listeners_.insert(
+        listeners_.begin() + static_cast<std::ptrdiff_t>(first_listeners_),
+        std::move(listener));
+    ++first_listeners_;
     return;
   }
   listeners_.push_back(std::move(listener));
