@@ -53,7 +53,10 @@ if [[ "${1:-}" == "--test" ]]; then
      [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq || true
   fi
-  if apt-cache policy clang-tidy-22 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  # Read whole first: under pipefail, `| grep -q` ends the pipe early and
+  # apt-cache's SIGPIPE made this test fail every time.
+  tidy22_policy=$(apt-cache policy clang-tidy-22 2>/dev/null || true)
+  if grep -q 'Candidate: [0-9]' <<<"$tidy22_policy"; then
     packages+=(clang-tidy-22)
   else
     echo "install-deps: clang-tidy-22 is not in this machine's archive (bookworm-security); the tidy tier uses clang-tidy 14"
