@@ -73,7 +73,7 @@ class HealthTest : public ::testing::TestWithParam<Engine> {
 
   // No client certificate, and the server's is not even checked: a
   // monitor needs nothing to ask.
-  httplib::Result GetHealth() {
+  httplib::Result GetHealth() const {
     httplib::SSLClient client("127.0.0.1", port_);
     client.enable_server_certificate_verification(false);
     client.set_connection_timeout(10, 0);

@@ -52,7 +52,7 @@ TEST_F(PagesTest, LoginSetsAHardenedSessionCookieStoredOnlyAsAHash) {
   EXPECT_EQ(source_.sessions[0].token_hash_hex, Sha256Hex(cookie));
   EXPECT_NE(source_.sessions[0].token_hash_hex, cookie);
   EXPECT_EQ(source_.sessions[0].user, "tanaka");
-  EXPECT_EQ(source_.sessions[0].expires_ms, kNow + 8 * 60 * kMinute);
+  EXPECT_EQ(source_.sessions[0].expires_ms, kNow + kMinute * 8 * 60);
 
   httplib::Result page = Get("/", cookie);
   ASSERT_TRUE(page);

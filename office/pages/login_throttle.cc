@@ -19,7 +19,7 @@ constexpr int64_t kBusyMs = 1000;
 }  // namespace
 
 std::string ThrottleKey(std::string_view address) {
-  const std::string text(address);
+  std::string text(address);
   in_addr v4{};
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return text;
   std::array<unsigned char, sizeof(in6_addr)> v6{};

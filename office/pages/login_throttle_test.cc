@@ -61,7 +61,7 @@ TEST(LoginThrottleTest, AQuietAddressStartsAfresh) {
     for (int i = 0; i < 5; ++i) (void)Fail(throttle, "10.0.0.66", now);
     now += 60 * kMinute;
   }
-  now += 24 * 60 * kMinute;
+  now += kMinute * 24 * 60;
   int64_t refusal = 0;
   for (int i = 0; i < 5; ++i) refusal = Fail(throttle, "10.0.0.66", now);
   EXPECT_EQ(refusal, kMinute);
