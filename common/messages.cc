@@ -154,9 +154,9 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kPagesLoginFailed, "利用者名またはパスワードが違います。",
      "The user name or the password is wrong."},
     {MsgId::kPagesLoginLocked,
-     "ログインの失敗が続いたため、この利用者名ではしばらくログインできません。{"
-     "0}分ほど待ってから、もう一度お試しください。",
-     "Too many failed logins for this user name. Wait about {0} minutes, then "
+     "このコンピューターからのログインの失敗が続いたため、しばらくログインで"
+     "きません。{0}分ほど待ってから、もう一度お試しください。",
+     "Too many failed logins from this computer. Wait about {0} minutes, then "
      "try again."},
     {MsgId::kPagesLoginAgain,
      "ログインの有効期限が切れたか、ログアウトしました。もう一度ログインしてく"

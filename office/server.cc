@@ -4,6 +4,8 @@
 #include <openssl/x509.h>
 
 #include <charconv>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "common/journal/batch.h"
@@ -128,11 +130,36 @@ class OfficeServer::Impl {
       Log("ingest", client.ok() ? client->pc : req.remote_addr, answer);
       Reply(res, answer);
     });
+    server_->Get("/healthz", [this](const httplib::Request& /*req*/,
+                                    httplib::Response& res) { Health(res); });
     server_->Get("/api/v1/policy",
                  [this](const httplib::Request& req, httplib::Response& res) {
                    Policy(req, res);
                  });
     return Status::Ok();
+  }
+
+  // GET /healthz, for a load balancer or a monitor: no login, no client
+  // certificate, nothing about PCs or events. 200 when the store answers
+  // one small read (the newest policy's row), else 503 with the reason.
+  void Health(httplib::Response& res) const {
+    Result<std::optional<PolicyRecord>> probe = store_.NewestPolicy();
+    Json body;
+    if (probe.ok()) {
+      res.status = 200;
+      body = Json{{"status", "ok"}, {"db", "ok"}};
+    } else {
+      res.status = 503;
+      body = Json{{"status", "unavailable"},
+                  {"db", "error"},
+                  {"reason", probe.status().ToString()}};
+      if (config_.log) {
+        config_.log("healthz: store: " + probe.status().ToString());
+      }
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(body.dump(), std::string(kJson));
   }
 
   void Policy(const httplib::Request& req, httplib::Response& res) {

@@ -2,8 +2,10 @@
 // office CA as the only client CA. POST /api/v1/enrol works without a client
 // certificate; POST /api/v1/journal and GET /api/v1/policy need one that the
 // TLS layer verified against the CA (a certificate from another CA fails the
-// handshake). The review pages (office/pages) are mounted on the same server
-// by the caller through http() before Run().
+// handshake). GET /healthz answers anyone: 200 {"status":"ok","db":"ok"}
+// when the store answers, else 503 with the reason. The review pages
+// (office/pages) are mounted on the same server by the caller through http()
+// before Run().
 //
 // Thread-safety: handlers run on the server's thread pool; Stop() may be
 // called from any thread.

@@ -1,9 +1,12 @@
 // Login and logout of the review pages (review_pages.h). GET /login sets a
 // one-hour login-form cookie whose value is also the form's CSRF field; POST
 // /login checks both, then the PBKDF2 password record (password.h), and
-// answers an unknown name as slowly as a wrong password. Failed logins of a
-// user name are counted in the ReviewSource: max_login_failures within the
-// window lock that name (429). A good login makes a session of 32 random
+// answers an unknown name as slowly as a wrong password. Failed logins are
+// throttled per client address (login_throttle.h; a refused address gets
+// 429 with Retry-After), never by locking a name: the same account logs in
+// from another address at once. Failures of a name are still recorded in
+// the ReviewSource, and many of them write a warning to the log. A good
+// login makes a session of 32 random
 // bytes (cookie __Host-piiguard-session, HttpOnly, Secure,
 // SameSite=Strict) kept only as its SHA-256, with its own CSRF token.
 // POST /logout (a PageFn behind the shell's CSRF check) deletes it.

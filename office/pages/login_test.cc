@@ -1,11 +1,15 @@
-// Login, sessions, lock-out, logout and CSRF checks of the review pages
-// (pages_test_fixture.h).
+// Login, sessions, throttling by client address, logout and CSRF checks of
+// the review pages (pages_test_fixture.h).
 #include "office/pages/login.h"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <memory>
 #include <string>
 
 #include "common/crypto.h"
@@ -48,7 +52,7 @@ TEST_F(PagesTest, LoginSetsAHardenedSessionCookieStoredOnlyAsAHash) {
   EXPECT_EQ(source_.sessions[0].token_hash_hex, Sha256Hex(cookie));
   EXPECT_NE(source_.sessions[0].token_hash_hex, cookie);
   EXPECT_EQ(source_.sessions[0].user, "tanaka");
-  EXPECT_EQ(source_.sessions[0].expires_ms, kNow + 8 * 60 * kMinute);
+  EXPECT_EQ(source_.sessions[0].expires_ms, kNow + kMinute * 8 * 60);
 
   httplib::Result page = Get("/", cookie);
   ASSERT_TRUE(page);
@@ -76,24 +80,83 @@ TEST_F(PagesTest, WrongPasswordOrUnknownUserIsRefusedAndCounted) {
   EXPECT_EQ(source_.login_failures[1].first, "nobody");
 }
 
-TEST_F(PagesTest, FailedLoginsLockTheUserNameForTheWindow) {
-  for (int i = 0; i < 5; ++i) {
-    httplib::Result res = PostLogin("tanaka", "guess-" + std::to_string(i));
+// A client whose connections come from `address` (any 127.0.0.0/8 address
+// is this host's own).
+std::unique_ptr<httplib::Client> ClientFrom(int port, const char* address) {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  client->set_socket_options([address](socket_t sock) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    ASSERT_EQ(inet_pton(AF_INET, address, &from.sin_addr), 1);
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+    ASSERT_EQ(bind(sock, reinterpret_cast<sockaddr*>(&from), sizeof from), 0);
+  });
+  return client;
+}
+
+TEST_F(PagesTest, NobodyCanLockTheOfficerOutByTypingHerName) {
+  auto attacker = ClientFrom(port_, "127.0.0.2");
+  int refused = 0;
+  for (int i = 0; i < 100; ++i) {
+    // Headers that claim another address each time change nothing.
+    const std::string fake = "10.1.0." + std::to_string(i);
+    attacker->set_default_headers({{"X-Forwarded-For", fake},
+                                   {"X-Real-IP", fake},
+                                   {"REMOTE_ADDR", fake}});
+    httplib::Result res =
+        PostLogin("tanaka", "guess-" + std::to_string(i), attacker.get());
     ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 401);
+    EXPECT_EQ(res->status, i < 5 ? 401 : 429) << i;
+    refused += res->status == 429 ? 1 : 0;
   }
-  httplib::Result locked = PostLogin("tanaka", kPassword);
-  ASSERT_TRUE(locked);
-  EXPECT_EQ(locked->status, 429);
-  EXPECT_THAT(locked->body, HasSubstr("15分ほど待って"));
+  EXPECT_EQ(refused, 95);
+  // Even the right password is refused from the attacker's address...
+  EXPECT_EQ(PostLogin("tanaka", kPassword, attacker.get())->status, 429);
   EXPECT_TRUE(source_.sessions.empty());
-  // Another name is not locked.
-  EXPECT_EQ(PostLogin("suzuki", "whatever-pw")->status, 401);
-  // Once the window has passed, the right password works again.
-  clock_.AdvanceMs(15 * kMinute + 1);
-  httplib::Result later = PostLogin("tanaka", kPassword);
-  ASSERT_TRUE(later);
-  EXPECT_EQ(later->status, 303);
+  // ...but the officer at her own PC logs in at once, no time passing.
+  httplib::Result officer = PostLogin("tanaka", kPassword);
+  ASSERT_TRUE(officer);
+  EXPECT_EQ(officer->status, 303);
+  EXPECT_EQ(source_.sessions.size(), 1U);
+  // Only tried passwords were counted against the name, as a warning.
+  EXPECT_EQ(source_.login_failures.size(), 5U);
+  EXPECT_THAT(Log(), HasSubstr("login: 127.0.0.2: refused for 60 s"));
+}
+
+TEST_F(PagesTest, TheAttackersAddressIsRefusedForLongerEachTime) {
+  auto attacker = ClientFrom(port_, "127.0.0.2");
+  for (int64_t expected_seconds : {60, 120, 240, 480}) {
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(PostLogin("tanaka", "guess", attacker.get())->status, 401);
+    }
+    httplib::Result refused = PostLogin("tanaka", "guess", attacker.get());
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 429);
+    EXPECT_EQ(refused->get_header_value("Retry-After"),
+              std::to_string(expected_seconds));
+    EXPECT_THAT(refused->body,
+                HasSubstr("このコンピューターからのログインの失敗が続いた"));
+    EXPECT_THAT(refused->body, HasSubstr(std::to_string(expected_seconds / 60) +
+                                         "分ほど待って"));
+    clock_.AdvanceMs(expected_seconds * 1000 - 1);
+    EXPECT_EQ(PostLogin("tanaka", "guess", attacker.get())->status, 429);
+    clock_.AdvanceMs(1);
+  }
+}
+
+TEST_F(PagesTest, ManyFailuresOfOneNameOnlyWarn) {
+  // 20 failures of one name from 5 addresses: a warning, never a lock.
+  for (int host = 2; host <= 6; ++host) {
+    const std::string address = "127.0.0." + std::to_string(host);
+    auto client = ClientFrom(port_, address.c_str());
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_THAT(Log(), Not(HasSubstr("warning")));
+      EXPECT_EQ(PostLogin("tanaka", "guess", client.get())->status, 401);
+    }
+  }
+  EXPECT_THAT(Log(), HasSubstr("login: tanaka: warning: 20 failed logins "
+                               "within 15 minutes from any address"));
+  EXPECT_EQ(PostLogin("tanaka", kPassword)->status, 303);
 }
 
 TEST_F(PagesTest, LoginWithoutTheFormTokenIsRefused) {

@@ -1,5 +1,6 @@
 #include "office/pages/page_shell.h"
 
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -31,7 +32,9 @@ void SendHtml(Response& res, int status, const std::string& html) {
 }  // namespace
 
 PageShell::PageShell(ReviewSource& source, PagesOptions options)
-    : source_(source), options_(options) {
+    : source_(source),
+      options_(std::move(options)),
+      throttle_(std::make_unique<LoginThrottle>(options_.throttle)) {
   if (options_.page_size == 0) options_.page_size = 1;
 }
 

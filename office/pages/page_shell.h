@@ -4,9 +4,10 @@
 // downloads. Pages fill a body template (page_templates.h); the shell's
 // template includes it as {{>BODY}}.
 //
-// Thread-safety: PageShell is read-only after construction and shared by
-// httplib's threads; its ReviewSource must be thread-safe and outlive it.
-// A PageView belongs to one request.
+// Thread-safety: PageShell is read-only after construction (but for its
+// login throttle, which locks itself) and shared by httplib's threads; its
+// ReviewSource must be thread-safe and outlive it. A PageView belongs to one
+// request.
 #ifndef PIIGUARD_OFFICE_PAGES_PAGE_SHELL_H_
 #define PIIGUARD_OFFICE_PAGES_PAGE_SHELL_H_
 
@@ -14,11 +15,13 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 #include "office/pages/ctemplate.h"
+#include "office/pages/login_throttle.h"
 #include "office/pages/page_context.h"
 #include "office/pages/review_pages.h"
 #include "office/pages/review_source.h"
@@ -38,6 +41,8 @@ class PageShell {
 
   ReviewSource& source() const { return source_; }
   const PagesOptions& options() const { return options_; }
+  // Failed logins per client address (thread-safe itself).
+  LoginThrottle& throttle() const { return *throttle_; }
 
   // The context of a request, without its session.
   Ctx Begin(const httplib::Request& req) const;
@@ -54,6 +59,7 @@ class PageShell {
  private:
   ReviewSource& source_;
   PagesOptions options_;
+  std::unique_ptr<LoginThrottle> throttle_;
 };
 
 // A page being built: the shell's dictionary and the body's, which uses

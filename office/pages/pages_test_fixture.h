@@ -3,10 +3,10 @@
 // httplib server on 127.0.0.1 over an in-memory ReviewSource with two
 // consignees, two PCs (one whose history was rewritten), an incident and
 // hostile near misses; an injected clock; a client that logs in through the
-// form.
+// form; the pages' log lines in log_.
 //
 // Thread-safety: the server runs on its own thread; tests change source_
-// only between requests.
+// only between requests; log_ is behind log_mutex_.
 #ifndef PIIGUARD_OFFICE_PAGES_PAGES_TEST_FIXTURE_H_
 #define PIIGUARD_OFFICE_PAGES_PAGES_TEST_FIXTURE_H_
 
@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -104,6 +105,10 @@ class PagesTest : public ::testing::Test {
     options.clock = &clock_;
     options.unknown_user_iterations = 1000;
     options.page_size = 2;
+    options.log = [this](const std::string& line) {
+      const std::lock_guard<std::mutex> lock(log_mutex_);
+      log_ += line + "\n";
+    };
     RegisterReviewPages(server_, source_, options);
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
@@ -134,15 +139,19 @@ class PagesTest : public ::testing::Test {
     return {{"Cookie", name + "=" + value}};
   }
 
-  // Logs in through the form; returns the response to the POST.
+  // Logs in through the form (by `client`, else client_); returns the
+  // response to the POST.
   httplib::Result PostLogin(const std::string& user,
-                            const std::string& password) {
-    httplib::Result form = client_->Get("/login");
+                            const std::string& password,
+                            httplib::Client* client = nullptr) {
+    if (client == nullptr) client = client_.get();
+    httplib::Result form = client->Get("/login");
     EXPECT_TRUE(form);
+    if (!form) return form;
     const std::string token = SetCookieValue(*form, kLoginCookie);
     EXPECT_FALSE(token.empty());
     EXPECT_EQ(CsrfField(form->body), token);
-    return client_->Post(
+    return client->Post(
         "/login", WithCookie(kLoginCookie, token),
         httplib::Params{
             {"csrf", token}, {"user", user}, {"password", password}});
@@ -168,7 +177,14 @@ class PagesTest : public ::testing::Test {
     return page ? CsrfField(page->body) : "";
   }
 
+  std::string Log() {
+    const std::lock_guard<std::mutex> lock(log_mutex_);
+    return log_;
+  }
+
   os::FakeClock clock_{kNow};
+  std::mutex log_mutex_;
+  std::string log_;
   FakeReviewSource source_;
   httplib::Server server_;
   int port_ = 0;

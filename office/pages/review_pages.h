@@ -26,7 +26,8 @@
 // Login: PBKDF2 password records (password.h); a session cookie of 32
 // random bytes (HttpOnly, Secure, SameSite=Strict) whose SHA-256 is kept in
 // the ReviewSource, so several server processes can share sessions; a CSRF
-// token in every POST form; failed logins per user name are limited.
+// token in every POST form; failed logins are throttled per client address
+// (login_throttle.h), never by locking a user name.
 //
 // Thread-safety: the handlers run on httplib's thread pool; they share only
 // the options (read-only) and the ReviewSource, which must be thread-safe
@@ -37,23 +38,33 @@
 #include <httplib.h>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 #include "common/os/clock.h"
+#include "office/pages/login_throttle.h"
 #include "office/pages/password.h"
 #include "office/pages/review_source.h"
 
 namespace piiguard::office {
 
 struct PagesOptions {
-  // Sessions, login failures and the pages' dates follow its wall clock;
+  // Sessions, login failures and the pages' dates follow its wall clock
+  // (the login throttle its monotonic clock);
   // it outlives the pages.
   const os::Clock* clock = &os::SystemClock();
   // A login lasts this long (absolute, not extended by activity).
   int64_t session_lifetime_ms = int64_t{8} * 60 * 60 * 1000;
-  // After this many failed logins of one user name within the window, that
-  // name cannot log in until the window has passed.
-  uint64_t max_login_failures = 5;
-  int64_t login_failure_window_ms = int64_t{15} * 60 * 1000;
+  // Failed logins are throttled per client address (login_throttle.h),
+  // never locked per user name; its times follow the clock's monotonic time.
+  LoginThrottleOptions throttle;
+  // Every this many failed logins of one user name within the window (from
+  // any address, counted in the ReviewSource) write a warning to `log`;
+  // the name is not locked.
+  uint64_t account_warning_failures = 20;
+  int64_t account_warning_window_ms = int64_t{15} * 60 * 1000;
+  // Lines for the operator's log ("context: object: reason"); may be empty.
+  std::function<void(const std::string&)> log;
   // PBKDF2 iterations spent on an unknown user name, so that a wrong name
   // takes as long as a wrong password.
   uint32_t unknown_user_iterations = kDefaultPasswordIterations;
