@@ -65,7 +65,7 @@ Result<sync::PolicyOutcome> AppliedPolicy::Install(const std::string& bytes) {
     }
     if (verdict.accepted()) {
       // Enforced first: a revoked stick's writes are cut by the listeners
-      // before the file and the journal (three fsyncs) are written.
+      // before the file and the journal are written (each waits on fsync).
       applied_ = policy::AppliedPolicyState{verdict.policy->version,
                                             verdict.payload_sha256};
       policy_ = std::move(verdict.policy);
@@ -91,12 +91,15 @@ Result<sync::PolicyOutcome> AppliedPolicy::Persist(
   Status saved = WriteFileAtomic(config_.paths.Policy(), bytes, 0644);
   Json details{{"version", applied_->version}, {"sha256", sha256}};
   if (!saved.ok()) details["not_saved"] = saved.message();
-  PIIGUARD_RETURN_IF_ERROR(events_
-                               .Append(journal::types::kPolicyApplied,
-                                       journal::Severity::kNotice, "policy",
-                                       std::move(details))
-                               .status());
-  PIIGUARD_RETURN_IF_ERROR(Saved(saved));
+  Status journaled =
+      events_
+          .Append(journal::types::kPolicyApplied, journal::Severity::kNotice,
+                  "policy", std::move(details))
+          .status();
+  // The problem is reported even when the journal failed too.
+  Status reported = Saved(saved);
+  PIIGUARD_RETURN_IF_ERROR(journaled);
+  PIIGUARD_RETURN_IF_ERROR(reported);
   return outcome;
 }
 
