@@ -270,7 +270,9 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
   Result<std::unique_ptr<OfficeServer>> server =
       OfficeServer::Create(config, **store, enrol, os::SystemClock());
   if (!server.ok()) return ctx.Fail(server.status());
-  RegisterReviewPages((*server)->http(), **store, PagesOptions{.log = LogLine});
+  PagesOptions pages;
+  pages.log = LogLine;
+  RegisterReviewPages((*server)->http(), **store, pages);
   Result<int> port = (*server)->Bind();
   if (!port.ok()) return ctx.Fail(port.status());
 
