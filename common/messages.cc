@@ -1003,6 +1003,34 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kExceptionScopeRosterFolder, "1つのフォルダーの名簿の見張りを停止",
      "roster guard paused for one folder"},
     {MsgId::kExceptionScopeMaintenance, "保守作業", "a maintenance window"},
+    {MsgId::kExceptionDeskRequest,
+     "PC {0} の要求: {1}、{2}分間（PC の一覧の {3} 番）。この内容で"
+     "よいか、電話の相手に確認してください。",
+     "request from PC {0}: {1}, for {2} minutes (item {3} of the PC's "
+     "list). Confirm this with the caller."},
+    {MsgId::kExceptionDeskResponse,
+     "応答コード: {0}（責任者 {1} 番: {2}。{3}（日本時間）の当日だけ有効）",
+     "response: {0} (responsible person {1}: {2}; works only on {3}, Japan "
+     "time)"},
+    {MsgId::kExceptionDeskMalformed,
+     "要求コードの形式が正しくありません。5桁ずつ4組、20桁の数字を"
+     "もう一度読み上げてもらってください。",
+     "the request code is malformed: ask the caller to read its 20 digits "
+     "(four groups of five) again."},
+    {MsgId::kExceptionDeskMisheard,
+     "要求コードの第{0}組が聞き間違いのようです。その組をもう一度読み上げて"
+     "もらってください。",
+     "group {0} of the request code seems misheard: ask the caller to read "
+     "that group again."},
+    {MsgId::kExceptionDeskMasterWritten,
+     "例外コードの親鍵を {0} に作成しました。この PC "
+     "の外に出さないでください。",
+     "exception code master key written to {0}: keep it on this machine."},
+    {MsgId::kExceptionDeskPcKeyWritten,
+     "PC {1} の例外コード用の鍵を {0} に書き込みました。その PC "
+     "だけに設置してください。",
+     "exception code key of PC {1} written to {0}: install it on that PC "
+     "only."},
     // End of exception codes.
 }};
 

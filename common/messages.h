@@ -405,6 +405,13 @@ enum class MsgId {
   kExceptionScopeRadios,
   kExceptionScopeRosterFolder,
   kExceptionScopeMaintenance,
+  // The IT desk's side (piiguard-admin exception).
+  kExceptionDeskRequest,
+  kExceptionDeskResponse,
+  kExceptionDeskMalformed,
+  kExceptionDeskMisheard,
+  kExceptionDeskMasterWritten,
+  kExceptionDeskPcKeyWritten,
   // End of exception codes.
   kCount,  // must stay last
 };

@@ -1,5 +1,6 @@
-// piiguard-admin: the IT desk's tool for city keys, policies and keyed
-// sticks. Each command group lives in its own file; main only wires them.
+// piiguard-admin: the IT desk's tool for city keys, policies, keyed sticks
+// and offline exception codes. Each command group lives in its own file; main
+// only wires them.
 
 #include <iostream>
 
@@ -11,12 +12,14 @@ int main(int argc, char** argv) {
   tool.out = &std::cout;
   tool.err = &std::cerr;
   CLI::App app{
-      "piiguard-admin: city keys, signed policies and keyed USB sticks "
+      "piiguard-admin: city keys, signed policies, keyed USB sticks and "
+      "offline exception codes "
       "(情報システム課用ツール)"};
   app.require_subcommand(1);
   piiguard::admin::AddKeyCommands(app, tool);
   piiguard::admin::AddPolicyCommands(app, tool);
   piiguard::admin::AddStickCommands(app, tool);
   piiguard::admin::AddEnrolCommands(app, tool);
+  piiguard::admin::AddExceptionCommands(app, tool);
   return piiguard::RunCli(app, tool.run, argc, argv);
 }

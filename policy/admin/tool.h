@@ -36,6 +36,8 @@ void AddStickCommands(CLI::App& app, Tool& tool);
 void AddStickRevokeCommand(CLI::App& stick, Tool& tool);
 // `piiguard-admin enrol` (enrol_commands.cc).
 void AddEnrolCommands(CLI::App& app, Tool& tool);
+// `piiguard-admin exception` (exception_commands.cc).
+void AddExceptionCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::admin
 

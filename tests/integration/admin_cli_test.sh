@@ -39,6 +39,28 @@ check "private key mode" 0 "^600$" -- stat -c %a keys/city.key
 check "key new refuses to overwrite" 2 "File exists" -- "$admin" key new --out keys
 check "other key" 0 "other.key" -- "$admin" key new --out keys --name other
 
+# Offline exception codes (docs/exceptions.md): the master, a PC's key, and
+# the response to a challenge as the desk hears it.
+master=keys/exceptions.master
+check "exception init-key" 0 "exceptions.master" -- "$admin" exception init-key --out $master
+check "exception master mode" 0 "^600$" -- stat -c %a $master
+check "exception master size" 0 "^32$" -- stat -c %s $master
+check "exception init-key refuses to overwrite" 2 "File exists" -- "$admin" exception init-key --out $master
+check "exception pc-key" 0 "pc-01" -- "$admin" exception pc-key --master $master --pc pc-01 --out pc-01.key
+check "exception pc key mode" 0 "^600$" -- stat -c %a pc-01.key
+check "exception pc key size" 0 "^32$" -- stat -c %s pc-01.key
+respond=("$admin" exception respond --master $master --pc pc-01 --responsible yamada --detail stick-1 --day 2026-12-07)
+check "exception respond" 0 "writing to one stick, for 60 minutes \(item 05" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+check "exception respond code" 0 "response: [0-9]{5}-[0-9]{5}-[0-9]{5} \(responsible person 1: yamada; works only on 2026-12-07" -- "${respond[@]}" --person 1 --challenge "１３０５９　１２３４８ー５６７８２　９０１２６"
+check "exception respond ja" 0 "USBメモリ1本への書き込み、60分間" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+check "exception respond misheard" 2 "group 3 of the request code seems misheard" -- "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
+check "exception respond misheard ja" 2 "要求コードの第3組" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
+check "exception respond malformed" 2 "request code is malformed" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782
+check "exception respond person" 2 "exception respond: --person 100: out of range" -- "${respond[@]}" --person 100 --challenge 13059-12348-56782-90126
+printf 'short' >short.master
+check "exception respond short master" 2 "exception key: short.master: 5 bytes, want exactly 32" -- "$admin" exception respond --master short.master --pc pc-01 --responsible yamada --person 1 --challenge 13059-12348-56782-90126
+check "exception respond no master" 2 "missing.master" -- "$admin" exception respond --master missing.master --pc pc-01 --responsible yamada --person 1 --challenge 13059-12348-56782-90126
+
 from=$(date -d '-1 day' +%Y-%m-%dT00:00:00+09:00)
 until=$(date -d '+1 year' +%Y-%m-%dT23:59:59+09:00)
 sed -e "s/\"valid_from\": \"[^\"]*\"/\"valid_from\": \"$from\"/" \

@@ -1,0 +1,129 @@
+#include "policy/admin/exception_desk.h"
+
+#include <string>
+#include <utility>
+
+#include "common/crypto.h"
+#include "common/file_util.h"
+#include "common/timestamp.h"
+
+namespace piiguard::admin {
+namespace {
+
+using exception::Challenge;
+using exception::CodeFault;
+using exception::CodeProblem;
+using exception::ExceptionKey;
+using exception::ScopeKind;
+
+// Room for a wrong file to be reported by its size, not read whole.
+constexpr size_t kMaxKeyFileRead = 4096;
+
+MsgId ScopeMessage(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::kStickWritable:
+      return MsgId::kExceptionScopeStick;
+    case ScopeKind::kRadios:
+      return MsgId::kExceptionScopeRadios;
+    case ScopeKind::kRosterFolderPause:
+      return MsgId::kExceptionScopeRosterFolder;
+    case ScopeKind::kMaintenance:
+      return MsgId::kExceptionScopeMaintenance;
+  }
+  return MsgId::kExceptionScopeStick;
+}
+
+Status WriteKey(const ExceptionKey& key, const std::string& path) {
+  return WriteFileAtomic(path, key.bytes(), 0600, Overwrite::kRefuse);
+}
+
+}  // namespace
+
+Result<ExceptionKey> ReadExceptionKeyFile(const std::string& path) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::string raw,
+                            ReadFileBytes(path, kMaxKeyFileRead));
+  if (raw.size() != ExceptionKey::kSize) {
+    const size_t size = raw.size();
+    CleanseString(raw);
+    return InvalidArgumentError(
+        "exception key", path,
+        std::to_string(size) + " bytes, want exactly " +
+            std::to_string(ExceptionKey::kSize) +
+            " (a file written by piiguard-admin exception init-key)");
+  }
+  Result<ExceptionKey> key = ExceptionKey::FromBytes(raw);
+  CleanseString(raw);
+  return key;
+}
+
+Status WriteNewMasterKey(const std::string& path) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::string raw, RandomBytes(ExceptionKey::kSize));
+  Result<ExceptionKey> master = ExceptionKey::FromBytes(raw);
+  CleanseString(raw);
+  if (!master.ok()) return master.status();
+  return WriteKey(*master, path);
+}
+
+Status WritePcKey(const ExceptionKey& master, std::string_view pc_id,
+                  const std::string& path) {
+  PIIGUARD_ASSIGN_OR_RETURN(const ExceptionKey pc_key,
+                            exception::DeriveExceptionKey(master, pc_id));
+  return WriteKey(pc_key, path);
+}
+
+Result<DeskResponse> RespondToChallenge(const ExceptionKey& master,
+                                        const RespondRequest& request,
+                                        const os::Clock& clock,
+                                        CodeProblem* problem) {
+  PIIGUARD_ASSIGN_OR_RETURN(
+      const Challenge challenge,
+      exception::ParseChallenge(request.challenge, problem));
+  if (request.person < 0 ||
+      request.person > static_cast<int>(exception::kMaxIndex)) {
+    return InvalidArgumentError("exception respond",
+                                "--person " + std::to_string(request.person),
+                                "out of range: a person index is 0 to " +
+                                    std::to_string(exception::kMaxIndex));
+  }
+  const int64_t issue_day = request.issue_day.has_value()
+                                ? *request.issue_day
+                                : exception::IssueDay(clock.WallMs());
+  PIIGUARD_ASSIGN_OR_RETURN(
+      const ExceptionKey pc_key,
+      exception::DeriveExceptionKey(master, request.pc_id));
+  const exception::ResponseContext context{
+      request.pc_id,       challenge,
+      request.detail,      static_cast<unsigned>(request.person),
+      request.responsible, issue_day};
+  PIIGUARD_ASSIGN_OR_RETURN(const exception::Response response,
+                            exception::ComputeResponse(pc_key, context));
+  return DeskResponse{challenge, issue_day,
+                      exception::EncodeResponse(response)};
+}
+
+std::string DescribeRequest(const Challenge& challenge, std::string_view pc_id,
+                            Lang lang) {
+  const std::string index =
+      (challenge.index < 10 ? "0" : "") + std::to_string(challenge.index);
+  return Message(
+      lang, MsgId::kExceptionDeskRequest,
+      {pc_id, Message(lang, ScopeMessage(challenge.scope)),
+       std::to_string(exception::DurationMinutes(challenge.duration)), index});
+}
+
+std::string DescribeResponse(const DeskResponse& response,
+                             const RespondRequest& request, Lang lang) {
+  return Message(lang, MsgId::kExceptionDeskResponse,
+                 {response.response, std::to_string(request.person),
+                  request.responsible, FormatDate(response.issue_day)});
+}
+
+std::string DescribeChallengeProblem(const CodeProblem& problem, Lang lang) {
+  if (problem.fault == CodeFault::kCheckDigit && problem.group > 0) {
+    return Message(lang, MsgId::kExceptionDeskMisheard,
+                   {std::to_string(problem.group)});
+  }
+  return Message(lang, MsgId::kExceptionDeskMalformed);
+}
+
+}  // namespace piiguard::admin
