@@ -6,6 +6,7 @@
 #include "common/crypto.h"
 #include "common/file_util.h"
 #include "common/timestamp.h"
+#include "policy/exception/redemption.h"
 
 namespace piiguard::admin {
 namespace {
@@ -14,24 +15,9 @@ using exception::Challenge;
 using exception::CodeFault;
 using exception::CodeProblem;
 using exception::ExceptionKey;
-using exception::ScopeKind;
 
 // Room for a wrong file to be reported by its size, not read whole.
 constexpr size_t kMaxKeyFileRead = 4096;
-
-MsgId ScopeMessage(ScopeKind kind) {
-  switch (kind) {
-    case ScopeKind::kStickWritable:
-      return MsgId::kExceptionScopeStick;
-    case ScopeKind::kRadios:
-      return MsgId::kExceptionScopeRadios;
-    case ScopeKind::kRosterFolderPause:
-      return MsgId::kExceptionScopeRosterFolder;
-    case ScopeKind::kMaintenance:
-      return MsgId::kExceptionScopeMaintenance;
-  }
-  return MsgId::kExceptionScopeStick;
-}
 
 Status WriteKey(const ExceptionKey& key, const std::string& path) {
   return WriteFileAtomic(path, key.bytes(), 0600, Overwrite::kRefuse);
@@ -107,7 +93,7 @@ std::string DescribeRequest(const Challenge& challenge, std::string_view pc_id,
       (challenge.index < 10 ? "0" : "") + std::to_string(challenge.index);
   return Message(
       lang, MsgId::kExceptionDeskRequest,
-      {pc_id, Message(lang, ScopeMessage(challenge.scope)),
+      {pc_id, Message(lang, exception::ScopeMessage(challenge.scope)),
        std::to_string(exception::DurationMinutes(challenge.duration)), index});
 }
 

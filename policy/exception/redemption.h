@@ -87,6 +87,8 @@ struct Outcome {
 
 // A short English name of the refusal for the journal ("wrong-response").
 std::string_view RefusalName(Refusal refusal);
+// The message naming what an exception of `kind` lifts, in plain words.
+MsgId ScopeMessage(ScopeKind kind);
 // The explanation staff read, in plain Japanese or English.
 std::string DescribeOutcome(const Outcome& outcome, Lang lang);
 

@@ -14,6 +14,8 @@ std::string Minutes(int64_t ms) {
   return std::to_string(minutes < 1 ? 1 : minutes);
 }
 
+}  // namespace
+
 MsgId ScopeMessage(ScopeKind kind) {
   switch (kind) {
     case ScopeKind::kStickWritable:
@@ -27,8 +29,6 @@ MsgId ScopeMessage(ScopeKind kind) {
   }
   return MsgId::kExceptionScopeStick;
 }
-
-}  // namespace
 
 std::string_view RefusalName(Refusal refusal) {
   switch (refusal) {
