@@ -411,6 +411,14 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kPagesTypeRosterKept, "名簿を移動できなかった",
      "roster could not be moved"},
     {MsgId::kPagesTypeScanCompleted, "名簿の検査の完了", "scan completed"},
+    {MsgId::kPagesTypeExceptionRequested, "例外の申請（要求コード）",
+     "exception requested (challenge shown)"},
+    {MsgId::kPagesTypeExceptionGranted, "例外の許可", "exception granted"},
+    {MsgId::kPagesTypeExceptionRefused, "例外コードの拒否",
+     "exception code refused"},
+    {MsgId::kPagesTypeExceptionEnded, "例外の終了", "exception ended"},
+    {MsgId::kPagesTypeExceptionError, "例外の処理の異常",
+     "exception service error"},
     {MsgId::kPagesIncidentHistoryRewritten,
      "すでに受け取った記録が、違う内容で送られてきました。端末の記録が書き換え"
      "られた疑いがあります。",
@@ -1031,6 +1039,84 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "だけに設置してください。",
      "exception code key of PC {1} written to {0}: install it on that PC "
      "only."},
+    {MsgId::kExceptionNoKey,
+     "この PC には例外コードの鍵がないため、例外を申請できません（{0}"
+     "）。情報システム課に連絡してください。",
+     "this PC has no exception code key, so no exception can be asked for "
+     "({0}). Contact the IT desk."},
+    {MsgId::kExceptionNoPersons,
+     "ポリシーに責任者が登録されていないため、例外を申請できません。"
+     "情報システム課に連絡してください。",
+     "the policy names no responsible person, so no exception can be asked "
+     "for. Contact the IT desk."},
+    {MsgId::kExceptionNotEnrolled,
+     "この PC はまだ登録されていないため、例外を申請できません。"
+     "情報システム課に連絡してください。",
+     "this PC is not enrolled yet, so no exception can be asked for. Contact "
+     "the IT desk."},
+    {MsgId::kExceptionScopeUnavailable,
+     "{0}の例外は、この版ではまだ申請できません。情報システム課に相談して"
+     "ください。",
+     "an exception for {0} cannot be asked for in this version yet. Ask the "
+     "IT desk."},
+    {MsgId::kExceptionBadMinutes,
+     "時間は 15、30、60、120、240、480 分のどれかで、{0}は最長 {1} "
+     "分です。",
+     "the time must be 15, 30, 60, 120, 240 or 480 minutes, and at most {1} "
+     "minutes for {0}."},
+    {MsgId::kExceptionNoSuchStick,
+     "番号 {0} のUSBメモリはありません。`piiguard exception request` "
+     "で一覧を確かめてください。",
+     "there is no stick number {0}. See the list with `piiguard exception "
+     "request`."},
+    {MsgId::kExceptionSayOnPhone,
+     "情報システム課に電話して、次のとおり伝えてください。\n"
+     "  PC：{4}\n  内容：{1}、{2}分間（一覧の番号 {3}、USBメモリ {5}）\n"
+     "  要求コード：{0}\n"
+     "応答コード（15桁）を聞いたら、`piiguard exception redeem "
+     "応答コード` と入力してください。要求コードは30分間、今日だけ有効です。",
+     "phone the IT desk and tell them:\n"
+     "  PC: {4}\n  what: {1}, for {2} minutes (item {3} of the list, stick "
+     "{5})\n  request code: {0}\n"
+     "When you hear the response code (15 digits), type `piiguard exception "
+     "redeem RESPONSE`. The request code works for 30 minutes, today only."},
+    {MsgId::kExceptionEndedNotice,
+     "例外（番号 {0}）が終わりました。元の制限に戻ります。",
+     "exception {0} has ended: the usual restrictions apply again."},
+    {MsgId::kExceptionNoSuchGrant,
+     "番号 {0} の例外は動いていません。`piiguard status` "
+     "で確かめてください。",
+     "no exception {0} is running. Check with `piiguard status`."},
+    {MsgId::kExceptionNotSaved,
+     "例外を記録できなかったため、許可しませんでした（{0}"
+     "）。情報システム課に連絡してください。",
+     "the exception could not be recorded, so it was not granted ({0}). "
+     "Contact the IT desk."},
+    {MsgId::kExceptionStickListHeader,
+     "例外を申請できるUSBメモリ（書き込み禁止になっているもの）：",
+     "sticks an exception can be asked for (now read-only):"},
+    {MsgId::kExceptionNoForeignSticks,
+     "例外を申請できるUSBメモリは挿されていません。",
+     "no stick an exception could be asked for is plugged in."},
+    {MsgId::kExceptionStickLine, "  番号 {0}：{1}（{2}、シリアル {3}、{4}）",
+     "  item {0}: {1} ({2}, serial {3}, {4})"},
+    {MsgId::kExceptionHowToRequest,
+     "申請するには：piiguard exception request --stick 番号 --minutes 分",
+     "to ask: piiguard exception request --stick ITEM --minutes MINUTES"},
+    {MsgId::kExceptionLockedNow,
+     "間違った応答コードが続いたため、あと {0} "
+     "秒は例外コードを受け付けません。",
+     "too many wrong response codes: no code is taken for {0} more seconds."},
+    {MsgId::kExceptionGrantLine,
+     "例外 {0}：{1}、残り {2} 分（許可した人：{3}）",
+     "exception {0}: {1}, {2} minutes left (permitted by {3})"},
+    {MsgId::kExceptionNoGrants, "動いている例外はありません。",
+     "no exception is running."},
+    {MsgId::kExceptionEndedByYou, "例外 {0} を終了しました。",
+     "exception {0} ended."},
+    {MsgId::kExceptionPendingLine,
+     "応答コードを待っている要求コード：{0}",
+     "request code waiting for its response: {0}"},
     // End of exception codes.
 }};
 

@@ -19,6 +19,12 @@ std::string CommandOf(ipc::Op op) {
       return "piiguard session end";
     case ipc::Op::kScanAttest:
       return "piiguard scan";
+    case ipc::Op::kExceptionRequest:
+      return "piiguard exception request";
+    case ipc::Op::kExceptionRedeem:
+      return "piiguard exception redeem";
+    case ipc::Op::kExceptionEnd:
+      return "piiguard exception end";
   }
   return "piiguard";
 }

@@ -18,5 +18,6 @@ int main(int argc, char** argv) {
   piiguard::cli::AddStatusCommands(app, tool);
   piiguard::cli::AddSessionCommands(app, tool);
   piiguard::cli::AddScanCommands(app, tool);
+  piiguard::cli::AddExceptionCommands(app, tool);
   return piiguard::RunCli(app, tool.run, argc, argv);
 }

@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "agent/cli/ask_daemon.h"
+#include "agent/cli/status_exceptions.h"
 #include "agent/cli/status_sticks.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
@@ -193,6 +194,7 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
     ShowWriteLayer(tool, a["usb_write_layer"]);
   }
   if (a.contains("sticks")) ShowSticks(tool, a["sticks"]);
+  if (a.contains("exceptions")) ShowExceptions(tool, a["exceptions"]);
   return kExitOk;
 }
 

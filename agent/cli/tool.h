@@ -37,6 +37,8 @@ void AddStatusCommands(CLI::App& app, Tool& tool);
 void AddSessionCommands(CLI::App& app, Tool& tool);
 // `piiguard scan [verify]` (scan_commands.cc).
 void AddScanCommands(CLI::App& app, Tool& tool);
+// `piiguard exception request|redeem|end` (exception_commands.cc).
+void AddExceptionCommands(CLI::App& app, Tool& tool);
 
 }  // namespace piiguard::cli
 

@@ -10,7 +10,7 @@
 //   piiguardd [--state-dir DIR] [--policy FILE] [--city-pub FILE]
 //             [--socket PATH] [--sync spawn|socket|off] [--sync-user USER]
 //             [--sync-socket PATH] [--sync-program PATH] [--sync-interval S]
-//             [--roster-watch DIR]...
+//             [--roster-watch DIR]... [--exception-key FILE]
 //   piiguardd --record-present-devices [--state-dir DIR]   (postinst)
 //   piiguardd --release [--state-dir DIR] [--socket PATH]  (prerm)
 //   piiguardd --version
@@ -44,6 +44,7 @@
 #include "agent/daemon/prerequisites.h"
 #include "agent/daemon/readiness.h"
 #include "agent/daemon/status_board.h"
+#include "agent/daemon/wire_exceptions.h"
 #include "agent/daemon/wire_roster.h"
 #include "agent/daemon/wire_scan.h"
 #include "agent/daemon/wire_sessions.h"
@@ -73,6 +74,7 @@ struct Args {
   bool release = false;
   bool medium_helper = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
+  std::string exception_key = std::string(kDefaultExceptionKey);
 };
 
 int Fail(const Status& status) {
@@ -243,9 +245,15 @@ int Serve(const Args& args) {
   // roster controls running.
   UsbWiring usb;
   session::SessionManager& gate = *sessions.manager;
-  // Staff's notices (USB and roster guard), on their desktops.
+  // Staff's notices (USB, exceptions and roster guard), on their desktops.
   notify::DesktopNotifier notifier("/run/user", notify::SpawnDetached,
                                    UserNameOf);
+  // Offline exception codes (issue 17): before the enforcer, which asks
+  // them for grants.
+  ExceptionWiring exceptions;
+  Log(WireExceptions(exceptions, paths, owners, daemon, kernel,
+                     args.exception_key, notifier));
+  usb.exceptions = exceptions.service.get();
   Status usb_wired = WireUsb(
       usb, paths, owners, daemon, pre.city_key, gate, notifier,
       [&gate](StickControl* c) { gate.SetStickControl(c); },
@@ -255,6 +263,9 @@ int Serve(const Args& args) {
     Log(board.Report(UsbNotStarted(usb_wired.message())));
   }
   readiness.Started(kEnforcerUsb, usb_wired);
+  if (exceptions.service && usb.enforcer) {
+    exceptions.service->SetForeignSticks(usb.enforcer.get());
+  }
   // `systemctl reload`: the policy file again (an offline PC's revocations
   // come this way); journaled by InstallPolicy either way.
   daemon.SetReloadHandler([&args, &applied] {
@@ -344,6 +355,9 @@ int main(int argc, char** argv) {
   app.add_option("--roster-watch", args.roster_watch,
                  "watch only files under this directory for rosters "
                  "(repeatable; default: every local disk)");
+  app.add_option("--exception-key", args.exception_key,
+                 "this PC's key for offline exception codes (default "
+                 "/etc/piiguard/exception.key)");
   app.add_flag("--record-present-devices", args.record_present_devices,
                "record the USB devices plugged now as present at "
                "installation (STATE/present-devices.json) and exit");

@@ -50,6 +50,7 @@ Status WireUsb(UsbWiring& wiring, const StatePaths& paths, const Owners& owners,
   config.present = std::move(present);
   config.journal = &owners.events.journal();
   config.notify = &notifier;
+  config.exceptions = wiring.exceptions;
   os::Timer& timer = *wiring.timer;
   // The enforcer's next deadline, monotonic (0: none).
   config.schedule = [&timer](int64_t at_us) { LogUsb(timer.At(at_us)); };

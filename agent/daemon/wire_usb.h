@@ -19,6 +19,7 @@
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/owners.h"
 #include "agent/interlock/interlock.h"
+#include "agent/interlock/stick_exceptions.h"
 #include "agent/state/state_dir.h"
 #include "agent/usb/enforcer.h"
 #include "agent/usb/medium_jobs.h"
@@ -43,6 +44,9 @@ struct UsbWiring {
   std::unique_ptr<os::LinuxDeviceWriteWatch> writes;
   std::unique_ptr<os::LinuxBlockWriteGate> device_gate;
   std::unique_ptr<usb::UsbEnforcer> enforcer;
+  // The exception service the enforcer asks for grants (null: none); set
+  // before WireUsb.
+  StickExceptions* exceptions = nullptr;
 };
 
 // Staff's notices go to `notifier`. `gate` is the session manager; it gets the

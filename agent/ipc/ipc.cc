@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -61,6 +62,45 @@ bool IsSha256Hex(std::string_view text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+bool IsDecimalId(std::string_view text) {
+  if (text.empty() || text.size() > 20) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<int64_t> IntField(const Json& json, const char* key, int64_t low,
+                         int64_t high) {
+  auto it = json.find(key);
+  if (it == json.end()) return Invalid(std::string("$.") + key, "missing");
+  if (!it->is_number_integer()) {
+    return Invalid(std::string("$.") + key, "expected integer");
+  }
+  const auto value = it->get<int64_t>();
+  if (value < low || value > high) {
+    return Invalid(std::string("$.") + key, "out of range");
+  }
+  return value;
+}
+
+// "scope", "minutes" and "index" together, or none of them.
+Status ParseExceptionRequest(const Json& json, Request& request) {
+  if (!json.contains("scope")) {
+    if (json.contains("minutes") || json.contains("index")) {
+      return Invalid("$.scope", "missing");
+    }
+    return Status::Ok();
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(request.scope, StringField(json, "scope"));
+  if (request.scope != "stick" && request.scope != "radios" &&
+      request.scope != "folder" && request.scope != "maintenance") {
+    return Invalid("$.scope", "unknown scope");
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(request.minutes,
+                            IntField(json, "minutes", 1, 480));
+  PIIGUARD_ASSIGN_OR_RETURN(request.index, IntField(json, "index", 0, 99));
+  return Status::Ok();
 }
 
 }  // namespace
@@ -139,6 +179,30 @@ Result<Request> ParseRequest(std::string_view bytes) {
       fields += 3;
       break;
     }
+    case Op::kExceptionRequest: {
+      PIIGUARD_RETURN_IF_ERROR(ParseExceptionRequest(json, request));
+      fields += request.scope.empty() ? 0 : 3;
+      break;
+    }
+    case Op::kExceptionRedeem: {
+      PIIGUARD_ASSIGN_OR_RETURN(request.text, StringField(json, "text"));
+      if (request.text.empty() || request.text.size() > kMaxResponseBytes) {
+        return Invalid("$.text", "must be 1 to 256 bytes");
+      }
+      if (HasControl(request.text)) {
+        return Invalid("$.text", "control characters");
+      }
+      ++fields;
+      break;
+    }
+    case Op::kExceptionEnd: {
+      PIIGUARD_ASSIGN_OR_RETURN(request.grant, StringField(json, "grant"));
+      if (!IsDecimalId(request.grant)) {
+        return Invalid("$.grant", "expected 1 to 20 decimal digits");
+      }
+      ++fields;
+      break;
+    }
     case Op::kStatus:
     case Op::kEnrolInfo:
     case Op::kSessionEnd:
@@ -163,6 +227,13 @@ std::string SerializeRequest(const Request& request) {
     json["counts"] = scanreport::CountsJson(request.counts);
     json["full"] = request.full;
   }
+  if (request.op == Op::kExceptionRequest && !request.scope.empty()) {
+    json["scope"] = request.scope;
+    json["minutes"] = request.minutes;
+    json["index"] = request.index;
+  }
+  if (request.op == Op::kExceptionRedeem) json["text"] = request.text;
+  if (request.op == Op::kExceptionEnd) json["grant"] = request.grant;
   return json.dump();
 }
 

@@ -33,6 +33,7 @@ namespace piiguard::ipc {
 
 inline constexpr size_t kMaxFrameBytes = size_t{16} * 1024;
 inline constexpr size_t kMaxNearMissChars = 2000;  // code points
+inline constexpr size_t kMaxResponseBytes = 256;   // kExceptionRedeem's text
 inline constexpr std::string_view kDefaultSocketPath =
     "/run/piiguard/agent.sock";
 
@@ -46,6 +47,11 @@ enum class Op {
                   // decided by the session manager (docs/session.md)
   kScanAttest,    // `piiguard scan` finished: the daemon signs the report's
                   // hash and counts with the device key (docs/scan-report.md)
+  kExceptionRequest,  // `piiguard exception request`: show a challenge
+                      // (docs/exceptions.md); without a scope, what may be
+                      // asked for
+  kExceptionRedeem,   // `piiguard exception redeem CODE`: the response
+  kExceptionEnd,      // `piiguard exception end ID`: end a grant early
 };
 
 enum class Right {
@@ -79,6 +85,11 @@ inline constexpr RequestSpec kRequestTable[] = {
     {"session_start", Op::kSessionStart, Right::kAnyLocalUser, Limit::kNone},
     {"session_end", Op::kSessionEnd, Right::kAnyLocalUser, Limit::kJournal},
     {"scan_attest", Op::kScanAttest, Right::kAnyLocalUser, Limit::kJournal},
+    {"exception_request", Op::kExceptionRequest, Right::kAnyLocalUser,
+     Limit::kJournal},
+    {"exception_redeem", Op::kExceptionRedeem, Right::kAnyLocalUser,
+     Limit::kJournal},
+    {"exception_end", Op::kExceptionEnd, Right::kAnyLocalUser, Limit::kJournal},
 };
 
 const RequestSpec& SpecOf(Op op);
@@ -95,6 +106,16 @@ struct Request {
   std::string body_sha256;
   scanreport::Counts counts;
   bool full = false;
+  // kExceptionRequest: the scope ("stick", "radios", "folder",
+  // "maintenance"; empty: only list what may be asked for), its minutes
+  // (15, 30, 60, 120, 240 or 480) and the index of the stick or folder in
+  // the list the daemon shows (0-99). kExceptionRedeem: `text` is the
+  // response as typed (1-256 bytes). kExceptionEnd: `grant`, the grant's
+  // id (decimal digits).
+  std::string scope;
+  int64_t minutes = 0;
+  int64_t index = 0;
+  std::string grant;
 
   bool operator==(const Request&) const = default;
 };

@@ -94,6 +94,12 @@ inline constexpr char kRosterFound[] = "roster.found";
 inline constexpr char kRosterMoved[] = "roster.moved";
 inline constexpr char kRosterKept[] = "roster.kept";
 inline constexpr char kScanCompleted[] = "scan.completed";
+// Offline exception codes (agent/exception, docs/exceptions.md).
+inline constexpr char kExceptionRequested[] = "exception.requested";
+inline constexpr char kExceptionGranted[] = "exception.granted";
+inline constexpr char kExceptionRefused[] = "exception.refused";
+inline constexpr char kExceptionEnded[] = "exception.ended";
+inline constexpr char kExceptionError[] = "exception.error";
 
 }  // namespace piiguard::journal::types
 

@@ -128,4 +128,17 @@ Result<std::string> LinuxKernelInfo::Release() const {
   return std::string(name.release);
 }
 
+Result<std::string> LinuxKernelInfo::BootId() const {
+  PIIGUARD_ASSIGN_OR_RETURN(
+      std::string id,
+      ReadFileBytes(proc_ + "/sys/kernel/random/boot_id", 128));
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) {
+    id.pop_back();
+  }
+  if (id.size() != 36) {
+    return CorruptionError("kernel", "boot_id", "not a UUID: " + id);
+  }
+  return id;
+}
+
 }  // namespace piiguard::os

@@ -1,6 +1,7 @@
 // KernelInfo: what piiguardd reads about the running kernel: its command
-// line (/proc/cmdline: is usbcore.authorized_default=0 set, docs/usb.md)
-// and its release (uname -r, journaled in agent.started). Production code
+// line (/proc/cmdline: is usbcore.authorized_default=0 set, docs/usb.md),
+// its release (uname -r, journaled in agent.started) and its boot id
+// (/proc/sys/kernel/random/boot_id: what ends at reboot, docs/exceptions.md). Production code
 // uses LinuxKernelInfo; tests use FakeKernelInfo
 // (testing/fake_kernel_info.h).
 //
@@ -53,6 +54,8 @@ class KernelInfo {
   virtual Result<std::string> CommandLine() const = 0;
   // uname(2)'s release, "6.1.0-18-amd64".
   virtual Result<std::string> Release() const = 0;
+  // The kernel's random id of this boot, a UUID without its newline.
+  virtual Result<std::string> BootId() const = 0;
 };
 
 class LinuxKernelInfo : public KernelInfo {
@@ -61,6 +64,7 @@ class LinuxKernelInfo : public KernelInfo {
       : proc_(std::move(proc)) {}
   Result<std::string> CommandLine() const override;
   Result<std::string> Release() const override;
+  Result<std::string> BootId() const override;
 
  private:
   std::string proc_;

@@ -77,6 +77,11 @@ TEST(LinuxKernelInfo, ReadsThisKernel) {
   EXPECT_TRUE(ParseKernelCommandLine(*cmdline).ok());
   LinuxKernelInfo missing("/nonexistent");
   EXPECT_FALSE(missing.CommandLine().ok());
+  Result<std::string> boot = kernel.BootId();
+  ASSERT_TRUE(boot.ok()) << boot.status().message();
+  EXPECT_EQ(boot->size(), 36u);
+  EXPECT_EQ(kernel.BootId().value(), *boot);  // the same for the whole boot
+  EXPECT_FALSE(missing.BootId().ok());
 }
 
 }  // namespace

@@ -12,7 +12,9 @@
 # (serial REVOKE05) and policy-revoke05.signed, the next policy version that
 # revokes it (usb_revoke); blank.img, an unkeyed FAT medium of the same size
 # (usb_media_change); fifo.img, an ext4 stick whose PIIGUARD.KEY is a FIFO
-# (usb_stall). guest/ holds what run.sh packs into the guest (/etc/piiguard,
+# (usb_stall); exceptions.master and exception.key, the exception code keys
+# of PC hidamari-pc-01 (usb_exception: the guest answers its own codes as the
+# IT desk would). guest/ holds what run.sh packs into the guest (/etc/piiguard,
 # /etc/passwd, /lib/usblib.sh).
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -67,8 +69,16 @@ later_id=$("$admin" stick verify --pub city.pub --policy policy.signed \
 "$admin" stick revoke --policy-in policy.json --stick-id "$later_id" \
   --reason "返却" --key city.key --out policy-revoke05.signed >/dev/null
 
+# Offline exception codes (usb_exception): the desk's master and the PC's
+# key, as the IT desk makes them at enrolment.
+"$admin" exception init-key --out exceptions.master >/dev/null
+"$admin" exception pc-key --master exceptions.master --pc hidamari-pc-01 \
+  --out exception.key >/dev/null
+chmod 600 exceptions.master exception.key
+
 mkdir -p guest/etc/piiguard guest/etc/piiguard-vm
-cp city.pub policy.signed policy-revoke05.signed guest/etc/piiguard/
+cp city.pub policy.signed policy-revoke05.signed exception.key guest/etc/piiguard/
+cp exceptions.master guest/etc/piiguard-vm/
 echo "$out" >guest/etc/piiguard-vm/fixtures
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >guest/etc/passwd
 printf 'root:x:0:\nnogroup:x:65534:\n' >guest/etc/group

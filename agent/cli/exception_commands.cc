@@ -1,0 +1,159 @@
+// piiguard exception request|redeem|end: offline exception codes
+// (docs/exceptions.md). `request` without --stick lists the sticks an
+// exception may be asked for; with it, shows the request code and what to
+// say on the phone. `redeem` takes the response as heard (groups may be
+// typed as separate words). `end` ends a running exception early. And the
+// "exceptions" part of `piiguard status` (ShowExceptions).
+
+#include <memory>
+#include <ostream>
+
+#include "agent/cli/ask_daemon.h"
+#include "agent/cli/status_exceptions.h"
+#include "agent/cli/tool.h"
+#include "agent/ipc/ipc.h"
+
+namespace piiguard::cli {
+namespace {
+
+struct ExceptionArgs {
+  int stick = -1;
+  int minutes = 60;
+  std::vector<std::string> response;
+  std::string grant;
+  std::string socket = std::string(ipc::kDefaultSocketPath);
+};
+
+std::string Text(const Json& json, const char* key) {
+  if (!json.contains(key)) return "-";
+  const Json& v = json[key];
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+std::string Localised(const Tool& tool, const Json& answer,
+                      const std::string& stem) {
+  return Text(answer, (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
+}
+
+std::string Gigabytes(const Json& stick) {
+  const double bytes = stick.value("capacity_bytes", 0.0);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  return text;
+}
+
+int List(const Tool& tool, const Json& answer) {
+  if (!answer.value("available", false)) {
+    *tool.err << Message(tool.lang, MsgId::kExceptionNoKey,
+                         {Text(answer, "problem")})
+              << "\n";
+    return kExitRefused;
+  }
+  const Json& sticks = answer.contains("sticks") ? answer["sticks"] : Json();
+  if (!sticks.is_array() || sticks.empty()) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionNoForeignSticks) << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kExceptionStickListHeader) << "\n";
+    for (const Json& s : sticks) {
+      *tool.out << Message(tool.lang, MsgId::kExceptionStickLine,
+                           {Text(s, "index"), Text(s, "device"),
+                            Text(s, "vid_pid"), Text(s, "serial"),
+                            Gigabytes(s)})
+                << "\n";
+    }
+    *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequest) << "\n";
+  }
+  if (answer.value("locked_for_s", 0) > 0) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
+                         {Text(answer, "locked_for_s")})
+              << "\n";
+  }
+  return kExitOk;
+}
+
+int Request(const Tool& tool, const ExceptionArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kExceptionRequest;
+  if (args.stick >= 0) {
+    request.scope = "stick";
+    request.minutes = args.minutes;
+    request.index = args.stick;
+  }
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;  // AskDaemon said why
+  if (args.stick < 0) return List(tool, *answer);
+  *tool.out << Localised(tool, *answer, "say") << "\n";
+  return kExitOk;
+}
+
+int Redeem(const Tool& tool, const ExceptionArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kExceptionRedeem;
+  for (const std::string& word : args.response) {
+    if (!request.text.empty()) request.text += ' ';
+    request.text += word;
+  }
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;
+  const bool accepted = answer->value("accepted", false);
+  (accepted ? *tool.out : *tool.err)
+      << Localised(tool, *answer, "message") << "\n";
+  return accepted ? kExitOk : kExitRefused;
+}
+
+int End(const Tool& tool, const ExceptionArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kExceptionEnd;
+  request.grant = args.grant;
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;
+  if (!answer->value("ended", false)) {
+    *tool.err << Localised(tool, *answer, "message") << "\n";
+    return kExitRefused;
+  }
+  *tool.out << Message(tool.lang, MsgId::kExceptionEndedByYou, {args.grant})
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddExceptionCommands(CLI::App& app, Tool& tool) {
+  auto args = std::make_shared<ExceptionArgs>();
+  CLI::App* group = app.add_subcommand(
+      "exception", "ask the IT desk for an exception by phone (例外の申請)");
+  group->require_subcommand(1);
+  CLI::App* request = group->add_subcommand(
+      "request", "list what may be asked for, or show a request code "
+                 "(要求コード)");
+  request
+      ->add_option("--stick", args->stick,
+                   "the stick's item number from the list (USBメモリの番号)")
+      ->check(CLI::Range(0, 99));
+  request
+      ->add_option("--minutes", args->minutes,
+                   "how long: 15, 30, 60, 120, 240 or 480 (default 60)")
+      ->check(CLI::IsMember({15, 30, 60, 120, 240, 480}));
+  CLI::App* redeem = group->add_subcommand(
+      "redeem", "type the response code read by the IT desk (応答コード)");
+  redeem->add_option("code", args->response, "the response code, 15 digits")
+      ->required();
+  CLI::App* end = group->add_subcommand(
+      "end", "end a running exception now (例外を終える)");
+  end->add_option("grant", args->grant, "the exception's number (番号)")
+      ->required();
+  for (CLI::App* sub : {request, redeem, end}) {
+    sub->add_option("--socket", args->socket,
+                    "the agent's socket (default /run/piiguard/agent.sock)");
+  }
+  request->callback([&tool, args] {
+    tool.run = [&tool, args] { return Request(tool, *args); };
+  });
+  redeem->callback([&tool, args] {
+    tool.run = [&tool, args] { return Redeem(tool, *args); };
+  });
+  end->callback(
+      [&tool, args] { tool.run = [&tool, args] { return End(tool, *args); }; });
+}
+
+}  // namespace piiguard::cli

@@ -1,0 +1,48 @@
+// Wiring of the offline exception codes (agent/exception, issue 17) into
+// piiguardd: this PC's key K_pc read from its file, the boot id, the state
+// file, a timer for the grants' ends, the three local requests and the
+// "exceptions" part of status. Made before the USB enforcer (which asks the
+// service for grants) and joined to it after (ForeignSticks).
+//
+// Thread-safety: called once from main's thread.
+#ifndef PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_
+#define PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_
+
+#include <memory>
+#include <string>
+
+#include "agent/daemon/daemon.h"
+#include "agent/daemon/owners.h"
+#include "agent/exception/exception_service.h"
+#include "agent/notify/notifier.h"
+#include "agent/state/state_dir.h"
+#include "common/os/kernel_info.h"
+#include "common/os/timer.h"
+
+namespace piiguard::agent {
+
+// Where the IT desk installs K_pc (`piiguard-admin exception pc-key`).
+inline constexpr std::string_view kDefaultExceptionKey =
+    "/etc/piiguard/exception.key";
+
+struct ExceptionWiring {
+  std::unique_ptr<os::Timer> timer;  // the next grant's end
+  std::unique_ptr<ExceptionService> service;
+};
+
+// K_pc from `path`: a regular file (a symlink is not followed) owned by
+// root, with no permission for group or others, of exactly 32 bytes.
+// Anything else is refused: a key staff could read lets them forge codes.
+Result<exception::ExceptionKey> LoadExceptionKey(const std::string& path);
+
+// Makes the service (state in STATE/exceptions.state) and registers its
+// requests and status part. Without a usable key the service still runs
+// and says why in every answer; the daemon journals that once.
+Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
+                      const Owners& owners, Daemon& daemon,
+                      const os::KernelInfo& kernel, const std::string& key_path,
+                      notify::Notifier& notifier);
+
+}  // namespace piiguard::agent
+
+#endif  // PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_

@@ -1,0 +1,301 @@
+// ExceptionService: asking for an exception, redeeming the response and
+// ending a grant (the state file, the timer and status:
+// exception_service_state.cc).
+
+#include "agent/exception/exception_service.h"
+
+#include <charconv>
+
+#include "common/journal/event_types.h"
+#include "common/os/log.h"
+#include "policy/exception/persons.h"
+
+namespace piiguard::agent {
+namespace {
+
+using exception::DurationClass;
+using exception::ScopeKind;
+using journal::Severity;
+
+constexpr std::string_view kContext = "exception";
+
+Status Refused(MsgId id, std::initializer_list<std::string_view> ja,
+               std::initializer_list<std::string_view> en) {
+  // The CLI shows the error as it is: both languages, Japanese first.
+  return FailedPreconditionError(
+      kContext, "request",
+      Message(Lang::kJa, id, ja) + " / " + Message(Lang::kEn, id, en));
+}
+
+std::optional<ScopeKind> ScopeFromName(std::string_view name) {
+  if (name == "stick") return ScopeKind::kStickWritable;
+  if (name == "radios") return ScopeKind::kRadios;
+  if (name == "folder") return ScopeKind::kRosterFolderPause;
+  if (name == "maintenance") return ScopeKind::kMaintenance;
+  return std::nullopt;
+}
+
+std::optional<DurationClass> DurationOf(int64_t minutes) {
+  for (int digit = 1; digit <= 9; ++digit) {
+    std::optional<DurationClass> d = exception::DurationClassFromDigit(digit);
+    if (d && exception::DurationMinutes(*d) == minutes) return d;
+  }
+  return std::nullopt;
+}
+
+std::string ScopeWords(ScopeKind kind, Lang lang) {
+  return Message(lang, exception::ScopeMessage(kind));
+}
+
+Json StickJson(const ForeignStick& stick, size_t index) {
+  return Json{{"index", index},
+              {"device", stick.device},
+              {"identity", stick.identity},
+              {"vid_pid", stick.vid_pid},
+              {"serial", stick.serial},
+              {"capacity_bytes", stick.capacity_bytes},
+              {"reason", stick.reason}};
+}
+
+}  // namespace
+
+std::string GrantId(const exception::Grant& grant) {
+  return std::to_string(grant.challenge.nonce);
+}
+
+ExceptionService::ExceptionService(ExceptionConfig config,
+                                   Result<exception::ExceptionKey> key)
+    : config_(std::move(config)),
+      key_(std::move(key)),
+      state_(*config_.clock, config_.boot_id) {}
+
+Status ExceptionService::Journal(std::string type, Severity severity,
+                                 uid_t uid, Json details) const {
+  details["uid"] = uid;
+  details["user"] = UserName(uid);
+  journal::Event event{std::move(type), severity,
+                       "uid:" + std::to_string(uid), std::move(details)};
+  Status status =
+      config_.journal != nullptr
+          ? config_.journal->Append(event).status()
+          : FailedPreconditionError(kContext, "journal", "none given");
+  os::LogIfError("exception: journal: " + event.type, status);
+  return status;
+}
+
+void ExceptionService::Notify(
+    MsgId id, std::initializer_list<std::string_view> ja,
+    std::initializer_list<std::string_view> en) const {
+  if (config_.notify == nullptr) return;
+  config_.notify->Notify(notify::Notice{
+      "piiguard",
+      Message(Lang::kJa, id, ja) + "\n" + Message(Lang::kEn, id, en)});
+}
+
+std::string ExceptionService::UserName(uid_t uid) const {
+  return config_.user_name ? config_.user_name(uid) : std::string();
+}
+
+Result<std::vector<std::string>> ExceptionService::PersonIds() const {
+  const policy::Policy* policy = config_.policy ? config_.policy() : nullptr;
+  if (policy == nullptr) return Refused(MsgId::kExceptionNoPersons, {}, {});
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<exception::ResponsiblePerson> persons,
+                            exception::ResponsiblePersons(*policy));
+  if (persons.empty()) return Refused(MsgId::kExceptionNoPersons, {}, {});
+  return exception::ResponsibleIds(persons);
+}
+
+Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
+                                       int64_t minutes, int64_t index) {
+  if (scope.empty()) return Choices();
+  std::optional<ScopeKind> kind = ScopeFromName(scope);
+  if (!kind) return InvalidArgumentError(kContext, scope, "unknown scope");
+  const std::string words_ja = ScopeWords(*kind, Lang::kJa);
+  const std::string words_en = ScopeWords(*kind, Lang::kEn);
+  // Only scopes whose module applies grants are offered.
+  if (*kind != ScopeKind::kStickWritable || sticks_ == nullptr) {
+    return Refused(MsgId::kExceptionScopeUnavailable, {words_ja}, {words_en});
+  }
+  std::optional<DurationClass> duration = DurationOf(minutes);
+  const std::string longest =
+      std::to_string(exception::DurationMinutes(exception::MaxDuration(*kind)));
+  if (!duration || *duration > exception::MaxDuration(*kind)) {
+    return Refused(MsgId::kExceptionBadMinutes, {words_ja, longest},
+                   {words_en, longest});
+  }
+  if (index < 0 || index > exception::kMaxIndex) {
+    return InvalidArgumentError(kContext, "index", "out of range");
+  }
+  return Challenge(uid, *kind, *duration, static_cast<unsigned>(index));
+}
+
+Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
+                                         DurationClass duration,
+                                         unsigned index) {
+  if (!key_.ok()) {
+    return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
+                   {key_.status().message()});
+  }
+  const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
+  if (pc.empty()) return Refused(MsgId::kExceptionNotEnrolled, {}, {});
+  PIIGUARD_RETURN_IF_ERROR(PersonIds().status());
+  std::vector<ForeignStick> sticks = sticks_->Foreign();
+  if (index >= sticks.size()) {
+    const std::string n = std::to_string(index);
+    return Refused(MsgId::kExceptionNoSuchStick, {n}, {n});
+  }
+  const ForeignStick& stick = sticks[index];
+  PIIGUARD_ASSIGN_OR_RETURN(
+      exception::Challenge challenge,
+      state_.NewChallenge(scope, duration, index, stick.identity));
+  const std::string text = exception::EncodeChallenge(challenge);
+  const std::string minutes =
+      std::to_string(exception::DurationMinutes(duration));
+  Json details = {{"challenge", text},
+                  {"scope", exception::ScopeKindName(scope)},
+                  {"minutes", exception::DurationMinutes(duration)},
+                  {"index", index},
+                  {"stick", StickJson(stick, index)}};
+  PIIGUARD_RETURN_IF_ERROR(Journal(journal::types::kExceptionRequested,
+                                   Severity::kNotice, uid, details));
+  if (Status saved = Persist(); !saved.ok()) {
+    os::LogIfError("exception: state", saved);
+    return saved;
+  }
+  const std::string n = std::to_string(index);
+  details["say_ja"] = Message(Lang::kJa, MsgId::kExceptionSayOnPhone,
+                              {text, ScopeWords(scope, Lang::kJa), minutes,
+                               n, pc, stick.vid_pid});
+  details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
+                              {text, ScopeWords(scope, Lang::kEn), minutes,
+                               n, pc, stick.vid_pid});
+  details["pc"] = pc;
+  return details;
+}
+
+Result<Json> ExceptionService::Redeem(uid_t uid,
+                                      std::string_view response_text) {
+  if (!key_.ok()) {
+    return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
+                   {key_.status().message()});
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> ids, PersonIds());
+  const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
+  const std::optional<exception::PendingChallenge> pending = state_.pending();
+  const exception::Challenge challenge =
+      pending ? pending->challenge : exception::Challenge{};
+  exception::Outcome outcome =
+      state_.Redeem(challenge, response_text, *key_, pc, ids);
+  Json details = Json::object();
+  if (pending) details["challenge"] = exception::EncodeChallenge(challenge);
+  if (!outcome.accepted()) {
+    // Tries and lockouts are durable before the answer.
+    Status saved = Persist();
+    os::LogIfError("exception: state", saved);
+    details["refusal"] = exception::RefusalName(outcome.refusal);
+    if (outcome.group > 0) details["group"] = outcome.group;
+    if (outcome.refusal == exception::Refusal::kWrongResponse) {
+      details["tries_left"] = outcome.tries_left;
+    }
+    if (outcome.wait_ms > 0) details["wait_s"] = (outcome.wait_ms + 999) / 1000;
+    (void)Journal(journal::types::kExceptionRefused, Severity::kWarning, uid,
+                  details);
+    details["accepted"] = false;
+    details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
+    details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
+    return details;
+  }
+  const exception::Grant& grant = *outcome.grant;
+  const ScopeKind scope = grant.challenge.scope;
+  const int64_t minutes = exception::DurationMinutes(grant.challenge.duration);
+  details["grant"] = GrantId(grant);
+  details["scope"] = exception::ScopeKindName(scope);
+  details["minutes"] = minutes;
+  details["detail"] = grant.scope_detail;
+  details["person"] = grant.person_index;
+  details["responsible"] = grant.responsible_id;
+  // Durable before it takes effect: otherwise nothing is granted.
+  Status done = Journal(journal::types::kExceptionGranted, Severity::kNotice,
+                        uid, details);
+  if (done.ok()) done = Persist();
+  if (!done.ok()) {
+    (void)state_.EndGrant(grant.challenge.nonce);
+    (void)Persist();
+    (void)Journal(journal::types::kExceptionError, Severity::kError, uid,
+                  Json{{"grant", GrantId(grant)}, {"error", done.message()}});
+    return Refused(MsgId::kExceptionNotSaved, {done.message()},
+                   {done.message()});
+  }
+  running_.insert(grant.challenge.nonce);
+  Reschedule();
+  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  const std::string m = std::to_string(minutes);
+  Notify(MsgId::kExceptionGranted, {ScopeWords(scope, Lang::kJa), m},
+         {ScopeWords(scope, Lang::kEn), m});
+  details["accepted"] = true;
+  details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
+  details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
+  return details;
+}
+
+Result<Json> ExceptionService::End(uid_t uid, std::string_view grant) {
+  uint64_t nonce = 0;
+  auto [end, error] =
+      std::from_chars(grant.data(), grant.data() + grant.size(), nonce);
+  std::optional<exception::Grant> found;
+  if (error == std::errc() && end == grant.data() + grant.size()) {
+    for (const exception::Grant& g : state_.ActiveGrants()) {
+      if (g.challenge.nonce == nonce) found = g;
+    }
+  }
+  if (!found) {
+    return Json{{"ended", false},
+                {"refused", "no_such_grant"},
+                {"message_ja", Message(Lang::kJa, MsgId::kExceptionNoSuchGrant,
+                                       {grant})},
+                {"message_en", Message(Lang::kEn, MsgId::kExceptionNoSuchGrant,
+                                       {grant})}};
+  }
+  (void)state_.EndGrant(nonce);
+  running_.erase(nonce);
+  Status saved = Persist();
+  os::LogIfError("exception: state", saved);
+  (void)Journal(journal::types::kExceptionEnded, Severity::kNotice, uid,
+                Json{{"grant", GrantId(*found)},
+                     {"scope", exception::ScopeKindName(found->challenge.scope)},
+                     {"detail", found->scope_detail},
+                     {"reason", "ended"}});
+  Reschedule();
+  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  Json answer = {{"ended", true}, {"grant", GrantId(*found)}};
+  if (!saved.ok()) answer["problem"] = saved.message();
+  return answer;
+}
+
+Json ExceptionService::Choices() const {
+  Json sticks = Json::array();
+  if (sticks_ != nullptr) {
+    std::vector<ForeignStick> list = sticks_->Foreign();
+    for (size_t i = 0; i < list.size(); ++i) {
+      sticks.push_back(StickJson(list[i], i));
+    }
+  }
+  Json minutes = Json::array();
+  for (int digit = 1; digit <= 9; ++digit) {
+    if (std::optional<DurationClass> d =
+            exception::DurationClassFromDigit(digit)) {
+      if (*d <= exception::MaxDuration(ScopeKind::kStickWritable)) {
+        minutes.push_back(exception::DurationMinutes(*d));
+      }
+    }
+  }
+  Json answer = {{"scopes", Json::array({"stick"})},
+                 {"minutes", minutes},
+                 {"sticks", sticks},
+                 {"locked_for_s", (state_.LockedForMs() + 999) / 1000},
+                 {"available", key_.ok()}};
+  if (!key_.ok()) answer["problem"] = key_.status().message();
+  return answer;
+}
+
+}  // namespace piiguard::agent

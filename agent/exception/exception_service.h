@@ -1,0 +1,129 @@
+// The PC's exception service (issue 17, docs/exceptions.md "On the PC"):
+// the offline codes read over the phone, wired to what they lift. Staff ask
+// for an exception (`piiguard exception request`): the service shows a
+// challenge bound to what staff picked (for a stick, its identity); the IT
+// desk reads back a response; staff type it (`redeem`); the service checks
+// it (policy/exception/redemption.h: single use, tries, lockout) against
+// this PC's key K_pc and the person list of the applied policy
+// (policy/exception/persons.h), and grants the exception for its time on the
+// monotonic clock. Grants end on time (OnTimer) or early (`end`).
+//
+// What a grant lifts is decided by its module, asked through
+// agent/interlock/stick_exceptions.h: the USB enforcer asks GrantFor() for
+// each stick it decides and is told GrantsChanged() whenever grants begin or
+// end. Scopes whose module does not take grants yet are refused when asked
+// for (no code is shown for something the PC would not do).
+//
+// Everything is journaled (exception.requested, .granted, .refused, .ended,
+// .error) before it takes effect; a grant that cannot be journaled or whose
+// state cannot be saved is not given (fail closed). The state (lockout,
+// used nonces, pending challenge, grants) is kept in STATE/exceptions.state
+// (root 0600) and survives a restart of the daemon; grants and the pending
+// challenge end at reboot (another boot id).
+//
+// Thread-safety: not thread-safe; the daemon's event loop owns it.
+#ifndef PIIGUARD_AGENT_EXCEPTION_EXCEPTION_SERVICE_H_
+#define PIIGUARD_AGENT_EXCEPTION_EXCEPTION_SERVICE_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/interlock/stick_exceptions.h"
+#include "agent/journal/journal.h"
+#include "agent/notify/notifier.h"
+#include "common/json.h"
+#include "common/os/clock.h"
+#include "common/result.h"
+#include "policy/exception/redemption.h"
+#include "policy/policy.h"
+
+namespace piiguard::agent {
+
+struct ExceptionConfig {
+  // Outlives the service.
+  const os::Clock* clock = &os::SystemClock();
+  // The journal; null: every append fails (and nothing is granted).
+  journal::Appender* journal = nullptr;
+  notify::Notifier* notify = nullptr;  // staff's notices; may be null
+  // STATE/exceptions.state.
+  std::string state_file;
+  // The kernel's boot id (/proc/sys/kernel/random/boot_id).
+  std::string boot_id;
+  // This PC's id (the MAC's pc_id); "" before enrolment.
+  std::function<std::string()> pc_id;
+  // The applied policy (its person list); null before any.
+  std::function<const policy::Policy*()> policy;
+  // The login name of a uid (common/user_name.h); may be empty.
+  std::function<std::string(uid_t)> user_name;
+  // The monotonic time OnTimer() is wanted (0: none); may be empty.
+  std::function<void(int64_t)> schedule;
+};
+
+class ExceptionService : public StickExceptions {
+ public:
+  // `key`: K_pc, or why there is none (no key file, a bad one): requests
+  // are then refused with that reason.
+  ExceptionService(ExceptionConfig config,
+                   Result<exception::ExceptionKey> key);
+
+  // The module that makes foreign sticks writable; null: none (the stick
+  // scope is refused). Outlives the service.
+  void SetForeignSticks(ForeignSticks* sticks) { sticks_ = sticks; }
+
+  // Loads the state file. A missing file is an empty state; a corrupt one
+  // is journaled (exception.error) and replaced by an empty state, which is
+  // safe (docs/exceptions.md "If the file is corrupt").
+  Status Init();
+
+  // exception_request. `scope` empty: what may be asked for now.
+  Result<Json> Request(uid_t uid, std::string_view scope, int64_t minutes,
+                       int64_t index);
+  // exception_redeem.
+  Result<Json> Redeem(uid_t uid, std::string_view response_text);
+  // exception_end.
+  Result<Json> End(uid_t uid, std::string_view grant);
+  // The time given to config.schedule has come: grants that ended are
+  // journaled and their modules told.
+  void OnTimer();
+  // The "exceptions" part of `piiguard status`.
+  Result<Json> StatusPart();
+
+  // StickExceptions.
+  std::optional<StickGrant> GrantFor(std::string_view identity) override;
+
+ private:
+  Status Journal(std::string type, journal::Severity severity, uid_t uid,
+                 Json details) const;
+  void Notify(MsgId id, std::initializer_list<std::string_view> ja,
+              std::initializer_list<std::string_view> en) const;
+  Status Persist();
+  // Grants that ended since last seen: journaled, notices, modules told.
+  void SettleGrants(std::string_view why);
+  void Reschedule();
+  std::string UserName(uid_t uid) const;
+  Result<std::vector<std::string>> PersonIds() const;
+  // What `request` without a scope answers.
+  Json Choices() const;
+  Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
+                         exception::DurationClass duration, unsigned index);
+
+  ExceptionConfig config_;
+  Result<exception::ExceptionKey> key_;
+  exception::RedemptionState state_;
+  ForeignSticks* sticks_ = nullptr;
+  std::set<uint64_t> running_;  // grants last seen running (their nonces)
+};
+
+// A grant's id as shown and typed: its nonce in decimal.
+std::string GrantId(const exception::Grant& grant);
+
+}  // namespace piiguard::agent
+
+#endif  // PIIGUARD_AGENT_EXCEPTION_EXCEPTION_SERVICE_H_

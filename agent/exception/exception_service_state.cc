@@ -1,0 +1,126 @@
+// ExceptionService: the state file, grants that end on time, status, and
+// the grants the USB enforcer asks for.
+
+#include <algorithm>
+
+#include "agent/exception/exception_service.h"
+#include "common/file_util.h"
+#include "common/journal/event_types.h"
+#include "common/os/log.h"
+
+namespace piiguard::agent {
+namespace {
+
+using exception::ScopeKind;
+using journal::Severity;
+
+constexpr size_t kMaxStateBytes = 64 * 1024;
+constexpr uid_t kDaemonUid = 0;  // entries the daemon makes on its own
+
+}  // namespace
+
+Status ExceptionService::Init() {
+  Result<std::string> bytes = ReadFileBytes(config_.state_file, kMaxStateBytes);
+  if (!bytes.ok() && bytes.status().code() == StatusCode::kNotFound) {
+    return Status::Ok();
+  }
+  Result<exception::RedemptionState> loaded =
+      bytes.ok() ? exception::RedemptionState::Parse(*bytes, *config_.clock,
+                                                     config_.boot_id)
+                 : Result<exception::RedemptionState>(bytes.status());
+  if (!loaded.ok()) {
+    // An empty state is safe (docs/exceptions.md): no old response can be
+    // redeemed and no grant runs; only the lockout ladder is lost.
+    (void)Journal(journal::types::kExceptionError, Severity::kError,
+                  kDaemonUid,
+                  Json{{"error", loaded.status().message()},
+                       {"action", "started from an empty state"}});
+    Status saved = Persist();
+    os::LogIfError("exception: state", saved);
+    return loaded.status();
+  }
+  state_ = std::move(*loaded);
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    running_.insert(grant.challenge.nonce);
+  }
+  Reschedule();
+  return Status::Ok();
+}
+
+Status ExceptionService::Persist() {
+  return WriteFileAtomic(config_.state_file, state_.Serialize(), 0600);
+}
+
+void ExceptionService::Reschedule() {
+  if (!config_.schedule) return;
+  int64_t next = 0;
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    if (next == 0 || grant.end_mono_us < next) next = grant.end_mono_us;
+  }
+  config_.schedule(next);
+}
+
+void ExceptionService::SettleGrants(std::string_view why) {
+  std::set<uint64_t> now;
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    now.insert(grant.challenge.nonce);
+  }
+  bool changed = false;
+  for (uint64_t nonce : running_) {
+    if (now.contains(nonce)) continue;
+    changed = true;
+    (void)Journal(journal::types::kExceptionEnded, Severity::kNotice,
+                  kDaemonUid,
+                  Json{{"grant", std::to_string(nonce)},
+                       {"reason", std::string(why)}});
+    Notify(MsgId::kExceptionEndedNotice, {std::to_string(nonce)},
+           {std::to_string(nonce)});
+  }
+  running_ = std::move(now);
+  if (!changed) return;
+  os::LogIfError("exception: state", Persist());
+  if (sticks_ != nullptr) sticks_->GrantsChanged();
+}
+
+void ExceptionService::OnTimer() {
+  SettleGrants("expired");
+  Reschedule();
+}
+
+Result<Json> ExceptionService::StatusPart() {
+  SettleGrants("expired");
+  const int64_t now = config_.clock->MonotonicUs();
+  Json grants = Json::array();
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    grants.push_back(
+        Json{{"grant", GrantId(grant)},
+             {"scope", exception::ScopeKindName(grant.challenge.scope)},
+             {"detail", grant.scope_detail},
+             {"person", grant.person_index},
+             {"responsible", grant.responsible_id},
+             {"minutes_left", grant.MinutesLeft(now)}});
+  }
+  Json part = {{"available", key_.ok()},
+               {"grants", grants},
+               {"locked_for_s", (state_.LockedForMs() + 999) / 1000}};
+  if (!key_.ok()) part["problem"] = key_.status().message();
+  if (const auto& pending = state_.pending()) {
+    part["pending"] = exception::EncodeChallenge(pending->challenge);
+  }
+  return part;
+}
+
+std::optional<StickGrant> ExceptionService::GrantFor(
+    std::string_view identity) {
+  if (identity.empty()) return std::nullopt;
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    if (grant.challenge.scope == ScopeKind::kStickWritable &&
+        grant.scope_detail == identity) {
+      return StickGrant{GrantId(grant), grant.responsible_id,
+                        grant.end_mono_us};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace piiguard::agent

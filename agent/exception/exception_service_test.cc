@@ -1,0 +1,296 @@
+#include "agent/exception/exception_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "agent/journal/testing/recording_appender.h"
+#include "common/journal/event_types.h"
+#include "common/os/testing/fake_clock.h"
+#include "policy/exception/code_mac.h"
+
+namespace piiguard::agent {
+namespace {
+
+namespace types = journal::types;
+using exception::ExceptionKey;
+
+constexpr int64_t kMinuteUs = 60LL * 1000 * 1000;
+constexpr char kPc[] = "pc-0001";
+
+ExceptionKey Master() {
+  return std::move(ExceptionKey::FromBytes(std::string(32, 'm'))).value();
+}
+
+ForeignStick Stick(std::string device, std::string identity) {
+  return ForeignStick{std::move(device), std::move(identity), "0781:5581",
+                      "SERIAL", 16'000'000'000, "not keyed"};
+}
+
+class FakeSticks : public ForeignSticks {
+ public:
+  std::vector<ForeignStick> Foreign() const override { return sticks; }
+  void GrantsChanged() override { ++changed; }
+  std::vector<ForeignStick> sticks = {Stick("sdb", std::string(64, 'a')),
+                                      Stick("sdc", std::string(64, 'b'))};
+  int changed = 0;
+};
+
+class ExceptionServiceTest : public ::testing::Test {
+ protected:
+  ExceptionServiceTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("exception_service_test." + std::to_string(getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    policy::Consignee hidamari;
+    hidamari.id = "hidamari";
+    hidamari.responsible.name = "山田花子";
+    hidamari.deputies.push_back(policy::Person{"鈴木一郎", ""});
+    policy_.consignees.push_back(hidamari);
+    service_ = Make(boot_);
+  }
+  ~ExceptionServiceTest() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<ExceptionService> Make(const std::string& boot,
+                                         bool with_key = true) {
+    ExceptionConfig config;
+    config.clock = &clock_;
+    config.journal = &appender_;
+    config.state_file = (dir_ / "exceptions.state").string();
+    config.boot_id = boot;
+    config.pc_id = [] { return std::string(kPc); };
+    config.policy = [this] { return &policy_; };
+    config.user_name = [](uid_t) { return std::string("staff"); };
+    config.schedule = [this](int64_t at) { scheduled_ = at; };
+    Result<ExceptionKey> key =
+        with_key ? exception::DeriveExceptionKey(Master(), kPc)
+                 : Result<ExceptionKey>(NotFoundError(
+                       "exception key", "/etc/piiguard/exception.key",
+                       "no such file"));
+    auto service =
+        std::make_unique<ExceptionService>(std::move(config), std::move(key));
+    service->SetForeignSticks(&sticks_);
+    return service;
+  }
+
+  // What the IT desk reads back for `challenge_text`.
+  std::string Respond(const std::string& challenge_text, unsigned person = 0,
+                      const std::string& pc = kPc) {
+    exception::Challenge c =
+        std::move(exception::ParseChallenge(challenge_text)).value();
+    const ExceptionKey key =
+        std::move(exception::DeriveExceptionKey(Master(), pc)).value();
+    const std::string ids[] = {"山田花子", "鈴木一郎"};
+    const exception::ResponseContext context{
+        pc,          c, "", person, ids[person % 2],
+        exception::IssueDay(clock_.WallMs())};
+    return exception::EncodeResponse(
+        std::move(exception::ComputeResponse(key, context)).value());
+  }
+
+  std::string Ask(int64_t index = 0, int64_t minutes = 60) {
+    Result<Json> answer = service_->Request(1000, "stick", minutes, index);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    return answer.ok() ? (*answer)["challenge"].get<std::string>() : "";
+  }
+
+  Json Redeem(const std::string& response) {
+    Result<Json> answer = service_->Redeem(1000, response);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    return answer.ok() ? *answer : Json::object();
+  }
+
+  int Count(std::string_view type) const {
+    int n = 0;
+    for (const journal::Event& e : events_) n += e.type == type ? 1 : 0;
+    return n;
+  }
+  const journal::Event& Last(std::string_view type) const {
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+      if (it->type == type) return *it;
+    }
+    ADD_FAILURE() << "no " << type;
+    return events_.front();
+  }
+
+  std::filesystem::path dir_;
+  os::FakeClock clock_;
+  std::vector<journal::Event> events_;
+  bool journal_fails_ = false;
+  journal::testing::RecordingAppender appender_{events_, &journal_fails_};
+  policy::Policy policy_;
+  FakeSticks sticks_;
+  std::string boot_ = "boot-1";
+  int64_t scheduled_ = -1;
+  std::unique_ptr<ExceptionService> service_;
+};
+
+TEST_F(ExceptionServiceTest, ListsWhatMayBeAskedFor) {
+  Result<Json> choices = service_->Request(1000, "", 0, 0);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ((*choices)["sticks"].size(), 2u);
+  EXPECT_EQ((*choices)["sticks"][1]["device"], "sdc");
+  EXPECT_EQ((*choices)["sticks"][1]["index"], 1);
+  EXPECT_EQ((*choices)["minutes"].back(), 480);
+  EXPECT_EQ((*choices)["available"], true);
+  EXPECT_TRUE(events_.empty());  // listing records nothing
+}
+
+TEST_F(ExceptionServiceTest, RedeemedCodeGrantsThePickedStickForItsTime) {
+  const std::string challenge = Ask(1, 60);
+  EXPECT_EQ(Last(types::kExceptionRequested).details["stick"]["identity"],
+            std::string(64, 'b'));
+  Json answer = Redeem(Respond(challenge));
+  ASSERT_EQ(answer["accepted"], true) << answer.dump();
+  EXPECT_EQ(answer["responsible"], "山田花子");
+  EXPECT_EQ(Count(types::kExceptionGranted), 1);
+  EXPECT_EQ(sticks_.changed, 1);
+  // Only the stick picked, never the other one.
+  std::optional<StickGrant> grant = service_->GrantFor(std::string(64, 'b'));
+  ASSERT_TRUE(grant.has_value());
+  EXPECT_EQ(grant->responsible, "山田花子");
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(scheduled_, grant->end_mono_us);
+  EXPECT_EQ(grant->end_mono_us, clock_.MonotonicUs() + 60 * kMinuteUs);
+
+  // A minute before the end it still runs; at the end the timer ends it.
+  clock_.AdvanceUs(59 * kMinuteUs);
+  service_->OnTimer();
+  EXPECT_TRUE(service_->GrantFor(std::string(64, 'b')).has_value());
+  EXPECT_EQ(Count(types::kExceptionEnded), 0);
+  clock_.AdvanceUs(kMinuteUs);
+  service_->OnTimer();
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'b')).has_value());
+  ASSERT_EQ(Count(types::kExceptionEnded), 1);
+  EXPECT_EQ(Last(types::kExceptionEnded).details["reason"], "expired");
+  EXPECT_EQ(sticks_.changed, 2);
+  EXPECT_EQ(scheduled_, 0);
+}
+
+TEST_F(ExceptionServiceTest, AWallClockSetBackDoesNotLengthenAGrant) {
+  Json answer = Redeem(Respond(Ask(0, 15)));
+  ASSERT_EQ(answer["accepted"], true);
+  clock_.SetWallMs(clock_.WallMs() - 24LL * 3600 * 1000);
+  clock_.AdvanceUs(15 * kMinuteUs);
+  service_->OnTimer();
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+}
+
+TEST_F(ExceptionServiceTest, ACodeWorksOnceAndOnlyOnThisPc) {
+  const std::string challenge = Ask();
+  Json other_pc = Redeem(Respond(challenge, 0, "pc-0002"));
+  EXPECT_EQ(other_pc["accepted"], false);
+  EXPECT_EQ(other_pc["refusal"], "wrong-response");
+  EXPECT_EQ(other_pc["tries_left"], 4);
+  const std::string response = Respond(challenge);
+  ASSERT_EQ(Redeem(response)["accepted"], true);
+  Json again = Redeem(response);
+  EXPECT_EQ(again["accepted"], false);
+  EXPECT_EQ(again["refusal"], "already-used");
+  EXPECT_EQ(Count(types::kExceptionRefused), 2);
+  EXPECT_FALSE(again["message_ja"].get<std::string>().empty());
+}
+
+TEST_F(ExceptionServiceTest, AskingForAnotherStickVoidsTheFirstCode) {
+  const std::string first = Ask(0);
+  Ask(1);  // staff changed their mind: a new challenge replaces the first
+  Json answer = Redeem(Respond(first));
+  EXPECT_EQ(answer["accepted"], false);
+  EXPECT_EQ(answer["refusal"], "unknown-challenge");
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+}
+
+TEST_F(ExceptionServiceTest, FiveWrongCodesLockOutAcrossARestart) {
+  const std::string challenge = Ask();
+  for (int i = 0; i < 5; ++i) {
+    Json wrong = Redeem(Respond(challenge, 0, "pc-9999"));
+    EXPECT_EQ(wrong["refusal"], "wrong-response");
+  }
+  // The daemon restarts (same boot): the lockout holds, even for the right
+  // response to a fresh challenge.
+  service_ = Make(boot_);
+  ASSERT_TRUE(service_->Init().ok());
+  Result<Json> status = service_->StatusPart();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ((*status)["locked_for_s"], 60);
+  Json locked = Redeem(Respond(Ask()));
+  EXPECT_EQ(locked["refusal"], "locked-out");
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+}
+
+TEST_F(ExceptionServiceTest, GrantsSurviveARestartButNotAReboot) {
+  ASSERT_EQ(Redeem(Respond(Ask(0, 120)))["accepted"], true);
+  service_ = Make(boot_);
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_TRUE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_GT(scheduled_, 0);
+  service_ = Make("boot-2");
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+}
+
+TEST_F(ExceptionServiceTest, StaffEndAGrantEarly) {
+  Json answer = Redeem(Respond(Ask()));
+  ASSERT_EQ(answer["accepted"], true);
+  const std::string id = answer["grant"];
+  Result<Json> ended = service_->End(1000, id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ((*ended)["ended"], true);
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(Last(types::kExceptionEnded).details["reason"], "ended");
+  EXPECT_EQ(sticks_.changed, 2);
+  Result<Json> twice = service_->End(1000, id);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ((*twice)["refused"], "no_such_grant");
+  EXPECT_EQ((*service_->End(1000, "12x"))["ended"], false);
+}
+
+TEST_F(ExceptionServiceTest, NothingIsGrantedThatCannotBeJournaled) {
+  const std::string challenge = Ask();
+  journal_fails_ = true;
+  Result<Json> answer = service_->Redeem(1000, Respond(challenge));
+  EXPECT_FALSE(answer.ok());
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(sticks_.changed, 0);
+}
+
+TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
+  EXPECT_FALSE(service_->Request(1000, "radios", 60, 0).ok());
+  EXPECT_FALSE(service_->Request(1000, "maintenance", 60, 0).ok());
+  EXPECT_FALSE(service_->Request(1000, "stick", 45, 0).ok());   // no class
+  EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());   // 8 h cap
+  EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());   // no stick 2
+  EXPECT_FALSE(service_->Request(1000, "printer", 60, 0).ok());
+  policy_.consignees.clear();
+  Result<Json> nobody = service_->Request(1000, "stick", 60, 0);
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_NE(nobody.status().message().find("責任者"), std::string::npos);
+  service_ = Make(boot_, /*with_key=*/false);
+  Result<Json> no_key = service_->Request(1000, "stick", 60, 0);
+  ASSERT_FALSE(no_key.ok());
+  EXPECT_NE(no_key.status().message().find("exception.key"),
+            std::string::npos);
+}
+
+TEST_F(ExceptionServiceTest, ACorruptStateFileIsJournaledAndStartsEmpty) {
+  ASSERT_EQ(Redeem(Respond(Ask()))["accepted"], true);
+  {
+    std::ofstream out(dir_ / "exceptions.state", std::ios::app);
+    out << "grant forged\n";
+  }
+  service_ = Make(boot_);
+  EXPECT_FALSE(service_->Init().ok());
+  EXPECT_EQ(Count(types::kExceptionError), 1);
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  // The state was rewritten empty: the next start is clean.
+  service_ = Make(boot_);
+  EXPECT_TRUE(service_->Init().ok());
+}
+
+}  // namespace
+}  // namespace piiguard::agent
