@@ -1031,6 +1031,19 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "だけに設置してください。",
      "exception code key of PC {1} written to {0}: install it on that PC "
      "only."},
+    // The USB enforcer's side.
+    {MsgId::kExceptionStickWritable,
+     "USBメモリ {0}: 例外として書き込みできます（例外 {1}、許可した人 {2}、"
+     "残り {3} 分）。時間が来ると読み取り専用に戻ります。",
+     "USB stick {0}: writable by exception (exception {1}, permitted by {2}, "
+     "{3} minutes left). It becomes read-only again when the time is up."},
+    {MsgId::kExceptionStickEnded,
+     "USBメモリ {0}: 例外 {1} が終わりました。書き込みできません。"
+     "読み取りだけできます。",
+     "USB stick {0}: exception {1} has ended. It is not writable; it can "
+     "only be read."},
+    {MsgId::kPagesTypeUsbStickException, "例外でUSBメモリを書き込み可能に",
+     "USB stick allowed by an exception"},
     // End of exception codes.
 }};
 

@@ -412,6 +412,10 @@ enum class MsgId {
   kExceptionDeskMisheard,
   kExceptionDeskMasterWritten,
   kExceptionDeskPcKeyWritten,
+  // The USB enforcer's side (agent/usb/enforcer_exceptions.cc).
+  kExceptionStickWritable,
+  kExceptionStickEnded,
+  kPagesTypeUsbStickException,
   // End of exception codes.
   kCount,  // must stay last
 };
