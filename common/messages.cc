@@ -1117,6 +1117,26 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kExceptionPendingLine,
      "応答コードを待っている要求コード：{0}",
      "request code waiting for its response: {0}"},
+    {MsgId::kExceptionStickNoSerial,
+     "USBメモリ {0} にはシリアル番号がないため、同じ型の別のUSBメモリと"
+     "区別できません。例外は申請できません。シリアル番号のあるUSBメモリを"
+     "使ってください。",
+     "stick {0} has no serial number, so it cannot be told apart from "
+     "another stick of the same model: no exception can be asked for it. "
+     "Use a stick with a serial number."},
+    // The USB enforcer's side.
+    {MsgId::kExceptionStickWritable,
+     "USBメモリ {0}: 例外として書き込みできます（例外 {1}、許可した人 {2}、"
+     "残り {3} 分）。時間が来ると読み取り専用に戻ります。",
+     "USB stick {0}: writable by exception (exception {1}, permitted by {2}, "
+     "{3} minutes left). It becomes read-only again when the time is up."},
+    {MsgId::kExceptionStickEnded,
+     "USBメモリ {0}: 例外 {1} が終わりました。書き込みできません。"
+     "読み取りだけできます。",
+     "USB stick {0}: exception {1} has ended. It is not writable; it can "
+     "only be read."},
+    {MsgId::kPagesTypeUsbStickException, "例外でUSBメモリを書き込み可能に",
+     "USB stick allowed by an exception"},
     // End of exception codes.
 }};
 

@@ -437,6 +437,11 @@ enum class MsgId {
   kExceptionNoGrants,
   kExceptionEndedByYou,
   kExceptionPendingLine,
+  kExceptionStickNoSerial,
+  // The USB enforcer's side (agent/usb/enforcer_exceptions.cc).
+  kExceptionStickWritable,
+  kExceptionStickEnded,
+  kPagesTypeUsbStickException,
   // End of exception codes.
   kCount,  // must stay last
 };

@@ -145,6 +145,12 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
     return Refused(MsgId::kExceptionNoSuchStick, {n}, {n});
   }
   const ForeignStick& stick = sticks[index];
+  // Its identity is the kernel's view of it: without a serial, every stick
+  // of the model and size has the same one.
+  if (stick.serial.empty()) {
+    return Refused(MsgId::kExceptionStickNoSerial, {stick.device},
+                   {stick.device});
+  }
   PIIGUARD_ASSIGN_OR_RETURN(
       exception::Challenge challenge,
       state_.NewChallenge(scope, duration, index, stick.identity));
@@ -221,7 +227,7 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   if (!done.ok()) {
     (void)state_.EndGrant(grant.challenge.nonce);
     (void)Persist();
-    (void)Journal(journal::types::kExceptionError, Severity::kError, uid,
+    (void)Journal(journal::types::kExceptionError, Severity::kWarning, uid,
                   Json{{"grant", GrantId(grant)}, {"error", done.message()}});
     return Refused(MsgId::kExceptionNotSaved, {done.message()},
                    {done.message()});

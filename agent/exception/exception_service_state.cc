@@ -31,7 +31,7 @@ Status ExceptionService::Init() {
   if (!loaded.ok()) {
     // An empty state is safe (docs/exceptions.md): no old response can be
     // redeemed and no grant runs; only the lockout ladder is lost.
-    (void)Journal(journal::types::kExceptionError, Severity::kError,
+    (void)Journal(journal::types::kExceptionError, Severity::kWarning,
                   kDaemonUid,
                   Json{{"error", loaded.status().message()},
                        {"action", "started from an empty state"}});

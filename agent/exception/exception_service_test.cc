@@ -199,9 +199,11 @@ TEST_F(ExceptionServiceTest, ACodeWorksOnceAndOnlyOnThisPc) {
 TEST_F(ExceptionServiceTest, AskingForAnotherStickVoidsTheFirstCode) {
   const std::string first = Ask(0);
   Ask(1);  // staff changed their mind: a new challenge replaces the first
+  // A response names no challenge: it is checked against the one shown
+  // now, and the first one's response does not match it.
   Json answer = Redeem(Respond(first));
   EXPECT_EQ(answer["accepted"], false);
-  EXPECT_EQ(answer["refusal"], "unknown-challenge");
+  EXPECT_EQ(answer["refusal"], "wrong-response");
   EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
 }
 

@@ -359,6 +359,7 @@ Result<Json> UsbEnforcer::StatusPart() const {
       entry["job"] = stick.keyed->job;
       entry["holder"] = stick.keyed->holder;
     }
+    ExceptionStatus(stick, entry);
     sticks.push_back(entry);
   }
   return sticks;

@@ -29,6 +29,9 @@
 //   answer within its deadline is killed and the stick refused. A keyed
 //   stick is journaled, offered to the WriteGate (the session: radios off),
 //   and only then made writable. Other controlled devices stay read-only.
+// - A stick whose key is refused (not revoked) but for whose identity the
+//   exception service runs a grant (config.exceptions, issue 17) is treated
+//   as a keyed stick until the grant ends (enforcer_exceptions.cc).
 // - Sticks are keyed by DISKSEQ: a media change (card swap) or a name
 //   reused after a lost "remove" starts a new decision, read-only first.
 // - Making a stick read-only (revocation, expiry, session end, any
@@ -57,6 +60,7 @@
 #include <vector>
 
 #include "agent/interlock/interlock.h"
+#include "agent/interlock/stick_exceptions.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
 #include "agent/usb/block_class.h"
@@ -123,6 +127,10 @@ struct EnforcerConfig {
   int64_t hub_settle_max_us = 10'000'000;
   // Keyed sticks are checked again (expiry) at least this often.
   int64_t recheck_us = 60'000'000;
+  // Exception grants for foreign sticks (issue 17, the exception service);
+  // null: none (a stick is writable only by its key). Outlives the
+  // enforcer.
+  StickExceptions* exceptions = nullptr;
 };
 
 enum class StickState {
@@ -135,7 +143,7 @@ enum class StickState {
 };
 std::string_view StickStateName(StickState state);
 
-class UsbEnforcer : public StickControl {
+class UsbEnforcer : public StickControl, public ForeignSticks {
  public:
   UsbEnforcer(EnforcerDeps deps, EnforcerConfig config, WriteGate& gate);
 
@@ -175,6 +183,14 @@ class UsbEnforcer : public StickControl {
   Status MakeAllReadOnly(std::string_view reason) override;
   std::vector<KeyedStickState> KeyedSticks() const override;
 
+  // ForeignSticks (enforcer_exceptions.cc). Foreign(): the sticks whose
+  // medium was read and whose key was refused (none, foreign, expired,
+  // ...), read-only now, by disk name; never one refused as revoked (an
+  // exception does not lift the city's revocation) nor one cut off.
+  // GrantsChanged(): every stick whose medium was read is decided again.
+  std::vector<ForeignStick> Foreign() const override;
+  void GrantsChanged() override;
+
  private:
   enum class JobKind { kRead, kClose };
   struct Stick {
@@ -188,6 +204,11 @@ class UsbEnforcer : public StickControl {
     std::optional<KeyedStick> keyed;
     std::optional<std::string> key_file;  // as read, for re-checks
     policy::StickIdentity observed;
+    std::string identity;  // StickIdentityHash(observed), once known
+    // The verdict's refusal, when the key was refused (Foreign()).
+    std::optional<policy::StickRefusal> refusal;
+    // The exception grant it is writable (or waiting) by, with `keyed`.
+    std::optional<StickGrant> grant;
     bool verified = false;  // the medium was read
     // BLKROSET was cleared (made writable) since it was last set: closing
     // sets it again. Otherwise the device is not opened again (an open can
@@ -268,6 +289,29 @@ class UsbEnforcer : public StickControl {
   void Verify(Stick& stick);
   void Decide(Stick& stick, const policy::StickVerdict& verdict);
   static void Explain(Stick& stick, std::string reason, MsgId why);
+  // Keyed by its key or by an exception (`grant`): journaled as `type`
+  // (durably, or it stays read-only), then offered to the WriteGate. A
+  // stick writable by something else is closed first.
+  void Admit(Stick& stick, const KeyedStick& keyed,
+             std::optional<StickGrant> grant, const char* type, Json details);
+
+  // Exceptions (enforcer_exceptions.cc).
+  // The running grant that lifts `verdict` for the stick, if any: never
+  // for a revocation, nor one whose end has passed.
+  std::optional<StickGrant> ExceptionFor(
+      const Stick& stick, const policy::StickVerdict& verdict) const;
+  // A refused verdict: read-only (its mounts closed), unless an exception
+  // lifts it.
+  void DecideRefused(Stick& stick, const policy::StickVerdict& verdict,
+                     Json details);
+  void DecideException(Stick& stick, const StickGrant& grant, Json details);
+  // The notice of a stick made writable (by its key or an exception).
+  void NotifyWritable(const Stick& stick) const;
+  // Minutes left of the grant (rounded up).
+  int64_t MinutesLeft(const StickGrant& grant) const;
+  // The exception and identity fields of the stick's status entry.
+  void ExceptionStatus(const Stick& stick, Json& entry) const;
+  static bool IsForeign(const Stick& stick);
   // A notice in Japanese, then English.
   void Notify(MsgId id, std::initializer_list<std::string_view> ja,
               std::initializer_list<std::string_view> en) const;

@@ -187,6 +187,7 @@ class EnforcerTest : public ::testing::Test {
     config.journal = &journal_;
     config.schedule = [this](int64_t at) { scheduled_.push_back(at); };
     config.present = present_;
+    config.exceptions = exceptions_;
     return std::make_unique<UsbEnforcer>(
         EnforcerDeps{sysfs_, blocks_, mounts_, jobs_, writes_, device_gate_},
         std::move(config), gate_);
@@ -335,6 +336,8 @@ class EnforcerTest : public ::testing::Test {
   std::vector<int64_t> scheduled_;
   notify::FakeNotifier notices_;
   PresentDevices present_;  // devices recorded at installation
+  // Exception grants (issue 17); null: none.
+  StickExceptions* exceptions_ = nullptr;
 };
 
 }  // namespace piiguard::agent::usb::testing

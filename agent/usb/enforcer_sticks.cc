@@ -6,6 +6,7 @@
 #include <span>
 
 #include "agent/usb/enforcer.h"
+#include "agent/usb/stick_identity_hash.h"
 #include "common/journal/event_types.h"
 #include "policy/stick/usb_identity.h"
 
@@ -36,6 +37,8 @@ void UsbEnforcer::StartRead(Stick& stick) {
   stick.state = StickState::kChecking;
   Explain(stick, "checking", MsgId::kUsbChecking);
   stick.verified = false;
+  stick.refusal.reset();
+  stick.identity.clear();
   // The identity is the kernel's (sysfs): no read of the medium.
   Result<stick::BlockDeviceIdentity> identity =
       stick::IdentifyBlockDevice(deps_.sysfs, stick.disk);
@@ -64,6 +67,7 @@ void UsbEnforcer::StartRead(Stick& stick) {
   stick.observed.pid = identity->usb.pid;
   stick.observed.serial = identity->usb.serial;
   stick.observed.capacity_bytes = identity->capacity_bytes;
+  stick.identity = StickIdentityHash(stick.observed);
   stick.job = *job;
   stick.job_kind = JobKind::kRead;
   stick.deadline_us = config_.clock->MonotonicUs() + config_.start_deadline_us;
@@ -93,6 +97,7 @@ void UsbEnforcer::FinishRead(Stick& stick, const Result<MediumAnswer>& answer) {
 void UsbEnforcer::Verify(Stick& stick) {
   const policy::Policy* policy = config_.policy();
   if (policy == nullptr) {
+    stick.refusal.reset();
     Explain(stick, "no policy applied", MsgId::kUsbNoPolicy);
     (void)CloseWrites(stick, Json{{"reason", stick.reason}},
                       StickState::kReadOnly);
@@ -133,18 +138,10 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
                   {"device", stick.observed.vid + ":" + stick.observed.pid},
                   {"serial", stick.observed.serial}};
   if (!verdict.accepted()) {
-    // The key (and the gate's stick) goes once no writable mount remains.
-    (void)CloseWrites(stick, details, StickState::kReadOnly);
-    Notify(MsgId::kUsbStickReadOnly, {stick.disk, stick.why_ja},
-           {stick.disk, stick.why_en});
-    const policy::Policy* policy = config_.policy();
-    if (policy &&
-        policy->usb.unkeyed_storage == policy::UnkeyedStorage::kBlock &&
-        stick.state != StickState::kCutOff) {
-      Deauthorize(stick, "unkeyed storage blocked by policy");
-    }
+    DecideRefused(stick, verdict, std::move(details));
     return;
   }
+  stick.refusal.reset();
   const policy::StickKey& key = *verdict.key;
   KeyedStick keyed{stick.disk, key.stick_id, key.job_id, key.holder};
   details["stick_id"] = key.stick_id;
@@ -158,16 +155,34 @@ void UsbEnforcer::Decide(Stick& stick, const policy::StickVerdict& verdict) {
       1'000'000;
   stick.recheck_us =
       config_.clock->MonotonicUs() + std::min(config_.recheck_us, left_us);
+  Admit(stick, keyed, std::nullopt, journal::types::kUsbStickKeyed,
+        std::move(details));
+}
+
+void UsbEnforcer::Admit(Stick& stick, const KeyedStick& keyed,
+                        std::optional<StickGrant> grant, const char* type,
+                        Json details) {
   if (stick.keyed == keyed && stick.state != StickState::kReadOnly &&
       stick.state != StickState::kChecking) {
+    stick.grant = std::move(grant);  // the same grant, maybe a later end
     return;
   }
+  if (stick.keyed && (stick.state == StickState::kWritable ||
+                      stick.state == StickState::kWaiting)) {
+    // Writable (or waiting) by another key or grant: closed first; if its
+    // mounts take time, the medium is read and decided again after.
+    Json closing = {{"reason", stick.grant ? "exception ended" : "key changed"},
+                    {"stick_id", stick.keyed->stick_id}};
+    (void)CloseWrites(stick, std::move(closing), StickState::kReadOnly);
+    if (stick.state == StickState::kClosing) stick.read_after_close = true;
+    if (stick.state != StickState::kReadOnly) return;
+  }
   stick.keyed = keyed;
-  if (!Journal(journal::types::kUsbStickKeyed, Severity::kInfo, stick.disk,
-               details)
-           .ok()) {
+  stick.grant = std::move(grant);
+  if (!Journal(type, Severity::kInfo, stick.disk, std::move(details)).ok()) {
     Explain(stick, "journal unavailable", MsgId::kUsbJournalUnavailable);
     stick.keyed.reset();
+    stick.grant.reset();
     stick.state = StickState::kReadOnly;
     return;  // stays read-only
   }
@@ -222,9 +237,7 @@ Status UsbEnforcer::MakeWritable(Stick& stick) {
   for (const std::string& device : devices) deps_.writes.Unwatch(device);
   stick.flag_cleared = true;
   stick.state = StickState::kWritable;
-  Notify(MsgId::kUsbStickWritable,
-         {stick.disk, stick.keyed->job, stick.keyed->holder},
-         {stick.disk, stick.keyed->job, stick.keyed->holder});
+  NotifyWritable(stick);
   return Status::Ok();
 }
 
@@ -359,6 +372,7 @@ void UsbEnforcer::Settle(Stick& stick, StickState state) {
   stick.state = state;
   if (state == StickState::kWaiting || state == StickState::kWritable) return;
   stick.expires_at = 0;
+  stick.grant.reset();
   if (!stick.keyed) return;
   KeyedStick was = *stick.keyed;
   stick.keyed.reset();

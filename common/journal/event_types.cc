@@ -66,6 +66,7 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kUsbHubError, MsgId::kPagesTypeUsbHubError},
     {types::kUsbStickClosing, MsgId::kPagesTypeUsbStickClosing},
     {types::kUsbStickCutOff, MsgId::kPagesTypeUsbStickCutOff},
+    {types::kUsbStickException, MsgId::kPagesTypeUsbStickException},
     {types::kUsbStickKeyed, MsgId::kPagesTypeUsbStickKeyed},
     {types::kUsbStickMediaChanged, MsgId::kPagesTypeUsbStickMediaChanged},
     {types::kUsbStickReadOnly, MsgId::kPagesTypeUsbStickReadOnly},

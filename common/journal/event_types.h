@@ -61,6 +61,8 @@ inline constexpr char kUsbStickRemoved[] = "usb.stick.removed";
 inline constexpr char kUsbStickClosing[] = "usb.stick.closing";
 inline constexpr char kUsbStickCutOff[] = "usb.stick.cut_off";
 inline constexpr char kUsbStickMediaChanged[] = "usb.stick.media_changed";
+// A foreign stick keyed by an exception grant (issue 17, docs/usb.md).
+inline constexpr char kUsbStickException[] = "usb.stick.exception";
 inline constexpr char kUsbWriteAttempt[] = "usb.write_attempt";
 // Which layer stops writes to foreign sticks (docs/usb.md "The write gate").
 inline constexpr char kUsbWriteLayer[] = "usb.write_layer";
