@@ -268,6 +268,13 @@ TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
   EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());   // 8 h cap
   EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());   // no stick 2
   EXPECT_FALSE(service_->Request(1000, "printer", 60, 0).ok());
+  sticks_.sticks[1].serial.clear();  // every such stick looks the same
+  Result<Json> no_serial = service_->Request(1000, "stick", 60, 1);
+  ASSERT_FALSE(no_serial.ok());
+  EXPECT_NE(no_serial.status().message().find("serial"), std::string::npos);
+  EXPECT_TRUE(events_.empty() ||
+              events_.back().type != types::kExceptionRequested ||
+              events_.back().details["index"] != 1);
   policy_.consignees.clear();
   Result<Json> nobody = service_->Request(1000, "stick", 60, 0);
   ASSERT_FALSE(nobody.ok());
