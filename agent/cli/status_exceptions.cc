@@ -36,9 +36,9 @@ void ShowExceptions(const Tool& tool, const Json& part) {
   } else {
     *tool.out << Message(tool.lang, MsgId::kExceptionNoGrants) << "\n";
   }
-  if (part.contains("pending")) {
+  if (part.contains("challenge_waiting")) {
     *tool.out << Message(tool.lang, MsgId::kExceptionPendingLine,
-                         {Text(part, "pending")})
+                         {Text(part, "challenge_waiting")})
               << "\n";
   }
   if (part.value("locked_for_s", 0) > 0) {

@@ -105,7 +105,7 @@ Result<Json> ExceptionService::StatusPart() {
                {"locked_for_s", (state_.LockedForMs() + 999) / 1000}};
   if (!key_.ok()) part["problem"] = key_.status().message();
   if (const auto& pending = state_.pending()) {
-    part["pending"] = exception::EncodeChallenge(pending->challenge);
+    part["challenge_waiting"] = exception::EncodeChallenge(pending->challenge);
   }
   return part;
 }

@@ -89,6 +89,12 @@ fixtures() {
     --holder "佐藤 花子" --expires "$(date -d '+90 days' +%Y-%m-%d)" >/dev/null
   "$admin" enrol --key keys/city.key --pc pc-01 --consignee npo-hidamari \
     --office-url https://127.0.0.1:8443 --office-pin "$pin" --out "$fx/enrol.token" >/dev/null
+  # Offline exception codes: the desk's master stays on the host (the
+  # desk answers the guest's request codes, system.py `respond`); the PC's
+  # key goes to the guest as the IT desk installs it at enrolment.
+  "$admin" exception init-key --out keys/exceptions.master >/dev/null
+  "$admin" exception pc-key --master keys/exceptions.master --pc pc-01 \
+    --out "$fx/exception.key" >/dev/null
   cp keys/city.pub policy.signed "$fx/"
   cp -a office "$fx/office"
   cp "$here/fixtures/roster.csv" "$fx/"
@@ -130,6 +136,8 @@ cp "$top/tests/vm/guest/vmlib.sh" "$payload/lib/vmlib.sh"
 
 start=$(date +%s)
 python3 "$here/system.py" --image "$image" --payload "$payload" --out "$out/vm" \
+  --admin "$admin" --desk-master "$out/keys/exceptions.master" \
+  --desk-policy "$out/policy.signed" --desk-pc pc-01 \
   --timeout "${SYSTEM_TIMEOUT:-1200}" | tee "$out/system.log"
 line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed$' "$out/system.log" | tail -1)
 read -r p f < <(sed -E 's/^vm: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"${line:-vm: 0 passed, 1 failed}")

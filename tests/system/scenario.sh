@@ -124,7 +124,7 @@ next_phase() {
 
 case $phase in
 install)
-  plan 55
+  plan 60
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
@@ -169,6 +169,8 @@ configured)
 
   # The IT desk configures and enrols the PC.
   install -m 0644 "$F/city.pub" "$F/policy.signed" /etc/piiguard/
+  # ... and this PC's key for offline exception codes (root only).
+  install -m 0600 -o root -g root "$F/exception.key" /etc/piiguard/
   systemctl restart piiguardd
   piiguard enrol --token "$F/enrol.token" >"$OUT/enrol.txt" 2>&1
   enrolled() { status_json | grep -q '"enrolled": *true'; }
@@ -251,6 +253,34 @@ configured)
   host unplug keyed
   as_staff "piiguard session end" >"$OUT/session-end.txt" 2>&1
   check session_ended "after the stick is out, the session ends: radios back" wait_for 10 radios_unblocked
+
+  # An offline exception code (issue 17): staff must hand a delivery over
+  # on the city's own unkeyed stick. They ask for an exception, read the
+  # request code to the IT desk (the host, system.py `respond`), type the
+  # response, and the stick is writable under the unit as installed; then
+  # they end the exception and it is read-only again.
+  plug_stick deliver,serial=DELIVER1,fs=fat DELIVER1
+  check exception_stick_readonly "/dev/$DISK state=$(stick_state "$DISK")" \
+    test "$(stick_state "$DISK")" = read_only
+  as_staff "LANG=C piiguard exception request --stick 0 --minutes 15" >"$OUT/exception-request.txt" 2>&1
+  code=$(sed -n 's/.*request code: \([0-9-]*\).*/\1/p' "$OUT/exception-request.txt")
+  response=""
+  host respond "$code" && response=$HOST_REPLY
+  as_staff "LANG=C piiguard exception redeem $response" >"$OUT/exception-redeem.txt" 2>&1
+  check exception_redeemed "request $code, response $response: $(head -c 160 "$OUT/exception-redeem.txt")" \
+    journal_has exception.granted
+  is_writable() { [ "$(stick_state "$DISK")" = writable ]; }
+  wait_for 30 is_writable
+  check exception_write_read "write, remount, read back on /dev/$DISK under the exception" \
+    write_read "$DISK" /mnt/deliver
+  grant=$(status_json | sed -n 's/.*"grants": *\[{[^]]*"grant": *"\([0-9]*\)".*/\1/p')
+  as_staff "LANG=C piiguard exception end $grant" >"$OUT/exception-end.txt" 2>&1
+  is_read_only() { [ "$(stick_state "$DISK")" = read_only ]; }
+  check exception_ended_readonly "exception $grant ended: /dev/$DISK $(stick_state "$DISK")" \
+    wait_for 30 is_read_only
+  check exception_ended_no_write "a rw mount of /dev/$DISK cannot be written again" \
+    not write_read "$DISK" /mnt/deliver
+  host unplug deliver
 
   # A near miss from staff reaches the office and its pages.
   as_staff "LANG=ja_JP.UTF-8 piiguard report near-miss '$(cat "$F/near_miss.txt")'" >"$OUT/near-miss.txt" 2>&1

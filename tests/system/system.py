@@ -14,6 +14,11 @@ The console protocol is the VM tier's (tests/vm/vm.py: @@PLAN, @@CHECK,
                          Chromium through the forwarded port
                          (tests/browser/system_pages.mjs, fixtures/expect.json);
                          each of its checks counts like a guest's @@CHECK
+    @@WAIT respond CODE  the IT desk on the phone: the host's piiguard-admin
+                         (--admin, from the package) answers the request code
+                         CODE with the desk's master key (--desk-master) and
+                         the signed policy (--desk-policy) for the guest PC
+                         (--desk-pc), person 0; the reply is the response
 A USB keyboard and a tablet (mouse) are plugged from the start, as on a PC
 where piiguard gets installed. The guest's port 8443 (the office server)
 is forwarded to 127.0.0.1:PORT on the host. After the run, /out of the
@@ -81,6 +86,8 @@ class SystemRun(vm.Run):
     def step(self, words):
         if words and words[0] == "browser":
             return self.browser()
+        if words and words[0] == "respond":
+            return self.respond(words[1:])
         if words and words[0] == "plug":
             words = [self.host_paths(w) for w in words]
         return super().step(words)
@@ -96,6 +103,24 @@ class SystemRun(vm.Run):
                 part = "image=" + os.path.join(self.args.payload, rel)
             parts.append(part)
         return ",".join(parts)
+
+    def respond(self, rest):
+        """What the IT desk reads back for the request code the guest's
+        staff read out (piiguard-admin exception respond)."""
+        if len(rest) != 1 or not self.args.admin:
+            raise vm.HarnessError("respond CODE (and --admin, --desk-master)")
+        cmd = [self.args.admin, "exception", "respond",
+               "--master", self.args.desk_master, "--pc", self.args.desk_pc,
+               "--challenge", rest[0], "--person", "0",
+               "--policy", self.args.desk_policy]
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=60, check=False)
+        text = r.stdout.decode(errors="replace")
+        self.log(f"desk: {text.strip()}")
+        for line in text.splitlines():
+            if line.startswith("response: "):
+                return line.split()[1]
+        raise vm.HarnessError(f"respond: exit {r.returncode}: {text.strip()[:200]}")
 
     def browser(self):
         """Runs system_pages.mjs against the guest's office; its CHECK lines
@@ -151,6 +176,10 @@ def parse_args(argv):
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--cpu", default="max")
     p.add_argument("--mem", type=int, default=2048)
+    p.add_argument("--admin", help="the IT desk's piiguard-admin (respond)")
+    p.add_argument("--desk-master", help="the desk's exception master key")
+    p.add_argument("--desk-policy", help="the signed policy the desk holds")
+    p.add_argument("--desk-pc", default="pc-01", help="the guest PC's id")
     return p.parse_args(argv)
 
 
