@@ -1031,6 +1031,15 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "だけに設置してください。",
      "exception code key of PC {1} written to {0}: install it on that PC "
      "only."},
+    {MsgId::kExceptionDeskPersonResponsible, "{0}、委託先 {1} の責任者",
+     "{0}, responsible for consignee {1}"},
+    {MsgId::kExceptionDeskPersonDeputy, "{0}、委託先 {1} の副責任者",
+     "{0}, deputy of consignee {1}"},
+    {MsgId::kExceptionDeskPersons,
+     "ポリシー（版 {0}）の責任者と副責任者: {1}人。左の番号が応答コードの"
+     "責任者番号（--person）です。",
+     "responsible persons and deputies of policy version {0}: {1}. The "
+     "number on the left is the person index of a response (--person)."},
     // End of exception codes.
 }};
 

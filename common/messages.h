@@ -412,6 +412,9 @@ enum class MsgId {
   kExceptionDeskMisheard,
   kExceptionDeskMasterWritten,
   kExceptionDeskPcKeyWritten,
+  kExceptionDeskPersonResponsible,
+  kExceptionDeskPersonDeputy,
+  kExceptionDeskPersons,
   // End of exception codes.
   kCount,  // must stay last
 };
