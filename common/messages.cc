@@ -1137,6 +1137,15 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "only be read."},
     {MsgId::kPagesTypeUsbStickException, "例外でUSBメモリを書き込み可能に",
      "USB stick allowed by an exception"},
+    {MsgId::kExceptionDeskPersonResponsible, "{0}、委託先 {1} の責任者",
+     "{0}, responsible for consignee {1}"},
+    {MsgId::kExceptionDeskPersonDeputy, "{0}、委託先 {1} の副責任者",
+     "{0}, deputy of consignee {1}"},
+    {MsgId::kExceptionDeskPersons,
+     "ポリシー（版 {0}）の責任者と副責任者: {1}人。左の番号が応答コードの"
+     "責任者番号（--person）です。",
+     "responsible persons and deputies of policy version {0}: {1}. The "
+     "number on the left is the person index of a response (--person)."},
     // End of exception codes.
 }};
 

@@ -442,6 +442,9 @@ enum class MsgId {
   kExceptionStickWritable,
   kExceptionStickEnded,
   kPagesTypeUsbStickException,
+  kExceptionDeskPersonResponsible,
+  kExceptionDeskPersonDeputy,
+  kExceptionDeskPersons,
   // End of exception codes.
   kCount,  // must stay last
 };

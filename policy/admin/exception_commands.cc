@@ -1,13 +1,16 @@
-// piiguard-admin exception init-key | pc-key | respond: the IT desk's side
-// of the offline exception codes (docs/exceptions.md). The work is in
-// exception_desk.cc; this file reads the options and prints.
+// piiguard-admin exception init-key | pc-key | persons | respond: the IT
+// desk's side of the offline exception codes (docs/exceptions.md). The work
+// is in exception_desk.cc; this file reads the options and prints.
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "common/os/clock.h"
 #include "common/timestamp.h"
 #include "policy/admin/exception_desk.h"
 #include "policy/admin/tool.h"
+#include "policy/exception/persons.h"
 
 namespace piiguard::admin {
 namespace {
@@ -15,9 +18,33 @@ namespace {
 struct ExceptionArgs {
   std::string out;
   std::string master;
+  std::string policy;
+  std::string pub;
   RespondRequest request;
   std::string day;
 };
+
+// The person list of the signed policy in `a.policy`, verified against the
+// city key in `a.pub`.
+Result<std::vector<exception::ResponsiblePerson>> LoadPersons(
+    const ExceptionArgs& a, int64_t* version) {
+  PIIGUARD_ASSIGN_OR_RETURN(const policy::Policy policy,
+                            LoadSignedPolicyAnyDate(a.policy, a.pub));
+  if (version != nullptr) *version = policy.version;
+  Result<std::vector<exception::ResponsiblePerson>> persons =
+      exception::ResponsiblePersons(policy);
+  if (!persons.ok()) return persons.status().Annotate(a.policy);
+  return persons;
+}
+
+int Persons(const Tool& tool, const ExceptionArgs& a) {
+  int64_t version = 0;
+  Result<std::vector<exception::ResponsiblePerson>> persons =
+      LoadPersons(a, &version);
+  if (!persons.ok()) return tool.Fail(persons.status());
+  *tool.out << DescribePersons(*persons, version, tool.lang);
+  return kExitOk;
+}
 
 int InitKey(const Tool& tool, const ExceptionArgs& a) {
   if (Status written = WriteNewMasterKey(a.out); !written.ok()) {
@@ -47,11 +74,14 @@ int Respond(const Tool& tool, ExceptionArgs a) {
     if (!day.ok()) return tool.Fail(day.status());
     a.request.issue_day = *day;
   }
+  Result<std::vector<exception::ResponsiblePerson>> persons =
+      LoadPersons(a, nullptr);
+  if (!persons.ok()) return tool.Fail(persons.status());
   Result<exception::ExceptionKey> master = ReadExceptionKeyFile(a.master);
   if (!master.ok()) return tool.Fail(master.status());
   exception::CodeProblem problem;
-  Result<DeskResponse> response =
-      RespondToChallenge(*master, a.request, os::SystemClock(), &problem);
+  Result<DeskResponse> response = RespondToChallenge(
+      *master, a.request, *persons, os::SystemClock(), &problem);
   if (!response.ok()) {
     if (problem.fault == exception::CodeFault::kNone) {
       return tool.Fail(response.status());
@@ -64,8 +94,18 @@ int Respond(const Tool& tool, ExceptionArgs a) {
   }
   *tool.out << DescribeRequest(response->challenge, a.request.pc_id, tool.lang)
             << "\n"
-            << DescribeResponse(*response, a.request, tool.lang) << "\n";
+            << DescribeResponse(*response, tool.lang) << "\n";
   return kExitOk;
+}
+
+// --policy and --pub: the person list comes from the signed policy.
+void AddPolicyOptions(CLI::App& cmd, ExceptionArgs& a) {
+  cmd.add_option("--policy", a.policy,
+                 "the signed policy the PC applies (its consignees' "
+                 "responsible persons and deputies)")
+      ->required();
+  cmd.add_option("--pub", a.pub, "city public key (PEM) to verify it")
+      ->required();
 }
 
 }  // namespace
@@ -94,6 +134,14 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
   pc_key->callback(
       [&tool, a] { tool.run = [&tool, a] { return PcKey(tool, *a); }; });
 
+  CLI::App* persons = cmd->add_subcommand(
+      "persons",
+      "list the responsible persons and deputies of a signed policy, "
+      "numbered as a response's person index (--person of respond)");
+  AddPolicyOptions(*persons, *a);
+  persons->callback(
+      [&tool, a] { tool.run = [&tool, a] { return Persons(tool, *a); }; });
+
   CLI::App* respond = cmd->add_subcommand(
       "respond",
       "read the request code a caller reads out, show what it asks for, and "
@@ -106,18 +154,12 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
                    "the request code as heard (full-width digits, spaces "
                    "and hyphens are fine)")
       ->required();
+  AddPolicyOptions(*respond, *a);
   respond
       ->add_option("--person", a->request.person,
-                   "index of the responsible person who permits it "
-                   "(0-99)")
+                   "the responsible person or deputy who permits it, by "
+                   "their number in the list of exception persons")
       ->required();
-  respond
-      ->add_option("--responsible", a->request.responsible,
-                   "id of the person the index names, as in the policy")
-      ->required();
-  respond->add_option("--detail", a->request.detail,
-                      "what the scope names: the stick's identity hash, the "
-                      "folder, the maintenance ticket (empty for radios)");
   respond->add_option("--day", a->day,
                       "issue day YYYY-MM-DD (default: today in Japan; for "
                       "tests)");

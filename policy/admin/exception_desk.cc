@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/crypto.h"
 #include "common/file_util.h"
@@ -15,6 +16,7 @@ using exception::Challenge;
 using exception::CodeFault;
 using exception::CodeProblem;
 using exception::ExceptionKey;
+using exception::ResponsiblePerson;
 
 // Room for a wrong file to be reported by its size, not read whole.
 constexpr size_t kMaxKeyFileRead = 4096;
@@ -57,33 +59,41 @@ Status WritePcKey(const ExceptionKey& master, std::string_view pc_id,
   return WriteKey(pc_key, path);
 }
 
-Result<DeskResponse> RespondToChallenge(const ExceptionKey& master,
-                                        const RespondRequest& request,
-                                        const os::Clock& clock,
-                                        CodeProblem* problem) {
+Result<DeskResponse> RespondToChallenge(
+    const ExceptionKey& master, const RespondRequest& request,
+    const std::vector<ResponsiblePerson>& persons, const os::Clock& clock,
+    CodeProblem* problem) {
   PIIGUARD_ASSIGN_OR_RETURN(
       const Challenge challenge,
       exception::ParseChallenge(request.challenge, problem));
-  if (request.person < 0 ||
-      request.person > static_cast<int>(exception::kMaxIndex)) {
-    return InvalidArgumentError("exception respond",
-                                "--person " + std::to_string(request.person),
-                                "out of range: a person index is 0 to " +
-                                    std::to_string(exception::kMaxIndex));
+  if (persons.empty()) {
+    return FailedPreconditionError(
+        "exception respond", "--policy",
+        "lists no responsible person (no consignees): no response can name "
+        "one");
   }
+  if (request.person < 0 ||
+      static_cast<size_t>(request.person) >= persons.size()) {
+    return InvalidArgumentError(
+        "exception respond", "--person " + std::to_string(request.person),
+        "names nobody: the policy lists " + std::to_string(persons.size()) +
+            " responsible persons, 0 to " + std::to_string(persons.size() - 1) +
+            " (piiguard-admin exception persons shows them)");
+  }
+  const ResponsiblePerson& person = persons[request.person];
   const int64_t issue_day = request.issue_day.has_value()
                                 ? *request.issue_day
                                 : exception::IssueDay(clock.WallMs());
   PIIGUARD_ASSIGN_OR_RETURN(
       const ExceptionKey pc_key,
       exception::DeriveExceptionKey(master, request.pc_id));
-  const exception::ResponseContext context{
-      request.pc_id,       challenge,
-      request.detail,      static_cast<unsigned>(request.person),
-      request.responsible, issue_day};
+  // No scope detail: v1's MAC carries a zero-length one (docs/exceptions.md).
+  const exception::ResponseContext context{request.pc_id,       challenge,
+                                           /*scope_detail=*/"", person.index,
+                                           person.id,           issue_day};
   PIIGUARD_ASSIGN_OR_RETURN(const exception::Response response,
                             exception::ComputeResponse(pc_key, context));
-  return DeskResponse{challenge, issue_day,
+  return DeskResponse{challenge, issue_day, person,
                       exception::EncodeResponse(response)};
 }
 
@@ -97,11 +107,31 @@ std::string DescribeRequest(const Challenge& challenge, std::string_view pc_id,
        std::to_string(exception::DurationMinutes(challenge.duration)), index});
 }
 
-std::string DescribeResponse(const DeskResponse& response,
-                             const RespondRequest& request, Lang lang) {
-  return Message(lang, MsgId::kExceptionDeskResponse,
-                 {response.response, std::to_string(request.person),
-                  request.responsible, FormatDate(response.issue_day)});
+std::string DescribeResponse(const DeskResponse& response, Lang lang) {
+  return Message(
+      lang, MsgId::kExceptionDeskResponse,
+      {response.response, std::to_string(response.person.index),
+       DescribePerson(response.person, lang), FormatDate(response.issue_day)});
+}
+
+std::string DescribePerson(const ResponsiblePerson& person, Lang lang) {
+  return Message(lang,
+                 person.deputy ? MsgId::kExceptionDeskPersonDeputy
+                               : MsgId::kExceptionDeskPersonResponsible,
+                 {person.name, person.consignee});
+}
+
+std::string DescribePersons(const std::vector<ResponsiblePerson>& persons,
+                            int64_t policy_version, Lang lang) {
+  std::string out =
+      Message(lang, MsgId::kExceptionDeskPersons,
+              {std::to_string(policy_version), std::to_string(persons.size())});
+  out += "\n";
+  for (const ResponsiblePerson& person : persons) {
+    out += "  " + std::to_string(person.index) + "  " +
+           DescribePerson(person, lang) + "\n";
+  }
+  return out;
 }
 
 std::string DescribeChallengeProblem(const CodeProblem& problem, Lang lang) {

@@ -15,12 +15,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/messages.h"
 #include "common/os/clock.h"
 #include "common/result.h"
 #include "policy/exception/code_mac.h"
 #include "policy/exception/codes.h"
+#include "policy/exception/persons.h"
 
 namespace piiguard::admin {
 
@@ -37,37 +39,45 @@ Result<exception::ExceptionKey> ReadExceptionKeyFile(const std::string& path);
                                 std::string_view pc_id,
                                 const std::string& path);
 
-// What the desk enters for one call.
+// What the desk enters for one call. The scope detail (a stick's identity,
+// a folder) is not among it: the PC binds it to the challenge's nonce.
 struct RespondRequest {
   std::string pc_id;
-  std::string challenge;    // as heard: full-width digits, spaces, hyphens
-  int person = -1;          // index of the responsible person, 0..99
-  std::string responsible;  // the id of the person the index names
-  std::string detail;       // the stick's identity hash, the folder...
+  std::string challenge;  // as heard: full-width digits, spaces, hyphens
+  int person = -1;        // PP: an index into the policy's person list
   std::optional<int64_t> issue_day;  // days since 1970-01-01; today if unset
 };
 
 struct DeskResponse {
   exception::Challenge challenge;
   int64_t issue_day = 0;
-  std::string response;  // grouped, as EncodeResponse writes it
+  exception::ResponsiblePerson person;  // whom the index names
+  std::string response;                 // grouped, as EncodeResponse writes it
 };
 
 // The response to `request.challenge`, for today's issue day in Japan on
-// `clock` unless the request names a day. Refuses a malformed challenge
-// (`problem`, if not null, says which group), a person index out of range,
-// a pc id or detail the MAC cannot take.
-Result<DeskResponse> RespondToChallenge(const exception::ExceptionKey& master,
-                                        const RespondRequest& request,
-                                        const os::Clock& clock,
-                                        exception::CodeProblem* problem);
+// `clock` unless the request names a day. `persons` is the person list of
+// the policy the PC applies (exception::ResponsiblePersons). Refuses a
+// malformed challenge (`problem`, if not null, says which group), a person
+// index that names nobody in `persons`, a pc id the MAC cannot take.
+Result<DeskResponse> RespondToChallenge(
+    const exception::ExceptionKey& master, const RespondRequest& request,
+    const std::vector<exception::ResponsiblePerson>& persons,
+    const os::Clock& clock, exception::CodeProblem* problem);
 
 // The request in plain words, for the desk to confirm with the caller.
 std::string DescribeRequest(const exception::Challenge& challenge,
                             std::string_view pc_id, Lang lang);
 // The response line: the code, the person and the day it is valid on.
-std::string DescribeResponse(const DeskResponse& response,
-                             const RespondRequest& request, Lang lang);
+std::string DescribeResponse(const DeskResponse& response, Lang lang);
+// A person of the list: the name, deputy or responsible, and the consignee.
+std::string DescribePerson(const exception::ResponsiblePerson& person,
+                           Lang lang);
+// The numbered list the desk reads to callers (`exception persons`), one
+// line each, after a heading naming the policy's version.
+std::string DescribePersons(
+    const std::vector<exception::ResponsiblePerson>& persons,
+    int64_t policy_version, Lang lang);
 // A refused challenge explained for the desk: which group to ask again, or
 // the whole code.
 std::string DescribeChallengeProblem(const exception::CodeProblem& problem,

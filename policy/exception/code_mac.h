@@ -72,8 +72,9 @@ int64_t IssueDay(int64_t wall_ms);
 struct ResponseContext {
   std::string_view pc_id;
   Challenge challenge;
-  // What the scope names: the stick's identity hash, the folder, the
-  // maintenance ticket; empty if the scope has no detail.
+  // Empty in v1: the PC binds what the scope names (a stick's identity, a
+  // folder) to the nonce in its pending record, since the desk cannot know
+  // it. The field stays in the MAC's input with zero length.
   std::string_view scope_detail;
   unsigned person_index = 0;
   std::string_view responsible_id;  // the person the index names

@@ -161,9 +161,12 @@ Outcome RedemptionState::Redeem(const Challenge& challenge,
   if (grants_.size() >= kMaxGrants) return Refuse(Refusal::kTooManyGrants);
 
   const std::string& responsible = responsible_ids[response->person_index];
+  // The scope detail is not in the MAC (v1: a zero-length field): the desk
+  // cannot know a foreign stick's identity or a folder's path. The pending
+  // record binds it to this challenge's nonce, and the response to the nonce.
   const ResponseContext context{pc_id,
                                 pending_->challenge,
-                                pending_->scope_detail,
+                                /*scope_detail=*/"",
                                 response->person_index,
                                 responsible,
                                 pending_->issue_day};

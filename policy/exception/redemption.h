@@ -116,7 +116,9 @@ class RedemptionState {
 
   // Shows a new challenge with a fresh random nonce (never one already
   // used), replacing any pending one. `scope_detail` is kept with it (up to
-  // kMaxDetailBytes): the stick's identity hash, the folder...
+  // kMaxDetailBytes): the stick's identity hash, the folder... It is the
+  // PC's own binding of the detail to the nonce: it is not in the MAC, and
+  // a grant carries the pending record's detail.
   Result<Challenge> NewChallenge(ScopeKind scope, DurationClass duration,
                                  unsigned index, std::string_view scope_detail);
   // The same with a given nonce (tests and fuzzers).
@@ -127,7 +129,9 @@ class RedemptionState {
                                           uint64_t nonce);
 
   // Redeems `response_text` (as typed) for `challenge` (the one shown).
-  // `responsible_ids[i]` is the person the response's index i names.
+  // `responsible_ids[i]` is the person the response's index i names:
+  // ResponsibleIds(ResponsiblePersons(policy)) (persons.h). The MAC is
+  // checked with an empty scope detail.
   Outcome Redeem(const Challenge& challenge, std::string_view response_text,
                  const ExceptionKey& pc_key, std::string_view pc_id,
                  std::span<const std::string> responsible_ids);

@@ -22,7 +22,7 @@ class RedemptionIoTest : public RedemptionTest {
     ASSERT_TRUE(Redeem(c, Respond(c)).accepted());
     const Challenge pending = Show(ScopeKind::kMaintenance);
     Desk desk;
-    desk.detail = "wrong";
+    desk.responsible = "wrong";
     ASSERT_EQ(Redeem(pending, Respond(pending, desk)).refusal,
               Refusal::kWrongResponse);
   }

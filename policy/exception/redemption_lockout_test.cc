@@ -25,7 +25,7 @@ TEST_F(RedemptionTest, FiveWrongResponsesEndTheChallengeAndLock) {
   const Challenge c = Show();
   for (int i = 1; i <= kTriesPerChallenge; ++i) {
     Desk desk;
-    desk.detail = "wrong";
+    desk.responsible = "wrong";
     const Outcome o = Redeem(c, Respond(c, desk));
     ASSERT_EQ(o.refusal, Refusal::kWrongResponse);
     EXPECT_EQ(o.tries_left, kTriesPerChallenge - i);

@@ -98,14 +98,14 @@ TEST_F(RedemptionTest, MismatchedScopeIsAWrongResponse) {
   d.pc_id = "pc-0002";
   desks.emplace_back("pc", d);
   d = Desk{};
-  d.detail = "stick-2";
-  desks.emplace_back("stick", d);
-  d = Desk{};
   d.day_offset = 1;
   desks.emplace_back("day", d);
   d = Desk{};
   d.responsible = "suzuki";
   desks.emplace_back("person", d);
+  d = Desk{};
+  d.person = 2;  // names suzuki on the PC; the desk computed it for yamada
+  desks.emplace_back("person index", d);
   for (const auto& [name, desk] : desks) {
     const Outcome o = Redeem(c, Respond(c, desk));
     EXPECT_EQ(o.refusal, Refusal::kWrongResponse) << name;
@@ -118,6 +118,38 @@ TEST_F(RedemptionTest, MismatchedScopeIsAWrongResponse) {
   EXPECT_EQ(o.refusal, Refusal::kWrongResponse);
   EXPECT_EQ(o.tries_left, 0);
   EXPECT_EQ(o.wait_ms, kMinuteMs);
+}
+
+// The desk cannot know a foreign stick's identity or a folder's path: the
+// detail is not in the MAC. The PC bound it to the nonce when it showed the
+// challenge, and the grant carries the pending record's detail.
+TEST_F(RedemptionTest, TheGrantCarriesThePendingRecordsDetail) {
+  Result<Challenge> shown = state_.NewChallengeWithNonce(
+      ScopeKind::kStickWritable, DurationClass::k1Hour, 3, "stick-2", 42);
+  ASSERT_TRUE(shown.ok()) << shown.status().ToString();
+  const std::string response = Respond(*shown);
+  const Outcome o = Redeem(*shown, response);
+  ASSERT_TRUE(o.accepted()) << RefusalName(o.refusal);
+  EXPECT_EQ(o.grant->scope_detail, "stick-2");
+  EXPECT_EQ(o.grant->responsible_id, "yamada");
+  // The MAC accepts the same code for a challenge with the same nonce bound
+  // to another stick: only the nonce tells them apart, and a new challenge
+  // gets a fresh one.
+  RedemptionState other(clock_, "boot-1");
+  ASSERT_TRUE(other
+                  .NewChallengeWithNonce(ScopeKind::kStickWritable,
+                                         DurationClass::k1Hour, 3, "stick-1",
+                                         42)
+                  .ok());
+  const Outcome o1 =
+      other.Redeem(*shown, response, pc_key_, "pc-0001", people_);
+  ASSERT_TRUE(o1.accepted()) << RefusalName(o1.refusal);
+  EXPECT_EQ(o1.grant->scope_detail, "stick-1");
+  // Redeemed: the nonce, and so this response, is spent.
+  EXPECT_EQ(Redeem(*shown, response).refusal, Refusal::kAlreadyUsed);
+  const Challenge next = Show();
+  EXPECT_NE(next.nonce, shown->nonce);
+  EXPECT_EQ(Redeem(next, response).refusal, Refusal::kWrongResponse);
 }
 
 TEST_F(RedemptionTest, AnotherStickIndexIsAWrongResponse) {

@@ -24,9 +24,9 @@ inline ExceptionKey Master() {
 class RedemptionTest : public ::testing::Test {
  protected:
   // What the IT desk computes: the same fields unless a test changes one.
+  // The scope detail is not among them: it is not in the MAC.
   struct Desk {
     std::string pc_id = "pc-0001";
-    std::string detail = "stick-1";
     unsigned person = 1;
     std::string responsible = "yamada";
     int64_t day_offset = 0;
@@ -43,9 +43,9 @@ class RedemptionTest : public ::testing::Test {
     const ExceptionKey key =
         std::move(DeriveExceptionKey(Master(), desk.pc_id)).value();
     const ResponseContext context{
-        desk.pc_id,       c,
-        desk.detail,      desk.person,
-        desk.responsible, IssueDay(clock_.WallMs()) + desk.day_offset};
+        desk.pc_id,          c,
+        /*scope_detail=*/"", desk.person,
+        desk.responsible,    IssueDay(clock_.WallMs()) + desk.day_offset};
     return EncodeResponse(std::move(ComputeResponse(key, context)).value());
   }
   std::string Respond(const Challenge& c) { return Respond(c, Desk{}); }
@@ -60,7 +60,7 @@ class RedemptionTest : public ::testing::Test {
     Outcome last;
     for (int i = 0; i < kTriesPerChallenge; ++i) {
       Desk desk;
-      desk.detail = "wrong-" + std::to_string(i);
+      desk.responsible = "wrong-" + std::to_string(i);
       last = Redeem(c, Respond(c, desk));
       EXPECT_EQ(last.refusal, Refusal::kWrongResponse);
     }

@@ -8,9 +8,10 @@
 //    blame);
 //  - a state that parses serialises to bytes that parse to the same state,
 //    and serialising again gives the same bytes;
-//  - on a parsed state, the right response to its pending challenge is never
-//    refused as wrong or malformed, a fuzzed response is accepted only if it
-//    is the right one, and the state stays serialisable.
+//  - on a parsed state, the right response to its pending challenge (its
+//    MAC over an empty scope detail) is never refused as wrong or malformed,
+//    its grant carries the pending record's detail, a fuzzed response is
+//    accepted only if it is the right one, and the state stays serialisable.
 
 #include <cstddef>
 #include <cstdint>
@@ -125,7 +126,8 @@ void CheckState(std::string_view input) {
   ex::RedemptionState trial = std::move(again).value();
   const ex::Outcome fuzzed =
       trial.Redeem(challenge, input, PcKey(), "pc-1", kPeople);
-  const ex::ResponseContext context{"pc-1", challenge,  pending.scope_detail,
+  // The scope detail is not in the MAC (the pending record binds it).
+  const ex::ResponseContext context{"pc-1", challenge,  "",
                                     1,      kPeople[1], pending.issue_day};
   auto right = ex::ComputeResponse(PcKey(), context);
   if (!right.ok()) std::abort();
@@ -134,7 +136,7 @@ void CheckState(std::string_view input) {
     if (!typed.ok() || typed->person_index >= kPeople.size()) std::abort();
     const ex::ResponseContext typed_context{"pc-1",
                                             challenge,
-                                            pending.scope_detail,
+                                            "",
                                             typed->person_index,
                                             kPeople[typed->person_index],
                                             pending.issue_day};
@@ -155,7 +157,9 @@ void CheckState(std::string_view input) {
     default:
       break;
   }
-  if (o.accepted() && (!o.grant || o.grant->challenge != challenge)) {
+  // The grant carries the pending record's detail.
+  if (o.accepted() && (!o.grant || o.grant->challenge != challenge ||
+                       o.grant->scope_detail != pending.scope_detail)) {
     std::abort();
   }
   auto after =

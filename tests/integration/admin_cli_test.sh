@@ -49,18 +49,6 @@ check "exception init-key refuses to overwrite" 2 "File exists" -- "$admin" exce
 check "exception pc-key" 0 "pc-01" -- "$admin" exception pc-key --master $master --pc pc-01 --out pc-01.key
 check "exception pc key mode" 0 "^600$" -- stat -c %a pc-01.key
 check "exception pc key size" 0 "^32$" -- stat -c %s pc-01.key
-respond=("$admin" exception respond --master $master --pc pc-01 --responsible yamada --detail stick-1 --day 2026-12-07)
-check "exception respond" 0 "writing to one stick, for 60 minutes \(item 05" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
-check "exception respond code" 0 "response: [0-9]{5}-[0-9]{5}-[0-9]{5} \(responsible person 1: yamada; works only on 2026-12-07" -- "${respond[@]}" --person 1 --challenge "１３０５９　１２３４８ー５６７８２　９０１２６"
-check "exception respond ja" 0 "USBメモリ1本への書き込み、60分間" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
-check "exception respond misheard" 2 "group 3 of the request code seems misheard" -- "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
-check "exception respond misheard ja" 2 "要求コードの第3組" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
-check "exception respond malformed" 2 "request code is malformed" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782
-check "exception respond person" 2 "exception respond: --person 100: out of range" -- "${respond[@]}" --person 100 --challenge 13059-12348-56782-90126
-printf 'short' >short.master
-check "exception respond short master" 2 "exception key: short.master: 5 bytes, want exactly 32" -- "$admin" exception respond --master short.master --pc pc-01 --responsible yamada --person 1 --challenge 13059-12348-56782-90126
-check "exception respond no master" 2 "missing.master" -- "$admin" exception respond --master missing.master --pc pc-01 --responsible yamada --person 1 --challenge 13059-12348-56782-90126
-
 from=$(date -d '-1 day' +%Y-%m-%dT00:00:00+09:00)
 until=$(date -d '+1 year' +%Y-%m-%dT23:59:59+09:00)
 sed -e "s/\"valid_from\": \"[^\"]*\"/\"valid_from\": \"$from\"/" \
@@ -80,6 +68,28 @@ check "expired" 1 "expired" -- "$admin" policy verify --pub keys/city.pub --now 
 check "not yet valid" 1 "not yet valid" -- "$admin" policy verify --pub keys/city.pub --now 2020-01-01T00:00:00Z policy.signed
 check "policy show" 0 "kosodate-2026-01" -- "$admin" policy show --pub keys/city.pub policy.signed
 check "policy show unverified warns" 0 "not checked" -- "$admin" policy show policy.signed
+
+# The response to a challenge as the desk hears it, for a person of the
+# signed policy's list (docs/exceptions.md): 0 山田 花子, 1 佐藤 一郎.
+persons=("$admin" exception persons --policy policy.signed --pub keys/city.pub)
+check "exception persons" 0 "^  1  佐藤 一郎, deputy of consignee npo-hidamari$" -- "${persons[@]}"
+check "exception persons count" 0 "policy version 1: 2\\." -- "${persons[@]}"
+check "exception persons ja" 0 "^  0  山田 花子、委託先 npo-hidamari の責任者$" -- env LANG=ja_JP.UTF-8 "${persons[@]}"
+check "exception persons other key" 2 "signer is not a trusted key" -- "$admin" exception persons --policy policy.signed --pub keys/other.pub
+respond=("$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --day 2026-12-07)
+check "exception respond" 0 "writing to one stick, for 60 minutes \(item 05" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+check "exception respond code" 0 "response: [0-9]{5}-[0-9]{5}-[0-9]{5} \(responsible person 1: 佐藤 一郎, deputy of consignee npo-hidamari; works only on 2026-12-07" -- "${respond[@]}" --person 1 --challenge "１３０５９　１２３４８ー５６７８２　９０１２６"
+check "exception respond responsible" 0 "responsible person 0: 山田 花子, responsible for consignee npo-hidamari;" -- "${respond[@]}" --person 0 --challenge 13059-12348-56782-90126
+check "exception respond ja" 0 "USBメモリ1本への書き込み、60分間" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+check "exception respond misheard" 2 "group 3 of the request code seems misheard" -- "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
+check "exception respond misheard ja" 2 "要求コードの第3組" -- env LANG=ja_JP.UTF-8 "${respond[@]}" --person 1 --challenge 13059-12348-66782-90126
+check "exception respond malformed" 2 "request code is malformed" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782
+check "exception respond person" 2 "exception respond: --person 2: names nobody: the policy lists 2 responsible persons, 0 to 1" -- "${respond[@]}" --person 2 --challenge 13059-12348-56782-90126
+check "exception respond has no --detail" 2 "--detail" -- "${respond[@]}" --person 1 --detail stick-1 --challenge 13059-12348-56782-90126
+check "exception respond tampered policy" 2 "signature: does not verify" -- "$admin" exception respond --master $master --pc pc-01 --policy tampered.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
+printf 'short' >short.master
+check "exception respond short master" 2 "exception key: short.master: 5 bytes, want exactly 32" -- "$admin" exception respond --master short.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
+check "exception respond no master" 2 "missing.master" -- "$admin" exception respond --master missing.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
 sed 's/"read_only"/"rw"/' policy.json >bad.json
 check "invalid policy names the field" 2 '\$\.usb\.unkeyed_storage' -- "$admin" policy sign --key keys/city.key --in bad.json --out bad.signed
 check "forged key file" 2 "private key" -- "$admin" policy sign --key keys/city.pub --in policy.json --out x.signed
