@@ -1071,13 +1071,15 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "request`."},
     {MsgId::kExceptionSayOnPhone,
      "情報システム課に電話して、次のとおり伝えてください。\n"
-     "  PC：{4}\n  内容：{1}、{2}分間（一覧の番号 {3}、USBメモリ {5}）\n"
+     "  PC：{4}（ポリシーの版 {6}）\n"
+     "  内容：{1}、{2}分間（一覧の番号 {3}、USBメモリ {5}）\n"
      "  要求コード：{0}\n"
      "応答コード（15桁）を聞いたら、`piiguard exception redeem "
      "応答コード` と入力してください。要求コードは30分間、今日だけ有効です。",
      "phone the IT desk and tell them:\n"
-     "  PC: {4}\n  what: {1}, for {2} minutes (item {3} of the list, stick "
-     "{5})\n  request code: {0}\n"
+     "  PC: {4} (policy version {6})\n"
+     "  what: {1}, for {2} minutes (item {3} of the list, stick {5})\n"
+     "  request code: {0}\n"
      "When you hear the response code (15 digits), type `piiguard exception "
      "redeem RESPONSE`. The request code works for 30 minutes, today only."},
     {MsgId::kExceptionEndedNotice,

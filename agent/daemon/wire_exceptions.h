@@ -13,6 +13,7 @@
 
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/owners.h"
+#include "agent/exception/exception_key.h"
 #include "agent/exception/exception_service.h"
 #include "agent/notify/notifier.h"
 #include "agent/state/state_dir.h"
@@ -21,19 +22,10 @@
 
 namespace piiguard::agent {
 
-// Where the IT desk installs K_pc (`piiguard-admin exception pc-key`).
-inline constexpr std::string_view kDefaultExceptionKey =
-    "/etc/piiguard/exception.key";
-
 struct ExceptionWiring {
   std::unique_ptr<os::Timer> timer;  // the next grant's end
   std::unique_ptr<ExceptionService> service;
 };
-
-// K_pc from `path`: a regular file (a symlink is not followed) owned by
-// root, with no permission for group or others, of exactly 32 bytes.
-// Anything else is refused: a key staff could read lets them forge codes.
-Result<exception::ExceptionKey> LoadExceptionKey(const std::string& path);
 
 // Makes the service (state in STATE/exceptions.state) and registers its
 // requests and status part. Without a usable key the service still runs

@@ -169,12 +169,16 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
     return saved;
   }
   const std::string n = std::to_string(index);
+  // The desk builds the person list from the same policy version.
+  const policy::Policy* policy = config_.policy();
+  const std::string version = std::to_string(policy->version);
+  details["policy_version"] = policy->version;
   details["say_ja"] = Message(Lang::kJa, MsgId::kExceptionSayOnPhone,
-                              {text, ScopeWords(scope, Lang::kJa), minutes,
-                               n, pc, stick.vid_pid});
+                              {text, ScopeWords(scope, Lang::kJa), minutes, n,
+                               pc, stick.vid_pid, version});
   details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
-                              {text, ScopeWords(scope, Lang::kEn), minutes,
-                               n, pc, stick.vid_pid});
+                              {text, ScopeWords(scope, Lang::kEn), minutes, n,
+                               pc, stick.vid_pid, version});
   details["pc"] = pc;
   return details;
 }

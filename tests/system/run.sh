@@ -137,7 +137,7 @@ cp "$top/tests/vm/guest/vmlib.sh" "$payload/lib/vmlib.sh"
 start=$(date +%s)
 python3 "$here/system.py" --image "$image" --payload "$payload" --out "$out/vm" \
   --admin "$admin" --desk-master "$out/keys/exceptions.master" \
-  --desk-policy "$out/policy.signed" --desk-pc pc-01 \
+  --desk-policy "$out/policy.signed" --desk-pub "$out/keys/city.pub" --desk-pc pc-01 \
   --timeout "${SYSTEM_TIMEOUT:-1200}" | tee "$out/system.log"
 line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed$' "$out/system.log" | tail -1)
 read -r p f < <(sed -E 's/^vm: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"${line:-vm: 0 passed, 1 failed}")

@@ -17,7 +17,8 @@ The console protocol is the VM tier's (tests/vm/vm.py: @@PLAN, @@CHECK,
     @@WAIT respond CODE  the IT desk on the phone: the host's piiguard-admin
                          (--admin, from the package) answers the request code
                          CODE with the desk's master key (--desk-master) and
-                         the signed policy (--desk-policy) for the guest PC
+                         the signed policy (--desk-policy, verified with
+                         --desk-pub) for the guest PC
                          (--desk-pc), person 0; the reply is the response
 A USB keyboard and a tablet (mouse) are plugged from the start, as on a PC
 where piiguard gets installed. The guest's port 8443 (the office server)
@@ -112,7 +113,7 @@ class SystemRun(vm.Run):
         cmd = [self.args.admin, "exception", "respond",
                "--master", self.args.desk_master, "--pc", self.args.desk_pc,
                "--challenge", rest[0], "--person", "0",
-               "--policy", self.args.desk_policy]
+               "--policy", self.args.desk_policy, "--pub", self.args.desk_pub]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=60, check=False)
         text = r.stdout.decode(errors="replace")
@@ -179,6 +180,7 @@ def parse_args(argv):
     p.add_argument("--admin", help="the IT desk's piiguard-admin (respond)")
     p.add_argument("--desk-master", help="the desk's exception master key")
     p.add_argument("--desk-policy", help="the signed policy the desk holds")
+    p.add_argument("--desk-pub", help="the city's public key (verifies it)")
     p.add_argument("--desk-pc", default="pc-01", help="the guest PC's id")
     return p.parse_args(argv)
 

@@ -24,7 +24,7 @@ check daemon_started "piiguardd serving" daemon_start
 # policy's list: the consignee's responsible person).
 desk() {
   piiguard-admin exception respond --master "$MASTER" --pc "${2:-hidamari-pc-01}" \
-    --challenge "$1" --person 0 --policy "$POLICY" | sed -n 's/^response: \([0-9-]*\).*/\1/p'
+    --challenge "$1" --person 0 --policy "$POLICY" --pub /etc/piiguard/city.pub | sed -n 's/^response: \([0-9-]*\).*/\1/p'
 }
 # ask ITEM: shows a challenge for stick ITEM, 15 minutes; sets CODE.
 ask() {
