@@ -1126,6 +1126,11 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "stick {0} has no serial number, so it cannot be told apart from "
      "another stick of the same model: no exception can be asked for it. "
      "Use a stick with a serial number."},
+    {MsgId::kExceptionListChanged,
+     "USBメモリの一覧が変わりました。`piiguard exception request` "
+     "で一覧をもう一度確かめてから申請してください。",
+     "the list of sticks changed: check it again with `piiguard exception "
+     "request`, then ask."},
     // The USB enforcer's side.
     {MsgId::kExceptionStickWritable,
      "USBメモリ {0}: 例外として書き込みできます（例外 {1}、許可した人 {2}、"

@@ -438,6 +438,7 @@ enum class MsgId {
   kExceptionEndedByYou,
   kExceptionPendingLine,
   kExceptionStickNoSerial,
+  kExceptionListChanged,
   // The USB enforcer's side (agent/usb/enforcer_exceptions.cc).
   kExceptionStickWritable,
   kExceptionStickEnded,

@@ -24,10 +24,21 @@ struct ExceptionArgs {
   std::string socket = std::string(ipc::kDefaultSocketPath);
 };
 
+// What a device says about itself (its serial) is shown to staff: no
+// control character reaches the terminal (an escape sequence could redraw
+// the list).
+std::string Printable(std::string text) {
+  for (char& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n') || u == 0x7F) c = '?';
+  }
+  return text;
+}
+
 std::string Text(const Json& json, const char* key) {
   if (!json.contains(key)) return "-";
   const Json& v = json[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  return Printable(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 std::string Localised(const Tool& tool, const Json& answer,
@@ -71,17 +82,30 @@ int List(const Tool& tool, const Json& answer) {
   return kExitOk;
 }
 
+// The identity of the stick at `item` in the daemon's list now ("" if
+// none): the request names it, so the daemon refuses if another stick took
+// that place since staff looked.
+std::string IdentityOf(const Json& list, int item) {
+  const Json& sticks = list.contains("sticks") ? list["sticks"] : Json();
+  if (!sticks.is_array()) return "";
+  for (const Json& s : sticks) {
+    if (s.value("index", -1) == item) return s.value("identity", "");
+  }
+  return "";
+}
+
 int Request(const Tool& tool, const ExceptionArgs& args) {
   ipc::Request request;
   request.op = ipc::Op::kExceptionRequest;
-  if (args.stick >= 0) {
-    request.scope = "stick";
-    request.minutes = args.minutes;
-    request.index = args.stick;
-  }
+  Result<Json> list = AskDaemon(tool, args.socket, request);
+  if (!list.ok()) return kExitError;  // AskDaemon said why
+  if (args.stick < 0) return List(tool, *list);
+  request.scope = "stick";
+  request.minutes = args.minutes;
+  request.index = args.stick;
+  request.identity = IdentityOf(*list, args.stick);
   Result<Json> answer = AskDaemon(tool, args.socket, request);
-  if (!answer.ok()) return kExitError;  // AskDaemon said why
-  if (args.stick < 0) return List(tool, *answer);
+  if (!answer.ok()) return kExitError;
   *tool.out << Localised(tool, *answer, "say") << "\n";
   return kExitOk;
 }

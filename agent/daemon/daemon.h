@@ -34,7 +34,7 @@ namespace piiguard::agent {
 struct DaemonConfig {
   std::string socket_path = std::string(ipc::kDefaultSocketPath);
   ipc::SocketLimits limits;  // docs/ipc.md "Limits"
-  // The socket's deadlines are armed on a CLOCK_MONOTONIC timer, so their
+  // The socket's deadlines are armed on a CLOCK_BOOTTIME timer, so their
   // clock is the system's (not the core's, which tests may fake).
   const os::Clock* clock = &os::SystemClock();
   // One uid's window of what the socket suppressed, to journal

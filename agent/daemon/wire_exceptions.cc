@@ -51,7 +51,8 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
   daemon.AddHandler(
       ipc::Op::kExceptionRequest,
       [&service](const ipc::Peer& peer, const ipc::Request& r) {
-        return service.Request(peer.uid, r.scope, r.minutes, r.index);
+        return service.Request(peer.uid, r.scope, r.minutes, r.index,
+                               r.identity);
       });
   daemon.AddHandler(ipc::Op::kExceptionRedeem,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {

@@ -4,6 +4,7 @@
 
 #include "agent/exception/exception_service.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/journal/event_types.h"
@@ -106,7 +107,8 @@ Result<std::vector<std::string>> ExceptionService::PersonIds() const {
 }
 
 Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
-                                       int64_t minutes, int64_t index) {
+                                       int64_t minutes, int64_t index,
+                                       std::string_view identity) {
   if (scope.empty()) return Choices();
   std::optional<ScopeKind> kind = ScopeFromName(scope);
   if (!kind) return InvalidArgumentError(kContext, scope, "unknown scope");
@@ -126,12 +128,14 @@ Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
   if (index < 0 || index > exception::kMaxIndex) {
     return InvalidArgumentError(kContext, "index", "out of range");
   }
-  return Challenge(uid, *kind, *duration, static_cast<unsigned>(index));
+  return Challenge(uid, *kind, *duration, static_cast<unsigned>(index),
+                   identity);
 }
 
 Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
                                          DurationClass duration,
-                                         unsigned index) {
+                                         unsigned index,
+                                         std::string_view identity) {
   if (!key_.ok()) {
     return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
                    {key_.status().message()});
@@ -145,6 +149,18 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
     return Refused(MsgId::kExceptionNoSuchStick, {n}, {n});
   }
   const ForeignStick& stick = sticks[index];
+  // The stick staff saw in the list, not whatever is at that place now.
+  if (!identity.empty() && identity != stick.identity) {
+    return Refused(MsgId::kExceptionListChanged, {}, {});
+  }
+  // Two sticks that look the same to the PC cannot be told apart.
+  if (std::count_if(sticks.begin(), sticks.end(),
+                    [&](const ForeignStick& s) {
+                      return s.identity == stick.identity;
+                    }) > 1) {
+    return Refused(MsgId::kExceptionStickNoSerial, {stick.device},
+                   {stick.device});
+  }
   // Its identity is the kernel's view of it: without a serial, every stick
   // of the model and size has the same one.
   if (stick.serial.empty()) {
@@ -154,6 +170,7 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
   PIIGUARD_ASSIGN_OR_RETURN(
       exception::Challenge challenge,
       state_.NewChallenge(scope, duration, index, stick.identity));
+  last_shown_ = challenge;
   const std::string text = exception::EncodeChallenge(challenge);
   const std::string minutes =
       std::to_string(exception::DurationMinutes(duration));
@@ -172,13 +189,15 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
   // The desk builds the person list from the same policy version.
   const policy::Policy* policy = config_.policy();
   const std::string version = std::to_string(policy->version);
+  const std::string described =
+      stick.device + " " + stick.vid_pid + " " + stick.serial;
   details["policy_version"] = policy->version;
   details["say_ja"] = Message(Lang::kJa, MsgId::kExceptionSayOnPhone,
                               {text, ScopeWords(scope, Lang::kJa), minutes, n,
-                               pc, stick.vid_pid, version});
+                               pc, described, version});
   details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
                               {text, ScopeWords(scope, Lang::kEn), minutes, n,
-                               pc, stick.vid_pid, version});
+                               pc, described, version});
   details["pc"] = pc;
   return details;
 }
@@ -192,16 +211,28 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> ids, PersonIds());
   const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
   const std::optional<exception::PendingChallenge> pending = state_.pending();
+  // With nothing pending, the challenge shown last: its response, typed
+  // again, is refused as used.
   const exception::Challenge challenge =
-      pending ? pending->challenge : exception::Challenge{};
+      pending ? pending->challenge
+              : last_shown_.value_or(exception::Challenge{});
+  // The outcome is worked out on a copy and saved before anything of it is
+  // told or takes effect: a try that cannot be saved is not answered, so a
+  // full disk cannot make tries that a restart forgets.
+  exception::RedemptionState trial = state_;
   exception::Outcome outcome =
-      state_.Redeem(challenge, response_text, *key_, pc, ids);
+      trial.Redeem(challenge, response_text, *key_, pc, ids);
+  if (Status saved = Save(trial); !saved.ok()) {
+    (void)Journal(journal::types::kExceptionError, Severity::kWarning, uid,
+                  Json{{"error", saved.message()},
+                       {"action", "response not checked"}});
+    return Refused(MsgId::kExceptionNotSaved, {saved.message()},
+                   {saved.message()});
+  }
+  state_ = std::move(trial);
   Json details = Json::object();
   if (pending) details["challenge"] = exception::EncodeChallenge(challenge);
   if (!outcome.accepted()) {
-    // Tries and lockouts are durable before the answer.
-    Status saved = Persist();
-    os::LogIfError("exception: state", saved);
     details["refusal"] = exception::RefusalName(outcome.refusal);
     if (outcome.group > 0) details["group"] = outcome.group;
     if (outcome.refusal == exception::Refusal::kWrongResponse) {
@@ -224,15 +255,12 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   details["detail"] = grant.scope_detail;
   details["person"] = grant.person_index;
   details["responsible"] = grant.responsible_id;
-  // Durable before it takes effect: otherwise nothing is granted.
-  Status done = Journal(journal::types::kExceptionGranted, Severity::kNotice,
-                        uid, details);
-  if (done.ok()) done = Persist();
-  if (!done.ok()) {
+  // Journaled before it takes effect: otherwise nothing is granted.
+  if (Status done = Journal(journal::types::kExceptionGranted,
+                            Severity::kNotice, uid, details);
+      !done.ok()) {
     (void)state_.EndGrant(grant.challenge.nonce);
-    (void)Persist();
-    (void)Journal(journal::types::kExceptionError, Severity::kWarning, uid,
-                  Json{{"grant", GrantId(grant)}, {"error", done.message()}});
+    os::LogIfError("exception: state", Persist());
     return Refused(MsgId::kExceptionNotSaved, {done.message()},
                    {done.message()});
   }

@@ -83,8 +83,10 @@ class ExceptionService : public StickExceptions {
   Status Init();
 
   // exception_request. `scope` empty: what may be asked for now.
+  // `identity`, if not empty, must be that of the stick at `index` (the one
+  // staff saw in the list).
   Result<Json> Request(uid_t uid, std::string_view scope, int64_t minutes,
-                       int64_t index);
+                       int64_t index, std::string_view identity = {});
   // exception_redeem.
   Result<Json> Redeem(uid_t uid, std::string_view response_text);
   // exception_end.
@@ -103,7 +105,10 @@ class ExceptionService : public StickExceptions {
                  Json details) const;
   void Notify(MsgId id, std::initializer_list<std::string_view> ja,
               std::initializer_list<std::string_view> en) const;
+  // Saves the state; a failure is retried at the next timer, request or
+  // status (a grant ended but not saved must not come back at a restart).
   Status Persist();
+  Status Save(const exception::RedemptionState& state);
   // Grants that ended since last seen: journaled, notices, modules told.
   void SettleGrants(std::string_view why);
   void Reschedule();
@@ -112,13 +117,16 @@ class ExceptionService : public StickExceptions {
   // What `request` without a scope answers.
   Json Choices() const;
   Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
-                         exception::DurationClass duration, unsigned index);
+                         exception::DurationClass duration, unsigned index,
+                         std::string_view identity);
 
   ExceptionConfig config_;
   Result<exception::ExceptionKey> key_;
   exception::RedemptionState state_;
   ForeignSticks* sticks_ = nullptr;
   std::set<uint64_t> running_;  // grants last seen running (their nonces)
+  std::optional<exception::Challenge> last_shown_;
+  bool unsaved_ = false;  // the last save failed
 };
 
 // A grant's id as shown and typed: its nonce in decimal.

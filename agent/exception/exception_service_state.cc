@@ -16,6 +16,7 @@ using journal::Severity;
 
 constexpr size_t kMaxStateBytes = 64 * 1024;
 constexpr uid_t kDaemonUid = 0;  // entries the daemon makes on its own
+constexpr int64_t kSaveRetryUs = 60'000'000;
 
 }  // namespace
 
@@ -47,15 +48,23 @@ Status ExceptionService::Init() {
   return Status::Ok();
 }
 
-Status ExceptionService::Persist() {
-  return WriteFileAtomic(config_.state_file, state_.Serialize(), 0600);
+Status ExceptionService::Save(const exception::RedemptionState& state) {
+  Status saved = WriteFileAtomic(config_.state_file, state.Serialize(), 0600);
+  unsaved_ = !saved.ok();
+  return saved;
 }
+
+Status ExceptionService::Persist() { return Save(state_); }
 
 void ExceptionService::Reschedule() {
   if (!config_.schedule) return;
   int64_t next = 0;
   for (const exception::Grant& grant : state_.ActiveGrants()) {
     if (next == 0 || grant.end_mono_us < next) next = grant.end_mono_us;
+  }
+  if (unsaved_) {  // try the save again within a minute
+    const int64_t retry = config_.clock->MonotonicUs() + kSaveRetryUs;
+    if (next == 0 || retry < next) next = retry;
   }
   config_.schedule(next);
 }
@@ -84,11 +93,13 @@ void ExceptionService::SettleGrants(std::string_view why) {
 
 void ExceptionService::OnTimer() {
   SettleGrants("expired");
+  if (unsaved_) os::LogIfError("exception: state", Persist());
   Reschedule();
 }
 
 Result<Json> ExceptionService::StatusPart() {
   SettleGrants("expired");
+  if (unsaved_) os::LogIfError("exception: state", Persist());
   const int64_t now = config_.clock->MonotonicUs();
   Json grants = Json::array();
   for (const exception::Grant& grant : state_.ActiveGrants()) {
@@ -101,6 +112,7 @@ Result<Json> ExceptionService::StatusPart() {
              {"minutes_left", grant.MinutesLeft(now)}});
   }
   Json part = {{"available", key_.ok()},
+               {"state_saved", !unsaved_},
                {"grants", grants},
                {"locked_for_s", (state_.LockedForMs() + 999) / 1000}};
   if (!key_.ok()) part["problem"] = key_.status().message();

@@ -261,6 +261,39 @@ TEST_F(ExceptionServiceTest, NothingIsGrantedThatCannotBeJournaled) {
   EXPECT_EQ(sticks_.changed, 0);
 }
 
+TEST_F(ExceptionServiceTest, AResponseThatCannotBeSavedIsNotChecked) {
+  const std::string challenge = Ask();
+  // The state file cannot be replaced (a full disk would do the same).
+  const std::filesystem::path state = dir_ / "exceptions.state";
+  std::filesystem::remove(state);
+  std::filesystem::create_directories(state / "blocker");
+  for (unsigned person : {0u, 1u}) {
+    Result<Json> answer = service_->Redeem(1000, Respond(challenge, person));
+    ASSERT_FALSE(answer.ok());  // the same answer, right or wrong: no oracle
+    EXPECT_NE(answer.status().message().find("not granted"),
+              std::string::npos);
+  }
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(Count(types::kExceptionRefused), 0);
+  EXPECT_EQ(Count(types::kExceptionError), 2);
+  // Once it can be saved, the response works: no try was spent unsaved.
+  std::filesystem::remove_all(state);
+  EXPECT_EQ(Redeem(Respond(challenge))["accepted"], true);
+}
+
+TEST_F(ExceptionServiceTest, TheStickStaffSawIsTheOneAskedFor) {
+  // Staff listed the sticks; another took item 0's place since.
+  Result<Json> moved =
+      service_->Request(1000, "stick", 60, 0, std::string(64, 'b'));
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(Count(types::kExceptionRequested), 0);
+  EXPECT_TRUE(service_->Request(1000, "stick", 60, 0, std::string(64, 'a'))
+                  .ok());
+  // Two sticks that look the same cannot be told apart.
+  sticks_.sticks[1].identity = sticks_.sticks[0].identity;
+  EXPECT_FALSE(service_->Request(1000, "stick", 60, 0).ok());
+}
+
 TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
   EXPECT_FALSE(service_->Request(1000, "radios", 60, 0).ok());
   EXPECT_FALSE(service_->Request(1000, "maintenance", 60, 0).ok());

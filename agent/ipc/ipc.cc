@@ -100,6 +100,12 @@ Status ParseExceptionRequest(const Json& json, Request& request) {
   PIIGUARD_ASSIGN_OR_RETURN(request.minutes,
                             IntField(json, "minutes", 1, 480));
   PIIGUARD_ASSIGN_OR_RETURN(request.index, IntField(json, "index", 0, 99));
+  if (json.contains("identity")) {
+    PIIGUARD_ASSIGN_OR_RETURN(request.identity, StringField(json, "identity"));
+    if (!IsSha256Hex(request.identity)) {
+      return Invalid("$.identity", "expected 64 lower-case hex digits");
+    }
+  }
   return Status::Ok();
 }
 
@@ -182,6 +188,7 @@ Result<Request> ParseRequest(std::string_view bytes) {
     case Op::kExceptionRequest: {
       PIIGUARD_RETURN_IF_ERROR(ParseExceptionRequest(json, request));
       fields += request.scope.empty() ? 0 : 3;
+      fields += request.identity.empty() ? 0 : 1;
       break;
     }
     case Op::kExceptionRedeem: {
@@ -231,6 +238,7 @@ std::string SerializeRequest(const Request& request) {
     json["scope"] = request.scope;
     json["minutes"] = request.minutes;
     json["index"] = request.index;
+    if (!request.identity.empty()) json["identity"] = request.identity;
   }
   if (request.op == Op::kExceptionRedeem) json["text"] = request.text;
   if (request.op == Op::kExceptionEnd) json["grant"] = request.grant;

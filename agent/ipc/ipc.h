@@ -109,13 +109,16 @@ struct Request {
   // kExceptionRequest: the scope ("stick", "radios", "folder",
   // "maintenance"; empty: only list what may be asked for), its minutes
   // (15, 30, 60, 120, 240 or 480) and the index of the stick or folder in
-  // the list the daemon shows (0-99). kExceptionRedeem: `text` is the
+  // the list the daemon shows (0-99), and optionally `identity`, the
+  // stick's identity hash as listed (64 lower-case hex): the daemon refuses
+  // if the list changed. kExceptionRedeem: `text` is the
   // response as typed (1-256 bytes). kExceptionEnd: `grant`, the grant's
   // id (decimal digits).
   std::string scope;
   int64_t minutes = 0;
   int64_t index = 0;
   std::string grant;
+  std::string identity;
 
   bool operator==(const Request&) const = default;
 };

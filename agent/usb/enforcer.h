@@ -312,6 +312,9 @@ class UsbEnforcer : public StickControl, public ForeignSticks {
   // The exception and identity fields of the stick's status entry.
   void ExceptionStatus(const Stick& stick, Json& entry) const;
   static bool IsForeign(const Stick& stick);
+  // A stick writable by an exception whose grant still runs (the service
+  // still has it, its end is ahead); true for a stick with no grant.
+  bool GrantHolds(const Stick& stick) const;
   // A notice in Japanese, then English.
   void Notify(MsgId id, std::initializer_list<std::string_view> ja,
               std::initializer_list<std::string_view> en) const;

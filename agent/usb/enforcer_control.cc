@@ -77,6 +77,12 @@ Status UsbEnforcer::ReleaseWaiting() {
   Rescheduled([&] {
     for (auto& [name, stick] : sticks_) {
       if (stick.state != StickState::kWaiting) continue;
+      // An exception that ended while the stick waited (or was closing) is
+      // decided again, never made writable.
+      if (!GrantHolds(stick)) {
+        Verify(stick);
+        continue;
+      }
       Status s = MakeWritable(stick);
       if (!s.ok() && first.ok()) first = s;
     }

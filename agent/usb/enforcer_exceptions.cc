@@ -102,6 +102,14 @@ void UsbEnforcer::NotifyWritable(const Stick& stick) const {
          {stick.disk, stick.grant->grant, stick.grant->responsible, minutes});
 }
 
+bool UsbEnforcer::GrantHolds(const Stick& stick) const {
+  if (!stick.grant) return true;
+  if (config_.exceptions == nullptr) return false;
+  std::optional<StickGrant> now = config_.exceptions->GrantFor(stick.identity);
+  return now && now->grant == stick.grant->grant &&
+         now->end_mono_us > config_.clock->MonotonicUs();
+}
+
 bool UsbEnforcer::IsForeign(const Stick& stick) {
   return stick.verified && stick.state == StickState::kReadOnly &&
          stick.refusal.has_value() &&

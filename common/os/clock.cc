@@ -19,7 +19,10 @@ class LinuxClock final : public Clock {
     return Read(CLOCK_REALTIME, 1000, 1000000);
   }
   int64_t MonotonicUs() const override {
-    return Read(CLOCK_MONOTONIC, 1000000, 1000);
+    // CLOCK_BOOTTIME: CLOCK_MONOTONIC that also counts time in suspend, so
+    // a deadline (an exception's end, a key's re-check) is not pushed back
+    // by closing a laptop's lid.
+    return Read(CLOCK_BOOTTIME, 1000000, 1000);
   }
 };
 

@@ -20,7 +20,10 @@ class Clock {
   // Milliseconds since the Unix epoch (CLOCK_REALTIME): may jump when the
   // time is set, so never used to measure a duration.
   virtual int64_t WallMs() const = 0;
-  // Microseconds on CLOCK_MONOTONIC: never goes back, stops in suspend.
+  // Microseconds on CLOCK_BOOTTIME: never goes back, unaffected by setting
+  // the time, and counts the time the machine was suspended (CLOCK_MONOTONIC
+  // stops in suspend: an exception of one hour would outlast a night with
+  // the lid closed). Called "monotonic" throughout.
   virtual int64_t MonotonicUs() const = 0;
 
   int64_t WallSeconds() const { return FloorDiv(WallMs(), 1000); }

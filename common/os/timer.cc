@@ -20,7 +20,7 @@ timespec ToTimespec(int64_t us) {
 }  // namespace
 
 Result<std::unique_ptr<Timer>> Timer::Create(std::string context) {
-  UniqueFd fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  UniqueFd fd(::timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK));
   if (!fd.valid()) return ErrnoStatus(context, "timer", errno);
   return std::unique_ptr<Timer>(new Timer(std::move(fd), std::move(context)));
 }

@@ -1,4 +1,4 @@
-// Timer: a timer on CLOCK_MONOTONIC (the clock of os::Clock::MonotonicUs)
+// Timer: a timer on CLOCK_BOOTTIME (the clock of os::Clock::MonotonicUs)
 // whose descriptor an event loop watches: readable once it fired; the loop
 // then calls Consume(). One per use (the daemon's socket deadlines, the USB
 // enforcer's deadlines, the roster guard's retries, the radio journal's
