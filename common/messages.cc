@@ -1116,8 +1116,7 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "no exception is running."},
     {MsgId::kExceptionEndedByYou, "例外 {0} を終了しました。",
      "exception {0} ended."},
-    {MsgId::kExceptionPendingLine,
-     "応答コードを待っている要求コード：{0}",
+    {MsgId::kExceptionPendingLine, "応答コードを待っている要求コード：{0}",
      "request code waiting for its response: {0}"},
     {MsgId::kExceptionStickNoSerial,
      "USBメモリ {0} にはシリアル番号がないため、同じ型の別のUSBメモリと"

@@ -43,7 +43,8 @@ std::string Text(const Json& json, const char* key) {
 
 std::string Localised(const Tool& tool, const Json& answer,
                       const std::string& stem) {
-  return Text(answer, (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
+  return Text(answer,
+              (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
 }
 
 std::string Gigabytes(const Json& stick) {
@@ -66,10 +67,10 @@ int List(const Tool& tool, const Json& answer) {
   } else {
     *tool.out << Message(tool.lang, MsgId::kExceptionStickListHeader) << "\n";
     for (const Json& s : sticks) {
-      *tool.out << Message(tool.lang, MsgId::kExceptionStickLine,
-                           {Text(s, "index"), Text(s, "device"),
-                            Text(s, "vid_pid"), Text(s, "serial"),
-                            Gigabytes(s)})
+      *tool.out << Message(
+                       tool.lang, MsgId::kExceptionStickLine,
+                       {Text(s, "index"), Text(s, "device"), Text(s, "vid_pid"),
+                        Text(s, "serial"), Gigabytes(s)})
                 << "\n";
     }
     *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequest) << "\n";
@@ -148,8 +149,9 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       "exception", "ask the IT desk for an exception by phone (例外の申請)");
   group->require_subcommand(1);
   CLI::App* request = group->add_subcommand(
-      "request", "list what may be asked for, or show a request code "
-                 "(要求コード)");
+      "request",
+      "list what may be asked for, or show a request code "
+      "(要求コード)");
   request
       ->add_option("--stick", args->stick,
                    "the stick's item number from the list (USBメモリの番号)")

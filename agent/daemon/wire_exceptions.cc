@@ -48,12 +48,11 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
     Log(fired.status());
     if (fired.ok() && *fired > 0) service.OnTimer();
   }));
-  daemon.AddHandler(
-      ipc::Op::kExceptionRequest,
-      [&service](const ipc::Peer& peer, const ipc::Request& r) {
-        return service.Request(peer.uid, r.scope, r.minutes, r.index,
-                               r.identity);
-      });
+  daemon.AddHandler(ipc::Op::kExceptionRequest,
+                    [&service](const ipc::Peer& peer, const ipc::Request& r) {
+                      return service.Request(peer.uid, r.scope, r.minutes,
+                                             r.index, r.identity);
+                    });
   daemon.AddHandler(ipc::Op::kExceptionRedeem,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.Redeem(peer.uid, r.text);
@@ -62,7 +61,8 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.End(peer.uid, r.grant);
                     });
-  owners.board.AddPart("exceptions", [&service] { return service.StatusPart(); });
+  owners.board.AddPart("exceptions",
+                       [&service] { return service.StatusPart(); });
   return Status::Ok();
 }
 

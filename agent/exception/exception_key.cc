@@ -18,7 +18,8 @@ constexpr std::string_view kContext = "exception key";
 
 Result<exception::ExceptionKey> LoadExceptionKey(const std::string& path,
                                                  uid_t owner) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  UniqueFd fd(
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd.valid()) return ErrnoStatus(kContext, path, errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(kContext, path, errno);
@@ -30,9 +31,8 @@ Result<exception::ExceptionKey> LoadExceptionKey(const std::string& path,
         kContext, path, "must be owned by root and readable by root only");
   }
   if (st.st_size != static_cast<off_t>(exception::ExceptionKey::kSize)) {
-    return InvalidArgumentError(kContext, path,
-                                std::to_string(st.st_size) +
-                                    " bytes, want exactly 32");
+    return InvalidArgumentError(
+        kContext, path, std::to_string(st.st_size) + " bytes, want exactly 32");
   }
   std::string bytes(exception::ExceptionKey::kSize, '\0');
   size_t got = 0;

@@ -49,8 +49,8 @@ TEST_F(ExceptionKeyTest, RefusesAKeyOthersCouldReadOrReplace) {
               std::string::npos);
   }
   // Another owner.
-  EXPECT_FALSE(LoadExceptionKey(Write("theirs", 32, 0600), ::geteuid() + 1)
-                   .ok());
+  EXPECT_FALSE(
+      LoadExceptionKey(Write("theirs", 32, 0600), ::geteuid() + 1).ok());
 }
 
 TEST_F(ExceptionKeyTest, RefusesWrongSizesAndOtherFiles) {

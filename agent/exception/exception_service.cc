@@ -70,12 +70,12 @@ ExceptionService::ExceptionService(ExceptionConfig config,
       key_(std::move(key)),
       state_(*config_.clock, config_.boot_id) {}
 
-Status ExceptionService::Journal(std::string type, Severity severity,
-                                 uid_t uid, Json details) const {
+Status ExceptionService::Journal(std::string type, Severity severity, uid_t uid,
+                                 Json details) const {
   details["uid"] = uid;
   details["user"] = UserName(uid);
-  journal::Event event{std::move(type), severity,
-                       "uid:" + std::to_string(uid), std::move(details)};
+  journal::Event event{std::move(type), severity, "uid:" + std::to_string(uid),
+                       std::move(details)};
   Status status =
       config_.journal != nullptr
           ? config_.journal->Append(event).status()
@@ -133,8 +133,7 @@ Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
 }
 
 Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
-                                         DurationClass duration,
-                                         unsigned index,
+                                         DurationClass duration, unsigned index,
                                          std::string_view identity) {
   if (!key_.ok()) {
     return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
@@ -154,10 +153,9 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
     return Refused(MsgId::kExceptionListChanged, {}, {});
   }
   // Two sticks that look the same to the PC cannot be told apart.
-  if (std::count_if(sticks.begin(), sticks.end(),
-                    [&](const ForeignStick& s) {
-                      return s.identity == stick.identity;
-                    }) > 1) {
+  if (std::count_if(sticks.begin(), sticks.end(), [&](const ForeignStick& s) {
+        return s.identity == stick.identity;
+      }) > 1) {
     return Refused(MsgId::kExceptionStickNoSerial, {stick.device},
                    {stick.device});
   }
@@ -192,12 +190,12 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
   const std::string described =
       stick.device + " " + stick.vid_pid + " " + stick.serial;
   details["policy_version"] = policy->version;
-  details["say_ja"] = Message(Lang::kJa, MsgId::kExceptionSayOnPhone,
-                              {text, ScopeWords(scope, Lang::kJa), minutes, n,
-                               pc, described, version});
-  details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
-                              {text, ScopeWords(scope, Lang::kEn), minutes, n,
-                               pc, described, version});
+  details["say_ja"] = Message(
+      Lang::kJa, MsgId::kExceptionSayOnPhone,
+      {text, ScopeWords(scope, Lang::kJa), minutes, n, pc, described, version});
+  details["say_en"] = Message(
+      Lang::kEn, MsgId::kExceptionSayOnPhone,
+      {text, ScopeWords(scope, Lang::kEn), minutes, n, pc, described, version});
   details["pc"] = pc;
   return details;
 }
@@ -223,9 +221,9 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   exception::Outcome outcome =
       trial.Redeem(challenge, response_text, *key_, pc, ids);
   if (Status saved = Save(trial); !saved.ok()) {
-    (void)Journal(journal::types::kExceptionError, Severity::kWarning, uid,
-                  Json{{"error", saved.message()},
-                       {"action", "response not checked"}});
+    (void)Journal(
+        journal::types::kExceptionError, Severity::kWarning, uid,
+        Json{{"error", saved.message()}, {"action", "response not checked"}});
     return Refused(MsgId::kExceptionNotSaved, {saved.message()},
                    {saved.message()});
   }
@@ -289,20 +287,21 @@ Result<Json> ExceptionService::End(uid_t uid, std::string_view grant) {
   if (!found) {
     return Json{{"ended", false},
                 {"refused", "no_such_grant"},
-                {"message_ja", Message(Lang::kJa, MsgId::kExceptionNoSuchGrant,
-                                       {grant})},
-                {"message_en", Message(Lang::kEn, MsgId::kExceptionNoSuchGrant,
-                                       {grant})}};
+                {"message_ja",
+                 Message(Lang::kJa, MsgId::kExceptionNoSuchGrant, {grant})},
+                {"message_en",
+                 Message(Lang::kEn, MsgId::kExceptionNoSuchGrant, {grant})}};
   }
   (void)state_.EndGrant(nonce);
   running_.erase(nonce);
   Status saved = Persist();
   os::LogIfError("exception: state", saved);
-  (void)Journal(journal::types::kExceptionEnded, Severity::kNotice, uid,
-                Json{{"grant", GrantId(*found)},
-                     {"scope", exception::ScopeKindName(found->challenge.scope)},
-                     {"detail", found->scope_detail},
-                     {"reason", "ended"}});
+  (void)Journal(
+      journal::types::kExceptionEnded, Severity::kNotice, uid,
+      Json{{"grant", GrantId(*found)},
+           {"scope", exception::ScopeKindName(found->challenge.scope)},
+           {"detail", found->scope_detail},
+           {"reason", "ended"}});
   Reschedule();
   if (sticks_ != nullptr) sticks_->GrantsChanged();
   Json answer = {{"ended", true}, {"grant", GrantId(*found)}};

@@ -70,8 +70,7 @@ class ExceptionService : public StickExceptions {
  public:
   // `key`: K_pc, or why there is none (no key file, a bad one): requests
   // are then refused with that reason.
-  ExceptionService(ExceptionConfig config,
-                   Result<exception::ExceptionKey> key);
+  ExceptionService(ExceptionConfig config, Result<exception::ExceptionKey> key);
 
   // The module that makes foreign sticks writable; null: none (the stick
   // scope is refused). Outlives the service.

@@ -78,10 +78,9 @@ void ExceptionService::SettleGrants(std::string_view why) {
   for (uint64_t nonce : running_) {
     if (now.contains(nonce)) continue;
     changed = true;
-    (void)Journal(journal::types::kExceptionEnded, Severity::kNotice,
-                  kDaemonUid,
-                  Json{{"grant", std::to_string(nonce)},
-                       {"reason", std::string(why)}});
+    (void)Journal(
+        journal::types::kExceptionEnded, Severity::kNotice, kDaemonUid,
+        Json{{"grant", std::to_string(nonce)}, {"reason", std::string(why)}});
     Notify(MsgId::kExceptionEndedNotice, {std::to_string(nonce)},
            {std::to_string(nonce)});
   }

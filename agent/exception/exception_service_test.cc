@@ -27,7 +27,7 @@ ExceptionKey Master() {
 
 ForeignStick Stick(std::string device, std::string identity) {
   return ForeignStick{std::move(device), std::move(identity), "0781:5581",
-                      "SERIAL", 16'000'000'000, "not keyed"};
+                      "SERIAL",          16'000'000'000,      "not keyed"};
 }
 
 class FakeSticks : public ForeignSticks {
@@ -87,7 +87,11 @@ class ExceptionServiceTest : public ::testing::Test {
         std::move(exception::DeriveExceptionKey(Master(), pc)).value();
     const std::string ids[] = {"山田花子", "鈴木一郎"};
     const exception::ResponseContext context{
-        pc,          c, "", person, ids[person % 2],
+        pc,
+        c,
+        "",
+        person,
+        ids[person % 2],
         exception::IssueDay(clock_.WallMs())};
     return exception::EncodeResponse(
         std::move(exception::ComputeResponse(key, context)).value());
@@ -270,8 +274,7 @@ TEST_F(ExceptionServiceTest, AResponseThatCannotBeSavedIsNotChecked) {
   for (unsigned person : {0u, 1u}) {
     Result<Json> answer = service_->Redeem(1000, Respond(challenge, person));
     ASSERT_FALSE(answer.ok());  // the same answer, right or wrong: no oracle
-    EXPECT_NE(answer.status().message().find("not granted"),
-              std::string::npos);
+    EXPECT_NE(answer.status().message().find("not granted"), std::string::npos);
   }
   EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
   EXPECT_EQ(Count(types::kExceptionRefused), 0);
@@ -287,8 +290,8 @@ TEST_F(ExceptionServiceTest, TheStickStaffSawIsTheOneAskedFor) {
       service_->Request(1000, "stick", 60, 0, std::string(64, 'b'));
   ASSERT_FALSE(moved.ok());
   EXPECT_EQ(Count(types::kExceptionRequested), 0);
-  EXPECT_TRUE(service_->Request(1000, "stick", 60, 0, std::string(64, 'a'))
-                  .ok());
+  EXPECT_TRUE(
+      service_->Request(1000, "stick", 60, 0, std::string(64, 'a')).ok());
   // Two sticks that look the same cannot be told apart.
   sticks_.sticks[1].identity = sticks_.sticks[0].identity;
   EXPECT_FALSE(service_->Request(1000, "stick", 60, 0).ok());
@@ -297,9 +300,9 @@ TEST_F(ExceptionServiceTest, TheStickStaffSawIsTheOneAskedFor) {
 TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
   EXPECT_FALSE(service_->Request(1000, "radios", 60, 0).ok());
   EXPECT_FALSE(service_->Request(1000, "maintenance", 60, 0).ok());
-  EXPECT_FALSE(service_->Request(1000, "stick", 45, 0).ok());   // no class
-  EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());   // 8 h cap
-  EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());   // no stick 2
+  EXPECT_FALSE(service_->Request(1000, "stick", 45, 0).ok());  // no class
+  EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());  // 8 h cap
+  EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());  // no stick 2
   EXPECT_FALSE(service_->Request(1000, "printer", 60, 0).ok());
   sticks_.sticks[1].serial.clear();  // every such stick looks the same
   Result<Json> no_serial = service_->Request(1000, "stick", 60, 1);
@@ -315,8 +318,7 @@ TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
   service_ = Make(boot_, /*with_key=*/false);
   Result<Json> no_key = service_->Request(1000, "stick", 60, 0);
   ASSERT_FALSE(no_key.ok());
-  EXPECT_NE(no_key.status().message().find("exception.key"),
-            std::string::npos);
+  EXPECT_NE(no_key.status().message().find("exception.key"), std::string::npos);
 }
 
 TEST_F(ExceptionServiceTest, ACorruptStateFileIsJournaledAndStartsEmpty) {

@@ -90,32 +90,33 @@ TEST(IpcRequestTest, Exceptions) {
   end.op = Op::kExceptionEnd;
   end.grant = "123456789012";
   EXPECT_EQ(ParseRequest(SerializeRequest(end)).value(), end);
-  for (const std::string& bad : std::vector<std::string>{
-           R"({"op":"exception_request","scope":"stick"})",
-           R"({"op":"exception_request","minutes":60,"index":0})",
-           R"({"op":"exception_request","scope":"usb","minutes":60,"index":0})",
-           R"({"op":"exception_request","scope":"stick","minutes":60,"index":100})",
-           R"({"op":"exception_request","scope":"stick","minutes":0,"index":0})",
-           R"({"op":"exception_request","scope":"stick","minutes":"60","index":0})",
-           R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"x":1})",
-           R"({"op":"exception_redeem","text":""})",
-           R"({"op":"exception_redeem","text":")" + std::string(257, '1') +
-               R"("})",
-           R"({"op":"exception_redeem","text":"1\u0001"})",
-           R"({"op":"exception_redeem"})",
-           R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"identity":"AB"})",
-           R"({"op":"exception_request","identity":")" + std::string(64, 'a') +
-               R"("})",
-           R"({"op":"exception_end","grant":"12a"})",
-           R"({"op":"exception_end","grant":""})",
-           R"({"op":"exception_end","grant":"123456789012345678901"})",
-       }) {
+  for (
+      const std::string& bad : std::vector<std::string>{
+          R"({"op":"exception_request","scope":"stick"})",
+          R"({"op":"exception_request","minutes":60,"index":0})",
+          R"({"op":"exception_request","scope":"usb","minutes":60,"index":0})",
+          R"({"op":"exception_request","scope":"stick","minutes":60,"index":100})",
+          R"({"op":"exception_request","scope":"stick","minutes":0,"index":0})",
+          R"({"op":"exception_request","scope":"stick","minutes":"60","index":0})",
+          R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"x":1})",
+          R"({"op":"exception_redeem","text":""})",
+          R"({"op":"exception_redeem","text":")" + std::string(257, '1') +
+              R"("})",
+          R"({"op":"exception_redeem","text":"1\u0001"})",
+          R"({"op":"exception_redeem"})",
+          R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"identity":"AB"})",
+          R"({"op":"exception_request","identity":")" + std::string(64, 'a') +
+              R"("})",
+          R"({"op":"exception_end","grant":"12a"})",
+          R"({"op":"exception_end","grant":""})",
+          R"({"op":"exception_end","grant":"123456789012345678901"})",
+      }) {
     EXPECT_FALSE(ParseRequest(bad).ok()) << bad;
   }
   // Any local user: the lockout and the desk stand in the way, and every
   // try is journaled (limited per uid).
-  for (Op op : {Op::kExceptionRequest, Op::kExceptionRedeem,
-                Op::kExceptionEnd}) {
+  for (Op op :
+       {Op::kExceptionRequest, Op::kExceptionRedeem, Op::kExceptionEnd}) {
     EXPECT_EQ(SpecOf(op).right, Right::kAnyLocalUser);
     EXPECT_EQ(SpecOf(op).limit, Limit::kJournal);
   }

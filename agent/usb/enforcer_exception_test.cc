@@ -145,6 +145,23 @@ TEST_F(EnforcerExceptionTest, ExceptionStickWaitsForTheSessionLikeAKeyedOne) {
   EXPECT_EQ(Field(*enforcer, "exception"), "42");
 }
 
+TEST_F(EnforcerExceptionTest, AGrantThatEndedWhileWaitingIsNotReleased) {
+  Grant("S9");
+  auto enforcer = PluggedForeignStick("S9");
+  ASSERT_EQ(StickField(*enforcer, "state"), "writable");
+  // The session ends: the stick waits for the next one, its grant kept.
+  ASSERT_TRUE(enforcer->MakeAllReadOnly("session ended").ok());
+  ASSERT_EQ(StickField(*enforcer, "state"), "waiting_for_session");
+  // The grant ends before the stick is decided again (no GrantsChanged,
+  // no timer yet); the next session must not make it writable.
+  service_.grants.clear();
+  ASSERT_TRUE(enforcer->ReleaseWaiting().ok());
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb1"));
+  EXPECT_EQ(Count("usb.stick.writable"), 1);
+}
+
 TEST_F(EnforcerExceptionTest, AStickWithAnotherSerialStaysReadOnly) {
   Grant("S9");
   auto enforcer = PluggedForeignStick("S8");

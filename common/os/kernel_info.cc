@@ -130,8 +130,7 @@ Result<std::string> LinuxKernelInfo::Release() const {
 
 Result<std::string> LinuxKernelInfo::BootId() const {
   PIIGUARD_ASSIGN_OR_RETURN(
-      std::string id,
-      ReadFileBytes(proc_ + "/sys/kernel/random/boot_id", 128));
+      std::string id, ReadFileBytes(proc_ + "/sys/kernel/random/boot_id", 128));
   while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) {
     id.pop_back();
   }

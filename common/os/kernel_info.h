@@ -1,8 +1,8 @@
 // KernelInfo: what piiguardd reads about the running kernel: its command
 // line (/proc/cmdline: is usbcore.authorized_default=0 set, docs/usb.md),
 // its release (uname -r, journaled in agent.started) and its boot id
-// (/proc/sys/kernel/random/boot_id: what ends at reboot, docs/exceptions.md). Production code
-// uses LinuxKernelInfo; tests use FakeKernelInfo
+// (/proc/sys/kernel/random/boot_id: what ends at reboot, docs/exceptions.md).
+// Production code uses LinuxKernelInfo; tests use FakeKernelInfo
 // (testing/fake_kernel_info.h).
 //
 // The command line is parsed from bytes as the kernel's own parser splits

@@ -54,9 +54,11 @@ out=$(redeem "$other")
 check other_pc_refused "$out" sh -c "echo '$out' | grep -qi 'does not match\|wrong'"
 check still_readonly "state=$(stick_state "$STICK")" test "$(stick_state "$STICK")" = read_only
 
+t0=$(uptime_ms)
 out=$(redeem "$response")
 echo "$out"
 wait_for 30 stick_is "$STICK" writable
+echo "usb_exception: redeem typed to stick writable: $(($(uptime_ms) - t0)) ms (the ASan-built piiguard under TCG included)"
 check exception_writable "state=$(stick_state "$STICK") BLKROGET=$(blktool getro "/dev/$STICK")" \
   test "$(stick_state "$STICK")" = writable -a "$(blktool getro "/dev/$STICK")" = 0
 mkdir -p /mnt/e
