@@ -47,11 +47,12 @@ std::string Localised(const Tool& tool, const Json& answer,
               (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
 }
 
+// "16.0 GB": tenths of a gigabyte, as sticks are sold.
 std::string Gigabytes(const Json& stick) {
-  const double bytes = stick.value("capacity_bytes", 0.0);
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
-  return text;
+  const auto tenths = static_cast<uint64_t>(
+      (stick.value("capacity_bytes", 0.0) + 50'000'000.0) / 100'000'000.0);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) +
+         " GB";
 }
 
 int List(const Tool& tool, const Json& answer) {

@@ -14,7 +14,7 @@ namespace {
 using exception::ScopeKind;
 using journal::Severity;
 
-constexpr size_t kMaxStateBytes = 64 * 1024;
+constexpr size_t kMaxStateBytes = size_t{64} * 1024;
 constexpr uid_t kDaemonUid = 0;  // entries the daemon makes on its own
 constexpr int64_t kSaveRetryUs = 60'000'000;
 
