@@ -273,7 +273,8 @@ configured)
   wait_for 30 is_writable
   check exception_write_read "write, remount, read back on /dev/$DISK under the exception" \
     write_read "$DISK" /mnt/deliver
-  grant=$(status_json | sed -n 's/.*"grants": *\[{[^]]*"grant": *"\([0-9]*\)".*/\1/p')
+  # The one running exception's id (the only "grant" key in status).
+  grant=$(status_json | sed -n 's/.*"grant": *"\([0-9]*\)".*/\1/p')
   as_staff "LANG=C piiguard exception end $grant" >"$OUT/exception-end.txt" 2>&1
   is_read_only() { [ "$(stick_state "$DISK")" = read_only ]; }
   check exception_ended_readonly "exception $grant ended: /dev/$DISK $(stick_state "$DISK")" \
