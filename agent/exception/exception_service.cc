@@ -28,14 +28,6 @@ Status Refused(MsgId id, std::initializer_list<std::string_view> ja,
       Message(Lang::kJa, id, ja) + " / " + Message(Lang::kEn, id, en));
 }
 
-std::optional<ScopeKind> ScopeFromName(std::string_view name) {
-  if (name == "stick") return ScopeKind::kStickWritable;
-  if (name == "radios") return ScopeKind::kRadios;
-  if (name == "folder") return ScopeKind::kRosterFolderPause;
-  if (name == "maintenance") return ScopeKind::kMaintenance;
-  return std::nullopt;
-}
-
 std::optional<DurationClass> DurationOf(int64_t minutes) {
   for (int digit = 1; digit <= 9; ++digit) {
     std::optional<DurationClass> d = exception::DurationClassFromDigit(digit);
@@ -110,7 +102,7 @@ Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
                                        int64_t minutes, int64_t index,
                                        std::string_view identity) {
   if (scope.empty()) return Choices();
-  std::optional<ScopeKind> kind = ScopeFromName(scope);
+  std::optional<ScopeKind> kind = exception::ScopeKindFromName(scope);
   if (!kind) return InvalidArgumentError(kContext, scope, "unknown scope");
   const std::string words_ja = ScopeWords(*kind, Lang::kJa);
   const std::string words_en = ScopeWords(*kind, Lang::kEn);

@@ -300,6 +300,7 @@ TEST_F(ExceptionServiceTest, TheStickStaffSawIsTheOneAskedFor) {
 TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
   EXPECT_FALSE(service_->Request(1000, "radios", 60, 0).ok());
   EXPECT_FALSE(service_->Request(1000, "maintenance", 60, 0).ok());
+  EXPECT_FALSE(service_->Request(1000, "roster-folder", 60, 0).ok());
   EXPECT_FALSE(service_->Request(1000, "stick", 45, 0).ok());  // no class
   EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());  // 8 h cap
   EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());  // no stick 2

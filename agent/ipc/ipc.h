@@ -106,8 +106,9 @@ struct Request {
   std::string body_sha256;
   scanreport::Counts counts;
   bool full = false;
-  // kExceptionRequest: the scope ("stick", "radios", "folder",
-  // "maintenance"; empty: only list what may be asked for), its minutes
+  // kExceptionRequest: the scope (exception::ScopeKindName: "stick",
+  // "radios", "roster-folder", "maintenance"; empty: only list what may be
+  // asked for), its minutes
   // (15, 30, 60, 120, 240 or 480) and the index of the stick or folder in
   // the list the daemon shows (0-99), and optionally `identity`, the
   // stick's identity hash as listed (64 lower-case hex): the daemon refuses

@@ -80,6 +80,9 @@ TEST(IpcRequestTest, Exceptions) {
   Result<Request> stick = ParseRequest(SerializeRequest(ask));
   ASSERT_TRUE(stick.ok()) << stick.status().message();
   EXPECT_EQ(*stick, ask);
+  ask.scope = "roster-folder";  // the names of exception::ScopeKindName
+  EXPECT_EQ(ParseRequest(SerializeRequest(ask)).value(), ask);
+  ask.scope = "stick";
   ask.identity = std::string(64, 'e');
   EXPECT_EQ(ParseRequest(SerializeRequest(ask)).value(), ask);
   Request redeem;
@@ -95,6 +98,7 @@ TEST(IpcRequestTest, Exceptions) {
           R"({"op":"exception_request","scope":"stick"})",
           R"({"op":"exception_request","minutes":60,"index":0})",
           R"({"op":"exception_request","scope":"usb","minutes":60,"index":0})",
+          R"({"op":"exception_request","scope":"folder","minutes":60,"index":0})",
           R"({"op":"exception_request","scope":"stick","minutes":60,"index":100})",
           R"({"op":"exception_request","scope":"stick","minutes":0,"index":0})",
           R"({"op":"exception_request","scope":"stick","minutes":"60","index":0})",

@@ -87,7 +87,7 @@ Status ParseExceptionRequest(const Json& json, Request& request) {
   }
   PIIGUARD_ASSIGN_OR_RETURN(request.scope, StringField(json, "scope"));
   if (request.scope != "stick" && request.scope != "radios" &&
-      request.scope != "folder" && request.scope != "maintenance") {
+      request.scope != "roster-folder" && request.scope != "maintenance") {
     return Invalid("$.scope", "unknown scope");
   }
   PIIGUARD_ASSIGN_OR_RETURN(request.minutes, IntField(json, "minutes", 1, 480));

@@ -55,6 +55,14 @@ std::string_view ScopeKindName(ScopeKind kind) {
   return "unknown";
 }
 
+std::optional<ScopeKind> ScopeKindFromName(std::string_view name) {
+  for (int digit = 0; digit <= 9; ++digit) {
+    std::optional<ScopeKind> kind = ScopeKindFromDigit(digit);
+    if (kind && ScopeKindName(*kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 int64_t DurationMinutes(DurationClass duration) {
   switch (duration) {
     case DurationClass::k15Min:

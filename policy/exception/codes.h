@@ -54,6 +54,8 @@ std::optional<ScopeKind> ScopeKindFromDigit(int digit);
 std::optional<DurationClass> DurationClassFromDigit(int digit);
 // "stick", "radios", "roster-folder", "maintenance".
 std::string_view ScopeKindName(ScopeKind kind);
+// The kind ScopeKindName names; nullopt for any other text.
+std::optional<ScopeKind> ScopeKindFromName(std::string_view name);
 int64_t DurationMinutes(DurationClass duration);
 // The longest duration each scope may have: 8 h for a stick or radios, 2 h
 // for a roster folder, 4 h for maintenance.

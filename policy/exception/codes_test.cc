@@ -92,6 +92,17 @@ TEST(ChallengeTest, RefusesFieldsOutOfRange) {
                    .ok());
 }
 
+TEST(ScopeKindTest, NamesReadBack) {
+  for (ScopeKind kind :
+       {ScopeKind::kStickWritable, ScopeKind::kRadios,
+        ScopeKind::kRosterFolderPause, ScopeKind::kMaintenance}) {
+    EXPECT_EQ(ScopeKindFromName(ScopeKindName(kind)), kind);
+  }
+  for (const char* other : {"", "folder", "Stick", "unknown", "stick "}) {
+    EXPECT_EQ(ScopeKindFromName(other), std::nullopt) << other;
+  }
+}
+
 TEST(ChallengeTest, CapsPerScope) {
   EXPECT_EQ(MaxDuration(ScopeKind::kMaintenance), DurationClass::k4Hours);
   EXPECT_EQ(MaxDuration(ScopeKind::kRosterFolderPause), DurationClass::k2Hours);
