@@ -24,27 +24,10 @@ struct ExceptionArgs {
   std::string socket = std::string(ipc::kDefaultSocketPath);
 };
 
-// What a device says about itself (its serial) is shown to staff: no
-// control character reaches the terminal (an escape sequence could redraw
-// the list).
-std::string Printable(std::string text) {
-  for (char& c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\n') || u == 0x7F) c = '?';
-  }
-  return text;
-}
-
-std::string Text(const Json& json, const char* key) {
-  if (!json.contains(key)) return "-";
-  const Json& v = json[key];
-  return Printable(v.is_string() ? v.get<std::string>() : v.dump());
-}
-
 std::string Localised(const Tool& tool, const Json& answer,
                       const std::string& stem) {
-  return Text(answer,
-              (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
+  return ShownText(answer,
+                   (stem + (tool.lang == Lang::kJa ? "_ja" : "_en")).c_str());
 }
 
 // "16.0 GB": tenths of a gigabyte, as sticks are sold.
@@ -58,7 +41,7 @@ std::string Gigabytes(const Json& stick) {
 int List(const Tool& tool, const Json& answer) {
   if (!answer.value("available", false)) {
     *tool.err << Message(tool.lang, MsgId::kExceptionNoKey,
-                         {Text(answer, "problem")})
+                         {ShownText(answer, "problem")})
               << "\n";
     return kExitRefused;
   }
@@ -68,17 +51,17 @@ int List(const Tool& tool, const Json& answer) {
   } else {
     *tool.out << Message(tool.lang, MsgId::kExceptionStickListHeader) << "\n";
     for (const Json& s : sticks) {
-      *tool.out << Message(
-                       tool.lang, MsgId::kExceptionStickLine,
-                       {Text(s, "index"), Text(s, "device"), Text(s, "vid_pid"),
-                        Text(s, "serial"), Gigabytes(s)})
+      *tool.out << Message(tool.lang, MsgId::kExceptionStickLine,
+                           {ShownText(s, "index"), ShownText(s, "device"),
+                            ShownText(s, "vid_pid"), ShownText(s, "serial"),
+                            Gigabytes(s)})
                 << "\n";
     }
     *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequest) << "\n";
   }
   if (answer.value("locked_for_s", 0) > 0) {
     *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
-                         {Text(answer, "locked_for_s")})
+                         {ShownText(answer, "locked_for_s")})
               << "\n";
   }
   return kExitOk;

@@ -1,25 +1,37 @@
 #include "agent/cli/status_exceptions.h"
 
+#include <optional>
 #include <ostream>
 #include <string>
+
+#include "policy/exception/redemption.h"
 
 namespace piiguard::cli {
 namespace {
 
-std::string Text(const Json& json, const char* key) {
-  if (!json.contains(key)) return "-";
-  const Json& v = json[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-MsgId ScopeMessageOf(const std::string& scope) {
-  if (scope == "radios") return MsgId::kExceptionScopeRadios;
-  if (scope == "roster-folder") return MsgId::kExceptionScopeRosterFolder;
-  if (scope == "maintenance") return MsgId::kExceptionScopeMaintenance;
-  return MsgId::kExceptionScopeStick;
+// The words for a scope named as exception::ScopeKindName does; an unknown
+// name as it came.
+std::string ScopeWords(const Tool& tool, const std::string& name) {
+  std::optional<exception::ScopeKind> kind = exception::ScopeKindFromName(name);
+  return kind ? Message(tool.lang, exception::ScopeMessage(*kind))
+              : Printable(name);
 }
 
 }  // namespace
+
+std::string Printable(std::string text) {
+  for (char& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n') || u == 0x7F) c = '?';
+  }
+  return text;
+}
+
+std::string ShownText(const Json& json, const char* key) {
+  if (!json.contains(key)) return "-";
+  const Json& v = json[key];
+  return Printable(v.is_string() ? v.get<std::string>() : v.dump());
+}
 
 void ShowExceptions(const Tool& tool, const Json& part) {
   if (!part.is_object()) return;
@@ -27,10 +39,10 @@ void ShowExceptions(const Tool& tool, const Json& part) {
   if (grants.is_array() && !grants.empty()) {
     for (const Json& g : grants) {
       *tool.out << Message(tool.lang, MsgId::kExceptionGrantLine,
-                           {Text(g, "grant"),
-                            Message(tool.lang,
-                                    ScopeMessageOf(g.value("scope", ""))),
-                            Text(g, "minutes_left"), Text(g, "responsible")})
+                           {ShownText(g, "grant"),
+                            ScopeWords(tool, g.value("scope", "")),
+                            ShownText(g, "minutes_left"),
+                            ShownText(g, "responsible")})
                 << "\n";
     }
   } else {
@@ -38,12 +50,12 @@ void ShowExceptions(const Tool& tool, const Json& part) {
   }
   if (part.contains("challenge_waiting")) {
     *tool.out << Message(tool.lang, MsgId::kExceptionPendingLine,
-                         {Text(part, "challenge_waiting")})
+                         {ShownText(part, "challenge_waiting")})
               << "\n";
   }
   if (part.value("locked_for_s", 0) > 0) {
     *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
-                         {Text(part, "locked_for_s")})
+                         {ShownText(part, "locked_for_s")})
               << "\n";
   }
 }
