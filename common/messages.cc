@@ -386,6 +386,10 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "radio state unreadable"},
     {MsgId::kPagesTypeRadioConfirmed, "無線がオフであることを確認",
      "radios confirmed off"},
+    {MsgId::kPagesTypeRadioAllowed, "例外により作業中の無線を許可",
+     "radios allowed during a session by an exception"},
+    {MsgId::kPagesTypeRadioAllowanceEnded, "作業中の無線の許可が終了",
+     "radio allowance ended"},
     {MsgId::kPagesTypeLinkDown, "ネットワーク接続を切断",
      "network link taken down"},
     {MsgId::kPagesTypeLinkDownFailed, "ネットワーク接続を切断できなかった",
@@ -1071,14 +1075,14 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "request`."},
     {MsgId::kExceptionSayOnPhone,
      "情報システム課に電話して、次のとおり伝えてください。\n"
-     "  PC：{4}（ポリシーの版 {6}）\n"
-     "  内容：{1}、{2}分間（一覧の番号 {3}、USBメモリ {5}）\n"
+     "  PC：{4}（ポリシーの版 {5}）\n"
+     "  内容：{1}、{2}分間（{3}）\n"
      "  要求コード：{0}\n"
      "応答コード（15桁）を聞いたら、`piiguard exception redeem "
      "応答コード` と入力してください。要求コードは30分間、今日だけ有効です。",
      "phone the IT desk and tell them:\n"
-     "  PC: {4} (policy version {6})\n"
-     "  what: {1}, for {2} minutes (item {3} of the list, stick {5})\n"
+     "  PC: {4} (policy version {5})\n"
+     "  what: {1}, for {2} minutes ({3})\n"
      "  request code: {0}\n"
      "When you hear the response code (15 digits), type `piiguard exception "
      "redeem RESPONSE`. The request code works for 30 minutes, today only."},
@@ -1130,6 +1134,32 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "で一覧をもう一度確かめてから申請してください。",
      "the list of sticks changed: check it again with `piiguard exception "
      "request`, then ask."},
+    {MsgId::kExceptionWhatStick, "一覧の番号 {0}、USBメモリ {1}",
+     "item {0} of the list, stick {1}"},
+    {MsgId::kExceptionWhatRadios, "このPCの無線（Wi-Fi、Bluetoothなど）",
+     "this PC's radios (Wi-Fi, Bluetooth...)"},
+    {MsgId::kExceptionWhatFolder, "フォルダー {0}", "folder {0}"},
+    {MsgId::kExceptionHowToRequestRadios,
+     "作業中に無線を使う例外：piiguard exception request --radios --minutes "
+     "分（鍵付きUSBメモリを差している間は、無線は止まったままです）",
+     "radios during a session: piiguard exception request --radios --minutes "
+     "MINUTES (they stay blocked while a keyed stick is in)"},
+    {MsgId::kExceptionHowToRequestFolder,
+     "フォルダー1つの名簿の見張りを止める例外：piiguard exception request "
+     "--folder フォルダー --minutes 分（終わると、中の名簿は移されます）",
+     "pause the roster guard for one folder: piiguard exception request "
+     "--folder FOLDER --minutes MINUTES (rosters left in it are moved at the "
+     "end)"},
+    {MsgId::kStatusRadiosAllowed,
+     "無線: 例外（番号 {0}）により使えます。鍵付きUSBメモリを差すと、無線は"
+     "再び止まります",
+     "radios: allowed by exception {0}; putting in a keyed stick blocks them "
+     "again"},
+    {MsgId::kStatusRadiosAllowedWaiting,
+     "無線: 例外（番号 {0}）がありますが、鍵付きUSBメモリが差されている間は"
+     "止めたままです。無線を使うには、USBメモリを抜いてください",
+     "radios: exception {0} runs, but they stay blocked while a keyed stick is "
+     "in; take the stick out to use them"},
     // The USB enforcer's side.
     {MsgId::kExceptionStickWritable,
      "USBメモリ {0}: 例外として書き込みできます（例外 {1}、許可した人 {2}、"

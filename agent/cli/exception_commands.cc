@@ -1,10 +1,13 @@
 // piiguard exception request|redeem|end: offline exception codes
-// (docs/exceptions.md). `request` without --stick lists the sticks an
-// exception may be asked for; with it, shows the request code and what to
-// say on the phone. `redeem` takes the response as heard (groups may be
-// typed as separate words). `end` ends a running exception early. And the
-// "exceptions" part of `piiguard status` (ShowExceptions).
+// (docs/exceptions.md). `request` alone lists the sticks an exception may
+// be asked for and the other scopes offered; with --stick, --radios or
+// --folder, shows the request code and what to say on the phone. `redeem` takes
+// the response as heard (groups may be typed as separate words). `end` ends a
+// running exception early. And the "exceptions" part of `piiguard status`
+// (ShowExceptions).
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
@@ -18,6 +21,8 @@ namespace {
 
 struct ExceptionArgs {
   int stick = -1;
+  bool radios = false;
+  std::string folder;
   int minutes = 60;
   std::vector<std::string> response;
   std::string grant;
@@ -59,6 +64,19 @@ int List(const Tool& tool, const Json& answer) {
     }
     *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequest) << "\n";
   }
+  const Json& scopes = answer.contains("scopes") ? answer["scopes"] : Json();
+  auto offered = [&scopes](std::string_view name) {
+    return scopes.is_array() &&
+           std::find(scopes.begin(), scopes.end(), name) != scopes.end();
+  };
+  if (offered("radios")) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestRadios)
+              << "\n";
+  }
+  if (offered("roster-folder")) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestFolder)
+              << "\n";
+  }
   if (answer.value("locked_for_s", 0) > 0) {
     *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
                          {ShownText(answer, "locked_for_s")})
@@ -84,11 +102,29 @@ int Request(const Tool& tool, const ExceptionArgs& args) {
   request.op = ipc::Op::kExceptionRequest;
   Result<Json> list = AskDaemon(tool, args.socket, request);
   if (!list.ok()) return kExitError;  // AskDaemon said why
-  if (args.stick < 0) return List(tool, *list);
-  request.scope = "stick";
   request.minutes = args.minutes;
-  request.index = args.stick;
-  request.identity = IdentityOf(*list, args.stick);
+  if (args.radios) {
+    request.scope = "radios";
+  } else if (!args.folder.empty()) {
+    // Absolute as staff mean it; the daemon resolves it (links, "..").
+    std::error_code error;
+    std::filesystem::path folder =
+        std::filesystem::absolute(args.folder, error);
+    if (error) {
+      *tool.err << Message(tool.lang, MsgId::kError,
+                           {args.folder + ": " + error.message()})
+                << "\n";
+      return kExitError;
+    }
+    request.scope = "roster-folder";
+    request.folder = folder.string();
+  } else if (args.stick >= 0) {
+    request.scope = "stick";
+    request.index = args.stick;
+    request.identity = IdentityOf(*list, args.stick);
+  } else {
+    return List(tool, *list);
+  }
   Result<Json> answer = AskDaemon(tool, args.socket, request);
   if (!answer.ok()) return kExitError;
   *tool.out << Localised(tool, *answer, "say") << "\n";
@@ -136,10 +172,21 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       "request",
       "list what may be asked for, or show a request code "
       "(要求コード)");
-  request
-      ->add_option("--stick", args->stick,
-                   "the stick's item number from the list (USBメモリの番号)")
-      ->check(CLI::Range(0, 99));
+  CLI::Option* stick =
+      request
+          ->add_option(
+              "--stick", args->stick,
+              "the stick's item number from the list (USBメモリの番号)")
+          ->check(CLI::Range(0, 99));
+  CLI::Option* radios =
+      request->add_flag("--radios", args->radios,
+                        "use the radios during a session (作業中の無線)");
+  CLI::Option* folder =
+      request->add_option("--folder", args->folder,
+                          "pause the roster guard for this folder "
+                          "(名簿の見張りを止めるフォルダー)");
+  stick->excludes(radios)->excludes(folder);
+  radios->excludes(folder);
   request
       ->add_option("--minutes", args->minutes,
                    "how long: 15, 30, 60, 120, 240 or 480 (default 60)")

@@ -50,12 +50,28 @@ void ShowSession(const Tool& tool, const Json& part) {
     *tool.out << Message(tool.lang, MsgId::kStatusSessionOn,
                          {Origin(tool, part), job.empty() ? "-" : job})
               << "\n";
-    *tool.out << Message(tool.lang,
-                         part.value("radios_confirmed", false)
-                             ? MsgId::kStatusRadiosConfirmed
-                             : MsgId::kStatusRadiosNotConfirmed,
-                         {})
-              << "\n";
+    const Json none = Json::object();
+    const Json& allowance =
+        part.contains("radio_exception") && part["radio_exception"].is_object()
+            ? part["radio_exception"]
+            : none;
+    const std::string grant = ShownText(allowance, "grant");
+    if (allowance.value("allowed", false)) {
+      *tool.out << Message(tool.lang, MsgId::kStatusRadiosAllowed, {grant})
+                << "\n";
+    } else {
+      *tool.out << Message(tool.lang,
+                           part.value("radios_confirmed", false)
+                               ? MsgId::kStatusRadiosConfirmed
+                               : MsgId::kStatusRadiosNotConfirmed,
+                           {})
+                << "\n";
+      if (allowance.value("waiting", false)) {
+        *tool.out << Message(tool.lang, MsgId::kStatusRadiosAllowedWaiting,
+                             {grant})
+                  << "\n";
+      }
+    }
   } else {
     *tool.out << Message(tool.lang, MsgId::kStatusSessionOff, {}) << "\n";
   }

@@ -263,9 +263,7 @@ int Serve(const Args& args) {
     Log(board.Report(UsbNotStarted(usb_wired.message())));
   }
   readiness.Started(kEnforcerUsb, usb_wired);
-  if (exceptions.service && usb.enforcer) {
-    exceptions.service->SetForeignSticks(usb.enforcer.get());
-  }
+  JoinExceptions(exceptions, usb.enforcer.get(), gate);
   // `systemctl reload`: the policy file again (an offline PC's revocations
   // come this way); journaled by InstallPolicy either way.
   daemon.SetReloadHandler([&args, &applied] {

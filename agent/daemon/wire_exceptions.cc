@@ -50,8 +50,9 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
   }));
   daemon.AddHandler(ipc::Op::kExceptionRequest,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
-                      return service.Request(peer.uid, r.scope, r.minutes,
-                                             r.index, r.identity);
+                      return service.Request(
+                          peer.uid, ExceptionAsk{r.scope, r.minutes, r.index,
+                                                 r.identity, r.folder});
                     });
   daemon.AddHandler(ipc::Op::kExceptionRedeem,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
@@ -64,6 +65,15 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
   owners.board.AddPart("exceptions",
                        [&service] { return service.StatusPart(); });
   return Status::Ok();
+}
+
+void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
+                    session::SessionManager& sessions) {
+  if (!wiring.service) return;
+  wiring.service->SetForeignSticks(sticks);
+  wiring.service->SetRadios(&sessions);
+  sessions.SetExceptionGrants(wiring.service.get());
+  sessions.GrantsChanged();
 }
 
 }  // namespace piiguard::agent

@@ -2,7 +2,7 @@
 // piiguardd: this PC's key K_pc read from its file, the boot id, the state
 // file, a timer for the grants' ends, the three local requests and the
 // "exceptions" part of status. Made before the USB enforcer (which asks the
-// service for grants) and joined to it after (ForeignSticks).
+// service for grants) and joined to it and the session manager after.
 //
 // Thread-safety: called once from main's thread.
 #ifndef PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_
@@ -16,6 +16,7 @@
 #include "agent/exception/exception_key.h"
 #include "agent/exception/exception_service.h"
 #include "agent/notify/notifier.h"
+#include "agent/session/session_manager.h"
 #include "agent/state/state_dir.h"
 #include "common/os/kernel_info.h"
 #include "common/os/timer.h"
@@ -34,6 +35,13 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const Owners& owners, Daemon& daemon,
                       const os::KernelInfo& kernel, const std::string& key_path,
                       notify::Notifier& notifier);
+
+// Joins the service to the modules that honour its grants: the USB
+// enforcer's foreign sticks (null: it did not start) and the session
+// manager's radios, which decide again at once (a radio exception that ran
+// before a restart of the daemon applies again).
+void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
+                    session::SessionManager& sessions);
 
 }  // namespace piiguard::agent
 

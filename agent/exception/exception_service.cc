@@ -40,7 +40,9 @@ std::string ScopeWords(ScopeKind kind, Lang lang) {
   return Message(lang, exception::ScopeMessage(kind));
 }
 
-Json StickJson(const ForeignStick& stick, size_t index) {
+}  // namespace
+
+Json ForeignStickJson(const ForeignStick& stick, size_t index) {
   return Json{{"index", index},
               {"device", stick.device},
               {"identity", stick.identity},
@@ -49,8 +51,6 @@ Json StickJson(const ForeignStick& stick, size_t index) {
               {"capacity_bytes", stick.capacity_bytes},
               {"reason", stick.reason}};
 }
-
-}  // namespace
 
 std::string GrantId(const exception::Grant& grant) {
   return std::to_string(grant.challenge.nonce);
@@ -98,48 +98,86 @@ Result<std::vector<std::string>> ExceptionService::PersonIds() const {
   return exception::ResponsibleIds(persons);
 }
 
-Result<Json> ExceptionService::Request(uid_t uid, std::string_view scope,
-                                       int64_t minutes, int64_t index,
-                                       std::string_view identity) {
-  if (scope.empty()) return Choices();
-  std::optional<ScopeKind> kind = exception::ScopeKindFromName(scope);
-  if (!kind) return InvalidArgumentError(kContext, scope, "unknown scope");
+Result<Json> ExceptionService::Request(uid_t uid, const ExceptionAsk& ask) {
+  if (ask.scope.empty()) return Choices();
+  std::optional<ScopeKind> kind = exception::ScopeKindFromName(ask.scope);
+  if (!kind) return InvalidArgumentError(kContext, ask.scope, "unknown scope");
   const std::string words_ja = ScopeWords(*kind, Lang::kJa);
   const std::string words_en = ScopeWords(*kind, Lang::kEn);
   // Only scopes whose module applies grants are offered.
-  if (*kind != ScopeKind::kStickWritable || sticks_ == nullptr) {
+  if (!Offered(*kind)) {
     return Refused(MsgId::kExceptionScopeUnavailable, {words_ja}, {words_en});
   }
-  std::optional<DurationClass> duration = DurationOf(minutes);
+  std::optional<DurationClass> duration = DurationOf(ask.minutes);
   const std::string longest =
       std::to_string(exception::DurationMinutes(exception::MaxDuration(*kind)));
   if (!duration || *duration > exception::MaxDuration(*kind)) {
     return Refused(MsgId::kExceptionBadMinutes, {words_ja, longest},
                    {words_en, longest});
   }
-  if (index < 0 || index > exception::kMaxIndex) {
-    return InvalidArgumentError(kContext, "index", "out of range");
-  }
-  return Challenge(uid, *kind, *duration, static_cast<unsigned>(index),
-                   identity);
-}
-
-Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
-                                         DurationClass duration, unsigned index,
-                                         std::string_view identity) {
   if (!key_.ok()) {
     return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
                    {key_.status().message()});
   }
-  const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
-  if (pc.empty()) return Refused(MsgId::kExceptionNotEnrolled, {}, {});
-  PIIGUARD_RETURN_IF_ERROR(PersonIds().status());
+  PIIGUARD_ASSIGN_OR_RETURN(Picked picked, Pick(uid, *kind, ask));
+  return Challenge(uid, *kind, *duration, std::move(picked));
+}
+
+bool ExceptionService::Offered(ScopeKind scope) const {
+  switch (scope) {
+    case ScopeKind::kStickWritable:
+      return sticks_ != nullptr;
+    case ScopeKind::kRadios:
+      return radios_ != nullptr;
+    case ScopeKind::kRosterFolderPause:
+      return folders_ != nullptr;
+    case ScopeKind::kMaintenance:
+      return false;
+  }
+  return false;
+}
+
+Result<ExceptionService::Picked> ExceptionService::Pick(
+    uid_t uid, ScopeKind scope, const ExceptionAsk& ask) const {
+  Picked picked;
+  switch (scope) {
+    case ScopeKind::kStickWritable:
+      return PickStick(ask.index, ask.identity);
+    case ScopeKind::kRadios:
+      // Every radio the session blocks: nothing to pick.
+      picked.said_ja = Message(Lang::kJa, MsgId::kExceptionWhatRadios);
+      picked.said_en = Message(Lang::kEn, MsgId::kExceptionWhatRadios);
+      return picked;
+    case ScopeKind::kRosterFolderPause: {
+      if (ask.folder.empty()) {
+        return InvalidArgumentError(kContext, "folder", "missing");
+      }
+      PIIGUARD_ASSIGN_OR_RETURN(picked.detail,
+                                folders_->CheckFolder(uid, ask.folder));
+      picked.what = Json{{"folder", picked.detail}};
+      picked.said_ja =
+          Message(Lang::kJa, MsgId::kExceptionWhatFolder, {picked.detail});
+      picked.said_en =
+          Message(Lang::kEn, MsgId::kExceptionWhatFolder, {picked.detail});
+      return picked;
+    }
+    case ScopeKind::kMaintenance:
+      break;
+  }
+  return InvalidArgumentError(kContext, ScopeKindName(scope), "not offered");
+}
+
+Result<ExceptionService::Picked> ExceptionService::PickStick(
+    int64_t index, std::string_view identity) const {
+  if (index < 0 || index > exception::kMaxIndex) {
+    return InvalidArgumentError(kContext, "index", "out of range");
+  }
   std::vector<ForeignStick> sticks = sticks_->Foreign();
-  if (index >= sticks.size()) {
+  if (static_cast<size_t>(index) >= sticks.size()) {
     const std::string n = std::to_string(index);
     return Refused(MsgId::kExceptionNoSuchStick, {n}, {n});
   }
-  const ForeignStick& stick = sticks[index];
+  const ForeignStick& stick = sticks[static_cast<size_t>(index)];
   // The stick staff saw in the list, not whatever is at that place now.
   if (!identity.empty() && identity != stick.identity) {
     return Refused(MsgId::kExceptionListChanged, {}, {});
@@ -157,9 +195,28 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
     return Refused(MsgId::kExceptionStickNoSerial, {stick.device},
                    {stick.device});
   }
+  const auto at = static_cast<size_t>(index);
+  const std::string n = std::to_string(index);
+  const std::string described =
+      stick.device + " " + stick.vid_pid + " " + stick.serial;
+  return Picked{
+      .index = static_cast<unsigned>(index),
+      .detail = stick.identity,
+      .what = Json{{"stick", ForeignStickJson(stick, at)}},
+      .said_ja = Message(Lang::kJa, MsgId::kExceptionWhatStick, {n, described}),
+      .said_en = Message(Lang::kEn, MsgId::kExceptionWhatStick, {n, described}),
+  };
+}
+
+Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
+                                         DurationClass duration,
+                                         Picked picked) {
+  const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
+  if (pc.empty()) return Refused(MsgId::kExceptionNotEnrolled, {}, {});
+  PIIGUARD_RETURN_IF_ERROR(PersonIds().status());
   PIIGUARD_ASSIGN_OR_RETURN(
       exception::Challenge challenge,
-      state_.NewChallenge(scope, duration, index, stick.identity));
+      state_.NewChallenge(scope, duration, picked.index, picked.detail));
   last_shown_ = challenge;
   const std::string text = exception::EncodeChallenge(challenge);
   const std::string minutes =
@@ -167,27 +224,24 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
   Json details = {{"challenge", text},
                   {"scope", exception::ScopeKindName(scope)},
                   {"minutes", exception::DurationMinutes(duration)},
-                  {"index", index},
-                  {"stick", StickJson(stick, index)}};
+                  {"index", picked.index}};
+  if (picked.what.is_object()) details.update(picked.what);
   PIIGUARD_RETURN_IF_ERROR(Journal(journal::types::kExceptionRequested,
                                    Severity::kNotice, uid, details));
   if (Status saved = Persist(); !saved.ok()) {
     os::LogIfError("exception: state", saved);
     return saved;
   }
-  const std::string n = std::to_string(index);
   // The desk builds the person list from the same policy version.
   const policy::Policy* policy = config_.policy();
   const std::string version = std::to_string(policy->version);
-  const std::string described =
-      stick.device + " " + stick.vid_pid + " " + stick.serial;
   details["policy_version"] = policy->version;
-  details["say_ja"] = Message(
-      Lang::kJa, MsgId::kExceptionSayOnPhone,
-      {text, ScopeWords(scope, Lang::kJa), minutes, n, pc, described, version});
-  details["say_en"] = Message(
-      Lang::kEn, MsgId::kExceptionSayOnPhone,
-      {text, ScopeWords(scope, Lang::kEn), minutes, n, pc, described, version});
+  details["say_ja"] = Message(Lang::kJa, MsgId::kExceptionSayOnPhone,
+                              {text, ScopeWords(scope, Lang::kJa), minutes,
+                               picked.said_ja, pc, version});
+  details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
+                              {text, ScopeWords(scope, Lang::kEn), minutes,
+                               picked.said_en, pc, version});
   details["pc"] = pc;
   return details;
 }
@@ -256,7 +310,7 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   }
   running_.insert(grant.challenge.nonce);
   Reschedule();
-  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  TellModules();
   const std::string m = std::to_string(minutes);
   Notify(MsgId::kExceptionGranted, {ScopeWords(scope, Lang::kJa), m},
          {ScopeWords(scope, Lang::kEn), m});
@@ -295,35 +349,9 @@ Result<Json> ExceptionService::End(uid_t uid, std::string_view grant) {
            {"detail", found->scope_detail},
            {"reason", "ended"}});
   Reschedule();
-  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  TellModules();
   Json answer = {{"ended", true}, {"grant", GrantId(*found)}};
   if (!saved.ok()) answer["problem"] = saved.message();
-  return answer;
-}
-
-Json ExceptionService::Choices() const {
-  Json sticks = Json::array();
-  if (sticks_ != nullptr) {
-    std::vector<ForeignStick> list = sticks_->Foreign();
-    for (size_t i = 0; i < list.size(); ++i) {
-      sticks.push_back(StickJson(list[i], i));
-    }
-  }
-  Json minutes = Json::array();
-  for (int digit = 1; digit <= 9; ++digit) {
-    if (std::optional<DurationClass> d =
-            exception::DurationClassFromDigit(digit)) {
-      if (*d <= exception::MaxDuration(ScopeKind::kStickWritable)) {
-        minutes.push_back(exception::DurationMinutes(*d));
-      }
-    }
-  }
-  Json answer = {{"scopes", Json::array({"stick"})},
-                 {"minutes", minutes},
-                 {"sticks", sticks},
-                 {"locked_for_s", (state_.LockedForMs() + 999) / 1000},
-                 {"available", key_.ok()}};
-  if (!key_.ok()) answer["problem"] = key_.status().message();
   return answer;
 }
 

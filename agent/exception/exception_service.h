@@ -9,10 +9,12 @@
 // monotonic clock. Grants end on time (OnTimer) or early (`end`).
 //
 // What a grant lifts is decided by its module, asked through
-// agent/interlock/stick_exceptions.h: the USB enforcer asks GrantFor() for
-// each stick it decides and is told GrantsChanged() whenever grants begin or
-// end. Scopes whose module does not take grants yet are refused when asked
-// for (no code is shown for something the PC would not do).
+// agent/interlock/stick_exceptions.h (the USB enforcer asks GrantFor() for
+// each stick it decides) and agent/interlock/exception_grants.h (the session
+// manager's radios and the roster guard's folders ask Running()); every
+// module is told GrantsChanged() whenever grants begin or end. A scope whose
+// module is not wired is refused when asked for (no code is shown for
+// something the PC would not do).
 //
 // Everything is journaled (exception.requested, .granted, .refused, .ended,
 // .error) before it takes effect; a grant that cannot be journaled or whose
@@ -35,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/interlock/exception_grants.h"
 #include "agent/interlock/stick_exceptions.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
@@ -66,7 +69,19 @@ struct ExceptionConfig {
   std::function<void(int64_t)> schedule;
 };
 
-class ExceptionService : public StickExceptions {
+// What staff ask for (exception_request). `scope` empty: what may be asked
+// for now. `index` and `identity` pick a stick: `identity`, if not empty,
+// must be that of the stick at `index` (the one staff saw in the list).
+// `folder`: the folder to pause (roster-folder), an absolute path.
+struct ExceptionAsk {
+  std::string scope;
+  int64_t minutes = 0;
+  int64_t index = 0;
+  std::string identity;
+  std::string folder;
+};
+
+class ExceptionService : public StickExceptions, public ExceptionGrants {
  public:
   // `key`: K_pc, or why there is none (no key file, a bad one): requests
   // are then refused with that reason.
@@ -75,17 +90,18 @@ class ExceptionService : public StickExceptions {
   // The module that makes foreign sticks writable; null: none (the stick
   // scope is refused). Outlives the service.
   void SetForeignSticks(ForeignSticks* sticks) { sticks_ = sticks; }
+  // The session manager (radios) and the roster guard (folders); null: that
+  // scope is refused. Each outlives the service.
+  void SetRadios(GrantListener* radios) { radios_ = radios; }
+  void SetFolders(FolderExceptions* folders) { folders_ = folders; }
 
   // Loads the state file. A missing file is an empty state; a corrupt one
   // is journaled (exception.error) and replaced by an empty state, which is
   // safe (docs/exceptions.md "If the file is corrupt").
   Status Init();
 
-  // exception_request. `scope` empty: what may be asked for now.
-  // `identity`, if not empty, must be that of the stick at `index` (the one
-  // staff saw in the list).
-  Result<Json> Request(uid_t uid, std::string_view scope, int64_t minutes,
-                       int64_t index, std::string_view identity = {});
+  // exception_request.
+  Result<Json> Request(uid_t uid, const ExceptionAsk& ask);
   // exception_redeem.
   Result<Json> Redeem(uid_t uid, std::string_view response_text);
   // exception_end.
@@ -98,6 +114,8 @@ class ExceptionService : public StickExceptions {
 
   // StickExceptions.
   std::optional<StickGrant> GrantFor(std::string_view identity) override;
+  // ExceptionGrants.
+  std::vector<ScopeGrant> Running(exception::ScopeKind scope) override;
 
  private:
   Status Journal(std::string type, journal::Severity severity, uid_t uid,
@@ -113,16 +131,33 @@ class ExceptionService : public StickExceptions {
   void Reschedule();
   std::string UserName(uid_t uid) const;
   Result<std::vector<std::string>> PersonIds() const;
+  // Every module: grants began or ended.
+  void TellModules();
+  // Whether the module that honours `scope` is wired.
+  bool Offered(exception::ScopeKind scope) const;
   // What `request` without a scope answers.
   Json Choices() const;
+  // What staff picked, checked: the detail bound to the challenge, and
+  // what the request's answer and journal entry say of it (`what`).
+  struct Picked {
+    unsigned index = 0;
+    std::string detail;
+    Json what;            // {"stick": {...}} or {"folder": "..."}
+    std::string said_ja;  // what staff say on the phone about it
+    std::string said_en;
+  };
+  Result<Picked> PickStick(int64_t index, std::string_view identity) const;
+  Result<Picked> Pick(uid_t uid, exception::ScopeKind scope,
+                      const ExceptionAsk& ask) const;
   Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
-                         exception::DurationClass duration, unsigned index,
-                         std::string_view identity);
+                         exception::DurationClass duration, Picked picked);
 
   ExceptionConfig config_;
   Result<exception::ExceptionKey> key_;
   exception::RedemptionState state_;
   ForeignSticks* sticks_ = nullptr;
+  GrantListener* radios_ = nullptr;
+  FolderExceptions* folders_ = nullptr;
   std::set<uint64_t> running_;  // grants last seen running (their nonces)
   std::optional<exception::Challenge> last_shown_;
   bool unsaved_ = false;  // the last save failed
@@ -130,6 +165,8 @@ class ExceptionService : public StickExceptions {
 
 // A grant's id as shown and typed: its nonce in decimal.
 std::string GrantId(const exception::Grant& grant);
+// A foreign stick as `request` lists it and its journal entry names it.
+Json ForeignStickJson(const ForeignStick& stick, size_t index);
 
 }  // namespace piiguard::agent
 

@@ -1,5 +1,5 @@
-// ExceptionService: the state file, grants that end on time, status, and
-// the grants the USB enforcer asks for.
+// ExceptionService: the state file, grants that end on time, status, what
+// may be asked for, and the grants the modules ask for.
 
 #include <algorithm>
 
@@ -87,7 +87,7 @@ void ExceptionService::SettleGrants(std::string_view why) {
   running_ = std::move(now);
   if (!changed) return;
   os::LogIfError("exception: state", Persist());
-  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  TellModules();
 }
 
 void ExceptionService::OnTimer() {
@@ -132,6 +132,60 @@ std::optional<StickGrant> ExceptionService::GrantFor(
     }
   }
   return std::nullopt;
+}
+
+std::vector<ScopeGrant> ExceptionService::Running(ScopeKind scope) {
+  std::vector<ScopeGrant> running;
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    if (grant.challenge.scope != scope) continue;
+    running.push_back(ScopeGrant{GrantId(grant), grant.responsible_id,
+                                 grant.scope_detail, grant.end_mono_us});
+  }
+  std::sort(running.begin(), running.end(),
+            [](const ScopeGrant& a, const ScopeGrant& b) {
+              return a.end_mono_us < b.end_mono_us;
+            });
+  return running;
+}
+
+void ExceptionService::TellModules() {
+  if (sticks_ != nullptr) sticks_->GrantsChanged();
+  if (radios_ != nullptr) radios_->GrantsChanged();
+  if (folders_ != nullptr) folders_->GrantsChanged();
+}
+
+Json ExceptionService::Choices() const {
+  Json sticks = Json::array();
+  if (sticks_ != nullptr) {
+    std::vector<ForeignStick> list = sticks_->Foreign();
+    for (size_t i = 0; i < list.size(); ++i) {
+      sticks.push_back(ForeignStickJson(list[i], i));
+    }
+  }
+  Json scopes = Json::array();
+  Json minutes = Json::object();
+  for (ScopeKind scope :
+       {ScopeKind::kStickWritable, ScopeKind::kRadios,
+        ScopeKind::kRosterFolderPause, ScopeKind::kMaintenance}) {
+    if (!Offered(scope)) continue;
+    const std::string name(exception::ScopeKindName(scope));
+    scopes.push_back(name);
+    minutes[name] = Json::array();
+    for (int digit = 1; digit <= 9; ++digit) {
+      std::optional<exception::DurationClass> d =
+          exception::DurationClassFromDigit(digit);
+      if (d && *d <= exception::MaxDuration(scope)) {
+        minutes[name].push_back(exception::DurationMinutes(*d));
+      }
+    }
+  }
+  Json answer = {{"scopes", scopes},
+                 {"minutes", minutes},
+                 {"sticks", sticks},
+                 {"locked_for_s", (state_.LockedForMs() + 999) / 1000},
+                 {"available", key_.ok()}};
+  if (!key_.ok()) answer["problem"] = key_.status().message();
+  return answer;
 }
 
 }  // namespace piiguard::agent

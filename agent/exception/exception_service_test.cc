@@ -1,146 +1,24 @@
 #include "agent/exception/exception_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
-#include <memory>
 
-#include "agent/journal/testing/recording_appender.h"
-#include "common/journal/event_types.h"
-#include "common/os/testing/fake_clock.h"
-#include "policy/exception/code_mac.h"
+#include "agent/exception/exception_service_fixture.h"
 
 namespace piiguard::agent {
 namespace {
 
 namespace types = journal::types;
-using exception::ExceptionKey;
-
-constexpr int64_t kMinuteUs = 60LL * 1000 * 1000;
-constexpr char kPc[] = "pc-0001";
-
-ExceptionKey Master() {
-  return std::move(ExceptionKey::FromBytes(std::string(32, 'm'))).value();
-}
-
-ForeignStick Stick(std::string device, std::string identity) {
-  return ForeignStick{std::move(device), std::move(identity), "0781:5581",
-                      "SERIAL",          16'000'000'000,      "not keyed"};
-}
-
-class FakeSticks : public ForeignSticks {
- public:
-  std::vector<ForeignStick> Foreign() const override { return sticks; }
-  void GrantsChanged() override { ++changed; }
-  std::vector<ForeignStick> sticks = {Stick("sdb", std::string(64, 'a')),
-                                      Stick("sdc", std::string(64, 'b'))};
-  int changed = 0;
-};
-
-class ExceptionServiceTest : public ::testing::Test {
- protected:
-  ExceptionServiceTest() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("exception_service_test." + std::to_string(getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    policy::Consignee hidamari;
-    hidamari.id = "hidamari";
-    hidamari.responsible.name = "山田花子";
-    hidamari.deputies.push_back(policy::Person{"鈴木一郎", ""});
-    policy_.consignees.push_back(hidamari);
-    service_ = Make(boot_);
-  }
-  ~ExceptionServiceTest() override { std::filesystem::remove_all(dir_); }
-
-  std::unique_ptr<ExceptionService> Make(const std::string& boot,
-                                         bool with_key = true) {
-    ExceptionConfig config;
-    config.clock = &clock_;
-    config.journal = &appender_;
-    config.state_file = (dir_ / "exceptions.state").string();
-    config.boot_id = boot;
-    config.pc_id = [] { return std::string(kPc); };
-    config.policy = [this] { return &policy_; };
-    config.user_name = [](uid_t) { return std::string("staff"); };
-    config.schedule = [this](int64_t at) { scheduled_ = at; };
-    Result<ExceptionKey> key =
-        with_key ? exception::DeriveExceptionKey(Master(), kPc)
-                 : Result<ExceptionKey>(NotFoundError(
-                       "exception key", "/etc/piiguard/exception.key",
-                       "no such file"));
-    auto service =
-        std::make_unique<ExceptionService>(std::move(config), std::move(key));
-    service->SetForeignSticks(&sticks_);
-    return service;
-  }
-
-  // What the IT desk reads back for `challenge_text`.
-  std::string Respond(const std::string& challenge_text, unsigned person = 0,
-                      const std::string& pc = kPc) {
-    exception::Challenge c =
-        std::move(exception::ParseChallenge(challenge_text)).value();
-    const ExceptionKey key =
-        std::move(exception::DeriveExceptionKey(Master(), pc)).value();
-    const std::string ids[] = {"山田花子", "鈴木一郎"};
-    const exception::ResponseContext context{
-        pc,
-        c,
-        "",
-        person,
-        ids[person % 2],
-        exception::IssueDay(clock_.WallMs())};
-    return exception::EncodeResponse(
-        std::move(exception::ComputeResponse(key, context)).value());
-  }
-
-  std::string Ask(int64_t index = 0, int64_t minutes = 60) {
-    Result<Json> answer = service_->Request(1000, "stick", minutes, index);
-    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
-    return answer.ok() ? (*answer)["challenge"].get<std::string>() : "";
-  }
-
-  Json Redeem(const std::string& response) {
-    Result<Json> answer = service_->Redeem(1000, response);
-    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
-    return answer.ok() ? *answer : Json::object();
-  }
-
-  int Count(std::string_view type) const {
-    int n = 0;
-    for (const journal::Event& e : events_) n += e.type == type ? 1 : 0;
-    return n;
-  }
-  const journal::Event& Last(std::string_view type) const {
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-      if (it->type == type) return *it;
-    }
-    ADD_FAILURE() << "no " << type;
-    return events_.front();
-  }
-
-  std::filesystem::path dir_;
-  os::FakeClock clock_;
-  std::vector<journal::Event> events_;
-  bool journal_fails_ = false;
-  journal::testing::RecordingAppender appender_{events_, &journal_fails_};
-  policy::Policy policy_;
-  FakeSticks sticks_;
-  std::string boot_ = "boot-1";
-  int64_t scheduled_ = -1;
-  std::unique_ptr<ExceptionService> service_;
-};
 
 TEST_F(ExceptionServiceTest, ListsWhatMayBeAskedFor) {
-  Result<Json> choices = service_->Request(1000, "", 0, 0);
+  Result<Json> choices = service_->Request(1000, ExceptionAsk());
   ASSERT_TRUE(choices.ok());
   ASSERT_EQ((*choices)["sticks"].size(), 2u);
   EXPECT_EQ((*choices)["sticks"][1]["device"], "sdc");
   EXPECT_EQ((*choices)["sticks"][1]["index"], 1);
-  EXPECT_EQ((*choices)["minutes"].back(), 480);
+  EXPECT_EQ((*choices)["minutes"]["stick"].back(), 480);
+  EXPECT_EQ((*choices)["scopes"], Json::array({"stick"}));
   EXPECT_EQ((*choices)["available"], true);
   EXPECT_TRUE(events_.empty());  // listing records nothing
 }
@@ -287,37 +165,41 @@ TEST_F(ExceptionServiceTest, AResponseThatCannotBeSavedIsNotChecked) {
 TEST_F(ExceptionServiceTest, TheStickStaffSawIsTheOneAskedFor) {
   // Staff listed the sticks; another took item 0's place since.
   Result<Json> moved =
-      service_->Request(1000, "stick", 60, 0, std::string(64, 'b'));
+      service_->Request(1000, AskOf("stick", 60, 0, std::string(64, 'b')));
   ASSERT_FALSE(moved.ok());
   EXPECT_EQ(Count(types::kExceptionRequested), 0);
   EXPECT_TRUE(
-      service_->Request(1000, "stick", 60, 0, std::string(64, 'a')).ok());
+      service_->Request(1000, AskOf("stick", 60, 0, std::string(64, 'a')))
+          .ok());
   // Two sticks that look the same cannot be told apart.
   sticks_.sticks[1].identity = sticks_.sticks[0].identity;
-  EXPECT_FALSE(service_->Request(1000, "stick", 60, 0).ok());
+  EXPECT_FALSE(service_->Request(1000, AskOf("stick", 60, 0)).ok());
 }
 
 TEST_F(ExceptionServiceTest, RefusesWhatItCannotDo) {
-  EXPECT_FALSE(service_->Request(1000, "radios", 60, 0).ok());
-  EXPECT_FALSE(service_->Request(1000, "maintenance", 60, 0).ok());
-  EXPECT_FALSE(service_->Request(1000, "roster-folder", 60, 0).ok());
-  EXPECT_FALSE(service_->Request(1000, "stick", 45, 0).ok());  // no class
-  EXPECT_TRUE(service_->Request(1000, "stick", 480, 0).ok());  // 8 h cap
-  EXPECT_FALSE(service_->Request(1000, "stick", 60, 2).ok());  // no stick 2
-  EXPECT_FALSE(service_->Request(1000, "printer", 60, 0).ok());
+  EXPECT_FALSE(service_->Request(1000, AskOf("radios", 60, 0)).ok());
+  EXPECT_FALSE(service_->Request(1000, AskOf("maintenance", 60, 0)).ok());
+  EXPECT_FALSE(service_->Request(1000, AskOf("roster-folder", 60, 0)).ok());
+  EXPECT_FALSE(
+      service_->Request(1000, AskOf("stick", 45, 0)).ok());  // no class
+  EXPECT_TRUE(service_->Request(1000, AskOf("stick", 480, 0)).ok());  // 8 h cap
+  EXPECT_FALSE(
+      service_->Request(1000, AskOf("stick", 60, 2)).ok());  // no stick 2
+  EXPECT_FALSE(service_->Request(1000, AskOf("printer", 60, 0)).ok());
   sticks_.sticks[1].serial.clear();  // every such stick looks the same
-  Result<Json> no_serial = service_->Request(1000, "stick", 60, 1);
+  Result<Json> no_serial = service_->Request(1000, AskOf("stick", 60, 1));
   ASSERT_FALSE(no_serial.ok());
-  EXPECT_NE(no_serial.status().message().find("serial"), std::string::npos);
+  EXPECT_NE(no_serial.status().message().find("serial"), std::string::npos)
+      << no_serial.status().message();
   EXPECT_TRUE(events_.empty() ||
               events_.back().type != types::kExceptionRequested ||
               events_.back().details["index"] != 1);
   policy_.consignees.clear();
-  Result<Json> nobody = service_->Request(1000, "stick", 60, 0);
+  Result<Json> nobody = service_->Request(1000, AskOf("stick", 60, 0));
   ASSERT_FALSE(nobody.ok());
   EXPECT_NE(nobody.status().message().find("責任者"), std::string::npos);
   service_ = Make(boot_, /*with_key=*/false);
-  Result<Json> no_key = service_->Request(1000, "stick", 60, 0);
+  Result<Json> no_key = service_->Request(1000, AskOf("stick", 60, 0));
   ASSERT_FALSE(no_key.ok());
   EXPECT_NE(no_key.status().message().find("exception.key"), std::string::npos);
 }

@@ -34,6 +34,7 @@ namespace piiguard::ipc {
 inline constexpr size_t kMaxFrameBytes = size_t{16} * 1024;
 inline constexpr size_t kMaxNearMissChars = 2000;  // code points
 inline constexpr size_t kMaxResponseBytes = 256;   // kExceptionRedeem's text
+inline constexpr size_t kMaxFolderBytes = 1024;    // kExceptionRequest's folder
 inline constexpr std::string_view kDefaultSocketPath =
     "/run/piiguard/agent.sock";
 
@@ -112,7 +113,9 @@ struct Request {
   // (15, 30, 60, 120, 240 or 480) and the index of the stick or folder in
   // the list the daemon shows (0-99), and optionally `identity`, the
   // stick's identity hash as listed (64 lower-case hex): the daemon refuses
-  // if the list changed. kExceptionRedeem: `text` is the
+  // if the list changed; with "roster-folder" (and only with it) `folder`,
+  // the folder to pause as an absolute path (1-1024 bytes, no control
+  // characters; the daemon resolves it). kExceptionRedeem: `text` is the
   // response as typed (1-256 bytes). kExceptionEnd: `grant`, the grant's
   // id (decimal digits).
   std::string scope;
@@ -120,6 +123,7 @@ struct Request {
   int64_t index = 0;
   std::string grant;
   std::string identity;
+  std::string folder;
 
   bool operator==(const Request&) const = default;
 };

@@ -80,8 +80,12 @@ TEST(IpcRequestTest, Exceptions) {
   Result<Request> stick = ParseRequest(SerializeRequest(ask));
   ASSERT_TRUE(stick.ok()) << stick.status().message();
   EXPECT_EQ(*stick, ask);
-  ask.scope = "roster-folder";  // the names of exception::ScopeKindName
+  ask.scope = "radios";  // the names of exception::ScopeKindName
   EXPECT_EQ(ParseRequest(SerializeRequest(ask)).value(), ask);
+  ask.scope = "roster-folder";
+  ask.folder = "/home/sato/差し込み印刷";
+  EXPECT_EQ(ParseRequest(SerializeRequest(ask)).value(), ask);
+  ask.folder.clear();
   ask.scope = "stick";
   ask.identity = std::string(64, 'e');
   EXPECT_EQ(ParseRequest(SerializeRequest(ask)).value(), ask);
@@ -111,6 +115,13 @@ TEST(IpcRequestTest, Exceptions) {
           R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"identity":"AB"})",
           R"({"op":"exception_request","identity":")" + std::string(64, 'a') +
               R"("})",
+          R"({"op":"exception_request","scope":"roster-folder","minutes":60,"index":0})",
+          R"({"op":"exception_request","scope":"roster-folder","minutes":60,"index":0,"folder":"merge"})",
+          R"({"op":"exception_request","scope":"roster-folder","minutes":60,"index":0,"folder":""})",
+          R"({"op":"exception_request","scope":"roster-folder","minutes":60,"index":0,"folder":"/a\nb"})",
+          R"({"op":"exception_request","scope":"roster-folder","minutes":60,"index":0,"folder":"/)" +
+              std::string(1024, 'a') + R"("})",
+          R"({"op":"exception_request","scope":"stick","minutes":60,"index":0,"folder":"/home"})",
           R"({"op":"exception_end","grant":"12a"})",
           R"({"op":"exception_end","grant":""})",
           R"({"op":"exception_end","grant":"123456789012345678901"})",

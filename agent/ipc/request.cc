@@ -98,6 +98,21 @@ Status ParseExceptionRequest(const Json& json, Request& request) {
       return Invalid("$.identity", "expected 64 lower-case hex digits");
     }
   }
+  // The folder to pause: with roster-folder only, and there required.
+  if (request.scope == "roster-folder") {
+    PIIGUARD_ASSIGN_OR_RETURN(request.folder, StringField(json, "folder"));
+    if (request.folder.empty() || request.folder.front() != '/' ||
+        request.folder.size() > kMaxFolderBytes ||
+        std::any_of(request.folder.begin(), request.folder.end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+        })) {
+      return Invalid("$.folder",
+                     "expected an absolute path of 1 to 1024 "
+                     "bytes without control characters");
+    }
+  } else if (json.contains("folder")) {
+    return Invalid("$.folder", "only with the roster-folder scope");
+  }
   return Status::Ok();
 }
 
@@ -174,6 +189,7 @@ Result<Request> ParseRequest(std::string_view bytes) {
       PIIGUARD_RETURN_IF_ERROR(ParseExceptionRequest(json, request));
       fields += request.scope.empty() ? 0 : 3;
       fields += request.identity.empty() ? 0 : 1;
+      fields += request.folder.empty() ? 0 : 1;
       break;
     }
     case Op::kExceptionRedeem: {
@@ -224,6 +240,7 @@ std::string SerializeRequest(const Request& request) {
     json["minutes"] = request.minutes;
     json["index"] = request.index;
     if (!request.identity.empty()) json["identity"] = request.identity;
+    if (!request.folder.empty()) json["folder"] = request.folder;
   }
   if (request.op == Op::kExceptionRedeem) json["text"] = request.text;
   if (request.op == Op::kExceptionEnd) json["grant"] = request.grant;

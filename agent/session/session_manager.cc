@@ -4,6 +4,7 @@
 #include <set>
 
 #include "agent/session/radio_guard.h"
+#include "agent/session/session_internal.h"
 #include "agent/session/standalone.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
@@ -12,17 +13,6 @@ namespace piiguard::agent::session {
 namespace {
 
 constexpr int kMaxPumpRounds = 16;
-constexpr uint8_t kAll = static_cast<uint8_t>(os::RadioType::kAll);
-
-bool Matches(uint8_t blocked, uint8_t type) {
-  return blocked == kAll || blocked == type;
-}
-
-Json TypeNames(const std::vector<uint8_t>& types) {
-  Json names = Json::array();
-  for (uint8_t t : types) names.push_back(os::RadioTypeName(t));
-  return names;
-}
 
 }  // namespace
 
@@ -66,7 +56,8 @@ Status SessionManager::Journal(std::string type, journal::Severity severity,
 
 void SessionManager::PublishGuard() const {
   if (config_.guard_types) {
-    config_.guard_types(state_ ? GuardMask(state_->block_types) : 0);
+    config_.guard_types(
+        state_ && !radios_allowed_ ? GuardMask(state_->block_types) : 0);
   }
 }
 
@@ -80,7 +71,7 @@ Status SessionManager::Persist() {
 }
 
 bool SessionManager::Blocks(uint8_t type) const {
-  if (!state_) return false;
+  if (!state_ || radios_allowed_) return false;
   return std::any_of(state_->block_types.begin(), state_->block_types.end(),
                      [type](uint8_t b) { return Matches(b, type); });
 }
@@ -197,6 +188,8 @@ Status SessionManager::Reblock(const std::vector<Attempt>& attempts,
 }
 
 Status SessionManager::BlockAll(std::string_view why) {
+  // A radio exception runs: Reconsider() blocks them when it ends.
+  if (radios_allowed_) return Pump(config_.clock->MonotonicUs());
   Status failed;
   for (uint8_t t : state_->block_types) {
     Status s = rfkill_.ChangeAll(t, true);
@@ -219,7 +212,7 @@ Status SessionManager::BlockAll(std::string_view why) {
 }
 
 Status SessionManager::UpdateConfirmation() {
-  if (!state_) {
+  if (!state_ || radios_allowed_) {
     confirmed_ = false;
     return Status::Ok();
   }
@@ -357,9 +350,12 @@ Status SessionManager::Begin(SessionState state, bool record_prior) {
     if (blocked.ok()) blocked = isolated;
   }
   Status persisted_again = Persist();
+  // A radio exception that runs already applies to the new session.
+  Status allowed = Reconsider("session start");
   if (!persisted.ok()) return persisted;
   if (!j.ok()) return j;
-  return blocked.ok() ? persisted_again : blocked;
+  if (!blocked.ok()) return blocked;
+  return persisted_again.ok() ? allowed : persisted_again;
 }
 
 Status SessionManager::ApplyRules(SessionRules rules) {
@@ -479,10 +475,13 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
     }
   }
   SessionState saved = *state_;
+  const bool was_allowed = radios_allowed_;
   state_.reset();
   confirmed_ = false;
+  radios_allowed_ = false;
   if (Status s = Persist(); !s.ok()) {
     state_ = std::move(saved);
+    radios_allowed_ = was_allowed;
     PublishGuard();
     Journal(journal::types::kSessionEndFailed, journal::Severity::kIncident,
             Json{{"error", s.message()}, {"action", "session kept on"}})
@@ -589,238 +588,6 @@ Status SessionManager::RestoreRadios(const SessionState& saved,
   restored["radios"] = list;
   Status pumped = Pump(config_.clock->MonotonicUs());
   return first.ok() ? pumped : first;
-}
-
-// ---------------------------------------------------------------- links
-
-bool SessionManager::KeptUp(const std::string& name) const {
-  if (firewall_failed_) return false;
-  return std::any_of(rules_.standalone_allow.begin(),
-                     rules_.standalone_allow.end(),
-                     [&name](const policy::StandaloneAllow& a) {
-                       return a.interface == name;
-                     });
-}
-
-Status SessionManager::TakeDown(const os::LinkInfo& link,
-                                std::string_view why) {
-  Status s = links_->SetUp(link.ifindex, false);
-  Status j = Journal(
-      s.ok() ? journal::types::kLinkDown : journal::types::kLinkDownFailed,
-      s.ok() ? journal::Severity::kNotice : journal::Severity::kIncident,
-      Json{{"name", link.name},
-           {"ifindex", link.ifindex},
-           {"why", why},
-           {"error", s.ok() ? "" : s.message()}});
-  if (!s.ok()) {
-    Status closed =
-        FailClosed("link " + link.name + " could not be taken down");
-    return closed.ok() ? s : closed;
-  }
-  return j;
-}
-
-Status SessionManager::IsolateLinks() {
-  if (links_ == nullptr) {
-    return FailClosed("standalone policy but no link control");
-  }
-  Result<std::vector<os::LinkInfo>> list = links_->List();
-  if (!list.ok()) {
-    FailClosed("links: " + list.status().message()).IgnoreError();
-    return list.status();
-  }
-  Status first;
-  firewall_failed_ = false;
-  if (!rules_.standalone_allow.empty()) {
-    Result<std::string> ruleset = StandaloneRuleset(rules_.standalone_allow);
-    Status applied = !ruleset.ok() ? ruleset.status()
-                     : firewall_ == nullptr
-                         ? NotFoundError("nft", "firewall", "not available")
-                         : firewall_->Apply(*ruleset);
-    Json allow = Json::array();
-    for (const policy::StandaloneAllow& a : rules_.standalone_allow) {
-      allow.push_back({{"interface", a.interface}, {"cidr", a.cidr}});
-    }
-    if (applied.ok()) {
-      state_->firewall = true;
-      first = Journal(journal::types::kLinkFirewallApplied,
-                      journal::Severity::kNotice,
-                      Json{{"allow", allow},
-                           {"table", std::string(kNftFamily) + " " +
-                                         std::string(kNftTable)}});
-    } else {
-      firewall_failed_ = true;
-      first = Journal(
-          journal::types::kLinkFirewallFailed, journal::Severity::kIncident,
-          Json{{"allow", allow},
-               {"error", applied.message()},
-               {"action", "allowed interfaces taken down too (fail closed)"}});
-    }
-  }
-  for (const os::LinkInfo& link : *list) {
-    link_state_[link.ifindex] = link;
-    if (link.loopback || KeptUp(link.name)) continue;
-    bool known = std::any_of(
-        state_->prior_links.begin(), state_->prior_links.end(),
-        [&link](const PriorLink& p) { return p.ifindex == link.ifindex; });
-    if (!known) {
-      state_->prior_links.push_back(
-          PriorLink{link.ifindex, link.name, link.up});
-    }
-    if (link.up) {
-      Status s = TakeDown(link, "standalone");
-      if (first.ok() && !s.ok()) first = s;
-    }
-  }
-  return first;
-}
-
-Status SessionManager::OnLinksReadable() {
-  if (links_ == nullptr) return Status::Ok();
-  Result<std::vector<os::LinkInfo>> changes = links_->ReadChanges();
-  if (!changes.ok()) {
-    // Changes were lost (ENOBUFS): look at every link again.
-    Journal(journal::types::kLinkReadFailed, journal::Severity::kWarning,
-            Json{{"error", changes.status().message()}})
-        .IgnoreError();
-    if (state_ && rules_.standalone) return IsolateLinks();
-    return changes.status();
-  }
-  Status first;
-  bool priors_changed = false;
-  for (const os::LinkInfo& link : *changes) {
-    if (link.removed) {
-      link_state_.erase(link.ifindex);
-      continue;
-    }
-    link_state_[link.ifindex] = link;
-    if (!state_ || !rules_.standalone || link.loopback || !link.up ||
-        KeptUp(link.name)) {
-      continue;
-    }
-    bool known = std::any_of(
-        state_->prior_links.begin(), state_->prior_links.end(),
-        [&link](const PriorLink& p) { return p.ifindex == link.ifindex; });
-    if (!known) {
-      state_->prior_links.push_back(PriorLink{link.ifindex, link.name, false});
-      priors_changed = true;
-    }
-    Status j =
-        Journal(journal::types::kLinkUpAttempt, journal::Severity::kViolation,
-                Json{{"name", link.name},
-                     {"ifindex", link.ifindex},
-                     {"new_link", !known}});
-    Status s = TakeDown(link, "brought up during a standalone session");
-    if (first.ok() && !j.ok()) first = j;
-    if (first.ok() && !s.ok()) first = s;
-  }
-  if (priors_changed) {
-    Status s = Persist();
-    if (first.ok() && !s.ok()) first = s;
-  }
-  return first;
-}
-
-Status SessionManager::RestoreLinks(const SessionState& saved, Json& restored) {
-  Status first;
-  Json list = Json::array();
-  if (links_ != nullptr) {
-    for (const PriorLink& p : saved.prior_links) {
-      if (!p.was_up) continue;
-      Status s = links_->SetUp(p.ifindex, true);
-      list.push_back({{"name", p.name}, {"up", true}, {"ok", s.ok()}});
-      if (first.ok() && !s.ok()) first = s;
-    }
-  }
-  if (saved.firewall && firewall_ != nullptr) {
-    Status s = firewall_->DeleteTable(kNftFamily, kNftTable);
-    restored["firewall_removed"] = s.ok();
-    if (first.ok() && !s.ok()) first = s;
-  }
-  restored["links"] = list;
-  return first;
-}
-
-// ---------------------------------------------------------------- interlock
-
-bool SessionManager::KeyedStickVerified(const KeyedStick& stick) {
-  in_gate_call_ = true;
-  if (!state_) {
-    SessionState s;
-    s.origin = Origin::kStick;
-    s.user = stick.holder;
-    s.job = stick.job;
-    s.started_ms = config_.clock->WallMs();
-    s.block_types = rules_.block_types;
-    s.sticks.push_back(stick.stick_id);
-    Begin(std::move(s), true).IgnoreError();  // journaled inside
-  } else if (std::find(state_->sticks.begin(), state_->sticks.end(),
-                       stick.stick_id) == state_->sticks.end()) {
-    state_->sticks.push_back(stick.stick_id);
-    Persist().IgnoreError();
-  }
-  in_gate_call_ = false;
-  bool open = radios_confirmed();
-  Journal(journal::types::kSessionStickGate, journal::Severity::kInfo,
-          Json{{"stick_id", stick.stick_id},
-               {"device", stick.device},
-               {"job", stick.job},
-               {"writable", open}})
-      .IgnoreError();
-  return open;
-}
-
-void SessionManager::KeyedStickGone(const KeyedStick& stick) {
-  if (!state_) return;
-  auto it =
-      std::find(state_->sticks.begin(), state_->sticks.end(), stick.stick_id);
-  if (it == state_->sticks.end()) return;
-  state_->sticks.erase(it);
-  if (state_->origin == Origin::kStick && state_->sticks.empty() &&
-      rules_.ends_on_removal) {
-    Finish("stick removed", -1).IgnoreError();  // journaled inside
-    return;
-  }
-  Persist().IgnoreError();
-}
-
-// ---------------------------------------------------------------- status
-
-Json SessionManager::RadiosJson() const {
-  Json radios = Json::array();
-  for (const auto& [idx, radio] : radios_) {
-    radios.push_back({{"idx", idx},
-                      {"type", os::RadioTypeName(radio.type)},
-                      {"name", radio.name},
-                      {"soft", radio.soft},
-                      {"hard", radio.hard},
-                      {"blocked", radio.soft || radio.hard}});
-  }
-  return radios;
-}
-
-Result<Json> SessionManager::StatusPart() const {
-  Json part = {{"active", state_.has_value()},
-               {"radios_confirmed", radios_confirmed()},
-               {"standalone", rules_.standalone},
-               {"radios", RadiosJson()}};
-  if (state_) {
-    part["origin"] = OriginName(state_->origin);
-    part["uid"] = state_->uid;
-    part["user"] = state_->user;
-    part["job"] = state_->job;
-    part["started_ms"] = state_->started_ms;
-    part["block_types"] = TypeNames(state_->block_types);
-    part["sticks"] = state_->sticks;
-  }
-  Json links = Json::array();
-  for (const auto& [index, link] : link_state_) {
-    if (link.loopback) continue;
-    links.push_back(
-        {{"name", link.name}, {"up", link.up}, {"kept", KeptUp(link.name)}});
-  }
-  part["links"] = links;
-  return part;
 }
 
 }  // namespace piiguard::agent::session

@@ -20,6 +20,12 @@
 // - The session is persisted (DIR/session.json, atomic writes) and resumed
 //   after a restart; a corrupt file fails closed (session on, radios
 //   blocked, nothing restored).
+// - A radio exception (issue 17, docs/exceptions.md "Radios during a
+//   session"): while a grant of the radios scope runs and no keyed stick is
+//   in, the session's radios are allowed: put back as they were before the
+//   session, and not re-blocked. A keyed stick comes first: when one is
+//   verified the radios are blocked again (and confirmed) before it may be
+//   written, and they are allowed again once every keyed stick is out.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_SESSION_SESSION_MANAGER_H_
@@ -34,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/interlock/exception_grants.h"
 #include "agent/interlock/interlock.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
@@ -75,7 +82,7 @@ struct SessionConfig {
   std::function<int64_t()> guard_micros;
 };
 
-class SessionManager : public WriteGate {
+class SessionManager : public WriteGate, public GrantListener {
  public:
   // `links` and `firewall` may be null on a PC that is never standalone
   // (then a standalone policy fails closed: Init returns an error).
@@ -83,6 +90,9 @@ class SessionManager : public WriteGate {
                  os::Firewall* firewall, SessionRules rules);
 
   void SetStickControl(StickControl* sticks) { sticks_ = sticks; }
+  // The running exceptions (agent/exception); null: radios are never
+  // allowed during a session. Call GrantsChanged() once after Init().
+  void SetExceptionGrants(ExceptionGrants* grants) { grants_ = grants; }
 
   // Reads the radios present, then the session file: resumes a session,
   // fails closed on a corrupt file, or starts the standalone session.
@@ -115,8 +125,13 @@ class SessionManager : public WriteGate {
   bool KeyedStickVerified(const KeyedStick& stick) override;
   void KeyedStickGone(const KeyedStick& stick) override;
 
+  // GrantListener: a radio exception began or ended.
+  void GrantsChanged() override;
+
   bool active() const { return state_.has_value(); }
   bool radios_confirmed() const { return active() && confirmed_; }
+  // A radio exception lets the session's radios be on now.
+  bool radios_allowed() const { return active() && radios_allowed_; }
   const std::optional<SessionState>& state() const { return state_; }
 
  private:
@@ -160,17 +175,28 @@ class SessionManager : public WriteGate {
 
   Json RadiosJson() const;
 
+  // The radio exception that may apply now (the session on, a grant of the
+  // radios scope running), or nullopt.
+  std::optional<ScopeGrant> RadioGrant() const;
+  // Allows the radios or blocks them again as RadioGrant() and the keyed
+  // sticks present say; `why` goes to the journal.
+  Status Reconsider(std::string_view why);
+  Json AllowanceJson() const;
+
   SessionConfig config_;
   os::Rfkill& rfkill_;
   os::Links* links_;
   os::Firewall* firewall_;
   SessionRules rules_;
   StickControl* sticks_ = nullptr;
+  ExceptionGrants* grants_ = nullptr;
 
   std::map<uint32_t, Radio> radios_;
   std::map<int32_t, os::LinkInfo> link_state_;
   std::optional<SessionState> state_;
   bool confirmed_ = false;
+  bool radios_allowed_ = false;  // by a radio exception (RadioGrant)
+  std::string allowed_by_;       // that grant's id
   bool firewall_failed_ = false;
   bool in_gate_call_ = false;    // inside KeyedStickVerified
   bool block_failed_ = false;    // the last CHANGE_ALL of a type failed

@@ -33,6 +33,8 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kPolicyRefused, MsgId::kPagesTypePolicyRefused},
     {types::kRadioBlockFailed, MsgId::kPagesTypeRadioBlockFailed},
     {types::kRadioConfirmed, MsgId::kPagesTypeRadioConfirmed},
+    {types::kRadioAllowed, MsgId::kPagesTypeRadioAllowed},
+    {types::kRadioAllowanceEnded, MsgId::kPagesTypeRadioAllowanceEnded},
     {types::kRadioReadFailed, MsgId::kPagesTypeRadioReadFailed},
     {types::kRadioReblockFailed, MsgId::kPagesTypeRadioReblockFailed},
     {types::kRadioReblocked, MsgId::kPagesTypeRadioReblocked},

@@ -82,6 +82,9 @@ inline constexpr char kRadioReblockFailed[] = "radio.reblock_failed";
 inline constexpr char kRadioBlockFailed[] = "radio.block_failed";
 inline constexpr char kRadioReadFailed[] = "radio.read_failed";
 inline constexpr char kRadioConfirmed[] = "radio.confirmed";
+// A radio exception (issue 17) lets the session's radios be on; and its end.
+inline constexpr char kRadioAllowed[] = "radio.allowed";
+inline constexpr char kRadioAllowanceEnded[] = "radio.allowance_ended";
 inline constexpr char kLinkDown[] = "link.down";
 inline constexpr char kLinkDownFailed[] = "link.down_failed";
 inline constexpr char kLinkUpAttempt[] = "link.up_attempt";

@@ -124,7 +124,7 @@ next_phase() {
 
 case $phase in
 install)
-  plan 60
+  plan 62
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
@@ -251,6 +251,20 @@ configured)
   as_staff "piiguard session end" >"$OUT/session-end-keyed.txt" 2>&1
   check session_kept_with_stick "session end with the keyed stick in: radios still off" radios_blocked
   host unplug keyed
+  # A radio exception (issue 17): a volunteer needs Wi-Fi for a while during
+  # the session. Staff read a code to the IT desk (the host); the radios come
+  # back under the unit as installed, and go off again at the exception's end.
+  as_staff "LANG=C piiguard exception request --radios --minutes 15" >"$OUT/radio-request.txt" 2>&1
+  code=$(sed -n 's/.*request code: \([0-9-]*\).*/\1/p' "$OUT/radio-request.txt")
+  response=""
+  host respond "$code" && response=$HOST_REPLY
+  as_staff "LANG=C piiguard exception redeem $response" >"$OUT/radio-redeem.txt" 2>&1
+  check radio_exception_allowed "request $code: $(head -c 120 "$OUT/radio-redeem.txt"); wlan back on" \
+    wait_for 20 radios_unblocked
+  grant=$(status_json | sed -n 's/.*"grant": *"\([0-9]*\)".*/\1/p')
+  as_staff "LANG=C piiguard exception end $grant" >"$OUT/radio-end.txt" 2>&1
+  check radio_exception_ended "exception $grant ended: wlan blocked again" \
+    wait_for 20 radios_blocked
   as_staff "piiguard session end" >"$OUT/session-end.txt" 2>&1
   check session_ended "after the stick is out, the session ends: radios back" wait_for 10 radios_unblocked
 
