@@ -1,7 +1,10 @@
 // The folder pause against staff who want more than one folder paused, or
 // a roster never examined (folder_pause.h, docs/roster-guard.md "Pausing a
 // folder").
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 #include <utility>
@@ -9,6 +12,7 @@
 
 #include "agent/rosterguard/folder_pause.h"
 #include "agent/rosterguard/folder_pause_testing.h"
+#include "common/os/linux_file_system.h"
 
 namespace piiguard::agent::rosterguard {
 namespace {
@@ -166,6 +170,54 @@ TEST_F(FolderPauseTest, AFolderInsideTheFolderOnAnotherDiskIsNotWalked) {
   StartGrant(kFolder);
   EndGrant();
   EXPECT_FALSE(Gone("/home/staff/merge/stick/data.csv"));
+}
+
+// The same rules through the kernel: a symlink before the last component is
+// resolved and only the real path is kept; one as the last is refused.
+TEST_F(FolderPauseTest, OnLinuxThePathIsReadBackFromTheOpenedFolder) {
+  char tmpl[] = "folder-pause-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  os::LinuxFileSystem linux_files;
+  UniqueFd base_fd(::open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(base_fd.valid());
+  Result<std::string> root = linux_files.PathOf(base_fd.get());
+  ASSERT_TRUE(root.ok());
+  std::string home = *root + "/home";
+  std::string folder = home + "/merge";
+  ASSERT_EQ(::mkdir(home.c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(folder.c_str(), 0755), 0);
+  ASSERT_EQ(::symlink(home.c_str(), (*root + "/home-link").c_str()), 0);
+  ASSERT_EQ(::symlink(folder.c_str(), (home + "/link").c_str()), 0);
+  uid_t me = ::geteuid() == 0 ? kStaff : ::geteuid();
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(home.c_str(), me, me), 0);
+    ASSERT_EQ(::chown(folder.c_str(), me, me), 0);
+  }
+  FolderPauseDeps deps = MakeDeps();
+  FolderPauseDeps on_linux{linux_files,
+                           deps.guard,
+                           deps.notify,
+                           deps.quarantine_dir,
+                           deps.state_dir,
+                           [&](uid_t) { return home; },
+                           [&] { return std::vector<std::string>{*root}; }};
+  FolderPause pause(std::move(on_linux));
+  auto through_link = pause.CheckFolder(me, *root + "/home-link/merge");
+  auto last_link = pause.CheckFolder(me, home + "/link");
+  auto home_itself = pause.CheckFolder(me, *root + "/home-link");
+  for (const char* name :
+       {"/home-link", "/home/link", "/home/merge", "/home"}) {
+    std::string path = *root + name;
+    if (::unlink(path.c_str()) != 0) ::rmdir(path.c_str());
+  }
+  ::rmdir(root->c_str());
+  if (root->starts_with("/tmp/") || root->starts_with("/var/")) {
+    GTEST_SKIP() << "built under a system directory: " << *root;
+  }
+  ASSERT_TRUE(through_link.ok()) << through_link.status().message();
+  EXPECT_EQ(*through_link, folder);
+  ExpectRefused(last_link, "リンク", "links");
+  ExpectRefused(home_itself, "リンク", "links");
 }
 
 }  // namespace
