@@ -414,6 +414,10 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "roster moved off the PC"},
     {MsgId::kPagesTypeRosterKept, "名簿を移動できなかった",
      "roster could not be moved"},
+    {MsgId::kPagesTypeRosterPaused, "一時停止中のフォルダーの名簿を後回しに",
+     "file left for later in a paused folder"},
+    {MsgId::kPagesTypeRosterPauseEnded, "フォルダーの一時停止の終了",
+     "folder pause ended"},
     {MsgId::kPagesTypeScanCompleted, "名簿の検査の完了", "scan completed"},
     {MsgId::kPagesTypeExceptionRequested, "例外の申請（要求コード）",
      "exception requested (challenge shown)"},
@@ -816,6 +820,33 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "個人情報用USBメモリに移して、パソコンからは削除してください。",
      "\"{0}\" is a roster (a list of personal data). Do not keep it on this "
      "PC: move it to the personal-data USB stick and delete it here."},
+    {MsgId::kRosterPauseRefused, "フォルダー「{0}」は一時停止できません。{1}",
+     "the folder \"{0}\" cannot be paused: {1}"},
+    {MsgId::kRosterPauseNotFolder,
+     "あるフォルダーの絶対パス（/ で始まるもの）を指定してください。"
+     "リンクはたどりません。",
+     "give the absolute path (starting with /) of an existing folder; links "
+     "are not followed."},
+    {MsgId::kRosterPauseNotYours, "自分のフォルダーだけを指定できます。",
+     "only a folder of your own can be paused."},
+    {MsgId::kRosterPauseNotHere,
+     "ホームフォルダーの中のフォルダーを指定してください（ホームフォルダーその"
+     "もの、システムのフォルダー、ディスクの最上位は指定できません）。",
+     "pick a folder inside your home folder (not the home folder itself, a "
+     "system folder or the top of a disk)."},
+    {MsgId::kRosterPauseNotWatched,
+     "名簿の見張りの対象外の場所か、見張り自身のファイルを含む場所です。",
+     "the roster guard does not watch it, or it holds the guard's own files."},
+    {MsgId::kRosterPauseEndedTitle, "フォルダーの一時停止が終わりました",
+     "a folder pause has ended"},
+    {MsgId::kRosterPauseEnded,
+     "フォルダー「{0}」の名簿の見張りの一時停止（例外 {1}）が終わりました。中の"
+     "ファイルを調べ直し、名簿はいつもどおりパソコンから移します。名簿を続けて"
+     "使うときは個人情報用USBメモリに保存してください。",
+     "the pause of the roster guard for the folder \"{0}\" (exception {1}) "
+     "has ended. The files in it are examined again now, and rosters are "
+     "moved off this PC as usual; keep a roster you still need on the "
+     "personal-data USB stick."},
     // End of roster guard.
     // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
     {MsgId::kScanProgress, "スキャン中: {0} ファイル、{1} MB、名簿 {2} 件",

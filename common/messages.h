@@ -216,6 +216,8 @@ enum class MsgId {
   kPagesTypeRosterFound,
   kPagesTypeRosterMoved,
   kPagesTypeRosterKept,
+  kPagesTypeRosterPaused,
+  kPagesTypeRosterPauseEnded,
   kPagesTypeScanCompleted,
   kPagesTypeExceptionRequested,
   kPagesTypeExceptionGranted,
@@ -358,6 +360,14 @@ enum class MsgId {
   kRosterGuardQuarantined,
   kRosterGuardKept,
   kRosterGuardReported,
+  // A folder paused by an exception (agent/rosterguard/folder_pause.h).
+  kRosterPauseRefused,
+  kRosterPauseNotFolder,
+  kRosterPauseNotYours,
+  kRosterPauseNotHere,
+  kRosterPauseNotWatched,
+  kRosterPauseEndedTitle,
+  kRosterPauseEnded,
   // End of roster guard.
   // `piiguard scan` (issue 7 item 3, docs/scan-report.md).
   kScanProgress,

@@ -1,5 +1,7 @@
 // The login name of a uid, from the passwd database (getpwuid_r): for the
 // journal, the status and desktop notices. "" when the uid has no entry.
+// HomeDirOf: the uid's home directory as the passwd entry names it (the
+// roster guard's folder pause); "" when the uid has no entry.
 //
 // Thread-safety: thread-safe (getpwuid_r with a buffer of its own).
 #ifndef PIIGUARD_COMMON_USER_NAME_H_
@@ -12,6 +14,7 @@
 namespace piiguard {
 
 std::string UserNameOf(uid_t uid);
+std::string HomeDirOf(uid_t uid);
 
 }  // namespace piiguard
 

@@ -49,6 +49,44 @@ bool Guard::Excluded(const std::string& path) const {
   return true;
 }
 
+bool Guard::Watches(const std::string& path) const {
+  return rules_.enabled && !Excluded(path);
+}
+
+void Guard::Rescan(std::vector<std::shared_ptr<os::FileEvent>> held,
+                   std::vector<std::string> paths) {
+  for (std::shared_ptr<os::FileEvent>& file : held) {
+    backlog_.push_back(Backlog{std::move(file), ""});
+  }
+  for (std::string& path : paths) {
+    backlog_.push_back(Backlog{nullptr, std::move(path)});
+  }
+  Feed();
+}
+
+void Guard::Feed() {
+  if (feeding_) return;  // an inline executor's outcome, within this loop
+  feeding_ = true;
+  while (in_flight_ < kRescanInFlight && !backlog_.empty()) {
+    Backlog next = std::move(backlog_.front());
+    backlog_.pop_front();
+    if (!rules_.enabled) continue;
+    if (next.file == nullptr) {
+      // Opened as the walker of `piiguard scan` opens files: the directory
+      // with no symlink on the way, the file with O_NOFOLLOW.
+      auto [dir, name] = SplitPath(next.path);
+      Result<UniqueFd> dir_fd = deps_.files.OpenDirNoFollow(dir);
+      if (!dir_fd.ok()) continue;
+      Result<UniqueFd> fd = deps_.files.OpenFileAt(dir_fd->get(), name);
+      if (!fd.ok()) continue;  // gone, or no longer a file
+      next.file = std::make_shared<os::FileEvent>();
+      next.file->fd = std::move(*fd);
+    }
+    Submit(std::move(next.file), 0, std::nullopt);
+  }
+  feeding_ = false;
+}
+
 void Guard::OnEvents(os::FileEventBatch batch) {
   if (batch.overflow) {
     Journal(journal::types::kRosterOverflow, journal::Severity::kWarning,
@@ -86,8 +124,11 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   Result<std::string> path = deps_.files.PathOf(file->fd.get());
   if (pending) {
     path = pending->path;  // its name is gone; its data is still ours
-  } else if (!path.ok() || Excluded(*path)) {
-    return;  // removed before we got to it, or not ours to look at
+  } else if (!path.ok() || Excluded(*path) ||
+             (pause_ != nullptr && pause_->Paused(*path, *identity, file))) {
+    // Removed before we got to it, not ours to look at, or in a paused
+    // folder (examined when the pause ends).
+    return;
   }
   Job job;
   job.file = std::move(file);
@@ -105,10 +146,13 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   os::FileSystem& files = deps_.files;
   const roster::Detector& detector = deps_.detector;
   Executor& executor = deps_.executor;
+  ++in_flight_;
   executor.Run([this, &files, &detector, &executor, job = std::move(job)] {
     Outcome outcome = RunJob(files, detector, job);
     executor.Post([this, outcome = std::move(outcome)]() mutable {
+      --in_flight_;
       OnOutcome(std::move(outcome));
+      Feed();
     });
   });
 }

@@ -152,9 +152,42 @@ struct Outcome {
   std::optional<PendingMove> pending;
 };
 
+// At most this many jobs are queued at once while a rescan (Rescan()) has
+// files left: each holds an open fd.
+inline constexpr size_t kRescanInFlight = 16;
+
 class Guard {
  public:
+  // Decides whether a file is left for later: a folder paused by an
+  // exception (folder_pause.h). Loop thread.
+  class PauseFilter {
+   public:
+    virtual ~PauseFilter() = default;
+    // `path` is the file's path as PathOf(its fd) gives it now. True: it is
+    // not examined now; the filter may keep `file` to examine it later.
+    virtual bool Paused(const std::string& path,
+                        const os::FileIdentity& identity,
+                        const std::shared_ptr<os::FileEvent>& file) = 0;
+  };
+
   Guard(GuardDeps deps, Rules rules, Destinations destinations);
+
+  // Null: nothing is paused.
+  void SetPause(PauseFilter* pause) { pause_ = pause; }
+  // Whether files under `path` are looked at (enabled, not excluded, not
+  // the quarantine, within --roster-watch).
+  bool Watches(const std::string& path) const;
+  // Queues files for examination exactly as their close-write would: `held`
+  // as they are, `paths` (absolute) opened when their turn comes without
+  // following a symlink (one that is gone by then is skipped). At most
+  // kRescanInFlight jobs are queued at a time.
+  void Rescan(std::vector<std::shared_ptr<os::FileEvent>> held,
+              std::vector<std::string> paths);
+  size_t rescan_backlog() const { return backlog_.size(); }
+  // Journals an entry as the guard's own (a failure is counted and
+  // reported like theirs).
+  void Journal(const std::string& type, journal::Severity severity,
+               const std::string& subject, Json details);
 
   // New rules (a policy change): for files seen from now on.
   void SetRules(Rules rules);
@@ -192,14 +225,23 @@ class Guard {
               std::optional<PendingMove> pending);
   void OnOutcome(Outcome outcome);
   void OnMoved(const Outcome& outcome, Json details);
-  void Journal(const std::string& type, journal::Severity severity,
-               const std::string& subject, Json details);
   bool Excluded(const std::string& path) const;
+  // Submits backlog entries while fewer than kRescanInFlight jobs run.
+  void Feed();
+
+  struct Backlog {
+    std::shared_ptr<os::FileEvent> file;  // held; else opened by `path`
+    std::string path;
+  };
 
   GuardDeps deps_;
   Rules rules_;
   Destinations destinations_;
   std::deque<Outcome> waiting_;  // deferred files
+  PauseFilter* pause_ = nullptr;
+  std::deque<Backlog> backlog_;  // Rescan()
+  size_t in_flight_ = 0;         // jobs submitted, outcome not yet back
+  bool feeding_ = false;
   uint64_t found_ = 0;
   uint64_t moved_ = 0;
   uint64_t kept_ = 0;

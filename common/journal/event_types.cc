@@ -44,6 +44,8 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kRosterKept, MsgId::kPagesTypeRosterKept},
     {types::kRosterMoved, MsgId::kPagesTypeRosterMoved},
     {types::kRosterOverflow, MsgId::kPagesTypeRosterOverflow},
+    {types::kRosterPauseEnded, MsgId::kPagesTypeRosterPauseEnded},
+    {types::kRosterPaused, MsgId::kPagesTypeRosterPaused},
     {types::kRosterWatching, MsgId::kPagesTypeRosterWatching},
     {types::kScanCompleted, MsgId::kPagesTypeScanCompleted},
     {types::kSessionEndFailed, MsgId::kPagesTypeSessionEndFailed},

@@ -98,6 +98,10 @@ inline constexpr char kRosterOverflow[] = "roster.overflow";
 inline constexpr char kRosterFound[] = "roster.found";
 inline constexpr char kRosterMoved[] = "roster.moved";
 inline constexpr char kRosterKept[] = "roster.kept";
+// A file left for later in a folder paused by an exception, and the pause's
+// end (agent/rosterguard/folder_pause.h).
+inline constexpr char kRosterPaused[] = "roster.paused";
+inline constexpr char kRosterPauseEnded[] = "roster.pause_ended";
 inline constexpr char kScanCompleted[] = "scan.completed";
 // Offline exception codes (agent/exception, docs/exceptions.md).
 inline constexpr char kExceptionRequested[] = "exception.requested";

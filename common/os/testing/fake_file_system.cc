@@ -228,14 +228,15 @@ FileIdentity FakeFileSystem::IdentityOf(uint64_t id) const {
 
 // Set-up and inspection.
 
-void FakeFileSystem::AddDirectory(const std::string& path, mode_t mode) {
+void FakeFileSystem::AddDirectory(const std::string& path, mode_t mode,
+                                  uid_t uid) {
   if (SplitOrDie(path).empty()) return;  // the root exists
   std::string name;
   uint64_t dir = ParentOf(path, &name);
   auto& entries = inodes_.at(dir).entries;
   auto it = entries.find(name);
   if (it == entries.end()) {
-    Link(dir, name, NewInode(Kind::kDirectory, inodes_.at(dir).dev, mode, 0));
+    Link(dir, name, NewInode(Kind::kDirectory, inodes_.at(dir).dev, mode, uid));
   } else if (inodes_.at(it->second).kind != Kind::kDirectory) {
     Die("exists and is not a directory", path);
   }

@@ -71,7 +71,8 @@ class FakeFileSystem : public FileSystem {
   FakeFileSystem();
 
   // Set-up.
-  void AddDirectory(const std::string& path, mode_t mode = 0755);
+  // A new directory owned by `uid` (an existing one is left as it is).
+  void AddDirectory(const std::string& path, mode_t mode = 0755, uid_t uid = 0);
   // A new file, or new content for an existing one (same inode).
   void AddFile(const std::string& path, std::string_view content,
                mode_t mode = 0644, uid_t uid = 1000);

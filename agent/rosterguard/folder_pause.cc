@@ -1,0 +1,326 @@
+#include "agent/rosterguard/folder_pause.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "agent/rosterguard/mover.h"
+#include "common/journal/event_types.h"
+#include "common/scanreport/scan_report.h"
+
+namespace piiguard::agent::rosterguard {
+namespace {
+
+using exception::ScopeKind;
+
+constexpr std::string_view kContext = "roster guard";
+
+// Directories of the system, of other mounts and shared ones: a folder in
+// them is never paused, whoever owns it (a home under them included).
+constexpr std::array<std::string_view, 20> kSystemDirs = {
+    "/bin",    "/boot",       "/dev",   "/etc", "/lib", "/lib32", "/lib64",
+    "/libx32", "/lost+found", "/media", "/mnt", "/opt", "/proc",  "/root",
+    "/run",    "/sbin",       "/snap",  "/srv", "/sys", "/tmp"};
+
+std::string Text(std::string_view raw) { return scanreport::EncodePath(raw); }
+
+Status Refused(std::string_view path, MsgId reason) {
+  // The CLI shows it as it is: both languages, Japanese first.
+  std::string shown = Text(path.substr(0, kMaxFolderBytes));
+  return FailedPreconditionError(
+      kContext, "folder",
+      Message(Lang::kJa, MsgId::kRosterPauseRefused,
+              {shown, Message(Lang::kJa, reason)}) +
+          " / " +
+          Message(Lang::kEn, MsgId::kRosterPauseRefused,
+                  {shown, Message(Lang::kEn, reason)}));
+}
+
+bool IsSystem(const std::string& canonical) {
+  if (canonical.starts_with("/usr/") || canonical == "/usr" ||
+      canonical.starts_with("/var/") || canonical == "/var") {
+    return true;  // /var/tmp and /usr/local as well
+  }
+  return std::ranges::any_of(kSystemDirs, [&](std::string_view dir) {
+    return PathUnder(canonical, std::string(dir));
+  });
+}
+
+bool Running(const std::vector<ScopeGrant>& running, const std::string& id) {
+  return std::ranges::any_of(
+      running, [&](const ScopeGrant& g) { return g.grant == id; });
+}
+
+}  // namespace
+
+FolderPause::FolderPause(FolderPauseDeps deps) : deps_(std::move(deps)) {}
+
+void FolderPause::SetGrants(ExceptionGrants* grants) {
+  grants_ = grants;
+  GrantsChanged();
+}
+
+std::optional<MsgId> FolderPause::PlaceRefusal(
+    const std::string& canonical, const os::FileIdentity& identity) const {
+  if (canonical == "/" || IsSystem(canonical)) {
+    return MsgId::kRosterPauseNotHere;
+  }
+  // /home/NAME is somebody's home, whoever asks.
+  auto [parent, name] = mover::SplitPath(canonical);
+  if (parent == "/home" || parent == "/") return MsgId::kRosterPauseNotHere;
+  // The root of a mount (or of a btrfs subvolume): its parent is on another
+  // device.
+  Result<os::FileIdentity> above = deps_.files.Lstat(parent);
+  if (!above.ok() || above->dev != identity.dev) {
+    return MsgId::kRosterPauseNotHere;
+  }
+  bool watched = false;
+  if (deps_.watched_mounts) {
+    for (const std::string& mount : deps_.watched_mounts()) {
+      Result<os::FileIdentity> root = deps_.files.Lstat(mount);
+      if (root.ok() && root->dev == identity.dev) watched = true;
+    }
+  }
+  if (!watched || !deps_.guard.Watches(canonical)) {
+    return MsgId::kRosterPauseNotWatched;
+  }
+  for (const std::string& own : {deps_.quarantine_dir, deps_.state_dir}) {
+    if (!own.empty() &&
+        (PathUnder(own, canonical) || PathUnder(canonical, own))) {
+      return MsgId::kRosterPauseNotWatched;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::string> FolderPause::CheckFolder(uid_t uid, std::string_view path) {
+  if (path.empty() || path[0] != '/' || path.size() > kMaxFolderBytes ||
+      path.find('\0') != std::string_view::npos ||
+      !os::SplitAbsoluteDir(path).ok()) {
+    return Refused(path, MsgId::kRosterPauseNotFolder);  // "..", "." too
+  }
+  // O_DIRECTORY | O_NOFOLLOW: a symlink as the last component is refused;
+  // the path is then read back from the fd, so a symlink earlier on is
+  // resolved by the kernel and never kept.
+  Result<UniqueFd> fd = deps_.files.OpenDir(std::string(path));
+  if (!fd.ok()) return Refused(path, MsgId::kRosterPauseNotFolder);
+  Result<std::string> canonical = deps_.files.PathOf(fd->get());
+  Result<os::FileIdentity> identity = deps_.files.Identify(fd->get());
+  if (!canonical.ok() || !identity.ok() ||
+      canonical->size() > kMaxFolderBytes ||
+      os::KindOf(*identity) != os::EntryKind::kDirectory) {
+    return Refused(path, MsgId::kRosterPauseNotFolder);
+  }
+  if (uid == 0 || identity->uid != uid) {
+    return Refused(*canonical, MsgId::kRosterPauseNotYours);
+  }
+  if (std::optional<MsgId> refusal = PlaceRefusal(*canonical, *identity)) {
+    return Refused(*canonical, *refusal);
+  }
+  // Strictly inside the asking user's home, read back the same way.
+  std::string home = deps_.home_of ? deps_.home_of(uid) : "";
+  Result<UniqueFd> home_fd =
+      home.empty() || home[0] != '/'
+          ? Result<UniqueFd>(NotFoundError(kContext, "home", "not known"))
+          : deps_.files.OpenDir(home);
+  Result<std::string> home_path =
+      home_fd.ok() ? deps_.files.PathOf(home_fd->get()) : home_fd.status();
+  if (!home_path.ok() || *home_path == "/" || *canonical == *home_path ||
+      !PathUnder(*canonical, *home_path)) {
+    return Refused(*canonical, MsgId::kRosterPauseNotHere);
+  }
+  return *std::move(canonical);
+}
+
+void FolderPause::GrantsChanged() {
+  std::vector<ScopeGrant> running;
+  if (grants_ != nullptr)
+    running = grants_->Running(ScopeKind::kRosterFolderPause);
+  // Take the ended ones out first: their rescan passes through Paused().
+  std::vector<std::unique_ptr<Active>> ended;
+  for (auto it = active_.begin(); it != active_.end();) {
+    if (Running(running, (*it)->grant.grant)) {
+      ++it;
+    } else {
+      ended.push_back(std::move(*it));
+      it = active_.erase(it);
+    }
+  }
+  for (const ScopeGrant& grant : running) {
+    bool known = std::ranges::any_of(
+        active_, [&](const auto& a) { return a->grant.grant == grant.grant; });
+    if (!known) Begin(grant);
+  }
+  for (std::unique_ptr<Active>& active : ended) End(*active);
+}
+
+void FolderPause::Begin(const ScopeGrant& grant) {
+  auto active = std::make_unique<Active>();
+  active->grant = grant;
+  active->folder = grant.detail;
+  // No symlink anywhere on the way now: the folder checked when the
+  // challenge was shown may have been replaced since.
+  Result<UniqueFd> dir = deps_.files.OpenDirNoFollow(grant.detail);
+  Status problem = dir.status();
+  if (dir.ok()) {
+    Result<std::string> now = deps_.files.PathOf(dir->get());
+    Result<os::FileIdentity> identity = deps_.files.Identify(dir->get());
+    if (now.ok() && identity.ok() && *now == grant.detail &&
+        identity->uid != 0 && !PlaceRefusal(*now, *identity).has_value()) {
+      active->dir = std::move(*dir);
+      active->dir_identity = *identity;
+    } else {
+      problem =
+          FailedPreconditionError(kContext, Text(grant.detail),
+                                  "no longer a folder that may be paused");
+    }
+  }
+  if (!active->dir.valid()) {
+    deps_.guard.Journal(journal::types::kRosterError,
+                        journal::Severity::kWarning, "folder",
+                        Json{{"path", Text(grant.detail)},
+                             {"grant", grant.grant},
+                             {"error", Text("folder pause: nothing paused: " +
+                                            std::string(problem.message()))}});
+  }
+  active_.push_back(std::move(active));
+}
+
+bool FolderPause::Paused(const std::string& path,
+                         const os::FileIdentity& identity,
+                         const std::shared_ptr<os::FileEvent>& file) {
+  if (grants_ == nullptr || active_.empty() || identity.nlink != 1) {
+    return false;
+  }
+  std::vector<ScopeGrant> running =
+      grants_->Running(ScopeKind::kRosterFolderPause);
+  for (std::unique_ptr<Active>& a : active_) {
+    if (!a->dir.valid() || !Running(running, a->grant.grant) ||
+        identity.dev != a->dir_identity.dev || !PathUnder(path, a->folder) ||
+        path == a->folder) {
+      continue;
+    }
+    // The folder itself must still be at the grant's path: renamed away,
+    // removed or replaced (by another folder or a symlink), it pauses
+    // nothing.
+    Result<std::string> now = deps_.files.PathOf(a->dir.get());
+    if (!now.ok() || *now != a->folder) continue;
+    ++a->paused;
+    bool kept = false;
+    for (std::shared_ptr<os::FileEvent>& held : a->held) {
+      Result<os::FileIdentity> other = deps_.files.Identify(held->fd.get());
+      if (other.ok() && other->SameFile(identity)) {
+        held = file;  // the newest fd of the same file
+        kept = true;
+      }
+    }
+    if (!kept && a->held.size() < kMaxHeldFiles) a->held.push_back(file);
+    if (a->journaled.size() < kMaxJournaledPaths &&
+        a->journaled.insert(path).second) {
+      deps_.guard.Journal(journal::types::kRosterPaused,
+                          journal::Severity::kInfo, "file",
+                          Json{{"path", Text(path)},
+                               {"folder", Text(a->folder)},
+                               {"grant", a->grant.grant},
+                               {"responsible", a->grant.responsible},
+                               {"size", identity.size}});
+    }
+    return true;
+  }
+  return false;
+}
+
+void FolderPause::Walk(int dir_fd, const std::string& dir, uint64_t dev,
+                       int depth, const std::vector<os::FileIdentity>& skip,
+                       std::vector<std::string>* paths, bool* complete) const {
+  Result<std::vector<std::string>> names = deps_.files.ReadDir(dir_fd);
+  if (!names.ok()) return;  // gone meanwhile: nothing left to examine
+  std::ranges::sort(*names);
+  for (const std::string& name : *names) {
+    Result<os::FileIdentity> entry = deps_.files.StatAt(dir_fd, name);
+    // Symlinks, devices and other filesystems (a stick mounted inside) are
+    // not followed.
+    if (!entry.ok() || entry->dev != dev) continue;
+    std::string path = mover::JoinPath(dir, name);
+    if (entry->is_regular) {
+      bool held = std::ranges::any_of(
+          skip, [&](const auto& s) { return s.SameFile(*entry); });
+      if (held) continue;
+      if (paths->size() >= kMaxRescanFiles) {
+        *complete = false;
+        return;
+      }
+      paths->push_back(std::move(path));
+    } else if (os::KindOf(*entry) == os::EntryKind::kDirectory) {
+      if (depth >= kMaxRescanDepth) {
+        *complete = false;
+        continue;
+      }
+      Result<UniqueFd> sub = deps_.files.OpenDirAt(dir_fd, name);
+      if (!sub.ok()) continue;
+      Walk(sub->get(), path, dev, depth + 1, skip, paths, complete);
+      if (paths->size() >= kMaxRescanFiles && !*complete) return;
+    }
+  }
+}
+
+void FolderPause::End(Active& active) {
+  std::vector<std::string> paths;
+  bool complete = true;
+  std::string now;
+  if (active.dir.valid()) {
+    // Wherever the folder is now (renamed during the grant: still walked).
+    Result<std::string> where = deps_.files.PathOf(active.dir.get());
+    if (where.ok()) {
+      now = *where;
+      std::vector<os::FileIdentity> skip;
+      for (const auto& held : active.held) {
+        Result<os::FileIdentity> id = deps_.files.Identify(held->fd.get());
+        if (id.ok()) skip.push_back(*id);
+      }
+      Walk(active.dir.get(), now, active.dir_identity.dev, 1, skip, &paths,
+           &complete);
+    }
+  }
+  size_t count = paths.size() + active.held.size();
+  deps_.guard.Journal(journal::types::kRosterPauseEnded,
+                      journal::Severity::kInfo, "folder",
+                      Json{{"path", Text(active.folder)},
+                           {"now", Text(now)},
+                           {"grant", active.grant.grant},
+                           {"paused", active.paused},
+                           {"examined", count}});
+  if (!complete) {
+    deps_.guard.Journal(
+        journal::types::kRosterError, journal::Severity::kWarning, "folder",
+        Json{{"path", Text(now)},
+             {"grant", active.grant.grant},
+             {"error",
+              "folder pause: over " + std::to_string(kMaxRescanFiles) +
+                  " files or " + std::to_string(kMaxRescanDepth) +
+                  " levels: the rest are examined when next written, or by "
+                  "piiguard scan"}});
+  }
+  std::string shown = Text(active.folder);
+  deps_.notify.Notify(
+      notify::Notice{Message(Lang::kJa, MsgId::kRosterPauseEndedTitle),
+                     Message(Lang::kJa, MsgId::kRosterPauseEnded,
+                             {shown, active.grant.grant}) +
+                         "\n" +
+                         Message(Lang::kEn, MsgId::kRosterPauseEnded,
+                                 {shown, active.grant.grant})});
+  deps_.guard.Rescan(std::move(active.held), std::move(paths));
+}
+
+Json FolderPause::StatusPart() const {
+  Json out = Json::array();
+  for (const auto& a : active_) {
+    out.push_back(Json{{"grant", a->grant.grant},
+                       {"folder", Text(a->folder)},
+                       {"paused", a->paused},
+                       {"active", a->dir.valid()}});
+  }
+  return out;
+}
+
+}  // namespace piiguard::agent::rosterguard
