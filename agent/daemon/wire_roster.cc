@@ -14,6 +14,7 @@
 #include "common/journal/event_types.h"
 #include "common/os/log.h"
 #include "common/scanreport/scan_report.h"
+#include "common/user_name.h"
 
 namespace piiguard::agent {
 namespace {
@@ -140,8 +141,14 @@ Status WireRosterGuard(RosterWiring& w, const StatePaths& paths,
   PIIGUARD_RETURN_IF_ERROR(MarkFilesystems(w, watch_only));
   PIIGUARD_RETURN_IF_ERROR(AddSources(w, daemon));
   RosterWiring* wp = &w;
+  w.pause =
+      std::make_unique<rosterguard::FolderPause>(rosterguard::FolderPauseDeps{
+          w.files, *w.guard, notifier, quarantine_dir, paths.dir, HomeDirOf,
+          [wp] { return wp->marked; }});
+  w.guard->SetPause(w.pause.get());
   board.AddPart("roster", [wp] {
     Json part = wp->guard->StatusPart();
+    part["paused_folders"] = wp->pause->StatusPart();
     part["watched"] = wp->marked;
     part["examiner"] = wp->detector->StatusPart();
     return part;

@@ -27,6 +27,7 @@
 #include "agent/priv/examiner_client.h"
 #include "agent/priv/spawner.h"
 #include "agent/roster/detector.h"
+#include "agent/rosterguard/folder_pause.h"
 #include "agent/rosterguard/guard.h"
 #include "agent/rosterguard/stick_destination.h"
 #include "agent/rosterguard/worker.h"
@@ -50,6 +51,9 @@ struct RosterWiring {
   std::unique_ptr<priv::ExaminerClient> detector;
   std::unique_ptr<rosterguard::StickDestination> sticks;
   std::unique_ptr<rosterguard::Guard> guard;
+  // A folder paused by a roster-folder exception (issue 17); joined to the
+  // exception service by JoinFolders (wire_exceptions.h).
+  std::unique_ptr<rosterguard::FolderPause> pause;
   // Declared after the guard: destroyed (joined) first, so no job outlives
   // the guard it reports to.
   std::unique_ptr<rosterguard::Worker> worker;

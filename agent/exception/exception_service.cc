@@ -305,6 +305,8 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
       !done.ok()) {
     (void)state_.EndGrant(grant.challenge.nonce);
     os::LogIfError("exception: state", Persist());
+    // A failed save is retried (the grant must not come back at a restart).
+    Reschedule();
     return Refused(MsgId::kExceptionNotSaved, {done.message()},
                    {done.message()});
   }

@@ -143,6 +143,53 @@ TEST_F(ExceptionServiceTest, NothingIsGrantedThatCannotBeJournaled) {
   EXPECT_EQ(sticks_.changed, 0);
 }
 
+// The grant could not be journaled, and then not saved as ended either (a
+// disk filling up): the save is retried, so a restart cannot bring back a
+// grant the office never saw.
+TEST_F(ExceptionServiceTest, AnUnjournaledGrantThatCannotBeSavedIsRetried) {
+  class FillingJournal : public journal::Appender {
+   public:
+    explicit FillingJournal(std::filesystem::path state)
+        : state_(std::move(state)) {}
+    Result<uint64_t> Append(const journal::Event& event) override {
+      if (event.type != types::kExceptionGranted) return uint64_t{1};
+      std::filesystem::remove(state_);
+      std::filesystem::create_directories(state_ / "blocker");
+      return IoError("journal", "test", "disk full");
+    }
+
+   private:
+    std::filesystem::path state_;
+  };
+  const std::filesystem::path state = dir_ / "exceptions.state";
+  FillingJournal filling(state);
+  ExceptionConfig config;
+  config.clock = &clock_;
+  config.journal = &filling;
+  config.state_file = state.string();
+  config.boot_id = boot_;
+  config.pc_id = [] { return std::string(kPc); };
+  config.policy = [this] { return &policy_; };
+  config.schedule = [this](int64_t at) { scheduled_ = at; };
+  service_ = std::make_unique<ExceptionService>(
+      std::move(config), exception::DeriveExceptionKey(Master(), kPc));
+  service_->SetForeignSticks(&sticks_);
+  const std::string challenge = Ask();
+  scheduled_ = -1;
+  EXPECT_FALSE(service_->Redeem(1000, Respond(challenge)).ok());
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(scheduled_, clock_.MonotonicUs() + kMinuteUs);
+  EXPECT_EQ((*service_->StatusPart())["state_saved"], false);
+  // The disk has room again: the retry saves the grant as ended.
+  std::filesystem::remove_all(state);
+  clock_.AdvanceUs(kMinuteUs);
+  service_->OnTimer();
+  EXPECT_EQ((*service_->StatusPart())["state_saved"], true);
+  auto restarted = Make(boot_);
+  ASSERT_TRUE(restarted->Init().ok());
+  EXPECT_FALSE(restarted->GrantFor(std::string(64, 'a')).has_value());
+}
+
 TEST_F(ExceptionServiceTest, AResponseThatCannotBeSavedIsNotChecked) {
   const std::string challenge = Ask();
   // The state file cannot be replaced (a full disk would do the same).

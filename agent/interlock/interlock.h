@@ -49,6 +49,9 @@ class WriteGate {
   virtual bool KeyedStickVerified(const KeyedStick& stick) = 0;
   // The stick went away (or stopped being keyed: revoked by a new policy).
   virtual void KeyedStickGone(const KeyedStick& stick) = 0;
+  // Any stick came or went, or its check ended (keyed or not): what
+  // StickControl::AnyUnsettled() and KeyedSticks() say may have changed.
+  virtual void SticksChanged() = 0;
 };
 
 // Implemented by the USB module; called by the session module.
@@ -64,6 +67,11 @@ class StickControl {
   [[nodiscard]] virtual Status MakeAllReadOnly(std::string_view reason) = 0;
   // The keyed sticks present now, for status and the session.
   virtual std::vector<KeyedStickState> KeyedSticks() const = 0;
+  // A stick is present that may yet be (or still be) writable or keyed:
+  // its medium and key still being read, its writable mounts being closed,
+  // or cut off (the device de-authorized, or that failing). A radio
+  // exception waits while one is (agent/session, issue 17).
+  virtual bool AnyUnsettled() const = 0;
 };
 
 }  // namespace piiguard::agent

@@ -31,6 +31,7 @@ class FakeSticks : public StickControl {
   Status ReleaseWaiting() override { return Status::Ok(); }
   Status MakeAllReadOnly(std::string_view) override { return Status::Ok(); }
   std::vector<KeyedStickState> KeyedSticks() const override { return sticks; }
+  bool AnyUnsettled() const override { return false; }
   std::vector<KeyedStickState> sticks;
 };
 

@@ -131,6 +131,26 @@ TEST_F(SessionExceptionTest, AStickThatIsInButNotYetVerifiedKeepsThemBlocked) {
   EXPECT_TRUE(EventsOf("radio.allowed").empty());
 }
 
+TEST_F(SessionExceptionTest, AStickBeingCheckedBlocksThemUntilItIsDecided) {
+  auto m = Started();
+  Grant();
+  m->GrantsChanged();
+  ASSERT_TRUE(m->radios_allowed());
+  // A stick is plugged: its key is being read, it may be keyed.
+  sticks_.unsettled = true;
+  m->SticksChanged();
+  EXPECT_FALSE(m->radios_allowed());
+  EXPECT_TRUE(AllBlocked());
+  EXPECT_TRUE(m->radios_confirmed());
+  EXPECT_EQ(EventsOf("radio.allowance_ended")[0].details["why"],
+            "stick changed");
+  // It was a foreign stick: read-only, settled; the radios come back.
+  sticks_.unsettled = false;
+  m->SticksChanged();
+  EXPECT_TRUE(m->radios_allowed());
+  EXPECT_FALSE(Soft(w0_));
+}
+
 TEST_F(SessionExceptionTest, NotJournaledMeansNotAllowed) {
   auto m = Started();
   Grant();

@@ -58,6 +58,15 @@ void SessionManager::KeyedStickGone(const KeyedStick& stick) {
 
 // ---------------------------------------------------------------- exceptions
 
+void SessionManager::SticksChanged() {
+  // Called from inside the USB enforcer's decisions: no stick is released
+  // from here (none waits while radios are allowed).
+  const bool was = in_gate_call_;
+  in_gate_call_ = true;
+  Reconsider("stick changed").IgnoreError();  // journaled inside
+  in_gate_call_ = was;
+}
+
 void SessionManager::GrantsChanged() {
   Reconsider("radio exception changed").IgnoreError();  // journaled inside
 }
@@ -73,9 +82,12 @@ std::optional<ScopeGrant> SessionManager::RadioGrant() const {
 Status SessionManager::Reconsider(std::string_view why) {
   std::optional<ScopeGrant> grant = RadioGrant();
   // Any keyed stick present, whatever its state (read-only, waiting,
-  // writable), or one the session counts: no radio while it is in.
-  const bool stick_in = (state_ && !state_->sticks.empty()) ||
-                        (sticks_ != nullptr && !sticks_->KeyedSticks().empty());
+  // writable), one the session counts, or any stick not settled yet (its
+  // key still being read: it may be keyed): no radio while it is in.
+  const bool stick_in =
+      (state_ && !state_->sticks.empty()) ||
+      (sticks_ != nullptr &&
+       (!sticks_->KeyedSticks().empty() || sticks_->AnyUnsettled()));
   const bool allow = grant.has_value() && !stick_in;
   if (allow == radios_allowed_) {
     if (allow) allowed_by_ = grant->grant;

@@ -124,6 +124,7 @@ class SessionManager : public WriteGate, public GrantListener {
 
   bool KeyedStickVerified(const KeyedStick& stick) override;
   void KeyedStickGone(const KeyedStick& stick) override;
+  void SticksChanged() override;
 
   // GrantListener: a radio exception began or ended.
   void GrantsChanged() override;

@@ -38,9 +38,11 @@ class FakeSticks : public StickControl {
     return fail_read_only;
   }
   std::vector<KeyedStickState> KeyedSticks() const override { return keyed; }
+  bool AnyUnsettled() const override { return unsettled; }
 
   int released = 0;
   std::vector<KeyedStickState> keyed;  // plugged now
+  bool unsettled = false;              // a stick being checked
   std::vector<std::string> read_only_reasons;
   Status fail_read_only;
 };

@@ -182,6 +182,7 @@ class UsbEnforcer : public StickControl, public ForeignSticks {
   Status ReleaseWaiting() override;
   Status MakeAllReadOnly(std::string_view reason) override;
   std::vector<KeyedStickState> KeyedSticks() const override;
+  bool AnyUnsettled() const override;
 
   // ForeignSticks (enforcer_exceptions.cc). Foreign(): the sticks whose
   // medium was read and whose key was refused (none, foreign, expired,

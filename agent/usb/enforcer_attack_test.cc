@@ -222,6 +222,31 @@ TEST_F(EnforcerAttackTest, AStickThatNeverAnswersIsRefusedAtItsDeadline) {
   EXPECT_EQ(enforcer->next_deadline_us(), 0);
 }
 
+// R3 with a radio exception (issue 17): a stick whose key is still being
+// read may be keyed, so the gate hears of it at once and while it is
+// checked the enforcer says so; its decision and its removal are heard too.
+TEST_F(EnforcerAttackTest, TheGateHearsOfAStickWhileItsKeyIsRead) {
+  jobs_.Stall("sdb");
+  AddStick("S1", false);
+  SetMedium(Key("S1"));
+  auto enforcer = Make();
+  ASSERT_TRUE(StartAndPump(*enforcer).ok());
+  EXPECT_FALSE(enforcer->AnyUnsettled());
+  const int before = gate_.sticks_changed;
+  Plug(*enforcer);
+  DiskAppears(*enforcer);
+  EXPECT_EQ(StickField(*enforcer, "state"), "checking");
+  EXPECT_TRUE(enforcer->AnyUnsettled());
+  EXPECT_GT(gate_.sticks_changed, before);
+  EXPECT_TRUE(enforcer->KeyedSticks().empty());  // not known to be keyed yet
+  // It never answers: refused read-only at its deadline, and settled.
+  const int decided = gate_.sticks_changed;
+  AdvanceTo(*enforcer, enforcer->next_deadline_us());
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_FALSE(enforcer->AnyUnsettled());
+  EXPECT_GT(gate_.sticks_changed, decided);
+}
+
 // F7: a card swapped in a reader (media change, same disk name) inherited
 // the keyed card's writable state.
 TEST_F(EnforcerAttackTest, ACardSwappedInAReaderStartsReadOnly) {

@@ -182,7 +182,11 @@ void UsbEnforcer::HandleBlockRemove(const std::string& name, bool partition) {
   sticks_.erase(it);
   std::erase_if(partition_disk_,
                 [&](const auto& entry) { return entry.second == name; });
-  if (keyed) gate_.KeyedStickGone(*keyed);
+  if (keyed) {
+    gate_.KeyedStickGone(*keyed);
+  } else {
+    gate_.SticksChanged();
+  }
 }
 
 std::vector<std::string> UsbEnforcer::Partitions(

@@ -1,6 +1,7 @@
 // UsbEnforcer: what the rest of the daemon asks of it (the session's
 // StickControl, policy changes) and the journal of write attempts.
 
+#include <algorithm>
 #include <map>
 
 #include "agent/usb/enforcer.h"
@@ -104,6 +105,14 @@ Status UsbEnforcer::MakeAllReadOnly(std::string_view reason) {
     }
   });
   return first;
+}
+
+bool UsbEnforcer::AnyUnsettled() const {
+  return std::any_of(sticks_.begin(), sticks_.end(), [](const auto& entry) {
+    const StickState state = entry.second.state;
+    return state == StickState::kChecking || state == StickState::kClosing ||
+           state == StickState::kCutOff;
+  });
 }
 
 std::vector<KeyedStickState> UsbEnforcer::KeyedSticks() const {

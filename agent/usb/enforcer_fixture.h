@@ -83,6 +83,8 @@ class RecordingGate : public WriteGate {
   void KeyedStickGone(const KeyedStick& stick) override {
     gone.push_back(stick);
   }
+  void SticksChanged() override { ++sticks_changed; }
+  int sticks_changed = 0;
   bool allow = true;
   std::vector<KeyedStick> verified;
   std::vector<KeyedStick> gone;

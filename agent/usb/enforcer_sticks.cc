@@ -35,6 +35,7 @@ Json MountsJson(const std::vector<os::MountTarget>& mounts) {
 
 void UsbEnforcer::StartRead(Stick& stick) {
   stick.state = StickState::kChecking;
+  gate_.SticksChanged();  // it may turn out keyed: a radio exception waits
   Explain(stick, "checking", MsgId::kUsbChecking);
   stick.verified = false;
   stick.refusal.reset();
@@ -373,7 +374,7 @@ void UsbEnforcer::Settle(Stick& stick, StickState state) {
   if (state == StickState::kWaiting || state == StickState::kWritable) return;
   stick.expires_at = 0;
   stick.grant.reset();
-  if (!stick.keyed) return;
+  if (!stick.keyed) return gate_.SticksChanged();
   KeyedStick was = *stick.keyed;
   stick.keyed.reset();
   gate_.KeyedStickGone(was);

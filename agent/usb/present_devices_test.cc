@@ -139,6 +139,7 @@ class RecordingGate : public WriteGate {
  public:
   bool KeyedStickVerified(const KeyedStick&) override { return true; }
   void KeyedStickGone(const KeyedStick&) override {}
+  void SticksChanged() override {}
 };
 
 // The enforcer with the rules of the test policy (a vendor interface is
