@@ -263,7 +263,7 @@ bool FolderPause::Paused(const std::string& path,
         kept = true;
       }
     }
-    if (!kept && a->held.size() >= kMaxHeldFiles) {
+    if (!kept && a->held.size() >= deps_.max_held_files) {
       // Fail closed: a file not kept could leave the folder unseen.
       if (!a->full_journaled) {
         a->full_journaled = true;
@@ -271,9 +271,10 @@ bool FolderPause::Paused(const std::string& path,
             journal::types::kRosterError, journal::Severity::kWarning, "folder",
             Json{{"path", Text(a->folder)},
                  {"grant", a->grant.grant},
-                 {"error", "folder pause: " + std::to_string(kMaxHeldFiles) +
-                               " files left for later: files written from "
-                               "now on are examined as usual"}});
+                 {"error",
+                  "folder pause: " + std::to_string(deps_.max_held_files) +
+                      " files left for later: files written from "
+                      "now on are examined as usual"}});
       }
       continue;
     }

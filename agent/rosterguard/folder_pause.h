@@ -95,6 +95,8 @@ struct FolderPauseDeps {
   // Each end-of-pause walk visits at most this many entries (tests lower
   // it).
   size_t max_walk_entries = kMaxRescanEntries;
+  // Files kept per grant (tests lower it).
+  size_t max_held_files = kMaxHeldFiles;
 };
 
 class FolderPause : public FolderExceptions, public Guard::PauseFilter {

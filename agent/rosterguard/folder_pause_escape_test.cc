@@ -97,20 +97,26 @@ TEST_F(FolderPauseTest, AFileWithAnotherNameAtTheEndHasEveryNameExamined) {
 }
 
 TEST_F(FolderPauseTest, WhenTheKeptFilesAreFullNothingMoreIsPaused) {
+  constexpr size_t kCap = 8;  // kMaxHeldFiles in production
+  FolderPauseDeps deps = MakeDeps();
+  deps.max_held_files = kCap;
+  pause_.emplace(std::move(deps));
+  guard_->SetPause(&*pause_);
+  pause_->SetGrants(&grants_);
   StartGrant(kFolder);
-  for (size_t i = 0; i < kMaxHeldFiles; ++i) {
+  for (size_t i = 0; i < kCap; ++i) {
     ASSERT_TRUE(events_.Write(
         "/home/staff/merge/f" + std::to_string(i) + ".txt", "x", kStaffPid));
   }
   Pump(*guard_);
-  ASSERT_EQ(Count("roster.paused"), kMaxHeldFiles);
+  ASSERT_EQ(Count("roster.paused"), kCap);
   EXPECT_EQ(Count("roster.error"), 0U);
   // The next one is examined as usual, whatever it is renamed to later.
   WriteRoster("/home/staff/merge/list.csv");
   EXPECT_TRUE(Gone("/home/staff/merge/list.csv"));
   WriteRoster("/home/staff/merge/list2.csv");
   EXPECT_TRUE(Gone("/home/staff/merge/list2.csv"));
-  EXPECT_EQ(Count("roster.paused"), kMaxHeldFiles);
+  EXPECT_EQ(Count("roster.paused"), kCap);
   EXPECT_EQ(Count("roster.error"), 1U);  // said once
   // A file already kept is still paused (its newest fd replaces the old).
   WriteRoster("/home/staff/merge/f3.txt");
