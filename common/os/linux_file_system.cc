@@ -327,7 +327,9 @@ Result<FileIdentity> LinuxFileSystem::StatBeneath(
     return FailedPreconditionError(kContext, relative, "openat2 not used");
   }
   open_how how{};
-  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  // No O_NOFOLLOW: with it a final symlink opens as itself; without it
+  // RESOLVE_NO_SYMLINKS refuses it (ELOOP).
+  how.flags = O_PATH | O_CLOEXEC;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
                 RESOLVE_NO_XDEV;
   int64_t raw =
