@@ -117,7 +117,19 @@ Result<std::string> FolderPause::CheckFolder(uid_t uid, std::string_view path) {
   if (std::optional<MsgId> refusal = PlaceRefusal(*canonical, *identity)) {
     return Refused(*canonical, *refusal);
   }
-  // Strictly inside the asking user's home, read back the same way.
+  if (!InsideHome(*canonical, uid)) {
+    return Refused(*canonical, MsgId::kRosterPauseNotHere);
+  }
+  // Remembered for the grant's start (bounded: the oldest is forgotten).
+  std::erase_if(checked_,
+                [&](const Checked& c) { return c.path == *canonical; });
+  checked_.push_back(Checked{*canonical, uid, identity->dev, identity->ino});
+  if (checked_.size() > kMaxCheckedFolders) checked_.pop_front();
+  return *std::move(canonical);
+}
+
+bool FolderPause::InsideHome(const std::string& canonical, uid_t uid) const {
+  // Strictly inside the user's home, read back the same way.
   std::string home = deps_.home_of ? deps_.home_of(uid) : "";
   Result<UniqueFd> home_fd =
       home.empty() || home[0] != '/'
@@ -125,11 +137,8 @@ Result<std::string> FolderPause::CheckFolder(uid_t uid, std::string_view path) {
           : deps_.files.OpenDir(home);
   Result<std::string> home_path =
       home_fd.ok() ? deps_.files.PathOf(home_fd->get()) : home_fd.status();
-  if (!home_path.ok() || *home_path == "/" || *canonical == *home_path ||
-      !PathUnder(*canonical, *home_path)) {
-    return Refused(*canonical, MsgId::kRosterPauseNotHere);
-  }
-  return *std::move(canonical);
+  return home_path.ok() && *home_path != "/" && canonical != *home_path &&
+         PathUnder(canonical, *home_path);
 }
 
 void FolderPause::GrantsChanged() {
@@ -163,16 +172,18 @@ void FolderPause::Begin(const ScopeGrant& grant) {
   Result<UniqueFd> dir = deps_.files.OpenDirNoFollow(grant.detail);
   Status problem = dir.status();
   if (dir.ok()) {
-    Result<std::string> now = deps_.files.PathOf(dir->get());
     Result<os::FileIdentity> identity = deps_.files.Identify(dir->get());
-    if (now.ok() && identity.ok() && *now == grant.detail &&
-        identity->uid != 0 && !PlaceRefusal(*now, *identity).has_value()) {
+    Result<uint64_t> mount = deps_.files.MountIdOf(dir->get());
+    std::string refusal =
+        !identity.ok() ? std::string(identity.status().message())
+        : !mount.ok()  ? std::string(mount.status().message())
+                       : BeginRefusal(grant, dir->get(), *identity);
+    if (refusal.empty()) {
       active->dir = std::move(*dir);
       active->dir_identity = *identity;
+      active->dir_mount = *mount;
     } else {
-      problem =
-          FailedPreconditionError(kContext, Text(grant.detail),
-                                  "no longer a folder that may be paused");
+      problem = FailedPreconditionError(kContext, Text(grant.detail), refusal);
     }
   }
   if (!active->dir.valid()) {
@@ -184,6 +195,43 @@ void FolderPause::Begin(const ScopeGrant& grant) {
                                             std::string(problem.message()))}});
   }
   active_.push_back(std::move(active));
+}
+
+std::string FolderPause::BeginRefusal(const ScopeGrant& grant, int dir_fd,
+                                      const os::FileIdentity& identity) const {
+  Result<std::string> now = deps_.files.PathOf(dir_fd);
+  if (!now.ok() || *now != grant.detail || identity.uid == 0 ||
+      PlaceRefusal(*now, identity).has_value()) {
+    return "no longer a folder that may be paused";
+  }
+  // The folder CheckFolder saw for the requester (its owner then), if this
+  // daemon saw it (after a restart, only the rules below).
+  auto checked = std::ranges::find_if(
+      checked_, [&](const Checked& c) { return c.path == grant.detail; });
+  if (checked != checked_.end() &&
+      (checked->uid != identity.uid || checked->dev != identity.dev ||
+       checked->ino != identity.ino)) {
+    return "not the folder the code was asked for (its owner or inode "
+           "changed)";
+  }
+  if (!InsideHome(*now, identity.uid)) {
+    return "no longer strictly inside its owner's home";
+  }
+  return "";
+}
+
+bool FolderPause::ReallyInside(const Active& active, const std::string& path,
+                               const os::FileIdentity& identity, int fd) const {
+  // A bind mount (made in a user namespace: unshare -Urm) of elsewhere
+  // onto the folder makes the kernel name files by the folder's path: the
+  // mount tells them apart.
+  Result<uint64_t> mount = deps_.files.MountIdOf(fd);
+  if (!mount.ok() || *mount != active.dir_mount) return false;
+  // The same path resolved below the held folder (no symlink, no mount
+  // crossed) must be the same file.
+  Result<os::FileIdentity> beneath = deps_.files.StatBeneath(
+      active.dir.get(), path.substr(active.folder.size() + 1));
+  return beneath.ok() && beneath->SameFile(identity);
 }
 
 bool FolderPause::Paused(const std::string& path,
@@ -205,16 +253,33 @@ bool FolderPause::Paused(const std::string& path,
     // nothing.
     Result<std::string> now = deps_.files.PathOf(a->dir.get());
     if (!now.ok() || *now != a->folder) continue;
-    ++a->paused;
+    if (!ReallyInside(*a, path, identity, file->fd.get())) continue;
     bool kept = false;
-    for (std::shared_ptr<os::FileEvent>& held : a->held) {
-      Result<os::FileIdentity> other = deps_.files.Identify(held->fd.get());
+    for (Held& held : a->held) {
+      Result<os::FileIdentity> other =
+          deps_.files.Identify(held.file->fd.get());
       if (other.ok() && other->SameFile(identity)) {
-        held = file;  // the newest fd of the same file
+        held = Held{file, path};  // the newest fd of the same file
         kept = true;
       }
     }
-    if (!kept && a->held.size() < kMaxHeldFiles) a->held.push_back(file);
+    if (!kept && a->held.size() >= deps_.max_held_files) {
+      // Fail closed: a file not kept could leave the folder unseen.
+      if (!a->full_journaled) {
+        a->full_journaled = true;
+        deps_.guard.Journal(
+            journal::types::kRosterError, journal::Severity::kWarning, "folder",
+            Json{{"path", Text(a->folder)},
+                 {"grant", a->grant.grant},
+                 {"error",
+                  "folder pause: " + std::to_string(deps_.max_held_files) +
+                      " files left for later: files written from "
+                      "now on are examined as usual"}});
+      }
+      continue;
+    }
+    if (!kept) a->held.push_back(Held{file, path});
+    ++a->paused;
     if (a->journaled.size() < kMaxJournaledPaths &&
         a->journaled.insert(path).second) {
       deps_.guard.Journal(journal::types::kRosterPaused,
@@ -228,88 +293,6 @@ bool FolderPause::Paused(const std::string& path,
     return true;
   }
   return false;
-}
-
-void FolderPause::Walk(int dir_fd, const std::string& dir, uint64_t dev,
-                       int depth, const std::vector<os::FileIdentity>& skip,
-                       std::vector<std::string>* paths, bool* complete) const {
-  Result<std::vector<std::string>> names = deps_.files.ReadDir(dir_fd);
-  if (!names.ok()) return;  // gone meanwhile: nothing left to examine
-  std::ranges::sort(*names);
-  for (const std::string& name : *names) {
-    Result<os::FileIdentity> entry = deps_.files.StatAt(dir_fd, name);
-    // Symlinks, devices and other filesystems (a stick mounted inside) are
-    // not followed.
-    if (!entry.ok() || entry->dev != dev) continue;
-    std::string path = mover::JoinPath(dir, name);
-    if (entry->is_regular) {
-      bool held = std::ranges::any_of(
-          skip, [&](const auto& s) { return s.SameFile(*entry); });
-      if (held) continue;
-      if (paths->size() >= kMaxRescanFiles) {
-        *complete = false;
-        return;
-      }
-      paths->push_back(std::move(path));
-    } else if (os::KindOf(*entry) == os::EntryKind::kDirectory) {
-      if (depth >= kMaxRescanDepth) {
-        *complete = false;
-        continue;
-      }
-      Result<UniqueFd> sub = deps_.files.OpenDirAt(dir_fd, name);
-      if (!sub.ok()) continue;
-      Walk(sub->get(), path, dev, depth + 1, skip, paths, complete);
-      if (paths->size() >= kMaxRescanFiles && !*complete) return;
-    }
-  }
-}
-
-void FolderPause::End(Active& active) {
-  std::vector<std::string> paths;
-  bool complete = true;
-  std::string now;
-  if (active.dir.valid()) {
-    // Wherever the folder is now (renamed during the grant: still walked).
-    Result<std::string> where = deps_.files.PathOf(active.dir.get());
-    if (where.ok()) {
-      now = *where;
-      std::vector<os::FileIdentity> skip;
-      for (const auto& held : active.held) {
-        Result<os::FileIdentity> id = deps_.files.Identify(held->fd.get());
-        if (id.ok()) skip.push_back(*id);
-      }
-      Walk(active.dir.get(), now, active.dir_identity.dev, 1, skip, &paths,
-           &complete);
-    }
-  }
-  size_t count = paths.size() + active.held.size();
-  deps_.guard.Journal(journal::types::kRosterPauseEnded,
-                      journal::Severity::kInfo, "folder",
-                      Json{{"path", Text(active.folder)},
-                           {"now", Text(now)},
-                           {"grant", active.grant.grant},
-                           {"paused", active.paused},
-                           {"examined", count}});
-  if (!complete) {
-    deps_.guard.Journal(
-        journal::types::kRosterError, journal::Severity::kWarning, "folder",
-        Json{{"path", Text(now)},
-             {"grant", active.grant.grant},
-             {"error",
-              "folder pause: over " + std::to_string(kMaxRescanFiles) +
-                  " files or " + std::to_string(kMaxRescanDepth) +
-                  " levels: the rest are examined when next written, or by "
-                  "piiguard scan"}});
-  }
-  std::string shown = Text(active.folder);
-  deps_.notify.Notify(
-      notify::Notice{Message(Lang::kJa, MsgId::kRosterPauseEndedTitle),
-                     Message(Lang::kJa, MsgId::kRosterPauseEnded,
-                             {shown, active.grant.grant}) +
-                         "\n" +
-                         Message(Lang::kEn, MsgId::kRosterPauseEnded,
-                                 {shown, active.grant.grant})});
-  deps_.guard.Rescan(std::move(active.held), std::move(paths));
 }
 
 Json FolderPause::StatusPart() const {

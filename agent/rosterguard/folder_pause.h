@@ -14,18 +14,27 @@
 //    filesystem the guard watches and not excluded from it, and holding
 //    neither the quarantine nor the state directory.
 //  - GrantsChanged(): a grant that began has its folder opened with no
-//    symlink on the way and held; one that ended has its folder (the held
-//    directory, wherever it is now) walked and every regular file in it,
-//    plus every file it left for later, handed to the guard's queue
-//    (Guard::Rescan); staff are told.
+//    symlink on the way and held, if it is still the folder CheckFolder
+//    saw (same owner, device and inode), still its owner's and strictly
+//    inside their home; one that ended has its folder (the held directory,
+//    wherever it is now) walked (kMaxRescanEntries, kMaxRescanDepth) and
+//    every regular file in it, plus every file it left for later, handed
+//    to the guard's queue (Guard::Rescan); a file left for later that lost
+//    its name or has others is looked for by (st_dev, st_ino) in its
+//    owner's home, /tmp and /var/tmp (bounded), its names queued, and one
+//    with no name found examined through its fd and journaled as a
+//    violation (Guard::ExamineUnnamed); staff are told.
 //  - Paused() (the guard's filter): a file is left for later when its path,
 //    as the kernel gives it for the event's fd, is under the folder
 //    (component-wise), the held directory is still at the grant's path (a
 //    folder renamed, removed or replaced pauses nothing), the file is on the
-//    folder's filesystem and has one name only (nlink 1: a hard link from
-//    elsewhere is examined as usual), and the grant still runs. It is
-//    journaled once per path ("roster.paused") and kept (its fd, up to
-//    kMaxHeldFiles) so that it is examined at the end even if renamed out.
+//    folder's filesystem and mount (a bind mount of elsewhere onto the
+//    folder pauses nothing) and has one name only (nlink 1: a hard link
+//    from elsewhere is examined as usual), its path resolved again below
+//    the held folder's fd (no symlink, no mount crossed) is the same file,
+//    and the grant still runs. It is journaled once per path
+//    ("roster.paused") and kept (its fd) so that it is examined at the end
+//    even if renamed out; past kMaxHeldFiles nothing more is paused.
 //
 // Every OS touch goes through os::FileSystem.
 //
@@ -37,6 +46,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,14 +67,18 @@ namespace piiguard::agent::rosterguard {
 
 // A folder's canonical path is at most this long.
 inline constexpr size_t kMaxFolderBytes = 1024;
-// At the end of a pause, at most this many files and this many levels of
-// folders are walked; the rest are examined when next written.
-inline constexpr size_t kMaxRescanFiles = 10000;
+// At the end of a pause, at most this many entries (of any kind) and this
+// many levels of folders are walked; the rest are examined when next
+// written. The search for the other names of the files left for later has
+// a budget of its own of the same size.
+inline constexpr size_t kMaxRescanEntries = 20000;
 inline constexpr int kMaxRescanDepth = 16;
-// Per grant: files kept open to be examined at the end, and paths
-// journaled.
+// Per grant: files kept open to be examined at the end (once they are
+// kept, nothing more is paused: fail closed), and paths journaled.
 inline constexpr size_t kMaxHeldFiles = 256;
 inline constexpr size_t kMaxJournaledPaths = 4096;
+// The folders CheckFolder accepted last, remembered for the grant's start.
+inline constexpr size_t kMaxCheckedFolders = 8;
 
 struct FolderPauseDeps {
   os::FileSystem& files;
@@ -78,6 +92,11 @@ struct FolderPauseDeps {
   // The mount points the guard marked (a paused folder must be on one of
   // their filesystems, by st_dev).
   std::function<std::vector<std::string>()> watched_mounts;
+  // Each end-of-pause walk visits at most this many entries (tests lower
+  // it).
+  size_t max_walk_entries = kMaxRescanEntries;
+  // Files kept per grant (tests lower it).
+  size_t max_held_files = kMaxHeldFiles;
 };
 
 class FolderPause : public FolderExceptions, public Guard::PauseFilter {
@@ -99,28 +118,52 @@ class FolderPause : public FolderExceptions, public Guard::PauseFilter {
   Json StatusPart() const;
 
  private:
+  struct Held {
+    std::shared_ptr<os::FileEvent> file;
+    std::string path;  // its path when it was last paused
+  };
   struct Active {
     ScopeGrant grant;
     std::string folder;  // the canonical path the grant is bound to
     UniqueFd dir;        // held from the start; invalid: pauses nothing
     os::FileIdentity dir_identity;
+    uint64_t dir_mount = 0;  // MountIdOf(dir)
     std::set<std::string> journaled;
-    std::vector<std::shared_ptr<os::FileEvent>> held;
+    std::vector<Held> held;
+    bool full_journaled = false;  // kMaxHeldFiles reached, and said so
     uint64_t paused = 0;
+  };
+  // What CheckFolder accepted: the grant's start must find the same.
+  struct Checked {
+    std::string path;
+    uid_t uid = 0;
+    uint64_t dev = 0;
+    uint64_t ino = 0;
   };
 
   // Why `canonical` (an opened directory) may not be paused because of
   // where it is (all but the owner and home rules); nullopt: it may.
   std::optional<MsgId> PlaceRefusal(const std::string& canonical,
                                     const os::FileIdentity& identity) const;
+  // Whether `canonical` is strictly inside the home of `uid`.
+  bool InsideHome(const std::string& canonical, uid_t uid) const;
+  // Why the folder opened for `grant` may not be paused now; "" if it may.
+  std::string BeginRefusal(const ScopeGrant& grant, int dir_fd,
+                           const os::FileIdentity& identity) const;
   void Begin(const ScopeGrant& grant);
+  // Whether the file of a close-write (`fd`, `identity`, its kernel `path`)
+  // is the file at that path below the held folder, on its mount.
+  bool ReallyInside(const Active& active, const std::string& path,
+                    const os::FileIdentity& identity, int fd) const;
+  // folder_pause_end.cc: the end of a grant.
   void End(Active& active);
-  // Appends the regular files under `dir_fd` (named `dir`) to `paths`,
-  // but those in `skip`; `complete` becomes false when a bound was reached.
-  void Walk(int dir_fd, const std::string& dir, uint64_t dev, int depth,
-            const std::vector<os::FileIdentity>& skip,
-            std::vector<std::string>* paths, bool* complete) const;
+  // The held files whose name is gone or that have other names: their
+  // names found in their owner's home, /tmp and /var/tmp are appended to
+  // `paths`; those with no name found are examined through their fd.
+  void FindOtherNames(const Active& active, const std::vector<Held>& lost,
+                      std::vector<std::string>* paths);
 
+  std::deque<Checked> checked_;
   FolderPauseDeps deps_;
   ExceptionGrants* grants_ = nullptr;
   std::vector<std::unique_ptr<Active>> active_;

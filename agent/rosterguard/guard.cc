@@ -56,11 +56,17 @@ bool Guard::Watches(const std::string& path) const {
 void Guard::Rescan(std::vector<std::shared_ptr<os::FileEvent>> held,
                    std::vector<std::string> paths) {
   for (std::shared_ptr<os::FileEvent>& file : held) {
-    backlog_.push_back(Backlog{std::move(file), ""});
+    backlog_.push_back(Backlog{std::move(file), "", std::nullopt});
   }
   for (std::string& path : paths) {
-    backlog_.push_back(Backlog{nullptr, std::move(path)});
+    backlog_.push_back(Backlog{nullptr, std::move(path), std::nullopt});
   }
+  Feed();
+}
+
+void Guard::ExamineUnnamed(std::shared_ptr<os::FileEvent> file,
+                           Unnamed unnamed) {
+  backlog_.push_back(Backlog{std::move(file), "", std::move(unnamed)});
   Feed();
 }
 
@@ -82,7 +88,7 @@ void Guard::Feed() {
       next.file = std::make_shared<os::FileEvent>();
       next.file->fd = std::move(*fd);
     }
-    Submit(std::move(next.file), 0, std::nullopt);
+    Submit(std::move(next.file), 0, std::nullopt, std::move(next.unnamed));
   }
   feeding_ = false;
 }
@@ -110,7 +116,8 @@ void Guard::Retry() {
 }
 
 void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
-                   std::optional<PendingMove> pending) {
+                   std::optional<PendingMove> pending,
+                   std::optional<Unnamed> unnamed) {
   Result<os::FileIdentity> identity = deps_.files.Identify(file->fd.get());
   if (!identity.ok() || !identity->is_regular) return;
   // A new close-write of a file that waits replaces the waiting entry, and
@@ -124,6 +131,8 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   Result<std::string> path = deps_.files.PathOf(file->fd.get());
   if (pending) {
     path = pending->path;  // its name is gone; its data is still ours
+  } else if (unnamed) {
+    path = unnamed->path;  // no name found: examined, never moved
   } else if (!path.ok() || Excluded(*path) ||
              (pause_ != nullptr && pause_->Paused(*path, *identity, file))) {
     // Removed before we got to it, not ours to look at, or in a paused
@@ -136,6 +145,7 @@ void Guard::Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
   job.identity = *identity;
   job.rules = rules_;
   job.pending = std::move(pending);
+  job.unnamed = std::move(unnamed);
   if (destinations_.sticks != nullptr) {
     job.stick = destinations_.sticks->For(identity->uid);
   }
@@ -178,6 +188,17 @@ Outcome Guard::RunJob(os::FileSystem& files, const roster::Detector& detector,
     return outcome;
   }
   if (!verdict->roster) return outcome;  // kNotRoster
+  if (job.unnamed) {
+    // Nothing names it: it cannot be moved, and waiting for its writer
+    // would lose why it is here.
+    outcome.kind = Outcome::Kind::kKept;
+    outcome.reason = job.unnamed->reason;
+    outcome.violation = true;
+    outcome.extra = job.unnamed->details;
+    outcome.verdict = verdict->ToJson();
+    outcome.size = job.identity.size;
+    return outcome;
+  }
   // Only a roster is worth the look through /proc: is it still written (its
   // writer's own close-write comes later; or we could not tell)?
   Result<bool> writing = files.OpenForWritingByAnyone(job.identity);
@@ -281,8 +302,11 @@ void Guard::OnOutcome(Outcome outcome) {
       ++found_;
       ++kept_;
       details["reason"] = Text(outcome.reason);
-      Journal(journal::types::kRosterKept, journal::Severity::kWarning, "file",
-              details);
+      details.update(outcome.extra);
+      Journal(journal::types::kRosterKept,
+              outcome.violation ? journal::Severity::kViolation
+                                : journal::Severity::kWarning,
+              "file", details);
       notify(MsgId::kRosterGuardKept, Text(outcome.reason));
       break;
   }

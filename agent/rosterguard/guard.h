@@ -119,6 +119,14 @@ struct PendingMove {
   std::vector<std::string> earlier_copies;  // superseded, oldest first
 };
 
+// A file whose every known name is gone (Guard::ExamineUnnamed): examined
+// through its fd alone; a roster is journaled, never moved.
+struct Unnamed {
+  std::string path;               // the name it had, for the journal
+  std::string reason;             // why it is kept
+  Json details = Json::object();  // added to the journal entry
+};
+
 // What a job found and did; journaled on the loop thread.
 struct Outcome {
   enum class Kind {
@@ -150,6 +158,9 @@ struct Outcome {
   int deferrals = 0;
   // For kDeferred: its name is gone and its data waits to be copied again.
   std::optional<PendingMove> pending;
+  // For kKept: journaled as a violation, with these details added.
+  bool violation = false;
+  Json extra = Json::object();
 };
 
 // At most this many jobs are queued at once while a rescan (Rescan()) has
@@ -183,6 +194,11 @@ class Guard {
   // kRescanInFlight jobs are queued at a time.
   void Rescan(std::vector<std::shared_ptr<os::FileEvent>> held,
               std::vector<std::string> paths);
+  // Queues `file`, which has no name the guard can find, for examination
+  // through its fd alone: a roster cannot be moved (nothing names it), so
+  // it is journaled as roster.kept, severity violation, with
+  // `unnamed.reason` and `unnamed.details`, and staff are told.
+  void ExamineUnnamed(std::shared_ptr<os::FileEvent> file, Unnamed unnamed);
   size_t rescan_backlog() const { return backlog_.size(); }
   // Journals an entry as the guard's own (a failure is counted and
   // reported like theirs).
@@ -216,13 +232,15 @@ class Guard {
     int64_t now_seconds = 0;
     int deferrals = 0;
     std::optional<PendingMove> pending;
+    std::optional<Unnamed> unnamed;
   };
   static Outcome RunJob(os::FileSystem& files, const roster::Detector& detector,
                         const Job& job);
 
  private:
   void Submit(std::shared_ptr<os::FileEvent> file, int deferrals,
-              std::optional<PendingMove> pending);
+              std::optional<PendingMove> pending,
+              std::optional<Unnamed> unnamed = std::nullopt);
   void OnOutcome(Outcome outcome);
   void OnMoved(const Outcome& outcome, Json details);
   bool Excluded(const std::string& path) const;
@@ -232,6 +250,7 @@ class Guard {
   struct Backlog {
     std::shared_ptr<os::FileEvent> file;  // held; else opened by `path`
     std::string path;
+    std::optional<Unnamed> unnamed;  // ExamineUnnamed
   };
 
   GuardDeps deps_;

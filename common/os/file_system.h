@@ -103,6 +103,11 @@ class FileSystem {
   virtual Result<bool> OpenForWritingByAnyone(
       const FileIdentity& file) const = 0;
 
+  // The id of the mount `fd` was opened through (statx STATX_MNT_ID): the
+  // same filesystem seen through a bind mount has another one.
+  // kFailedPrecondition where the kernel gives none (before Linux 5.8).
+  virtual Result<uint64_t> MountIdOf(int fd) const = 0;
+
   // Directories and their entries.
 
   // The entry at an absolute path itself (its last component is not
@@ -135,6 +140,14 @@ class FileSystem {
   // O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC.
   virtual Result<UniqueFd> OpenDirAt(int dir_fd,
                                      const std::string& name) const = 0;
+
+  // The entry at `relative` ("a/b.csv": no "." or ".." components, not
+  // absolute) below `dir_fd`, reached without leaving it, without following
+  // any symlink (its last component included) and without crossing a mount
+  // (openat2 O_PATH, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+  // RESOLVE_NO_XDEV). kFailedPrecondition where openat2 is missing.
+  virtual Result<FileIdentity> StatBeneath(
+      int dir_fd, const std::string& relative) const = 0;
 
   // Changes.
 

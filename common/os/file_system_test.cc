@@ -100,6 +100,32 @@ TYPED_TEST(FileSystemTest, PathOfFollowsRenamesAndSeesRemoval) {
   EXPECT_EQ(*this->files().PathOf(root.get()), this->env_.root());
 }
 
+TYPED_TEST(FileSystemTest, StatBeneathStaysBelowAndFollowsNoSymlink) {
+  this->env_.MakeDir("d");
+  this->env_.MakeDir("d/sub");
+  this->env_.WriteFile("d/sub/a.csv", "x");
+  this->env_.Symlink("d/link", "sub");
+  this->env_.WriteFile("b.csv", "y");
+  UniqueFd root = this->Root();
+  Result<UniqueFd> dir = this->files().OpenDirAt(root.get(), "d");
+  ASSERT_TRUE(dir.ok());
+  Result<FileIdentity> a = this->files().StatBeneath(dir->get(), "sub/a.csv");
+  if (!a.ok() && a.status().code() == StatusCode::kFailedPrecondition) {
+    GTEST_SKIP() << "without openat2: " << a.status().message();
+  }
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_TRUE(a->SameFile(this->IdentityOf("d/sub/a.csv")));
+  for (const char* bad : {"link/a.csv", "link", "../b.csv", "sub/missing",
+                          "/b.csv", "sub/../sub/a.csv"}) {
+    EXPECT_FALSE(this->files().StatBeneath(dir->get(), bad).ok()) << bad;
+  }
+  Result<uint64_t> dir_mount = this->files().MountIdOf(dir->get());
+  Result<uint64_t> root_mount = this->files().MountIdOf(root.get());
+  ASSERT_TRUE(dir_mount.ok()) << dir_mount.status().message();
+  ASSERT_TRUE(root_mount.ok());
+  EXPECT_EQ(*dir_mount, *root_mount);
+}
+
 TYPED_TEST(FileSystemTest, ReadSparseReadsPlainFilesAndTruncates) {
   std::string content = "山田太郎,東京都千代田区1-1,03-1234-5678\n";
   this->env_.WriteFile("a.csv", content);

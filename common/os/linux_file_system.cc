@@ -220,6 +220,18 @@ Result<FileIdentity> LinuxFileSystem::Identify(int fd) const {
   return IdentityOf(st);
 }
 
+Result<uint64_t> LinuxFileSystem::MountIdOf(int fd) const {
+  struct statx stx {};
+  if (::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID,
+              &stx) != 0) {
+    return ErrnoStatus(kContext, FdName(fd), errno);
+  }
+  if ((stx.stx_mask & STATX_MNT_ID) == 0) {
+    return FailedPreconditionError(kContext, FdName(fd), "no mount id (statx)");
+  }
+  return uint64_t{stx.stx_mnt_id};
+}
+
 Result<ReadResult> LinuxFileSystem::ReadSparse(int fd, size_t max_bytes) const {
   return ReadSparseFd(fd, max_bytes);
 }
@@ -303,6 +315,35 @@ Result<FileIdentity> LinuxFileSystem::StatAt(int dir_fd,
 Result<UniqueFd> LinuxFileSystem::OpenFileAt(int dir_fd,
                                              const std::string& name) const {
   return OpenChecked(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+}
+
+Result<FileIdentity> LinuxFileSystem::StatBeneath(
+    int dir_fd, const std::string& relative) const {
+  if (relative.empty() || relative[0] == '/' ||
+      !SplitAbsoluteDir("/" + relative).ok()) {
+    return InvalidArgumentError(kContext, relative, "not a clean path");
+  }
+  if (!options_.use_openat2) {
+    return FailedPreconditionError(kContext, relative, "openat2 not used");
+  }
+  open_how how{};
+  // No O_NOFOLLOW: with it a final symlink opens as itself; without it
+  // RESOLVE_NO_SYMLINKS refuses it (ELOOP).
+  how.flags = O_PATH | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+                RESOLVE_NO_XDEV;
+  int64_t raw =
+      ::syscall(SYS_openat2, dir_fd, relative.c_str(), &how, sizeof(how));
+  if (raw < 0 && errno == ENOSYS) {
+    return FailedPreconditionError(kContext, relative, "no openat2");
+  }
+  if (raw < 0) return ErrnoStatus(kContext, relative, errno);
+  UniqueFd fd(static_cast<int>(raw));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return ErrnoStatus(kContext, relative, errno);
+  }
+  return IdentityOf(st);
 }
 
 Result<UniqueFd> LinuxFileSystem::OpenDirAt(int dir_fd,

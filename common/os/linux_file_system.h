@@ -44,6 +44,7 @@ class LinuxFileSystem : public FileSystem {
 
   Result<std::string> PathOf(int fd) const override;
   Result<FileIdentity> Identify(int fd) const override;
+  Result<uint64_t> MountIdOf(int fd) const override;
   Result<ReadResult> ReadSparse(int fd, size_t max_bytes) const override;
   Result<bool> OpenForWritingByAnyone(const FileIdentity& file) const override;
   Result<FileIdentity> Lstat(const std::string& absolute) const override;
@@ -53,6 +54,8 @@ class LinuxFileSystem : public FileSystem {
   Result<std::vector<std::string>> ReadDir(int dir_fd) const override;
   Result<FileIdentity> StatAt(int dir_fd,
                               const std::string& name) const override;
+  Result<FileIdentity> StatBeneath(int dir_fd,
+                                   const std::string& relative) const override;
   Result<UniqueFd> OpenFileAt(int dir_fd,
                               const std::string& name) const override;
   Result<UniqueFd> OpenDirAt(int dir_fd,

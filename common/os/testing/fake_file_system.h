@@ -64,6 +64,8 @@ class FakeFileSystem : public FileSystem {
     kFsyncFd,
     kUnlinkAt,
     kReopenForWriting,
+    kMountIdOf,
+    kStatBeneath,
   };
   enum class Kind { kNone, kFile, kDirectory, kSymlink, kFifo };
 
@@ -126,9 +128,19 @@ class FakeFileSystem : public FileSystem {
   void AfterNext(Op op, std::function<void()> action) {
     hooks_[op] = std::move(action);
   }
+  // `fd` was opened through another mount (a bind mount): MountIdOf gives
+  // `mount_id`, and PathOf gives `path` when not empty (the kernel names a
+  // file by the mount it was reached through). Kept for that fd number
+  // until the fake is destroyed.
+  void SetMountIdOf(int fd, uint64_t mount_id, const std::string& path = "") {
+    mount_ids_[fd] = mount_id;
+    if (!path.empty()) reported_paths_[fd] = path;
+  }
 
   Result<std::string> PathOf(int fd) const override;
   Result<FileIdentity> Identify(int fd) const override;
+  // The fd's device, unless SetMountIdOf said otherwise.
+  Result<uint64_t> MountIdOf(int fd) const override;
   Result<ReadResult> ReadSparse(int fd, size_t max_bytes) const override;
   Result<bool> OpenForWritingByAnyone(const FileIdentity& file) const override;
   Result<FileIdentity> Lstat(const std::string& absolute) const override;
@@ -138,6 +150,8 @@ class FakeFileSystem : public FileSystem {
   Result<std::vector<std::string>> ReadDir(int dir_fd) const override;
   Result<FileIdentity> StatAt(int dir_fd,
                               const std::string& name) const override;
+  Result<FileIdentity> StatBeneath(int dir_fd,
+                                   const std::string& relative) const override;
   Result<UniqueFd> OpenFileAt(int dir_fd,
                               const std::string& name) const override;
   Result<UniqueFd> OpenDirAt(int dir_fd,
@@ -216,7 +230,9 @@ class FakeFileSystem : public FileSystem {
   mutable std::map<Op, Swap> swaps_;
   mutable std::map<Op, std::function<void()>> hooks_;
   mutable std::map<Op, int> calls_;
-  std::map<uint64_t, uint64_t> by_memfd_;  // memfd inode -> inode id
+  std::map<int, uint64_t> mount_ids_;          // SetMountIdOf
+  std::map<int, std::string> reported_paths_;  // SetMountIdOf
+  std::map<uint64_t, uint64_t> by_memfd_;      // memfd inode -> inode id
   uint64_t memfd_dev_ = 0;
   uint64_t next_id_ = 2;
   mode_t umask_ = 022;

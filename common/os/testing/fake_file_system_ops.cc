@@ -33,6 +33,11 @@ std::string Join(const std::string& dir, const std::string& name) {
 Result<std::string> FakeFileSystem::PathOf(int fd) const {
   PIIGUARD_RETURN_IF_ERROR(Enter(Op::kPathOf, FdName(fd)));
   PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  if (auto reported = reported_paths_.find(fd);
+      reported != reported_paths_.end()) {
+    Leave(Op::kPathOf);
+    return reported->second;  // SetMountIdOf: reached through a bind mount
+  }
   const Inode& inode = inodes_.at(id);
   std::string path;
   if (inode.kind == Kind::kDirectory) {

@@ -171,4 +171,49 @@ Result<UniqueFd> FakeFileSystem::OpenDirAt(int dir_fd,
   return fd;
 }
 
+Result<uint64_t> FakeFileSystem::MountIdOf(int fd) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kMountIdOf, "fd " + std::to_string(fd)));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t id, InodeOfFd(fd));
+  auto it = mount_ids_.find(fd);
+  uint64_t mount = it != mount_ids_.end() ? it->second : inodes_.at(id).dev;
+  Leave(Op::kMountIdOf);
+  return mount;
+}
+
+Result<FileIdentity> FakeFileSystem::StatBeneath(
+    int dir_fd, const std::string& relative) const {
+  PIIGUARD_RETURN_IF_ERROR(Enter(Op::kStatBeneath, relative));
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t at, DirOfFd(dir_fd));
+  if (relative.empty() || relative[0] == '/') {
+    return ErrnoStatus(kContext, relative, EXDEV);  // RESOLVE_BENEATH
+  }
+  const uint64_t dev = inodes_.at(at).dev;
+  size_t start = 0;
+  while (true) {
+    size_t slash = relative.find('/', start);
+    std::string part = relative.substr(
+        start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == "..") return ErrnoStatus(kContext, relative, EXDEV);
+    if (part.empty() || part == ".") {
+      return InvalidArgumentError(kContext, relative, "not a clean path");
+    }
+    if (inodes_.at(at).kind != Kind::kDirectory) {
+      return ErrnoStatus(kContext, relative, ENOTDIR);
+    }
+    PIIGUARD_ASSIGN_OR_RETURN(at, EntryAt(at, part));
+    const Inode& inode = inodes_.at(at);
+    if (inode.kind == Kind::kSymlink) {
+      return ErrnoStatus(kContext, relative, ELOOP);  // RESOLVE_NO_SYMLINKS
+    }
+    if (inode.dev != dev) {
+      return ErrnoStatus(kContext, relative, EXDEV);  // RESOLVE_NO_XDEV
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  FileIdentity identity = IdentityOf(at);
+  Leave(Op::kStatBeneath);
+  return identity;
+}
+
 }  // namespace piiguard::os
