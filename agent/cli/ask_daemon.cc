@@ -65,7 +65,9 @@ Result<Json> AskDaemon(const Tool& tool, const std::string& socket,
           LimitRefusalMessage(tool.lang, request.op, *answer)) {
     *tool.err << *message << "\n";
   } else {
-    *tool.err << Message(tool.lang, MsgId::kAgentNotRunning, {error}) << "\n";
+    // The agent answered and refused (an exception's rules, a bad request):
+    // its own words, not "cannot reach the agent".
+    *tool.err << Message(tool.lang, MsgId::kError, {error}) << "\n";
   }
   return FailedPreconditionError("ipc", socket, error);
 }

@@ -77,7 +77,10 @@ struct RequestSpec {
 // The table: every request a caller can make, the right it needs and its
 // limit. session_start is never limited although a start journals: it only
 // makes the PC stricter (radios off), and a uid can start again only after
-// its session ended, which is limited.
+// its session ended, which is limited. exception_end likewise: it only
+// makes the PC stricter, and it journals once per running grant (at most
+// exception::kMaxGrants, each begun by a limited redeem); asking to end a
+// grant that does not run journals nothing.
 inline constexpr RequestSpec kRequestTable[] = {
     {"near_miss", Op::kNearMiss, Right::kAnyLocalUser, Limit::kJournal},
     {"status", Op::kStatus, Right::kAnyLocalUser, Limit::kNone},
@@ -90,7 +93,7 @@ inline constexpr RequestSpec kRequestTable[] = {
      Limit::kJournal},
     {"exception_redeem", Op::kExceptionRedeem, Right::kAnyLocalUser,
      Limit::kJournal},
-    {"exception_end", Op::kExceptionEnd, Right::kAnyLocalUser, Limit::kJournal},
+    {"exception_end", Op::kExceptionEnd, Right::kAnyLocalUser, Limit::kNone},
 };
 
 const RequestSpec& SpecOf(Op op);

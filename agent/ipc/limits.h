@@ -46,7 +46,9 @@ struct SocketLimits {
   size_t accepts_per_round = 32;
   // Token bucket per uid for requests that write the journal: `burst`
   // requests at once, then one every `refill_ms`.
-  int64_t journal_burst = 10;
+  // 20: a working day's burst (an exception is a request and a redeem, a
+  // session's end, near misses) fits; a flood is still one a minute.
+  int64_t journal_burst = 20;
   int64_t journal_refill_ms = 60'000;
   // How long a uid's suppressions are summed up before they are journaled.
   int64_t suppression_window_ms = 600'000;
