@@ -173,15 +173,12 @@ void FolderPause::Begin(const ScopeGrant& grant) {
   Status problem = dir.status();
   if (dir.ok()) {
     Result<os::FileIdentity> identity = deps_.files.Identify(dir->get());
-    Result<uint64_t> mount = deps_.files.MountIdOf(dir->get());
-    std::string refusal =
-        !identity.ok() ? std::string(identity.status().message())
-        : !mount.ok()  ? std::string(mount.status().message())
-                       : BeginRefusal(grant, dir->get(), *identity);
+    std::string refusal = !identity.ok()
+                              ? std::string(identity.status().message())
+                              : BeginRefusal(grant, dir->get(), *identity);
     if (refusal.empty()) {
       active->dir = std::move(*dir);
       active->dir_identity = *identity;
-      active->dir_mount = *mount;
     } else {
       problem = FailedPreconditionError(kContext, Text(grant.detail), refusal);
     }
@@ -221,14 +218,14 @@ std::string FolderPause::BeginRefusal(const ScopeGrant& grant, int dir_fd,
 }
 
 bool FolderPause::ReallyInside(const Active& active, const std::string& path,
-                               const os::FileIdentity& identity, int fd) const {
+                               const os::FileIdentity& identity) const {
   // A bind mount (made in a user namespace: unshare -Urm) of elsewhere
-  // onto the folder makes the kernel name files by the folder's path: the
-  // mount tells them apart.
-  Result<uint64_t> mount = deps_.files.MountIdOf(fd);
-  if (!mount.ok() || *mount != active.dir_mount) return false;
-  // The same path resolved below the held folder (no symlink, no mount
-  // crossed) must be the same file.
+  // onto the folder makes the kernel name files by the folder's path. The
+  // same path resolved below the held folder in the daemon's own view (no
+  // symlink, no mount crossed) must then be the very file of the event;
+  // through such a bind mount it is another file or none. Mount ids cannot
+  // tell: the unit's private mount namespace (PrivateMounts=) gives the
+  // daemon's copy of every mount another id than the writer's.
   Result<os::FileIdentity> beneath = deps_.files.StatBeneath(
       active.dir.get(), path.substr(active.folder.size() + 1));
   return beneath.ok() && beneath->SameFile(identity);
@@ -253,7 +250,7 @@ bool FolderPause::Paused(const std::string& path,
     // nothing.
     Result<std::string> now = deps_.files.PathOf(a->dir.get());
     if (!now.ok() || *now != a->folder) continue;
-    if (!ReallyInside(*a, path, identity, file->fd.get())) continue;
+    if (!ReallyInside(*a, path, identity)) continue;
     bool kept = false;
     for (Held& held : a->held) {
       Result<os::FileIdentity> other =

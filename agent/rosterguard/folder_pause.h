@@ -127,7 +127,6 @@ class FolderPause : public FolderExceptions, public Guard::PauseFilter {
     std::string folder;  // the canonical path the grant is bound to
     UniqueFd dir;        // held from the start; invalid: pauses nothing
     os::FileIdentity dir_identity;
-    uint64_t dir_mount = 0;  // MountIdOf(dir)
     std::set<std::string> journaled;
     std::vector<Held> held;
     bool full_journaled = false;  // kMaxHeldFiles reached, and said so
@@ -151,10 +150,10 @@ class FolderPause : public FolderExceptions, public Guard::PauseFilter {
   std::string BeginRefusal(const ScopeGrant& grant, int dir_fd,
                            const os::FileIdentity& identity) const;
   void Begin(const ScopeGrant& grant);
-  // Whether the file of a close-write (`fd`, `identity`, its kernel `path`)
-  // is the file at that path below the held folder, on its mount.
+  // Whether the file of a close-write (`identity`, its kernel `path`) is
+  // the file at that path below the held folder, in the daemon's view.
   bool ReallyInside(const Active& active, const std::string& path,
-                    const os::FileIdentity& identity, int fd) const;
+                    const os::FileIdentity& identity) const;
   // folder_pause_end.cc: the end of a grant.
   void End(Active& active);
   // The held files whose name is gone or that have other names: their

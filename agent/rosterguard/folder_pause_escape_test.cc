@@ -141,6 +141,23 @@ TEST_F(FolderPauseTest, AFileReachedThroughABindMountIsNotPaused) {
   EXPECT_GE(files_.calls(Op::kReadSparse), 1);  // examined
 }
 
+// Under the unit (PrivateMounts=yes) the daemon's mounts are copies with
+// other ids than the writer's: a file really in the folder is paused all
+// the same (the id is not what decides).
+TEST_F(FolderPauseTest, AFileInTheFolderSeenThroughAnotherMountIdIsPaused) {
+  files_.AddFile("/home/staff/merge/letters.csv", RosterCsv(), 0644, kStaff);
+  os::FileEventBatch batch;
+  os::FileEvent event;
+  event.fd = files_.Open("/home/staff/merge/letters.csv");
+  event.pid = kStaffPid;
+  files_.SetMountIdOf(event.fd.get(), 4242, "/home/staff/merge/letters.csv");
+  StartGrant(kFolder);
+  batch.events.push_back(std::move(event));
+  guard_->OnEvents(std::move(batch));
+  EXPECT_EQ(Count("roster.paused"), 1U);
+  EXPECT_FALSE(Gone("/home/staff/merge/letters.csv"));
+}
+
 TEST_F(FolderPauseTest, APathThatIsAnotherFileBelowTheFolderIsNotPaused) {
   // Same mount id, but the path the kernel gives is, below the held
   // folder, another file (a decoy): the file of the event is not paused.

@@ -250,7 +250,18 @@ void Guard::OnOutcome(Outcome outcome) {
       {"path", path}, {"verdict", outcome.verdict}, {"size", outcome.size}};
   switch (outcome.kind) {
     case Kind::kNotRoster:
+      return;
     case Kind::kGone:
+      // A roster renamed or replaced between its examination and its move
+      // (it is examined again at its next write): the office hears of it.
+      if (!outcome.verdict.empty()) {
+        Journal(journal::types::kRosterError, journal::Severity::kWarning,
+                "file",
+                Json{{"path", path},
+                     {"verdict", outcome.verdict},
+                     {"error",
+                      Text("a roster was " + outcome.reason + ": not moved")}});
+      }
       return;
     case Kind::kError:
       Journal(journal::types::kRosterError, journal::Severity::kInfo, "file",
