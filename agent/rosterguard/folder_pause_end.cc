@@ -64,15 +64,30 @@ void FolderPause::FindOtherNames(const Active& active,
                                  const std::vector<Held>& lost,
                                  std::vector<std::string>* paths) {
   struct Wanted {
+    size_t lost_index = 0;  // its entry in `lost`
     os::FileIdentity identity;
     std::string name_now;  // "" when its name is gone
     std::vector<std::string> found;
   };
   std::vector<Wanted> wanted;
-  for (const Held& held : lost) {
-    Result<os::FileIdentity> id = deps_.files.Identify(held.file->fd.get());
-    Result<std::string> now = deps_.files.PathOf(held.file->fd.get());
-    if (id.ok()) wanted.push_back(Wanted{*id, now.ok() ? *now : "", {}});
+  for (size_t i = 0; i < lost.size(); ++i) {
+    const int fd = lost[i].file->fd.get();
+    Result<os::FileIdentity> id = deps_.files.Identify(fd);
+    Result<std::string> now = deps_.files.PathOf(fd);
+    if (id.ok()) {
+      wanted.push_back(Wanted{i, *id, now.ok() ? *now : "", {}});
+      continue;
+    }
+    // Not even its inode is known: examined through the held fd.
+    deps_.guard.ExamineUnnamed(
+        lost[i].file,
+        Unnamed{lost[i].path,
+                "a paused roster got another name outside the folder, and "
+                "the guard could not identify it: " +
+                    std::string(id.status().message()),
+                Json{{"folder", Text(active.folder)},
+                     {"grant", active.grant.grant},
+                     {"responsible", active.grant.responsible}}});
   }
   std::vector<std::string> roots(kSharedDirs.begin(), kSharedDirs.end());
   std::string home =
@@ -109,8 +124,8 @@ void FolderPause::FindOtherNames(const Active& active,
                   std::to_string(deps_.max_walk_entries) + " entries or " +
                   std::to_string(kMaxRescanDepth) + " levels"}});
   }
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    Wanted& w = wanted[i];
+  for (Wanted& w : wanted) {
+    const Held& held = lost[w.lost_index];
     // Each name is handed to the mover as a close-write would be (a name
     // still linked elsewhere is kept and journaled by it, as usual).
     for (std::string& path : w.found) paths->push_back(std::move(path));
@@ -118,8 +133,8 @@ void FolderPause::FindOtherNames(const Active& active,
     // No name found: examined through the held fd, and a roster is
     // journaled as a violation (it cannot be moved).
     deps_.guard.ExamineUnnamed(
-        lost[i].file,
-        Unnamed{lost[i].path,
+        held.file,
+        Unnamed{held.path,
                 "a paused roster got another name outside the folder, and "
                 "the guard could not find it",
                 Json{{"folder", Text(active.folder)},
