@@ -67,6 +67,26 @@ plug_disk() {
   wait_for 30 stick_known "$DISK"
 }
 
+# exception_pc: this PC as the offline exception codes need it (issue 17):
+# its key K_pc root-only, and enrolled as hidamari-pc-01, one of the example
+# policy's consignee PCs (what the office gives at enrolment).
+exception_pc() {
+  chmod 600 /etc/piiguard/exception.key
+  mkdir -p "$STATE"
+  printf '{"office_pin":"%s","office_url":"https://office.invalid","pc":"hidamari-pc-01"}' \
+    "$(printf '%064d' 0)" >"$STATE/office.json"
+}
+
+# desk CHALLENGE [PC]: the response the IT desk reads back for CHALLENGE
+# (person 0 of the policy's list: the consignee's responsible person), with
+# the desk's master and the policy prepare-usb.sh packed.
+desk() {
+  piiguard-admin exception respond --master /etc/piiguard-vm/exceptions.master \
+    --pc "${2:-hidamari-pc-01}" --challenge "$1" --person 0 \
+    --policy /etc/piiguard/policy.signed --pub /etc/piiguard/city.pub |
+    sed -n 's/^response: \([0-9-]*\).*/\1/p'
+}
+
 # uptime_ms: milliseconds since boot (for timing from inside the guest).
 uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 

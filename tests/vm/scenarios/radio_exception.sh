@@ -12,12 +12,7 @@
 . /lib/usblib.sh
 plan 10
 uevents_start
-MASTER=/etc/piiguard-vm/exceptions.master
-POLICY=/etc/piiguard/policy.signed
-chmod 600 /etc/piiguard/exception.key
-mkdir -p "$STATE"
-printf '{"office_pin":"%s","office_url":"https://office.invalid","pc":"hidamari-pc-01"}' \
-  "$(printf '%064d' 0)" >"$STATE/office.json"
+exception_pc
 softs() { cat /sys/class/rfkill/rfkill*/soft | tr -d '\n'; }
 softs_are() { [ "$(softs)" = "$1" ]; }
 # attempts: how many radio.unblock_attempt entries the journal holds.
@@ -39,9 +34,7 @@ check session_blocks "session on: soft=$(softs)" softs_are 11
 CODE=$(LANG=C piiguard exception request --radios --minutes 15 |
   tee /tmp/say.txt | sed -n 's/.*request code: \([0-9-]*\).*/\1/p')
 cat /tmp/say.txt
-response=$(piiguard-admin exception respond --master "$MASTER" --pc hidamari-pc-01 \
-  --challenge "$CODE" --person 0 --policy "$POLICY" --pub /etc/piiguard/city.pub |
-  sed -n 's/^response: \([0-9-]*\).*/\1/p')
+response=$(desk "$CODE")
 t0=$(uptime_ms)
 LANG=C piiguard exception redeem "$response"
 wait_for 20 softs_are 00

@@ -10,22 +10,9 @@
 . /lib/usblib.sh
 plan 15
 uevents_start
-MASTER=/etc/piiguard-vm/exceptions.master
-POLICY=/etc/piiguard/policy.signed
-chmod 600 /etc/piiguard/exception.key
-# The PC's id (what the office gives at enrolment): hidamari-pc-01, one of
-# the example policy's consignee PCs.
-mkdir -p "$STATE"
-printf '{"office_pin":"%s","office_url":"https://office.invalid","pc":"hidamari-pc-01"}' \
-  "$(printf '%064d' 0)" >"$STATE/office.json"
+exception_pc
 check daemon_started "piiguardd serving" daemon_start
 
-# desk CHALLENGE [PC]: the response the IT desk reads back (person 0 of the
-# policy's list: the consignee's responsible person).
-desk() {
-  piiguard-admin exception respond --master "$MASTER" --pc "${2:-hidamari-pc-01}" \
-    --challenge "$1" --person 0 --policy "$POLICY" --pub /etc/piiguard/city.pub | sed -n 's/^response: \([0-9-]*\).*/\1/p'
-}
 # ask ITEM: shows a challenge for stick ITEM, 15 minutes; sets CODE.
 ask() {
   CODE=$(LANG=C piiguard exception request --stick "$1" --minutes 15 |
