@@ -96,6 +96,19 @@ plug_stick() {
   DISK=$(disk_of "$2")
   if systemctl -q is-active piiguardd; then wait_for 60 stick_known "$DISK"; fi
 }
+# by_phone NAME ARGS...: staff ask for an exception (`piiguard exception
+# request ARGS`), read its request code to the IT desk (the host, system.py
+# `respond`) and type the response they hear; what each command said is in
+# $OUT/NAME-request.txt and $OUT/NAME-redeem.txt. Sets code and response.
+by_phone() {
+  local name=$1
+  shift
+  as_staff "LANG=C piiguard exception request $*" >"$OUT/$name-request.txt" 2>&1
+  code=$(sed -n 's/.*request code: \([0-9-]*\).*/\1/p' "$OUT/$name-request.txt")
+  response=""
+  host respond "$code" && response=$HOST_REPLY
+  as_staff "LANG=C piiguard exception redeem $response" >"$OUT/$name-redeem.txt" 2>&1
+}
 # write_read DEV DIR: mounts DEV rw at DIR, writes a file, remounts and reads
 # it back.
 write_read() {
@@ -262,11 +275,7 @@ configured)
   # A radio exception (issue 17): a volunteer needs Wi-Fi for a while during
   # the session. Staff read a code to the IT desk (the host); the radios come
   # back under the unit as installed, and go off again at the exception's end.
-  as_staff "LANG=C piiguard exception request --radios --minutes 15" >"$OUT/radio-request.txt" 2>&1
-  code=$(sed -n 's/.*request code: \([0-9-]*\).*/\1/p' "$OUT/radio-request.txt")
-  response=""
-  host respond "$code" && response=$HOST_REPLY
-  as_staff "LANG=C piiguard exception redeem $response" >"$OUT/radio-redeem.txt" 2>&1
+  by_phone radio --radios --minutes 15
   check radio_exception_allowed "request $code: $(head -c 120 "$OUT/radio-redeem.txt"); wlan back on" \
     wait_for 20 radios_unblocked
   grant=$(status_json | sed -n 's/.*"grant": *"\([0-9]*\)".*/\1/p')
@@ -284,11 +293,7 @@ configured)
   plug_stick deliver,serial=DELIVER1,fs=fat DELIVER1
   check exception_stick_readonly "/dev/$DISK state=$(stick_state "$DISK")" \
     test "$(stick_state "$DISK")" = read_only
-  as_staff "LANG=C piiguard exception request --stick 0 --minutes 15" >"$OUT/exception-request.txt" 2>&1
-  code=$(sed -n 's/.*request code: \([0-9-]*\).*/\1/p' "$OUT/exception-request.txt")
-  response=""
-  host respond "$code" && response=$HOST_REPLY
-  as_staff "LANG=C piiguard exception redeem $response" >"$OUT/exception-redeem.txt" 2>&1
+  by_phone exception --stick 0 --minutes 15
   check exception_redeemed "request $code, response $response: $(head -c 160 "$OUT/exception-redeem.txt")" \
     journal_has exception.granted
   is_writable() { [ "$(stick_state "$DISK")" = writable ]; }
