@@ -1213,6 +1213,88 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "責任者番号（--person）です。",
      "responsible persons and deputies of policy version {0}: {1}. The "
      "number on the left is the person index of a response (--person)."},
+    // The maintenance window.
+    {MsgId::kPagesTypeMaintenanceOpened, "保守作業の時間の開始",
+     "maintenance window opened"},
+    {MsgId::kPagesTypeMaintenanceClosed, "保守作業の時間の終了（実行した内容）",
+     "maintenance window closed (what ran)"},
+    {MsgId::kPagesTypeMaintenanceNotOpened, "保守作業の時間を開けなかった",
+     "maintenance window not opened"},
+    {MsgId::kPagesTypeMaintenanceError,
+     "保守用アカウントのプロセスを終了できない",
+     "maintenance account's processes not ended"},
+    {MsgId::kPagesTypeSessionStartRefused, "保守作業中のため作業の開始を拒否",
+     "session start refused (maintenance)"},
+    {MsgId::kExceptionWhatMaintenance,
+     "保守用アカウント {0}（業者の方が使います）",
+     "the maintenance account {0} (for the vendor)"},
+    {MsgId::kExceptionHowToRequestMaintenance,
+     "保守作業の時間（業者の方の作業）：piiguard exception request "
+     "--maintenance --minutes 分（最長240分。その間は個人情報を扱う作業を"
+     "始められません）",
+     "a maintenance window (the vendor's work): piiguard exception request "
+     "--maintenance --minutes MINUTES (up to 240; no personal-data session can "
+     "start during it)"},
+    {MsgId::kMaintenanceNoAccount,
+     "保守用アカウント {0} がこの PC にないため、保守作業の例外は申請できません"
+     "（{1}）。情報システム課に連絡してください。",
+     "the maintenance account {0} does not exist on this PC, so no "
+     "maintenance window can be asked for ({1}). Contact the IT desk."},
+    {MsgId::kMaintenanceSessionRunning,
+     "個人情報を扱う作業（セッション）中は保守作業を申請できません。先に作業を"
+     "終了してください（piiguard session end）。",
+     "no maintenance window can be asked for during a personal-data session: "
+     "end the session first (piiguard session end)."},
+    {MsgId::kMaintenanceAlreadyOpen,
+     "保守作業の時間はすでに動いています（例外 {0}）。",
+     "a maintenance window already runs (exception {0})."},
+    {MsgId::kMaintenanceStaffNote,
+     "保守用パスワードは、情報システム課が業者の方に直接伝えます。職員の方が"
+     "入力するのは応答コードだけです。",
+     "The IT desk tells the maintenance password to the vendor directly; you "
+     "type only the response code."},
+    {MsgId::kMaintenanceDeskPassword, "保守用パスワード（業者の方だけに）：{0}",
+     "maintenance password (vendor only): {0}"},
+    {MsgId::kMaintenanceDeskVendorOnly,
+     "このパスワードは業者の方だけに読み上げてください。職員には伝えないで"
+     "ください（職員が入力するのは応答コードだけです）。",
+     "Read this password to the vendor only, never to staff (staff type only "
+     "the response code)."},
+    {MsgId::kMaintenanceOpenedNotice,
+     "保守作業の時間が始まりました（{0} 分間、保守用アカウント {1}）。その間は"
+     "個人情報を扱う作業を始められず、鍵付きUSBメモリは読み取り専用のままです"
+     "。",
+     "maintenance window open ({0} minutes, account {1}): no personal-data "
+     "session can start and keyed sticks stay read-only until it ends."},
+    {MsgId::kMaintenanceClosedNotice,
+     "保守作業の時間が終わりました。保守用アカウント {0} "
+     "ではログインできなくなり、そのプロセスは終了しました。",
+     "maintenance window closed: the account {0} can no longer log in and "
+     "its processes were ended."},
+    {MsgId::kMaintenanceNotOpenedNotice,
+     "保守作業の例外 {0} は許可されましたが、保守作業の時間を開けませんでした"
+     "（{1}）。情報システム課に連絡してください。",
+     "maintenance exception {0} was granted but the window could not be "
+     "opened ({1}). Contact the IT desk."},
+    {MsgId::kStatusMaintenanceOpen,
+     "保守作業中：アカウント {0}、残り {1} 分（例外 {2}）。個人情報を扱う作業"
+     "は始められません",
+     "maintenance window open: account {0}, {1} minutes left (exception {2}); "
+     "no personal-data session can start"},
+    {MsgId::kStatusMaintenanceWaiting,
+     "保守作業の例外 {0} がありますが、個人情報を扱う作業中のため保守作業の"
+     "時間はまだ始まっていません。作業を終了すると始まります",
+     "maintenance exception {0} runs, but the window waits for the "
+     "personal-data session to end"},
+    {MsgId::kStatusMaintenanceClosing,
+     "保守作業の時間を終えています：アカウント {0} のプロセスを終了中（残り "
+     "{1}）",
+     "maintenance window closing: ending the processes of account {0} ({1} "
+     "left)"},
+    {MsgId::kSessionRefusedMaintenance,
+     "保守作業中（{0} まで）のため、個人情報を扱う作業は始められません。",
+     "maintenance in progress until {0}: no personal-data session can start "
+     "now."},
     // End of exception codes.
 }};
 

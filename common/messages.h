@@ -465,6 +465,28 @@ enum class MsgId {
   kExceptionDeskPersonResponsible,
   kExceptionDeskPersonDeputy,
   kExceptionDeskPersons,
+  // The maintenance window (issue 17 item 3, agent/maint,
+  // docs/exceptions.md "The maintenance window").
+  kPagesTypeMaintenanceOpened,
+  kPagesTypeMaintenanceClosed,
+  kPagesTypeMaintenanceNotOpened,
+  kPagesTypeMaintenanceError,
+  kPagesTypeSessionStartRefused,
+  kExceptionWhatMaintenance,
+  kExceptionHowToRequestMaintenance,
+  kMaintenanceNoAccount,
+  kMaintenanceSessionRunning,
+  kMaintenanceAlreadyOpen,
+  kMaintenanceStaffNote,
+  kMaintenanceDeskPassword,
+  kMaintenanceDeskVendorOnly,
+  kMaintenanceOpenedNotice,
+  kMaintenanceClosedNotice,
+  kMaintenanceNotOpenedNotice,
+  kStatusMaintenanceOpen,
+  kStatusMaintenanceWaiting,
+  kStatusMaintenanceClosing,
+  kSessionRefusedMaintenance,
   // End of exception codes.
   kCount,  // must stay last
 };
