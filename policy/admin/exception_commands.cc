@@ -95,6 +95,10 @@ int Respond(const Tool& tool, ExceptionArgs a) {
   *tool.out << DescribeRequest(response->challenge, a.request.pc_id, tool.lang)
             << "\n"
             << DescribeResponse(*response, tool.lang) << "\n";
+  // A maintenance window: the vendor's password, for the vendor only.
+  if (!response->maintenance_password.empty()) {
+    *tool.out << DescribeMaintenancePassword(*response, tool.lang) << "\n";
+  }
   return kExitOk;
 }
 
