@@ -1,7 +1,8 @@
 // piiguard exception request|redeem|end: offline exception codes
 // (docs/exceptions.md). `request` alone lists the sticks an exception may
-// be asked for and the other scopes offered; with --stick, --radios or
-// --folder, shows the request code and what to say on the phone. `redeem` takes
+// be asked for and the other scopes offered; with --stick, --radios,
+// --folder or --maintenance, shows the request code and what to say on the
+// phone. `redeem` takes
 // the response as heard (groups may be typed as separate words). `end` ends a
 // running exception early. And the "exceptions" part of `piiguard status`
 // (ShowExceptions).
@@ -22,6 +23,7 @@ namespace {
 struct ExceptionArgs {
   int stick = -1;
   bool radios = false;
+  bool maintenance = false;
   std::string folder;
   int minutes = 60;
   std::vector<std::string> response;
@@ -77,6 +79,15 @@ int List(const Tool& tool, const Json& answer) {
     *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestFolder)
               << "\n";
   }
+  if (offered("maintenance")) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestMaintenance)
+              << "\n";
+  } else if (answer.contains("not_offered") &&
+             answer["not_offered"].is_object() &&
+             answer["not_offered"].contains("maintenance")) {
+    // Why not on this PC (the daemon's words, both languages).
+    *tool.out << ShownText(answer["not_offered"], "maintenance") << "\n";
+  }
   if (answer.value("locked_for_s", 0) > 0) {
     *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
                          {ShownText(answer, "locked_for_s")})
@@ -103,13 +114,15 @@ int Request(const Tool& tool, const ExceptionArgs& args) {
   // The list only where it is shown or names the stick staff picked: each
   // request counts against the caller's journal limit.
   Result<Json> list = Json::object();
-  if (!args.radios && args.folder.empty()) {
+  if (!args.radios && !args.maintenance && args.folder.empty()) {
     list = AskDaemon(tool, args.socket, request);
     if (!list.ok()) return kExitError;  // AskDaemon said why
   }
   request.minutes = args.minutes;
   if (args.radios) {
     request.scope = "radios";
+  } else if (args.maintenance) {
+    request.scope = "maintenance";
   } else if (!args.folder.empty()) {
     // Absolute as staff mean it; the daemon resolves it (links, "..").
     std::error_code error;
@@ -190,8 +203,12 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       request->add_option("--folder", args->folder,
                           "pause the roster guard for this folder "
                           "(名簿の見張りを止めるフォルダー)");
-  stick->excludes(radios)->excludes(folder);
-  radios->excludes(folder);
+  CLI::Option* maintenance = request->add_flag(
+      "--maintenance", args->maintenance,
+      "a maintenance window for the vendor, up to 240 minutes (保守作業)");
+  stick->excludes(radios)->excludes(folder)->excludes(maintenance);
+  radios->excludes(folder)->excludes(maintenance);
+  folder->excludes(maintenance);
   request
       ->add_option("--minutes", args->minutes,
                    "how long: 15, 30, 60, 120, 240 or 480 (default 60)")

@@ -11,7 +11,8 @@
 // What a grant lifts is decided by its module, asked through
 // agent/interlock/stick_exceptions.h (the USB enforcer asks GrantFor() for
 // each stick it decides) and agent/interlock/exception_grants.h (the session
-// manager's radios and the roster guard's folders ask Running()); every
+// manager's radios, the roster guard's folders and the maintenance window
+// ask Running()); every
 // module is told GrantsChanged() whenever grants begin or end. A scope whose
 // module is not wired is refused when asked for (no code is shown for
 // something the PC would not do).
@@ -94,6 +95,11 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   // scope is refused. Each outlives the service.
   void SetRadios(GrantListener* radios) { radios_ = radios; }
   void SetFolders(FolderExceptions* folders) { folders_ = folders; }
+  // The maintenance window (agent/maint); null: that scope is refused.
+  // Outlives the service.
+  void SetMaintenance(MaintenanceExceptions* maintenance) {
+    maintenance_ = maintenance;
+  }
 
   // Loads the state file. A missing file is an empty state; a corrupt one
   // is journaled (exception.error) and replaced by an empty state, which is
@@ -111,6 +117,11 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   void OnTimer();
   // The "exceptions" part of `piiguard status`.
   Result<Json> StatusPart();
+  // The vendor's one-time password of the running maintenance grant
+  // `grant` (policy/exception/maintenance_password.h), from this PC's key:
+  // what the maintenance window hashes into its file. Nothing else has
+  // K_pc.
+  Result<std::string> MaintenancePassword(std::string_view grant);
 
   // StickExceptions.
   std::optional<StickGrant> GrantFor(std::string_view identity) override;
@@ -158,6 +169,7 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   ForeignSticks* sticks_ = nullptr;
   GrantListener* radios_ = nullptr;
   FolderExceptions* folders_ = nullptr;
+  MaintenanceExceptions* maintenance_ = nullptr;
   std::set<uint64_t> running_;  // grants last seen running (their nonces)
   std::optional<exception::Challenge> last_shown_;
   bool unsaved_ = false;  // the last save failed
