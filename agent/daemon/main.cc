@@ -301,6 +301,7 @@ int Serve(const Args& args) {
     Log(board.Report(RosterGuardNotStarted(roster_wired.message())));
   }
   readiness.Started(kEnforcerRoster, roster_wired);
+  JoinFolders(exceptions, roster.pause.get());
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
   WireScanReports(AttestDeps{events, enrolment, signer, clock, UserNameOf},
                   daemon);

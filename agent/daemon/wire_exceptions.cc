@@ -76,4 +76,10 @@ void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
   sessions.GrantsChanged();
 }
 
+void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders) {
+  if (!wiring.service || folders == nullptr) return;
+  wiring.service->SetFolders(folders);
+  folders->SetGrants(wiring.service.get());
+}
+
 }  // namespace piiguard::agent

@@ -16,6 +16,7 @@
 #include "agent/exception/exception_key.h"
 #include "agent/exception/exception_service.h"
 #include "agent/notify/notifier.h"
+#include "agent/rosterguard/folder_pause.h"
 #include "agent/session/session_manager.h"
 #include "agent/state/state_dir.h"
 #include "common/os/kernel_info.h"
@@ -42,6 +43,9 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
 // before a restart of the daemon applies again).
 void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
                     session::SessionManager& sessions);
+// Joins the service to the roster guard's folders (null: the guard did not
+// start, and the roster-folder scope is not offered).
+void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders);
 
 }  // namespace piiguard::agent
 
