@@ -193,6 +193,12 @@ TEST_F(ApplyFileTest, AScopeIsAppliedOnlyWhereItsModuleRuns) {
   EXPECT_EQ(service_->Running(exception::ScopeKind::kRadios).size(), 1u);
 }
 
+TEST_F(ApplyFileTest, NeedsNoCodeKey) {
+  service_ = Make(boot_, /*with_key=*/false);
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_EQ(Apply(Issue(StickFor(std::string(64, 'b'))))["accepted"], true);
+}
+
 TEST_F(ApplyFileTest, NothingIsGrantedThatCannotBeJournaledOrSaved) {
   const std::string file = Issue(StickFor(std::string(64, 'b')));
   journal_fails_ = true;
