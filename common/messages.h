@@ -465,6 +465,18 @@ enum class MsgId {
   kExceptionDeskPersonResponsible,
   kExceptionDeskPersonDeputy,
   kExceptionDeskPersons,
+  // Signed exception files (docs/exceptions.md "Signed exception files").
+  kExceptionFileApplied,
+  kExceptionFileMalformed,
+  kExceptionFileBadSignature,
+  kExceptionFileOtherPc,
+  kExceptionFileNotYetValid,
+  kExceptionFileExpired,
+  kExceptionFileAlreadyApplied,
+  kExceptionFileUnknownPerson,
+  kExceptionFileListFull,
+  kExceptionFileTooLarge,
+  kExceptionDeskFileWritten,
   // End of exception codes.
   kCount,  // must stay last
 };

@@ -252,7 +252,7 @@ int Serve(const Args& args) {
   // them for grants.
   ExceptionWiring exceptions;
   Log(WireExceptions(exceptions, paths, owners, daemon, kernel,
-                     args.exception_key, notifier));
+                     args.exception_key, pre.city_key, notifier));
   usb.exceptions = exceptions.service.get();
   Status usb_wired = WireUsb(
       usb, paths, owners, daemon, pre.city_key, gate, notifier,

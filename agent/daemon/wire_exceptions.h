@@ -9,6 +9,7 @@
 #define PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/daemon/daemon.h"
@@ -31,10 +32,13 @@ struct ExceptionWiring {
 
 // Makes the service (state in STATE/exceptions.state) and registers its
 // requests and status part. Without a usable key the service still runs
-// and says why in every answer; the daemon journals that once.
+// and says why in every answer; the daemon journals that once. `city_key`:
+// the key pinned at installation, which signed exception files are checked
+// against (with the applied policy's exception-role keys).
 Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const Owners& owners, Daemon& daemon,
                       const os::KernelInfo& kernel, const std::string& key_path,
+                      const std::optional<Ed25519PublicKey>& city_key,
                       notify::Notifier& notifier);
 
 // Joins the service to the modules that honour its grants: the USB
