@@ -1213,6 +1213,58 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "責任者番号（--person）です。",
      "responsible persons and deputies of policy version {0}: {1}. The "
      "number on the left is the person index of a response (--person)."},
+    {MsgId::kExceptionFileApplied,
+     "例外ファイルを適用しました（{0}、{1}分間、許可した人: {2}、番号 {3}）。",
+     "exception file applied ({0}, for {1} minutes, permitted by {2}, number "
+     "{3})."},
+    {MsgId::kExceptionFileMalformed,
+     "このファイルは例外ファイルとして読めません（壊れているか、途中で切れて"
+     "います）。情報システム課にもう一度発行してもらってください（{0}）。",
+     "this file cannot be read as an exception file (it is damaged or cut "
+     "short). Ask the IT desk to issue it again ({0})."},
+    {MsgId::kExceptionFileBadSignature,
+     "この例外ファイルの署名を確認できません（書き換えられたか、市の鍵で署名"
+     "されていません）。適用しませんでした。",
+     "this exception file's signature does not verify (it was altered, or not "
+     "signed with the city's key). It was not applied."},
+    {MsgId::kExceptionFileOtherPc,
+     "この例外ファイルは別の PC（{0}）用です。この PC は {1} です。",
+     "this exception file is for another PC ({0}); this PC is {1}."},
+    {MsgId::kExceptionFileNotYetValid,
+     "この例外ファイルはまだ使えません（{0} から使えます）。PC の時計を確認して"
+     "ください。",
+     "this exception file cannot be used yet (only from {0}). Check the PC's "
+     "clock."},
+    {MsgId::kExceptionFileExpired,
+     "この例外ファイルは期限（{0}）を過ぎています。情報システム課に新しい"
+     "ファイルを発行してもらってください。",
+     "this exception file's deadline ({0}) has passed. Ask the IT desk for a "
+     "new one."},
+    {MsgId::kExceptionFileAlreadyApplied,
+     "この例外ファイル（番号 {0}）はこの PC で既に使われています。1回しか"
+     "使えません。",
+     "this exception file (number {0}) was already applied on this PC: each "
+     "file works once."},
+    {MsgId::kExceptionFileUnknownPerson,
+     "この例外ファイルを許可した人（{0}）が、この PC のポリシーの責任者に"
+     "いません。情報システム課に連絡してください。",
+     "the person who permitted this exception file ({0}) is not a responsible "
+     "person in this PC's policy. Contact the IT desk."},
+    {MsgId::kExceptionFileListFull,
+     "7日以内に適用した例外ファイルが多すぎます。情報システム課に連絡して"
+     "ください。",
+     "too many exception files were applied within 7 days. Contact the IT "
+     "desk."},
+    {MsgId::kExceptionFileTooLarge,
+     "{0} は例外ファイルではありません（{1} バイト。例外ファイルは {2} バイト"
+     "まで）。",
+     "{0} is not an exception file ({1} bytes; an exception file has at most "
+     "{2})."},
+    {MsgId::kExceptionDeskFileWritten,
+     "例外ファイルを {0} に書きました（番号 {1}、PC {2}、{3}、{4}分間、"
+     "許可した人: {5}、{6} まで適用できます）。",
+     "exception file written to {0} (number {1}, PC {2}, {3}, for {4} "
+     "minutes, permitted by {5}, to be applied by {6})."},
     // The maintenance window.
     {MsgId::kPagesTypeMaintenanceOpened, "保守作業の時間の開始",
      "maintenance window opened"},

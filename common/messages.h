@@ -465,6 +465,18 @@ enum class MsgId {
   kExceptionDeskPersonResponsible,
   kExceptionDeskPersonDeputy,
   kExceptionDeskPersons,
+  // Signed exception files (docs/exceptions.md "Signed exception files").
+  kExceptionFileApplied,
+  kExceptionFileMalformed,
+  kExceptionFileBadSignature,
+  kExceptionFileOtherPc,
+  kExceptionFileNotYetValid,
+  kExceptionFileExpired,
+  kExceptionFileAlreadyApplied,
+  kExceptionFileUnknownPerson,
+  kExceptionFileListFull,
+  kExceptionFileTooLarge,
+  kExceptionDeskFileWritten,
   // The maintenance window (issue 17 item 3, agent/maint,
   // docs/exceptions.md "The maintenance window").
   kPagesTypeMaintenanceOpened,

@@ -1,10 +1,12 @@
-// piiguard exception request|redeem|end: offline exception codes
-// (docs/exceptions.md). `request` alone lists the sticks an exception may
-// be asked for and the other scopes offered; with --stick, --radios,
-// --folder or --maintenance, shows the request code and what to say on the
-// phone. `redeem` takes
+// piiguard exception request|redeem|end|apply: offline exception codes
+// and signed exception files (docs/exceptions.md). `request` alone lists the
+// sticks an exception may be asked for and the other scopes offered; with
+// --stick, --radios, --folder or --maintenance, shows the request code and
+// what to say on the phone. `redeem` takes
 // the response as heard (groups may be typed as separate words). `end` ends a
-// running exception early. And the "exceptions" part of `piiguard status`
+// running exception early. `apply` reads a signed exception file (as the
+// user who runs it, at most 16 KiB) and sends its bytes: the daemon never
+// opens a path staff name. And the "exceptions" part of `piiguard status`
 // (ShowExceptions).
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include "agent/cli/status_exceptions.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
+#include "common/file_util.h"
 
 namespace piiguard::cli {
 namespace {
@@ -28,6 +31,7 @@ struct ExceptionArgs {
   int minutes = 60;
   std::vector<std::string> response;
   std::string grant;
+  std::string file;
   std::string socket = std::string(ipc::kDefaultSocketPath);
 };
 
@@ -179,6 +183,40 @@ int End(const Tool& tool, const ExceptionArgs& args) {
   return kExitOk;
 }
 
+int Apply(const Tool& tool, const ExceptionArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kExceptionApply;
+  Result<std::string> bytes =
+      ReadFileBytes(args.file, ipc::kMaxExceptionFileBytes);
+  if (!bytes.ok()) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(args.file, error);
+    if (!error && size > ipc::kMaxExceptionFileBytes) {
+      *tool.err << Message(tool.lang, MsgId::kExceptionFileTooLarge,
+                           {args.file, std::to_string(size),
+                            std::to_string(ipc::kMaxExceptionFileBytes)})
+                << "\n";
+      return kExitRefused;
+    }
+    *tool.err << Message(tool.lang, MsgId::kError, {bytes.status().message()})
+              << "\n";
+    return kExitError;
+  }
+  if (bytes->empty()) {
+    *tool.err << Message(tool.lang, MsgId::kExceptionFileMalformed,
+                         {args.file + ": empty"})
+              << "\n";
+    return kExitRefused;
+  }
+  request.file = std::move(*bytes);
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;
+  const bool accepted = answer->value("accepted", false);
+  (accepted ? *tool.out : *tool.err)
+      << Localised(tool, *answer, "message") << "\n";
+  return accepted ? kExitOk : kExitRefused;
+}
+
 }  // namespace
 
 void AddExceptionCommands(CLI::App& app, Tool& tool) {
@@ -221,7 +259,11 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       "end", "end a running exception now (例外を終える)");
   end->add_option("grant", args->grant, "the exception's number (番号)")
       ->required();
-  for (CLI::App* sub : {request, redeem, end}) {
+  CLI::App* apply = group->add_subcommand(
+      "apply",
+      "apply a signed exception file from the IT desk (例外ファイルの適用)");
+  apply->add_option("file", args->file, "the exception file")->required();
+  for (CLI::App* sub : {request, redeem, end, apply}) {
     sub->add_option("--socket", args->socket,
                     "the agent's socket (default /run/piiguard/agent.sock)");
   }
@@ -233,6 +275,9 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
   });
   end->callback(
       [&tool, args] { tool.run = [&tool, args] { return End(tool, *args); }; });
+  apply->callback([&tool, args] {
+    tool.run = [&tool, args] { return Apply(tool, *args); };
+  });
 }
 
 }  // namespace piiguard::cli

@@ -253,7 +253,7 @@ int Serve(const Args& args) {
   // them for grants.
   ExceptionWiring exceptions;
   Log(WireExceptions(exceptions, paths, owners, daemon, kernel, args.exceptions,
-                     notifier));
+                     pre.city_key, notifier));
   usb.exceptions = exceptions.service.get();
   Status usb_wired = WireUsb(
       usb, paths, owners, daemon, pre.city_key, gate, notifier,
@@ -302,6 +302,7 @@ int Serve(const Args& args) {
     Log(board.Report(RosterGuardNotStarted(roster_wired.message())));
   }
   readiness.Started(kEnforcerRoster, roster_wired);
+  JoinFolders(exceptions, roster.pause.get());
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
   WireScanReports(AttestDeps{events, enrolment, signer, clock, UserNameOf},
                   daemon);

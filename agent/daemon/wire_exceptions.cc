@@ -6,6 +6,7 @@
 #include "agent/exception/exception_key.h"
 #include "common/os/log.h"
 #include "common/user_name.h"
+#include "policy/exception/exception_file.h"
 
 namespace piiguard::agent {
 namespace {
@@ -26,6 +27,7 @@ void AddExceptionOptions(CLI::App& app, ExceptionArgs& args) {
 Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const Owners& owners, Daemon& daemon,
                       const os::KernelInfo& kernel, const ExceptionArgs& args,
+                      const std::optional<Ed25519PublicKey>& city_key,
                       notify::Notifier& notifier) {
   PIIGUARD_ASSIGN_OR_RETURN(wiring.timer, os::Timer::Create("exception"));
   // Without the boot id a grant could outlive a reboot: fail closed.
@@ -41,6 +43,7 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
   const AppliedPolicy& applied = owners.policy;
   config.policy = [&applied] { return applied.policy(); };
   config.user_name = [](uid_t uid) { return UserNameOf(uid); };
+  if (city_key) config.pinned.push_back(*city_key);
   os::Timer& timer = *wiring.timer;
   config.schedule = [&timer](int64_t at_us) { Log(timer.At(at_us)); };
   Result<exception::ExceptionKey> key = LoadExceptionKey(args.key);
@@ -68,6 +71,12 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.Redeem(peer.uid, r.text);
                     });
+  static_assert(ipc::kMaxExceptionFileBytes ==
+                exception::kMaxExceptionFileBytes);
+  daemon.AddHandler(ipc::Op::kExceptionApply,
+                    [&service](const ipc::Peer& peer, const ipc::Request& r) {
+                      return service.Apply(peer.uid, r.file);
+                    });
   daemon.AddHandler(ipc::Op::kExceptionEnd,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.End(peer.uid, r.grant);
@@ -88,6 +97,12 @@ void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
   sessions.SetExceptionGrants(wiring.service.get());
   sessions.GrantsChanged();
   JoinMaintenance(wiring.maintenance, sessions);
+}
+
+void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders) {
+  if (!wiring.service || folders == nullptr) return;
+  wiring.service->SetFolders(folders);
+  folders->SetGrants(wiring.service.get());
 }
 
 }  // namespace piiguard::agent

@@ -10,6 +10,7 @@
 #define PIIGUARD_AGENT_DAEMON_WIRE_EXCEPTIONS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/daemon/daemon.h"
@@ -18,6 +19,7 @@
 #include "agent/exception/exception_key.h"
 #include "agent/exception/exception_service.h"
 #include "agent/notify/notifier.h"
+#include "agent/rosterguard/folder_pause.h"
 #include "agent/session/session_manager.h"
 #include "agent/state/state_dir.h"
 #include "common/os/kernel_info.h"
@@ -46,10 +48,13 @@ struct ExceptionWiring {
 
 // Makes the service (state in STATE/exceptions.state) and registers its
 // requests and status part. Without a usable key the service still runs
-// and says why in every answer; the daemon journals that once.
+// and says why in every answer; the daemon journals that once. `city_key`:
+// the key pinned at installation, which signed exception files are checked
+// against (with the applied policy's exception-role keys).
 Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const Owners& owners, Daemon& daemon,
                       const os::KernelInfo& kernel, const ExceptionArgs& args,
+                      const std::optional<Ed25519PublicKey>& city_key,
                       notify::Notifier& notifier);
 
 // Joins the service to the modules that honour its grants: the USB
@@ -59,6 +64,9 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
 // again; a maintenance window left over is closed first).
 void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
                     session::SessionManager& sessions);
+// Joins the service to the roster guard's folders (null: the guard did not
+// start, and the roster-folder scope is not offered).
+void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders);
 
 }  // namespace piiguard::agent
 

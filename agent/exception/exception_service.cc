@@ -317,6 +317,19 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   details["detail"] = grant.scope_detail;
   details["person"] = grant.person_index;
   details["responsible"] = grant.responsible_id;
+  if (Status begun = Begin(uid, grant, details); !begun.ok()) {
+    return Refused(MsgId::kExceptionNotSaved, {begun.message()},
+                   {begun.message()});
+  }
+  details["accepted"] = true;
+  details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
+  details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
+  return details;
+}
+
+Status ExceptionService::Begin(uid_t uid, const exception::Grant& grant,
+                               const Json& details) {
+  const ScopeKind scope = grant.challenge.scope;
   // Journaled before it takes effect: otherwise nothing is granted.
   if (Status done = Journal(journal::types::kExceptionGranted,
                             Severity::kNotice, uid, details);
@@ -325,19 +338,16 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
     os::LogIfError("exception: state", Persist());
     // A failed save is retried (the grant must not come back at a restart).
     Reschedule();
-    return Refused(MsgId::kExceptionNotSaved, {done.message()},
-                   {done.message()});
+    return done;
   }
   running_.insert(grant.challenge.nonce);
   Reschedule();
   TellModules();
-  const std::string m = std::to_string(minutes);
+  const std::string m =
+      std::to_string(exception::DurationMinutes(grant.challenge.duration));
   Notify(MsgId::kExceptionGranted, {ScopeWords(scope, Lang::kJa), m},
          {ScopeWords(scope, Lang::kEn), m});
-  details["accepted"] = true;
-  details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
-  details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
-  return details;
+  return Status::Ok();
 }
 
 Result<Json> ExceptionService::End(uid_t uid, std::string_view grant) {

@@ -42,6 +42,7 @@
 #include "agent/interlock/stick_exceptions.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
+#include "common/crypto.h"
 #include "common/json.h"
 #include "common/os/clock.h"
 #include "common/result.h"
@@ -68,6 +69,9 @@ struct ExceptionConfig {
   std::function<std::string(uid_t)> user_name;
   // The monotonic time OnTimer() is wanted (0: none); may be empty.
   std::function<void(int64_t)> schedule;
+  // The city key pinned at installation: with the applied policy's
+  // exception-role keys, what signed exception files are checked against.
+  std::vector<Ed25519PublicKey> pinned;
 };
 
 // What staff ask for (exception_request). `scope` empty: what may be asked
@@ -112,6 +116,12 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   Result<Json> Redeem(uid_t uid, std::string_view response_text);
   // exception_end.
   Result<Json> End(uid_t uid, std::string_view grant);
+  // exception_apply: a signed exception file's bytes, as staff gave them
+  // (policy/exception/exception_file.h). Checked (signature, this PC, its
+  // window on the wall clock, never applied before, the person, the scope
+  // offered) and granted as a redeemed response is; every refusal is
+  // journaled. The answer says which, in both languages.
+  Result<Json> Apply(uid_t uid, std::string_view file_bytes);
   // The time given to config.schedule has come: grants that ended are
   // journaled and their modules told.
   void OnTimer();
@@ -162,6 +172,15 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
                       const ExceptionAsk& ask) const;
   Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
                          exception::DurationClass duration, Picked picked);
+  // Apply's refusal: journaled, and the answer staff see.
+  Json RefuseFile(uid_t uid, Json details, std::string_view refusal,
+                  std::string_view error, MsgId id,
+                  std::initializer_list<std::string_view> ja,
+                  std::initializer_list<std::string_view> en) const;
+  // A grant just saved takes effect: journaled exception.granted with
+  // `details` first (if that fails it is ended, and the error returned),
+  // then the modules told and staff noticed.
+  Status Begin(uid_t uid, const exception::Grant& grant, const Json& details);
 
   ExceptionConfig config_;
   Result<exception::ExceptionKey> key_;
