@@ -70,6 +70,12 @@ void MaintenanceWindow::Open(const agent::ScopeGrant& grant) {
   file.boot_id = config_.boot_id;
   file.end_boottime_us = grant.end_mono_us;
   file.password_sha256 = HashMaintenancePassword(*normalised);
+  // What the PAM gate would refuse to read is not written (a boot id of
+  // another shape, an end not ahead).
+  if (Status valid = ValidateWindow(file); !valid.ok()) {
+    NotOpened(grant, valid.message());
+    return;
+  }
   const int64_t now = config_.clock->MonotonicUs();
   // Where sudo's log ends now: what ran is what comes after. A log that
   // cannot be looked at is read from its start at the end.

@@ -67,7 +67,7 @@ class MaintenanceWindowTest : public ::testing::Test {
     config.journal = &journal_;
     config.notify = &notifier_;
     config.record_file = RecordFile();
-    config.boot_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    config.boot_id = boot_id_;
     config.password = [this](std::string_view grant) -> Result<std::string> {
       asked_password_for_ = std::string(grant);
       return std::string(kPassword);
@@ -117,6 +117,7 @@ class MaintenanceWindowTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string boot_id_ = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
   os::FakeClock clock_;
   std::vector<journal::Event> events_;
   bool journal_fails_ = false;

@@ -299,6 +299,17 @@ TEST_F(MaintenanceWindowTest, AGrantForAnotherAccountOpensNothing) {
   ASSERT_EQ(EventsOf(types::kMaintenanceNotOpened).size(), 1u);
 }
 
+TEST_F(MaintenanceWindowTest, AWindowThePamGateWouldRefuseIsNotWritten) {
+  boot_id_ = "boot-1";  // not the kernel's shape
+  window_ = Make();
+  Grant(60);
+  window_->GrantsChanged();
+  EXPECT_EQ(host_.window_writes, 0);
+  EXPECT_TRUE(EventsOf(types::kMaintenanceOpened).empty());
+  ASSERT_EQ(EventsOf(types::kMaintenanceNotOpened).size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(RecordFile()));
+}
+
 TEST_F(MaintenanceWindowTest, AWindowFileNotWrittenIsClosedAgain) {
   host_.write_error = IoError("maintenance", "window", "disk full");
   Grant(60);
