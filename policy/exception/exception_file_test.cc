@@ -119,9 +119,11 @@ TEST(ExceptionFileTest, StrictFieldsAndLimits) {
       // format characters: they forge lines or hide or reorder text.
       {"reason", "ls\u2028x", "$.reason: control characters"},
       {"reason", "ps\u2029x", "$.reason: control characters"},
+      // NOLINTBEGIN(misc-misleading-bidirectional): on purpose
       {"reason", "lre\u202ax", "$.reason: control characters"},
       {"reason", "rlo\u202ex", "$.reason: control characters"},
       {"reason", "lri\u2066x", "$.reason: control characters"},
+      // NOLINTEND(misc-misleading-bidirectional)
       {"reason", "pdi\u2069x", "$.reason: control characters"},
       {"reason", "zwsp\u200bx", "$.reason: control characters"},
       {"reason", "rlm\u200fx", "$.reason: control characters"},
