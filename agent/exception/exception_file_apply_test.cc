@@ -2,12 +2,15 @@
 // own code (policy/admin/exception_issue.h), applied by the service.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "agent/exception/exception_service.h"
 #include "agent/exception/exception_service_fixture.h"
 #include "common/json.h"
 #include "common/signed_envelope.h"
 #include "policy/admin/exception_issue.h"
 #include "policy/exception/persons.h"
+#include "policy/policy.h"
 
 namespace piiguard::agent {
 namespace {
@@ -134,6 +137,31 @@ TEST_F(ApplyFileTest, RefusesAForgedOrAlteredSignature) {
   ExpectRefused(altered, "bad-signature");
 }
 
+// The pinned city key and the policy's keys with the "exception" role sign
+// files; a key the policy trusts for something else does not.
+TEST_F(ApplyFileTest, OnlyExceptionKeysSign) {
+  const Ed25519PrivateKey sticks =
+      std::move(Ed25519PrivateKey::Generate()).value();
+  const Ed25519PrivateKey desk =
+      std::move(Ed25519PrivateKey::Generate()).value();
+  policy_.keys.push_back(policy::TrustedKey{
+      "stick-keying", {policy::KeyRole::kStick}, sticks.PublicKey().raw()});
+  ExpectRefused(Issue(StickFor(std::string(64, 'b')), &sticks),
+                "unknown-signer");
+  policy_.keys.push_back(policy::TrustedKey{
+      "it-desk", {policy::KeyRole::kException}, desk.PublicKey().raw()});
+  const std::string file = Issue(StickFor(std::string(64, 'b')), &desk);
+  Json answer = Apply(file);
+  ASSERT_EQ(answer["accepted"], true) << answer.dump();
+  // A newer policy drops the desk's key: its files are no longer trusted
+  // (the signature is checked before the id).
+  policy_.keys.pop_back();
+  ExpectRefused(file, "unknown-signer");
+  ExpectRefused(Issue(StickFor(std::string(64, 'c')), &desk), "unknown-signer");
+  // The pinned key still signs.
+  EXPECT_EQ(Apply(Issue(StickFor(std::string(64, 'c'))))["accepted"], true);
+}
+
 TEST_F(ApplyFileTest, RefusesAnotherPcAndTheWrongTime) {
   ExpectRefused(Issue(StickFor(std::string(64, 'b'), "pc-0002")), "other-pc");
   EXPECT_EQ(Last(types::kExceptionRefused).details["pc"], "pc-0002");
@@ -209,6 +237,24 @@ TEST_F(ApplyFileTest, NothingIsGrantedThatCannotBeJournaledOrSaved) {
   // The id is spent: a file whose grant the office could not see is not
   // given again (the desk issues another).
   ExpectRefused(file, "already-applied");
+}
+
+TEST_F(ApplyFileTest, NothingIsGrantedOrSpentThatCannotBeSaved) {
+  const std::string file = Issue(StickFor(std::string(64, 'b')));
+  // The state file cannot be replaced: a directory, not empty, is there.
+  const std::filesystem::path state = dir_ / "exceptions.state";
+  std::filesystem::remove_all(state);
+  std::filesystem::create_directories(state / "in-the-way");
+  const int errors = Count(types::kExceptionError);
+  ExpectRefused(file, "not-recorded");
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'b')).has_value());
+  EXPECT_EQ(sticks_.changed, 0);
+  EXPECT_EQ(Count(types::kExceptionError), errors + 1);
+  EXPECT_EQ(Last(types::kExceptionError).details["action"], "file not applied");
+  // The id was not spent: once the state can be saved, the file applies.
+  std::filesystem::remove_all(state);
+  EXPECT_EQ(Apply(file)["accepted"], true);
+  EXPECT_TRUE(service_->GrantFor(std::string(64, 'b')).has_value());
 }
 
 }  // namespace

@@ -84,8 +84,8 @@ struct RequestSpec {
 // makes the PC stricter (radios off), and a uid can start again only after
 // its session ended, which is limited. exception_end likewise: it only
 // makes the PC stricter, and it journals once per running grant (at most
-// exception::kMaxGrants, each begun by a limited redeem); asking to end a
-// grant that does not run journals nothing.
+// exception::kMaxGrants, each begun by a limited redeem or apply); asking to
+// end a grant that does not run journals nothing.
 inline constexpr RequestSpec kRequestTable[] = {
     {"near_miss", Op::kNearMiss, Right::kAnyLocalUser, Limit::kJournal},
     {"status", Op::kStatus, Right::kAnyLocalUser, Limit::kNone},

@@ -115,6 +115,10 @@ TEST_F(IssueTest, RefusesWhatThePcWouldRefuse) {
   r = StickRequest();
   r.reason = "a\x1b[2Jb";
   EXPECT_NE(IssueError(r).find("control characters"), std::string::npos);
+  // A right-to-left override would show the desk's text reordered.
+  r.reason = "研修\u202e資料";  // NOLINT(misc-misleading-bidirectional)
+  EXPECT_NE(IssueError(r).find("$.reason: control characters"),
+            std::string::npos);
   r = StickRequest();
   r.days = 8;
   EXPECT_NE(IssueError(r).find("--days: must be 1 to 7"), std::string::npos);

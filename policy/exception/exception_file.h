@@ -48,7 +48,9 @@ struct ExceptionFile {
   friend bool operator==(const ExceptionFile&, const ExceptionFile&) = default;
 };
 
-// The scopes a file may carry in this version (their modules take grants).
+// The scopes a file may carry in this version: not the maintenance window
+// (its module takes no grants), nor a roster folder (the PC binds the folder
+// and its owner when staff request the pause, which a file cannot carry).
 bool FileScopeAllowed(ScopeKind scope);
 
 // The canonical payload (checked as the parser checks it) / the file from

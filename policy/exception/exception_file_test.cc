@@ -64,6 +64,21 @@ TEST(ExceptionFileTest, PayloadRoundTripsCanonically) {
   EXPECT_EQ(ParseExceptionFilePayload(*radio_payload).value(), radios);
 }
 
+TEST(ExceptionFileTest, ReasonMustBeValidUtf8) {
+  for (const std::string bad :
+       {"\xff", "cut \xe7\xa0", "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+        "\xf4\x90\x80\x80", "lone \x80"}) {
+    ExceptionFile f = StickFile();
+    f.reason = bad;
+    Result<std::string> payload = ExceptionFilePayload(f);
+    EXPECT_FALSE(payload.ok()) << bad;
+    // Nor does the parser take such bytes from a file.
+    std::string raw = ExceptionFilePayload(StickFile()).value();
+    raw.replace(raw.find("研修"), 6, bad);
+    EXPECT_FALSE(ParseExceptionFilePayload(raw).ok()) << bad;
+  }
+}
+
 TEST(ExceptionFileTest, StrictFieldsAndLimits) {
   const Json good = PayloadJson(StickFile());
   EXPECT_EQ(Error(good), "accepted");
@@ -100,6 +115,19 @@ TEST(ExceptionFileTest, StrictFieldsAndLimits) {
       {"reason", "tab\there", "$.reason: control characters"},
       {"reason", "del\x7f", "$.reason: control characters"},
       {"reason", "c1\xc2\x85", "$.reason: control characters"},
+      // Line and paragraph separators, bidi controls, zero-width and other
+      // format characters: they forge lines or hide or reorder text.
+      {"reason", "ls\u2028x", "$.reason: control characters"},
+      {"reason", "ps\u2029x", "$.reason: control characters"},
+      // NOLINTBEGIN(misc-misleading-bidirectional): on purpose
+      {"reason", "lre\u202ax", "$.reason: control characters"},
+      {"reason", "rlo\u202ex", "$.reason: control characters"},
+      {"reason", "lri\u2066x", "$.reason: control characters"},
+      // NOLINTEND(misc-misleading-bidirectional)
+      {"reason", "pdi\u2069x", "$.reason: control characters"},
+      {"reason", "zwsp\u200bx", "$.reason: control characters"},
+      {"reason", "rlm\u200fx", "$.reason: control characters"},
+      {"reason", "bom\ufeffx", "$.reason: control characters"},
       {"issued_at", "2026-06-01T03:00:00Z", "$.issued_at: must be written as"},
       {"issued_at", "yesterday", "$.issued_at: expected an RFC 3339"},
       {"redeem_by", "2026-06-01T12:00:00+09:00",
@@ -125,6 +153,9 @@ TEST(ExceptionFileTest, StrictFieldsAndLimits) {
   edge["id"] = "18446744073709551615";
   edge["redeem_by"] = "2026-06-08T12:00:00+09:00";
   edge["minutes"] = 480;
+  EXPECT_EQ(Error(edge), "accepted");
+  // Their neighbours and other scripts are not controls.
+  edge["reason"] = "\u2027\u2030\ufefe\u200a \U0001F600 研修";
   EXPECT_EQ(Error(edge), "accepted");
   // The radios name nothing.
   Json radios = good;

@@ -11,6 +11,7 @@ namespace piiguard::exception {
 namespace {
 
 using testing::kMinuteMs;
+using testing::kMinuteUs;
 using testing::RedemptionTest;
 
 class RedemptionIoTest : public RedemptionTest {
@@ -181,6 +182,48 @@ TEST_F(RedemptionIoTest, RefusesCorruptInput) {
           << r.status().message();
     }
   }
+}
+
+TEST_F(RedemptionIoTest, AFullAppliedListForgetsOnlyExpiredFiles) {
+  const int64_t start_s = clock_.WallMs() / 1000;
+  constexpr int64_t kWeekS = int64_t{7} * 24 * 3600;
+  FileGrantRefusal why = FileGrantRefusal::kNone;
+  auto apply = [&](uint64_t id, int64_t redeem_by) {
+    Result<std::optional<Grant>> g =
+        state_.GrantFromFile(ScopeKind::kRadios, DurationClass::k15Min, "", 1,
+                             "sato", id, redeem_by, &why);
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    clock_.AdvanceUs(16 * kMinuteUs);  // its grant ends before the next
+    return g.ok() && g->has_value();
+  };
+  // Ten files valid for an hour, the rest for a week: 256 in 68 hours.
+  for (uint64_t id = 1; id <= kMaxAppliedFiles; ++id) {
+    ASSERT_TRUE(apply(id, start_s + (id <= 10 ? 3600 : kWeekS))) << id;
+  }
+  // The expired ones are kept while the list has room.
+  ASSERT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  EXPECT_TRUE(state_.IsApplied(1));
+  // Full: the expired ten are forgotten to make room, no other.
+  EXPECT_TRUE(apply(1000, start_s + kWeekS));
+  EXPECT_EQ(state_.applied().size(), kMaxAppliedFiles - 9);
+  EXPECT_FALSE(state_.IsApplied(10));
+  EXPECT_TRUE(state_.IsApplied(11));
+  EXPECT_TRUE(state_.IsApplied(1000));
+  // Full of files still in their window: refused, nothing granted or spent.
+  for (uint64_t id = 1001; id <= 1009; ++id) {
+    ASSERT_TRUE(apply(id, start_s + kWeekS)) << id;
+  }
+  ASSERT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  EXPECT_FALSE(apply(2000, start_s + kWeekS));
+  EXPECT_EQ(why, FileGrantRefusal::kListFull);
+  EXPECT_FALSE(state_.IsApplied(2000));
+  EXPECT_TRUE(state_.ActiveGrants().empty());
+  EXPECT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  // Once their redeem_by has passed, they are forgotten in turn.
+  clock_.SetWallMs((start_s + kWeekS + 1) * 1000);
+  EXPECT_TRUE(apply(2000, clock_.WallMs() / 1000 + 3600));
+  EXPECT_EQ(why, FileGrantRefusal::kNone);
+  EXPECT_TRUE(state_.IsApplied(2000));
 }
 
 TEST_F(RedemptionIoTest, AppliedFilesRoundTripAndSurviveAReboot) {

@@ -31,7 +31,7 @@ apply() { LANG=C piiguard exception apply "$1" 2>&1; }
 
 issue other-pc-99 /tmp/other.exception
 out=$(apply /tmp/other.exception)
-check other_pc_refused "$out" sh -c "echo '$out' | grep -q 'for another PC'"
+check other_pc_refused "$out" sh -c 'printf "%s\n" "$1" | grep -q "$2"' _ "$out" 'for another PC'
 issue hidamari-pc-01 /tmp/pc.exception
 sed 's/"minutes":15/"minutes":30/' /tmp/pc.exception >/tmp/altered.exception
 # (Its text has an apostrophe: checked in a file, not through sh -c.)
@@ -50,7 +50,7 @@ ok=no
 mount -t vfat -o rw "/dev/$STICK" /mnt/e && echo "納品 2026" >/mnt/e/delivery.txt && sync && ok=yes
 check write_within_grant "mounted rw, wrote and synced: $ok" test "$ok" = yes
 out=$(apply /tmp/pc.exception)
-check applied_twice_refused "$out" sh -c "echo '$out' | grep -q 'already applied'"
+check applied_twice_refused "$out" sh -c 'printf "%s\n" "$1" | grep -q "$2"' _ "$out" 'already applied'
 
 # The exception ends (early, by staff; the end on time is the same path):
 # read-only again, the mounted filesystem too.
