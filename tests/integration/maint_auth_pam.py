@@ -2,13 +2,15 @@
 """piiguard-maint-auth under the real libpam and pam_exec.
 
 Run by maint_auth_pam_test.sh inside a private mount namespace where /run is
-a tmpfs, /etc/pam.d holds only the test's service (the package's profile
-line, then pam_deny and pam_permit as pam-auth-update writes them) and
-/etc/passwd has a piiguard-maint account. Drives PAM through ctypes (no
+a tmpfs, /etc/pam.d holds only the test's service (common-auth's lines as
+pam-auth-update writes them with the package's profile: the helper, then
+pam_unix with try_first_pass, pam_deny, pam_permit) and /etc/passwd and
+/etc/shadow have a piiguard-maint account (password locked) and a staff
+account pgstaff with the password STAFF_PASSWORD. Drives PAM through ctypes (no
 headers needed) as sudo or login would: pam_start, pam_authenticate with a
 conversation that answers the password prompt, pam_acct_mgmt.
 
-Usage: maint_auth_pam.py HELPER_PATH MAINT_UID
+Usage: maint_auth_pam.py HELPER_PATH MAINT_UID STAFF_PASSWORD
 Prints "maint_auth_pam: N passed, N failed"; exits 1 on a failure.
 """
 import ctypes
@@ -57,9 +59,14 @@ libpam.pam_acct_mgmt.argtypes = [ctypes.c_void_p, ctypes.c_int]
 libpam.pam_end.argtypes = [ctypes.c_void_p, ctypes.c_int]
 
 
+PROMPTS = []
+
+
 def authenticate(user, password, step="auth"):
-    """PAM's answer for `user` typing `password` (PAM_SUCCESS is 0)."""
-    prompts = []
+    """PAM's answer for `user` typing `password` (PAM_SUCCESS is 0); the
+    prompts shown are in PROMPTS."""
+    prompts = PROMPTS
+    prompts.clear()
 
     def conv(n, messages, responses, _data):
         array = libc.calloc(n, ctypes.sizeof(PamResponse))
@@ -112,7 +119,7 @@ def now_us():
 
 
 def main():
-    helper, uid = sys.argv[1], int(sys.argv[2])
+    helper, uid, staff_password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     results = []
 
     def check(name, ok, detail=""):
@@ -129,7 +136,8 @@ def main():
 
     with open(f"/etc/pam.d/{SERVICE}", "w") as f:
         line = f"pam_exec.so quiet expose_authtok {helper}"
-        f.write(f"auth\t[success=1 default=ignore]\t{line}\n"
+        f.write(f"auth\t[success=2 default=ignore]\t{line}\n"
+                "auth\t[success=1 default=ignore]\tpam_unix.so nullok try_first_pass\n"
                 "auth\trequisite\t\t\tpam_deny.so\n"
                 "auth\trequired\t\t\tpam_permit.so\n"
                 f"account\t[success=1 default=ignore]\tpam_exec.so quiet {helper}\n"
@@ -140,12 +148,16 @@ def main():
     write_window(uid, end)
     check("the window's password lets piiguard-maint in",
           authenticate("piiguard-maint", PASSWORD) == PAM_SUCCESS)
+    check("after one password prompt", len(PROMPTS) == 1, PROMPTS)
     check("typed in lower case with spaces",
           authenticate("piiguard-maint", "abcd efgh jkmn pqrs") == PAM_SUCCESS)
     check("no try recorded for them", tries() == 0, tries())
-    check("another user is not let in by it (pam_deny decides)",
-          authenticate("root", PASSWORD) != PAM_SUCCESS)
+    check("another user is not let in by it",
+          authenticate("pgstaff", PASSWORD) != PAM_SUCCESS)
     check("another user records no try", tries() == 0, tries())
+    check("another user's own password works as before (pam_unix)",
+          authenticate("pgstaff", staff_password) == PAM_SUCCESS)
+    check("after one password prompt, not two", len(PROMPTS) == 1, PROMPTS)
     check("account step: the helper refuses any PAM_TYPE but auth",
           authenticate("piiguard-maint", PASSWORD, step="account") != PAM_SUCCESS)
 
@@ -188,6 +200,8 @@ def main():
     reset()
     check("without a window it is refused",
           authenticate("piiguard-maint", PASSWORD) != PAM_SUCCESS)
+    check("and the other user's password still works",
+          authenticate("pgstaff", staff_password) == PAM_SUCCESS)
     check("and nothing was created", not os.path.exists(TRIES))
     write_window(uid, end)
     os.chmod(WINDOW_DIR, 0o777)
