@@ -120,6 +120,34 @@ write_read() {
   return $rc
 }
 
+# The maintenance account as installed (docs/exceptions.md "The maintenance
+# window file"): PAM asks piiguard-maint-auth first, the account exists
+# with a locked password and a private home, sudo's rule is valid, other
+# users' passwords work as before, and without a window the account gets
+# nowhere.
+maint_pw=ABCD-EFGH-JKMN-PQRS
+maint_sudo() { runuser -u piiguard-maint -- sudo -S -k -p '' "$@" <<<"$maint_pw"; }
+maint_checks_installed() {
+  check maint_pam_first "common-auth: $(grep -m1 -o 'pam_exec.so.*maint-auth' /etc/pam.d/common-auth)" \
+    sh -c "grep '^auth' /etc/pam.d/common-auth | head -1 | grep -q 'pam_exec.so quiet expose_authtok /usr/lib/piiguard/piiguard-maint-auth'"
+  check maint_account "$(getent passwd piiguard-maint), password $(getent shadow piiguard-maint | cut -d: -f2)" \
+    sh -c "getent passwd piiguard-maint | grep -q ':/var/lib/piiguard-maint:/bin/bash\$' &&
+           getent shadow piiguard-maint | cut -d: -f2 | grep -q '^!'"
+  check maint_home "home $(stat -c '%a %U' /var/lib/piiguard-maint 2>&1)" \
+    test "$(stat -c '%a %U' /var/lib/piiguard-maint 2>&1)" = "700 piiguard-maint"
+  check maint_sudoers "visudo -c: $(visudo -c 2>&1 | tr '\n' ' ')" visudo -c
+  # sato (no password until now) gets one: sudo checks it through the same
+  # stack, then says sato may not use sudo; a wrong one is refused.
+  echo 'sato:Sato-pw-1' | chpasswd
+  runuser -u sato -- sudo -S -k -p '' true <<<'Sato-pw-1' >"$OUT/sato-sudo.txt" 2>&1
+  runuser -u sato -- sudo -S -k -p '' true <<<'wrong' >"$OUT/sato-sudo-wrong.txt" 2>&1
+  check others_unchanged "sato's password still works: $(head -c 100 "$OUT/sato-sudo.txt"); wrong: $(head -c 60 "$OUT/sato-sudo-wrong.txt")" \
+    sh -c "grep -q 'not in the sudoers' '$OUT/sato-sudo.txt' && ! grep -q 'not in the sudoers' '$OUT/sato-sudo-wrong.txt'"
+  maint_sudo id -u >"$OUT/maint-no-window.txt" 2>&1
+  check maint_no_window "no window: piiguard-maint's sudo is refused ($(head -c 80 "$OUT/maint-no-window.txt"))" \
+    not grep -qx 0 "$OUT/maint-no-window.txt"
+}
+
 save_logs() {
   journalctl -b --no-pager >"$OUT/journal-$phase.txt" 2>&1
   piiguard journal show >"$OUT/piiguard-journal-$phase.txt" 2>&1
@@ -137,11 +165,13 @@ next_phase() {
 
 case $phase in
 install)
-  plan 63
+  plan 72
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
     not grep -q usbcore.authorized_default /proc/cmdline
+  # common-auth as the PC had it: removal must give it back unchanged.
+  cp /etc/pam.d/common-auth "$STATE/common-auth.before"
   # The IT desk installs the three packages from files, offline.
   cd /payload/dist || exit 1
   apt-get install -y ./*.deb >"$OUT/apt-install.log" 2>&1
@@ -159,6 +189,7 @@ install)
     grep -q 'usbcore.authorized_default=0' /boot/grub/grub.cfg
   check not_configured_journaled "the daemon runs unconfigured and journals it" \
     journal_has agent.not_configured
+  maint_checks_installed
   next_phase configured
   ;;
 configured)
@@ -333,6 +364,8 @@ configured)
     /usr/share/polkit-1/rules.d/*piiguard* /etc/default/grub.d/*piiguard* 2>/dev/null | grep -q .; }
   check rules_gone "udev, polkit and GRUB snippets are gone" not rules_left
   check journal_kept "the journal is kept until purge" test -s /var/lib/piiguard/journal.db
+  check pam_restored_remove "common-auth as before the install: $(diff "$STATE/common-auth.before" /etc/pam.d/common-auth | head -3 | tr '\n' ' ')" \
+    cmp -s "$STATE/common-auth.before" /etc/pam.d/common-auth
   host qmp '{"execute":"device_add","arguments":{"driver":"usb-kbd","bus":"xhci.0","id":"kbd2"}}'
   two_keyboards() { [ "$(grep -c 'QEMU USB Keyboard' /proc/bus/input/devices)" -ge 2 ]; }
   check keyboard_after_remove "a keyboard plugged after removal works" wait_for 30 two_keyboards
@@ -349,6 +382,10 @@ configured)
   check purge_says "purge says what became of the journal: $(grep -i -m1 'journal\|ジャーナル' "$OUT/apt-purge.txt")" \
     grep -qi 'journal\|ジャーナル' "$OUT/apt-purge.txt"
   check state_removed "/var/lib/piiguard is gone after purge" test ! -e /var/lib/piiguard
+  check pam_restored_purge "common-auth as before the install after purge" \
+    cmp -s "$STATE/common-auth.before" /etc/pam.d/common-auth
+  check maint_purged "the maintenance home, sudo rule and logs are gone after purge" \
+    sh -c "test ! -e /var/lib/piiguard-maint -a ! -e /etc/sudoers.d/piiguard-maint -a ! -e /var/log/piiguard"
   next_phase removed
   ;;
 removed)
