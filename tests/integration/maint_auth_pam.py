@@ -6,7 +6,9 @@ a tmpfs, /etc/pam.d holds only the test's service (common-auth's lines as
 pam-auth-update writes them with the package's profile: the helper, then
 pam_unix with try_first_pass, pam_deny, pam_permit) and /etc/passwd and
 /etc/shadow have a piiguard-maint account (password locked) and a staff
-account pgstaff with the password STAFF_PASSWORD. Drives PAM through ctypes (no
+account pgstaff with the password STAFF_PASSWORD. /dev is a tmpfs with the
+few nodes needed, and /dev/log is this script's socket: what the helper and
+pam_exec send to syslog is read back. Drives PAM through ctypes (no
 headers needed) as sudo or login would: pam_start, pam_authenticate with a
 conversation that answers the password prompt, pam_acct_mgmt.
 
@@ -17,7 +19,9 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import socket
 import sys
+import threading
 import time
 
 PAM_SUCCESS = 0
@@ -118,9 +122,48 @@ def now_us():
     return int(time.clock_gettime(time.CLOCK_BOOTTIME) * 1_000_000)
 
 
+class Syslog:
+    """/dev/log, read on a thread: a datagram socket's queue is short
+    (net.unix.max_dgram_qlen), and libpam logs from this very thread."""
+
+    MARK = "piiguard-test-mark"
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind("/dev/log")
+        self.lines = []
+        self.marked = threading.Condition()
+        self.marks = 0
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        while True:
+            line = self.sock.recv(4096).decode(errors="replace")
+            with self.marked:
+                if line == self.MARK:
+                    self.marks += 1
+                    self.marked.notify_all()
+                else:
+                    self.lines.append(line)
+
+    def drain(self):
+        """The lines sent since the last call. A mark sent now arrives after
+        them (one socket, in order): once the reader has it, it has them."""
+        with self.marked:
+            want = self.marks + 1
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as out:
+            out.sendto(self.MARK.encode(), "/dev/log")
+        with self.marked:
+            if not self.marked.wait_for(lambda: self.marks >= want, timeout=30):
+                raise RuntimeError("syslog reader: the mark never came")
+            lines, self.lines = self.lines, []
+        return lines
+
+
 def main():
     helper, uid, staff_password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     results = []
+    log = Syslog()
 
     def check(name, ok, detail=""):
         results.append(ok)
@@ -135,7 +178,7 @@ def main():
         return os.path.getsize(TRIES) if os.path.exists(TRIES) else 0
 
     with open(f"/etc/pam.d/{SERVICE}", "w") as f:
-        line = f"pam_exec.so quiet expose_authtok {helper}"
+        line = f"pam_exec.so quiet quiet_log expose_authtok {helper}"
         f.write(f"auth\t[success=2 default=ignore]\t{line}\n"
                 "auth\t[success=1 default=ignore]\tpam_unix.so nullok try_first_pass\n"
                 "auth\trequisite\t\t\tpam_deny.so\n"
@@ -146,23 +189,40 @@ def main():
 
     end = now_us() + 600_000_000
     write_window(uid, end)
+    log.drain()
     check("the window's password lets piiguard-maint in",
           authenticate("piiguard-maint", PASSWORD) == PAM_SUCCESS)
     check("after one password prompt", len(PROMPTS) == 1, PROMPTS)
+    lines = [line for line in log.drain() if "piiguard-maint-auth" in line]
+    check("the helper logs one line, to auth (authpriv)",
+          len(lines) == 1 and
+          "accepted: piiguard-maint (piiguard-maint-test): grant 123456789012" in lines[0]
+          and lines[0].startswith("<85>"), lines)
     check("typed in lower case with spaces",
           authenticate("piiguard-maint", "abcd efgh jkmn pqrs") == PAM_SUCCESS)
     check("no try recorded for them", tries() == 0, tries())
     check("another user is not let in by it",
           authenticate("pgstaff", PASSWORD) != PAM_SUCCESS)
     check("another user records no try", tries() == 0, tries())
+    log.drain()
     check("another user's own password works as before (pam_unix)",
           authenticate("pgstaff", staff_password) == PAM_SUCCESS)
     check("after one password prompt, not two", len(PROMPTS) == 1, PROMPTS)
+    lines = log.drain()
+    check("and nothing of the helper in syslog (quiet_log)",
+          not any("piiguard-maint-auth" in line or "pam_exec" in line for line in lines),
+          lines)
     check("account step: the helper refuses any PAM_TYPE but auth",
           authenticate("piiguard-maint", PASSWORD, step="account") != PAM_SUCCESS)
 
+    log.drain()
     rc = authenticate("piiguard-maint", "ABCD-EFGH-JKMN-PQRT")
     check("a wrong password is refused", rc != PAM_SUCCESS, rc)
+    lines = log.drain()
+    check("logged by the helper alone, without the password",
+          any("wrong-password: piiguard-maint" in line and "(try 1 of 5)" in line
+              for line in lines) and
+          not any("PQRT" in line or "pam_exec" in line for line in lines), lines)
     st = os.stat(TRIES)
     check("it is recorded: tries is root's, 0600, one byte",
           (st.st_uid, st.st_mode & 0o7777, st.st_size) == (0, 0o600, 1),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # piiguard-maint-auth (agent/maint/maint_auth.h) under the real libpam and
 # pam_exec, as the package's PAM profile runs it, without touching this
-# machine: a private mount namespace with /run and /etc/pam.d on tmpfs and
+# machine: a private mount namespace with /run, /dev and /etc/pam.d on tmpfs
+# (/dev with null, zero, random and urandom, and the test's own /dev/log) and
 # /etc/passwd and /etc/shadow that have a piiguard-maint account and a staff
 # account with a password (maint_auth_pam.py).
 # Usage: maint_auth_pam_test.sh PIIGUARD_MAINT_AUTH
@@ -37,6 +38,11 @@ unshare --mount --propagation private bash -c '
   set -e
   [ "$(readlink /proc/1/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] || exit 1
   mount -t tmpfs tmpfs /run
+  mount -t tmpfs -o mode=0755 tmpfs /dev
+  mknod -m 666 /dev/null c 1 3
+  mknod -m 666 /dev/zero c 1 5
+  mknod -m 666 /dev/random c 1 8
+  mknod -m 666 /dev/urandom c 1 9
   mount -t tmpfs tmpfs /etc/pam.d
   mount --bind "$1" /etc/passwd
   mount --bind "$2" /etc/shadow

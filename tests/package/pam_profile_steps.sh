@@ -53,7 +53,7 @@ unchanged_since() {
     cmp -s "$f" "/etc/pam.d/$(basename "$f")" || { diff "$f" "/etc/pam.d/$(basename "$f")"; return 1; }
   done
 }
-ours='pam_exec.so quiet expose_authtok /usr/lib/piiguard/piiguard-maint-auth'
+ours='pam_exec.so quiet quiet_log expose_authtok /usr/lib/piiguard/piiguard-maint-auth'
 # The primary block of common-auth, our line first and its success jump
 # landing on pam_permit; pam_unix after it with try_first_pass.
 profile_first() {

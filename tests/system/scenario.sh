@@ -129,7 +129,7 @@ maint_pw=ABCD-EFGH-JKMN-PQRS
 maint_sudo() { runuser -u piiguard-maint -- sudo -S -k -p '' "$@" <<<"$maint_pw"; }
 maint_checks_installed() {
   check maint_pam_first "common-auth: $(grep -m1 -o 'pam_exec.so.*maint-auth' /etc/pam.d/common-auth)" \
-    sh -c "grep '^auth' /etc/pam.d/common-auth | head -1 | grep -q 'pam_exec.so quiet expose_authtok /usr/lib/piiguard/piiguard-maint-auth'"
+    sh -c "grep '^auth' /etc/pam.d/common-auth | head -1 | grep -q 'pam_exec.so quiet quiet_log expose_authtok /usr/lib/piiguard/piiguard-maint-auth'"
   check maint_account "$(getent passwd piiguard-maint), password $(getent shadow piiguard-maint | cut -d: -f2)" \
     sh -c "getent passwd piiguard-maint | grep -q ':/var/lib/piiguard-maint:/bin/bash\$' &&
            getent shadow piiguard-maint | cut -d: -f2 | grep -q '^!'"
