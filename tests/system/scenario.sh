@@ -377,8 +377,9 @@ configured)
   check maint_processes_ended "no process of piiguard-maint is left ($(pgrep -u piiguard-maint -l | tr '\n' ' '))" \
     wait_for 60 not pgrep -u piiguard-maint
   maint_journaled() {
+    piiguard journal show --json --type maintenance.closed >"$OUT/maint-closed.json" 2>&1
     piiguard journal show --json --type maintenance.opened | grep -q . &&
-      piiguard journal show --json --type maintenance.closed | grep -q 'bin/id'
+      grep -q 'bin/id' "$OUT/maint-closed.json"
   }
   check maint_journaled "maintenance.opened and .closed journaled, .closed naming what ran" \
     wait_for 30 maint_journaled
