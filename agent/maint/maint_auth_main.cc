@@ -2,13 +2,16 @@
 // (maint_auth.h, docs/exceptions.md "The maintenance window file"). pam_exec
 // runs it first in the auth stack (/usr/share/pam-configs/piiguard-maint):
 //
-//   auth [success=end default=ignore] pam_exec.so quiet expose_authtok
-//        /usr/lib/piiguard/piiguard-maint-auth
+//   auth [success=end default=ignore] pam_exec.so quiet quiet_log
+//        expose_authtok /usr/lib/piiguard/piiguard-maint-auth
 //
 // with PAM_USER, PAM_TYPE and PAM_SERVICE in its environment and the
 // password on stdin. Exit status 0 lets the maintenance account in; any
 // other user, and any doubt, exits 1 (pam_unix decides for other users as
-// it would without this helper). It takes no arguments and prints nothing.
+// it would without this helper). It takes no arguments and prints nothing;
+// pam_exec's own message and log line for a refusal are off (quiet,
+// quiet_log), so other users' logins leave no trace of it; for the
+// maintenance account it logs one line itself.
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
