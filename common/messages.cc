@@ -421,6 +421,8 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
     {MsgId::kPagesTypeScanCompleted, "名簿の検査の完了", "scan completed"},
     {MsgId::kPagesTypeExceptionRequested, "例外の申請（要求コード）",
      "exception requested (challenge shown)"},
+    {MsgId::kPagesTypeExceptionResumed, "例外の再開（再起動後）",
+     "exception resumed (after a restart)"},
     {MsgId::kPagesTypeExceptionGranted, "例外の許可", "exception granted"},
     {MsgId::kPagesTypeExceptionRefused, "例外コードの拒否",
      "exception code refused"},
@@ -1129,6 +1131,21 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "）。情報システム課に連絡してください。",
      "the exception could not be recorded, so it was not granted ({0}). "
      "Contact the IT desk."},
+    {MsgId::kExceptionStateUnreadable,
+     "例外の記録ファイルを読めないため、例外は使えません（{0}"
+     "）。情報システム課に連絡してください。",
+     "the record of exceptions cannot be read, so no exception can be used "
+     "({0}). Contact the IT desk."},
+    {MsgId::kRadioAllowanceSuspended,
+     "個人情報の USB メモリが挿さっているため、無線の例外（{0}"
+     "）を止めました。無線は使えません。USB メモリを抜くと再開します。",
+     "a USB stick with personal data is in, so the radio exception ({0}) "
+     "is suspended: no radio works. Take the stick out and it resumes."},
+    {MsgId::kRadioAllowanceResumed,
+     "USB メモリが抜かれたため、無線の例外（{0}）を再開しました。"
+     "無線は使えます。",
+     "the USB stick is out, so the radio exception ({0}) has resumed: "
+     "radios work again."},
     {MsgId::kExceptionStickListHeader,
      "例外を申請できるUSBメモリ（書き込み禁止になっているもの）：",
      "sticks an exception can be asked for (now read-only):"},

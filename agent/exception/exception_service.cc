@@ -119,6 +119,10 @@ Result<Json> ExceptionService::Request(uid_t uid, const ExceptionAsk& ask) {
     return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
                    {key_.status().message()});
   }
+  if (!unreadable_.ok()) {
+    return Refused(MsgId::kExceptionStateUnreadable, {unreadable_.message()},
+                   {unreadable_.message()});
+  }
   PIIGUARD_ASSIGN_OR_RETURN(Picked picked, Pick(uid, *kind, ask));
   return Challenge(uid, *kind, *duration, std::move(picked));
 }
@@ -269,6 +273,10 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   if (!key_.ok()) {
     return Refused(MsgId::kExceptionNoKey, {key_.status().message()},
                    {key_.status().message()});
+  }
+  if (!unreadable_.ok()) {
+    return Refused(MsgId::kExceptionStateUnreadable, {unreadable_.message()},
+                   {unreadable_.message()});
   }
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> ids, PersonIds());
   const std::string pc = config_.pc_id ? config_.pc_id() : std::string();

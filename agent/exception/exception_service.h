@@ -107,7 +107,12 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
 
   // Loads the state file. A missing file is an empty state; a corrupt one
   // is journaled (exception.error) and replaced by an empty state, which is
-  // safe (docs/exceptions.md "If the file is corrupt").
+  // safe (docs/exceptions.md "If the file is corrupt"). One that cannot be
+  // read (an I/O error, not a regular file, too large) is journaled, left
+  // as it is, and no exception is asked for, redeemed or applied until a
+  // start reads it: an empty state written over it would forget which
+  // files were applied. Each grant still running is journaled
+  // exception.resumed; one that cannot be journaled is ended.
   Status Init();
 
   // exception_request.
@@ -148,6 +153,8 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   Status Persist();
   Status Save(const exception::RedemptionState& state);
   // Grants that ended since last seen: journaled, notices, modules told.
+  // Init(): journals each running grant exception.resumed, ends the rest.
+  void ResumeGrants();
   void SettleGrants(std::string_view why);
   void Reschedule();
   std::string UserName(uid_t uid) const;
@@ -192,6 +199,9 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   std::set<uint64_t> running_;  // grants last seen running (their nonces)
   std::optional<exception::Challenge> last_shown_;
   bool unsaved_ = false;  // the last save failed
+  // Not ok when Init() could not read the state file: nothing is saved
+  // over it and every request is refused.
+  Status unreadable_ = Status::Ok();
 };
 
 // A grant's id as shown and typed: its nonce in decimal.

@@ -43,6 +43,11 @@ Result<Json> ExceptionService::Apply(uid_t uid, std::string_view file_bytes) {
     return RefuseFile(uid, details, "not-enrolled", "no PC id",
                       MsgId::kExceptionNotEnrolled, {}, {});
   }
+  if (!unreadable_.ok()) {
+    return RefuseFile(uid, details, "state-unreadable", unreadable_.message(),
+                      MsgId::kExceptionStateUnreadable, {unreadable_.message()},
+                      {unreadable_.message()});
+  }
   const policy::Policy* policy = config_.policy ? config_.policy() : nullptr;
   if (policy == nullptr) {
     return RefuseFile(uid, details, "no-policy", "no policy applied",

@@ -26,10 +26,20 @@ Status ExceptionService::Init() {
   if (!bytes.ok() && bytes.status().code() == StatusCode::kNotFound) {
     return Status::Ok();
   }
-  Result<exception::RedemptionState> loaded =
-      bytes.ok() ? exception::RedemptionState::Parse(*bytes, *config_.clock,
-                                                     config_.boot_id)
-                 : Result<exception::RedemptionState>(bytes.status());
+  if (!bytes.ok()) {
+    // Not read, so not known to be corrupt: an empty state saved over it
+    // would forget the applied files' ids (a file could be applied again).
+    // Fail closed until a start can read it.
+    unreadable_ = bytes.status();
+    (void)Journal(
+        journal::types::kExceptionError, Severity::kWarning, kDaemonUid,
+        Json{
+            {"error", unreadable_.message()},
+            {"action", "exceptions refused until the state file can be read"}});
+    return unreadable_;
+  }
+  Result<exception::RedemptionState> loaded = exception::RedemptionState::Parse(
+      *bytes, *config_.clock, config_.boot_id);
   if (!loaded.ok()) {
     // An empty state is safe (docs/exceptions.md): no old response can be
     // redeemed and no grant runs; only the lockout ladder is lost.
@@ -42,14 +52,40 @@ Status ExceptionService::Init() {
     return loaded.status();
   }
   state_ = std::move(*loaded);
-  for (const exception::Grant& grant : state_.ActiveGrants()) {
-    running_.insert(grant.challenge.nonce);
-  }
+  ResumeGrants();
   Reschedule();
   return Status::Ok();
 }
 
+void ExceptionService::ResumeGrants() {
+  const int64_t now = config_.clock->MonotonicUs();
+  bool ended = false;
+  for (const exception::Grant& grant : state_.ActiveGrants()) {
+    // The grant's exception.granted may never have been written (a crash
+    // between the save and the journal): it runs again only on the record.
+    const Status journaled = Journal(
+        journal::types::kExceptionResumed, Severity::kNotice, kDaemonUid,
+        Json{{"grant", GrantId(grant)},
+             {"scope", exception::ScopeKindName(grant.challenge.scope)},
+             {"detail", grant.scope_detail},
+             {"person", grant.person_index},
+             {"responsible", grant.responsible_id},
+             {"minutes_left", grant.MinutesLeft(now)},
+             {"reason", "restart"}});
+    if (journaled.ok()) {
+      running_.insert(grant.challenge.nonce);
+      continue;
+    }
+    os::Log(os::LogLevel::kError, "exception: grant " + GrantId(grant) +
+                                      ": not resumed: " + journaled.message());
+    (void)state_.EndGrant(grant.challenge.nonce);
+    ended = true;
+  }
+  if (ended) os::LogIfError("exception: state", Persist());
+}
+
 Status ExceptionService::Save(const exception::RedemptionState& state) {
+  if (!unreadable_.ok()) return unreadable_;  // never over what was not read
   Status saved = WriteFileAtomic(config_.state_file, state.Serialize(), 0600);
   unsaved_ = !saved.ok();
   return saved;

@@ -1,6 +1,7 @@
 #include "agent/exception/exception_service.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -113,6 +114,9 @@ TEST_F(ExceptionServiceTest, GrantsSurviveARestartButNotAReboot) {
   ASSERT_TRUE(service_->Init().ok());
   EXPECT_TRUE(service_->GrantFor(std::string(64, 'a')).has_value());
   EXPECT_GT(scheduled_, 0);
+  ASSERT_EQ(Count(types::kExceptionResumed), 1);
+  EXPECT_EQ(Last(types::kExceptionResumed).details["reason"], "restart");
+  EXPECT_EQ(Last(types::kExceptionResumed).details["minutes_left"], 120);
   service_ = Make("boot-2");
   ASSERT_TRUE(service_->Init().ok());
   EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
@@ -264,6 +268,48 @@ TEST_F(ExceptionServiceTest, ACorruptStateFileIsJournaledAndStartsEmpty) {
   // The state was rewritten empty: the next start is clean.
   service_ = Make(boot_);
   EXPECT_TRUE(service_->Init().ok());
+}
+
+// A crash between the grant's save and its exception.granted: the grant
+// runs again after the restart only once exception.resumed is written.
+TEST_F(ExceptionServiceTest, AGrantResumedWithoutARecordIsEnded) {
+  ASSERT_EQ(Redeem(Respond(Ask()))["accepted"], true);
+  journal_fails_ = true;
+  service_ = Make(boot_);
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  journal_fails_ = false;
+  service_ = Make(boot_);  // and it stays ended
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_FALSE(service_->GrantFor(std::string(64, 'a')).has_value());
+  EXPECT_EQ(Count(types::kExceptionResumed), 0);
+}
+
+// A state file that cannot be read is not known to be corrupt: nothing is
+// written over it (the applied files' ids would be lost) and no exception
+// is asked for or redeemed until a start reads it.
+TEST_F(ExceptionServiceTest, AnUnreadableStateFileIsKeptAndRefusesAll) {
+  ASSERT_EQ(Redeem(Respond(Ask()))["accepted"], true);
+  const std::filesystem::path state = dir_ / "exceptions.state";
+  const std::filesystem::path kept = dir_ / "kept";
+  std::filesystem::rename(state, kept);
+  ASSERT_EQ(::mkfifo(state.c_str(), 0600), 0);
+  service_ = Make(boot_);
+  EXPECT_FALSE(service_->Init().ok());
+  EXPECT_EQ(Last(types::kExceptionError).details["action"],
+            "exceptions refused until the state file can be read");
+  Result<Json> asked = service_->Request(1000, AskOf("stick", 60));
+  ASSERT_FALSE(asked.ok());
+  EXPECT_NE(asked.status().message().find("Contact the IT desk"),
+            std::string::npos);
+  EXPECT_FALSE(service_->Redeem(1000, "0000-0000-0000").ok());
+  EXPECT_TRUE(std::filesystem::is_fifo(state));
+  // Once the file is readable again, nothing of it was lost.
+  std::filesystem::remove(state);
+  std::filesystem::rename(kept, state);
+  service_ = Make(boot_);
+  ASSERT_TRUE(service_->Init().ok());
+  EXPECT_TRUE(service_->GrantFor(std::string(64, 'a')).has_value());
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ constexpr auto kCatalogue = std::to_array<EventTypeInfo>({
     {types::kExceptionGranted, MsgId::kPagesTypeExceptionGranted},
     {types::kExceptionRefused, MsgId::kPagesTypeExceptionRefused},
     {types::kExceptionRequested, MsgId::kPagesTypeExceptionRequested},
+    {types::kExceptionResumed, MsgId::kPagesTypeExceptionResumed},
     {types::kIpcSuppressed, MsgId::kPagesTypeIpcSuppressed},
     {types::kJournalCreated, MsgId::kPagesTypeJournalCreated},
     {types::kLinkDown, MsgId::kPagesTypeLinkDown},

@@ -109,6 +109,7 @@ inline constexpr char kScanCompleted[] = "scan.completed";
 inline constexpr char kExceptionRequested[] = "exception.requested";
 inline constexpr char kExceptionGranted[] = "exception.granted";
 inline constexpr char kExceptionRefused[] = "exception.refused";
+inline constexpr char kExceptionResumed[] = "exception.resumed";
 inline constexpr char kExceptionEnded[] = "exception.ended";
 inline constexpr char kExceptionError[] = "exception.error";
 // The maintenance window (agent/maint, docs/exceptions.md "The maintenance
