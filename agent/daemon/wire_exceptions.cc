@@ -29,6 +29,7 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const os::KernelInfo& kernel, const ExceptionArgs& args,
                       const std::optional<Ed25519PublicKey>& city_key,
                       notify::Notifier& notifier) {
+  wiring.notifier = &notifier;
   PIIGUARD_ASSIGN_OR_RETURN(wiring.timer, os::Timer::Create("exception"));
   // Without the boot id a grant could outlive a reboot: fail closed.
   PIIGUARD_ASSIGN_OR_RETURN(std::string boot_id, kernel.BootId());
@@ -95,6 +96,7 @@ void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
   wiring.service->SetForeignSticks(sticks);
   wiring.service->SetRadios(&sessions);
   sessions.SetExceptionGrants(wiring.service.get());
+  sessions.SetNotifier(wiring.notifier);
   sessions.GrantsChanged();
   JoinMaintenance(wiring.maintenance, sessions);
 }

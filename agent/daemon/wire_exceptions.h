@@ -44,6 +44,7 @@ struct ExceptionWiring {
   std::unique_ptr<os::Timer> timer;  // the next grant's end
   std::unique_ptr<ExceptionService> service;
   MaintenanceWiring maintenance;
+  notify::Notifier* notifier = nullptr;  // staff's notices, for the sessions
 };
 
 // Makes the service (state in STATE/exceptions.state) and registers its

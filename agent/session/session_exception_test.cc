@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agent/notify/testing/fake_notifier.h"
 #include "agent/session/session_manager.h"
 #include "agent/session/session_test_fixture.h"
 
@@ -26,6 +27,7 @@ class SessionExceptionTest : public SessionTest {
   std::unique_ptr<SessionManager> Started() {
     auto m = Make();
     m->SetExceptionGrants(&grants_);
+    m->SetNotifier(&notifier_);
     EXPECT_TRUE(m->Init().ok());
     EXPECT_TRUE(m->Start(staff_, "mailing").ok());
     EXPECT_TRUE(m->radios_confirmed());
@@ -38,7 +40,12 @@ class SessionExceptionTest : public SessionTest {
   Json Allowance(SessionManager& m) const {
     return (*m.StatusPart())["radio_exception"];
   }
+  bool Noticed(size_t i, std::string_view words) const {
+    return i < notifier_.notices.size() &&
+           notifier_.notices[i].body.find(words) != std::string::npos;
+  }
   FakeGrants grants_;
+  notify::FakeNotifier notifier_;
 };
 
 TEST_F(SessionExceptionTest, ARadioGrantPutsTheRadiosBackAsTheyWere) {
@@ -80,6 +87,7 @@ TEST_F(SessionExceptionTest, TheGrantsEndBlocksThemAgainAndConfirms) {
   EXPECT_EQ(sticks_.released, released + 1);
   ASSERT_EQ(EventsOf("radio.allowance_ended").size(), 1u);
   EXPECT_EQ(EventsOf("radio.allowance_ended")[0].details["grant"], "42");
+  EXPECT_TRUE(notifier_.notices.empty());  // the service tells of the end
   // The end first, then the radios confirmed blocked.
   EXPECT_EQ(events_.back().type, "radio.confirmed");
   // After the end an unblock is an attempt again, undone at once.
@@ -105,6 +113,10 @@ TEST_F(SessionExceptionTest, AKeyedStickComesFirst) {
   EXPECT_EQ(EventsOf("radio.allowance_ended")[0].details["why"],
             "keyed stick verified");
   EXPECT_EQ(Allowance(*m)["waiting"], true);
+  // Staff are told why the radios went, and how to get them back.
+  ASSERT_EQ(notifier_.notices.size(), 1u);
+  EXPECT_TRUE(Noticed(0, "Take the stick out and it resumes"));
+  EXPECT_TRUE(Noticed(0, "USB メモリを抜くと再開します"));
   // While it is in, the grant running changes nothing.
   m->GrantsChanged();
   EXPECT_FALSE(m->radios_allowed());
@@ -118,6 +130,8 @@ TEST_F(SessionExceptionTest, AKeyedStickComesFirst) {
   EXPECT_TRUE(m->radios_allowed());
   EXPECT_FALSE(Soft(w0_));
   EXPECT_EQ(EventsOf("radio.allowed").size(), 2u);
+  ASSERT_EQ(notifier_.notices.size(), 2u);
+  EXPECT_TRUE(Noticed(1, "radio exception (42) has resumed"));
 }
 
 TEST_F(SessionExceptionTest, AStickThatIsInButNotYetVerifiedKeepsThemBlocked) {

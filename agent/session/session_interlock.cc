@@ -93,6 +93,7 @@ Status SessionManager::Reconsider(std::string_view why) {
   const bool allow = grant.has_value() && !stick_in;
   if (allow == radios_allowed_) {
     if (allow) allowed_by_ = grant->grant;
+    if (!grant) allowance_suspended_ = false;  // it ended while it waited
     return Status::Ok();
   }
   if (allow) {
@@ -107,6 +108,10 @@ Status SessionManager::Reconsider(std::string_view why) {
     allowed_by_ = grant->grant;
     confirmed_ = false;
     PublishGuard();
+    if (allowance_suspended_) {
+      allowance_suspended_ = false;
+      NotifyAllowance(MsgId::kRadioAllowanceResumed, grant->grant);
+    }
     // As they were before the session: a radio that was on comes back on.
     Json restored = Json::object();
     return RestoreRadios(*state_, restored);
@@ -119,10 +124,23 @@ Status SessionManager::Reconsider(std::string_view why) {
                    {"why", why},
                    {"grant_running", grant.has_value()}});
   radios_allowed_ = false;
-  allowed_by_.clear();
   PublishGuard();
+  // The grant runs on: a keyed stick came in (the exception service tells
+  // staff when a grant itself ends).
+  allowance_suspended_ = grant.has_value();
+  if (allowance_suspended_) {
+    NotifyAllowance(MsgId::kRadioAllowanceSuspended, allowed_by_);
+  }
+  allowed_by_.clear();
   Status blocked = BlockAll(why);
   return blocked.ok() ? journaled : blocked;
+}
+
+void SessionManager::NotifyAllowance(MsgId id, const std::string& grant) {
+  if (notify_ == nullptr) return;
+  notify_->Notify(
+      notify::Notice{"piiguard", Message(Lang::kJa, id, {grant}) + "\n" +
+                                     Message(Lang::kEn, id, {grant})});
 }
 
 Json SessionManager::AllowanceJson() const {

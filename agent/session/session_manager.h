@@ -50,8 +50,10 @@
 #include "agent/interlock/maintenance.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
+#include "agent/notify/notifier.h"
 #include "agent/session/session_state.h"
 #include "common/json.h"
+#include "common/messages.h"
 #include "common/os/clock.h"
 #include "common/os/firewall.h"
 #include "common/os/links.h"
@@ -105,6 +107,9 @@ class SessionManager : public WriteGate,
   void SetMaintenance(MaintenanceHold* maintenance) {
     maintenance_ = maintenance;
   }
+  // Staff's notices (a keyed stick suspends a radio exception, and taking
+  // it out resumes it); null: none. Outlives the manager.
+  void SetNotifier(notify::Notifier* notify) { notify_ = notify; }
 
   // Reads the radios present, then the session file: resumes a session,
   // fails closed on a corrupt file, or starts the standalone session.
@@ -197,6 +202,7 @@ class SessionManager : public WriteGate,
   // Allows the radios or blocks them again as RadioGrant() and the keyed
   // sticks present say; `why` goes to the journal.
   Status Reconsider(std::string_view why);
+  void NotifyAllowance(MsgId id, const std::string& grant);
   Json AllowanceJson() const;
   // A maintenance window is open or closing (session_interlock.cc).
   bool MaintenanceHolds() const;
@@ -214,6 +220,9 @@ class SessionManager : public WriteGate,
   SessionRules rules_;
   StickControl* sticks_ = nullptr;
   ExceptionGrants* grants_ = nullptr;
+  notify::Notifier* notify_ = nullptr;
+  // The radio exception waits for a keyed stick to go (notice given).
+  bool allowance_suspended_ = false;
   MaintenanceHold* maintenance_ = nullptr;
 
   std::map<uint32_t, Radio> radios_;
