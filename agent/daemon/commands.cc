@@ -1,5 +1,6 @@
 #include "agent/daemon/commands.h"
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,12 +11,16 @@
 #include "agent/daemon/wire_sessions.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
+#include "agent/maint/linux_maintenance_host.h"
+#include "agent/maint/maintenance_window.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/os/block_device.h"
 #include "common/os/clock.h"
+#include "common/os/kernel_info.h"
 #include "common/os/linux_sysfs.h"
 #include "common/os/log.h"
+#include "common/os/timer.h"
 
 namespace piiguard::agent {
 namespace {
@@ -33,6 +38,18 @@ class ReleaseJournal : public journal::Appender {
  private:
   journal::Journal* journal_;
 };
+
+// Waits on the monotonic clock until `at_us` (a timer fd and poll()).
+void WaitUntil(os::Timer& timer, int64_t at_us) {
+  if (Status armed = timer.At(at_us); !armed.ok()) {
+    os::LogIfError("--release: maintenance", armed);
+    return;
+  }
+  struct pollfd fd = {timer.fd(), POLLIN, 0};
+  while (::poll(&fd, 1, -1) < 0 && errno == EINTR) {
+  }
+  os::LogIfError("--release: maintenance", timer.Consume().status());
+}
 
 int Fail(std::string_view command, const Status& status) {
   os::LogIfError(command, status);
@@ -126,8 +143,30 @@ int RunRelease(const StatePaths& paths, const std::string& socket) {
     MakeSessionManager(sessions, paths, os::SystemClock(),
                        session::SessionRules{}, append);
   }
-  ReleaseReport report = Release(
-      ReleaseDeps{sysfs, blocks, sessions.manager.get(), &sessions.firewall});
+  // A maintenance window left open: closed as piiguardd closes one (the
+  // record in the state directory and the window file say which account).
+  maint::LinuxMaintenanceHost maint_host;
+  int64_t next_us = 0;
+  maint::MaintenanceConfig maint_config;
+  maint_config.journal = &append;
+  maint_config.record_file = paths.dir + "/maintenance.json";
+  Result<std::string> boot_id = os::LinuxKernelInfo().BootId();
+  if (boot_id.ok()) maint_config.boot_id = *boot_id;
+  maint_config.schedule = [&next_us](int64_t at) { next_us = at; };
+  maint_config.term_grace_us = 2'000'000;
+  maint::MaintenanceWindow window(maint_config, maint_host);
+  Result<std::unique_ptr<os::Timer>> timer = os::Timer::Create("release");
+  ReleaseMaintenance maintenance;
+  maintenance.window = &window;
+  maintenance.next_us = &next_us;
+  maintenance.clock = &os::SystemClock();
+  if (timer.ok()) {
+    maintenance.wait_until = [&timer](int64_t at) { WaitUntil(**timer, at); };
+  } else {  // the window file goes and SIGTERM is sent, but no waiting
+    os::LogIfError("--release: maintenance", timer.status());
+  }
+  ReleaseReport report = Release(ReleaseDeps{
+      sysfs, blocks, sessions.manager.get(), &sessions.firewall, &maintenance});
   for (const ReleaseStep& step : report.steps) {
     std::cout << "piiguardd --release: " << step.name << ": "
               << (step.ok ? std::string("ok") : "FAILED: " + step.error);

@@ -114,6 +114,26 @@ ReleaseStep Firewall(os::Firewall* firewall) {
   return step;
 }
 
+ReleaseStep Maintenance(ReleaseMaintenance* m) {
+  ReleaseStep step = Named("maintenance");
+  if (m == nullptr || m->window == nullptr) return step;
+  maint::MaintenanceWindow& window = *m->window;
+  Failed(step, window.Init("release"));
+  const int64_t give_up = m->clock->MonotonicUs() + m->give_up_after_us;
+  while (window.Closing() && m->wait_until && *m->next_us != 0 &&
+         *m->next_us <= give_up) {
+    m->wait_until(*m->next_us);
+    window.OnTimer();
+  }
+  if (window.Closing()) {
+    Failed(step, FailedPreconditionError(
+                     "release", "maintenance window",
+                     "the maintenance account's processes did not end"));
+  }
+  if (window.closed() > 0) step.done.push_back("window closed");
+  return step;
+}
+
 }  // namespace
 
 bool ReleaseReport::ok() const {
@@ -150,6 +170,7 @@ ReleaseReport Release(const ReleaseDeps& deps) {
   report.steps.push_back(ReadOnly(deps.sysfs, deps.blocks));
   report.steps.push_back(Session(deps.sessions));
   report.steps.push_back(Firewall(deps.firewall));
+  report.steps.push_back(Maintenance(deps.maintenance));
   return report;
 }
 

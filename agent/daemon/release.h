@@ -9,7 +9,12 @@
 //              partitions; other disks are left as they are;
 //   session    an active session ended through the session manager's own
 //              restore paths (radios as before it, links, the nft table);
-//   firewall   the `inet piiguard` nft table removed if it is still there.
+//   firewall   the `inet piiguard` nft table removed if it is still there;
+//   maintenance a maintenance window left open closed as the daemon would
+//              close it (agent/maint): its window file removed, its
+//              account's processes ended, maintenance.closed journaled
+//              with reason "release" (the package's prerm has already
+//              taken the PAM gate out of common-auth).
 // Each step is reported; running it again finds nothing to do and reports
 // success. Journaled as agent.released by the caller (main).
 //
@@ -21,9 +26,12 @@
 #ifndef PIIGUARD_AGENT_DAEMON_RELEASE_H_
 #define PIIGUARD_AGENT_DAEMON_RELEASE_H_
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "agent/maint/maintenance_window.h"
 #include "agent/session/session_manager.h"
 #include "common/json.h"
 #include "common/os/block_device.h"
@@ -46,6 +54,19 @@ struct ReleaseReport {
   Json ToJson() const;
 };
 
+// The maintenance window over the state directory's record; `next_us` is
+// where its config's schedule puts the time it wants OnTimer() (0: none),
+// and `wait_until` waits on the monotonic clock until then (empty: no
+// waiting, only the first round). Closing gives up (the step fails) once
+// its rounds run past `give_up_after_us`.
+struct ReleaseMaintenance {
+  maint::MaintenanceWindow* window = nullptr;
+  const int64_t* next_us = nullptr;
+  const os::Clock* clock = nullptr;
+  std::function<void(int64_t)> wait_until;
+  int64_t give_up_after_us = 30'000'000;
+};
+
 struct ReleaseDeps {
   os::Sysfs& sysfs;
   os::BlockDevices& blocks;
@@ -53,6 +74,7 @@ struct ReleaseDeps {
   // when there is no state directory (nothing was ever started).
   session::SessionManager* sessions = nullptr;
   os::Firewall* firewall = nullptr;
+  ReleaseMaintenance* maintenance = nullptr;  // null: none
 };
 
 ReleaseReport Release(const ReleaseDeps& deps);

@@ -192,6 +192,7 @@ Json MaintenanceWindow::ClosedDetails() {
 
 void MaintenanceWindow::Finish() {
   left_ = 0;
+  ++closed_;
   Json details = ClosedDetails();
   Status journaled = Journal(journal::types::kMaintenanceClosed,
                              journal::Severity::kNotice, std::move(details));

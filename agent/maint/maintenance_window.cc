@@ -192,7 +192,7 @@ Result<Json> MaintenanceWindow::StatusPart() const {
   return part;
 }
 
-Status MaintenanceWindow::Init() {
+Status MaintenanceWindow::Init(std::string_view reason) {
   Result<std::string> bytes =
       ReadFileBytes(config_.record_file, kMaxRecordBytes);
   Result<MaintenanceRecord> record =
@@ -242,7 +242,7 @@ Status MaintenanceWindow::Init() {
     }
     BeginClose("processes without a window");
   } else {
-    BeginClose("restart");
+    BeginClose(std::string(reason));
   }
   Reschedule();
   return Status::Ok();

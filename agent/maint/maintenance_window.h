@@ -99,9 +99,15 @@ class MaintenanceWindow : public agent::MaintenanceExceptions,
   }
 
   // At the daemon's start, before GrantsChanged(): a window left over (its
-  // record or its file, whatever is in it) is closed as any other, reason
-  // "restart"; so are processes of the account found with no window.
-  Status Init();
+  // record or its file, whatever is in it) is closed as any other, with
+  // `reason` ("restart"; "release" for `piiguardd --release`); so are
+  // processes of the account found with no window.
+  Status Init(std::string_view reason = "restart");
+  // A window is closing: its account's processes are being ended (OnTimer()
+  // at the scheduled times goes on with it).
+  bool Closing() const { return phase_ == Phase::kClosing; }
+  // Windows closed (maintenance.closed written or tried) since made.
+  int closed() const { return closed_; }
   // The time given to config.schedule has come.
   void OnTimer();
   // The "maintenance" part of `piiguard status`.
@@ -146,6 +152,7 @@ class MaintenanceWindow : public agent::MaintenanceExceptions,
   agent::MaintenanceSessions* sessions_ = nullptr;
 
   Phase phase_ = Phase::kIdle;
+  int closed_ = 0;
   MaintenanceRecord record_;  // of the window open or closing
   bool offset_known_ = true;  // the record's sudo log mark (not a guess)
   bool uid_known_ = false;    // the record's uid (never 0 when swept)

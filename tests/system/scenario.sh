@@ -170,7 +170,7 @@ next_phase() {
 
 case $phase in
 install)
-  plan 83
+  plan 86
   check systemd_pid1 "PID 1 is $(cat /proc/1/comm)" test "$(cat /proc/1/comm)" = systemd
   check keyboard_before "a USB keyboard and mouse work before the install" keyboard_works
   check cmdline_before "no usbcore.authorized_default yet: $(cat /proc/cmdline)" \
@@ -407,11 +407,22 @@ configured)
   VMLIB_HOST_TIMEOUT=400 host browser
   check browser_ran "the review pages were checked: $HOST_REPLY" test -n "$HOST_REPLY"
 
+  # A window still open when the package is removed (docs/usb.md
+  # "Removal"): piiguardd --release closes it and ends the account's
+  # processes.
+  by_phone maint2 --maintenance --minutes 15
+  check maint_open_at_remove "a window is open before the removal: $(head -c 120 "$OUT/maint2-redeem.txt")" \
+    wait_for 30 window_open
+  runuser -u piiguard-maint -- sleep 86400 </dev/null >/dev/null 2>&1 &
+
   # apt remove: the PC is left usable.
   save_logs
   apt-get remove -y piiguard >"$OUT/apt-remove.txt" 2>&1
   rc=$?
   check apt_remove "apt-get remove piiguard: exit $rc" test "$rc" = 0
+  check maint_closed_at_remove "--release closed the window: $(grep -m1 'release: maintenance' "$OUT/apt-remove.txt"); left: $(pgrep -u piiguard-maint -l | tr '\n' ' ')" \
+    sh -c "grep -q 'release: maintenance: ok (\[\"window closed\"\])' '$OUT/apt-remove.txt' &&
+           ! test -e /run/piiguard/maintenance/window && ! pgrep -u piiguard-maint >/dev/null"
   hubs_open() { [ -n "$(hubs_default)" ] && ! hubs_default | grep -q 0; }
   check agent_gone "no piiguardd runs" not pgrep -x piiguardd
   check hubs_open "root hubs authorized_default: $(hubs_default)" hubs_open
