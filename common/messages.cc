@@ -1213,6 +1213,140 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "責任者番号（--person）です。",
      "responsible persons and deputies of policy version {0}: {1}. The "
      "number on the left is the person index of a response (--person)."},
+    {MsgId::kExceptionFileApplied,
+     "例外ファイルを適用しました（{0}、{1}分間、許可した人: {2}、番号 {3}）。",
+     "exception file applied ({0}, for {1} minutes, permitted by {2}, number "
+     "{3})."},
+    {MsgId::kExceptionFileMalformed,
+     "このファイルは例外ファイルとして読めません（壊れているか、途中で切れて"
+     "います）。情報システム課にもう一度発行してもらってください（{0}）。",
+     "this file cannot be read as an exception file (it is damaged or cut "
+     "short). Ask the IT desk to issue it again ({0})."},
+    {MsgId::kExceptionFileBadSignature,
+     "この例外ファイルの署名を確認できません（書き換えられたか、市の鍵で署名"
+     "されていません）。適用しませんでした。",
+     "this exception file's signature does not verify (it was altered, or not "
+     "signed with the city's key). It was not applied."},
+    {MsgId::kExceptionFileOtherPc,
+     "この例外ファイルは別の PC（{0}）用です。この PC は {1} です。",
+     "this exception file is for another PC ({0}); this PC is {1}."},
+    {MsgId::kExceptionFileNotYetValid,
+     "この例外ファイルはまだ使えません（{0} から使えます）。PC の時計を確認して"
+     "ください。",
+     "this exception file cannot be used yet (only from {0}). Check the PC's "
+     "clock."},
+    {MsgId::kExceptionFileExpired,
+     "この例外ファイルは期限（{0}）を過ぎています。情報システム課に新しい"
+     "ファイルを発行してもらってください。",
+     "this exception file's deadline ({0}) has passed. Ask the IT desk for a "
+     "new one."},
+    {MsgId::kExceptionFileAlreadyApplied,
+     "この例外ファイル（番号 {0}）はこの PC で既に使われています。1回しか"
+     "使えません。",
+     "this exception file (number {0}) was already applied on this PC: each "
+     "file works once."},
+    {MsgId::kExceptionFileUnknownPerson,
+     "この例外ファイルを許可した人（{0}）が、この PC のポリシーの責任者に"
+     "いません。情報システム課に連絡してください。",
+     "the person who permitted this exception file ({0}) is not a responsible "
+     "person in this PC's policy. Contact the IT desk."},
+    {MsgId::kExceptionFileListFull,
+     "7日以内に適用した例外ファイルが多すぎます。情報システム課に連絡して"
+     "ください。",
+     "too many exception files were applied within 7 days. Contact the IT "
+     "desk."},
+    {MsgId::kExceptionFileTooLarge,
+     "{0} は例外ファイルではありません（{1} バイト。例外ファイルは {2} バイト"
+     "まで）。",
+     "{0} is not an exception file ({1} bytes; an exception file has at most "
+     "{2})."},
+    {MsgId::kExceptionDeskFileWritten,
+     "例外ファイルを {0} に書きました（番号 {1}、PC {2}、{3}、{4}分間、"
+     "許可した人: {5}、{6} まで適用できます）。",
+     "exception file written to {0} (number {1}, PC {2}, {3}, for {4} "
+     "minutes, permitted by {5}, to be applied by {6})."},
+    // The maintenance window.
+    {MsgId::kPagesTypeMaintenanceOpened, "保守作業の時間の開始",
+     "maintenance window opened"},
+    {MsgId::kPagesTypeMaintenanceClosed, "保守作業の時間の終了（実行した内容）",
+     "maintenance window closed (what ran)"},
+    {MsgId::kPagesTypeMaintenanceNotOpened, "保守作業の時間を開けなかった",
+     "maintenance window not opened"},
+    {MsgId::kPagesTypeMaintenanceError,
+     "保守用アカウントのプロセスを終了できない",
+     "maintenance account's processes not ended"},
+    {MsgId::kPagesTypeSessionStartRefused, "保守作業中のため作業の開始を拒否",
+     "session start refused (maintenance)"},
+    {MsgId::kExceptionWhatMaintenance,
+     "保守用アカウント {0}（業者の方が使います）",
+     "the maintenance account {0} (for the vendor)"},
+    {MsgId::kExceptionHowToRequestMaintenance,
+     "保守作業の時間（業者の方の作業）：piiguard exception request "
+     "--maintenance --minutes 分（最長240分。その間は個人情報を扱う作業を"
+     "始められません）",
+     "a maintenance window (the vendor's work): piiguard exception request "
+     "--maintenance --minutes MINUTES (up to 240; no personal-data session can "
+     "start during it)"},
+    {MsgId::kMaintenanceNoAccount,
+     "保守用アカウント {0} がこの PC にないため、保守作業の例外は申請できません"
+     "（{1}）。情報システム課に連絡してください。",
+     "the maintenance account {0} does not exist on this PC, so no "
+     "maintenance window can be asked for ({1}). Contact the IT desk."},
+    {MsgId::kMaintenanceSessionRunning,
+     "個人情報を扱う作業（セッション）中は保守作業を申請できません。先に作業を"
+     "終了してください（piiguard session end）。",
+     "no maintenance window can be asked for during a personal-data session: "
+     "end the session first (piiguard session end)."},
+    {MsgId::kMaintenanceAlreadyOpen,
+     "保守作業の時間はすでに動いています（例外 {0}）。",
+     "a maintenance window already runs (exception {0})."},
+    {MsgId::kMaintenanceStaffNote,
+     "保守用パスワードは、情報システム課が業者の方に直接伝えます。職員の方が"
+     "入力するのは応答コードだけです。",
+     "The IT desk tells the maintenance password to the vendor directly; you "
+     "type only the response code."},
+    {MsgId::kMaintenanceDeskPassword, "保守用パスワード（業者の方だけに）：{0}",
+     "maintenance password (vendor only): {0}"},
+    {MsgId::kMaintenanceDeskVendorOnly,
+     "このパスワードは業者の方だけに読み上げてください。職員には伝えないで"
+     "ください（職員が入力するのは応答コードだけです）。",
+     "Read this password to the vendor only, never to staff (staff type only "
+     "the response code)."},
+    {MsgId::kMaintenanceOpenedNotice,
+     "保守作業の時間が始まりました（{0} 分間、保守用アカウント {1}）。その間は"
+     "個人情報を扱う作業を始められず、鍵付きUSBメモリは読み取り専用のままです"
+     "。",
+     "maintenance window open ({0} minutes, account {1}): no personal-data "
+     "session can start and keyed sticks stay read-only until it ends."},
+    {MsgId::kMaintenanceClosedNotice,
+     "保守作業の時間が終わりました。保守用アカウント {0} "
+     "ではログインできなくなり、そのプロセスは終了しました。",
+     "maintenance window closed: the account {0} can no longer log in and "
+     "its processes were ended."},
+    {MsgId::kMaintenanceNotOpenedNotice,
+     "保守作業の例外 {0} は許可されましたが、保守作業の時間を開けませんでした"
+     "（{1}）。情報システム課に連絡してください。",
+     "maintenance exception {0} was granted but the window could not be "
+     "opened ({1}). Contact the IT desk."},
+    {MsgId::kStatusMaintenanceOpen,
+     "保守作業中：アカウント {0}、残り {1} 分（例外 {2}）。個人情報を扱う作業"
+     "は始められません",
+     "maintenance window open: account {0}, {1} minutes left (exception {2}); "
+     "no personal-data session can start"},
+    {MsgId::kStatusMaintenanceWaiting,
+     "保守作業の例外 {0} がありますが、個人情報を扱う作業中のため保守作業の"
+     "時間はまだ始まっていません。作業を終了すると始まります",
+     "maintenance exception {0} runs, but the window waits for the "
+     "personal-data session to end"},
+    {MsgId::kStatusMaintenanceClosing,
+     "保守作業の時間を終えています：アカウント {0} のプロセスを終了中（残り "
+     "{1}）",
+     "maintenance window closing: ending the processes of account {0} ({1} "
+     "left)"},
+    {MsgId::kSessionRefusedMaintenance,
+     "保守作業中（{0} まで）のため、個人情報を扱う作業は始められません。",
+     "maintenance in progress until {0}: no personal-data session can start "
+     "now."},
     // End of exception codes.
 }};
 

@@ -31,6 +31,8 @@ test_deps=(
   nodejs fonts-ipafont-gothic
   python3 ripgrep
   lintian
+  # visudo, for the package tier's check of the maintenance sudo rule.
+  sudo
   # The package tier's build (debian/control's Build-Depends beyond the
   # above), the vm tier (tests/vm/setup.sh) and the system tier
   # (tests/system/setup.sh): installed here, before tiers run side by side.

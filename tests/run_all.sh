@@ -227,6 +227,12 @@ if "${pkg_launcher[@]}" ./installer/build-deb.sh >"$pkg_log" 2>&1; then
   # shellcheck disable=SC2086 # one argument per unit
   systemd-analyze verify --man=no --root="$pkg_root" $units >>"$pkg_log" 2>&1 ||
     pkg_problems+=("systemd-analyze verify failed")
+  # The maintenance account's sudo rule as packaged: 0440 and valid to sudo.
+  sudoers=$pkg_root/etc/sudoers.d/piiguard-maint
+  if [[ $(stat -c %a "$sudoers" 2>/dev/null) != 440 ]] ||
+     ! visudo -cf "$sudoers" >>"$pkg_log" 2>&1; then
+    pkg_problems+=("the sudoers rule is not 0440 or visudo -cf refuses it")
+  fi
   rm -rf "$pkg_root"
   # The maintainer scripts through install, upgrade, remove and purge, in a
   # private mount namespace (nothing on this machine changes).

@@ -25,6 +25,8 @@ std::string CommandOf(ipc::Op op) {
       return "piiguard exception redeem";
     case ipc::Op::kExceptionEnd:
       return "piiguard exception end";
+    case ipc::Op::kExceptionApply:
+      return "piiguard exception apply";
   }
   return "piiguard";
 }

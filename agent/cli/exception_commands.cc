@@ -1,9 +1,12 @@
-// piiguard exception request|redeem|end: offline exception codes
-// (docs/exceptions.md). `request` alone lists the sticks an exception may
-// be asked for and the other scopes offered; with --stick, --radios or
-// --folder, shows the request code and what to say on the phone. `redeem` takes
+// piiguard exception request|redeem|end|apply: offline exception codes
+// and signed exception files (docs/exceptions.md). `request` alone lists the
+// sticks an exception may be asked for and the other scopes offered; with
+// --stick, --radios, --folder or --maintenance, shows the request code and
+// what to say on the phone. `redeem` takes
 // the response as heard (groups may be typed as separate words). `end` ends a
-// running exception early. And the "exceptions" part of `piiguard status`
+// running exception early. `apply` reads a signed exception file (as the
+// user who runs it, at most 16 KiB) and sends its bytes: the daemon never
+// opens a path staff name. And the "exceptions" part of `piiguard status`
 // (ShowExceptions).
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include "agent/cli/status_exceptions.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
+#include "common/file_util.h"
 
 namespace piiguard::cli {
 namespace {
@@ -22,10 +26,12 @@ namespace {
 struct ExceptionArgs {
   int stick = -1;
   bool radios = false;
+  bool maintenance = false;
   std::string folder;
   int minutes = 60;
   std::vector<std::string> response;
   std::string grant;
+  std::string file;
   std::string socket = std::string(ipc::kDefaultSocketPath);
 };
 
@@ -77,6 +83,15 @@ int List(const Tool& tool, const Json& answer) {
     *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestFolder)
               << "\n";
   }
+  if (offered("maintenance")) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionHowToRequestMaintenance)
+              << "\n";
+  } else if (answer.contains("not_offered") &&
+             answer["not_offered"].is_object() &&
+             answer["not_offered"].contains("maintenance")) {
+    // Why not on this PC (the daemon's words, both languages).
+    *tool.out << ShownText(answer["not_offered"], "maintenance") << "\n";
+  }
   if (answer.value("locked_for_s", 0) > 0) {
     *tool.out << Message(tool.lang, MsgId::kExceptionLockedNow,
                          {ShownText(answer, "locked_for_s")})
@@ -103,13 +118,15 @@ int Request(const Tool& tool, const ExceptionArgs& args) {
   // The list only where it is shown or names the stick staff picked: each
   // request counts against the caller's journal limit.
   Result<Json> list = Json::object();
-  if (!args.radios && args.folder.empty()) {
+  if (!args.radios && !args.maintenance && args.folder.empty()) {
     list = AskDaemon(tool, args.socket, request);
     if (!list.ok()) return kExitError;  // AskDaemon said why
   }
   request.minutes = args.minutes;
   if (args.radios) {
     request.scope = "radios";
+  } else if (args.maintenance) {
+    request.scope = "maintenance";
   } else if (!args.folder.empty()) {
     // Absolute as staff mean it; the daemon resolves it (links, "..").
     std::error_code error;
@@ -166,6 +183,40 @@ int End(const Tool& tool, const ExceptionArgs& args) {
   return kExitOk;
 }
 
+int Apply(const Tool& tool, const ExceptionArgs& args) {
+  ipc::Request request;
+  request.op = ipc::Op::kExceptionApply;
+  Result<std::string> bytes =
+      ReadFileBytes(args.file, ipc::kMaxExceptionFileBytes);
+  if (!bytes.ok()) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(args.file, error);
+    if (!error && size > ipc::kMaxExceptionFileBytes) {
+      *tool.err << Message(tool.lang, MsgId::kExceptionFileTooLarge,
+                           {args.file, std::to_string(size),
+                            std::to_string(ipc::kMaxExceptionFileBytes)})
+                << "\n";
+      return kExitRefused;
+    }
+    *tool.err << Message(tool.lang, MsgId::kError, {bytes.status().message()})
+              << "\n";
+    return kExitError;
+  }
+  if (bytes->empty()) {
+    *tool.err << Message(tool.lang, MsgId::kExceptionFileMalformed,
+                         {args.file + ": empty"})
+              << "\n";
+    return kExitRefused;
+  }
+  request.file = std::move(*bytes);
+  Result<Json> answer = AskDaemon(tool, args.socket, request);
+  if (!answer.ok()) return kExitError;
+  const bool accepted = answer->value("accepted", false);
+  (accepted ? *tool.out : *tool.err)
+      << Localised(tool, *answer, "message") << "\n";
+  return accepted ? kExitOk : kExitRefused;
+}
+
 }  // namespace
 
 void AddExceptionCommands(CLI::App& app, Tool& tool) {
@@ -190,8 +241,12 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       request->add_option("--folder", args->folder,
                           "pause the roster guard for this folder "
                           "(名簿の見張りを止めるフォルダー)");
-  stick->excludes(radios)->excludes(folder);
-  radios->excludes(folder);
+  CLI::Option* maintenance = request->add_flag(
+      "--maintenance", args->maintenance,
+      "a maintenance window for the vendor, up to 240 minutes (保守作業)");
+  stick->excludes(radios)->excludes(folder)->excludes(maintenance);
+  radios->excludes(folder)->excludes(maintenance);
+  folder->excludes(maintenance);
   request
       ->add_option("--minutes", args->minutes,
                    "how long: 15, 30, 60, 120, 240 or 480 (default 60)")
@@ -204,7 +259,11 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
       "end", "end a running exception now (例外を終える)");
   end->add_option("grant", args->grant, "the exception's number (番号)")
       ->required();
-  for (CLI::App* sub : {request, redeem, end}) {
+  CLI::App* apply = group->add_subcommand(
+      "apply",
+      "apply a signed exception file from the IT desk (例外ファイルの適用)");
+  apply->add_option("file", args->file, "the exception file")->required();
+  for (CLI::App* sub : {request, redeem, end, apply}) {
     sub->add_option("--socket", args->socket,
                     "the agent's socket (default /run/piiguard/agent.sock)");
   }
@@ -216,6 +275,9 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
   });
   end->callback(
       [&tool, args] { tool.run = [&tool, args] { return End(tool, *args); }; });
+  apply->callback([&tool, args] {
+    tool.run = [&tool, args] { return Apply(tool, *args); };
+  });
 }
 
 }  // namespace piiguard::cli

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "agent/cli/ask_daemon.h"
+#include "agent/cli/status_exceptions.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
 
@@ -39,6 +40,13 @@ int Start(const Tool& tool, const SessionArgs& args) {
   Result<Json> answer = Ask(tool, args, ipc::Op::kSessionStart);
   if (!answer.ok()) return kExitError;  // AskDaemon said why
   const Json& a = *answer;
+  if (a.value("refused", std::string()) == "maintenance") {
+    // A maintenance window is open (docs/exceptions.md).
+    *tool.err << Message(tool.lang, MsgId::kSessionRefusedMaintenance,
+                         {ClockTime(a.value("until_ms", int64_t{0}))})
+              << "\n";
+    return kExitRefused;
+  }
   if (a.value("already", false)) {
     *tool.out << Message(tool.lang, MsgId::kSessionAlready,
                          {a.value("origin", std::string())})

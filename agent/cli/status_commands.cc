@@ -211,6 +211,7 @@ int ShowStatus(const Tool& tool, const StatusArgs& args) {
   }
   if (a.contains("sticks")) ShowSticks(tool, a["sticks"]);
   if (a.contains("exceptions")) ShowExceptions(tool, a["exceptions"]);
+  if (a.contains("maintenance")) ShowMaintenance(tool, a["maintenance"]);
   return kExitOk;
 }
 

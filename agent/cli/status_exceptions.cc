@@ -1,5 +1,6 @@
 #include "agent/cli/status_exceptions.h"
 
+#include <ctime>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -58,6 +59,35 @@ void ShowExceptions(const Tool& tool, const Json& part) {
                          {ShownText(part, "locked_for_s")})
               << "\n";
   }
+}
+
+void ShowMaintenance(const Tool& tool, const Json& part) {
+  if (!part.is_object()) return;
+  const std::string state = part.value("state", std::string());
+  const std::string account = ShownText(part, "account");
+  const std::string exception = ShownText(part, "exception");
+  if (state == "open") {
+    *tool.out << Message(tool.lang, MsgId::kStatusMaintenanceOpen,
+                         {account, ShownText(part, "minutes_left"), exception})
+              << "\n";
+  } else if (state == "waiting") {
+    *tool.out << Message(tool.lang, MsgId::kStatusMaintenanceWaiting,
+                         {exception})
+              << "\n";
+  } else if (state == "closing") {
+    *tool.out << Message(tool.lang, MsgId::kStatusMaintenanceClosing,
+                         {account, ShownText(part, "processes_left")})
+              << "\n";
+  }
+}
+
+std::string ClockTime(int64_t wall_ms) {
+  const auto seconds = static_cast<std::time_t>(wall_ms / 1000);
+  std::tm local{};
+  if (::localtime_r(&seconds, &local) == nullptr) return "?";
+  char text[8];
+  if (std::strftime(text, sizeof text, "%H:%M", &local) == 0) return "?";
+  return text;
 }
 
 }  // namespace piiguard::cli

@@ -11,6 +11,7 @@
 //             [--socket PATH] [--sync spawn|socket|off] [--sync-user USER]
 //             [--sync-socket PATH] [--sync-program PATH] [--sync-interval S]
 //             [--roster-watch DIR]... [--exception-key FILE]
+//             [--maintenance-account NAME]
 //   piiguardd --record-present-devices [--state-dir DIR]   (postinst)
 //   piiguardd --release [--state-dir DIR] [--socket PATH]  (prerm)
 //   piiguardd --version
@@ -74,7 +75,7 @@ struct Args {
   bool release = false;
   bool medium_helper = false;
   std::vector<std::string> roster_watch;  // empty: every local disk
-  std::string exception_key = std::string(kDefaultExceptionKey);
+  ExceptionArgs exceptions;  // --exception-key, --maintenance-account
 };
 
 int Fail(const Status& status) {
@@ -251,8 +252,8 @@ int Serve(const Args& args) {
   // Offline exception codes (issue 17): before the enforcer, which asks
   // them for grants.
   ExceptionWiring exceptions;
-  Log(WireExceptions(exceptions, paths, owners, daemon, kernel,
-                     args.exception_key, notifier));
+  Log(WireExceptions(exceptions, paths, owners, daemon, kernel, args.exceptions,
+                     pre.city_key, notifier));
   usb.exceptions = exceptions.service.get();
   Status usb_wired = WireUsb(
       usb, paths, owners, daemon, pre.city_key, gate, notifier,
@@ -301,6 +302,7 @@ int Serve(const Args& args) {
     Log(board.Report(RosterGuardNotStarted(roster_wired.message())));
   }
   readiness.Started(kEnforcerRoster, roster_wired);
+  JoinFolders(exceptions, roster.pause.get());
   // `piiguard scan` reports signed with the device key (docs/scan-report.md).
   WireScanReports(AttestDeps{events, enrolment, signer, clock, UserNameOf},
                   daemon);
@@ -353,9 +355,7 @@ int main(int argc, char** argv) {
   app.add_option("--roster-watch", args.roster_watch,
                  "watch only files under this directory for rosters "
                  "(repeatable; default: every local disk)");
-  app.add_option("--exception-key", args.exception_key,
-                 "this PC's key for offline exception codes (default "
-                 "/etc/piiguard/exception.key)");
+  piiguard::agent::AddExceptionOptions(app, args.exceptions);
   app.add_flag("--record-present-devices", args.record_present_devices,
                "record the USB devices plugged now as present at "
                "installation (STATE/present-devices.json) and exit");

@@ -1,10 +1,12 @@
 #include "agent/daemon/wire_exceptions.h"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "agent/exception/exception_key.h"
 #include "common/os/log.h"
 #include "common/user_name.h"
+#include "policy/exception/exception_file.h"
 
 namespace piiguard::agent {
 namespace {
@@ -13,9 +15,19 @@ void Log(const Status& status) { os::LogIfError("exception", status); }
 
 }  // namespace
 
+void AddExceptionOptions(CLI::App& app, ExceptionArgs& args) {
+  app.add_option("--exception-key", args.key,
+                 "this PC's key for offline exception codes (default "
+                 "/etc/piiguard/exception.key)");
+  app.add_option("--maintenance-account", args.maintenance_account,
+                 "the account a maintenance window lets the vendor use "
+                 "(default piiguard-maint)");
+}
+
 Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                       const Owners& owners, Daemon& daemon,
-                      const os::KernelInfo& kernel, const std::string& key_path,
+                      const os::KernelInfo& kernel, const ExceptionArgs& args,
+                      const std::optional<Ed25519PublicKey>& city_key,
                       notify::Notifier& notifier) {
   PIIGUARD_ASSIGN_OR_RETURN(wiring.timer, os::Timer::Create("exception"));
   // Without the boot id a grant could outlive a reboot: fail closed.
@@ -25,15 +37,16 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
   config.journal = &owners.events.journal();
   config.notify = &notifier;
   config.state_file = paths.dir + "/exceptions.state";
-  config.boot_id = std::move(boot_id);
+  config.boot_id = boot_id;
   const Enrolment& enrolment = owners.enrolment;
   config.pc_id = [&enrolment] { return enrolment.pc().value_or(""); };
   const AppliedPolicy& applied = owners.policy;
   config.policy = [&applied] { return applied.policy(); };
   config.user_name = [](uid_t uid) { return UserNameOf(uid); };
+  if (city_key) config.pinned.push_back(*city_key);
   os::Timer& timer = *wiring.timer;
   config.schedule = [&timer](int64_t at_us) { Log(timer.At(at_us)); };
-  Result<exception::ExceptionKey> key = LoadExceptionKey(key_path);
+  Result<exception::ExceptionKey> key = LoadExceptionKey(args.key);
   if (!key.ok()) {
     // Not a problem of status: most PCs never need an exception. Every
     // request answers why.
@@ -58,12 +71,21 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.Redeem(peer.uid, r.text);
                     });
+  static_assert(ipc::kMaxExceptionFileBytes ==
+                exception::kMaxExceptionFileBytes);
+  daemon.AddHandler(ipc::Op::kExceptionApply,
+                    [&service](const ipc::Peer& peer, const ipc::Request& r) {
+                      return service.Apply(peer.uid, r.file);
+                    });
   daemon.AddHandler(ipc::Op::kExceptionEnd,
                     [&service](const ipc::Peer& peer, const ipc::Request& r) {
                       return service.End(peer.uid, r.grant);
                     });
   owners.board.AddPart("exceptions",
                        [&service] { return service.StatusPart(); });
+  // Without it the maintenance scope is refused; the rest runs.
+  Log(WireMaintenance(wiring.maintenance, paths, owners, daemon, boot_id,
+                      args.maintenance_account, notifier, service));
   return Status::Ok();
 }
 
@@ -74,6 +96,13 @@ void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
   wiring.service->SetRadios(&sessions);
   sessions.SetExceptionGrants(wiring.service.get());
   sessions.GrantsChanged();
+  JoinMaintenance(wiring.maintenance, sessions);
+}
+
+void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders) {
+  if (!wiring.service || folders == nullptr) return;
+  wiring.service->SetFolders(folders);
+  folders->SetGrants(wiring.service.get());
 }
 
 }  // namespace piiguard::agent

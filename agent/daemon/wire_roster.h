@@ -51,9 +51,8 @@ struct RosterWiring {
   std::unique_ptr<priv::ExaminerClient> detector;
   std::unique_ptr<rosterguard::StickDestination> sticks;
   std::unique_ptr<rosterguard::Guard> guard;
-  // A folder paused by a roster-folder exception (issue 17). Not joined to
-  // the exception service yet: under the installed unit it paused nothing
-  // (docs/exceptions.md "Pausing a folder"), so the scope is not offered.
+  // A folder paused by a roster-folder exception (issue 17); joined to the
+  // exception service by JoinFolders (wire_exceptions.h).
   std::unique_ptr<rosterguard::FolderPause> pause;
   // Declared after the guard: destroyed (joined) first, so no job outlives
   // the guard it reports to.

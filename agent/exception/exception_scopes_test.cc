@@ -61,7 +61,7 @@ TEST_F(ExceptionScopesTest, OffersOnlyTheScopesWhoseModuleIsWired) {
                    ->Request(1000, AskOf("roster-folder", 240, 0, "",
                                          "/home/staff/merge"))
                    .ok());
-  // Maintenance has no module yet: no code is shown for it.
+  // Maintenance's module is not wired here: no code is shown for it.
   EXPECT_FALSE(service_->Request(1000, AskOf("maintenance", 60)).ok());
   EXPECT_EQ(Count(types::kExceptionRequested), 0);
 }

@@ -132,7 +132,7 @@ bool ExceptionService::Offered(ScopeKind scope) const {
     case ScopeKind::kRosterFolderPause:
       return folders_ != nullptr;
     case ScopeKind::kMaintenance:
-      return false;
+      return maintenance_ != nullptr;
   }
   return false;
 }
@@ -161,8 +161,19 @@ Result<ExceptionService::Picked> ExceptionService::Pick(
           Message(Lang::kEn, MsgId::kExceptionWhatFolder, {picked.detail});
       return picked;
     }
-    case ScopeKind::kMaintenance:
-      break;
+    case ScopeKind::kMaintenance: {
+      // This PC's maintenance account (the scope is not offered without
+      // it), and no session running: the window would wait for its end.
+      PIIGUARD_ASSIGN_OR_RETURN(picked.detail,
+                                maintenance_->MaintenanceAccount());
+      PIIGUARD_RETURN_IF_ERROR(maintenance_->CheckMaintenance());
+      picked.what = Json{{"account", picked.detail}};
+      picked.said_ja =
+          Message(Lang::kJa, MsgId::kExceptionWhatMaintenance, {picked.detail});
+      picked.said_en =
+          Message(Lang::kEn, MsgId::kExceptionWhatMaintenance, {picked.detail});
+      return picked;
+    }
   }
   return InvalidArgumentError(kContext, ScopeKindName(scope), "not offered");
 }
@@ -242,6 +253,13 @@ Result<Json> ExceptionService::Challenge(uid_t uid, ScopeKind scope,
   details["say_en"] = Message(Lang::kEn, MsgId::kExceptionSayOnPhone,
                               {text, ScopeWords(scope, Lang::kEn), minutes,
                                picked.said_en, pc, version});
+  if (scope == ScopeKind::kMaintenance) {
+    // The desk reads the vendor's password to the vendor, never to staff.
+    details["say_ja"] = details["say_ja"].get<std::string>() + "\n" +
+                        Message(Lang::kJa, MsgId::kMaintenanceStaffNote);
+    details["say_en"] = details["say_en"].get<std::string>() + "\n" +
+                        Message(Lang::kEn, MsgId::kMaintenanceStaffNote);
+  }
   details["pc"] = pc;
   return details;
 }
@@ -299,6 +317,19 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
   details["detail"] = grant.scope_detail;
   details["person"] = grant.person_index;
   details["responsible"] = grant.responsible_id;
+  if (Status begun = Begin(uid, grant, details); !begun.ok()) {
+    return Refused(MsgId::kExceptionNotSaved, {begun.message()},
+                   {begun.message()});
+  }
+  details["accepted"] = true;
+  details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
+  details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
+  return details;
+}
+
+Status ExceptionService::Begin(uid_t uid, const exception::Grant& grant,
+                               const Json& details) {
+  const ScopeKind scope = grant.challenge.scope;
   // Journaled before it takes effect: otherwise nothing is granted.
   if (Status done = Journal(journal::types::kExceptionGranted,
                             Severity::kNotice, uid, details);
@@ -307,19 +338,16 @@ Result<Json> ExceptionService::Redeem(uid_t uid,
     os::LogIfError("exception: state", Persist());
     // A failed save is retried (the grant must not come back at a restart).
     Reschedule();
-    return Refused(MsgId::kExceptionNotSaved, {done.message()},
-                   {done.message()});
+    return done;
   }
   running_.insert(grant.challenge.nonce);
   Reschedule();
   TellModules();
-  const std::string m = std::to_string(minutes);
+  const std::string m =
+      std::to_string(exception::DurationMinutes(grant.challenge.duration));
   Notify(MsgId::kExceptionGranted, {ScopeWords(scope, Lang::kJa), m},
          {ScopeWords(scope, Lang::kEn), m});
-  details["accepted"] = true;
-  details["message_ja"] = exception::DescribeOutcome(outcome, Lang::kJa);
-  details["message_en"] = exception::DescribeOutcome(outcome, Lang::kEn);
-  return details;
+  return Status::Ok();
 }
 
 Result<Json> ExceptionService::End(uid_t uid, std::string_view grant) {

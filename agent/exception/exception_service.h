@@ -11,7 +11,8 @@
 // What a grant lifts is decided by its module, asked through
 // agent/interlock/stick_exceptions.h (the USB enforcer asks GrantFor() for
 // each stick it decides) and agent/interlock/exception_grants.h (the session
-// manager's radios and the roster guard's folders ask Running()); every
+// manager's radios, the roster guard's folders and the maintenance window
+// ask Running()); every
 // module is told GrantsChanged() whenever grants begin or end. A scope whose
 // module is not wired is refused when asked for (no code is shown for
 // something the PC would not do).
@@ -41,6 +42,7 @@
 #include "agent/interlock/stick_exceptions.h"
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
+#include "common/crypto.h"
 #include "common/json.h"
 #include "common/os/clock.h"
 #include "common/result.h"
@@ -67,6 +69,9 @@ struct ExceptionConfig {
   std::function<std::string(uid_t)> user_name;
   // The monotonic time OnTimer() is wanted (0: none); may be empty.
   std::function<void(int64_t)> schedule;
+  // The city key pinned at installation: with the applied policy's
+  // exception-role keys, what signed exception files are checked against.
+  std::vector<Ed25519PublicKey> pinned;
 };
 
 // What staff ask for (exception_request). `scope` empty: what may be asked
@@ -94,6 +99,11 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   // scope is refused. Each outlives the service.
   void SetRadios(GrantListener* radios) { radios_ = radios; }
   void SetFolders(FolderExceptions* folders) { folders_ = folders; }
+  // The maintenance window (agent/maint); null: that scope is refused.
+  // Outlives the service.
+  void SetMaintenance(MaintenanceExceptions* maintenance) {
+    maintenance_ = maintenance;
+  }
 
   // Loads the state file. A missing file is an empty state; a corrupt one
   // is journaled (exception.error) and replaced by an empty state, which is
@@ -106,11 +116,22 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   Result<Json> Redeem(uid_t uid, std::string_view response_text);
   // exception_end.
   Result<Json> End(uid_t uid, std::string_view grant);
+  // exception_apply: a signed exception file's bytes, as staff gave them
+  // (policy/exception/exception_file.h). Checked (signature, this PC, its
+  // window on the wall clock, never applied before, the person, the scope
+  // offered) and granted as a redeemed response is; every refusal is
+  // journaled. The answer says which, in both languages.
+  Result<Json> Apply(uid_t uid, std::string_view file_bytes);
   // The time given to config.schedule has come: grants that ended are
   // journaled and their modules told.
   void OnTimer();
   // The "exceptions" part of `piiguard status`.
   Result<Json> StatusPart();
+  // The vendor's one-time password of the running maintenance grant
+  // `grant` (policy/exception/maintenance_password.h), from this PC's key:
+  // what the maintenance window hashes into its file. Nothing else has
+  // K_pc.
+  Result<std::string> MaintenancePassword(std::string_view grant);
 
   // StickExceptions.
   std::optional<StickGrant> GrantFor(std::string_view identity) override;
@@ -151,6 +172,15 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
                       const ExceptionAsk& ask) const;
   Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
                          exception::DurationClass duration, Picked picked);
+  // Apply's refusal: journaled, and the answer staff see.
+  Json RefuseFile(uid_t uid, Json details, std::string_view refusal,
+                  std::string_view error, MsgId id,
+                  std::initializer_list<std::string_view> ja,
+                  std::initializer_list<std::string_view> en) const;
+  // A grant just saved takes effect: journaled exception.granted with
+  // `details` first (if that fails it is ended, and the error returned),
+  // then the modules told and staff noticed.
+  Status Begin(uid_t uid, const exception::Grant& grant, const Json& details);
 
   ExceptionConfig config_;
   Result<exception::ExceptionKey> key_;
@@ -158,6 +188,7 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   ForeignSticks* sticks_ = nullptr;
   GrantListener* radios_ = nullptr;
   FolderExceptions* folders_ = nullptr;
+  MaintenanceExceptions* maintenance_ = nullptr;
   std::set<uint64_t> running_;  // grants last seen running (their nonces)
   std::optional<exception::Challenge> last_shown_;
   bool unsaved_ = false;  // the last save failed

@@ -85,6 +85,7 @@ class ExceptionServiceTest : public ::testing::Test {
     config.policy = [this] { return &policy_; };
     config.user_name = [](uid_t) { return std::string("staff"); };
     config.schedule = [this](int64_t at) { scheduled_ = at; };
+    config.pinned = pinned_;
     Result<exception::ExceptionKey> key =
         with_key ? exception::DeriveExceptionKey(Master(), kPc)
                  : Result<exception::ExceptionKey>(NotFoundError(
@@ -149,6 +150,7 @@ class ExceptionServiceTest : public ::testing::Test {
   policy::Policy policy_;
   FakeSticks sticks_;
   std::string boot_ = "boot-1";
+  std::vector<Ed25519PublicKey> pinned_;  // the city key, for files
   int64_t scheduled_ = -1;
   std::unique_ptr<ExceptionService> service_;
 };

@@ -7,6 +7,7 @@
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/os/log.h"
+#include "policy/exception/maintenance_password.h"
 
 namespace piiguard::agent {
 namespace {
@@ -148,10 +149,24 @@ std::vector<ScopeGrant> ExceptionService::Running(ScopeKind scope) {
   return running;
 }
 
+Result<std::string> ExceptionService::MaintenancePassword(
+    std::string_view grant) {
+  if (!key_.ok()) return key_.status();
+  for (const exception::Grant& g : state_.ActiveGrants()) {
+    if (g.challenge.scope == ScopeKind::kMaintenance && GrantId(g) == grant) {
+      const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
+      return exception::MaintenancePassword(*key_, pc, g.challenge.nonce);
+    }
+  }
+  return NotFoundError("exception", "grant " + std::string(grant),
+                       "no such maintenance exception running");
+}
+
 void ExceptionService::TellModules() {
   if (sticks_ != nullptr) sticks_->GrantsChanged();
   if (radios_ != nullptr) radios_->GrantsChanged();
   if (folders_ != nullptr) folders_->GrantsChanged();
+  if (maintenance_ != nullptr) maintenance_->GrantsChanged();
 }
 
 Json ExceptionService::Choices() const {
@@ -164,10 +179,19 @@ Json ExceptionService::Choices() const {
   }
   Json scopes = Json::array();
   Json minutes = Json::object();
+  Json not_offered = Json::object();
   for (ScopeKind scope :
        {ScopeKind::kStickWritable, ScopeKind::kRadios,
         ScopeKind::kRosterFolderPause, ScopeKind::kMaintenance}) {
     if (!Offered(scope)) continue;
+    if (scope == ScopeKind::kMaintenance) {
+      // Not offered on a PC without the maintenance account: say why.
+      Result<std::string> account = maintenance_->MaintenanceAccount();
+      if (!account.ok()) {
+        not_offered["maintenance"] = account.status().message();
+        continue;
+      }
+    }
     const std::string name(exception::ScopeKindName(scope));
     scopes.push_back(name);
     minutes[name] = Json::array();
@@ -184,6 +208,7 @@ Json ExceptionService::Choices() const {
                  {"sticks", sticks},
                  {"locked_for_s", (state_.LockedForMs() + 999) / 1000},
                  {"available", key_.ok()}};
+  if (!not_offered.empty()) answer["not_offered"] = not_offered;
   if (!key_.ok()) answer["problem"] = key_.status().message();
   return answer;
 }

@@ -31,10 +31,13 @@
 
 namespace piiguard::ipc {
 
-inline constexpr size_t kMaxFrameBytes = size_t{16} * 1024;
+// Room for kExceptionApply's file (16 KiB, base64 in the JSON).
+inline constexpr size_t kMaxFrameBytes = size_t{32} * 1024;
 inline constexpr size_t kMaxNearMissChars = 2000;  // code points
 inline constexpr size_t kMaxResponseBytes = 256;   // kExceptionRedeem's text
 inline constexpr size_t kMaxFolderBytes = 1024;    // kExceptionRequest's folder
+// kExceptionApply's file, decoded (exception::kMaxExceptionFileBytes).
+inline constexpr size_t kMaxExceptionFileBytes = size_t{16} * 1024;
 inline constexpr std::string_view kDefaultSocketPath =
     "/run/piiguard/agent.sock";
 
@@ -53,6 +56,8 @@ enum class Op {
                       // asked for
   kExceptionRedeem,   // `piiguard exception redeem CODE`: the response
   kExceptionEnd,      // `piiguard exception end ID`: end a grant early
+  kExceptionApply,    // `piiguard exception apply FILE`: a signed
+                      // exception file's bytes (the daemon opens no path)
 };
 
 enum class Right {
@@ -79,8 +84,8 @@ struct RequestSpec {
 // makes the PC stricter (radios off), and a uid can start again only after
 // its session ended, which is limited. exception_end likewise: it only
 // makes the PC stricter, and it journals once per running grant (at most
-// exception::kMaxGrants, each begun by a limited redeem); asking to end a
-// grant that does not run journals nothing.
+// exception::kMaxGrants, each begun by a limited redeem or apply); asking to
+// end a grant that does not run journals nothing.
 inline constexpr RequestSpec kRequestTable[] = {
     {"near_miss", Op::kNearMiss, Right::kAnyLocalUser, Limit::kJournal},
     {"status", Op::kStatus, Right::kAnyLocalUser, Limit::kNone},
@@ -94,6 +99,8 @@ inline constexpr RequestSpec kRequestTable[] = {
     {"exception_redeem", Op::kExceptionRedeem, Right::kAnyLocalUser,
      Limit::kJournal},
     {"exception_end", Op::kExceptionEnd, Right::kAnyLocalUser, Limit::kNone},
+    {"exception_apply", Op::kExceptionApply, Right::kAnyLocalUser,
+     Limit::kJournal},
 };
 
 const RequestSpec& SpecOf(Op op);
@@ -120,13 +127,15 @@ struct Request {
   // the folder to pause as an absolute path (1-1024 bytes, no control
   // characters; the daemon resolves it). kExceptionRedeem: `text` is the
   // response as typed (1-256 bytes). kExceptionEnd: `grant`, the grant's
-  // id (decimal digits).
+  // id (decimal digits). kExceptionApply: `file`, the bytes of the file
+  // staff named (1 to kMaxExceptionFileBytes), base64 in the JSON.
   std::string scope;
   int64_t minutes = 0;
   int64_t index = 0;
   std::string grant;
   std::string identity;
   std::string folder;
+  std::string file;
 
   bool operator==(const Request&) const = default;
 };

@@ -97,6 +97,15 @@ TEST(IpcRequestTest, Exceptions) {
   end.op = Op::kExceptionEnd;
   end.grant = "123456789012";
   EXPECT_EQ(ParseRequest(SerializeRequest(end)).value(), end);
+  Request apply;
+  apply.op = Op::kExceptionApply;
+  apply.file = std::string("piiguard-signed/1\n\0\xff", 20);
+  EXPECT_EQ(ParseRequest(SerializeRequest(apply)).value(), apply);
+  apply.file = std::string(kMaxExceptionFileBytes, 'x');  // fits a frame
+  EXPECT_LE(SerializeRequest(apply).size(), kMaxFrameBytes);
+  EXPECT_EQ(ParseRequest(SerializeRequest(apply)).value(), apply);
+  apply.file.push_back('x');
+  EXPECT_FALSE(ParseRequest(SerializeRequest(apply)).ok());
   for (
       const std::string& bad : std::vector<std::string>{
           R"({"op":"exception_request","scope":"stick"})",
@@ -125,14 +134,21 @@ TEST(IpcRequestTest, Exceptions) {
           R"({"op":"exception_end","grant":"12a"})",
           R"({"op":"exception_end","grant":""})",
           R"({"op":"exception_end","grant":"123456789012345678901"})",
+          R"({"op":"exception_apply"})",
+          R"({"op":"exception_apply","file":""})",
+          R"({"op":"exception_apply","file":"eA"})",
+          R"({"op":"exception_apply","file":"eB=="})",
+          R"({"op":"exception_apply","file":"e A=="})",
+          R"({"op":"exception_apply","file":"eA==","text":"x"})",
+          R"({"op":"exception_apply","file":7})",
       }) {
     EXPECT_FALSE(ParseRequest(bad).ok()) << bad;
   }
   // Any local user: the lockout and the desk stand in the way, and every
   // try is journaled (limited per uid). Ending only makes the PC stricter
   // and journals once per running grant: not limited, like session_start.
-  for (Op op :
-       {Op::kExceptionRequest, Op::kExceptionRedeem, Op::kExceptionEnd}) {
+  for (Op op : {Op::kExceptionRequest, Op::kExceptionRedeem, Op::kExceptionEnd,
+                Op::kExceptionApply}) {
     EXPECT_EQ(SpecOf(op).right, Right::kAnyLocalUser);
     EXPECT_EQ(SpecOf(op).limit,
               op == Op::kExceptionEnd ? Limit::kNone : Limit::kJournal);

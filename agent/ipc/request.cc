@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/ipc/ipc.h"
+#include "common/encoding.h"
 #include "common/status.h"
 
 namespace piiguard::ipc {
@@ -211,6 +212,20 @@ Result<Request> ParseRequest(std::string_view bytes) {
       ++fields;
       break;
     }
+    case Op::kExceptionApply: {
+      PIIGUARD_ASSIGN_OR_RETURN(const std::string text,
+                                StringField(json, "file"));
+      Result<std::string> file = Base64Decode(text);
+      if (!file.ok() || Base64Encode(*file) != text) {
+        return Invalid("$.file", "expected canonical base64");
+      }
+      if (file->empty() || file->size() > kMaxExceptionFileBytes) {
+        return Invalid("$.file", "must be 1 to 16384 bytes");
+      }
+      request.file = std::move(*file);
+      ++fields;
+      break;
+    }
     case Op::kStatus:
     case Op::kEnrolInfo:
     case Op::kSessionEnd:
@@ -244,6 +259,9 @@ std::string SerializeRequest(const Request& request) {
   }
   if (request.op == Op::kExceptionRedeem) json["text"] = request.text;
   if (request.op == Op::kExceptionEnd) json["grant"] = request.grant;
+  if (request.op == Op::kExceptionApply) {
+    json["file"] = Base64Encode(request.file);
+  }
   return json.dump();
 }
 

@@ -217,8 +217,20 @@ std::string FolderPause::BeginRefusal(const ScopeGrant& grant, int dir_fd,
   return "";
 }
 
-bool FolderPause::ReallyInside(const Active& active, const std::string& path,
-                               const os::FileIdentity& identity) const {
+std::string FolderPause::WhyNotPaused(const Active& active,
+                                      const std::string& path,
+                                      const os::FileIdentity& identity) const {
+  if (identity.nlink != 1) return "it has other names (hard links)";
+  if (identity.dev != active.dir_identity.dev) {
+    return "it is on another filesystem than the folder";
+  }
+  // The folder itself must still be at the grant's path: renamed away,
+  // removed or replaced (by another folder or a symlink), it pauses
+  // nothing.
+  Result<std::string> now = deps_.files.PathOf(active.dir.get());
+  if (!now.ok() || *now != active.folder) {
+    return "the folder was renamed, removed or replaced";
+  }
   // A bind mount (made in a user namespace: unshare -Urm) of elsewhere
   // onto the folder makes the kernel name files by the folder's path. The
   // same path resolved below the held folder in the daemon's own view (no
@@ -228,29 +240,47 @@ bool FolderPause::ReallyInside(const Active& active, const std::string& path,
   // daemon's copy of every mount another id than the writer's.
   Result<os::FileIdentity> beneath = deps_.files.StatBeneath(
       active.dir.get(), path.substr(active.folder.size() + 1));
-  return beneath.ok() && beneath->SameFile(identity);
+  if (!beneath.ok()) {
+    return "not found below the folder: " +
+           std::string(beneath.status().message());
+  }
+  if (!beneath->SameFile(identity)) {
+    return "another file is at its name below the folder (a mount?)";
+  }
+  return "";
+}
+
+void FolderPause::NotPaused(Active& active, const std::string& path,
+                            std::string why) {
+  active.not_paused_path = path;
+  active.not_paused_why = std::move(why);
+  if (active.not_paused_journaled.size() < kMaxJournaledPaths &&
+      active.not_paused_journaled.insert(path).second) {
+    deps_.guard.Journal(
+        journal::types::kRosterError, journal::Severity::kWarning, "folder",
+        Json{{"path", Text(path)},
+             {"folder", Text(active.folder)},
+             {"grant", active.grant.grant},
+             {"error", Text("folder pause: examined as usual: " +
+                            active.not_paused_why)}});
+  }
 }
 
 bool FolderPause::Paused(const std::string& path,
                          const os::FileIdentity& identity,
                          const std::shared_ptr<os::FileEvent>& file) {
-  if (grants_ == nullptr || active_.empty() || identity.nlink != 1) {
-    return false;
-  }
+  if (grants_ == nullptr || active_.empty()) return false;
   std::vector<ScopeGrant> running =
       grants_->Running(ScopeKind::kRosterFolderPause);
   for (std::unique_ptr<Active>& a : active_) {
     if (!a->dir.valid() || !Running(running, a->grant.grant) ||
-        identity.dev != a->dir_identity.dev || !PathUnder(path, a->folder) ||
-        path == a->folder) {
+        !PathUnder(path, a->folder) || path == a->folder) {
       continue;
     }
-    // The folder itself must still be at the grant's path: renamed away,
-    // removed or replaced (by another folder or a symlink), it pauses
-    // nothing.
-    Result<std::string> now = deps_.files.PathOf(a->dir.get());
-    if (!now.ok() || *now != a->folder) continue;
-    if (!ReallyInside(*a, path, identity)) continue;
+    if (std::string why = WhyNotPaused(*a, path, identity); !why.empty()) {
+      NotPaused(*a, path, std::move(why));
+      continue;
+    }
     bool kept = false;
     for (Held& held : a->held) {
       Result<os::FileIdentity> other =
@@ -299,6 +329,10 @@ Json FolderPause::StatusPart() const {
                        {"folder", Text(a->folder)},
                        {"paused", a->paused},
                        {"active", a->dir.valid()}});
+    if (!a->not_paused_path.empty()) {
+      out.back()["not_paused"] = Json{{"path", Text(a->not_paused_path)},
+                                      {"why", Text(a->not_paused_why)}};
+    }
   }
   return out;
 }

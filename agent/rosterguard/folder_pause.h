@@ -131,6 +131,11 @@ class FolderPause : public FolderExceptions, public Guard::PauseFilter {
     std::vector<Held> held;
     bool full_journaled = false;  // kMaxHeldFiles reached, and said so
     uint64_t paused = 0;
+    // The last file under the folder that was examined anyway, and why
+    // (for `piiguard status`; each path is journaled once as well).
+    std::string not_paused_path;
+    std::string not_paused_why;
+    std::set<std::string> not_paused_journaled;
   };
   // What CheckFolder accepted: the grant's start must find the same.
   struct Checked {
@@ -152,8 +157,11 @@ class FolderPause : public FolderExceptions, public Guard::PauseFilter {
   void Begin(const ScopeGrant& grant);
   // Whether the file of a close-write (`identity`, its kernel `path`) is
   // the file at that path below the held folder, in the daemon's view.
-  bool ReallyInside(const Active& active, const std::string& path,
-                    const os::FileIdentity& identity) const;
+  // Why a file under `active`'s folder is examined anyway ("" if it may be
+  // left for later).
+  std::string WhyNotPaused(const Active& active, const std::string& path,
+                           const os::FileIdentity& identity) const;
+  void NotPaused(Active& active, const std::string& path, std::string why);
   // folder_pause_end.cc: the end of a grant.
   void End(Active& active);
   // The held files whose name is gone or that have other names: their

@@ -161,6 +161,13 @@ TEST_F(FolderPauseTest, AHardLinkIntoTheFolderIsNotPaused) {
   EXPECT_TRUE(Gone("/home/staff/merge/in.csv"));
   // Its other name keeps the data: reported, as for any hard link.
   EXPECT_EQ(Count("roster.kept"), 1U);
+  // And why it was not left for later, once, for the IT desk and staff.
+  const journal::Event* why = Find(journal_, "roster.error");
+  ASSERT_NE(why, nullptr);
+  EXPECT_NE(why->details.dump().find("other names"), std::string::npos);
+  EXPECT_EQ(Count("roster.error"), 1U);
+  Json status = pause_->StatusPart();
+  EXPECT_EQ(status[0]["not_paused"]["path"], "/home/staff/merge/in.csv");
 }
 
 TEST_F(FolderPauseTest, AFolderInsideTheFolderOnAnotherDiskIsNotWalked) {

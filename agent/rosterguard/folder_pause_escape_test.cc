@@ -19,14 +19,6 @@
 namespace piiguard::agent::rosterguard {
 namespace {
 
-const journal::Event* Find(const std::vector<journal::Event>& journal,
-                           const std::string& type) {
-  for (const journal::Event& e : journal) {
-    if (e.type == type) return &e;
-  }
-  return nullptr;
-}
-
 TEST_F(FolderPauseTest, AHardLinkOutsideThenRemovedIsFoundAndMoved) {
   files_.AddDirectory("/home/staff/Music", 0755, kStaff);
   StartGrant(kFolder);

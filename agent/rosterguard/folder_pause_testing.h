@@ -21,6 +21,15 @@ inline constexpr uid_t kStaff = 1000;
 inline constexpr uid_t kOther = 1001;
 inline constexpr const char* kFolder = "/home/staff/merge";
 
+// The first entry of `type` in `journal`, or null.
+inline const journal::Event* Find(const std::vector<journal::Event>& journal,
+                                  const std::string& type) {
+  for (const journal::Event& e : journal) {
+    if (e.type == type) return &e;
+  }
+  return nullptr;
+}
+
 class FakeGrants : public ExceptionGrants {
  public:
   std::vector<ScopeGrant> Running(exception::ScopeKind scope) override {

@@ -12,6 +12,8 @@ namespace piiguard::agent::session {
 // ---------------------------------------------------------------- interlock
 
 bool SessionManager::KeyedStickVerified(const KeyedStick& stick) {
+  // No session starts and no stick is written during maintenance.
+  if (MaintenanceHolds()) return RefuseStickForMaintenance(stick);
   in_gate_call_ = true;
   if (!state_) {
     SessionState s;
@@ -129,6 +131,65 @@ Json SessionManager::AllowanceJson() const {
   if (!grant) return Json{{"allowed", false}};
   // A radio exception runs but a keyed stick is in.
   return Json{{"allowed", false}, {"grant", grant->grant}, {"waiting", true}};
+}
+
+// ---------------------------------------------------------------- maintenance
+
+bool SessionManager::MaintenanceHolds() const {
+  return maintenance_ != nullptr && maintenance_->HeldUntilUs().has_value();
+}
+
+int64_t SessionManager::MaintenanceUntilMs() const {
+  const int64_t now_us = config_.clock->MonotonicUs();
+  const int64_t until_us = maintenance_->HeldUntilUs().value_or(now_us);
+  return config_.clock->WallMs() +
+         std::max<int64_t>(0, until_us - now_us) / 1000;
+}
+
+std::optional<Json> SessionManager::RefuseForMaintenance(
+    const ipc::Peer& peer) {
+  if (!MaintenanceHolds()) return std::nullopt;
+  const int64_t until_ms = MaintenanceUntilMs();
+  Journal(journal::types::kSessionStartRefused, journal::Severity::kNotice,
+          Json{{"origin", OriginName(Origin::kCommand)},
+               {"uid", peer.uid},
+               {"user", config_.user_name ? config_.user_name(peer.uid) : ""},
+               {"reason", "maintenance"},
+               {"until_ms", until_ms}})
+      .IgnoreError();
+  return Json{
+      {"started", false}, {"refused", "maintenance"}, {"until_ms", until_ms}};
+}
+
+bool SessionManager::RefuseStickForMaintenance(const KeyedStick& stick) {
+  Json details = {{"stick_id", stick.stick_id},
+                  {"device", stick.device},
+                  {"job", stick.job},
+                  {"reason", "maintenance"},
+                  {"until_ms", MaintenanceUntilMs()}};
+  if (state_) {
+    details["writable"] = false;
+    Journal(journal::types::kSessionStickGate, journal::Severity::kNotice,
+            std::move(details))
+        .IgnoreError();
+  } else {
+    details["origin"] = OriginName(Origin::kStick);
+    Journal(journal::types::kSessionStartRefused, journal::Severity::kNotice,
+            std::move(details))
+        .IgnoreError();
+  }
+  return false;  // it waits read-only; MaintenanceChanged() decides again
+}
+
+void SessionManager::MaintenanceChanged() {
+  if (MaintenanceHolds() || sticks_ == nullptr) return;
+  // The window has closed: each keyed stick that waited is decided as when
+  // it was verified (a session starts for it, the radios go off), then
+  // every waiting stick is released once they are confirmed.
+  for (const KeyedStickState& keyed : sticks_->KeyedSticks()) {
+    if (!keyed.writable) (void)KeyedStickVerified(keyed.stick);
+  }
+  if (radios_confirmed()) sticks_->ReleaseWaiting().IgnoreError();
 }
 
 // ---------------------------------------------------------------- status

@@ -229,7 +229,7 @@ Status SessionManager::UpdateConfirmation() {
         Journal(journal::types::kRadioConfirmed, journal::Severity::kNotice,
                 Json{{"types", TypeNames(state_->block_types)},
                      {"radios", RadiosJson()}});
-    if (sticks_ != nullptr && !in_gate_call_) {
+    if (sticks_ != nullptr && !in_gate_call_ && !MaintenanceHolds()) {
       Status released = sticks_->ReleaseWaiting();
       if (!released.ok()) return released;
     }
@@ -406,6 +406,7 @@ Result<Json> SessionManager::Start(const ipc::Peer& peer,
                 {"origin", OriginName(state_->origin)},
                 {"radios_confirmed", confirmed_}};
   }
+  if (std::optional<Json> refused = RefuseForMaintenance(peer)) return *refused;
   SessionState s;
   s.origin = Origin::kCommand;
   s.uid = peer.uid;
@@ -504,6 +505,8 @@ Status SessionManager::Finish(std::string_view by, int64_t by_uid) {
                      : !links.ok() ? links.message()
                                    : std::string();
   last_restored_ = std::move(restored);
+  // A maintenance window that waited for the session may open now.
+  if (maintenance_ != nullptr) maintenance_->SessionEnded();
   return j;
 }
 

@@ -26,6 +26,11 @@
 //   session, and not re-blocked. A keyed stick comes first: when one is
 //   verified the radios are blocked again (and confirmed) before it may be
 //   written, and they are allowed again once every keyed stick is out.
+// - A maintenance window (issue 17 item 3, agent/interlock/maintenance.h):
+//   while one is open or closing, no session starts (staff's command or a
+//   keyed stick; journaled session.start_refused) and no keyed stick is
+//   made writable, whatever session runs; when it has closed, keyed sticks
+//   that waited start their session as when they were verified.
 //
 // Thread-safety: not thread-safe; the daemon's event loop owns it.
 #ifndef PIIGUARD_AGENT_SESSION_SESSION_MANAGER_H_
@@ -42,6 +47,7 @@
 
 #include "agent/interlock/exception_grants.h"
 #include "agent/interlock/interlock.h"
+#include "agent/interlock/maintenance.h"
 #include "agent/ipc/ipc.h"
 #include "agent/journal/journal.h"
 #include "agent/session/session_state.h"
@@ -82,7 +88,9 @@ struct SessionConfig {
   std::function<int64_t()> guard_micros;
 };
 
-class SessionManager : public WriteGate, public GrantListener {
+class SessionManager : public WriteGate,
+                       public GrantListener,
+                       public MaintenanceSessions {
  public:
   // `links` and `firewall` may be null on a PC that is never standalone
   // (then a standalone policy fails closed: Init returns an error).
@@ -93,6 +101,10 @@ class SessionManager : public WriteGate, public GrantListener {
   // The running exceptions (agent/exception); null: radios are never
   // allowed during a session. Call GrantsChanged() once after Init().
   void SetExceptionGrants(ExceptionGrants* grants) { grants_ = grants; }
+  // The maintenance window (agent/maint); null: none ever holds.
+  void SetMaintenance(MaintenanceHold* maintenance) {
+    maintenance_ = maintenance;
+  }
 
   // Reads the radios present, then the session file: resumes a session,
   // fails closed on a corrupt file, or starts the standalone session.
@@ -128,6 +140,9 @@ class SessionManager : public WriteGate, public GrantListener {
 
   // GrantListener: a radio exception began or ended.
   void GrantsChanged() override;
+  // MaintenanceSessions (session_interlock.cc).
+  bool SessionActive() const override { return active(); }
+  void MaintenanceChanged() override;
 
   bool active() const { return state_.has_value(); }
   bool radios_confirmed() const { return active() && confirmed_; }
@@ -183,6 +198,14 @@ class SessionManager : public WriteGate, public GrantListener {
   // sticks present say; `why` goes to the journal.
   Status Reconsider(std::string_view why);
   Json AllowanceJson() const;
+  // A maintenance window is open or closing (session_interlock.cc).
+  bool MaintenanceHolds() const;
+  // Start() during a window: journaled, and the answer; nullopt: none.
+  std::optional<Json> RefuseForMaintenance(const ipc::Peer& peer);
+  // A keyed stick verified during a window: journaled; it stays read-only.
+  bool RefuseStickForMaintenance(const KeyedStick& stick);
+  // When the window ends, wall clock (for staff).
+  int64_t MaintenanceUntilMs() const;
 
   SessionConfig config_;
   os::Rfkill& rfkill_;
@@ -191,6 +214,7 @@ class SessionManager : public WriteGate, public GrantListener {
   SessionRules rules_;
   StickControl* sticks_ = nullptr;
   ExceptionGrants* grants_ = nullptr;
+  MaintenanceHold* maintenance_ = nullptr;
 
   std::map<uint32_t, Radio> radios_;
   std::map<int32_t, os::LinkInfo> link_state_;

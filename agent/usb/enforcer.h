@@ -302,7 +302,7 @@ class UsbEnforcer : public StickControl, public ForeignSticks {
   std::optional<StickGrant> ExceptionFor(
       const Stick& stick, const policy::StickVerdict& verdict) const;
   // A refused verdict: read-only (its mounts closed), unless an exception
-  // lifts it.
+  // lifts it (never for a stick without a serial: journaled and told).
   void DecideRefused(Stick& stick, const policy::StickVerdict& verdict,
                      Json details);
   void DecideException(Stick& stick, const StickGrant& grant, Json details);

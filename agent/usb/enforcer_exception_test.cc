@@ -256,6 +256,30 @@ TEST_F(EnforcerExceptionTest, ANewGrantReplacesTheOldOneThroughAClose) {
   EXPECT_EQ(Count("usb.stick.exception"), 2);
 }
 
+// A stick without a serial shares its identity with every stick of its
+// model and size: a grant for that identity (a signed file names only the
+// identity) is not honoured, as a request for such a stick is refused.
+TEST_F(EnforcerExceptionTest, AStickWithoutASerialIsNotGranted) {
+  Grant("");
+  auto enforcer = PluggedForeignStick("");
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_TRUE(*blocks_.IsReadOnly("sdb"));
+  EXPECT_EQ(Count("usb.stick.exception"), 0);
+  EXPECT_TRUE(gate_.verified.empty());
+  const journal::Event* ro = Last("usb.stick.readonly");
+  ASSERT_NE(ro, nullptr);
+  EXPECT_EQ(ro->details["exception"], "42");
+  EXPECT_EQ(ro->details["exception_refused"], "stick has no serial");
+  EXPECT_TRUE(NoticeSays("stick sdb has no serial number"));
+  // Nor when the grant comes after the plug.
+  service_.grants.clear();
+  enforcer->GrantsChanged();
+  Grant("");
+  enforcer->GrantsChanged();
+  EXPECT_EQ(StickField(*enforcer, "state"), "read_only");
+  EXPECT_EQ(Count("usb.stick.exception"), 0);
+}
+
 // Staff whose stick the city revoked ask for an exception for it: the
 // revocation stands.
 TEST_F(EnforcerExceptionTest, ARevokedStickStaysReadOnlyWithAGrant) {

@@ -40,7 +40,17 @@ void UsbEnforcer::DecideRefused(Stick& stick,
                                 const policy::StickVerdict& verdict,
                                 Json details) {
   stick.refusal = verdict.refusal;
-  if (std::optional<StickGrant> grant = ExceptionFor(stick, verdict)) {
+  std::optional<StickGrant> grant = ExceptionFor(stick, verdict);
+  // Without a serial the identity is that of every stick of the model and
+  // size: a grant for it (a signed file names only the identity) is not
+  // honoured, as a request for such a stick is refused.
+  const bool no_serial = grant && stick.observed.serial.empty();
+  if (no_serial) {
+    details["exception"] = grant->grant;
+    details["exception_refused"] = "stick has no serial";
+    grant.reset();
+  }
+  if (grant) {
     DecideException(stick, *grant, std::move(details));
     return;
   }
@@ -60,6 +70,9 @@ void UsbEnforcer::DecideRefused(Stick& stick,
   } else {
     Notify(MsgId::kUsbStickReadOnly, {stick.disk, stick.why_ja},
            {stick.disk, stick.why_en});
+  }
+  if (no_serial) {
+    Notify(MsgId::kExceptionStickNoSerial, {stick.disk}, {stick.disk});
   }
   const policy::Policy* policy = config_.policy();
   if (policy && policy->usb.unkeyed_storage == policy::UnkeyedStorage::kBlock &&

@@ -76,6 +76,8 @@ inline constexpr char kSessionEndFailed[] = "session.end_failed";
 inline constexpr char kSessionFailClosed[] = "session.fail_closed";
 inline constexpr char kSessionFileCorrupt[] = "session.file_corrupt";
 inline constexpr char kSessionStickGate[] = "session.stick_gate";
+// A session start refused during a maintenance window (agent/maint).
+inline constexpr char kSessionStartRefused[] = "session.start_refused";
 inline constexpr char kRadioUnblockAttempt[] = "radio.unblock_attempt";
 inline constexpr char kRadioReblocked[] = "radio.reblocked";
 inline constexpr char kRadioReblockFailed[] = "radio.reblock_failed";
@@ -109,6 +111,13 @@ inline constexpr char kExceptionGranted[] = "exception.granted";
 inline constexpr char kExceptionRefused[] = "exception.refused";
 inline constexpr char kExceptionEnded[] = "exception.ended";
 inline constexpr char kExceptionError[] = "exception.error";
+// The maintenance window (agent/maint, docs/exceptions.md "The maintenance
+// window"): opened, closed (with what ran), not opened, and processes of its
+// account that could not be ended.
+inline constexpr char kMaintenanceOpened[] = "maintenance.opened";
+inline constexpr char kMaintenanceClosed[] = "maintenance.closed";
+inline constexpr char kMaintenanceNotOpened[] = "maintenance.not_opened";
+inline constexpr char kMaintenanceError[] = "maintenance.error";
 
 }  // namespace piiguard::journal::types
 

@@ -54,7 +54,8 @@ TEST(EventTypes, AgentSourcesWriteNoLiteralTypes) {
   };
   const std::regex literal(
       "\"((journal|agent|near_miss|policy|sync|status_report|enrolment|usb|"
-      "session|radio|link|roster|scan|stick|ipc)(\\.[a-z0-9_-]+)+)\"");
+      "session|radio|link|roster|scan|stick|ipc|maintenance|exception)"
+      "(\\.[a-z0-9_-]+)+)\"");
   size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(
            std::filesystem::path(source_dir) / "agent")) {

@@ -323,27 +323,60 @@ Result<FileIdentity> LinuxFileSystem::StatBeneath(
       !SplitAbsoluteDir("/" + relative).ok()) {
     return InvalidArgumentError(kContext, relative, "not a clean path");
   }
-  if (!options_.use_openat2) {
-    return FailedPreconditionError(kContext, relative, "openat2 not used");
+  if (options_.use_openat2) {
+    open_how how{};
+    // No O_NOFOLLOW: with it a final symlink opens as itself; without it
+    // RESOLVE_NO_SYMLINKS refuses it (ELOOP).
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                  RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    int64_t raw =
+        ::syscall(SYS_openat2, dir_fd, relative.c_str(), &how, sizeof(how));
+    if (raw >= 0) {
+      UniqueFd fd(static_cast<int>(raw));
+      struct stat st {};
+      if (::fstat(fd.get(), &st) != 0) {
+        return ErrnoStatus(kContext, relative, errno);
+      }
+      return IdentityOf(st);
+    }
+    // ENOSYS: an old kernel, or systemd's RestrictSUIDSGID= (it refuses
+    // every openat2, whose flags seccomp cannot inspect): piiguardd.service.
+    if (errno != ENOSYS) return ErrnoStatus(kContext, relative, errno);
   }
-  open_how how{};
-  // No O_NOFOLLOW: with it a final symlink opens as itself; without it
-  // RESOLVE_NO_SYMLINKS refuses it (ELOOP).
-  how.flags = O_PATH | O_CLOEXEC;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-                RESOLVE_NO_XDEV;
-  int64_t raw =
-      ::syscall(SYS_openat2, dir_fd, relative.c_str(), &how, sizeof(how));
-  if (raw < 0 && errno == ENOSYS) {
-    return FailedPreconditionError(kContext, relative, "no openat2");
+  return StatBeneathByComponents(dir_fd, relative);
+}
+
+Result<FileIdentity> LinuxFileSystem::StatBeneathByComponents(
+    int dir_fd, const std::string& relative) const {
+  // What openat2's RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV
+  // would do: the path is clean (no "..", checked above), every component
+  // is opened with O_NOFOLLOW (a symlink is refused, never followed) and
+  // must be on dir_fd's mount (a mount on the way, a bind mount included,
+  // is refused: EXDEV).
+  PIIGUARD_ASSIGN_OR_RETURN(uint64_t mount, MountIdOf(dir_fd));
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                            SplitAbsoluteDir("/" + relative));
+  UniqueFd current;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    bool last = i + 1 == parts.size();
+    int flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | (last ? 0 : O_DIRECTORY);
+    int at = current.valid() ? current.get() : dir_fd;
+    UniqueFd next(::openat(at, parts[i].c_str(), flags));
+    if (!next.valid()) return ErrnoStatus(kContext, relative, errno);
+    struct stat st {};
+    if (::fstat(next.get(), &st) != 0) {
+      return ErrnoStatus(kContext, relative, errno);
+    }
+    // O_PATH | O_NOFOLLOW opens a final symlink as itself; an earlier one
+    // fails O_DIRECTORY (ENOTDIR). Either way: ELOOP, as openat2 says.
+    if (S_ISLNK(st.st_mode)) return ErrnoStatus(kContext, relative, ELOOP);
+    PIIGUARD_ASSIGN_OR_RETURN(uint64_t here, MountIdOf(next.get()));
+    if (here != mount) return ErrnoStatus(kContext, relative, EXDEV);
+    if (last) return IdentityOf(st);
+    current = std::move(next);
   }
-  if (raw < 0) return ErrnoStatus(kContext, relative, errno);
-  UniqueFd fd(static_cast<int>(raw));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    return ErrnoStatus(kContext, relative, errno);
-  }
-  return IdentityOf(st);
+  return InvalidArgumentError(kContext, relative, "not a clean path");
 }
 
 Result<UniqueFd> LinuxFileSystem::OpenDirAt(int dir_fd,

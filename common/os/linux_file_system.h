@@ -72,6 +72,10 @@ class LinuxFileSystem : public FileSystem {
   Result<UniqueFd> ReopenForWriting(int fd) override;
 
  private:
+  // StatBeneath without openat2 (ENOSYS, or Options::use_openat2 false).
+  Result<FileIdentity> StatBeneathByComponents(
+      int dir_fd, const std::string& relative) const;
+
   Options options_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,6 +131,42 @@ TEST_F(LinuxFileSystemTest, PermissionDeniedWithoutRoot) {
   EXPECT_EQ(
       files_.CreateExclusive(slash.get(), "piiguard-x", 0600).status().code(),
       StatusCode::kPermissionDenied);
+}
+
+// A mount on the way below the folder (a bind mount of elsewhere, as staff
+// can make in a user namespace) is refused as RESOLVE_NO_XDEV refuses it,
+// with openat2 and without (piiguardd.service: RestrictSUIDSGID= makes
+// every openat2 ENOSYS).
+TEST(StatBeneathTest, AMountOnTheWayIsRefusedEitherWay) {
+  if (::geteuid() != 0) GTEST_SKIP() << "bind-mounting needs root";
+  char name[] = "/tmp/piiguard-beneath-XXXXXX";
+  ASSERT_NE(::mkdtemp(name), nullptr);
+  std::filesystem::path root(name);
+  std::filesystem::create_directories(root / "d" / "sub");
+  std::filesystem::create_directories(root / "elsewhere");
+  ASSERT_EQ(::close(::creat((root / "elsewhere" / "a.csv").c_str(), 0600)), 0);
+  ASSERT_EQ(::close(::creat((root / "d" / "b.csv").c_str(), 0600)), 0);
+  std::string sub = (root / "d" / "sub").string();
+  if (::mount((root / "elsewhere").c_str(), sub.c_str(), nullptr, MS_BIND,
+              nullptr) != 0) {
+    std::filesystem::remove_all(root);
+    GTEST_SKIP() << "mount: " << std::strerror(errno);
+  }
+  struct stat through {};
+  EXPECT_EQ(::stat((root / "d" / "sub" / "a.csv").c_str(), &through), 0);
+  for (bool openat2 : {true, false}) {
+    LinuxFileSystem files(LinuxFileSystem::Options{openat2});
+    UniqueFd dir(::open((root / "d").c_str(), O_RDONLY | O_DIRECTORY));
+    ASSERT_TRUE(dir.valid());
+    EXPECT_TRUE(files.StatBeneath(dir.get(), "b.csv").ok()) << openat2;
+    Result<FileIdentity> crossed = files.StatBeneath(dir.get(), "sub/a.csv");
+    EXPECT_FALSE(crossed.ok()) << openat2;
+    EXPECT_NE(crossed.status().message().find(std::strerror(EXDEV)),
+              std::string::npos)
+        << openat2 << ": " << crossed.status().message();
+  }
+  EXPECT_EQ(::umount2(sub.c_str(), MNT_DETACH), 0);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

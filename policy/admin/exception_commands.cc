@@ -1,8 +1,10 @@
-// piiguard-admin exception init-key | pc-key | persons | respond |
-// ledger export: the IT desk's side of the offline exception codes
-// (docs/exceptions.md). The work is in exception_desk.cc and
-// exception_ledger.cc; this file reads the options and prints.
+// piiguard-admin exception init-key | pc-key | persons | respond | issue |
+// ledger export: the IT desk's side of the offline exception codes and of
+// signed exception files (docs/exceptions.md). The work is in
+// exception_desk.cc, exception_issue.cc and exception_ledger.cc; this file
+// reads the options and prints.
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -10,10 +12,12 @@
 #include "common/os/clock.h"
 #include "common/timestamp.h"
 #include "policy/admin/exception_desk.h"
+#include "policy/admin/exception_issue.h"
 #include "policy/admin/exception_ledger.h"
 #include "policy/admin/exception_texts.h"
 #include "policy/admin/tool.h"
 #include "policy/exception/persons.h"
+#include "policy/exception/redemption.h"
 
 namespace piiguard::admin {
 namespace {
@@ -25,9 +29,10 @@ struct ExceptionArgs {
   std::string pub;
   RespondRequest request;
   std::string day;
-  std::string reason;
+  std::string reason;  // respond: why, recorded in the ledger
   std::string ledger;
-  std::string key;
+  std::string key;  // issue, ledger export: the city private key
+  IssueRequest issue;
 };
 
 // The person list of the signed policy in `a.policy`, verified against the
@@ -122,6 +127,10 @@ int Respond(const Tool& tool, ExceptionArgs a) {
             << Text(tool.lang, kRecorded,
                     {ledger, std::to_string(recorded->seq)})
             << "\n";
+  // A maintenance window: the vendor's password, for the vendor only.
+  if (!response->maintenance_password.empty()) {
+    *tool.out << DescribeMaintenancePassword(*response, tool.lang) << "\n";
+  }
   return kExitOk;
 }
 
@@ -164,6 +173,61 @@ void AddPolicyOptions(CLI::App& cmd, ExceptionArgs& a) {
       ->required();
   cmd.add_option("--pub", a.pub, "city public key (PEM) to verify it")
       ->required();
+}
+
+int Issue(const Tool& tool, ExceptionArgs a) {
+  Result<std::vector<exception::ResponsiblePerson>> persons =
+      LoadPersons(a, nullptr);
+  if (!persons.ok()) return tool.Fail(persons.status());
+  Result<Ed25519PrivateKey> key = LoadPrivateKey(a.key);
+  if (!key.ok()) return tool.Fail(key.status());
+  a.issue.pc_id = a.request.pc_id;
+  Result<IssuedFile> issued =
+      IssueExceptionFile(a.issue, *persons, *key, os::SystemClock());
+  if (!issued.ok()) return tool.Fail(issued.status());
+  if (Status written = WriteIssuedFile(a.out, issued->bytes); !written.ok()) {
+    return tool.Fail(written);
+  }
+  const exception::ExceptionFile& f = issued->file;
+  *tool.out << Message(tool.lang, MsgId::kExceptionDeskFileWritten,
+                       {a.out, std::to_string(f.id), f.pc_id,
+                        Message(tool.lang, exception::ScopeMessage(f.scope)),
+                        std::to_string(exception::DurationMinutes(f.duration)),
+                        DescribePerson(issued->person, tool.lang),
+                        FormatRfc3339(f.redeem_by, kJstOffsetMinutes)})
+            << "\n";
+  return kExitOk;
+}
+
+void AddIssueCommand(CLI::App& cmd, Tool& tool,
+                     const std::shared_ptr<ExceptionArgs>& a) {
+  CLI::App* issue = cmd.add_subcommand(
+      "issue",
+      "write a signed exception file for one PC (the alternative to the "
+      "codes when the file can be handed over), signed with the city key");
+  issue->add_option("--pc", a->request.pc_id, "the PC's id")->required();
+  issue->add_option("--scope", a->issue.scope, "stick or radios")->required();
+  issue->add_option("--identity", a->issue.identity,
+                    "with --scope stick: the stick's identity hash (64 hex "
+                    "digits, as `piiguard status --json` shows it)");
+  issue
+      ->add_option("--minutes", a->issue.minutes, "15, 30, 60, 120, 240 or 480")
+      ->required();
+  AddPolicyOptions(*issue, *a);
+  issue
+      ->add_option("--person", a->issue.person,
+                   "the responsible person or deputy who permits it, by "
+                   "their number in the list of exception persons")
+      ->required();
+  issue->add_option("--reason", a->issue.reason, "why (at most 200 bytes)")
+      ->required();
+  issue->add_option("--days", a->issue.days,
+                    "days the file may be applied in, 1 to 7 (default 7)");
+  issue->add_option("--key", a->key, "city private key (PEM)")->required();
+  issue->add_option("--out", a->out, "the file to write; never overwritten")
+      ->required();
+  issue->callback(
+      [&tool, a] { tool.run = [&tool, a] { return Issue(tool, *a); }; });
 }
 
 }  // namespace
@@ -231,6 +295,7 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
                       "key's path with .ledger appended)");
   respond->callback(
       [&tool, a] { tool.run = [&tool, a] { return Respond(tool, *a); }; });
+  AddIssueCommand(*cmd, tool, a);
 
   CLI::App* ledger = cmd->add_subcommand(
       "ledger", "the desk's ledger of the responses it gave (発行記録)");

@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "common/file_util.h"
 #include "common/timestamp.h"
+#include "policy/exception/maintenance_password.h"
 #include "policy/exception/redemption.h"
 
 namespace piiguard::admin {
@@ -93,8 +94,14 @@ Result<DeskResponse> RespondToChallenge(
                                            person.id,           issue_day};
   PIIGUARD_ASSIGN_OR_RETURN(const exception::Response response,
                             exception::ComputeResponse(pc_key, context));
-  return DeskResponse{challenge, issue_day, person,
-                      exception::EncodeResponse(response)};
+  DeskResponse answer{challenge, issue_day, person,
+                      exception::EncodeResponse(response), ""};
+  if (challenge.scope == exception::ScopeKind::kMaintenance) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        answer.maintenance_password,
+        exception::MaintenancePassword(pc_key, request.pc_id, challenge.nonce));
+  }
+  return answer;
 }
 
 std::string DescribeRequest(const Challenge& challenge, std::string_view pc_id,
@@ -112,6 +119,17 @@ std::string DescribeResponse(const DeskResponse& response, Lang lang) {
       lang, MsgId::kExceptionDeskResponse,
       {response.response, std::to_string(response.person.index),
        DescribePerson(response.person, lang), FormatDate(response.issue_day)});
+}
+
+std::string DescribeMaintenancePassword(const DeskResponse& response,
+                                        Lang lang) {
+  if (response.maintenance_password.empty()) return "";
+  // Both languages whatever the desk's: whoever reads the screen must not
+  // read the password to the caller.
+  return Message(lang, MsgId::kMaintenanceDeskPassword,
+                 {response.maintenance_password}) +
+         "\n" + Message(Lang::kJa, MsgId::kMaintenanceDeskVendorOnly) + " / " +
+         Message(Lang::kEn, MsgId::kMaintenanceDeskVendorOnly);
 }
 
 std::string DescribePerson(const ResponsiblePerson& person, Lang lang) {

@@ -53,6 +53,9 @@ struct DeskResponse {
   int64_t issue_day = 0;
   exception::ResponsiblePerson person;  // whom the index names
   std::string response;                 // grouped, as EncodeResponse writes it
+  // For a maintenance window (scope 4) only: the vendor's one-time password
+  // (policy/exception/maintenance_password.h), "ABCD-EFGH-JKMN-PQRS".
+  std::string maintenance_password;
 };
 
 // The response to `request.challenge`, for today's issue day in Japan on
@@ -70,6 +73,11 @@ std::string DescribeRequest(const exception::Challenge& challenge,
                             std::string_view pc_id, Lang lang);
 // The response line: the code, the person and the day it is valid on.
 std::string DescribeResponse(const DeskResponse& response, Lang lang);
+// For a maintenance window: the vendor's password in `lang`, then one line
+// in Japanese and English saying it is for the vendor only, never staff.
+// Empty for the other scopes.
+std::string DescribeMaintenancePassword(const DeskResponse& response,
+                                        Lang lang);
 // A person of the list: the name, deputy or responsible, and the consignee.
 std::string DescribePerson(const exception::ResponsiblePerson& person,
                            Lang lang);

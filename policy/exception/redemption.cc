@@ -190,6 +190,68 @@ Outcome RedemptionState::Redeem(const Challenge& challenge,
   return outcome;
 }
 
+bool RedemptionState::IsApplied(uint64_t file_id) const {
+  return std::any_of(applied_.begin(), applied_.end(),
+                     [&](const AppliedFile& a) { return a.id == file_id; });
+}
+
+Result<std::optional<Grant>> RedemptionState::GrantFromFile(
+    ScopeKind scope, DurationClass duration, std::string_view scope_detail,
+    unsigned person_index, std::string_view responsible_id, uint64_t file_id,
+    int64_t redeem_by, FileGrantRefusal* refusal) {
+  *refusal = FileGrantRefusal::kNone;
+  if (IsApplied(file_id)) {
+    *refusal = FileGrantRefusal::kAlreadyApplied;
+    return std::optional<Grant>();
+  }
+  PruneGrants();
+  if (grants_.size() >= kMaxGrants) {
+    *refusal = FileGrantRefusal::kTooManyGrants;
+    return std::optional<Grant>();
+  }
+  // A file past its redeem_by is refused whatever its id: forget those,
+  // but only when the list is full (a wall clock set back must not make a
+  // forgotten file usable again while there is room to remember it).
+  if (applied_.size() >= kMaxAppliedFiles) {
+    const int64_t now_s = clock_->WallMs() / 1000;
+    std::erase_if(applied_,
+                  [&](const AppliedFile& a) { return a.redeem_by < now_s; });
+  }
+  if (applied_.size() >= kMaxAppliedFiles) {
+    *refusal = FileGrantRefusal::kListFull;
+    return std::optional<Grant>();
+  }
+  uint64_t nonce = 0;
+  for (int attempt = 0; attempt < 16 && nonce == 0; ++attempt) {
+    PIIGUARD_ASSIGN_OR_RETURN(const uint64_t drawn, RandomNonce());
+    const bool running =
+        std::any_of(grants_.begin(), grants_.end(),
+                    [&](const Grant& g) { return g.challenge.nonce == drawn; });
+    if (drawn != 0 && !IsUsed(drawn) && !running &&
+        (!pending_ || pending_->challenge.nonce != drawn)) {
+      nonce = drawn;
+    }
+  }
+  if (nonce == 0) {
+    return InternalError("exception file", "grant", "no unused nonce found");
+  }
+  const Challenge challenge{scope, duration, 0, nonce};
+  PIIGUARD_RETURN_IF_ERROR(ValidateChallenge(challenge));
+  if (scope_detail.size() > kMaxDetailBytes ||
+      responsible_id.size() > kMaxResponsibleIdBytes ||
+      person_index > kMaxIndex) {
+    return InvalidArgumentError("exception file", "grant", "out of range");
+  }
+  const int64_t now = NowUs();
+  Grant grant{challenge,    std::string(scope_detail),
+              person_index, std::string(responsible_id),
+              now,          now + DurationMinutes(duration) * kUsPerMinute};
+  MarkUsed(nonce, Today());
+  applied_.push_back({file_id, redeem_by});
+  grants_.push_back(grant);
+  return std::optional<Grant>(std::move(grant));
+}
+
 std::vector<Grant> RedemptionState::ActiveGrants() {
   PruneGrants();
   return grants_;
@@ -206,7 +268,8 @@ bool RedemptionState::SameContent(const RedemptionState& other) const {
   return boot_id_ == other.boot_id_ && pending_ == other.pending_ &&
          used_ == other.used_ && grants_ == other.grants_ &&
          wrong_streak_ == other.wrong_streak_ && lockouts_ == other.lockouts_ &&
-         locked_until_us_ == other.locked_until_us_;
+         locked_until_us_ == other.locked_until_us_ &&
+         applied_ == other.applied_;
 }
 
 }  // namespace piiguard::exception

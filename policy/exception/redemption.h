@@ -43,6 +43,8 @@ inline constexpr int64_t kMaxLockoutMs = 24LL * 60 * 60 * 1000;
 inline constexpr size_t kMaxUsedNonces = 256;
 inline constexpr size_t kMaxGrants = 16;
 inline constexpr size_t kMaxBootIdBytes = 64;
+// Signed exception files applied, kept until their redeem_by has passed.
+inline constexpr size_t kMaxAppliedFiles = 256;
 
 // Why a response was refused (kNone: accepted).
 enum class Refusal {
@@ -102,6 +104,22 @@ struct PendingChallenge {
                          const PendingChallenge&) = default;
 };
 
+// A signed exception file that was applied (single use): its id, and the
+// wall-clock time (Unix seconds) after which it is refused anyway.
+struct AppliedFile {
+  uint64_t id = 0;
+  int64_t redeem_by = 0;
+  friend bool operator==(const AppliedFile&, const AppliedFile&) = default;
+};
+
+// Why a signed exception file's grant was not given.
+enum class FileGrantRefusal {
+  kNone,
+  kAlreadyApplied,  // its id was applied before
+  kTooManyGrants,   // kMaxGrants exceptions are already running
+  kListFull,        // kMaxAppliedFiles files still within their redeem_by
+};
+
 struct UsedNonce {
   uint64_t nonce = 0;
   int64_t issue_day = 0;
@@ -135,6 +153,19 @@ class RedemptionState {
   Outcome Redeem(const Challenge& challenge, std::string_view response_text,
                  const ExceptionKey& pc_key, std::string_view pc_id,
                  std::span<const std::string> responsible_ids);
+
+  // Grants the exception of a verified signed exception file
+  // (exception_file.h) with id `file_id`, valid until `redeem_by` (Unix
+  // seconds), unless that id was applied before. Like a redeemed response,
+  // the grant runs from now on the monotonic clock; its id is a fresh nonce.
+  // `refusal` says why not when nullopt is returned (an internal error: the
+  // status).
+  Result<std::optional<Grant>> GrantFromFile(
+      ScopeKind scope, DurationClass duration, std::string_view scope_detail,
+      unsigned person_index, std::string_view responsible_id, uint64_t file_id,
+      int64_t redeem_by, FileGrantRefusal* refusal);
+  bool IsApplied(uint64_t file_id) const;
+  const std::vector<AppliedFile>& applied() const { return applied_; }
 
   // The grants still running; ended ones are dropped.
   std::vector<Grant> ActiveGrants();
@@ -175,6 +206,7 @@ class RedemptionState {
   std::optional<PendingChallenge> pending_;
   std::vector<UsedNonce> used_;  // oldest first
   std::vector<Grant> grants_;
+  std::vector<AppliedFile> applied_;  // oldest first
   int wrong_streak_ = 0;
   int lockouts_ = 0;
   int64_t locked_until_us_ = 0;  // monotonic; 0: never locked

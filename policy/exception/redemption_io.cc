@@ -55,6 +55,24 @@ Result<int64_t> Int(std::string_view text, int64_t min, int64_t max,
   return value;
 }
 
+// A canonical unsigned decimal of 1-20 digits, 1 to 2^64 - 1 (a signed
+// exception file's id).
+Result<uint64_t> FileId(std::string_view text) {
+  uint64_t value = 0;
+  const bool digits = !text.empty() && text.size() <= 20 && text[0] != '0' &&
+                      std::all_of(text.begin(), text.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return Corrupt("applied", "not a canonical id");
+  for (char c : text) {
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10) {
+      return Corrupt("applied", "id out of range");
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 Result<std::string> Hex(std::string_view text, size_t max,
                         std::string_view object) {
   if (text.empty() || text[0] != 'x') return Corrupt(object, "expected x<hex>");
@@ -90,6 +108,10 @@ std::string RedemptionState::Serialize() const {
   for (const UsedNonce& u : used_) {
     out +=
         "\nused " + std::to_string(u.nonce) + " " + std::to_string(u.issue_day);
+  }
+  for (const AppliedFile& a : applied_) {
+    out +=
+        "\napplied " + std::to_string(a.id) + " " + std::to_string(a.redeem_by);
   }
   for (const Grant& g : grants_) {
     out += "\ngrant " + EncodeChallenge(g.challenge) + " " +
@@ -169,6 +191,18 @@ Result<RedemptionState> RedemptionState::Parse(std::string_view bytes,
     if (state.used_.size() >= kMaxUsedNonces)
       return Corrupt("used", "too many");
     state.used_.push_back(u);
+  }
+  while (is(i, "applied", 3)) {
+    const std::vector<std::string_view>& f = lines[i++];
+    AppliedFile a;
+    PIIGUARD_ASSIGN_OR_RETURN(a.id, FileId(f[1]));
+    PIIGUARD_ASSIGN_OR_RETURN(a.redeem_by,
+                              Int(f[2], 0, kMaxTime, "applied redeem_by"));
+    if (state.IsApplied(a.id)) return Corrupt("applied", "duplicate id");
+    if (state.applied_.size() >= kMaxAppliedFiles) {
+      return Corrupt("applied", "too many");
+    }
+    state.applied_.push_back(a);
   }
   while (is(i, "grant", 7)) {
     const std::vector<std::string_view>& f = lines[i++];

@@ -11,6 +11,7 @@ namespace piiguard::exception {
 namespace {
 
 using testing::kMinuteMs;
+using testing::kMinuteUs;
 using testing::RedemptionTest;
 
 class RedemptionIoTest : public RedemptionTest {
@@ -99,6 +100,7 @@ TEST_F(RedemptionIoTest, ParsesTheDocumentedExample) {
       "pending 13059-12348-56782-90126 4940000000 20544 1 x737469636b2d31\n"
       "used 42 20544\n"
       "used 77 20543\n"
+      "applied 12345678901234567890 1781146800\n"
       "grant 24100-00002-00003-00425 1 4000000000 11200000000 x726164696f "
       "x79616d616461\n";
   clock_.SetMonotonicUs(5000000000);
@@ -113,6 +115,9 @@ TEST_F(RedemptionIoTest, ParsesTheDocumentedExample) {
   ASSERT_EQ(state->ActiveGrants().size(), 1U);
   EXPECT_EQ(state->ActiveGrants()[0].responsible_id, "yamada");
   EXPECT_EQ(state->ActiveGrants()[0].MinutesLeft(5000000000), 104);
+  ASSERT_EQ(state->applied().size(), 1U);
+  EXPECT_EQ(state->applied()[0].id, 12345678901234567890ULL);
+  EXPECT_EQ(state->applied()[0].redeem_by, 1781146800);
 }
 
 TEST_F(RedemptionIoTest, RefusesCorruptInput) {
@@ -141,9 +146,17 @@ TEST_F(RedemptionIoTest, RefusesCorruptInput) {
       header + "lock 0 -0 0\n",
       header + "lock 0 0 0 \n",  // trailing space
       header + "lock 0  0 0\n",
-      header + "lock 0 0 0\n\n",                            // empty line
-      header + "lock 0 0 0\nused 1 20544\nused 1 20544\n",  // duplicate
-      header + "lock 0 0 0\nused 1000000000000 20544\n",    // 13 digits
+      header + "lock 0 0 0\n\n",                                // empty line
+      header + "lock 0 0 0\nused 1 20544\nused 1 20544\n",      // duplicate
+      header + "lock 0 0 0\nused 1000000000000 20544\n",        // 13 digits
+      header + "lock 0 0 0\napplied 0 1\n",                     // id 0
+      header + "lock 0 0 0\napplied 01 1\n",                    // not canonical
+      header + "lock 0 0 0\napplied 18446744073709551616 1\n",  // 2^64
+      header + "lock 0 0 0\napplied 7 1\napplied 7 2\n",        // duplicate
+      header + "lock 0 0 0\napplied 7 -1\n",
+      header + "lock 0 0 0\napplied 7\n",
+      // Applied, then used: out of order.
+      header + "lock 0 0 0\napplied 7 1\nused 1 20544\n",
       header + "lock 0 0 0\ngrant " + ch + " 0 0 1 x x\n",
       header + "lock 0 0 0\npending " + misheard + " 0 0 0 x\n",
       header + "lock 0 0 0\npending " + odd + " 0 0 0 x\n",
@@ -167,6 +180,89 @@ TEST_F(RedemptionIoTest, RefusesCorruptInput) {
     if (!r.ok()) {
       EXPECT_EQ(r.status().message().rfind("exception state", 0), 0U)
           << r.status().message();
+    }
+  }
+}
+
+TEST_F(RedemptionIoTest, AFullAppliedListForgetsOnlyExpiredFiles) {
+  const int64_t start_s = clock_.WallMs() / 1000;
+  constexpr int64_t kWeekS = int64_t{7} * 24 * 3600;
+  FileGrantRefusal why = FileGrantRefusal::kNone;
+  auto apply = [&](uint64_t id, int64_t redeem_by) {
+    Result<std::optional<Grant>> g =
+        state_.GrantFromFile(ScopeKind::kRadios, DurationClass::k15Min, "", 1,
+                             "sato", id, redeem_by, &why);
+    EXPECT_TRUE(g.ok()) << g.status().ToString();
+    clock_.AdvanceUs(16 * kMinuteUs);  // its grant ends before the next
+    return g.ok() && g->has_value();
+  };
+  // Ten files valid for an hour, the rest for a week: 256 in 68 hours.
+  for (uint64_t id = 1; id <= kMaxAppliedFiles; ++id) {
+    ASSERT_TRUE(apply(id, start_s + (id <= 10 ? 3600 : kWeekS))) << id;
+  }
+  // The expired ones are kept while the list has room.
+  ASSERT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  EXPECT_TRUE(state_.IsApplied(1));
+  // Full: the expired ten are forgotten to make room, no other.
+  EXPECT_TRUE(apply(1000, start_s + kWeekS));
+  EXPECT_EQ(state_.applied().size(), kMaxAppliedFiles - 9);
+  EXPECT_FALSE(state_.IsApplied(10));
+  EXPECT_TRUE(state_.IsApplied(11));
+  EXPECT_TRUE(state_.IsApplied(1000));
+  // Full of files still in their window: refused, nothing granted or spent.
+  for (uint64_t id = 1001; id <= 1009; ++id) {
+    ASSERT_TRUE(apply(id, start_s + kWeekS)) << id;
+  }
+  ASSERT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  EXPECT_FALSE(apply(2000, start_s + kWeekS));
+  EXPECT_EQ(why, FileGrantRefusal::kListFull);
+  EXPECT_FALSE(state_.IsApplied(2000));
+  EXPECT_TRUE(state_.ActiveGrants().empty());
+  EXPECT_EQ(state_.applied().size(), kMaxAppliedFiles);
+  // Once their redeem_by has passed, they are forgotten in turn.
+  clock_.SetWallMs((start_s + kWeekS + 1) * 1000);
+  EXPECT_TRUE(apply(2000, clock_.WallMs() / 1000 + 3600));
+  EXPECT_EQ(why, FileGrantRefusal::kNone);
+  EXPECT_TRUE(state_.IsApplied(2000));
+}
+
+TEST_F(RedemptionIoTest, AppliedFilesRoundTripAndSurviveAReboot) {
+  FileGrantRefusal why = FileGrantRefusal::kNone;
+  const int64_t by = clock_.WallMs() / 1000 + 3600;
+  Result<std::optional<Grant>> g =
+      state_.GrantFromFile(ScopeKind::kRadios, DurationClass::k30Min, "", 1,
+                           "sato", 18446744073709551615ULL, by, &why);
+  ASSERT_TRUE(g.ok() && g->has_value()) << static_cast<int>(why);
+  EXPECT_EQ((*g)->end_mono_us - (*g)->start_mono_us, 30 * kMinuteMs * 1000);
+  const std::string bytes = state_.Serialize();
+  EXPECT_NE(
+      bytes.find("\napplied 18446744073709551615 " + std::to_string(by) + "\n"),
+      std::string::npos)
+      << bytes;
+  Result<RedemptionState> back = Load(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->SameContent(state_));
+  EXPECT_EQ(back->Serialize(), bytes);
+  // Another boot ends the grant, not the single use.
+  Result<RedemptionState> rebooted = Load(bytes, "boot-2");
+  ASSERT_TRUE(rebooted.ok());
+  EXPECT_TRUE(rebooted->ActiveGrants().empty());
+  EXPECT_TRUE(rebooted->IsApplied(18446744073709551615ULL));
+  Result<std::optional<Grant>> again =
+      rebooted->GrantFromFile(ScopeKind::kRadios, DurationClass::k30Min, "", 1,
+                              "sato", 18446744073709551615ULL, by, &why);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+  EXPECT_EQ(why, FileGrantRefusal::kAlreadyApplied);
+  // Every byte change is refused or read back exactly.
+  for (size_t i = bytes.find("\napplied"); i < bytes.size(); ++i) {
+    for (char c : {'0', '1', '9', ' ', '\n', 'x'}) {
+      std::string changed = bytes;
+      changed[i] = c;
+      Result<RedemptionState> r = Load(changed);
+      if (r.ok()) {
+        EXPECT_EQ(r->Serialize(), changed) << i;
+      }
     }
   }
 }

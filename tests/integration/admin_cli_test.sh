@@ -104,6 +104,19 @@ check "exception ledger export never overwrites" 2 "issued-1.export" -- "$admin"
 check "exception ledger export names one ledger" 2 "give one of --ledger FILE and --master FILE" -- "$admin" exception ledger export --key keys/city.key --out issued-3.export
 printf '{"kind":"issued"' >>$master.ledger
 check "exception respond torn ledger" 2 "no response is given, as the desk's ledger could not record it .*line 9: torn" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+# Signed exception files (docs/exceptions.md "Signed exception files").
+identity=$(printf '%064d' 7)
+issue=("$admin" exception issue --pc pc-01 --policy policy.signed --pub keys/city.pub --key keys/city.key --reason "研修資料の書き出し")
+check "exception issue" 0 "exception file written to pc-01.exception \(number [0-9]+, PC pc-01, writing to one stick, for 60 minutes, permitted by 佐藤 一郎, deputy of consignee npo-hidamari, to be applied by [0-9-]+T" -- "${issue[@]}" --scope stick --identity "$identity" --minutes 60 --person 1 --out pc-01.exception
+check "exception issue envelope" 0 "^type: exception$" -- cat pc-01.exception
+check "exception issue payload" 0 "\"identity\":\"$identity\".*\"person\":\"佐藤 一郎\"" -- cat pc-01.exception
+check "exception issue mode" 0 "^644$" -- stat -c %a pc-01.exception
+check "exception issue refuses to overwrite" 2 "File exists" -- "${issue[@]}" --scope stick --identity "$identity" --minutes 60 --person 1 --out pc-01.exception
+check "exception issue radios" 0 "radios" -- "${issue[@]}" --scope radios --minutes 480 --person 0 --days 1 --out radios.exception
+check "exception issue over cap" 2 "--minutes 960: must be 15, 30, 60, 120, 240 or 480" -- "${issue[@]}" --scope radios --minutes 960 --person 0 --out x.exception
+check "exception issue no identity" 2 "--identity: required with --scope stick" -- "${issue[@]}" --scope stick --minutes 60 --person 0 --out x.exception
+check "exception issue person" 2 "--person 2: names nobody" -- "${issue[@]}" --scope radios --minutes 60 --person 2 --out x.exception
+check "exception issue other key" 2 "signer is not a trusted key" -- "$admin" exception issue --pc pc-01 --policy policy.signed --pub keys/other.pub --key keys/city.key --reason x --scope radios --minutes 60 --person 0 --out x.exception
 sed 's/"read_only"/"rw"/' policy.json >bad.json
 check "invalid policy names the field" 2 '\$\.usb\.unkeyed_storage' -- "$admin" policy sign --key keys/city.key --in bad.json --out bad.signed
 check "forged key file" 2 "private key" -- "$admin" policy sign --key keys/city.pub --in policy.json --out x.signed

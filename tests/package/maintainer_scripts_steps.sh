@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Inside maintainer_scripts_test.sh's private mount namespace (never run it
-# outside one: it mounts tmpfs over /etc, /var/lib, /run, /boot, /usr/sbin).
+# outside one: it mounts tmpfs over /etc, /var/lib, /var/log, /run, /boot,
+# /usr/sbin).
 # Usage: maintainer_scripts_steps.sh CONTROL_DIR PACKAGE_ROOT LOG
 set -uo pipefail
 control=$1
@@ -17,7 +18,7 @@ if [[ $(readlink /proc/1/ns/mnt) == "$(readlink /proc/self/ns/mnt)" ]]; then
   echo "maintainer_scripts_steps: not in a private mount namespace; refusing"
   exit 1
 fi
-for dir in /etc /var/lib /var/backups /run /boot /usr/sbin /usr/share; do
+for dir in /etc /var/lib /var/log /var/backups /run /boot /usr/sbin /usr/share; do
   [[ -d $dir ]] || { echo "no $dir here"; exit 1; }
   mount -t tmpfs tmpfs "$dir" || { echo "cannot mount tmpfs on $dir"; exit 1; }
 done
@@ -46,8 +47,9 @@ echo "{\"acked_seq\":$((30 - n)),\"head_seq\":30,\"unsent\":$n}"
 stub update-grub 'if [ -e /etc/default/grub.d/piiguard.cfg ]; then
   echo "update-grub: with snippet" >>'"$calls"'; else
   echo "update-grub: without snippet" >>'"$calls"'; fi'
+# pam-auth-update: its real effect on common-auth is pam_profile_steps.sh's.
 for cmd in deb-systemd-invoke deb-systemd-helper systemctl udevadm \
-  systemd-sysusers systemd-tmpfiles; do
+  systemd-sysusers systemd-tmpfiles pam-auth-update; do
   stub "$cmd" 'exit 0'
 done
 export PATH=/usr/sbin:/usr/bin:/bin
@@ -94,6 +96,7 @@ check "units enabled" grep -q "deb-systemd-helper.*enable.*piiguardd.service" "$
 check "agent started" grep -q "deb-systemd-invoke start .*piiguardd.service" "$calls"
 check "sync unit started with it" grep -q "deb-systemd-invoke start .*piiguard-sync.service" "$calls"
 check "sysusers and tmpfiles" grep -q "systemd-sysusers" "$calls"
+check "PAM profile enabled" called "pam-auth-update --package"
 # The snippet adds the setting only while piiguardd exists.
 check "snippet adds the setting with piiguardd" test \
   "$(sh -c 'GRUB_CMDLINE_LINUX_DEFAULT=quiet; . /etc/default/grub.d/piiguard.cfg; echo "$GRUB_CMDLINE_LINUX_DEFAULT"')" \
@@ -108,6 +111,7 @@ mv /run/piiguardd.away /usr/sbin/piiguardd
 check "prerm upgrade" run prerm upgrade 0.2.1
 check "not stopped for an upgrade" not_called "deb-systemd-invoke stop"
 check "not released for an upgrade" not_called "piiguardd --release"
+check "PAM profile kept through an upgrade" not_called "pam-auth-update"
 check "postinst after upgrade" run postinst configure 0.2.0
 check "devices not recorded again on upgrade" not_called "--record-present-devices"
 check "agent restarted" grep -q "deb-systemd-invoke restart .*piiguardd.service" "$calls"
@@ -121,13 +125,22 @@ check "stopped, then released" order \
   "deb-systemd-invoke stop piiguard-sync.service piiguardd.service" "piiguardd --release"
 check "says 3 unsent (en)" said "the journal keeps 3 entries the privacy office has not acknowledged"
 check "says 3 unsent (ja)" said "まだ受け取っていない記録が 3 件あります"
+check "PAM profile out first" order \
+  "pam-auth-update --package --remove piiguard-maint" "deb-systemd-invoke stop"
 check "postrm remove" run postrm remove
+check "PAM profile out again after dpkg removed it" \
+  called "pam-auth-update --package --remove piiguard-maint"
 check "snippet removed" test ! -e /etc/default/grub.d/piiguard.cfg
 check "update-grub ran without the snippet" called "update-grub: without snippet"
 check "udev rules reloaded" called "udevadm control --reload"
 check "present devices forgotten" test ! -e /var/lib/piiguard/present-devices.json
 check "journal kept on remove" test -s /var/lib/piiguard/journal.db
+mkdir -p /var/lib/piiguard-maint /var/log/piiguard/maint-io
+echo "Dec  7 10:00:00 : piiguard-maint : COMMAND=/usr/bin/id" >/var/log/piiguard/maint-sudo.log
 check "postrm purge" run postrm purge
+check "maintenance home deleted on purge" test ! -e /var/lib/piiguard-maint
+check "sudo's logs of it deleted on purge" test ! -e /var/log/piiguard
+check "no PAM change on purge" not_called "pam-auth-update"
 backup=$(ls /var/backups/piiguard-journal-*.db 2>/dev/null | head -1)
 check "journal copied before purge" test -n "$backup"
 check "copy is the journal" test "$(cat "$backup" 2>/dev/null)" = journal-bytes
@@ -149,6 +162,10 @@ check "postrm purge (all sent)" run postrm purge
 check "no copy when all was sent" test -z "$(ls /var/backups/piiguard-journal-* 2>/dev/null)"
 check "purge says all had been sent (ja)" said "すべての記録が個人情報保護担当に届いていました"
 
+# --- prerm remove failed: dpkg runs postinst abort-remove, the profile is back
+check "postinst abort-remove" run postinst abort-remove
+check "PAM profile enabled again" called "pam-auth-update --package"
+
 # --- removal when the journal cannot be read and --release fails
 check "postinst again" run postinst configure 0.2.0
 echo journal-bytes >/var/lib/piiguard/journal.db
@@ -161,5 +178,5 @@ check "postrm purge (unknown)" run postrm purge
 check "copy kept when it cannot tell" test -n "$(ls /var/backups/piiguard-journal-*.db 2>/dev/null)"
 check "says it could not tell" said "could not tell whether every journal entry had reached the privacy office"
 
-echo "maintainer_scripts: $passed passed, $failed failed"
+echo "maintainer_steps: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -61,6 +61,9 @@ packages=(
   linux-image-amd64 initramfs-tools kmod grub-pc
   iproute2 util-linux dosfstools mtools e2fsprogs nftables rfkill usbutils
   procps sqlite3 curl libnotify-bin ca-certificates
+  # The maintenance window: sudo for the maintenance account, PAM's
+  # pam-auth-update and pam_exec.
+  sudo libpam-runtime libpam-modules
   # What piiguard's .deb files depend on (dpkg-deb -f dist/*.deb Depends).
   libblkid1 libc6 libgcc-s1 libssl3 libstdc++6 libcpp-httplib0.11
   libpqxx-6.4 libsqlite3-0 libexpat1 libhyperscan5 libicu72 libseccomp2 libbpf1

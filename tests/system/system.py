@@ -19,7 +19,9 @@ The console protocol is the VM tier's (tests/vm/vm.py: @@PLAN, @@CHECK,
                          CODE with the desk's master key (--desk-master) and
                          the signed policy (--desk-policy, verified with
                          --desk-pub) for the guest PC
-                         (--desk-pc), person 0; the reply is the response
+                         (--desk-pc), person 0; the reply is the response,
+                         then for a maintenance window the vendor's one-time
+                         password the desk reads to the vendor only
 A USB keyboard and a tablet (mouse) are plugged from the start, as on a PC
 where piiguard gets installed. The guest's port 8443 (the office server)
 is forwarded to 127.0.0.1:PORT on the host. After the run, /out of the
@@ -28,6 +30,7 @@ payload disk (the guest's logs) is copied to OUT/guest/.
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -120,9 +123,16 @@ class SystemRun(vm.Run):
                            timeout=60, check=False)
         text = r.stdout.decode(errors="replace")
         self.log(f"desk: {text.strip()}")
+        response = password = None
         for line in text.splitlines():
             if line.startswith("response: "):
-                return line.split()[1]
+                response = line.split()[1]
+            # The vendor's password: 4 groups of 4 Crockford characters.
+            found = re.search(r"\b[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}\b", line)
+            if found:
+                password = found.group(0)
+        if response:
+            return response + (" " + password if password else "")
         raise vm.HarnessError(f"respond: exit {r.returncode}: {text.strip()[:200]}")
 
     def browser(self):

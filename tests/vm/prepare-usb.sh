@@ -78,7 +78,9 @@ chmod 600 exceptions.master exception.key
 
 mkdir -p guest/etc/piiguard guest/etc/piiguard-vm
 cp city.pub policy.signed policy-revoke05.signed exception.key guest/etc/piiguard/
-cp exceptions.master guest/etc/piiguard-vm/
+# The city key too: usb_exception_file issues its files in the guest, as
+# the IT desk would.
+cp exceptions.master city.key guest/etc/piiguard-vm/
 echo "$out" >guest/etc/piiguard-vm/fixtures
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >guest/etc/passwd
 printf 'root:x:0:\nnogroup:x:65534:\n' >guest/etc/group

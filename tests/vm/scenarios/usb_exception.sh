@@ -35,10 +35,10 @@ echo "desk: $response"
 # One digit changed in the second group: caught by its check digit, no try.
 bad=$(echo "$response" | awk -F- '{ d = substr($2, 1, 1); d = (d + 1) % 10; print $1 "-" d substr($2, 2) "-" $3 }')
 out=$(redeem "$bad")
-check misheard_refused "$out" sh -c "echo '$out' | grep -q 'group 2'"
+check misheard_refused "$out" sh -c 'printf "%s\n" "$1" | grep -q "$2"' _ "$out" 'group 2'
 other=$(desk "$first" other-pc-99)
 out=$(redeem "$other")
-check other_pc_refused "$out" sh -c "echo '$out' | grep -qi 'does not match\|wrong'"
+check other_pc_refused "$out" sh -c 'printf "%s\n" "$1" | grep -qi "$2"' _ "$out" 'does not match\|wrong'
 check still_readonly "state=$(stick_state "$STICK")" test "$(stick_state "$STICK")" = read_only
 
 t0=$(uptime_ms)
@@ -53,7 +53,7 @@ ok=no
 mount -t vfat -o rw "/dev/$STICK" /mnt/e && echo "納品 2026" >/mnt/e/delivery.txt && sync && ok=yes
 check write_within_grant "mounted rw, wrote and synced: $ok" test "$ok" = yes
 out=$(redeem "$response")
-check used_twice_refused "$out" sh -c "echo '$out' | grep -qi 'already'"
+check used_twice_refused "$out" sh -c 'printf "%s\n" "$1" | grep -qi "$2"' _ "$out" 'already'
 
 # Another foreign stick is not covered by the exception.
 plug_disk other,serial=OTHER008,fs=fat
@@ -79,7 +79,7 @@ ask 0
 for i in 1 2 3 4 5; do redeem "$(desk "$CODE" other-pc-$i)" | tail -1; done
 right=$(desk "$CODE")
 out=$(redeem "$right")
-check locked_out "$out" sh -c "echo '$out' | grep -qi 'locked\|wait\|minute'"
+check locked_out "$out" sh -c 'printf "%s\n" "$1" | grep -qi "$2"' _ "$out" 'locked\|wait\|minute'
 check locked_stays_readonly "state=$(stick_state "$STICK")" test "$(stick_state "$STICK")" = read_only
 
 check journaled "$(piiguard journal show --db "$STATE/journal.db" | grep -c 'exception\.') exception entries" \

@@ -1,0 +1,95 @@
+#include "policy/admin/exception_issue.h"
+
+#include "common/file_util.h"
+
+namespace piiguard::admin {
+namespace {
+
+constexpr std::string_view kContext = "exception issue";
+
+// A uniform random id of 64 bits, never 0.
+Result<uint64_t> RandomId() {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    PIIGUARD_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(8));
+    uint64_t value = 0;
+    for (char c : bytes) value = (value << 8) | static_cast<uint8_t>(c);
+    if (value != 0) return value;
+  }
+  return InternalError(kContext, "id", "no random value");
+}
+
+}  // namespace
+
+Result<IssuedFile> IssueExceptionFile(
+    const IssueRequest& request,
+    const std::vector<exception::ResponsiblePerson>& persons,
+    const Ed25519PrivateKey& city_key, const os::Clock& clock) {
+  std::optional<exception::ScopeKind> scope =
+      exception::ScopeKindFromName(request.scope);
+  if (!scope || !exception::FileScopeAllowed(*scope)) {
+    return InvalidArgumentError(kContext, "--scope " + request.scope,
+                                "expected stick or radios");
+  }
+  if (*scope == exception::ScopeKind::kStickWritable &&
+      request.identity.empty()) {
+    return InvalidArgumentError(kContext, "--identity",
+                                "required with --scope stick");
+  }
+  if (*scope != exception::ScopeKind::kStickWritable &&
+      !request.identity.empty()) {
+    return InvalidArgumentError(kContext, "--identity",
+                                "only with --scope stick");
+  }
+  if (request.person < 0 ||
+      static_cast<size_t>(request.person) >= persons.size()) {
+    return InvalidArgumentError(
+        kContext, "--person " + std::to_string(request.person),
+        "names nobody: the policy lists " + std::to_string(persons.size()) +
+            " responsible persons (piiguard-admin exception persons shows "
+            "them)");
+  }
+  if (request.days < 1 || request.days > 7) {
+    return InvalidArgumentError(kContext, "--days", "must be 1 to 7");
+  }
+  const exception::ResponsiblePerson& person =
+      persons[static_cast<size_t>(request.person)];
+  IssuedFile issued;
+  issued.person = person;
+  exception::ExceptionFile& file = issued.file;
+  PIIGUARD_ASSIGN_OR_RETURN(file.id, RandomId());
+  file.pc_id = request.pc_id;
+  file.scope = *scope;
+  file.identity = request.identity;
+  file.duration = exception::DurationClass::k15Min;
+  bool found = false;
+  for (int digit = 1; digit <= 9; ++digit) {
+    std::optional<exception::DurationClass> d =
+        exception::DurationClassFromDigit(digit);
+    if (d && exception::DurationMinutes(*d) == request.minutes) {
+      file.duration = *d;
+      found = true;
+    }
+  }
+  if (!found || file.duration > exception::MaxDuration(*scope)) {
+    return InvalidArgumentError(
+        kContext, "--minutes " + std::to_string(request.minutes),
+        "must be 15, 30, 60, 120, 240 or 480, at most " +
+            std::to_string(
+                exception::DurationMinutes(exception::MaxDuration(*scope))));
+  }
+  file.person = person.id;
+  file.reason = request.reason;
+  file.issued_at = clock.WallMs() / 1000;
+  file.redeem_by = file.issued_at + request.days * 24 * 60 * 60;
+  // The payload is checked as the PC's parser checks it before signing.
+  Result<std::string> bytes = exception::SignExceptionFile(file, city_key);
+  if (!bytes.ok()) return bytes.status().Annotate(kContext);
+  issued.bytes = std::move(*bytes);
+  return issued;
+}
+
+Status WriteIssuedFile(const std::string& path, const std::string& bytes) {
+  return WriteFileAtomic(path, bytes, 0644, Overwrite::kRefuse);
+}
+
+}  // namespace piiguard::admin
