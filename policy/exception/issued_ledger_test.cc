@@ -172,7 +172,8 @@ TEST(IssuedLedgerTest, OnlyTheCityKeysSignatureOnAnExportIsAccepted) {
 TEST(IssuedLedgerTest, AReasonMustBeSaid) {
   EXPECT_TRUE(ValidateReason("名簿の持ち出し").ok());
   EXPECT_FALSE(ValidateReason("").ok());
-  EXPECT_FALSE(ValidateReason(std::string(kMaxReasonBytes + 1, 'a')).ok());
+  EXPECT_FALSE(
+      ValidateReason(std::string(kMaxIssuedReasonBytes + 1, 'a')).ok());
   EXPECT_FALSE(ValidateReason("line\nbreak").ok());
   EXPECT_FALSE(ValidateReason("\x1b[31mred").ok());
   EXPECT_FALSE(ValidateReason("\xff\xfe").ok());

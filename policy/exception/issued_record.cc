@@ -35,9 +35,9 @@ bool HasControl(std::string_view text) {
 
 std::string ReasonProblem(std::string_view reason) {
   if (reason.empty()) return "empty: say why the exception is needed";
-  if (reason.size() > kMaxReasonBytes) {
+  if (reason.size() > kMaxIssuedReasonBytes) {
     return std::to_string(reason.size()) + " bytes, at most " +
-           std::to_string(kMaxReasonBytes);
+           std::to_string(kMaxIssuedReasonBytes);
   }
   if (HasControl(reason)) return "contains a control character";
   if (!CanonicalJson(Json(std::string(reason)), "reason").ok()) {

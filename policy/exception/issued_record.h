@@ -31,7 +31,7 @@ namespace piiguard::exception {
 
 // Why the desk answered (R5): 1 to this many bytes of UTF-8, no control
 // characters.
-inline constexpr size_t kMaxReasonBytes = 1024;
+inline constexpr size_t kMaxIssuedReasonBytes = 1024;
 
 struct IssuedRecord {
   uint64_t seq = 0;  // its place in its ledger, from 1
@@ -49,9 +49,9 @@ struct IssuedRecord {
   friend bool operator==(const IssuedRecord&, const IssuedRecord&) = default;
 };
 
-// What is wrong with a reason ("" if nothing): empty, over kMaxReasonBytes,
-// invalid UTF-8 or a control character (the desk's terminal and the
-// office's pages show it).
+// What is wrong with a reason ("" if nothing): empty, over
+// kMaxIssuedReasonBytes, invalid UTF-8 or a control character (the desk's
+// terminal and the office's pages show it).
 std::string ReasonProblem(std::string_view reason);
 // The same as a status ("issued record: reason: ...").
 [[nodiscard]] Status ValidateReason(std::string_view reason);
