@@ -31,7 +31,8 @@ int Error(Lang lang, std::ostream& err, const Status& status) {
 }
 
 int Refused(Lang lang, std::ostream& err, const Status& status) {
-  err << Text(lang, kImportRefusedText, {status.message()}) << "\n";
+  err << Message(lang, MsgId::kOfficeIssuedImportRefused, {status.message()})
+      << "\n";
   return kExitRefused;
 }
 
@@ -76,14 +77,17 @@ int ImportIssuedFile(OfficeStore& store, const std::string& path,
     return Error(lang, err, done.status());
   }
   if (done->file_seen) {
-    out << Text(lang, kImportedAgainText, {path}) << "\n";
+    out << Message(lang, MsgId::kOfficeIssuedImportedAgain, {path}) << "\n";
   } else if (batch->records.empty()) {
-    out << Text(lang, kImportedNoneText, {path, batch->ledger}) << "\n";
+    out << Message(lang, MsgId::kOfficeIssuedImportedNone,
+                   {path, batch->ledger})
+        << "\n";
   } else {
-    out << Text(lang, kImportedText,
-                {path, batch->ledger, std::to_string(batch->from_seq),
-                 std::to_string(batch->through), std::to_string(done->stored),
-                 std::to_string(done->already)})
+    out << Message(
+               lang, MsgId::kOfficeIssuedImported,
+               {path, batch->ledger, std::to_string(batch->from_seq),
+                std::to_string(batch->through), std::to_string(done->stored),
+                std::to_string(done->already)})
         << "\n";
   }
   return kExitOk;

@@ -18,7 +18,6 @@
 #include <string>
 
 #include "common/crypto.h"
-#include "common/local_text.h"
 #include "common/messages.h"
 
 namespace piiguard::office {
@@ -35,32 +34,6 @@ void AddIssuedCommands(CLI::App& app, Lang lang, std::function<int()>& run);
 int ImportIssuedFile(OfficeStore& store, const std::string& path,
                      const Ed25519PublicKey& city_key, Lang lang,
                      int64_t now_ms, std::ostream& out, std::ostream& err);
-
-// What the command prints. {0} the file, {1} the ledger, {2}..{3} the
-// seqs, {4} stored now, {5} stored before.
-inline constexpr LocalText kImportedText{
-    "{0} を取り込みました: 台帳 {1} の記録 {2}〜{3}。新しく保存 {4} 件、"
-    "保存済み {5} 件。",
-    "imported {0}: records {2} to {3} of ledger {1}; {4} stored, {5} "
-    "already stored."};
-// {0} the file, {1} the ledger.
-inline constexpr LocalText kImportedNoneText{
-    "{0} を取り込みました: 台帳 {1} の新しい記録はありません"
-    "（前回の書き出しから発行なし）。",
-    "imported {0}: no new record of ledger {1} (nothing issued since the "
-    "previous export)."};
-// {0} the file.
-inline constexpr LocalText kImportedAgainText{
-    "{0} は取り込み済みです。新しく保存したものはありません。",
-    "{0} was imported before; nothing new was stored."};
-// {0} why.
-inline constexpr LocalText kImportRefusedText{
-    "取り込みを拒否しました。何も保存していません: {0}",
-    "refused; nothing was stored: {0}"};
-
-inline constexpr const LocalText* kIssuedCommandTexts[] = {
-    &kImportedText, &kImportedNoneText, &kImportedAgainText,
-    &kImportRefusedText};
 
 }  // namespace piiguard::office
 

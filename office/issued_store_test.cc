@@ -269,12 +269,6 @@ TEST_P(IssuedStoreTest, JournalReachIsTheNewestEntryStored) {
   EXPECT_EQ(store_->JournalReach()->at("pc-1"), kNow + 3000);
 }
 
-TEST(IssuedCommandTextTest, EveryTextInBothLanguages) {
-  for (const LocalText* text : kIssuedCommandTexts) {
-    EXPECT_EQ(LocalTextProblem(*text), "") << text->en;
-  }
-}
-
 INSTANTIATE_TEST_SUITE_P(Engines, IssuedStoreTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          testing::EngineName);

@@ -7,7 +7,6 @@
 #include "common/timestamp.h"
 #include "office/pages/event_format.h"
 #include "office/pages/exception_reconcile.h"
-#include "office/pages/exception_texts.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"
 #include "office/pages/render.h"
@@ -16,20 +15,13 @@
 namespace piiguard::office {
 namespace {
 
-namespace text = exception_text;
-
 // Rows shown per table; the counts above it cover everything.
 constexpr size_t kMaxRows = 500;
 
-std::string T(const Ctx& ctx, const LocalText& t,
-              std::initializer_list<std::string_view> args = {}) {
-  return Text(ctx.lang, t, args);
-}
-
 void Headings(ctemplate::TemplateDictionary& dict, const Ctx& ctx,
-              std::initializer_list<const LocalText*> labels) {
-  for (const LocalText* label : labels) {
-    dict.AddSectionDictionary("TH")->SetValue("LABEL", T(ctx, *label));
+              std::initializer_list<MsgId> labels) {
+  for (const MsgId label : labels) {
+    dict.AddSectionDictionary("TH")->SetValue("LABEL", ctx.M(label));
   }
 }
 
@@ -42,12 +34,12 @@ std::string ScopeText(const Ctx& ctx, const std::string& scope,
   const std::optional<exception::ScopeKind> kind =
       exception::ScopeKindFromName(scope);
   const std::string name = kind ? ctx.M(exception::ScopeMessage(*kind)) : scope;
-  return T(ctx, text::kScopeFor, {name, std::to_string(minutes)});
+  return ctx.M(MsgId::kPagesExcScopeFor, {name, std::to_string(minutes)});
 }
 
 std::string PersonText(const Ctx& ctx, const IssuedException& issued) {
-  return T(ctx, issued.deputy ? text::kDeputy : text::kPerson,
-           {issued.person_name, std::to_string(issued.person)});
+  return ctx.M(issued.deputy ? MsgId::kPagesExcDeputy : MsgId::kPagesExcPerson,
+               {issued.person_name, std::to_string(issued.person)});
 }
 
 std::string EventHref(const Ctx& ctx, const GrantedUse& use) {
@@ -58,21 +50,22 @@ std::string StateText(const Ctx& ctx, const IssuedLine& line,
                       const std::map<std::string, int64_t>& reach) {
   switch (line.state) {
     case IssuedState::kRedeemed:
-      return T(ctx, text::kStateRedeemed);
+      return ctx.M(MsgId::kPagesExcStateRedeemed);
     case IssuedState::kUsable:
-      return T(ctx, text::kStateUsable, {FormatDate(line.issued.issue_day)});
+      return ctx.M(MsgId::kPagesExcStateUsable,
+                   {FormatDate(line.issued.issue_day)});
     case IssuedState::kAwaitingJournal: {
       auto it = reach.find(line.issued.pc);
-      return T(
-          ctx, text::kStateAwaiting,
-          {it == reach.end() ? T(ctx, text::kNever) : FormatJst(it->second)});
+      return ctx.M(MsgId::kPagesExcStateAwaiting,
+                   {it == reach.end() ? ctx.M(MsgId::kPagesExcNever)
+                                      : FormatJst(it->second)});
     }
     case IssuedState::kExpiredUnused:
-      return T(ctx, text::kStateExpired);
+      return ctx.M(MsgId::kPagesExcStateExpired);
     case IssuedState::kUnknownPc:
-      return T(ctx, text::kStateUnknownPc);
+      return ctx.M(MsgId::kPagesExcStateUnknownPc);
     case IssuedState::kSuperseded:
-      return T(ctx, text::kStateSuperseded);
+      return ctx.M(MsgId::kPagesExcStateSuperseded);
   }
   return {};
 }
@@ -81,15 +74,15 @@ std::string AlarmText(const Ctx& ctx, const UnissuedLine& line,
                       int64_t covered_until_ms) {
   switch (line.alarm) {
     case UseAlarm::kNoLedgerImported:
-      return T(ctx, text::kCauseNoLedger);
+      return ctx.M(MsgId::kPagesExcCauseNoLedger);
     case UseAlarm::kLedgerNotImportedYet:
-      return T(ctx, text::kCauseNotYet, {FormatJst(covered_until_ms)});
+      return ctx.M(MsgId::kPagesExcCauseNotYet, {FormatJst(covered_until_ms)});
     case UseAlarm::kOutsideLedger:
-      return T(ctx, text::kCauseOutside);
+      return ctx.M(MsgId::kPagesExcCauseOutside);
     case UseAlarm::kRecordDiffers: {
       const IssuedException& r = *line.recorded;
-      return T(
-          ctx, text::kCauseDiffers,
+      return ctx.M(
+          MsgId::kPagesExcCauseDiffers,
           {PersonText(ctx, r) + ", " + ScopeText(ctx, r.scope, r.minutes)});
     }
   }
@@ -108,14 +101,15 @@ void AddUnissued(ctemplate::TemplateDictionary& group, const Ctx& ctx,
                  const ConsigneeReconciliation& c, int64_t covered_until_ms) {
   if (c.unissued.empty()) return;
   ctemplate::TemplateDictionary* table = group.AddSectionDictionary("UNISSUED");
-  table->SetValue("HEADING", T(ctx, text::kAlarmHeading));
-  table->SetValue("INTRO", T(ctx, text::kAlarmIntro));
+  table->SetValue("HEADING", ctx.M(MsgId::kPagesExcAlarmHeading));
+  table->SetValue("INTRO", ctx.M(MsgId::kPagesExcAlarmIntro));
   Cut(*table, ctx, c.unissued.size());
-  Headings(*table, ctx, {&text::kColUsedAt});
+  Headings(*table, ctx, {MsgId::kPagesExcColUsedAt});
   PcHeading(*table, ctx);
   Headings(*table, ctx,
-           {&text::kColScope, &text::kColPermittedBy, &text::kColUser,
-            &text::kColRequest, &text::kColExplanation});
+           {MsgId::kPagesExcColScope, MsgId::kPagesExcColPermittedBy,
+            MsgId::kPagesExcColUser, MsgId::kPagesExcColRequest,
+            MsgId::kPagesExcColExplanation});
   for (size_t i = 0; i < c.unissued.size() && i < kMaxRows; ++i) {
     const UnissuedLine& line = c.unissued[i];
     ctemplate::TemplateDictionary* row = table->AddSectionDictionary("ROW");
@@ -123,9 +117,9 @@ void AddUnissued(ctemplate::TemplateDictionary& group, const Ctx& ctx,
     row->SetValue("TIME", FormatJst(line.use.time_ms));
     row->SetValue("PC", line.use.pc);
     row->SetValue("SCOPE", ScopeText(ctx, line.use.scope, line.use.minutes));
-    row->SetValue("PERSON",
-                  T(ctx, text::kPerson,
-                    {line.use.responsible, std::to_string(line.use.person)}));
+    row->SetValue("PERSON", ctx.M(MsgId::kPagesExcPerson,
+                                  {line.use.responsible,
+                                   std::to_string(line.use.person)}));
     row->SetValue("USER", line.use.user);
     row->SetValue("REQUEST", line.use.challenge);
     row->SetValue("CAUSE", AlarmText(ctx, line, covered_until_ms));
@@ -137,13 +131,14 @@ void AddIssued(ctemplate::TemplateDictionary& group, const Ctx& ctx,
                const std::map<std::string, int64_t>& reach) {
   if (c.issued.empty()) return;
   ctemplate::TemplateDictionary* table = group.AddSectionDictionary("ISSUED");
-  table->SetValue("HEADING", T(ctx, text::kIssuedHeading));
+  table->SetValue("HEADING", ctx.M(MsgId::kPagesExcIssuedHeading));
   Cut(*table, ctx, c.issued.size());
-  Headings(*table, ctx, {&text::kColIssuedAt});
+  Headings(*table, ctx, {MsgId::kPagesExcColIssuedAt});
   PcHeading(*table, ctx);
   Headings(*table, ctx,
-           {&text::kColScope, &text::kColPermittedBy, &text::kColReason,
-            &text::kColState, &text::kColRequest});
+           {MsgId::kPagesExcColScope, MsgId::kPagesExcColPermittedBy,
+            MsgId::kPagesExcColReason, MsgId::kPagesExcColState,
+            MsgId::kPagesExcColRequest});
   for (size_t i = 0; i < c.issued.size() && i < kMaxRows; ++i) {
     const IssuedLine& line = c.issued[i];
     const IssuedException& issued = line.issued;
@@ -173,17 +168,17 @@ void AddLedgers(ctemplate::TemplateDictionary& body, const Ctx& ctx,
                 const std::vector<IssuedImport>& imports) {
   if (imports.empty() && r.ledgers.empty()) return;
   ctemplate::TemplateDictionary* ledgers = body.AddSectionDictionary("LEDGERS");
-  ledgers->SetValue("HEADING", T(ctx, text::kLedgersHeading));
+  ledgers->SetValue("HEADING", ctx.M(MsgId::kPagesExcLedgersHeading));
   for (const LedgerCoverage& c : r.ledgers) {
     if (c.stored >= c.highest_seq) continue;
     ledgers->AddSectionDictionary("MISSING")->SetValue(
-        "TEXT", T(ctx, text::kLedgerMissing,
-                  {c.ledger, std::to_string(c.highest_seq - c.stored),
-                   std::to_string(c.highest_seq)}));
+        "TEXT", ctx.M(MsgId::kPagesExcLedgerMissing,
+                      {c.ledger, std::to_string(c.highest_seq - c.stored),
+                       std::to_string(c.highest_seq)}));
   }
   Headings(*ledgers, ctx,
-           {&text::kColLedger, &text::kColExportedAt, &text::kColImportedAt,
-            &text::kColRecords});
+           {MsgId::kPagesExcColLedger, MsgId::kPagesExcColExportedAt,
+            MsgId::kPagesExcColImportedAt, MsgId::kPagesExcColRecords});
   for (size_t i = 0; i < imports.size() && i < kMaxRows; ++i) {
     const IssuedImport& file = imports[i];
     ctemplate::TemplateDictionary* row = ledgers->AddSectionDictionary("ROW");
@@ -208,17 +203,17 @@ Status Exceptions(const PageShell& shell, const httplib::Request& /*req*/,
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<IssuedImport> imports,
                             source.ListIssuedImports());
   PIIGUARD_ASSIGN_OR_RETURN(auto reach, source.JournalReach());
-  PageView view(ctx, T(ctx, text::kTitle), kExceptionsTemplate);
+  PageView view(ctx, ctx.M(MsgId::kPagesExcTitle), kExceptionsTemplate);
   ctemplate::TemplateDictionary& body = view.body();
-  body.SetValue("INTRO", T(ctx, text::kIntro));
-  body.SetValue("TOTALS", T(ctx, text::kOverviewLine,
-                            {std::to_string(r.issued),
-                             std::to_string(r.redeemed + r.alarms),
-                             std::to_string(r.alarms)}));
+  body.SetValue("INTRO", ctx.M(MsgId::kPagesExcIntro));
+  body.SetValue("TOTALS", ctx.M(MsgId::kPagesExcOverviewLine,
+                                {std::to_string(r.issued),
+                                 std::to_string(r.redeemed + r.alarms),
+                                 std::to_string(r.alarms)}));
   if (r.alarms > 0) body.ShowSection("ALARMS");
   if (r.issued == 0 && r.alarms == 0) {
-    body.AddSectionDictionary("NOTHING")->SetValue("TEXT",
-                                                   T(ctx, text::kNothing));
+    body.AddSectionDictionary("NOTHING")->SetValue(
+        "TEXT", ctx.M(MsgId::kPagesExcNothing));
   }
   for (const ConsigneeReconciliation& c : r.consignees) {
     if (c.issued.empty() && c.unissued.empty()) continue;
@@ -228,10 +223,10 @@ Status Exceptions(const PageShell& shell, const httplib::Request& /*req*/,
     group->SetValue("ID", c.consignee);
     group->SetValue(
         "SUMMARY",
-        T(ctx, text::kSummary,
-          {std::to_string(c.issued.size()), std::to_string(c.redeemed),
-           std::to_string(c.expired), std::to_string(c.open),
-           std::to_string(c.unissued.size())}));
+        ctx.M(MsgId::kPagesExcSummary,
+              {std::to_string(c.issued.size()), std::to_string(c.redeemed),
+               std::to_string(c.expired), std::to_string(c.open),
+               std::to_string(c.unissued.size())}));
     if (!c.unissued.empty()) group->ShowSection("ALARM");
     AddUnissued(*group, ctx, c, r.covered_until_ms);
     AddIssued(*group, ctx, c, reach);

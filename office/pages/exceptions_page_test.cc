@@ -8,7 +8,6 @@
 #include <string>
 
 #include "office/pages/exception_reconcile.h"
-#include "office/pages/exception_texts.h"
 #include "office/pages/pages_test_fixture.h"
 
 namespace piiguard::office::pages_test {
@@ -140,12 +139,6 @@ TEST_F(ExceptionsPageTest, NothingYetAndAStoreThatFails) {
   httplib::Result failed = Get("/exceptions", session);
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->status, 500);
-}
-
-TEST(ExceptionPageTextTest, EveryTextInBothLanguages) {
-  for (const LocalText* text : exception_text::kExceptionPageTexts) {
-    EXPECT_EQ(LocalTextProblem(*text), "") << text->en;
-  }
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 
 #include "office/pages/event_format.h"
 #include "office/pages/exception_reconcile.h"
-#include "office/pages/exception_texts.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"
 #include "office/pages/render.h"
@@ -113,10 +112,10 @@ Status Overview(const PageShell& shell, const httplib::Request& /*req*/,
                             LoadReconciliation(source, ctx.now));
   body.SetValue("EXCEPTIONS_HREF", ctx.Link("/exceptions"));
   body.SetValue("EXCEPTIONS",
-                Text(ctx.lang, exception_text::kOverviewLine,
-                     {std::to_string(codes.issued),
-                      std::to_string(codes.redeemed + codes.alarms),
-                      std::to_string(codes.alarms)}));
+                ctx.M(MsgId::kPagesExcOverviewLine,
+                      {std::to_string(codes.issued),
+                       std::to_string(codes.redeemed + codes.alarms),
+                       std::to_string(codes.alarms)}));
   if (codes.alarms > 0) body.ShowSection("EXCEPTION_ALARM");
   if (!violations.events.empty()) {
     ctemplate::TemplateDictionary* section =

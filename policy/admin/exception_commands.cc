@@ -14,7 +14,6 @@
 #include "policy/admin/exception_desk.h"
 #include "policy/admin/exception_issue.h"
 #include "policy/admin/exception_ledger.h"
-#include "policy/admin/exception_texts.h"
 #include "policy/admin/tool.h"
 #include "policy/exception/persons.h"
 #include "policy/exception/redemption.h"
@@ -119,13 +118,14 @@ int Respond(const Tool& tool, ExceptionArgs a) {
   if (!recorded.ok()) {
     return tool.Fail(FailedPreconditionError(
         "exception respond", ledger,
-        Text(tool.lang, kNotRecorded, {recorded.status().message()})));
+        Message(tool.lang, MsgId::kExceptionLedgerNotRecorded,
+                {recorded.status().message()})));
   }
   *tool.out << DescribeRequest(response->challenge, a.request.pc_id, tool.lang)
             << "\n"
             << DescribeResponse(*response, tool.lang) << "\n"
-            << Text(tool.lang, kRecorded,
-                    {ledger, std::to_string(recorded->seq)})
+            << Message(tool.lang, MsgId::kExceptionLedgerRecorded,
+                       {ledger, std::to_string(recorded->seq)})
             << "\n";
   // A maintenance window: the vendor's password, for the vendor only.
   if (!response->maintenance_password.empty()) {
@@ -150,17 +150,21 @@ int ExportLedgerFile(const Tool& tool, const ExceptionArgs& a) {
   if (!done.ok()) return tool.Fail(done.status());
   const exception::LedgerExport& batch = done->batch;
   if (batch.records.empty()) {
-    *tool.out << Text(tool.lang, kExportedNone, {a.out, batch.ledger}) << "\n";
+    *tool.out << Message(tool.lang, MsgId::kExceptionLedgerExportedNone,
+                         {a.out, batch.ledger})
+              << "\n";
   } else {
-    *tool.out << Text(tool.lang, kExported,
-                      {a.out, batch.ledger, std::to_string(batch.from_seq),
-                       std::to_string(batch.through),
-                       std::to_string(batch.records.size()),
-                       key->PublicKey().KeyId()})
+    *tool.out << Message(tool.lang, MsgId::kExceptionLedgerExported,
+                         {a.out, batch.ledger, std::to_string(batch.from_seq),
+                          std::to_string(batch.through),
+                          std::to_string(batch.records.size()),
+                          key->PublicKey().KeyId()})
               << "\n";
   }
   if (!done->mark.ok()) {
-    *tool.err << Text(tool.lang, kMarkFailed, {done->mark.message()}) << "\n";
+    *tool.err << Message(tool.lang, MsgId::kExceptionLedgerMarkFailed,
+                         {done->mark.message()})
+              << "\n";
   }
   return kExitOk;
 }
