@@ -1365,6 +1365,146 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "maintenance in progress until {0}: no personal-data session can start "
      "now."},
     // End of exception codes.
+    // The IT desk's ledger of responses (docs/exceptions.md "The desk's
+    // ledger"): piiguard-admin exception respond and exception ledger export.
+    {MsgId::kExceptionLedgerRecorded,
+     "発行記録: 台帳 {0} に {1} 番として記録しました。",
+     "recorded in the desk's ledger {0} as record {1}."},
+    {MsgId::kExceptionLedgerNotRecorded,
+     "台帳に記録できないため、応答コードは出しません（{0}）",
+     "no response is given, as the desk's ledger could not record it ({0})"},
+    {MsgId::kExceptionLedgerExported,
+     "{0} に書き出しました: 台帳 {1} の記録 {2}〜{3}（{4}件）、市の鍵 {5} "
+     "で署名。個人情報保護担当に渡し、piiguard-office import-issued "
+     "で取り込んでもらってください。",
+     "wrote {0}: records {2} to {3} ({4}) of ledger {1}, signed with city key "
+     "{5}. Give it to the privacy office for piiguard-office import-issued."},
+    {MsgId::kExceptionLedgerExportedNone,
+     "{0} に書き出しました: 前回の書き出しから新しい記録はありません（台帳 "
+     "{1}）。",
+     "wrote {0}: no record since the last export (ledger {1})."},
+    {MsgId::kExceptionLedgerMarkFailed,
+     "注意: "
+     "台帳に書き出しの印を付けられませんでした（{0}"
+     "）。次の書き出しにも同じ記録が入りますが、取り込みでは一度だけ保存されま"
+     "す。",
+     "warning: the export could not be marked in the ledger ({0}); the next "
+     "export repeats these records, which the office stores once."},
+    // piiguard-office import-issued (office/issued_commands.cc).
+    {MsgId::kOfficeIssuedImported,
+     "{0} を取り込みました: 台帳 {1} の記録 {2}〜{3}。新しく保存 {4} "
+     "件、保存済み {5} 件。",
+     "imported {0}: records {2} to {3} of ledger {1}; {4} stored, {5} already "
+     "stored."},
+    {MsgId::kOfficeIssuedImportedNone,
+     "{0} を取り込みました: 台帳 {1} "
+     "の新しい記録はありません（前回の書き出しから発行なし）。",
+     "imported {0}: no new record of ledger {1} (nothing issued since the "
+     "previous export)."},
+    {MsgId::kOfficeIssuedImportedAgain,
+     "{0} は取り込み済みです。新しく保存したものはありません。",
+     "{0} was imported before; nothing new was stored."},
+    {MsgId::kOfficeIssuedImportRefused,
+     "取り込みを拒否しました。何も保存していません: {0}",
+     "refused; nothing was stored: {0}"},
+    // The review page /exceptions and its overview line
+    // (office/pages/exceptions_page.cc).
+    {MsgId::kPagesExcTitle, "例外コードの照合",
+     "Exception codes: issued and used"},
+    {MsgId::kPagesExcOverviewLine,
+     "例外コード: 発行 {0} 件、使用 {1} 件、発行記録のない使用 {2} 件",
+     "exception codes: {0} issued, {1} used, {2} used without an issued "
+     "record"},
+    {MsgId::kPagesExcIntro,
+     "情報システム課が電話で伝えた応答コード（発行記録。piiguard-office "
+     "import-issued "
+     "で取り込みます）と、端末が記録した例外の使用（exception."
+     "granted）を、端末と要求コードの番号で突き合わせます。",
+     "The response codes the IT desk gave over the phone (its ledger, imported "
+     "with piiguard-office import-issued) matched with the exceptions the PCs "
+     "recorded as used (exception.granted), by PC and request number."},
+    {MsgId::kPagesExcNothing, "例外コードの発行も使用も、まだありません。",
+     "No exception code has been issued or used yet."},
+    {MsgId::kPagesExcSummary,
+     "発行 {0} 件、使用 {1} 件、期限切れ・未使用 {2} "
+     "件、未使用（期限内・確認待ちなど）{3} 件、発行記録のない使用 {4} 件",
+     "issued {0}, used {1}, expired unused {2}, not used yet (or waiting for "
+     "the PC's records) {3}, used without an issued record {4}"},
+    {MsgId::kPagesExcAlarmHeading, "発行記録のない使用",
+     "Used without an issued record"},
+    {MsgId::kPagesExcAlarmIntro,
+     "情報システム課の発行記録にない応答コードで、例外が使われました。",
+     "An exception was used with a response code that is not in the IT desk's "
+     "ledger."},
+    {MsgId::kPagesExcCauseNoLedger,
+     "発行記録がまだ一度も取り込まれていません。情報システム課に書き出し（piigu"
+     "ard-admin exception ledger "
+     "export）を頼み、取り込んでください。取り込んだ後も残るなら、台帳の外で応"
+     "答コードが出されています。",
+     "No export of the IT desk's ledger has been imported yet. Ask the desk "
+     "for one (piiguard-admin exception ledger export) and import it; if this "
+     "remains afterwards, the code was answered outside the ledger."},
+    {MsgId::kPagesExcCauseNotYet,
+     "取り込んだ発行記録は {0} "
+     "に書き出されたものまでです。この使用はそれより後なので、まだ取り込んでい"
+     "ない発行記録にあるかもしれません。新しい書き出しを取り込んでも残るなら、"
+     "台帳の外で応答コードが出されています。",
+     "The newest ledger export imported was written at {0}; this use is later, "
+     "so it may be in an export not imported yet. If it remains after "
+     "importing a newer export, the code was answered outside the ledger."},
+    {MsgId::kPagesExcCauseOutside,
+     "取り込んだ発行記録はこの時刻より後の分まであるのに、この応答コードの記録"
+     "がありません。台帳の外で応答コードが出されました（マスター鍵の別の写し、"
+     "台帳なしの発行、またはこの端末の鍵の漏えい）。情報システム課と確認してく"
+     "ださい。",
+     "The imported ledger exports reach past this time and none records this "
+     "code: it was answered outside the desk's ledger (another copy of the "
+     "master key, an answer given without the ledger, or this PC's key "
+     "leaked). Check with the IT desk."},
+    {MsgId::kPagesExcCauseDiffers,
+     "この要求コードの発行記録はありますが、許可した人・範囲・時間が違います（"
+     "記録: {0}）。記録と違う応答コードが使われました。",
+     "The ledger records this request, but with another person, scope or "
+     "duration (recorded: {0}); a response other than the recorded one was "
+     "used."},
+    {MsgId::kPagesExcIssuedHeading, "発行された応答コード", "Responses issued"},
+    {MsgId::kPagesExcLedgersHeading, "取り込んだ発行記録",
+     "Ledger exports imported"},
+    {MsgId::kPagesExcLedgerMissing,
+     "台帳 {0}: 1〜{2} 番のうち {1} 件がまだ取り込まれていません。",
+     "ledger {0}: {1} of records 1 to {2} not imported yet."},
+    {MsgId::kPagesExcColIssuedAt, "発行日時", "Issued at"},
+    {MsgId::kPagesExcColScope, "範囲と時間", "Scope and duration"},
+    {MsgId::kPagesExcColPermittedBy, "許可した人", "Permitted by"},
+    {MsgId::kPagesExcColReason, "理由", "Reason"},
+    {MsgId::kPagesExcColState, "状態", "State"},
+    {MsgId::kPagesExcColUsedAt, "使用日時", "Used at"},
+    {MsgId::kPagesExcColUser, "使用者", "User"},
+    {MsgId::kPagesExcColRequest, "要求コード", "Request code"},
+    {MsgId::kPagesExcColExplanation, "考えられること", "What may explain it"},
+    {MsgId::kPagesExcColLedger, "台帳", "Ledger"},
+    {MsgId::kPagesExcColExportedAt, "書き出し日時", "Exported at"},
+    {MsgId::kPagesExcColImportedAt, "取り込み日時", "Imported at"},
+    {MsgId::kPagesExcColRecords, "記録（新規）", "Records (new)"},
+    {MsgId::kPagesExcScopeFor, "{0}、{1} 分", "{0}, {1} min"},
+    {MsgId::kPagesExcPerson, "{0}（{1} 番）", "{0} (no. {1})"},
+    {MsgId::kPagesExcDeputy, "{0}（{1} 番、副責任者）",
+     "{0} (no. {1}, deputy)"},
+    {MsgId::kPagesExcStateRedeemed, "使用済み", "used"},
+    {MsgId::kPagesExcStateUsable, "未使用（{0} の間は使えます）",
+     "not used yet (usable on {0})"},
+    {MsgId::kPagesExcStateAwaiting,
+     "未使用か、端末の記録がまだ届いていません（届いた記録は {0} まで）",
+     "not used, or the PC's records have not arrived yet (they reach {0})"},
+    {MsgId::kPagesExcStateExpired, "期限切れ・未使用", "expired unused"},
+    {MsgId::kPagesExcStateUnknownPc,
+     "登録されていない端末です（PC ID の聞き違い・打ち間違い?）",
+     "no such PC is enrolled (a misheard or mistyped PC id?)"},
+    {MsgId::kPagesExcStateSuperseded,
+     "未使用（同じ要求コードに別の応答が使われました）",
+     "not used (another response to the same request was used)"},
+    {MsgId::kPagesExcNever, "まだ届いていません", "nothing yet"},
+    // End of the desk's ledger.
 }};
 
 std::string Fill(std::string_view pattern,

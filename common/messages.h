@@ -504,6 +504,58 @@ enum class MsgId {
   kStatusMaintenanceClosing,
   kSessionRefusedMaintenance,
   // End of exception codes.
+  // The IT desk's ledger of responses (docs/exceptions.md "The desk's
+  // ledger"): piiguard-admin exception respond and exception ledger export.
+  kExceptionLedgerRecorded,     // {0} the ledger file, {1} the record's seq
+  kExceptionLedgerNotRecorded,  // {0} why the ledger could not be written
+  kExceptionLedgerExported,  // {0} file {1} ledger {2}-{3} seqs {4} n {5} key
+  kExceptionLedgerExportedNone,  // {0} the file, {1} the ledger id
+  kExceptionLedgerMarkFailed,    // {0} why the mark could not be appended
+  // piiguard-office import-issued (office/issued_commands.cc).
+  kOfficeIssuedImported,  // {0} file {1} ledger {2}-{3} seqs {4} new {5} old
+  kOfficeIssuedImportedNone,   // {0} the file, {1} the ledger
+  kOfficeIssuedImportedAgain,  // {0} the file
+  kOfficeIssuedImportRefused,  // {0} why
+  // The review page /exceptions and its overview line
+  // (office/pages/exceptions_page.cc).
+  kPagesExcTitle,
+  kPagesExcOverviewLine,  // {0} issued, {1} used, {2} used unissued
+  kPagesExcIntro,
+  kPagesExcNothing,
+  kPagesExcSummary,  // {0} issued {1} used {2} expired {3} open {4} unissued
+  kPagesExcAlarmHeading,
+  kPagesExcAlarmIntro,
+  kPagesExcCauseNoLedger,
+  kPagesExcCauseNotYet,  // {0} when the newest imported export was written
+  kPagesExcCauseOutside,
+  kPagesExcCauseDiffers,  // {0} what the record says
+  kPagesExcIssuedHeading,
+  kPagesExcLedgersHeading,
+  kPagesExcLedgerMissing,  // {0} ledger, {1} missing, {2} highest seq
+  kPagesExcColIssuedAt,
+  kPagesExcColScope,
+  kPagesExcColPermittedBy,
+  kPagesExcColReason,
+  kPagesExcColState,
+  kPagesExcColUsedAt,
+  kPagesExcColUser,
+  kPagesExcColRequest,
+  kPagesExcColExplanation,
+  kPagesExcColLedger,
+  kPagesExcColExportedAt,
+  kPagesExcColImportedAt,
+  kPagesExcColRecords,
+  kPagesExcScopeFor,  // {0} the scope's name, {1} minutes
+  kPagesExcPerson,    // {0} name, {1} index
+  kPagesExcDeputy,    // {0} name, {1} index
+  kPagesExcStateRedeemed,
+  kPagesExcStateUsable,    // {0} the day
+  kPagesExcStateAwaiting,  // {0} how far the PC's journal reaches
+  kPagesExcStateExpired,
+  kPagesExcStateUnknownPc,
+  kPagesExcStateSuperseded,
+  kPagesExcNever,
+  // End of the desk's ledger.
   kCount,  // must stay last
 };
 

@@ -316,7 +316,11 @@ Status OfficeStore::CreateSchema() {
         txn->Query("SELECT pg_advisory_xact_lock(7345012), 1", {}));
     (void)locked;
   }
-  for (std::string_view statement : kSchema) {
+  std::vector<std::string_view> statements(std::begin(kSchema),
+                                           std::end(kSchema));
+  statements.insert(statements.end(), IssuedSchema().begin(),
+                    IssuedSchema().end());
+  for (std::string_view statement : statements) {
     std::string sql(statement);
     size_t id = sql.find("{ID}");
     if (id != std::string::npos) {

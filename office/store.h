@@ -27,6 +27,7 @@
 #include "common/result.h"
 #include "office/pages/review_source.h"
 #include "office/sql.h"
+#include "policy/exception/issued_ledger.h"
 
 namespace piiguard::office {
 
@@ -52,6 +53,14 @@ struct PolicyRecord {
 };
 
 class OfficeStore;
+
+// What ImportIssued did with one export file.
+struct IssuedImportOutcome {
+  uint64_t records = 0;    // in the file
+  uint64_t stored = 0;     // new
+  uint64_t already = 0;    // stored before, the same
+  bool file_seen = false;  // this very file was imported before
+};
 
 // What one batch does to the store, in one transaction (office/ingest.cc).
 class IngestTx {
@@ -120,6 +129,15 @@ class OfficeStore : public ReviewSource {
   // Users of the review pages. AddUser refuses an existing name.
   Status AddUser(const OfficeUser& user, int64_t now_ms);
 
+  // Exceptions the IT desk issued (issue 17 item 5; issued_store.cc):
+  // stores the records of a verified ledger export, each once, in one
+  // transaction, and the file by its SHA-256. A record already stored with
+  // other content refuses the whole file (kFailedPrecondition) and nothing
+  // is stored.
+  Result<IssuedImportOutcome> ImportIssued(const exception::LedgerExport& batch,
+                                           std::string_view file_sha256,
+                                           int64_t now_ms);
+
   // Clears the PC's incidents and its "journal failed verification" mark;
   // returns how many incidents were cleared. kNotFound for an unknown PC.
   Result<uint64_t> ClearIncidents(std::string_view pc, int64_t now_ms);
@@ -137,6 +155,9 @@ class OfficeStore : public ReviewSource {
   Result<StatusRequest> RequestStatusReport(std::string_view pc,
                                             std::string_view requested_by,
                                             int64_t now_ms) override;
+  Result<std::vector<IssuedException>> ListIssuedExceptions() override;
+  Result<std::vector<IssuedImport>> ListIssuedImports() override;
+  Result<std::map<std::string, int64_t>> JournalReach() override;
   Result<OfficeUser> GetUser(std::string_view name) override;
   Status RecordLoginFailure(std::string_view user, int64_t time_ms) override;
   Result<uint64_t> CountLoginFailures(std::string_view user,
@@ -149,6 +170,8 @@ class OfficeStore : public ReviewSource {
  private:
   explicit OfficeStore(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
   Status CreateSchema();
+  // The tables of issued exceptions (issued_store.cc), made with the rest.
+  static std::span<const std::string_view> IssuedSchema();
   // Runs one statement in its own transaction.
   Result<SqlRows> Run(std::string_view sql,
                       const std::vector<std::string>& params, bool write);

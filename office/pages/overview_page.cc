@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "office/pages/event_format.h"
+#include "office/pages/exception_reconcile.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"
 #include "office/pages/render.h"
@@ -106,6 +107,16 @@ Status Overview(const PageShell& shell, const httplib::Request& /*req*/,
   body.SetValue("REPORTS_HREF", ctx.Link("/reports"));
   body.SetValue("PENDING_REPORTS",
                 ctx.M(MsgId::kPagesPendingReports, {std::to_string(pending)}));
+  // Exception codes: a use without the desk's record is an alarm.
+  PIIGUARD_ASSIGN_OR_RETURN(Reconciliation codes,
+                            LoadReconciliation(source, ctx.now));
+  body.SetValue("EXCEPTIONS_HREF", ctx.Link("/exceptions"));
+  body.SetValue("EXCEPTIONS",
+                ctx.M(MsgId::kPagesExcOverviewLine,
+                      {std::to_string(codes.issued),
+                       std::to_string(codes.redeemed + codes.alarms),
+                       std::to_string(codes.alarms)}));
+  if (codes.alarms > 0) body.ShowSection("EXCEPTION_ALARM");
   if (!violations.events.empty()) {
     ctemplate::TemplateDictionary* section =
         body.AddSectionDictionary("VIOLATIONS");

@@ -49,6 +49,10 @@ Status Reports(const PageShell& shell, const httplib::Request& req,
                httplib::Response& res, Ctx& ctx);
 Status ReportsCsv(const PageShell& shell, const httplib::Request& req,
                   httplib::Response& res, Ctx& ctx);
+// exceptions_page.cc: the exception codes the IT desk issued against those
+// the PCs used, per consignee (exception_reconcile.h).
+Status Exceptions(const PageShell& shell, const httplib::Request& req,
+                  httplib::Response& res, Ctx& ctx);
 // reports_page.cc: POST /reports/request, asks a PC for a report.
 Status RequestReport(const PageShell& shell, const httplib::Request& req,
                      httplib::Response& res, Ctx& ctx);

@@ -8,6 +8,7 @@
 #include "office/pages/templates/event_list_tpl.h"
 #include "office/pages/templates/event_tpl.h"
 #include "office/pages/templates/events_table_tpl.h"
+#include "office/pages/templates/exceptions_tpl.h"
 #include "office/pages/templates/form_fields_tpl.h"
 #include "office/pages/templates/login_tpl.h"
 #include "office/pages/templates/message_tpl.h"
@@ -37,7 +38,7 @@ struct Cache {
 
 std::unique_ptr<Cache> LoadAll() {
   auto loaded = std::make_unique<Cache>();
-  const std::array<std::pair<const char*, std::string_view>, 12> templates = {{
+  const std::array<std::pair<const char*, std::string_view>, 13> templates = {{
       {kShellTemplate, Text(templates::kShell)},
       {kMessageTemplate, Text(templates::kMessage)},
       {kFormFieldsTemplate, Text(templates::kFormFields)},
@@ -50,6 +51,7 @@ std::unique_ptr<Cache> LoadAll() {
       {kPcsTemplate, Text(templates::kPcs)},
       {kCountsTemplate, Text(templates::kCounts)},
       {kReportsTemplate, Text(templates::kReports)},
+      {kExceptionsTemplate, Text(templates::kExceptions)},
   }};
   for (const auto& [name, text] : templates) {
     if (!loaded->cache.StringToTemplateCache(

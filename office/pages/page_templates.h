@@ -35,6 +35,7 @@ inline constexpr char kEventTemplate[] = "event.tpl";
 inline constexpr char kPcsTemplate[] = "pcs.tpl";
 inline constexpr char kCountsTemplate[] = "counts.tpl";
 inline constexpr char kReportsTemplate[] = "reports.tpl";
+inline constexpr char kExceptionsTemplate[] = "exceptions.tpl";
 
 // Whether every embedded template parsed (the first call parses them).
 Status PageTemplatesStatus();

@@ -33,6 +33,7 @@ constexpr Route kGets[] = {
     {"/event", &Event},
     {"/reports", &Reports},
     {"/reports.csv", &ReportsCsv},
+    {"/exceptions", &Exceptions},
 };
 
 // The forms behind the login (the shell checks their CSRF token).

@@ -17,6 +17,7 @@
 //   GET  /counts[.csv]?year=Y    per fiscal year and register job
 //   GET  /event?pc=P&seq=N       one record
 //   GET  /reports[.csv]          status requests and received reports
+//   GET  /exceptions             exception codes issued and used
 //   POST /reports/request        ask a PC for a status report
 //   GET  /pages.css
 // Filters are GET parameters: pc, consignee, type, severity, from, to

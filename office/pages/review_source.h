@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +125,41 @@ struct StatusRequest {
                             // as in docs/sync.md); "" while pending
 };
 
+// One response the IT desk gave, as imported from an export of its ledger
+// (docs/exceptions.md "The desk's ledger"; `piiguard-office
+// import-issued`). A record is named by its ledger's id and its seq.
+struct IssuedException {
+  std::string ledger;  // 32 hex
+  uint64_t seq = 0;
+  std::string pc;
+  uint64_t nonce = 0;     // the challenge's nonce: the PC's grant id
+  std::string challenge;  // its canonical text
+  std::string scope;      // "stick", "radios", "roster-folder", ...
+  int64_t minutes = 0;
+  unsigned index = 0;
+  unsigned person = 0;  // the response's person index
+  std::string person_name;
+  bool deputy = false;
+  std::string consignee;  // the consignee that person belongs to
+  std::string reason;     // what the desk typed
+  int64_t issued_ms = 0;  // the desk's clock
+  int64_t issue_day = 0;  // days since 1970-01-01 (Japan) it works on
+  int64_t policy_version = 0;
+  int64_t imported_ms = 0;
+};
+
+// One export file imported.
+struct IssuedImport {
+  std::string sha256;  // of the file
+  std::string ledger;
+  uint64_t from_seq = 0;
+  uint64_t through = 0;
+  int64_t exported_ms = 0;  // the desk's clock when it was written
+  int64_t imported_ms = 0;
+  uint64_t records = 0;  // in the file
+  uint64_t stored = 0;   // new when it was imported
+};
+
 // A user of the review pages. The password is stored as
 // PBKDF2-HMAC-SHA256(password, salt, iterations), 32 bytes; use
 // office/pages/password.h to make and check these.
@@ -172,6 +208,14 @@ class ReviewSource {
   // next sync answer of that PC carries its id.
   virtual Result<StatusRequest> RequestStatusReport(
       std::string_view pc, std::string_view requested_by, int64_t now_ms) = 0;
+
+  // Exception codes the IT desk issued (docs/exceptions.md), newest first,
+  // and the export files they came from, newest first.
+  virtual Result<std::vector<IssuedException>> ListIssuedExceptions() = 0;
+  virtual Result<std::vector<IssuedImport>> ListIssuedImports() = 0;
+  // For each PC with stored entries: the time (the PC's clock) of the
+  // newest entry the office holds. Its journal up to then has arrived.
+  virtual Result<std::map<std::string, int64_t>> JournalReach() = 0;
 
   // Users and login.
   virtual Result<OfficeUser> GetUser(std::string_view name) = 0;

@@ -1,7 +1,8 @@
-// piiguard-admin exception init-key | pc-key | persons | respond | issue:
-// the IT desk's side of the offline exception codes and of signed exception
-// files (docs/exceptions.md). The work is in exception_desk.cc and
-// exception_issue.cc; this file reads the options and prints.
+// piiguard-admin exception init-key | pc-key | persons | respond | issue |
+// ledger export: the IT desk's side of the offline exception codes and of
+// signed exception files (docs/exceptions.md). The work is in
+// exception_desk.cc, exception_issue.cc and exception_ledger.cc; this file
+// reads the options and prints.
 
 #include <memory>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include "common/timestamp.h"
 #include "policy/admin/exception_desk.h"
 #include "policy/admin/exception_issue.h"
+#include "policy/admin/exception_ledger.h"
 #include "policy/admin/tool.h"
 #include "policy/exception/persons.h"
 #include "policy/exception/redemption.h"
@@ -26,7 +28,9 @@ struct ExceptionArgs {
   std::string pub;
   RespondRequest request;
   std::string day;
-  std::string key;  // issue: the city private key
+  std::string reason;  // respond: why, recorded in the ledger
+  std::string ledger;
+  std::string key;  // issue, ledger export: the city private key
   IssueRequest issue;
 };
 
@@ -80,8 +84,14 @@ int Respond(const Tool& tool, ExceptionArgs a) {
     if (!day.ok()) return tool.Fail(day.status());
     a.request.issue_day = *day;
   }
+  if (const std::string problem = exception::ReasonProblem(a.reason);
+      !problem.empty()) {
+    return tool.Fail(
+        InvalidArgumentError("exception respond", "--reason", problem));
+  }
+  int64_t version = 0;
   Result<std::vector<exception::ResponsiblePerson>> persons =
-      LoadPersons(a, nullptr);
+      LoadPersons(a, &version);
   if (!persons.ok()) return tool.Fail(persons.status());
   Result<exception::ExceptionKey> master = ReadExceptionKeyFile(a.master);
   if (!master.ok()) return tool.Fail(master.status());
@@ -98,12 +108,63 @@ int Respond(const Tool& tool, ExceptionArgs a) {
                              DescribeChallengeProblem(problem, tool.lang) +
                                  " [" + response.status().message() + "]"));
   }
+  // No record, no response: the ledger is written before the code is shown.
+  const std::string ledger =
+      a.ledger.empty() ? DefaultLedgerPath(a.master) : a.ledger;
+  const int64_t now_ms = os::SystemClock().WallMs();
+  Result<exception::IssuedRecord> recorded = AppendIssued(
+      ledger, IssuedRecordOf(a.request, *response, a.reason, version, now_ms),
+      now_ms);
+  if (!recorded.ok()) {
+    return tool.Fail(FailedPreconditionError(
+        "exception respond", ledger,
+        Message(tool.lang, MsgId::kExceptionLedgerNotRecorded,
+                {recorded.status().message()})));
+  }
   *tool.out << DescribeRequest(response->challenge, a.request.pc_id, tool.lang)
             << "\n"
-            << DescribeResponse(*response, tool.lang) << "\n";
+            << DescribeResponse(*response, tool.lang) << "\n"
+            << Message(tool.lang, MsgId::kExceptionLedgerRecorded,
+                       {ledger, std::to_string(recorded->seq)})
+            << "\n";
   // A maintenance window: the vendor's password, for the vendor only.
   if (!response->maintenance_password.empty()) {
     *tool.out << DescribeMaintenancePassword(*response, tool.lang) << "\n";
+  }
+  return kExitOk;
+}
+
+int ExportLedgerFile(const Tool& tool, const ExceptionArgs& a) {
+  if (a.ledger.empty() == a.master.empty()) {
+    return tool.Fail(InvalidArgumentError(
+        "exception ledger export", "--ledger",
+        "give one of --ledger FILE and --master FILE (whose ledger is "
+        "FILE.ledger)"));
+  }
+  const std::string ledger =
+      a.ledger.empty() ? DefaultLedgerPath(a.master) : a.ledger;
+  Result<Ed25519PrivateKey> key = LoadPrivateKey(a.key);
+  if (!key.ok()) return tool.Fail(key.status());
+  Result<LedgerExportDone> done =
+      ExportLedger(ledger, a.out, *key, os::SystemClock().WallMs());
+  if (!done.ok()) return tool.Fail(done.status());
+  const exception::LedgerExport& batch = done->batch;
+  if (batch.records.empty()) {
+    *tool.out << Message(tool.lang, MsgId::kExceptionLedgerExportedNone,
+                         {a.out, batch.ledger})
+              << "\n";
+  } else {
+    *tool.out << Message(tool.lang, MsgId::kExceptionLedgerExported,
+                         {a.out, batch.ledger, std::to_string(batch.from_seq),
+                          std::to_string(batch.through),
+                          std::to_string(batch.records.size()),
+                          key->PublicKey().KeyId()})
+              << "\n";
+  }
+  if (!done->mark.ok()) {
+    *tool.err << Message(tool.lang, MsgId::kExceptionLedgerMarkFailed,
+                         {done->mark.message()})
+              << "\n";
   }
   return kExitOk;
 }
@@ -228,9 +289,35 @@ void AddExceptionCommands(CLI::App& app, Tool& tool) {
   respond->add_option("--day", a->day,
                       "issue day YYYY-MM-DD (default: today in Japan; for "
                       "tests)");
+  respond
+      ->add_option("--reason", a->reason,
+                   "why the exception is needed, as the caller says it; "
+                   "recorded in the desk's ledger with the response")
+      ->required();
+  respond->add_option("--ledger", a->ledger,
+                      "the desk's ledger of responses (default: the master "
+                      "key's path with .ledger appended)");
   respond->callback(
       [&tool, a] { tool.run = [&tool, a] { return Respond(tool, *a); }; });
   AddIssueCommand(*cmd, tool, a);
+
+  CLI::App* ledger = cmd->add_subcommand(
+      "ledger", "the desk's ledger of the responses it gave (発行記録)");
+  ledger->require_subcommand(1);
+  CLI::App* export_cmd = ledger->add_subcommand(
+      "export",
+      "write the records since the last export as one file signed with the "
+      "city key, for the privacy office (piiguard-office import-issued); "
+      "never overwrites");
+  export_cmd->add_option("--ledger", a->ledger, "the desk's ledger");
+  export_cmd->add_option("--master", a->master,
+                         "instead of --ledger: the master key, whose ledger "
+                         "is MASTER.ledger");
+  export_cmd->add_option("--key", a->key, "city private key (PEM)")->required();
+  export_cmd->add_option("--out", a->out, "the file to write")->required();
+  export_cmd->callback([&tool, a] {
+    tool.run = [&tool, a] { return ExportLedgerFile(tool, *a); };
+  });
 }
 
 }  // namespace piiguard::admin

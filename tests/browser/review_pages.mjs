@@ -146,6 +146,25 @@ try {
   for (const job of expect.job_names) has(body, job, 'yearly counts');
   await shot('07-counts');
 
+  // Exception codes (issue 17 item 5): the IT desk's ledger against the
+  // PCs' uses, linked from the overview; the use without a record first.
+  await visit('/');
+  has(await text(), expect.exceptions_overview, 'overview (exception codes)');
+  await Promise.all([
+    page.waitForURL(/\/exceptions/),
+    page.locator('a', { hasText: '例外コード:' }).click(),
+  ]);
+  await visit('/exceptions');
+  body = await text();
+  has(body, '例外コードの照合', 'exception codes');
+  for (const t of expect.exception_texts) has(body, t, 'exception codes');
+  has(body, expect.exception_alarm, 'exception codes (the use without a record)');
+  has(body, expect.exception_alarm_cause, 'exception codes (what may explain it)');
+  const alarmAt = body.indexOf(expect.exception_alarm);
+  const sunAt = body.indexOf('サン介護サービス');
+  check(sunAt >= 0 && alarmAt > sunAt, 'exception codes: the alarm is listed under its consignee');
+  await shot('07b-exceptions');
+
   // Ask a PC for a status report; the request is listed.
   await visit('/pcs');
   await Promise.all([

@@ -76,7 +76,7 @@ check "exception persons" 0 "^  1  佐藤 一郎, deputy of consignee npo-hidama
 check "exception persons count" 0 "policy version 1: 2\\." -- "${persons[@]}"
 check "exception persons ja" 0 "^  0  山田 花子、委託先 npo-hidamari の責任者$" -- env LANG=ja_JP.UTF-8 "${persons[@]}"
 check "exception persons other key" 2 "signer is not a trusted key" -- "$admin" exception persons --policy policy.signed --pub keys/other.pub
-respond=("$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --day 2026-12-07)
+respond=("$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --day 2026-12-07 --reason "講座の名簿を持ち出すため")
 check "exception respond" 0 "writing to one stick, for 60 minutes \(item 05" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
 check "exception respond code" 0 "response: [0-9]{5}-[0-9]{5}-[0-9]{5} \(responsible person 1: 佐藤 一郎, deputy of consignee npo-hidamari; works only on 2026-12-07" -- "${respond[@]}" --person 1 --challenge "１３０５９　１２３４８ー５６７８２　９０１２６"
 check "exception respond responsible" 0 "responsible person 0: 山田 花子, responsible for consignee npo-hidamari;" -- "${respond[@]}" --person 0 --challenge 13059-12348-56782-90126
@@ -86,10 +86,24 @@ check "exception respond misheard ja" 2 "要求コードの第3組" -- env LANG=
 check "exception respond malformed" 2 "request code is malformed" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782
 check "exception respond person" 2 "exception respond: --person 2: names nobody: the policy lists 2 responsible persons, 0 to 1" -- "${respond[@]}" --person 2 --challenge 13059-12348-56782-90126
 check "exception respond has no --detail" 2 "--detail" -- "${respond[@]}" --person 1 --detail stick-1 --challenge 13059-12348-56782-90126
-check "exception respond tampered policy" 2 "signature: does not verify" -- "$admin" exception respond --master $master --pc pc-01 --policy tampered.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
+check "exception respond tampered policy" 2 "signature: does not verify" -- "$admin" exception respond --master $master --pc pc-01 --policy tampered.signed --pub keys/city.pub --person 1 --reason x --challenge 13059-12348-56782-90126
 printf 'short' >short.master
-check "exception respond short master" 2 "exception key: short.master: 5 bytes, want exactly 32" -- "$admin" exception respond --master short.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
-check "exception respond no master" 2 "missing.master" -- "$admin" exception respond --master missing.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
+check "exception respond short master" 2 "exception key: short.master: 5 bytes, want exactly 32" -- "$admin" exception respond --master short.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --reason x --challenge 13059-12348-56782-90126
+check "exception respond no master" 2 "missing.master" -- "$admin" exception respond --master missing.master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --reason x --challenge 13059-12348-56782-90126
+# The desk's ledger (発行記録): every response recorded, with its reason,
+# before it is shown; exports of what is new, signed with the city key.
+check "exception respond recorded" 0 "recorded in the desk's ledger $master.ledger as record 5\." -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
+check "exception ledger line" 0 '"person":1,"person_name":"佐藤 一郎","policy_version":1,"reason":"講座の名簿を持ち出すため","scope":"stick","seq":5\}$' -- tail -n 1 $master.ledger
+check "exception ledger mode" 0 "^600$" -- stat -c %a $master.ledger
+check "exception respond needs a reason" 2 "--reason is required" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
+check "exception respond control in reason" 2 "exception respond: --reason: contains a control character" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126 --reason $'a\nb'
+check "exception ledger export" 0 "wrote issued-1.export: records 1 to 5 \(5\) of ledger [0-9a-f]{32}, signed with city key" -- "$admin" exception ledger export --master $master --key keys/city.key --out issued-1.export
+check "exception ledger export signed" 0 "^type: exception-ledger$" -- head -n 2 issued-1.export
+check "exception ledger export nothing new" 0 "no record since the last export" -- "$admin" exception ledger export --ledger $master.ledger --key keys/city.key --out issued-2.export
+check "exception ledger export never overwrites" 2 "issued-1.export" -- "$admin" exception ledger export --ledger $master.ledger --key keys/city.key --out issued-1.export
+check "exception ledger export names one ledger" 2 "give one of --ledger FILE and --master FILE" -- "$admin" exception ledger export --key keys/city.key --out issued-3.export
+printf '{"kind":"issued"' >>$master.ledger
+check "exception respond torn ledger" 2 "no response is given, as the desk's ledger could not record it .*line 9: torn" -- "${respond[@]}" --person 1 --challenge 13059-12348-56782-90126
 # Signed exception files (docs/exceptions.md "Signed exception files").
 identity=$(printf '%064d' 7)
 issue=("$admin" exception issue --pc pc-01 --policy policy.signed --pub keys/city.pub --key keys/city.key --reason "研修資料の書き出し")

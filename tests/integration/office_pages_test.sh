@@ -73,7 +73,24 @@ password='hinode-2026-privacy'
 printf '%s\n' "$password" | "$office" user add tanaka --dir "$dir" --db "$db" >"$work/cmd.log" 2>&1 \
   || { cat "$work/cmd.log"; fail "user add"; }
 run "$office" policy publish --dir "$dir" --db "$db" "$work/policy.signed"
-run "$seed" --db "$db" --work "$work/pcs" --expect "$work/expect.json"
+run "$seed" --db "$db" --work "$work/pcs" --expect "$work/expect.json" \
+  --admin "$admin" --city-key "$work/keys/city.key"
+
+# The IT desk's ledger export (written by the real piiguard-admin in the
+# seed) through the real import: stored once; a second import changes
+# nothing; a copy altered after signing is refused and stores nothing.
+issued=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["issued_export"])' "$work/expect.json")
+run "$office" import-issued "$issued" --dir "$dir" --db "$db"
+grep -q '2 stored, 0 already stored' "$work/cmd.log" || { cat "$work/cmd.log"; fail "import-issued: first import"; }
+run "$office" import-issued "$issued" --dir "$dir" --db "$db"
+grep -q 'was imported before' "$work/cmd.log" || { cat "$work/cmd.log"; fail "import-issued: a re-import"; }
+sed 's/講座の会場/講座の別会場/' "$issued" >"$work/altered.export"
+"$office" import-issued "$work/altered.export" --dir "$dir" --db "$db" >"$work/cmd.log" 2>&1
+rc=$?
+[[ $rc -eq 1 ]] && grep -q 'refused; nothing was stored' "$work/cmd.log" \
+  || { cat "$work/cmd.log"; fail "import-issued: an altered file (exit $rc)"; }
+count=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM exception_issued").fetchone()[0])' "$db")
+[[ $count -eq 2 ]] || fail "import-issued: $count records stored, want 2"
 
 # The server says where it listens ("listening on HOST:PORT"): read its
 # output from a pipe (no polling) until that line, then keep draining the

@@ -6,9 +6,12 @@
 // Journal; the PC is enrolled in the office's store, and its batches go through
 // the office's ingest, which verifies them. One PC then sends a rewritten
 // history (re-signed with its own device key, as root on that PC could),
-// which the office refuses and raises as an incident.
+// which the office refuses and raises as an incident. Two PCs ask for
+// exceptions, which the IT desk (the real piiguard-admin) answers
+// (exception_seed.h).
 //
 // usage: office_seed --db FILE --work DIR --expect FILE.json
+//                    --admin PIIGUARD_ADMIN --city-key CITY.KEY
 // Writes to --expect the texts the pages must show (read by
 // tests/browser/review_pages.mjs), taken from what the producers wrote.
 // Exit 0 when everything went as expected; 1 when a producer wrote a type
@@ -28,8 +31,7 @@
 
 #include "agent/journal/journal.h"
 #include "common/crypto.h"
-#include "common/encoding.h"
-#include "common/journal/batch.h"
+#include "common/file_util.h"
 #include "common/journal/event_types.h"
 #include "common/json.h"
 #include "common/messages.h"
@@ -39,11 +41,15 @@
 #include "office/ingest.h"
 #include "office/pages/render.h"
 #include "office/store.h"
+#include "tests/integration/desk_runner.h"
+#include "tests/integration/exception_seed.h"
+#include "tests/integration/office_seeder.h"
 #include "tests/integration/simulated_agent.h"
 
 namespace piiguard {
 namespace {
 
+using seed::Seeder;
 using seed::SimulatedAgent;
 
 constexpr int64_t kMinute = int64_t{60} * 1000;
@@ -57,123 +63,6 @@ int64_t RealNow() {
 Status Fail(std::string_view what, const Status& status) {
   return status.Annotate(std::string("office_seed: ") + std::string(what));
 }
-
-class Seeder {
- public:
-  Seeder(office::OfficeStore& store, std::filesystem::path work)
-      : store_(store), ingestor_(store, clock_), work_(std::move(work)) {}
-
-  // Enrols the PC in the office's store, as `piiguard enrol` would.
-  Status Enrol(const std::string& pc, const std::string& consignee,
-               SimulatedAgent& agent, int64_t enrolled_ms) {
-    office::PcRecord record;
-    record.pc = pc;
-    record.consignee = consignee;
-    record.device_key_pem = agent.device_key().PublicKey().ToPem();
-    record.chain = agent.journal().chain();
-    PIIGUARD_ASSIGN_OR_RETURN(std::string serial, RandomBytes(8));
-    record.cert_serial = HexEncode(serial);
-    record.enrolled_ms = enrolled_ms;
-    PIIGUARD_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(16));
-    PIIGUARD_RETURN_IF_ERROR(
-        store_.Enrol(record, HexEncode(nonce), enrolled_ms));
-    serials_.emplace(pc, record.cert_serial);
-    agents_.emplace(pc, &agent);
-    return Status::Ok();
-  }
-
-  // Sends everything pending, as the agent's sync would, with a status
-  // report when one is given, and records the acknowledgement.
-  Status Sync(const std::string& pc, std::optional<std::string> report = {}) {
-    SimulatedAgent& agent = *agents_.at(pc);
-    PIIGUARD_ASSIGN_OR_RETURN(sync::PendingBatch pending,
-                              agent.monitor().GetBatch());
-    if (!pending.batch) return Status::Ok();
-    if (report) pending.batch->status_report = *report;
-    clock_.SetWallMs(agent.now_ms() + kMinute);
-    const office::ApiAnswer answer = ingestor_.Ingest(
-        {pc, serials_.at(pc)}, journal::SerializeBatch(*pending.batch));
-    if (answer.http_status != 200) {
-      return FailedPreconditionError(
-          "office_seed", pc,
-          "batch refused: " + answer.error + ": " + answer.reason);
-    }
-    const auto acked_seq = answer.body.at("acked_seq").get<uint64_t>();
-    PIIGUARD_ASSIGN_OR_RETURN(
-        journal::Hash acked_head,
-        journal::HashFromHex(answer.body.at("acked_head").get<std::string>()));
-    return agent.monitor().Acked(acked_seq, acked_head);
-  }
-
-  // What root on the PC could forge: the journal read back from its file,
-  // entry 3 on rewritten (as an agent stop) and one more entry, the chain
-  // and a checkpoint re-made and re-signed with the PC's own device key.
-  // The office must refuse it as an incident.
-  Status Rewrite(const std::string& pc, int64_t now_ms) {
-    SimulatedAgent& agent = *agents_.at(pc);
-    PIIGUARD_ASSIGN_OR_RETURN(std::vector<journal::Entry> entries,
-                              journal::ReadEntries(agent.journal_path(), {}));
-    if (entries.size() < 3) {
-      return FailedPreconditionError("office_seed", pc, "journal too short");
-    }
-    entries[2].type = journal::types::kAgentStopped;
-    entries[2].details = R"({"pid":78})";
-    journal::Entry extra = entries[1];
-    extra.seq = entries.back().seq + 1;
-    extra.time_ms = entries.back().time_ms + kMinute;
-    entries.push_back(extra);
-    for (size_t i = 2; i < entries.size(); ++i) {
-      entries[i].prev = entries[i - 1].hash;
-      entries[i].hash = journal::EntryHash(entries[i]);
-    }
-    journal::Batch batch;
-    batch.pc = pc;
-    batch.chain = agent.journal().chain();
-    batch.entries = entries;
-    const journal::Entry& last = entries.back();
-    PIIGUARD_ASSIGN_OR_RETURN(
-        std::string checkpoint,
-        journal::SignCheckpoint(
-            {agent.journal().chain(), last.seq, last.hash, last.time_ms},
-            agent.device_key()));
-    batch.checkpoints.push_back(checkpoint);
-    clock_.SetWallMs(now_ms);
-    const office::ApiAnswer answer =
-        ingestor_.Ingest({pc, serials_.at(pc)}, journal::SerializeBatch(batch));
-    if (answer.http_status == 200 || !answer.incident) {
-      return FailedPreconditionError(
-          "office_seed", pc,
-          "a rewritten history was not raised as an incident (HTTP " +
-              std::to_string(answer.http_status) + ", " + answer.error + ")");
-    }
-    reason_ = answer.reason;
-    return Status::Ok();
-  }
-
-  // The office asks the PC for a status report (R8); the PC's monitor
-  // journals and signs it, and its next batch carries it (docs/sync.md).
-  Status AnswerStatusRequest(const std::string& pc) {
-    SimulatedAgent& agent = *agents_.at(pc);
-    PIIGUARD_ASSIGN_OR_RETURN(
-        office::StatusRequest request,
-        store_.RequestStatusReport(pc, "tanaka", agent.now_ms()));
-    agent.Advance();
-    PIIGUARD_ASSIGN_OR_RETURN(std::string report,
-                              agent.monitor().GetStatusReport(request.id));
-    return Sync(pc, report);
-  }
-
-  const std::string& incident_reason() const { return reason_; }
-
- private:
-  office::OfficeStore& store_;
-  os::FakeClock clock_{0};  // the office's time of the batch being ingested
-  office::Ingestor ingestor_;
-  std::filesystem::path work_;
-  std::map<std::string, std::string> serials_;
-  std::map<std::string, SimulatedAgent*> agents_;
-  std::string reason_;
-};
 
 // A roster as staff save one (clearly fictitious people).
 std::string RosterCsv() {
@@ -219,14 +108,17 @@ Status EveryTypeLabelled(
 }
 
 Status Run(const std::string& db, const std::string& work,
-           const std::string& expect_path) {
+           const std::string& expect_path, const std::string& admin,
+           const std::string& city_key_path) {
   PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<office::OfficeStore> store,
                             office::OfficeStore::OpenSqlite(db));
   std::error_code error;
   std::filesystem::create_directories(work, error);
   if (error) return IoError("office_seed", work, error.message());
+  PIIGUARD_ASSIGN_OR_RETURN(std::string city_pem,
+                            ReadFileBytes(city_key_path, 65536));
   PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey city_key,
-                            Ed25519PrivateKey::Generate());
+                            Ed25519PrivateKey::FromPem(city_pem));
   PIIGUARD_ASSIGN_OR_RETURN(X25519PrivateKey office_key,
                             X25519PrivateKey::Generate());
   PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<roster::Detector> detector,
@@ -293,6 +185,12 @@ Status Run(const std::string& db, const std::string& work,
   // sun-pc-02: a stick without a key stays read-only.
   PIIGUARD_RETURN_IF_ERROR(s2.InstallPolicy(policy_v1));
   PIIGUARD_RETURN_IF_ERROR(s2.PlugForeignStick("AA0001"));
+  // Exception codes: the IT desk answers hidamari-pc-01 and sun-pc-01.
+  seed::DeskRunner desk(admin, (std::filesystem::path(work) / "desk").string());
+  PIIGUARD_RETURN_IF_ERROR(desk.Setup(city_key, policy_v1));
+  PIIGUARD_ASSIGN_OR_RETURN(
+      Json exceptions,
+      seed::SeedExceptions(desk, h1, "hidamari-pc-01", s1, "sun-pc-01"));
   for (const auto& [pc, consignee] : pcs) {
     if (Status s = seeder.Sync(pc); !s.ok()) return Fail(pc, s);
   }
@@ -326,7 +224,7 @@ Status Run(const std::string& db, const std::string& work,
   auto label = [](const char* type) {
     return Message(Lang::kJa, *journal::EventTypeLabel(type));
   };
-  const Json expect = {
+  Json expect = {
       {"tampered_pc", "sun-pc-02"},
       {"incident_reason", seeder.incident_reason()},
       {"violation_text", refused.value("reason", "")},
@@ -349,6 +247,7 @@ Status Run(const std::string& db, const std::string& work,
        {R"x("'=HYPERLINK(""http://evil.example/"",""click"")")x", kNearMiss1}},
       {"types_written", types},
   };
+  expect.update(exceptions);
   std::ofstream out(expect_path);
   out << expect.dump(2) << "\n";
   if (!out.good()) {
@@ -363,14 +262,17 @@ Status Run(const std::string& db, const std::string& work,
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args;
   for (int i = 1; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
-  if (argc != 7 || !args.contains("--db") || !args.contains("--work") ||
-      !args.contains("--expect")) {
-    (void)std::fprintf(
-        stderr, "usage: office_seed --db FILE --work DIR --expect FILE\n");
+  if (argc != 11 || !args.contains("--db") || !args.contains("--work") ||
+      !args.contains("--expect") || !args.contains("--admin") ||
+      !args.contains("--city-key")) {
+    (void)std::fprintf(stderr,
+                       "usage: office_seed --db FILE --work DIR --expect FILE "
+                       "--admin PIIGUARD_ADMIN --city-key CITY.KEY\n");
     return 2;
   }
   piiguard::Status status =
-      piiguard::Run(args["--db"], args["--work"], args["--expect"]);
+      piiguard::Run(args["--db"], args["--work"], args["--expect"],
+                    args["--admin"], args["--city-key"]);
   if (!status.ok()) {
     (void)std::fprintf(stderr, "%s\n", status.message().c_str());
     return 1;

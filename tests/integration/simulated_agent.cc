@@ -4,8 +4,10 @@
 #include <iostream>
 
 #include "agent/daemon/local_requests.h"
+#include "agent/exception/exception_key.h"
 #include "common/timestamp.h"
 #include "common/version.h"
+#include "policy/exception/code_mac.h"
 #include "policy/policy.h"
 #include "policy/policy_verify.h"
 #include "policy/stick_key.h"
@@ -59,9 +61,18 @@ Result<std::string> City::SignedPolicy(
   for (const std::string& job : jobs) {
     Json entry = policy["register"][0];
     entry["id"] = job;
+    entry["consignee"] = "npo-hidamari";
     reg.push_back(entry);
   }
   policy["register"] = reg;
+  policy["consignees"] = Json::parse(R"([
+    {"id": "npo-hidamari", "name": "NPO法人ひだまり子育てネット",
+     "responsible": {"name": "山田 花子", "contact": "042-000-0000"},
+     "deputies": [{"name": "佐藤 一郎", "contact": "042-000-0001"}],
+     "pcs": ["hidamari-pc-01", "hidamari-pc-02"]},
+    {"id": "sun-kaigo", "name": "サン介護サービス",
+     "responsible": {"name": "鈴木 一郎", "contact": "042-111-1111"},
+     "deputies": [], "pcs": ["sun-pc-01", "sun-pc-02"]}])");
   policy["roster_guard"]["quarantine_key"] = quarantine_key.ToBase64();
   return policy::SignPolicy(policy::testing::Dump(policy), key);
 }
@@ -78,6 +89,8 @@ Result<std::unique_ptr<SimulatedAgent>> SimulatedAgent::Start(
                             Ed25519PrivateKey::Generate());
   std::unique_ptr<SimulatedAgent> a(new SimulatedAgent(city, key));
   a->clock_.SetWallMs(start_ms);
+  a->dir_ = dir;
+  a->pc_ = pc;
   agent::StatePaths paths(dir);
   PIIGUARD_RETURN_IF_ERROR(agent::EnsureStateDir(paths));
   PIIGUARD_RETURN_IF_ERROR(agent::StoreOfficeConfig(
@@ -319,6 +332,50 @@ Status SimulatedAgent::SaveRoster(const std::string& name,
   PIIGUARD_ASSIGN_OR_RETURN(os::FileEventBatch batch, file_events_.Drain());
   guard_->OnEvents(std::move(batch));
   return Status::Ok();
+}
+
+}  // namespace piiguard::seed
+
+namespace piiguard::seed {
+
+Status SimulatedAgent::EnableExceptions(const std::string& key_file) {
+  agent::ExceptionConfig config;
+  config.clock = &clock_;
+  config.journal = journal_.get();
+  config.state_file = dir_ + "/exceptions.state";
+  config.boot_id = "seed-boot";
+  config.pc_id = [pc = pc_] { return pc; };
+  config.policy = [this] { return policy_->policy(); };
+  config.user_name = SatoUserName;
+  exceptions_ = std::make_unique<agent::ExceptionService>(
+      std::move(config), agent::LoadExceptionKey(key_file, ::geteuid()));
+  PIIGUARD_RETURN_IF_ERROR(exceptions_->Init());
+  // As piiguardd joins them (agent/daemon/wire_exceptions.cc).
+  exceptions_->SetRadios(sessions_.get());
+  sessions_->SetExceptionGrants(exceptions_.get());
+  sessions_->GrantsChanged();
+  return Status::Ok();
+}
+
+Result<std::string> SimulatedAgent::AskRadiosException(int64_t minutes) {
+  Advance();
+  agent::ExceptionAsk ask;
+  ask.scope = "radios";
+  ask.minutes = minutes;
+  PIIGUARD_ASSIGN_OR_RETURN(Json answer, exceptions_->Request(kStaff.uid, ask));
+  if (!answer.contains("challenge")) {
+    return FailedPreconditionError("seed", "exception request", answer.dump());
+  }
+  return answer["challenge"].get<std::string>();
+}
+
+Result<Json> SimulatedAgent::RedeemException(const std::string& response) {
+  Advance();
+  return exceptions_->Redeem(kStaff.uid, response);
+}
+
+int64_t SimulatedAgent::IssueDay() const {
+  return exception::IssueDay(clock_.WallMs());
 }
 
 }  // namespace piiguard::seed

@@ -4,7 +4,9 @@
 // owners and monitor (agent.started with the version, the policy, near
 // misses, status reports), the USB enforcer on a fake sysfs and block layer,
 // the session manager on fake radios, the roster guard on a fake file tree with
-// the real detector, all writing the agent's real Journal (a file).
+// the real detector, the exception service (offline exception codes) with
+// its radios scope joined to the session manager as piiguardd joins it, all
+// writing the agent's real Journal (a file).
 //
 // Each action moves the PC's clock one minute on, so the pages list the
 // events in the order they were made.
@@ -24,6 +26,7 @@
 #include "agent/daemon/event_sink.h"
 #include "agent/daemon/status_board.h"
 #include "agent/daemon/sync_monitor.h"
+#include "agent/exception/exception_service.h"
 #include "agent/journal/journal.h"
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/guard.h"
@@ -56,7 +59,9 @@ struct City {
   X25519PublicKey quarantine_key;
   const roster::Detector* detector = nullptr;
   // A signed policy of `version`, valid around `now_ms`, naming `jobs` in
-  // its register and the quarantine key.
+  // its register (for consignee npo-hidamari) and the quarantine key; its
+  // consignees are those of office_pages_test.sh's policy: npo-hidamari
+  // (0 山田 花子, 1 佐藤 一郎 deputy) and sun-kaigo (2 鈴木 一郎).
   Result<std::string> SignedPolicy(int64_t version, int64_t now_ms,
                                    const std::vector<std::string>& jobs) const;
 };
@@ -90,6 +95,17 @@ class SimulatedAgent {
   Status RadioTurnedOnByAnotherProgram();
   // A staff member saves a roster into their home folder.
   Status SaveRoster(const std::string& name, const std::string& csv);
+  // The exception service, with this PC's K_pc read from `key_file` (as
+  // `piiguard-admin exception pc-key` wrote it) by the agent's own loader.
+  Status EnableExceptions(const std::string& key_file);
+  // `piiguard exception request --radios --minutes M` by staff (uid 1000):
+  // the challenge shown, to be read out to the IT desk.
+  Result<std::string> AskRadiosException(int64_t minutes);
+  // `piiguard exception redeem RESPONSE`: the service's answer (accepted,
+  // grant, ...).
+  Result<Json> RedeemException(const std::string& response);
+  // The issue day (days since 1970-01-01, Japan) of the PC's clock.
+  int64_t IssueDay() const;
 
   // The daemon's answers to the sync process, as piiguardd gives them.
   agent::SyncMonitor& monitor() { return *monitor_; }
@@ -101,6 +117,7 @@ class SimulatedAgent {
   Result<std::vector<journal::Entry>> Entries() const;
   int64_t now_ms() const { return clock_.WallMs(); }
   void Advance() { clock_.AdvanceMs(int64_t{60} * 1000); }
+  void AdvanceMs(int64_t ms) { clock_.AdvanceMs(ms); }
 
  private:
   SimulatedAgent(const City& city, Ed25519PrivateKey device_key);
@@ -114,6 +131,8 @@ class SimulatedAgent {
 
   const City& city_;
   Ed25519PrivateKey device_key_;
+  std::string dir_;
+  std::string pc_;
   os::FakeClock clock_{0};
   std::string journal_path_;
   std::unique_ptr<journal::Journal> journal_;
@@ -149,6 +168,7 @@ class SimulatedAgent {
   NoDesktop no_desktop_;
   agent::rosterguard::InlineExecutor inline_;
   std::unique_ptr<agent::rosterguard::Guard> guard_;
+  std::unique_ptr<agent::ExceptionService> exceptions_;
 };
 
 }  // namespace piiguard::seed

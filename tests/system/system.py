@@ -116,7 +116,9 @@ class SystemRun(vm.Run):
         cmd = [self.args.admin, "exception", "respond",
                "--master", self.args.desk_master, "--pc", self.args.desk_pc,
                "--challenge", rest[0], "--person", "0",
-               "--policy", self.args.desk_policy, "--pub", self.args.desk_pub]
+               "--policy", self.args.desk_policy, "--pub", self.args.desk_pub,
+               "--reason", "system tier",
+               "--ledger", os.path.join(self.out, "desk.ledger")]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=60, check=False)
         text = r.stdout.decode(errors="replace")

@@ -83,7 +83,8 @@ exception_pc() {
 desk() {
   piiguard-admin exception respond --master /etc/piiguard-vm/exceptions.master \
     --pc "${2:-hidamari-pc-01}" --challenge "$1" --person 0 \
-    --policy /etc/piiguard/policy.signed --pub /etc/piiguard/city.pub |
+    --policy /etc/piiguard/policy.signed --pub /etc/piiguard/city.pub \
+    --reason "vm tier" --ledger /tmp/piiguard-desk.ledger |
     sed -n 's/^response: \([0-9-]*\).*/\1/p'
 }
 

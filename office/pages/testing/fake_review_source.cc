@@ -44,6 +44,24 @@ Result<EventPage> FakeReviewSource::ListEvents(const EventFilter& filter) {
   return page;
 }
 
+Result<std::vector<IssuedException>> FakeReviewSource::ListIssuedExceptions() {
+  std::lock_guard lock(mu);
+  if (fail_reads) return ReadError();
+  return issued;
+}
+
+Result<std::vector<IssuedImport>> FakeReviewSource::ListIssuedImports() {
+  std::lock_guard lock(mu);
+  if (fail_reads) return ReadError();
+  return imports;
+}
+
+Result<std::map<std::string, int64_t>> FakeReviewSource::JournalReach() {
+  std::lock_guard lock(mu);
+  if (fail_reads) return ReadError();
+  return reach;
+}
+
 Result<ReviewEvent> FakeReviewSource::GetEvent(std::string_view pc,
                                                uint64_t seq) {
   std::lock_guard lock(mu);

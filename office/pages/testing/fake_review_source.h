@@ -7,6 +7,7 @@
 #ifndef PIIGUARD_OFFICE_PAGES_TESTING_FAKE_REVIEW_SOURCE_H_
 #define PIIGUARD_OFFICE_PAGES_TESTING_FAKE_REVIEW_SOURCE_H_
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ class FakeReviewSource : public ReviewSource {
   Result<StatusRequest> RequestStatusReport(std::string_view pc,
                                             std::string_view requested_by,
                                             int64_t now_ms) override;
+  Result<std::vector<IssuedException>> ListIssuedExceptions() override;
+  Result<std::vector<IssuedImport>> ListIssuedImports() override;
+  Result<std::map<std::string, int64_t>> JournalReach() override;
   Result<OfficeUser> GetUser(std::string_view name) override;
   Status RecordLoginFailure(std::string_view user, int64_t time_ms) override;
   Result<uint64_t> CountLoginFailures(std::string_view user,
@@ -48,6 +52,9 @@ class FakeReviewSource : public ReviewSource {
   std::vector<JobCount> job_counts;  // returned as they are
   Register reg;
   std::vector<StatusRequest> requests;
+  std::vector<IssuedException> issued;  // returned as they are
+  std::vector<IssuedImport> imports;    // returned as they are
+  std::map<std::string, int64_t> reach;
   std::vector<OfficeUser> users;
   std::vector<std::pair<std::string, int64_t>> login_failures;
   std::vector<LoginSession> sessions;
