@@ -1348,6 +1348,13 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "maintenance in progress until {0}: no personal-data session can start "
      "now."},
     // End of exception codes.
+    {MsgId::kOfficeExceptionPublished,
+     "例外ファイル {0}（端末 {1}）を配信待ちにしました。端末は {2} "
+     "までの次の同期で受け取ります。",
+     "exception file {0} for {1} queued: the PC fetches it at its next sync "
+     "until {2}."},
+    {MsgId::kOfficeExceptionRefused, "例外ファイルを配信できません: {0}",
+     "exception file not published: {0}"},
 }};
 
 std::string Fill(std::string_view pattern,

@@ -500,6 +500,9 @@ enum class MsgId {
   kStatusMaintenanceClosing,
   kSessionRefusedMaintenance,
   // End of exception codes.
+  // Online delivery of signed exception files (`exception publish`).
+  kOfficeExceptionPublished,
+  kOfficeExceptionRefused,
   kCount,  // must stay last
 };
 
