@@ -6,6 +6,8 @@
 //                                  (quarantine_commands.cc)
 //   scan verify REPORT             a PC's `piiguard scan` report against its
 //                                  enrolled device key (scan_commands.cc)
+//   exception publish FILE         a signed exception file queued for its
+//                                  PC's sync (exception_commands.cc)
 // Exit codes: 0 done, 1 refused (a verification said no), 2 error.
 
 #include <pthread.h>
@@ -26,6 +28,7 @@
 #include "common/messages.h"
 #include "common/os/clock.h"
 #include "common/tls/tls.h"
+#include "office/exception_commands.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
 #include "office/quarantine_commands.h"
@@ -392,6 +395,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   office::AddQuarantineCommands(app, ctx.lang, run);
   office::AddScanCommands(app, ctx.lang, run);
+  office::AddExceptionCommands(app, ctx.lang, run);
 
   std::string dir;
   std::string city_pub;
