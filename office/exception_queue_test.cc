@@ -198,7 +198,8 @@ class ExceptionEndpointTest : public ExceptionQueueTest {
     ServerConfig config{.threads = 2,
                         .server_cert = server_cert,
                         .server_key = server_key_,
-                        .ca_cert = ca_cert_};
+                        .ca_cert = ca_cert_,
+                        .log = nullptr};
     config.port = 0;
     auto server =
         OfficeServer::Create(config, *store_.get(),
@@ -226,7 +227,7 @@ class ExceptionEndpointTest : public ExceptionQueueTest {
   Result<ExceptionDelivery> Fetch(SimulatedPc& pc, int* status = nullptr) {
     httplib::SSLClient client("127.0.0.1", port_, Cert(pc).get(),
                               pc.tls_key().get());
-    client.set_ca_cert_path(ca_path_.c_str());
+    client.set_ca_cert_path(ca_path_);
     client.enable_server_certificate_verification(true);
     auto res = client.Get("/api/v1/exceptions");
     if (!res) return IoError("test", "get", httplib::to_string(res.error()));
