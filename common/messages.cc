@@ -1505,6 +1505,13 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "not used (another response to the same request was used)"},
     {MsgId::kPagesExcNever, "まだ届いていません", "nothing yet"},
     // End of the desk's ledger.
+    {MsgId::kOfficeExceptionPublished,
+     "例外ファイル {0}（端末 {1}）を配信待ちにしました。端末は {2} "
+     "までの次の同期で受け取ります。",
+     "exception file {0} for {1} queued: the PC fetches it at its next sync "
+     "until {2}."},
+    {MsgId::kOfficeExceptionRefused, "例外ファイルを配信できません: {0}",
+     "exception file not published: {0}"},
 }};
 
 std::string Fill(std::string_view pattern,

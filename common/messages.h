@@ -556,6 +556,9 @@ enum class MsgId {
   kPagesExcStateSuperseded,
   kPagesExcNever,
   // End of the desk's ledger.
+  // Online delivery of signed exception files (`exception publish`).
+  kOfficeExceptionPublished,
+  kOfficeExceptionRefused,
   kCount,  // must stay last
 };
 

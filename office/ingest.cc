@@ -176,6 +176,8 @@ ApiAnswer Ingestor::Ingest(const ClientIdentity& client,
   fresh = fresh.subspan(first_new);
   int64_t policy_version = ReportedPolicyVersion(fresh);
   Status status = tx.InsertEntries(pc.pc, fresh);
+  // A file the PC granted or refused is no longer served.
+  if (status.ok()) status = tx.SettleExceptionFiles(pc.pc, fresh, now);
   std::string report_note;
   if (status.ok() && !batch.status_report.empty()) {
     Result<VerifiedReport> report =

@@ -8,6 +8,8 @@
 //                                  enrolled device key (scan_commands.cc)
 //   import-issued FILE             the IT desk's ledger export of exception
 //                                  codes (issued_commands.cc)
+//   exception publish FILE         a signed exception file queued for its
+//                                  PC's sync (exception_commands.cc)
 // Exit codes: 0 done, 1 refused (a verification said no), 2 error.
 
 #include <pthread.h>
@@ -29,6 +31,7 @@
 #include "common/os/clock.h"
 #include "common/tls/tls.h"
 #include "office/issued_commands.h"
+#include "office/exception_commands.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
 #include "office/quarantine_commands.h"
@@ -396,6 +399,7 @@ int main(int argc, char** argv) {
   office::AddQuarantineCommands(app, ctx.lang, run);
   office::AddScanCommands(app, ctx.lang, run);
   office::AddIssuedCommands(app, ctx.lang, run);
+  office::AddExceptionCommands(app, ctx.lang, run);
 
   std::string dir;
   std::string city_pub;

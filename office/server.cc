@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "common/exception_delivery.h"
 #include "common/journal/batch.h"
 
 namespace piiguard::office {
@@ -57,6 +58,7 @@ class OfficeServer::Impl {
        const os::Clock& clock)
       : config_(std::move(config)),
         store_(store),
+        clock_(clock),
         ingestor_(store, clock),
         enroller_(store, std::move(enrol), clock) {}
 
@@ -136,6 +138,10 @@ class OfficeServer::Impl {
                  [this](const httplib::Request& req, httplib::Response& res) {
                    Policy(req, res);
                  });
+    server_->Get("/api/v1/exceptions",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   Exceptions(req, res);
+                 });
     return Status::Ok();
   }
 
@@ -162,22 +168,63 @@ class OfficeServer::Impl {
     res.set_content(body.dump(), std::string(kJson));
   }
 
-  void Policy(const httplib::Request& req, httplib::Response& res) {
+  // The enrolled PC behind the request (its current certificate), or the
+  // refusal already answered.
+  std::optional<ClientIdentity> EnrolledClient(const httplib::Request& req,
+                                               httplib::Response& res,
+                                               std::string_view context) {
     Result<ClientIdentity> client = ClientOf(req);
     if (!client.ok()) {
       ApiAnswer answer =
           Refuse(403, "not_enrolled", client.status().ToString());
-      Log("policy", req.remote_addr, answer);
-      return Reply(res, answer);
+      Log(context, req.remote_addr, answer);
+      Reply(res, answer);
+      return std::nullopt;
     }
     Result<PcRecord> pc = store_.GetPc(client->pc);
     if (!pc.ok() || pc->cert_serial != client->cert_serial) {
       ApiAnswer answer =
           Refuse(403, "not_enrolled",
-                 ErrorMessage("policy", client->pc, "not enrolled"));
-      Log("policy", client->pc, answer);
+                 ErrorMessage(context, client->pc, "not enrolled"));
+      Log(context, client->pc, answer);
+      Reply(res, answer);
+      return std::nullopt;
+    }
+    return *std::move(client);
+  }
+
+  // GET /api/v1/exceptions: this PC's queued exception files still within
+  // their redeem_by and not yet settled (docs/sync.md). The PC is the
+  // certificate's: no parameter names another.
+  void Exceptions(const httplib::Request& req, httplib::Response& res) {
+    std::optional<ClientIdentity> client =
+        EnrolledClient(req, res, "exceptions");
+    if (!client) return;
+    Result<std::vector<QueuedException>> queued =
+        store_.PendingExceptionFiles(client->pc, clock_.WallMs());
+    ExceptionDelivery delivery;
+    if (queued.ok()) {
+      for (QueuedException& file : *queued) {
+        delivery.files.push_back(std::move(file.file));
+      }
+    }
+    Result<std::string> body = queued.ok()
+                                   ? SerializeExceptionDelivery(delivery)
+                                   : Result<std::string>(queued.status());
+    if (!body.ok()) {
+      ApiAnswer answer = Refuse(500, "internal", "office error");
+      answer.reason = body.status().ToString();
+      Log("exceptions", client->pc, answer);
       return Reply(res, answer);
     }
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(*body, std::string(kJson));
+  }
+
+  void Policy(const httplib::Request& req, httplib::Response& res) {
+    std::optional<ClientIdentity> client = EnrolledClient(req, res, "policy");
+    if (!client) return;
     int64_t have = 0;
     if (req.has_param("have")) {
       std::string text = req.get_param_value("have");
@@ -225,6 +272,7 @@ class OfficeServer::Impl {
 
   ServerConfig config_;
   OfficeStore& store_;
+  const os::Clock& clock_;
   Ingestor ingestor_;
   Enroller enroller_;
   std::unique_ptr<httplib::SSLServer> server_;

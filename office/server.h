@@ -1,11 +1,12 @@
 // The office's HTTPS server (docs/sync.md): cpp-httplib's SSLServer with the
 // office CA as the only client CA. POST /api/v1/enrol works without a client
-// certificate; POST /api/v1/journal and GET /api/v1/policy need one that the
+// certificate; POST /api/v1/journal, GET /api/v1/policy and GET
+// /api/v1/exceptions (the PC's queued exception files) need one that the
 // TLS layer verified against the CA (a certificate from another CA fails the
-// handshake). GET /healthz answers anyone: 200 {"status":"ok","db":"ok"}
-// when the store answers, else 503 with the reason. The review pages
-// (office/pages) are mounted on the same server by the caller through http()
-// before Run().
+// handshake), of an enrolled PC. GET /healthz answers anyone: 200
+// {"status":"ok","db":"ok"} when the store answers, else 503 with the reason.
+// The review pages (office/pages) are mounted on the same server by the caller
+// through http() before Run().
 //
 // Thread-safety: handlers run on the server's thread pool; Stop() may be
 // called from any thread.

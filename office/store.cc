@@ -53,6 +53,13 @@ constexpr std::string_view kSchema[] = {
     " token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,"
     " csrf TEXT NOT NULL, created_ms BIGINT NOT NULL,"
     " expires_ms BIGINT NOT NULL)",
+    // Signed exception files queued for online delivery (exception_queue.cc).
+    "CREATE TABLE IF NOT EXISTS exception_files("
+    " pc TEXT NOT NULL, id TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " file_b64 TEXT NOT NULL, bytes BIGINT NOT NULL,"
+    " redeem_by_ms BIGINT NOT NULL, published_ms BIGINT NOT NULL,"
+    " settled_ms BIGINT NOT NULL DEFAULT 0,"
+    " settled_seq BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (pc, id))",
 };
 // NOLINTEND(bugprone-suspicious-missing-comma)
 

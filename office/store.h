@@ -52,6 +52,19 @@ struct PolicyRecord {
   int64_t published_ms = 0;
 };
 
+// A signed exception file queued for its PC (docs/office.md "exception
+// publish"): served by GET /api/v1/exceptions until settled (the PC's
+// journal said it was granted or refused) or past redeem_by.
+struct QueuedException {
+  std::string pc;
+  std::string id;      // the file's id, decimal
+  std::string sha256;  // of the file's bytes, 64 lower-case hex
+  std::string file;    // the signed file's bytes
+  int64_t redeem_by_ms = 0;
+  int64_t published_ms = 0;
+  int64_t settled_ms = 0;  // 0: still to deliver
+};
+
 class OfficeStore;
 
 // What ImportIssued did with one export file.
@@ -94,6 +107,12 @@ class IngestTx {
                                  std::string_view payload, int64_t now_ms);
   // The newest published policy version; 0 if none.
   Result<int64_t> NewestPolicyVersion();
+  // Entries of the PC just stored: an exception.granted or .refused that
+  // names a queued file (details.id with via "file", or details.file_sha256)
+  // settles it, so it is no longer served (exception_queue.cc).
+  Status SettleExceptionFiles(std::string_view pc,
+                              std::span<const journal::Entry> entries,
+                              int64_t now_ms);
   Status Commit();
 
  private:
@@ -125,6 +144,17 @@ class OfficeStore : public ReviewSource {
   Status PublishPolicy(int64_t version, std::string_view envelope,
                        std::string_view payload, int64_t now_ms);
   Result<std::optional<PolicyRecord>> NewestPolicy();
+
+  // Exception files (exception_queue.cc). Queue refuses (kFailedPrecondition)
+  // a file whose id is already queued for that PC. Pending: the PC's files
+  // not settled and with redeem_by_ms >= now_ms, oldest first, at most
+  // kMaxDeliveredFiles and kMaxDeliveredBytes (common/exception_delivery.h).
+  Status QueueExceptionFile(const QueuedException& file);
+  Result<std::vector<QueuedException>> PendingExceptionFiles(
+      std::string_view pc, int64_t now_ms);
+  // Every queued file of the PC ("" : all PCs), newest first, at most limit.
+  Result<std::vector<QueuedException>> ListExceptionFiles(std::string_view pc,
+                                                          size_t limit);
 
   // Users of the review pages. AddUser refuses an existing name.
   Status AddUser(const OfficeUser& user, int64_t now_ms);

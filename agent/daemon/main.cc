@@ -255,6 +255,8 @@ int Serve(const Args& args) {
   Log(WireExceptions(exceptions, paths, owners, daemon, kernel, args.exceptions,
                      pre.city_key, notifier));
   usb.exceptions = exceptions.service.get();
+  // Exception files the office queued come with the sync.
+  JoinSyncExceptions(exceptions, sync.monitor.get());
   Status usb_wired = WireUsb(
       usb, paths, owners, daemon, pre.city_key, gate, notifier,
       [&gate](StickControl* c) { gate.SetStickControl(c); },

@@ -8,7 +8,9 @@
 //   back);
 // - a policy from the office is the applied policy's to verify and apply;
 // - a status report the office asks for is journaled first, then signed
-//   with the device key.
+//   with the device key;
+// - a signed exception file from the office is the exception service's to
+//   verify and apply, as `piiguard exception apply` (SetExceptionApplier).
 // The material (office.json and tls/) is read from the state directory as
 // root (LoadSyncMaterial) at each request, so a new enrolment or
 // certificate is used by the next round; round outcomes go to SyncHealth
@@ -20,7 +22,9 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "agent/daemon/applied_policy.h"
 #include "agent/daemon/device_signer.h"
@@ -62,6 +66,19 @@ class SyncMonitor : public sync::DaemonLink {
   Result<sync::PolicyOutcome> InstallPolicy(const std::string& bytes) override {
     return d_.policy.Install(bytes);
   }
+  // The exception service's ApplyFromSync; unset: files are refused
+  // without a journal entry ("exceptions not running").
+  void SetExceptionApplier(
+      std::function<sync::ExceptionOutcome(std::string_view)> apply) {
+    apply_exception_ = std::move(apply);
+  }
+  Result<sync::ExceptionOutcome> ApplyException(
+      const std::string& bytes) override {
+    if (!apply_exception_) {
+      return sync::ExceptionOutcome{false, false, "not-running"};
+    }
+    return apply_exception_(bytes);
+  }
   Result<std::string> GetStatusReport(const std::string& request) override;
   Status SyncRefused(const std::string& reason) override;
   Status SyncDone(sync::FailureKind kind, const std::string& detail) override {
@@ -73,6 +90,7 @@ class SyncMonitor : public sync::DaemonLink {
   MonitorDeps d_;
   StatePaths paths_;
   uid_t legacy_owner_;
+  std::function<sync::ExceptionOutcome(std::string_view)> apply_exception_;
 };
 
 }  // namespace piiguard::agent

@@ -101,6 +101,19 @@ void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
   JoinMaintenance(wiring.maintenance, sessions);
 }
 
+void JoinSyncExceptions(ExceptionWiring& wiring, SyncMonitor* monitor) {
+  if (!wiring.service || monitor == nullptr) return;
+  ExceptionService& service = *wiring.service;
+  monitor->SetExceptionApplier([&service](std::string_view bytes) {
+    const Json answer = service.ApplyFromSync(bytes);
+    sync::ExceptionOutcome outcome;
+    outcome.applied = answer.value("accepted", false);
+    outcome.journaled = answer.value("journaled", false);
+    outcome.refusal = answer.value("refusal", std::string());
+    return outcome;
+  });
+}
+
 void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders) {
   if (!wiring.service || folders == nullptr) return;
   wiring.service->SetFolders(folders);

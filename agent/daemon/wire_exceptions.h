@@ -15,6 +15,7 @@
 
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/owners.h"
+#include "agent/daemon/sync_monitor.h"
 #include "agent/daemon/wire_maintenance.h"
 #include "agent/exception/exception_key.h"
 #include "agent/exception/exception_service.h"
@@ -65,6 +66,10 @@ Status WireExceptions(ExceptionWiring& wiring, const StatePaths& paths,
 // again; a maintenance window left over is closed first).
 void JoinExceptions(ExceptionWiring& wiring, ForeignSticks* sticks,
                     session::SessionManager& sessions);
+// Joins the service to the sync monitor (null: sync is not wired): files
+// the sync process fetches from the office are applied by ApplyFromSync
+// (docs/exceptions.md "Online delivery").
+void JoinSyncExceptions(ExceptionWiring& wiring, SyncMonitor* monitor);
 // Joins the service to the roster guard's folders (null: the guard did not
 // start, and the roster-folder scope is not offered).
 void JoinFolders(ExceptionWiring& wiring, rosterguard::FolderPause* folders);

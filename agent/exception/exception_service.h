@@ -31,6 +31,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <set>
@@ -50,6 +51,9 @@
 #include "policy/policy.h"
 
 namespace piiguard::agent {
+
+// Files from the sync whose refusal is remembered (ApplyFromSync).
+inline constexpr size_t kMaxSyncRefusalsKept = 256;
 
 struct ExceptionConfig {
   // Outlives the service.
@@ -126,7 +130,17 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   // window on the wall clock, never applied before, the person, the scope
   // offered) and granted as a redeemed response is; every refusal is
   // journaled. The answer says which, in both languages.
-  Result<Json> Apply(uid_t uid, std::string_view file_bytes);
+  Result<Json> Apply(uid_t uid, std::string_view file_bytes) {
+    return ApplyFile(uid, file_bytes, false);
+  }
+  // A signed exception file the sync process fetched from the office
+  // (docs/exceptions.md "Online delivery"): the same checks and grant as
+  // Apply, as root (uid 0), journaled with "origin": "sync". A file applied
+  // before on this PC is skipped quietly (not journaled again at every
+  // round); another refusal is journaled once per file (by its SHA-256,
+  // while piiguardd runs; the last kMaxSyncRefusalsKept), then skipped
+  // quietly. The answer is Apply's, with "journaled": false when skipped.
+  Json ApplyFromSync(std::string_view file_bytes);
   // The time given to config.schedule has come: grants that ended are
   // journaled and their modules told.
   void OnTimer();
@@ -179,11 +193,14 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
                       const ExceptionAsk& ask) const;
   Result<Json> Challenge(uid_t uid, exception::ScopeKind scope,
                          exception::DurationClass duration, Picked picked);
-  // Apply's refusal: journaled, and the answer staff see.
+  Result<Json> ApplyFile(uid_t uid, std::string_view file_bytes,
+                         bool from_sync);
+  // Apply's refusal: journaled (a file from the sync: once, see
+  // ApplyFromSync), and the answer staff see.
   Json RefuseFile(uid_t uid, Json details, std::string_view refusal,
                   std::string_view error, MsgId id,
                   std::initializer_list<std::string_view> ja,
-                  std::initializer_list<std::string_view> en) const;
+                  std::initializer_list<std::string_view> en);
   // A grant just saved takes effect: journaled exception.granted with
   // `details` first (if that fails it is ended, and the error returned),
   // then the modules told and staff noticed.
@@ -202,6 +219,9 @@ class ExceptionService : public StickExceptions, public ExceptionGrants {
   // Not ok when Init() could not read the state file: nothing is saved
   // over it and every request is refused.
   Status unreadable_ = Status::Ok();
+  // Files from the sync already refused and journaled (SHA-256 hex), oldest
+  // first.
+  std::deque<std::string> sync_refused_;
 };
 
 // A grant's id as shown and typed: its nonce in decimal.

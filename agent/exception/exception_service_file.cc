@@ -22,22 +22,54 @@ std::string When(int64_t unix_s) {
 
 }  // namespace
 
-Json ExceptionService::RefuseFile(
-    uid_t uid, Json details, std::string_view refusal, std::string_view error,
-    MsgId id, std::initializer_list<std::string_view> ja,
-    std::initializer_list<std::string_view> en) const {
+Json ExceptionService::RefuseFile(uid_t uid, Json details,
+                                  std::string_view refusal,
+                                  std::string_view error, MsgId id,
+                                  std::initializer_list<std::string_view> ja,
+                                  std::initializer_list<std::string_view> en) {
   details["refusal"] = refusal;
   details["error"] = error;
-  (void)Journal(journal::types::kExceptionRefused, Severity::kWarning, uid,
-                details);
+  bool journal = true;
+  if (details.contains("origin")) {  // from the sync: once per file
+    const std::string sha = details.value("file_sha256", std::string());
+    journal = refusal != "already-applied" &&
+              std::find(sync_refused_.begin(), sync_refused_.end(), sha) ==
+                  sync_refused_.end();
+    if (journal) {
+      sync_refused_.push_back(sha);
+      if (sync_refused_.size() > kMaxSyncRefusalsKept) {
+        sync_refused_.pop_front();
+      }
+    }
+  }
+  if (journal) {
+    (void)Journal(journal::types::kExceptionRefused, Severity::kWarning, uid,
+                  details);
+  }
+  details["journaled"] = journal;
   details["accepted"] = false;
   details["message_ja"] = Message(Lang::kJa, id, ja);
   details["message_en"] = Message(Lang::kEn, id, en);
   return details;
 }
 
-Result<Json> ExceptionService::Apply(uid_t uid, std::string_view file_bytes) {
-  Json details = {{"via", "file"}, {"bytes", file_bytes.size()}};
+Json ExceptionService::ApplyFromSync(std::string_view file_bytes) {
+  Result<Json> answer = ApplyFile(0, file_bytes, true);
+  if (answer.ok()) return *std::move(answer);
+  return Json{{"accepted", false},
+              {"journaled", false},
+              {"refusal", "internal"},
+              {"error", answer.status().message()}};
+}
+
+Result<Json> ExceptionService::ApplyFile(uid_t uid, std::string_view file_bytes,
+                                         bool from_sync) {
+  // The hash names the file even when nothing in it can be believed: the
+  // office stops serving a file once it sees it granted or refused.
+  Json details = {{"via", "file"},
+                  {"bytes", file_bytes.size()},
+                  {"file_sha256", Sha256Hex(file_bytes)}};
+  if (from_sync) details["origin"] = "sync";
   const std::string pc = config_.pc_id ? config_.pc_id() : std::string();
   if (pc.empty()) {
     return RefuseFile(uid, details, "not-enrolled", "no PC id",
@@ -178,6 +210,7 @@ Result<Json> ExceptionService::Apply(uid_t uid, std::string_view file_bytes) {
   const std::string minutes =
       std::to_string(exception::DurationMinutes(file.duration));
   details["accepted"] = true;
+  details["journaled"] = true;
   details["message_ja"] = Message(Lang::kJa, MsgId::kExceptionFileApplied,
                                   {words_ja, minutes, file.person, id});
   details["message_en"] = Message(Lang::kEn, MsgId::kExceptionFileApplied,

@@ -101,6 +101,17 @@ Result<PolicyOutcome> ChildLink::InstallPolicy(const std::string& bytes) {
   return outcome;
 }
 
+Result<ExceptionOutcome> ChildLink::ApplyException(const std::string& bytes) {
+  ChildRequest request = MakeChildRequest(ChildOp::kApplyException);
+  request.file = bytes;
+  PIIGUARD_ASSIGN_OR_RETURN(Json answer, Exchange(fd_, request));
+  ExceptionOutcome outcome;
+  outcome.applied = answer.value("applied", false);
+  outcome.journaled = answer.value("journaled", false);
+  outcome.refusal = answer.value("refusal", std::string());
+  return outcome;
+}
+
 Result<std::string> ChildLink::GetStatusReport(const std::string& id) {
   ChildRequest request = MakeChildRequest(ChildOp::kGetStatusReport);
   request.request = id;

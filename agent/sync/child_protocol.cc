@@ -118,6 +118,19 @@ Result<ChildRequest> ParseChildRequest(std::string_view bytes) {
       fields += 1;
       break;
     }
+    case ChildOp::kApplyException: {
+      PIIGUARD_ASSIGN_OR_RETURN(std::string text, string_field("file"));
+      PIIGUARD_ASSIGN_OR_RETURN(request.file, Base64Decode(text));
+      if (request.file.empty() ||
+          request.file.size() > kMaxLinkExceptionFileBytes) {
+        return Bad("$.file", "expected 1 to 16384 bytes");
+      }
+      if (Base64Encode(request.file) != text) {
+        return Bad("$.file", "not canonical base64");
+      }
+      fields += 1;
+      break;
+    }
     case ChildOp::kGetStatusReport: {
       PIIGUARD_ASSIGN_OR_RETURN(request.request, string_field("request"));
       if (request.request.empty() || request.request.size() > 64) {
@@ -171,6 +184,9 @@ std::string SerializeChildRequest(const ChildRequest& request) {
       break;
     case ChildOp::kInstallPolicy:
       json["policy"] = Base64Encode(request.policy);
+      break;
+    case ChildOp::kApplyException:
+      json["file"] = Base64Encode(request.file);
       break;
     case ChildOp::kGetStatusReport:
       json["request"] = request.request;
@@ -295,6 +311,14 @@ std::string AnswerChildRequest(DaemonLink& link, const ChildRequest& request,
       if (!outcome.ok()) return fail(outcome.status());
       answer["applied"] = outcome->applied;
       answer["reason"] = outcome->reason;
+      break;
+    }
+    case ChildOp::kApplyException: {
+      Result<ExceptionOutcome> outcome = link.ApplyException(request.file);
+      if (!outcome.ok()) return fail(outcome.status());
+      answer["applied"] = outcome->applied;
+      answer["journaled"] = outcome->journaled;
+      answer["refusal"] = outcome->refusal.substr(0, 64);
       break;
     }
     case ChildOp::kGetStatusReport: {

@@ -38,6 +38,9 @@ inline constexpr size_t kMaxChildFrameBytes = size_t{9} * 1024 * 1024;
 inline constexpr size_t kMaxReasonBytes = 2000;
 inline constexpr size_t kMaxSandboxBytes = 200;
 inline constexpr size_t kMaxMaterialAnswerBytes = size_t{64} * 1024;
+// apply_exception: a file of at most 16 KiB, base64 in the JSON.
+inline constexpr size_t kMaxLinkExceptionFileBytes = size_t{16} * 1024;
+inline constexpr size_t kMaxApplyExceptionRequestBytes = size_t{24} * 1024;
 
 enum class ChildOp {
   kHello,
@@ -48,6 +51,7 @@ enum class ChildOp {
   kGetStatusReport,
   kSyncRefused,
   kSyncDone,
+  kApplyException,
   kSignCheckpoint,  // exists only to be refused: the sync process never signs
 };
 
@@ -72,6 +76,9 @@ inline constexpr ChildPermit kChildPermits[] = {
     {"status_report", 256, size_t{64} * 1024, ChildOp::kGetStatusReport, true},
     {"sync_refused", 8 * kMaxReasonBytes, 4096, ChildOp::kSyncRefused, true},
     {"sync_done", 8 * kMaxReasonBytes, 4096, ChildOp::kSyncDone, true},
+    // One signed exception file, base64 (at most 16 KiB decoded).
+    {"apply_exception", kMaxApplyExceptionRequestBytes, 4096,
+     ChildOp::kApplyException, true},
     {"sign", 0, 0, ChildOp::kSignCheckpoint, false},
 };
 
@@ -84,6 +91,7 @@ struct ChildRequest {
   uint64_t seq = 0;                       // kAcked
   journal::Hash head{};                   // kAcked
   std::string policy;                     // kInstallPolicy: the signed bytes
+  std::string file;                       // kApplyException: the file's bytes
   std::string request;                    // kGetStatusReport: the office's id
   std::string reason;                     // kSyncRefused, kSyncDone
   FailureKind kind = FailureKind::kNone;  // kSyncDone
@@ -134,6 +142,7 @@ class ChildLink : public DaemonLink {
   Result<PendingBatch> GetBatch() override;
   Status Acked(uint64_t seq, const journal::Hash& head) override;
   Result<PolicyOutcome> InstallPolicy(const std::string& bytes) override;
+  Result<ExceptionOutcome> ApplyException(const std::string& bytes) override;
   Result<std::string> GetStatusReport(const std::string& id) override;
   Status SyncRefused(const std::string& reason) override;
   Status SyncDone(FailureKind kind, const std::string& detail) override;

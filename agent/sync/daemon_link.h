@@ -30,6 +30,15 @@ struct PolicyOutcome {
   std::string reason;  // why refused
 };
 
+// What piiguardd did with a signed exception file from the office
+// (docs/exceptions.md "Online delivery").
+struct ExceptionOutcome {
+  bool applied = false;    // granted
+  bool journaled = false;  // granted or refused, and journaled (false:
+                           // skipped quietly, e.g. applied before)
+  std::string refusal;     // why not ("already-applied", "other-pc", ...)
+};
+
 class DaemonLink {
  public:
   virtual ~DaemonLink() = default;
@@ -44,6 +53,13 @@ class DaemonLink {
   virtual Status Acked(uint64_t seq, const journal::Hash& head) = 0;
   // A signed policy from the office; the daemon verifies it itself.
   virtual Result<PolicyOutcome> InstallPolicy(const std::string& bytes) = 0;
+  // A signed exception file from the office; the daemon verifies and
+  // applies it as `piiguard exception apply` does. The default: not
+  // supported (a link without exceptions).
+  virtual Result<ExceptionOutcome> ApplyException(const std::string& bytes) {
+    (void)bytes;
+    return FailedPreconditionError("sync", "apply_exception", "not supported");
+  }
   // A status report envelope signed by the device key (and journaled, so
   // that the next batch carries an entry for it).
   virtual Result<std::string> GetStatusReport(const std::string& request) = 0;

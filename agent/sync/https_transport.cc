@@ -226,4 +226,9 @@ Result<HttpAnswer> HttpsTransport::GetPolicy(int64_t have) {
   return impl_->Run("/api/v1/policy", [&] { return impl_->client->Get(path); });
 }
 
+Result<HttpAnswer> HttpsTransport::GetExceptions() {
+  return impl_->Run("/api/v1/exceptions",
+                    [&] { return impl_->client->Get("/api/v1/exceptions"); });
+}
+
 }  // namespace piiguard::sync

@@ -39,6 +39,7 @@ class HttpsTransport : public Transport {
 
   Result<HttpAnswer> PostJournal(const std::string& body) override;
   Result<HttpAnswer> GetPolicy(int64_t have) override;
+  Result<HttpAnswer> GetExceptions() override;
   Result<HttpAnswer> Post(const std::string& path, const std::string& body);
 
  private:

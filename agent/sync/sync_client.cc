@@ -1,5 +1,6 @@
 #include "agent/sync/sync_client.h"
 
+#include "common/exception_delivery.h"
 #include "common/json.h"
 
 namespace piiguard::sync {
@@ -62,8 +63,14 @@ RoundResult SyncClient::RunRound(Transport& transport) {
   if (!Push(transport, result, &policy_version)) return result;
   bool applied = false;
   if (!Pull(transport, result, policy_version, &applied)) return result;
-  // The policy.applied entry goes out in the same round.
-  if (applied && !Push(transport, result, &policy_version)) return result;
+  // After the policy: a file may name a person only the new policy lists.
+  bool news = false;
+  if (!FetchExceptions(transport, result, &news)) return result;
+  // The policy.applied and exception entries go out in the same round, so
+  // the office stops serving a file once it was granted or refused.
+  if ((applied || news) && !Push(transport, result, &policy_version)) {
+    return result;
+  }
   result.ok = true;
   return result;
 }
@@ -151,6 +158,34 @@ bool SyncClient::Pull(Transport& transport, RoundResult& result,
     return Fail(result, FailureKind::kAgent, outcome.status().message());
   }
   *applied = outcome->applied;
+  return true;
+}
+
+bool SyncClient::FetchExceptions(Transport& transport, RoundResult& result,
+                                 bool* news) {
+  Result<HttpAnswer> http = transport.GetExceptions();
+  if (!http.ok()) {
+    return Fail(result, KindOfTransportError(http.status()),
+                http.status().message());
+  }
+  // An office older than online exception delivery: nothing to fetch.
+  if (http->status == 404) return true;
+  if (http->status != 200) {
+    return Fail(result, FailureKind::kHttp,
+                "sync: exceptions: HTTP " + std::to_string(http->status));
+  }
+  Result<ExceptionDelivery> delivery = ParseExceptionDelivery(http->body);
+  if (!delivery.ok()) {
+    return Fail(result, FailureKind::kHttp, delivery.status().message());
+  }
+  for (const std::string& file : delivery->files) {
+    Result<ExceptionOutcome> outcome = link_.ApplyException(file);
+    if (!outcome.ok()) {
+      return Fail(result, FailureKind::kAgent, outcome.status().message());
+    }
+    if (outcome->applied) ++result.exceptions_applied;
+    if (outcome->journaled) *news = true;
+  }
   return true;
 }
 

@@ -1,4 +1,4 @@
-// How the sync client reaches the office: two calls of docs/sync.md. The
+// How the sync client reaches the office: the calls of docs/sync.md. The
 // HTTPS implementation (https_transport.h) pins the office's key; tests use
 // an in-memory office.
 //
@@ -29,6 +29,9 @@ class Transport {
   virtual Result<HttpAnswer> PostJournal(const std::string& body) = 0;
   // GET /api/v1/policy?have=N.
   virtual Result<HttpAnswer> GetPolicy(int64_t have) = 0;
+  // GET /api/v1/exceptions: this PC's queued exception files. The default
+  // answers as an office without the endpoint does (404).
+  virtual Result<HttpAnswer> GetExceptions() { return HttpAnswer{404, ""}; }
 };
 
 }  // namespace piiguard::sync

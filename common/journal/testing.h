@@ -46,6 +46,16 @@ class ChainBuilder {
     }
   }
 
+  // Appends one entry of `type` with `details` (canonical JSON).
+  void AddEntry(const std::string& type, const std::string& details) {
+    Entry entry;
+    entry.type = type;
+    entry.severity = Severity::kNotice;
+    entry.subject = "uid:0";
+    entry.details = details;
+    Add(std::move(entry));
+  }
+
   // A signed checkpoint of entry `seq`.
   std::string Checkpoint(uint64_t seq) const {
     journal::Checkpoint checkpoint{chain_, seq, entries_.at(seq - 1).hash,

@@ -39,6 +39,10 @@ class CountingLink : public DaemonLink {
     ++calls;
     return PolicyOutcome{};
   }
+  Result<ExceptionOutcome> ApplyException(const std::string&) override {
+    ++calls;
+    return ExceptionOutcome{};
+  }
   Result<std::string> GetStatusReport(const std::string&) override {
     ++calls;
     return std::string();
@@ -61,6 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (request.ok()) {
     const ChildPermit& permit = PermitOf(request->op);
     if (!permit.permitted || input.size() > permit.max_bytes) std::abort();
+    // An exception file from the office: 1 to 16 KiB, whatever the JSON.
+    if (request->op == ChildOp::kApplyException &&
+        (request->file.empty() ||
+         request->file.size() > kMaxLinkExceptionFileBytes)) {
+      std::abort();
+    }
     auto again = ParseChildRequest(SerializeChildRequest(*request));
     if (!again.ok() || !(*again == *request)) std::abort();
   }
