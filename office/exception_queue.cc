@@ -2,6 +2,9 @@
 // (store.h, docs/office.md "exception publish", docs/sync.md
 // GET /api/v1/exceptions). Same SQL on sqlite and PostgreSQL.
 
+#include <algorithm>
+#include <iterator>
+
 #include "common/encoding.h"
 #include "common/exception_delivery.h"
 #include "common/journal/event_types.h"
@@ -55,6 +58,19 @@ Named NamedBy(const journal::Entry& entry) {
     return it != json->end() && it->is_string() ? it->get<std::string>()
                                                 : std::string();
   };
+  if (entry.type == journal::types::kExceptionRefused) {
+    // Only a refusal that will not change: a file refused for what may
+    // clear (no policy yet, a PC clock behind, a module not running, the
+    // state unreadable, no room) is served again at the next round.
+    static constexpr std::string_view kFinal[] = {
+        "malformed", "unknown-signer", "bad-signature",
+        "other-pc",  "expired",        "already-applied"};
+    const std::string refusal = text("refusal");
+    if (std::find(std::begin(kFinal), std::end(kFinal), refusal) ==
+        std::end(kFinal)) {
+      return named;
+    }
+  }
   if (text("via") == "file") named.id = text("id");
   named.sha256 = text("file_sha256");
   return named;

@@ -173,6 +173,25 @@ TEST_P(ExceptionQueueTest, SettledByGrantedOrRefusedEntries) {
   Ingest(pc1_, before + 1);
   EXPECT_EQ(PendingIds(pc1_), (std::vector<std::string>{"33"}));
   EXPECT_EQ(PendingIds(pc2_), (std::vector<std::string>{"31"}));
+  // A refusal that may clear (no policy yet, the PC's clock behind, the
+  // state unreadable) keeps it served; one that will not, settles it.
+  const size_t later = pc1_.journal().entries().size();
+  for (const char* refusal :
+       {"no-policy", "not-yet-valid", "state-unreadable", "unknown-person",
+        "scope-unavailable", "too-many-grants"}) {
+    pc1_.journal().AddEntry(
+        "exception.refused",
+        std::string(R"({"id":"33","origin":"sync","refusal":")") + refusal +
+            R"(","via":"file"})");
+  }
+  Ingest(pc1_, later + 1);
+  EXPECT_EQ(PendingIds(pc1_), (std::vector<std::string>{"33"}));
+  const size_t last = pc1_.journal().entries().size();
+  pc1_.journal().AddEntry(
+      "exception.refused",
+      R"({"id":"33","origin":"sync","refusal":"already-applied","via":"file"})");
+  Ingest(pc1_, last + 1);
+  EXPECT_TRUE(PendingIds(pc1_).empty());
 }
 
 TEST_P(ExceptionQueueTest, PendingIsBounded) {

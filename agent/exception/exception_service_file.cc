@@ -30,21 +30,24 @@ Json ExceptionService::RefuseFile(uid_t uid, Json details,
   details["refusal"] = refusal;
   details["error"] = error;
   bool journal = true;
-  if (details.contains("origin")) {  // from the sync: once per file
-    const std::string sha = details.value("file_sha256", std::string());
-    journal = refusal != "already-applied" &&
-              std::find(sync_refused_.begin(), sync_refused_.end(), sha) ==
-                  sync_refused_.end();
-    if (journal) {
+  const bool from_sync = details.contains("origin");
+  const std::string sha =
+      from_sync ? details.value("file_sha256", std::string()) : std::string();
+  if (from_sync) {  // once per file while piiguardd runs (already-applied
+                    // too: the office settles the file on it)
+    journal = std::find(sync_refused_.begin(), sync_refused_.end(), sha) ==
+              sync_refused_.end();
+  }
+  if (journal) {
+    const Status written = Journal(journal::types::kExceptionRefused,
+                                   Severity::kWarning, uid, details);
+    // Remembered only once written: otherwise the next round tries again.
+    if (from_sync && written.ok()) {
       sync_refused_.push_back(sha);
       if (sync_refused_.size() > kMaxSyncRefusalsKept) {
         sync_refused_.pop_front();
       }
     }
-  }
-  if (journal) {
-    (void)Journal(journal::types::kExceptionRefused, Severity::kWarning, uid,
-                  details);
   }
   details["journaled"] = journal;
   details["accepted"] = false;

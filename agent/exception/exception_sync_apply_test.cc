@@ -1,7 +1,7 @@
 // Signed exception files delivered with the sync (docs/exceptions.md
 // "Online delivery"): ApplyFromSync grants through the same path as
-// `piiguard exception apply`, records the origin, skips a file applied
-// before quietly and journals another refusal once per file.
+// `piiguard exception apply`, records the origin, and journals a refusal
+// (a file applied before too, so the office stops serving it) once per file.
 #include <gtest/gtest.h>
 
 #include "agent/exception/exception_service.h"
@@ -58,23 +58,38 @@ TEST_F(SyncApplyTest, GrantsAsApplyDoesWithItsOrigin) {
   EXPECT_EQ(sticks_.changed, 1);
 }
 
-TEST_F(SyncApplyTest, AFileAppliedBeforeIsSkippedQuietly) {
+TEST_F(SyncApplyTest, AFileAppliedBeforeIsJournaledOnceThenSkipped) {
   const std::string file = Issue();
-  // Applied by hand first: the office may still serve it.
+  // Applied by hand first (its grant may have reached the office before
+  // the file was published): the office may still serve it.
   ASSERT_EQ(service_->Apply(1000, file).value()["accepted"], true);
   EXPECT_EQ(Last(types::kExceptionGranted).details.count("origin"), 0U);
-  const size_t events = events_.size();
   for (int round = 0; round < 5; ++round) {
     Json answer = service_->ApplyFromSync(file);
     EXPECT_EQ(answer["accepted"], false);
     EXPECT_EQ(answer["refusal"], "already-applied");
-    EXPECT_EQ(answer["journaled"], false);
+    EXPECT_EQ(answer["journaled"], round == 0);
   }
-  EXPECT_EQ(events_.size(), events);
+  ASSERT_EQ(Count(types::kExceptionRefused), 1);
+  EXPECT_EQ(Last(types::kExceptionRefused).details["origin"], "sync");
+  EXPECT_TRUE(service_->GrantFor(std::string(64, 'b')).has_value());
   // By hand it is still refused and journaled, as before.
   Json by_hand = service_->Apply(1000, file).value();
   EXPECT_EQ(by_hand["refusal"], "already-applied");
-  EXPECT_EQ(Count(types::kExceptionRefused), 1);
+  EXPECT_EQ(Count(types::kExceptionRefused), 2);
+}
+
+// A refusal the journal could not take is tried again at the next round:
+// the office settles a file only on what reached it.
+TEST_F(SyncApplyTest, ARefusalNotJournaledIsTriedAgain) {
+  const std::string other = Issue("pc-0002");
+  journal_fails_ = true;
+  EXPECT_EQ(service_->ApplyFromSync(other)["refusal"], "other-pc");
+  journal_fails_ = false;
+  const size_t tried = events_.size();
+  EXPECT_EQ(service_->ApplyFromSync(other)["journaled"], true);
+  EXPECT_EQ(events_.size(), tried + 1);
+  EXPECT_EQ(service_->ApplyFromSync(other)["journaled"], false);
 }
 
 TEST_F(SyncApplyTest, ARefusedFileIsJournaledOnce) {

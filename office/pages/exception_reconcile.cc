@@ -76,12 +76,26 @@ Result<GrantedUse> GrantedUseOf(const ReviewEvent& event) {
                                 "details are not an object");
   }
   const Json& d = *parsed;
+  // A PC's entry is device-signed, not trusted: a field of another type
+  // than expected is read as absent, never thrown on.
+  auto text = [&d](const char* key) {
+    auto it = d.find(key);
+    return it != d.end() && it->is_string() ? it->get<std::string>()
+                                            : std::string();
+  };
+  if (text("via") == "file") {
+    // Granted by a signed file, not by a code the desk answered: not in
+    // the desk's ledger, so not reconciled against it.
+    return FailedPreconditionError("exception.granted",
+                                   event.pc + " " + std::to_string(event.seq),
+                                   "granted by a signed file");
+  }
   GrantedUse use;
   use.pc = event.pc;
   use.pc_consignee = event.consignee;
   use.seq = event.seq;
   use.time_ms = event.time_ms;
-  const std::string grant = d.value("grant", "");
+  const std::string grant = text("grant");
   auto [end, error] =
       std::from_chars(grant.data(), grant.data() + grant.size(), use.nonce);
   if (grant.empty() || error != std::errc() ||
@@ -96,9 +110,9 @@ Result<GrantedUse> GrantedUseOf(const ReviewEvent& event) {
   use.scope = d["scope"].get<std::string>();
   use.minutes = d["minutes"].get<int64_t>();
   use.person = d["person"].get<int64_t>();
-  use.challenge = d.value("challenge", "");
-  use.responsible = d.value("responsible", "");
-  use.user = d.value("user", "");
+  use.challenge = text("challenge");
+  use.responsible = text("responsible");
+  use.user = text("user");
   return use;
 }
 
@@ -199,6 +213,9 @@ Result<Reconciliation> LoadReconciliation(ReviewSource& source,
     PIIGUARD_ASSIGN_OR_RETURN(EventPage page, source.ListEvents(filter));
     for (const ReviewEvent& event : page.events) {
       Result<GrantedUse> use = GrantedUseOf(event);
+      if (!use.ok() && use.status().code() == StatusCode::kFailedPrecondition) {
+        continue;  // a signed file's grant
+      }
       // An entry without a grant id cannot be matched; it is still a use.
       if (!use.ok()) {
         GrantedUse unknown;

@@ -52,7 +52,9 @@ struct GrantedUse {
 };
 
 // Reads an exception.granted event; kInvalidArgument when its details do
-// not carry a grant id, scope, minutes and person.
+// not carry a grant id, scope, minutes and person (a field of another type
+// counts as missing); kFailedPrecondition for a grant by a signed file
+// (`via` "file"), which no code of the desk's ledger covers.
 Result<GrantedUse> GrantedUseOf(const ReviewEvent& event);
 
 enum class IssuedState {

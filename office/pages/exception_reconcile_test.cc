@@ -178,10 +178,33 @@ TEST(ExceptionReconcileTest, AGrantedEntryWithoutAGrantIdIsRefused) {
   for (const char* details :
        {"[]", "{}",
         R"({"grant":"12x","scope":"stick","minutes":60,"person":1})",
-        R"({"grant":"12","scope":"stick","minutes":"60","person":1})"}) {
+        R"({"grant":"12","scope":"stick","minutes":"60","person":1})",
+        // Of another type than a PC's agent writes: refused, not thrown on.
+        R"({"grant":12,"scope":"stick","minutes":60,"person":1})",
+        R"({"grant":"12","scope":["stick"],"minutes":60,"person":1})"}) {
     event.details = details;
-    EXPECT_FALSE(GrantedUseOf(event).ok()) << details;
+    Result<GrantedUse> use = GrantedUseOf(event);
+    EXPECT_FALSE(use.ok()) << details;
+    EXPECT_EQ(use.status().code(), StatusCode::kInvalidArgument) << details;
   }
+  event.details =
+      R"({"grant":"12","scope":"stick","minutes":60,"person":1,"user":7,)"
+      R"("responsible":["x"],"challenge":{}})";
+  ASSERT_TRUE(GrantedUseOf(event).ok());
+  EXPECT_EQ(GrantedUseOf(event)->user, "");
+}
+
+// A signed file's grant has a grant id the desk's ledger never saw: it is
+// not a use of a code, and never an alarm.
+TEST(ExceptionReconcileTest, AGrantBySignedFileIsNotReconciled) {
+  ReviewEvent event;
+  event.pc = "hidamari-pc-01";
+  event.type = "exception.granted";
+  event.details = R"({"grant":"12","scope":"stick","minutes":60,"person":1,)"
+                  R"("via":"file","id":"99","origin":"sync"})";
+  Result<GrantedUse> use = GrantedUseOf(event);
+  ASSERT_FALSE(use.ok());
+  EXPECT_EQ(use.status().code(), StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

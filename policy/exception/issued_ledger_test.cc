@@ -177,6 +177,13 @@ TEST(IssuedLedgerTest, AReasonMustBeSaid) {
   EXPECT_FALSE(ValidateReason("line\nbreak").ok());
   EXPECT_FALSE(ValidateReason("\x1b[31mred").ok());
   EXPECT_FALSE(ValidateReason("\xff\xfe").ok());
+  // As in a signed file: what the office's pages would show reordered or
+  // hidden (a right-to-left override, a zero-width space, a line separator).
+  EXPECT_FALSE(ValidateReason("\u202e"
+                              "txt.exe")
+                   .ok());
+  EXPECT_FALSE(ValidateReason("名簿\u200b持ち出し").ok());
+  EXPECT_FALSE(ValidateReason("one\u2028two").ok());
 }
 
 TEST(IssuedLedgerTest, RefusesARecordOutOfRange) {

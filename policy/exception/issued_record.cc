@@ -6,6 +6,7 @@
 
 #include "common/timestamp.h"
 #include "policy/exception/code_mac.h"
+#include "policy/exception/display_text.h"
 #include "policy/ids.h"
 
 namespace piiguard::exception {
@@ -39,9 +40,9 @@ std::string ReasonProblem(std::string_view reason) {
     return std::to_string(reason.size()) + " bytes, at most " +
            std::to_string(kMaxIssuedReasonBytes);
   }
-  if (HasControl(reason)) return "contains a control character";
-  if (!CanonicalJson(Json(std::string(reason)), "reason").ok()) {
-    return "not valid UTF-8";
+  // As a signed file's reason: the office's pages show it.
+  if (std::optional<std::string_view> problem = DisplayTextProblem(reason)) {
+    return std::string(*problem);
   }
   return {};
 }

@@ -50,8 +50,9 @@ struct IssuedRecord {
 };
 
 // What is wrong with a reason ("" if nothing): empty, over
-// kMaxIssuedReasonBytes, invalid UTF-8 or a control character (the desk's
-// terminal and the office's pages show it).
+// kMaxIssuedReasonBytes, or a DisplayTextProblem (invalid UTF-8, a control,
+// bidi or format character: the desk's terminal and the office's pages show
+// it).
 std::string ReasonProblem(std::string_view reason);
 // The same as a status ("issued record: reason: ...").
 [[nodiscard]] Status ValidateReason(std::string_view reason);
