@@ -96,7 +96,8 @@ check "exception respond recorded" 0 "recorded in the desk's ledger $master.ledg
 check "exception ledger line" 0 '"person":1,"person_name":"佐藤 一郎","policy_version":1,"reason":"講座の名簿を持ち出すため","scope":"stick","seq":5\}$' -- tail -n 1 $master.ledger
 check "exception ledger mode" 0 "^600$" -- stat -c %a $master.ledger
 check "exception respond needs a reason" 2 "--reason is required" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126
-check "exception respond control in reason" 2 "exception respond: --reason: contains a control character" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126 --reason $'a\nb'
+check "exception respond control in reason" 2 "exception respond: --reason: control characters are not allowed" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126 --reason $'a\nb'
+check "exception respond bidi override in reason" 2 "exception respond: --reason: control characters are not allowed" -- "$admin" exception respond --master $master --pc pc-01 --policy policy.signed --pub keys/city.pub --person 1 --challenge 13059-12348-56782-90126 --reason $'a\xe2\x80\xaeb'
 check "exception ledger export" 0 "wrote issued-1.export: records 1 to 5 \(5\) of ledger [0-9a-f]{32}, signed with city key" -- "$admin" exception ledger export --master $master --key keys/city.key --out issued-1.export
 check "exception ledger export signed" 0 "^type: exception-ledger$" -- head -n 2 issued-1.export
 check "exception ledger export nothing new" 0 "no record since the last export" -- "$admin" exception ledger export --ledger $master.ledger --key keys/city.key --out issued-2.export
