@@ -201,6 +201,13 @@ TEST(IssuedLedgerTest, RefusesARecordOutOfRange) {
   r = Record(1);
   r.seq = 0;
   EXPECT_FALSE(ValidateIssuedRecord(r).ok());
+  // What the office's pages would show reordered or hidden.
+  r = Record(1);
+  r.pc = "pc-01\u202e";
+  EXPECT_FALSE(ValidateIssuedRecord(r).ok());
+  r = Record(1);
+  r.person_name = "佐藤\u200b一郎";
+  EXPECT_FALSE(ValidateIssuedRecord(r).ok());
 }
 
 }  // namespace

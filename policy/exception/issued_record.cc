@@ -57,7 +57,9 @@ Status ValidateIssuedRecord(const IssuedRecord& r) {
   if (r.seq < 1 || r.seq > static_cast<uint64_t>(INT64_MAX)) {
     return InvalidArgumentError(kContext, "seq", "out of range");
   }
-  if (r.pc.empty() || r.pc.size() > kMaxPcIdBytes || HasControl(r.pc)) {
+  // pc and person_name are shown on the office's pages, as the reason is.
+  if (r.pc.empty() || r.pc.size() > kMaxPcIdBytes || HasControl(r.pc) ||
+      DisplayTextProblem(r.pc)) {
     return InvalidArgumentError(kContext, "pc", "1 to 64 bytes of text");
   }
   PIIGUARD_RETURN_IF_ERROR(ValidateChallenge(r.challenge));
@@ -65,7 +67,7 @@ Status ValidateIssuedRecord(const IssuedRecord& r) {
     return InvalidArgumentError(kContext, "person", "above 99");
   }
   if (r.person_name.empty() || r.person_name.size() > kMaxResponsibleIdBytes ||
-      HasControl(r.person_name)) {
+      HasControl(r.person_name) || DisplayTextProblem(r.person_name)) {
     return InvalidArgumentError(kContext, "person_name",
                                 "1 to 64 bytes of text");
   }
