@@ -241,6 +241,31 @@ TEST_F(OwnersTest, EnrolledMustMatchOfficeFile) {
   EXPECT_EQ(Entries("enrolment.done").size(), 1u);
 }
 
+// A sync process that sends file after file (compromised, or a bug) gets
+// at most kMaxFilesPerMinute verified in any minute; the rest are refused
+// before they reach the exception service, and stay queued at the office.
+TEST_F(OwnersTest, FilesFromTheSyncAreRateLimited) {
+  sync::SyncHealth health(clock_, nullptr);
+  SyncMonitor monitor = Monitor(health);
+  size_t applied = 0;
+  monitor.SetExceptionApplier([&applied](std::string_view) {
+    ++applied;
+    return sync::ExceptionOutcome{false, true, "malformed"};
+  });
+  for (size_t i = 0; i < SyncMonitor::kMaxFilesPerMinute + 5; ++i) {
+    const sync::ExceptionOutcome outcome =
+        monitor.ApplyException("junk " + std::to_string(i)).value();
+    EXPECT_EQ(outcome.refusal, i < SyncMonitor::kMaxFilesPerMinute
+                                   ? "malformed"
+                                   : "rate-limited")
+        << i;
+  }
+  EXPECT_EQ(applied, SyncMonitor::kMaxFilesPerMinute);
+  clock_.AdvanceUs(60'000'000);  // a minute later: room again
+  EXPECT_EQ(monitor.ApplyException("junk").value().refusal, "malformed");
+  EXPECT_EQ(applied, SyncMonitor::kMaxFilesPerMinute + 1);
+}
+
 TEST_F(OwnersTest, SyncRequestsGoThroughTheMonitor) {
   sync::SyncHealth health(clock_, nullptr);
   SyncMonitor monitor = Monitor(health);

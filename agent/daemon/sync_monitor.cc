@@ -14,6 +14,23 @@ Result<sync::PendingBatch> SyncMonitor::GetBatch() {
   return pending;
 }
 
+Result<sync::ExceptionOutcome> SyncMonitor::ApplyException(
+    const std::string& bytes) {
+  if (!apply_exception_) {
+    return sync::ExceptionOutcome{false, false, "not-running"};
+  }
+  const int64_t now = d_.clock.MonotonicUs();
+  constexpr int64_t kMinuteUs = 60'000'000;
+  while (!applied_at_us_.empty() && applied_at_us_.front() <= now - kMinuteUs) {
+    applied_at_us_.pop_front();
+  }
+  if (applied_at_us_.size() >= kMaxFilesPerMinute) {
+    return sync::ExceptionOutcome{false, false, "rate-limited"};
+  }
+  applied_at_us_.push_back(now);
+  return apply_exception_(bytes);
+}
+
 Result<std::string> SyncMonitor::GetStatusReport(const std::string& request) {
   const std::optional<std::string>& pc = d_.enrolment.pc();
   if (!pc) {

@@ -22,6 +22,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,7 @@
 #include "agent/state/state_dir.h"
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/sync_health.h"
+#include "common/exception_delivery.h"
 #include "common/os/clock.h"
 
 namespace piiguard::agent {
@@ -66,6 +69,12 @@ class SyncMonitor : public sync::DaemonLink {
   Result<sync::PolicyOutcome> InstallPolicy(const std::string& bytes) override {
     return d_.policy.Install(bytes);
   }
+  // At most this many files from the sync process in any minute (the
+  // office serves at most kMaxDeliveredFiles a round): a compromised sync
+  // process cannot keep piiguardd verifying and journaling junk; a file
+  // refused so stays queued for a later round.
+  static constexpr size_t kMaxFilesPerMinute = 2 * kMaxDeliveredFiles;
+
   // The exception service's ApplyFromSync; unset: files are refused
   // without a journal entry ("exceptions not running").
   void SetExceptionApplier(
@@ -73,12 +82,7 @@ class SyncMonitor : public sync::DaemonLink {
     apply_exception_ = std::move(apply);
   }
   Result<sync::ExceptionOutcome> ApplyException(
-      const std::string& bytes) override {
-    if (!apply_exception_) {
-      return sync::ExceptionOutcome{false, false, "not-running"};
-    }
-    return apply_exception_(bytes);
-  }
+      const std::string& bytes) override;
   Result<std::string> GetStatusReport(const std::string& request) override;
   Status SyncRefused(const std::string& reason) override;
   Status SyncDone(sync::FailureKind kind, const std::string& detail) override {
@@ -91,6 +95,7 @@ class SyncMonitor : public sync::DaemonLink {
   StatePaths paths_;
   uid_t legacy_owner_;
   std::function<sync::ExceptionOutcome(std::string_view)> apply_exception_;
+  std::deque<int64_t> applied_at_us_;  // monotonic, the last minute's files
 };
 
 }  // namespace piiguard::agent
