@@ -47,9 +47,7 @@ void MaintenanceWindow::Notify(
     MsgId id, std::initializer_list<std::string_view> ja,
     std::initializer_list<std::string_view> en) const {
   if (config_.notify == nullptr) return;
-  config_.notify->Notify(agent::notify::Notice{
-      "piiguard",
-      Message(Lang::kJa, id, ja) + "\n" + Message(Lang::kEn, id, en)});
+  config_.notify->Notify(agent::notify::CatalogueNotice(id, ja, en));
 }
 
 void MaintenanceWindow::Reschedule() const {

@@ -11,6 +11,12 @@
 #include "common/os/log.h"
 
 namespace piiguard::agent::notify {
+
+Notice CatalogueNotice(MsgId id, std::initializer_list<std::string_view> ja,
+                       std::initializer_list<std::string_view> en) {
+  return Notice{"piiguard",
+                Message(Lang::kJa, id, ja) + "\n" + Message(Lang::kEn, id, en)};
+}
 namespace {
 
 constexpr uid_t kFirstStaffUid = 1000;

@@ -18,9 +18,12 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/messages.h"
 #include "common/status.h"
 
 namespace piiguard::agent::notify {
@@ -31,6 +34,11 @@ struct Notice {
 
   bool operator==(const Notice&) const = default;
 };
+
+// The usual notice: titled "piiguard", its body the catalogue's message
+// `id` in Japanese, then in English on the next line.
+Notice CatalogueNotice(MsgId id, std::initializer_list<std::string_view> ja,
+                       std::initializer_list<std::string_view> en);
 
 class Notifier {
  public:

@@ -138,9 +138,7 @@ Status SessionManager::Reconsider(std::string_view why) {
 
 void SessionManager::NotifyAllowance(MsgId id, const std::string& grant) {
   if (notify_ == nullptr) return;
-  notify_->Notify(
-      notify::Notice{"piiguard", Message(Lang::kJa, id, {grant}) + "\n" +
-                                     Message(Lang::kEn, id, {grant})});
+  notify_->Notify(notify::CatalogueNotice(id, {grant}, {grant}));
 }
 
 Json SessionManager::AllowanceJson() const {

@@ -120,9 +120,7 @@ void UsbEnforcer::Verify(Stick& stick) {
 void UsbEnforcer::Notify(MsgId id, std::initializer_list<std::string_view> ja,
                          std::initializer_list<std::string_view> en) const {
   if (config_.notify == nullptr) return;
-  config_.notify->Notify(notify::Notice{
-      "piiguard",
-      Message(Lang::kJa, id, ja) + "\n" + Message(Lang::kEn, id, en)});
+  config_.notify->Notify(notify::CatalogueNotice(id, ja, en));
 }
 
 void UsbEnforcer::Explain(Stick& stick, std::string reason, MsgId why) {
