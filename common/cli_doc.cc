@@ -1,5 +1,6 @@
 #include "common/cli_doc.h"
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <sstream>
 #include <utility>

@@ -8,9 +8,10 @@
 #ifndef PIIGUARD_COMMON_CLI_DOC_H_
 #define PIIGUARD_COMMON_CLI_DOC_H_
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
+
+#include "common/cli_fwd.h"
 
 namespace piiguard {
 

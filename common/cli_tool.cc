@@ -1,5 +1,6 @@
 #include "common/cli_tool.h"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <ostream>
 #include <string_view>

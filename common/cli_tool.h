@@ -6,11 +6,11 @@
 #ifndef PIIGUARD_COMMON_CLI_TOOL_H_
 #define PIIGUARD_COMMON_CLI_TOOL_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
 #include <string>
 
+#include "common/cli_fwd.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 

@@ -1,5 +1,7 @@
 #include "common/json_reader.h"
 
+#include "common/json.h"
+
 namespace piiguard {
 namespace {
 const Json& EmptyObject() {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/json.h"
+
 namespace piiguard {
 namespace {
 

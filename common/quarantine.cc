@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/json_reader.h"
 #include "common/quarantine_aead.h"
 #include "common/timestamp.h"

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/test_util.h"
 #include "common/unique_fd.h"
 

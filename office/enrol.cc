@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/json_reader.h"
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"

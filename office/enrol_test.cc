@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "office/simulated_pc.h"
 #include "office/store_testing.h"

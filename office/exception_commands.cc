@@ -1,6 +1,7 @@
 // piiguard-office exception publish (exception_commands.h).
 #include "office/exception_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>

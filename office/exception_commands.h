@@ -12,11 +12,11 @@
 #ifndef PIIGUARD_OFFICE_EXCEPTION_COMMANDS_H_
 #define PIIGUARD_OFFICE_EXCEPTION_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
 #include <string_view>
 
+#include "common/cli_fwd.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 #include "common/result.h"

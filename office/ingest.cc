@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "common/journal/batch.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::office {

@@ -6,6 +6,7 @@
 
 #include "common/journal/batch.h"
 #include "common/journal/testing.h"
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
 #include "office/store_testing.h"

@@ -1,6 +1,7 @@
 // piiguard-office import-issued (issued_commands.h).
 #include "office/issued_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>

@@ -11,12 +11,12 @@
 #ifndef PIIGUARD_OFFICE_ISSUED_COMMANDS_H_
 #define PIIGUARD_OFFICE_ISSUED_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
 
+#include "common/cli_fwd.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/json.h"
 #include "common/quarantine.h"
 #include "common/quarantine_key.h"
 #include "common/timestamp.h"

@@ -6,10 +6,10 @@
 #ifndef PIIGUARD_OFFICE_QUARANTINE_COMMANDS_H_
 #define PIIGUARD_OFFICE_QUARANTINE_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <string_view>
 
+#include "common/cli_fwd.h"
 #include "common/messages.h"
 
 namespace piiguard::office {

@@ -1,6 +1,7 @@
 // piiguard-office scan verify (scan_commands.h).
 #include "office/scan_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>

@@ -7,9 +7,9 @@
 #ifndef PIIGUARD_OFFICE_SCAN_COMMANDS_H_
 #define PIIGUARD_OFFICE_SCAN_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 
+#include "common/cli_fwd.h"
 #include "common/messages.h"
 
 namespace piiguard::office {

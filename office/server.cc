@@ -10,6 +10,7 @@
 
 #include "common/exception_delivery.h"
 #include "common/journal/batch.h"
+#include "common/json.h"
 
 namespace piiguard::office {
 namespace {

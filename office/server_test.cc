@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/file_util.h"
+#include "common/json.h"
 #include "office/simulated_pc.h"
 #include "office/store_testing.h"
 

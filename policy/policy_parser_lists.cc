@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "common/json.h"
 #include "common/json_reader.h"
 #include "common/timestamp.h"
 #include "policy/ids.h"

@@ -5,6 +5,7 @@
 
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/json.h"
 #include "common/quarantine_key.h"
 #include "policy/policy.h"
 #include "policy/test_policy.h"

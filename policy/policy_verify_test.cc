@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/signed_envelope.h"
 #include "policy/test_policy.h"
 

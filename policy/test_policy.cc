@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "common/json.h"
+
 namespace piiguard::policy::testing {
 
 std::string_view ValidPolicyText() {

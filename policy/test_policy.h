@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/crypto.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 
 namespace piiguard::policy::testing {
 

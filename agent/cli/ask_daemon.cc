@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "common/json.h"
+
 namespace piiguard::cli {
 
 std::string CommandOf(ipc::Op op) {

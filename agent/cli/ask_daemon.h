@@ -14,7 +14,7 @@
 
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 
 namespace piiguard::cli {
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json.h"
+
 namespace piiguard::cli {
 namespace {
 

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 
@@ -23,6 +24,7 @@
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/clock.h"
 #include "common/signed_envelope.h"
 #include "common/tls/enrolment.h"

@@ -9,6 +9,7 @@
 // opens a path staff name. And the "exceptions" part of `piiguard status`
 // (ShowExceptions).
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
 #include "common/file_util.h"
+#include "common/json.h"
 
 namespace piiguard::cli {
 namespace {

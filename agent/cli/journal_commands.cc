@@ -1,6 +1,7 @@
 // `piiguard journal show`, `verify` and `unsent`: the journal read as
 // staff and auditors read it (docs/journal.md).
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "agent/cli/tool.h"
 #include "agent/journal/journal.h"
+#include "common/json.h"
 #include "common/timestamp.h"
 
 namespace piiguard::cli {

@@ -1,6 +1,7 @@
 // piiguard: the staff's tool on the PC. Each command group lives in its own
 // file; main only wires them.
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "agent/cli/tool.h"

@@ -2,12 +2,14 @@
 // the daemon through its local socket (any local user may report; the
 // daemon records the uid and user name from SO_PEERCRED).
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 
 #include "agent/cli/ask_daemon.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
+#include "common/json.h"
 
 namespace piiguard::cli {
 namespace {

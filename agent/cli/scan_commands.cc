@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -26,6 +27,7 @@
 #include "agent/state/state_dir.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/json.h"
 #include "common/os/clock.h"
 #include "common/os/linux_file_system.h"
 #include "common/os/linux_sysfs.h"

@@ -2,6 +2,7 @@
 // to start or end a personal-data session (agent/session, docs/session.md)
 // and says in plain words what happened and what to do.
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 
@@ -9,6 +10,7 @@
 #include "agent/cli/status_exceptions.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
+#include "common/json.h"
 
 namespace piiguard::cli {
 namespace {

@@ -4,6 +4,7 @@
 // process, the last round that went through, the current problem), asked
 // from the daemon.
 
+#include <CLI/CLI.hpp>
 #include <ctime>
 #include <memory>
 #include <ostream>
@@ -13,6 +14,7 @@
 #include "agent/cli/status_sticks.h"
 #include "agent/cli/tool.h"
 #include "agent/ipc/ipc.h"
+#include "common/json.h"
 #include "common/timestamp.h"
 
 namespace piiguard::cli {

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 
+#include "common/json.h"
 #include "policy/exception/redemption.h"
 
 namespace piiguard::cli {

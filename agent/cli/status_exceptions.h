@@ -11,7 +11,7 @@
 #include <string>
 
 #include "agent/cli/tool.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 
 namespace piiguard::cli {
 

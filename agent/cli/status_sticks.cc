@@ -5,6 +5,8 @@
 
 #include <ostream>
 
+#include "common/json.h"
+
 namespace piiguard::cli {
 
 void ShowSticks(const Tool& tool, const Json& sticks) {

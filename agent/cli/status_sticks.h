@@ -5,7 +5,7 @@
 #define PIIGUARD_AGENT_CLI_STATUS_STICKS_H_
 
 #include "agent/cli/tool.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 
 namespace piiguard::cli {
 

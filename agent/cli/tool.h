@@ -7,11 +7,11 @@
 #ifndef PIIGUARD_AGENT_CLI_TOOL_H_
 #define PIIGUARD_AGENT_CLI_TOOL_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
 #include <string>
 
+#include "common/cli_fwd.h"
 #include "common/cli_tool.h"
 #include "common/crypto.h"
 #include "common/messages.h"

@@ -6,6 +6,7 @@
 
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 

@@ -24,6 +24,7 @@
 #include "agent/daemon/local_requests.h"
 #include "agent/daemon/status_board.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "policy/test_policy.h"
 

@@ -1,5 +1,6 @@
 #include "agent/daemon/device_signer.h"
 
+#include "common/json.h"
 #include "common/signed_envelope.h"
 
 namespace piiguard::agent {

@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "common/crypto.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::agent {

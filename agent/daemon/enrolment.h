@@ -16,7 +16,7 @@
 #include "agent/daemon/status_board.h"
 #include "agent/journal/journal.h"
 #include "agent/state/state_dir.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::agent {

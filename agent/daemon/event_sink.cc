@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 

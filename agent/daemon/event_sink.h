@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "agent/journal/journal.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::agent {

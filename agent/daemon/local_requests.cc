@@ -1,6 +1,7 @@
 #include "agent/daemon/local_requests.h"
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

@@ -19,7 +19,7 @@
 #include "agent/daemon/status_board.h"
 #include "agent/ipc/ipc.h"
 #include "agent/ipc/limits.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::agent {

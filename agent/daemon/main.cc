@@ -55,6 +55,7 @@
 #include "agent/usb/medium_helper_process.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/clock.h"
 #include "common/os/kernel_info.h"
 #include "common/os/service_manager.h"

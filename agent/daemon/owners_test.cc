@@ -20,6 +20,7 @@
 #include "agent/sync/child_protocol.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
 #include "policy/test_policy.h"

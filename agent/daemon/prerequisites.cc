@@ -1,6 +1,7 @@
 #include "agent/daemon/prerequisites.h"
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/kernel_info.h"
 
 namespace piiguard::agent {

@@ -23,7 +23,7 @@
 
 #include "agent/journal/journal.h"
 #include "common/crypto.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/result.h"
 

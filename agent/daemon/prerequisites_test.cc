@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

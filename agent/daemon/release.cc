@@ -4,6 +4,7 @@
 
 #include "agent/session/standalone.h"
 #include "agent/usb/block_class.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

@@ -33,7 +33,7 @@
 
 #include "agent/maint/maintenance_window.h"
 #include "agent/session/session_manager.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/block_device.h"
 #include "common/os/firewall.h"
 #include "common/os/sysfs.h"

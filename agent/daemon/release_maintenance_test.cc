@@ -10,6 +10,7 @@
 #include "agent/daemon/release.h"
 #include "agent/maint/maintenance_window_fixture.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/testing/fake_block_devices.h"
 #include "common/os/testing/fake_sysfs.h"
 

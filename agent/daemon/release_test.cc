@@ -10,6 +10,7 @@
 
 #include "agent/ipc/ipc.h"
 #include "agent/journal/testing/recording_appender.h"
+#include "common/json.h"
 #include "common/os/testing/fake_block_devices.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_firewall.h"

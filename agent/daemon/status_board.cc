@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/json.h"
+
 namespace piiguard::agent {
 
 Status StatusBoard::Report(Problem problem) {

@@ -19,7 +19,7 @@
 #include "agent/daemon/event_sink.h"
 #include "agent/daemon/prerequisites.h"
 #include "agent/journal/journal.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::agent {

@@ -17,6 +17,7 @@
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/link_io.h"
 #include "common/crypto.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

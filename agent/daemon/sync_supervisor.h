@@ -33,7 +33,7 @@
 #include "agent/sync/daemon_link.h"
 #include "agent/sync/link_session.h"
 #include "agent/sync/sync_health.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/timer.h"
 #include "common/unique_fd.h"
 

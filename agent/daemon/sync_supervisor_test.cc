@@ -20,6 +20,7 @@
 #include "agent/sync/child_protocol.h"
 #include "agent/sync/link_io.h"
 #include "agent/sync/sync_testing.h"
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 
 namespace piiguard::agent {

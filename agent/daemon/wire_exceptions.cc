@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "agent/exception/exception_key.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "common/user_name.h"
 #include "policy/exception/exception_file.h"

@@ -12,6 +12,7 @@
 #include "agent/daemon/prerequisites.h"
 #include "agent/rosterguard/watch_rules.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "common/scanreport/scan_report.h"
 #include "common/user_name.h"

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/scanreport/scan_report.h"
 #include "common/timestamp.h"
 

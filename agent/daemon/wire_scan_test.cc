@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"

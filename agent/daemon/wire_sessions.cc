@@ -1,5 +1,6 @@
 #include "agent/daemon/wire_sessions.h"
 
+#include "common/json.h"
 #include "common/os/linux_links.h"
 #include "common/os/linux_rfkill.h"
 #include "common/os/log.h"

@@ -8,6 +8,7 @@
 
 #include "agent/sync/backoff.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 
 namespace piiguard::agent {

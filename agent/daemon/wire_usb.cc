@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 
+#include "common/json.h"
 #include "common/os/log.h"
 
 namespace piiguard::agent {

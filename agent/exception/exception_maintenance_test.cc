@@ -8,6 +8,7 @@
 
 #include "agent/exception/exception_service.h"
 #include "agent/exception/exception_service_fixture.h"
+#include "common/json.h"
 #include "policy/exception/maintenance_password.h"
 
 namespace piiguard::agent {

@@ -7,6 +7,7 @@
 
 #include "agent/exception/exception_service.h"
 #include "agent/exception/exception_service_fixture.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "policy/exception/persons.h"
 

@@ -44,7 +44,7 @@
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
 #include "common/crypto.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/clock.h"
 #include "common/result.h"
 #include "policy/exception/redemption.h"

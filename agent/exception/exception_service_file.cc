@@ -5,6 +5,7 @@
 
 #include "agent/exception/exception_service.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "common/timestamp.h"
 #include "policy/exception/exception_file.h"

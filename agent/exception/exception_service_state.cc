@@ -6,6 +6,7 @@
 #include "agent/exception/exception_service.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "policy/exception/maintenance_password.h"
 

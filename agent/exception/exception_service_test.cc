@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "agent/exception/exception_service_fixture.h"
+#include "common/json.h"
 
 namespace piiguard::agent {
 namespace {

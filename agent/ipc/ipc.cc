@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/json.h"
 #include "common/status.h"
 
 namespace piiguard::ipc {

@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 #include "common/scanreport/scan_report.h"
 #include "common/unique_fd.h"

@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "common/json.h"
+
 namespace piiguard::ipc {
 namespace {
 

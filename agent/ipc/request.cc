@@ -6,6 +6,7 @@
 
 #include "agent/ipc/ipc.h"
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/status.h"
 
 namespace piiguard::ipc {

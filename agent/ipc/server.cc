@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "common/json.h"
+
 namespace piiguard::ipc {
 namespace {
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 
 namespace piiguard::ipc {

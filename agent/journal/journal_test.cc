@@ -10,6 +10,7 @@
 
 #include "agent/journal/fault_vfs.h"
 #include "agent/journal/journal_test_util.h"
+#include "common/json.h"
 #include "common/sqlite.h"
 
 namespace piiguard::journal {

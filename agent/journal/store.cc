@@ -10,6 +10,7 @@
 
 #include "common/encoding.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::journal::store {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "agent/journal/journal_impl.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::journal {
 namespace {

@@ -11,6 +11,7 @@
 #include "agent/maint/maintenance_window.h"
 #include "agent/maint/maintenance_window_fixture.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::maint {
 namespace {

@@ -9,6 +9,7 @@
 #include "agent/maint/maintenance_window.h"
 #include "agent/maint/sudo_log.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 
 namespace piiguard::maint {

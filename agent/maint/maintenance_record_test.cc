@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/json.h"
+
 namespace piiguard::maint {
 namespace {
 

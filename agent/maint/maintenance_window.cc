@@ -9,6 +9,7 @@
 #include "agent/maint/window_file.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 
 namespace piiguard::maint {

@@ -54,7 +54,7 @@
 #include "agent/maint/maintenance_host.h"
 #include "agent/maint/maintenance_record.h"
 #include "agent/notify/notifier.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/os/clock.h"
 

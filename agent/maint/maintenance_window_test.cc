@@ -13,6 +13,7 @@
 #include "agent/maint/maintenance_window_fixture.h"
 #include "agent/maint/sudo_log.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::maint {
 namespace {

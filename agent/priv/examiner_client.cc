@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "agent/priv/examiner_link.h"
+#include "common/json.h"
 #include "common/unique_fd.h"
 
 namespace piiguard::priv {

@@ -33,7 +33,7 @@
 #include "agent/priv/examiner_protocol.h"
 #include "agent/priv/spawner.h"
 #include "agent/roster/detector.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 
 namespace piiguard::priv {

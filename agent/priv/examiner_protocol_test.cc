@@ -10,6 +10,7 @@
 #include <string>
 
 #include "agent/priv/examiner_testing.h"
+#include "common/json.h"
 
 namespace piiguard::priv {
 namespace {

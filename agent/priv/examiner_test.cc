@@ -25,6 +25,7 @@
 #include "agent/priv/examiner_sandbox.h"
 #include "agent/priv/examiner_serve.h"
 #include "agent/priv/examiner_testing.h"
+#include "common/json.h"
 #include "common/os/sandbox.h"
 #include "common/unique_fd.h"
 

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/result.h"
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/roster/structured.h"
+#include "common/json.h"
 
 namespace piiguard::roster::structured {
 namespace {

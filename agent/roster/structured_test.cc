@@ -11,6 +11,7 @@
 #include "agent/roster/containers.h"
 #include "agent/roster/detector.h"
 #include "agent/roster/office_testing.h"
+#include "common/json.h"
 
 namespace piiguard::roster {
 namespace {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "agent/roster/detector.h"
+#include "common/json.h"
 
 namespace piiguard::roster {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "agent/rosterguard/mover.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/scanreport/scan_report.h"
 
 namespace piiguard::agent::rosterguard {

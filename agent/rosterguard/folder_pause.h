@@ -58,7 +58,7 @@
 #include "agent/interlock/exception_grants.h"
 #include "agent/notify/notifier.h"
 #include "agent/rosterguard/guard.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/os/file_system.h"
 #include "common/unique_fd.h"

@@ -12,6 +12,7 @@
 
 #include "agent/rosterguard/folder_pause.h"
 #include "agent/rosterguard/folder_pause_testing.h"
+#include "common/json.h"
 #include "common/os/linux_file_system.h"
 
 namespace piiguard::agent::rosterguard {

@@ -5,6 +5,7 @@
 
 #include "agent/rosterguard/mover.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/messages.h"
 #include "common/scanreport/scan_report.h"
 

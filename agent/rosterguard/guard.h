@@ -49,7 +49,7 @@
 #include "agent/roster/detector.h"
 #include "agent/rosterguard/stick_choice.h"
 #include "agent/rosterguard/worker.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/clock.h"
 #include "common/os/fanotify.h"
 #include "common/os/file_system.h"

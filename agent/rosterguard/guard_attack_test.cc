@@ -11,6 +11,7 @@
 
 #include "agent/rosterguard/guard.h"
 #include "agent/rosterguard/guard_testing.h"
+#include "common/json.h"
 #include "common/quarantine.h"
 #include "common/scanreport/scan_report.h"
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agent/rosterguard/guard_testing.h"
+#include "common/json.h"
 #include "common/quarantine.h"
 
 namespace piiguard::agent::rosterguard {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "agent/rosterguard/guard.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/testing/fake_clock.h"
 #include "common/os/testing/fake_fanotify.h"
 #include "common/os/testing/fake_file_system.h"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.h"
 #include "common/os/testing/fake_sysfs.h"
 #include "common/quarantine_key.h"
 #include "policy/test_policy.h"

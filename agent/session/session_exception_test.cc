@@ -7,6 +7,7 @@
 #include "agent/notify/testing/fake_notifier.h"
 #include "agent/session/session_manager.h"
 #include "agent/session/session_test_fixture.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 namespace {

@@ -6,6 +6,7 @@
 #include "agent/session/session_internal.h"
 #include "agent/session/session_manager.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 

@@ -6,6 +6,7 @@
 #include "agent/session/session_manager.h"
 #include "agent/session/standalone.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 

@@ -10,6 +10,7 @@
 
 #include "agent/session/session_manager.h"
 #include "agent/session/session_test_fixture.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 namespace {

@@ -8,6 +8,7 @@
 #include "agent/session/standalone.h"
 #include "common/file_util.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 namespace {

@@ -52,7 +52,7 @@
 #include "agent/journal/journal.h"
 #include "agent/notify/notifier.h"
 #include "agent/session/session_state.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/os/clock.h"
 #include "common/os/firewall.h"

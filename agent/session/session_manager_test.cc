@@ -9,6 +9,7 @@
 
 #include "agent/session/session_test_fixture.h"
 #include "common/file_util.h"
+#include "common/json.h"
 
 namespace piiguard::agent::session {
 namespace {

@@ -1,5 +1,7 @@
 #include "agent/sync/sync_health.h"
 
+#include "common/json.h"
+
 namespace piiguard::sync {
 namespace {
 

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "agent/sync/failure.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/os/clock.h"
 #include "common/os/log.h"
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json.h"
 #include "common/os/testing/fake_clock.h"
 
 namespace piiguard::sync {

@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 
 namespace piiguard::agent::usb {

@@ -69,7 +69,7 @@
 #include "agent/usb/medium_jobs.h"
 #include "agent/usb/present_devices.h"
 #include "common/crypto.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "common/os/block_device.h"
 #include "common/os/block_write_gate.h"

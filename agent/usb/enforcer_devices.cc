@@ -5,6 +5,7 @@
 #include "agent/usb/enforcer.h"
 #include "agent/usb/present_devices.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "common/os/log.h"
 #include "common/os/usb_descriptors.h"
 

@@ -10,6 +10,7 @@
 #include "agent/usb/enforcer.h"
 #include "agent/usb/enforcer_fixture.h"
 #include "agent/usb/stick_identity_hash.h"
+#include "common/json.h"
 
 namespace piiguard::agent::usb {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "agent/usb/enforcer.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent::usb {
 namespace {

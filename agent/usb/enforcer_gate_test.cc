@@ -11,6 +11,7 @@
 #include "agent/usb/enforcer.h"
 #include "agent/usb/enforcer_fixture.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 
 namespace piiguard::agent::usb {
 namespace {

@@ -8,6 +8,7 @@
 #include "agent/usb/enforcer.h"
 #include "agent/usb/stick_identity_hash.h"
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "policy/stick/usb_identity.h"
 
 namespace piiguard::agent::usb {

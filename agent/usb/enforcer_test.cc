@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "agent/usb/enforcer_fixture.h"
+#include "common/json.h"
 
 namespace piiguard::agent::usb {
 namespace {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/journal/testing.h"
+#include "common/json.h"
 
 namespace piiguard::journal {
 namespace {

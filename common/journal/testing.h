@@ -13,7 +13,7 @@
 
 #include "common/journal/batch.h"
 #include "common/journal/entry.h"
-#include "common/json.h"
+#include "common/json_fwd.h"
 
 namespace piiguard::journal::testing {
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/json_reader.h"
 #include "common/signed_envelope.h"
 #include "common/timestamp.h"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json.h"
 #include "common/scanreport/scan_report_testing.h"
 #include "common/signed_envelope.h"
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/journal/event_types.h"
+#include "common/json.h"
 #include "office/pages/page_shell.h"
 #include "office/pages/page_templates.h"
 #include "office/pages/render.h"

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/messages.h"
 #include "office/pages/ctemplate.h"
 #include "office/pages/page_context.h"

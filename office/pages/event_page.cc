@@ -2,6 +2,7 @@
 #include <map>
 #include <string>
 
+#include "common/json.h"
 #include "office/pages/event_format.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json.h"
 #include "office/pages/event_format.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"

@@ -2,6 +2,7 @@
 // (docs/sync.md "Enrolment"): a signed envelope of type enrolment-token by
 // the city key, naming the PC, the office's URL and its pinned TLS key.
 
+#include <CLI/CLI.hpp>
 #include <ctime>
 #include <memory>
 #include <ostream>

@@ -4,6 +4,7 @@
 // exception_desk.cc, exception_issue.cc and exception_ledger.cc; this file
 // reads the options and prints.
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 #include <string>

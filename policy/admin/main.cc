@@ -2,6 +2,7 @@
 // and offline exception codes. Each command group lives in its own file; main
 // only wires them.
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "policy/admin/tool.h"

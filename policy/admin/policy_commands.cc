@@ -1,5 +1,6 @@
 // piiguard-admin policy sign | verify | show.
 
+#include <CLI/CLI.hpp>
 #include <ostream>
 
 #include "common/file_util.h"

@@ -1,6 +1,7 @@
 // piiguard-admin stick key | verify: keying a USB stick (or a disk image of
 // one) and checking a stick as a PC would.
 
+#include <CLI/CLI.hpp>
 #include <ostream>
 
 #include "common/encoding.h"

@@ -2,6 +2,7 @@
 // and raises the policy's version, so every PC refuses the stick once the
 // new policy reaches it.
 
+#include <CLI/CLI.hpp>
 #include <ctime>
 #include <ostream>
 

@@ -1,5 +1,6 @@
 #include "policy/admin/stick_target.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fstream>
 #include <sstream>

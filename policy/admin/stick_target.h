@@ -6,9 +6,9 @@
 #ifndef PIIGUARD_POLICY_ADMIN_STICK_TARGET_H_
 #define PIIGUARD_POLICY_ADMIN_STICK_TARGET_H_
 
-#include <CLI/CLI.hpp>
 #include <string>
 
+#include "common/cli_fwd.h"
 #include "common/os/sysfs.h"
 #include "policy/stick/medium.h"
 #include "policy/stick_key.h"

@@ -5,13 +5,13 @@
 #ifndef PIIGUARD_POLICY_ADMIN_TOOL_H_
 #define PIIGUARD_POLICY_ADMIN_TOOL_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/cli_fwd.h"
 #include "common/cli_tool.h"
 #include "common/crypto.h"
 #include "common/messages.h"

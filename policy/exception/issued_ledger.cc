@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "common/json.h"
 #include "common/json_reader.h"
 #include "common/signed_envelope.h"
 #include "policy/ids.h"

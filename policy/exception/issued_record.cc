@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "common/json.h"
 #include "common/timestamp.h"
 #include "policy/exception/code_mac.h"
 #include "policy/exception/display_text.h"

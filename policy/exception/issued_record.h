@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/json_reader.h"
 #include "common/result.h"
 #include "policy/exception/codes.h"

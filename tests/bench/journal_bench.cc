@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "agent/journal/journal.h"
+#include "common/json.h"
 
 namespace {
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/file_util.h"
+#include "common/json.h"
 #include "common/os/clock.h"
 #include "office/server.h"
 #include "office/simulated_pc.h"

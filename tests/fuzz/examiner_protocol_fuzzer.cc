@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "agent/priv/examiner_protocol.h"
+#include "common/json.h"
 
 namespace {
 

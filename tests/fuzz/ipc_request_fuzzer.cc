@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "agent/ipc/ipc.h"
+#include "common/json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using piiguard::ipc::Op;

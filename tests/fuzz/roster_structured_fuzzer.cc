@@ -26,6 +26,7 @@
 #include "agent/roster/containers.h"
 #include "agent/roster/detector.h"
 #include "agent/roster/structured.h"
+#include "common/json.h"
 
 namespace {
 

@@ -22,6 +22,7 @@
 
 #include "agent/roster/detector.h"
 #include "agent/roster/text_decode.h"
+#include "common/json.h"
 #include "common/messages.h"
 
 namespace {

@@ -22,6 +22,7 @@
 #include "agent/roster/detector.h"
 #include "common/cli_tool.h"
 #include "common/crypto.h"
+#include "common/json.h"
 #include "office/issued_commands.h"
 #include "office/store.h"
 #include "tests/integration/desk_runner.h"

@@ -1,5 +1,7 @@
 #include "tests/integration/exception_seed.h"
 
+#include "common/json.h"
+
 namespace piiguard::seed {
 
 Result<Json> SeedExceptions(DeskRunner& desk, SimulatedAgent& hidamari,

@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "common/json.h"
+#include "common/json_fwd.h"
 #include "common/result.h"
 #include "tests/integration/desk_runner.h"
 #include "tests/integration/simulated_agent.h"

@@ -25,6 +25,7 @@
 
 #include "agent/journal/journal.h"
 #include "common/file_util.h"
+#include "common/json.h"
 
 namespace {
 

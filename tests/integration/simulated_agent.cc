@@ -5,6 +5,7 @@
 
 #include "agent/daemon/local_requests.h"
 #include "agent/exception/exception_key.h"
+#include "common/json.h"
 #include "common/timestamp.h"
 #include "common/version.h"
 #include "policy/exception/code_mac.h"

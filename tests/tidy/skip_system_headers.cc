@@ -44,6 +44,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/MultiplexConsumer.h"
+#include "common/json.h"
 
 namespace clang {
 
