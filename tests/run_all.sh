@@ -35,18 +35,6 @@ tier() {
   esac
 }
 
-# "N% tests passed, F tests failed out of T" -> "P F S" from a ctest log:
-# passed, failed, and skipped (ctest counts a skipped test as passed; here it
-# is not: its reason is in the log).
-ctest_counts() {
-  local line total bad skip
-  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1)
-  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
-  bad=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
-  skip=$(grep -cE 'Test +#[0-9]+: .*\*\*\*Skipped' "$1")
-  echo "$((${total:-0} - ${bad:-0} - skip)) ${bad:-1} $skip"
-}
-
 if ! ./installer/install-deps.sh --test; then
   echo "run_all: could not install the test dependencies" >&2
   echo "summary: 0 passed, 1 failed"
@@ -186,9 +174,13 @@ fi
 
 if [[ $unit_configured == 1 ]] && ninja -C build-asan -j"$jobs"; then
   log=build-asan/ctest.log
+  # A gtest binary is one ctest test; its cases are counted from the XML
+  # report it writes (cmake/piiguard.cmake), so none left from a removed
+  # binary or an earlier run may stay.
+  rm -rf build-asan/gtest-results
   (cd build-asan && ctest -j"$jobs" --output-on-failure) | tee "$log"
   rc=${PIPESTATUS[0]}
-  read -r p f s < <(ctest_counts "$log")
+  read -r p f s < <(python3 tests/ctest_counts.py "$log" build-asan/gtest-results 2>>"$log")
   skipped=$((skipped + s))
   if [[ $rc -eq 0 ]]; then
     tier unit PASS "($p tests; $s skipped, each with its reason in the log)" "$p" 0
