@@ -1,0 +1,83 @@
+#include "office/signer/frame_io.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+
+#include "office/signer/signer_protocol.h"
+
+namespace piiguard::office::signer {
+namespace {
+
+// Waits until `fd` is ready for `events` or the deadline passes.
+Status WaitFor(int fd, short events, const Deadline& deadline,
+               std::string_view who) {
+  for (;;) {
+    const int64_t left = deadline.at_ms - deadline.clock.MonotonicMs();
+    if (left <= 0) return IoError("signer", who, "timed out");
+    pollfd p{.fd = fd, .events = events, .revents = 0};
+    const int n =
+        ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT_MAX)));
+    if (n > 0) return Status::Ok();  // ready, or an error read() reports
+    if (n < 0 && errno != EINTR) return ErrnoStatus("signer", who, errno);
+  }
+}
+
+// Reads exactly `size` bytes into `out`.
+Status ReadExactly(int fd, char* out, size_t size, const Deadline& deadline,
+                   std::string_view who) {
+  size_t done = 0;
+  while (done < size) {
+    PIIGUARD_RETURN_IF_ERROR(WaitFor(fd, POLLIN, deadline, who));
+    const ssize_t n = ::read(fd, out + done, size - done);
+    if (n == 0) return IoError("signer", who, "connection closed");
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return ErrnoStatus("signer", who, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ReadFrame(int fd, size_t max_bytes,
+                              const Deadline& deadline, std::string_view who) {
+  unsigned char header[4];
+  PIIGUARD_RETURN_IF_ERROR(ReadExactly(fd, reinterpret_cast<char*>(header),
+                                       sizeof header, deadline, who));
+  const uint32_t length = FrameLength(header);
+  if (length > max_bytes) {
+    return InvalidArgumentError("signer", who,
+                                "frame of " + std::to_string(length) +
+                                    " bytes, at most " +
+                                    std::to_string(max_bytes));
+  }
+  std::string body(length, '\0');
+  PIIGUARD_RETURN_IF_ERROR(ReadExactly(fd, body.data(), length, deadline, who));
+  return body;
+}
+
+Status WriteFrame(int fd, std::string_view body, const Deadline& deadline,
+                  std::string_view who) {
+  const std::string frame = Frame(body);
+  size_t done = 0;
+  while (done < frame.size()) {
+    PIIGUARD_RETURN_IF_ERROR(WaitFor(fd, POLLOUT, deadline, who));
+    const ssize_t n =
+        ::send(fd, frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return ErrnoStatus("signer", who, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace piiguard::office::signer
