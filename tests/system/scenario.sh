@@ -216,6 +216,32 @@ configured)
   check office_serves "the office answers on 8443 ($(systemctl is-active piiguard-office))" \
     wait_for 60 curl -skf -o /dev/null https://127.0.0.1:8443/login
 
+  # The office's exception signer (docs/office-signer.md), started by the
+  # package: its key made at its first start, 0600 and its user's alone; the
+  # office's user gets a file signed through the socket, recorded in
+  # issued.log; nobody is refused.
+  signer_dir=/var/lib/piiguard-office-signer
+  signer_up() { systemctl -q is-active piiguard-office-signer && test -S /run/piiguard-office-signer/signer.sock; }
+  check signer_active "piiguard-office-signer is $(systemctl is-active piiguard-office-signer)" \
+    wait_for 30 signer_up
+  check signer_key "exception.key: $(stat -c '%a %U' "$signer_dir/exception.key" 2>&1)" \
+    test "$(stat -c '%a %U' "$signer_dir/exception.key")" = "600 piiguard-office-signer"
+  jst() { date -u -d "@$(($1 + 9 * 3600))" +%Y-%m-%dT%H:%M:%S+09:00; }
+  now=$(date +%s)
+  signer_id=$((RANDOM * 32768 + RANDOM + 1))
+  printf '{"format":"piiguard-exception-file/1","id":"%s","issued_at":"%s","minutes":30,"pc":"systest-pc","person":"Sato Ichiro","reason":"system tier","redeem_by":"%s","scope":"radios"}' \
+    "$signer_id" "$(jst "$now")" "$(jst $((now + 86400)))" >"$OUT/signer-payload.json"
+  runuser -u piiguard-office -- piiguard-office signer sign --issuer systest \
+    <"$OUT/signer-payload.json" >"$OUT/signer-file.txt" 2>"$OUT/signer-sign.err"
+  check signer_signs "piiguard-office signs through the socket: $(head -2 "$OUT/signer-file.txt" | tail -1)$(cat "$OUT/signer-sign.err"); issued.log: $(grep -c "\"id\":\"$signer_id\"" "$signer_dir/issued.log" 2>&1)" \
+    sh -c "grep -qx 'type: exception' '$OUT/signer-file.txt' &&
+           grep -q '\"id\":\"$signer_id\".*\"issuer\":\"systest\"' '$signer_dir/issued.log'"
+  runuser -u nobody -- piiguard-office signer sign --issuer nobody \
+    <"$OUT/signer-payload.json" >"$OUT/signer-nobody.txt" 2>&1
+  rc=$?
+  check signer_refuses_nobody "nobody: exit $rc, $(tail -1 "$OUT/signer-nobody.txt")" \
+    sh -c "[ $rc = 1 ] && ! grep -q 'piiguard-signed' '$OUT/signer-nobody.txt'"
+
   # The IT desk configures and enrols the PC.
   install -m 0644 "$F/city.pub" "$F/policy.signed" /etc/piiguard/
   # ... and this PC's key for offline exception codes (root only).
