@@ -14,12 +14,12 @@ namespace piiguard::office::signer {
 namespace {
 
 // Waits until `fd` is ready for `events` or the deadline passes.
-Status WaitFor(int fd, short events, const Deadline& deadline,
+Status WaitFor(int fd, int events, const Deadline& deadline,
                std::string_view who) {
   for (;;) {
     const int64_t left = deadline.at_ms - deadline.clock.MonotonicMs();
     if (left <= 0) return IoError("signer", who, "timed out");
-    pollfd p{.fd = fd, .events = events, .revents = 0};
+    pollfd p{.fd = fd, .events = static_cast<int16_t>(events), .revents = 0};
     const int n =
         ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, INT_MAX)));
     if (n > 0) return Status::Ok();  // ready, or an error read() reports

@@ -27,7 +27,7 @@
 namespace piiguard::office::signer {
 
 // |issued_at - now| at most.
-inline constexpr int64_t kMaxSkewSeconds = 5 * 60;
+inline constexpr int64_t kMaxSkewSeconds = int64_t{5} * 60;
 
 class SignerCore {
  public:
