@@ -29,15 +29,19 @@ struct Deadline {
   }
 };
 
+// `side` names who reads or writes in the errors ("signer", or "exception
+// signer" for the office's client); `who` the other end.
+//
 // One frame's body. kInvalidArgument: the length is over `max_bytes`
 // (nothing more is read); kIoError: the peer closed before the frame was
 // whole, the deadline passed ("timed out"), or the socket failed.
 Result<std::string> ReadFrame(int fd, size_t max_bytes,
-                              const Deadline& deadline, std::string_view who);
+                              const Deadline& deadline, std::string_view side,
+                              std::string_view who);
 // Sends Frame(body) whole (MSG_NOSIGNAL: a closed peer is an error, not
 // SIGPIPE). kIoError as above.
 Status WriteFrame(int fd, std::string_view body, const Deadline& deadline,
-                  std::string_view who);
+                  std::string_view side, std::string_view who);
 
 }  // namespace piiguard::office::signer
 

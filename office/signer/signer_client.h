@@ -1,7 +1,14 @@
 // The office's side of piiguard-office-signer (docs/office-signer.md): an
 // ExceptionSigner (office/exception_signer.h) that asks the signer over its
 // UNIX socket, one connection per call, each bounded by `timeout_ms` from
-// the connect. The answer's file is checked to carry the payload asked for.
+// the call's start. While the signer cannot take a connection (no socket
+// yet or nobody listening: it is restarting; its backlog full) the connect
+// is retried with a short backoff until that deadline. The answer's file is
+// checked to be at most exception::kMaxExceptionFileBytes and a signed
+// envelope of type `exception` carrying exactly the payload asked for. Its
+// signature is NOT verified here: the office verifies it against the
+// policy's exception-role keys where it queues the file
+// (PublishExceptionFile, office/exception_commands.h).
 //
 // Status codes, as ExceptionSigner says: kIoError when the signer cannot be
 // reached or did not answer properly (nothing is known to be signed);

@@ -1,7 +1,9 @@
 #include "office/signer/signer_commands.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
@@ -17,6 +19,7 @@
 #include "common/encoding.h"
 #include "common/file_util.h"
 #include "common/os/clock.h"
+#include "common/unique_fd.h"
 #include "office/signer/signer_client.h"
 #include "office/signer/signer_server.h"
 
@@ -55,8 +58,12 @@ Result<uid_t> UidOf(const std::string& name) {
   return found->pw_uid;
 }
 
+// One line to the journal. SafeText (again: the server already passes its
+// lines through it): no newline, NUL or other control byte from a peer
+// can forge or cut a line.
 void Log(const std::string& line) {
-  (void)std::fprintf(stderr, "piiguard-office-signer: %s\n", line.c_str());
+  const std::string safe = SafeText(line);
+  (void)std::fprintf(stderr, "piiguard-office-signer: %s\n", safe.c_str());
   (void)std::fflush(stderr);
 }
 
@@ -113,16 +120,20 @@ Result<Ed25519PublicKey> InitSignerDir(const std::string& dir,
                                      "exists: the signer is already set up");
     }
     PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadSignerKey(dir));
-    if (!std::filesystem::exists(pub_path, ec)) {
-      PIIGUARD_RETURN_IF_ERROR(WriteFileAtomic(
-          pub_path, key.PublicKey().ToPem(), 0644, Overwrite::kRefuse));
+    // A missing or stale exception.pub is written again from the key.
+    const std::string want = key.PublicKey().ToPem();
+    Result<std::string> have = ReadFileBytes(pub_path, kMaxKeyFile);
+    if (!have.ok() || *have != want) {
+      PIIGUARD_RETURN_IF_ERROR(
+          WriteFileAtomic(pub_path, want, 0644, Overwrite::kAllow));
     }
     return key.PublicKey();
   }
   PIIGUARD_ASSIGN_OR_RETURN(Ed25519PrivateKey key,
                             Ed25519PrivateKey::Generate());
   PIIGUARD_ASSIGN_OR_RETURN(std::string pem, key.ToPem());
-  // Never overwrite a key: PCs may trust it, and issued.log names it.
+  // Never overwrite a key: PCs may trust it, and every issued.log record
+  // names the key that signed it (key_id).
   Status written = WriteFileAtomic(key_path, pem, 0600, Overwrite::kRefuse);
   CleanseString(pem);
   PIIGUARD_RETURN_IF_ERROR(written);
@@ -133,16 +144,42 @@ Result<Ed25519PublicKey> InitSignerDir(const std::string& dir,
 
 Result<Ed25519PrivateKey> LoadSignerKey(const std::string& dir) {
   const std::string path = DirFile(dir, "exception.key");
+  // The file opened is the file checked: no symbolic link, and the mode
+  // and type come from the open descriptor (no stat of the path first).
+  UniqueFd fd(::open(
+      path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+  if (!fd.valid()) return ErrnoStatus("signer", path, errno);
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    return ErrnoStatus("signer", path, errno);
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus("signer", path, errno);
+  if (!S_ISREG(st.st_mode)) {
+    return FailedPreconditionError("signer", path, "not a regular file");
   }
   if ((st.st_mode & 077) != 0) {
     return FailedPreconditionError(
         "signer", path, "group or others may read it (chmod 0600 it)");
   }
-  PIIGUARD_ASSIGN_OR_RETURN(std::string pem, ReadFileBytes(path, kMaxKeyFile));
-  Result<Ed25519PrivateKey> key = Ed25519PrivateKey::FromPem(pem);
+  if (st.st_size < 0 || static_cast<uint64_t>(st.st_size) > kMaxKeyFile) {
+    return FailedPreconditionError("signer", path, "too large for a key");
+  }
+  std::string pem(kMaxKeyFile + 1, '\0');
+  size_t done = 0;
+  while (done < pem.size()) {
+    const ssize_t n = ::read(fd.get(), pem.data() + done, pem.size() - done);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      CleanseString(pem);
+      return ErrnoStatus("signer", path, error);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (done > kMaxKeyFile) {
+    CleanseString(pem);
+    return FailedPreconditionError("signer", path, "too large for a key");
+  }
+  Result<Ed25519PrivateKey> key =
+      Ed25519PrivateKey::FromPem(std::string_view(pem).substr(0, done));
   CleanseString(pem);
   if (!key.ok()) return key.status().Annotate("signer: " + path);
   return key;
@@ -194,12 +231,11 @@ void AddSignerCommands(CLI::App& app, Lang lang, std::function<int()>& run) {
   pub->add_option("--dir", args->dir, dir_help);
   pub->callback([args, lang, &run] {
     run = [args, lang] {
-      Result<std::string> pem =
-          ReadFileBytes(DirFile(args->dir, "exception.pub"), kMaxKeyFile);
-      if (!pem.ok()) return Fail(lang, pem.status());
-      Result<Ed25519PublicKey> key = Ed25519PublicKey::FromPem(*pem);
+      // From the key itself, never exception.pub: a stale .pub must not
+      // reach the policy.
+      Result<Ed25519PrivateKey> key = LoadSignerKey(args->dir);
       if (!key.ok()) return Fail(lang, key.status());
-      PrintSignerPublicKey(*key, std::cout);
+      PrintSignerPublicKey(key->PublicKey(), std::cout);
       return kExitOk;
     };
   });

@@ -27,8 +27,8 @@ void AddSignerCommands(CLI::App& app, Lang lang, std::function<int()>& run);
 
 // Makes DIR (0700) with exception.key (0600) and exception.pub (0644).
 // An existing key is never overwritten: kFailedPrecondition, or with
-// `if_missing` nothing is done (a missing exception.pub is written again
-// from the key). Returns the public key.
+// `if_missing` nothing is done (a missing or stale exception.pub is
+// written again from the key). Returns the public key.
 Result<Ed25519PublicKey> InitSignerDir(const std::string& dir, bool if_missing);
 
 // DIR/exception.key; refused unless only its owner may read it.

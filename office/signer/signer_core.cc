@@ -10,14 +10,15 @@
 namespace piiguard::office::signer {
 namespace {
 
-constexpr int kJstMinutes = 9 * 60;  // times written as the files write them
-
 // The file's fields as issued.log records them, one canonical JSON line.
+// `key_id` names the key that signed it (Ed25519PublicKey::KeyId, as the
+// policy's keys are named), so a record says which key a file came from.
 Result<std::string> Record(const exception::ExceptionFile& file,
                            std::string_view issuer, uid_t uid, int64_t now_s,
-                           std::string_view signed_file) {
+                           std::string_view signed_file,
+                           std::string_view key_id) {
   Json record = {
-      {"time", FormatRfc3339(now_s, kJstMinutes)},
+      {"time", FormatRfc3339(now_s, kJstOffsetMinutes)},
       {"id", std::to_string(file.id)},
       {"pc", file.pc_id},
       {"scope", exception::ScopeKindName(file.scope)},
@@ -25,11 +26,12 @@ Result<std::string> Record(const exception::ExceptionFile& file,
       {"minutes", exception::DurationMinutes(file.duration)},
       {"person", file.person},
       {"reason", file.reason},
-      {"issued_at", FormatRfc3339(file.issued_at, kJstMinutes)},
-      {"redeem_by", FormatRfc3339(file.redeem_by, kJstMinutes)},
+      {"issued_at", FormatRfc3339(file.issued_at, kJstOffsetMinutes)},
+      {"redeem_by", FormatRfc3339(file.redeem_by, kJstOffsetMinutes)},
       {"issuer", issuer},
       {"uid", static_cast<int64_t>(uid)},
       {"sha256", Sha256Hex(signed_file)},
+      {"key_id", key_id},
   };
   return CanonicalJson(record, "issued log");
 }
@@ -58,9 +60,9 @@ Result<std::string> SignerCore::Sign(const SignRequest& request, uid_t uid) {
       file.issued_at > now + kMaxSkewSeconds) {
     return FailedPreconditionError(
         "sign", "issued_at",
-        FormatRfc3339(file.issued_at, kJstMinutes) +
+        FormatRfc3339(file.issued_at, kJstOffsetMinutes) +
             " is more than 5 minutes from the signer's clock (" +
-            FormatRfc3339(now, kJstMinutes) + ")");
+            FormatRfc3339(now, kJstOffsetMinutes) + ")");
   }
   if (file.redeem_by <= now) {
     return FailedPreconditionError("sign", "redeem_by", "has passed");
@@ -72,7 +74,8 @@ Result<std::string> SignerCore::Sign(const SignRequest& request, uid_t uid) {
                                 "the signed file would be over 16 KiB");
   }
   PIIGUARD_ASSIGN_OR_RETURN(
-      std::string record, Record(file, request.issuer, uid, now, signed_file));
+      std::string record,
+      Record(file, request.issuer, uid, now, signed_file, public_.KeyId()));
   Status logged = log_.Append(record);
   if (!logged.ok()) {
     return FailedPreconditionError(

@@ -1,5 +1,6 @@
 #include "office/signer/signer_protocol.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -85,13 +86,87 @@ std::optional<StatusCode> RefusalCodeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// The code point at `text[i]` and its length, or nullopt for invalid UTF-8
+// (overlong forms, surrogates and values past U+10FFFF included).
+std::optional<std::pair<uint32_t, size_t>> DecodeUtf8(std::string_view text,
+                                                      size_t i) {
+  const auto byte = [&](size_t k) {
+    return static_cast<unsigned char>(text[i + k]);
+  };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return std::pair<uint32_t, size_t>{b0, 1};
+  size_t length = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
+  if ((b0 & 0xe0) == 0xc0) {
+    length = 2, cp = b0 & 0x1fU, min = 0x80;
+  } else if ((b0 & 0xf0) == 0xe0) {
+    length = 3, cp = b0 & 0x0fU, min = 0x800;
+  } else if ((b0 & 0xf8) == 0xf0) {
+    length = 4, cp = b0 & 0x07U, min = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (text.size() - i < length) return std::nullopt;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(k) & 0xc0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (byte(k) & 0x3fU);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    return std::nullopt;
+  }
+  return std::pair<uint32_t, size_t>{cp, length};
+}
+
+std::string Hex2(uint32_t value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  return {kHex[(value >> 4) & 0xf], kHex[value & 0xf]};
+}
+
+}  // namespace
+
+std::string SafeText(std::string_view text) {
+  static constexpr std::string_view kCut = "…";
+  std::string out;
+  size_t fits_with_cut = 0;  // out's size when a cut mark last fitted after
+  for (size_t i = 0; i < text.size() && out.size() <= kMaxSafeTextBytes;) {
+    std::optional<std::pair<uint32_t, size_t>> cp = DecodeUtf8(text, i);
+    if (!cp) {
+      out.append("\xef\xbf\xbd");  // U+FFFD for the bad byte
+      i += 1;
+    } else {
+      const uint32_t c = cp->first;
+      if (c < 0x20 || c == 0x7f) {
+        out.append("\\x").append(Hex2(c));
+      } else if (c >= 0x80 && c <= 0x9f) {
+        out.append("\\u{").append(Hex2(c)).append("}");
+      } else if (c == 0x2028 || c == 0x2029) {
+        out.append(c == 0x2028 ? "\\u{2028}" : "\\u{2029}");
+      } else {
+        out.append(text.substr(i, cp->second));
+      }
+      i += cp->second;
+    }
+    if (out.size() + kCut.size() <= kMaxSafeTextBytes) {
+      fits_with_cut = out.size();
+    }
+    if (i == text.size() && out.size() <= kMaxSafeTextBytes) return out;
+  }
+  if (out.size() <= kMaxSafeTextBytes) return out;  // empty text
+  out.resize(fits_with_cut);
+  out.append(kCut);
+  return out;
+}
+
 SignAnswer RefusalAnswer(const Status& status) {
   SignAnswer answer;
   answer.ok = false;
   answer.code = RefusalCodeName(status.code()).has_value()
                     ? status.code()
                     : StatusCode::kFailedPrecondition;
-  answer.error = status.message();
+  answer.error = SafeText(status.message());
   return answer;
 }
 

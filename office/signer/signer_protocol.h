@@ -62,11 +62,26 @@ struct SignAnswer {
   friend bool operator==(const SignAnswer&, const SignAnswer&) = default;
 };
 
+// SafeText's output, at most (the cut mark included).
+inline constexpr size_t kMaxSafeTextBytes = 1024;
+
+// `text` made safe both for one log line and for a JSON string: invalid
+// UTF-8 becomes U+FFFD (one per bad byte); C0 controls and DEL are shown as
+// \xNN, C1 controls and U+2028/U+2029 as \u{NN}/\u{2028}; the result is
+// cut at a character boundary to at most kMaxSafeTextBytes, ending in
+// "…" when cut. Backslashes are kept as they are, so SafeText is
+// idempotent (a peer can write a literal "\x0a", never a line break).
+// Refusal messages may quote what a peer sent (an unknown field's name, a
+// duplicate key, the JSON parser's own words about bad bytes): every one
+// goes through this before it is answered or logged.
+std::string SafeText(std::string_view text);
+
 // The answer for a refusal (`status` not OK): its code when it is one of
-// the three, else failed-precondition.
+// the three, else failed-precondition; its error is SafeText(message).
 SignAnswer RefusalAnswer(const Status& status);
-// The answer's JSON (an ok answer's file and a refusal's error must be
-// valid UTF-8: a signed file is, and errors are built from checked text).
+// The answer's JSON. An ok answer's file must be valid UTF-8 (a signed file
+// is); a refusal's error from RefusalAnswer always is. Fails (kInvalidArgument)
+// on a code that is not one of the three or on invalid UTF-8.
 Result<std::string> EncodeSignAnswer(const SignAnswer& answer);
 // Strict, as ParseSignRequest: `ok` true with exactly `file` (1 to
 // kMaxAnswerBytes bytes), or false with exactly `code` (one of the three)

@@ -14,17 +14,23 @@ namespace {
 
 std::string Who(uid_t uid) { return "uid " + std::to_string(uid); }
 
+// Every line goes out through SafeText: what a peer sent may be quoted in
+// it (a refusal's reason, an unknown field's name).
+void Log(const ServeOptions& options, std::string_view line) {
+  options.log(SafeText(line));
+}
+
 // Sends `answer` and logs what happened.
 void Answer(int fd, const SignAnswer& answer, const Deadline& deadline,
             const std::string& who, const ServeOptions& options) {
   Result<std::string> body = EncodeSignAnswer(answer);
   if (!body.ok()) {
-    // A refusal's text is built from checked input; this is a bug.
-    options.log("signer: " + who + ": " + body.status().message());
+    // RefusalAnswer's error is SafeText and a signed file is UTF-8: a bug.
+    Log(options, "signer: " + who + ": " + body.status().message());
     return;
   }
-  Status sent = WriteFrame(fd, *body, deadline, who);
-  if (!sent.ok()) options.log(sent.message() + " (answer not delivered)");
+  Status sent = WriteFrame(fd, *body, deadline, "signer", who);
+  if (!sent.ok()) Log(options, sent.message() + " (answer not delivered)");
 }
 
 }  // namespace
@@ -42,7 +48,7 @@ void ServeConnection(int fd, SignerCore& core, const ServeOptions& options) {
   const Deadline deadline = Deadline::In(*options.clock, options.timeout_ms);
   Result<uid_t> uid = options.peer_uid ? options.peer_uid(fd) : PeerUid(fd);
   if (!uid.ok()) {
-    options.log(uid.status().message());
+    Log(options, uid.status().message());
     return;
   }
   const std::string who = Who(*uid);
@@ -50,13 +56,14 @@ void ServeConnection(int fd, SignerCore& core, const ServeOptions& options) {
     Status refused = Status(
         StatusCode::kPermissionDenied,
         ErrorMessage("signer", who, "not allowed to ask for signatures"));
-    options.log(refused.message() + ": refused (permission-denied)");
+    Log(options, refused.message() + ": refused (permission-denied)");
     Answer(fd, RefusalAnswer(refused), deadline, who, options);
     return;
   }
-  Result<std::string> request = ReadFrame(fd, kMaxRequestBytes, deadline, who);
+  Result<std::string> request =
+      ReadFrame(fd, kMaxRequestBytes, deadline, "signer", who);
   if (!request.ok()) {
-    options.log(request.status().message() + ": no request");
+    Log(options, request.status().message() + ": no request");
     if (request.status().code() == StatusCode::kInvalidArgument) {
       Answer(fd, RefusalAnswer(request.status()), deadline, who, options);
     }
@@ -64,11 +71,12 @@ void ServeConnection(int fd, SignerCore& core, const ServeOptions& options) {
   }
   SignAnswer answer = core.Handle(*request, *uid);
   if (answer.ok) {
-    options.log("signer: " + who + ": signed, sha256 " +
-                Sha256Hex(answer.file) + " (issued.log has the record)");
+    Log(options, "signer: " + who + ": signed, sha256 " +
+                     Sha256Hex(answer.file) + " (issued.log has the record)");
   } else {
-    options.log(answer.error + ": refused (" +
-                std::string(RefusalCodeName(answer.code).value_or("?")) + ")");
+    Log(options, answer.error + ": refused (" +
+                     std::string(RefusalCodeName(answer.code).value_or("?")) +
+                     ")");
   }
   Answer(fd, answer, deadline, who, options);
 }

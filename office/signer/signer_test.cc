@@ -1,12 +1,16 @@
 // SignerCore, the protocol and one connection of the signer's socket
 // (ServeConnection) over a socketpair.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -183,6 +187,139 @@ TEST(IssuedLogTest, AppendsLinesAndRefusesAMissingDirectory) {
   EXPECT_EQ(missing.Append("{}").code(), StatusCode::kNotFound);
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {(std::istreambuf_iterator<char>(in)), {}};
+}
+
+TEST_F(SignerTest, RecordsTheKeyIdOfTheKeyThatSigned) {
+  ASSERT_TRUE(Ask(PayloadOf(ValidFile())).ok);
+  ASSERT_EQ(log_.lines.size(), 1u);
+  const Json record = Json::parse(log_.lines[0]);
+  EXPECT_EQ(record.at("key_id"), core_.public_key().KeyId());
+  EXPECT_EQ(record.at("time"), "2026-06-01T12:00:00+09:00");
+}
+
+TEST(IssuedLogTest, RefusesAFifoWithoutHanging) {
+  testing::TempDir dir;
+  ASSERT_EQ(::mkfifo(dir.File("issued.log").c_str(), 0600), 0);
+  FileIssuedLog log(dir.File("issued.log"));
+  // No reader: open fails at once (ENXIO) instead of blocking.
+  EXPECT_FALSE(log.Append("{}").ok());
+  // A reader: open works, and fstat refuses it.
+  UniqueFd reader(
+      ::open(dir.File("issued.log").c_str(), O_RDONLY | O_NONBLOCK));
+  ASSERT_TRUE(reader.valid());
+  Status status = log.Append("{}");
+  EXPECT_EQ(status.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("not a regular file"), std::string::npos)
+      << status.ToString();
+  char byte = 0;
+  EXPECT_LE(::read(reader.get(), &byte, 1), 0) << "nothing written to it";
+}
+
+TEST(IssuedLogTest, RefusesASymbolicLink) {
+  testing::TempDir dir;
+  { std::ofstream(dir.File("elsewhere")) << "x\n"; }
+  std::filesystem::create_symlink(dir.File("elsewhere"),
+                                  dir.File("issued.log"));
+  FileIssuedLog log(dir.File("issued.log"));
+  EXPECT_FALSE(log.Append("{}").ok());
+  EXPECT_EQ(ReadAll(dir.File("elsewhere")), "x\n");
+}
+
+TEST(IssuedLogTest, AShortOrFailedWriteIsCutBackOff) {
+  testing::TempDir dir;
+  bool fail = false;
+  bool short_write = true;
+  FileIssuedLog::Io io;
+  io.write = [&](int fd, const void* data, size_t size) -> ssize_t {
+    if (!fail) return ::write(fd, data, size);
+    // Half the line reaches the file, then the disk is full (or the write
+    // just stops short).
+    const ssize_t n = ::write(fd, data, size / 2);
+    if (short_write) return n;
+    errno = ENOSPC;
+    return -1;
+  };
+  FileIssuedLog log(dir.File("issued.log"), io);
+  ASSERT_TRUE(log.Append("{\"a\":1}").ok());
+  fail = true;
+  EXPECT_EQ(log.Append("{\"b\":2222222}").code(), StatusCode::kIoError);
+  short_write = false;
+  Status full = log.Append("{\"c\":3333333}");
+  EXPECT_FALSE(full.ok());
+  EXPECT_NE(full.message().find("No space"), std::string::npos)
+      << full.ToString();
+  EXPECT_EQ(ReadAll(dir.File("issued.log")), "{\"a\":1}\n");
+  fail = false;
+  ASSERT_TRUE(log.Append("{\"d\":4}").ok());
+  EXPECT_EQ(ReadAll(dir.File("issued.log")), "{\"a\":1}\n{\"d\":4}\n");
+}
+
+TEST(IssuedLogTest, RetriesTheDirectoryFsyncUntilItWorks) {
+  testing::TempDir dir;
+  int dir_fsyncs = 0;
+  bool dir_fails = true;
+  FileIssuedLog::Io io;
+  io.fsync = [&](int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ++dir_fsyncs;
+      if (dir_fails) {
+        errno = EIO;
+        return -1;
+      }
+    }
+    return ::fsync(fd);
+  };
+  FileIssuedLog log(dir.File("issued.log"), io);
+  EXPECT_FALSE(log.Append("{\"a\":1}").ok());  // made, its name not synced
+  EXPECT_EQ(dir_fsyncs, 1);
+  dir_fails = false;
+  EXPECT_TRUE(log.Append("{\"b\":2}").ok());  // the file exists: tried again
+  EXPECT_EQ(dir_fsyncs, 2);
+  EXPECT_TRUE(log.Append("{\"c\":3}").ok());
+  EXPECT_EQ(dir_fsyncs, 2);  // once it worked, not again
+}
+
+TEST(SafeTextTest, EscapesWhatCouldForgeOrCutALine) {
+  EXPECT_EQ(SafeText("plain 佐藤 text"), "plain 佐藤 text");
+  EXPECT_EQ(SafeText(std::string("a\nb\0c\x1b\x7f", 7)),
+            "a\\x0ab\\x00c\\x1b\\x7f");
+  EXPECT_EQ(SafeText("\xc2\x85"), "\\u{85}");  // U+0085 NEL
+  EXPECT_EQ(SafeText("a\u2028b\u2029"), "a\\u{2028}b\\u{2029}");
+  // Invalid UTF-8: a bad byte, an overlong '/', a surrogate, a cut
+  // sequence each become U+FFFD per byte.
+  EXPECT_EQ(SafeText("\xff"), "\uFFFD");
+  EXPECT_EQ(SafeText("\xc0\xaf"), "\uFFFD\uFFFD");
+  EXPECT_EQ(SafeText("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(SafeText("x\xe4\xbd"), "x\uFFFD\uFFFD");
+  // Bounded, cut at a character, marked.
+  const std::string cut = SafeText(std::string(5000, '\n'));
+  EXPECT_LE(cut.size(), kMaxSafeTextBytes);
+  EXPECT_TRUE(cut.ends_with("\\x0a…")) << cut.substr(cut.size() - 20);
+  const std::string wide = SafeText(std::string(3000, 'a') + "佐藤");
+  EXPECT_LE(wide.size(), kMaxSafeTextBytes);
+  EXPECT_EQ(SafeText(std::string(kMaxSafeTextBytes, 'a')),
+            std::string(kMaxSafeTextBytes, 'a'));
+  // Idempotent: what is already safe stays as it is.
+  for (const std::string& text : {cut, wide, SafeText("a\n\xff\u2028")}) {
+    EXPECT_EQ(SafeText(text), text);
+  }
+}
+
+TEST(ProtocolTest, RefusalsCarryOnlySafeText) {
+  // What common/json*.cc quote from the peer: a key, a value, its bytes.
+  const SignAnswer answer = RefusalAnswer(InvalidArgumentError(
+      "signer request", std::string("$.x\nforged: signed\0cut\xff", 23),
+      "unknown field"));
+  EXPECT_EQ(answer.error,
+            "signer request: $.x\\x0aforged: signed\\x00cut\uFFFD: unknown "
+            "field");
+  EXPECT_TRUE(EncodeSignAnswer(answer).ok());
+}
+
 TEST(ProtocolTest, RoundTrips) {
   SignRequest request{"{\"a\":1}", "佐藤"};
   Result<std::string> bytes = EncodeSignRequest(request);
@@ -218,7 +355,10 @@ class ConnectionTest : public SignerTest {
     options_.allowed_uids = {1001};
     options_.peer_uid = [this](int) -> Result<uid_t> { return peer_uid_; };
     options_.timeout_ms = 2000;
-    options_.log = [this](const std::string& line) { logged_ += line + "\n"; };
+    options_.log = [this](const std::string& line) {
+      logged_ += line + "\n";
+      lines_.push_back(line);
+    };
   }
 
   void Send(std::string_view bytes) {
@@ -230,7 +370,7 @@ class ConnectionTest : public SignerTest {
     PIIGUARD_ASSIGN_OR_RETURN(
         std::string body,
         ReadFrame(peer_.get(), kMaxAnswerBytes,
-                  Deadline::In(os::SystemClock(), 1000), "p"));
+                  Deadline::In(os::SystemClock(), 1000), "test", "p"));
     return ParseSignAnswer(body);
   }
 
@@ -239,6 +379,7 @@ class ConnectionTest : public SignerTest {
   uid_t peer_uid_ = 1001;
   ServeOptions options_;
   std::string logged_;
+  std::vector<std::string> lines_;  // each call of options_.log
 };
 
 TEST_F(ConnectionTest, AnswersASignedFileAfterTheRecordIsWritten) {
@@ -314,6 +455,39 @@ TEST_F(ConnectionTest, AClosedPeerIsLogged) {
 
 TEST_F(ConnectionTest, PeerUidIsTheSocketPairsOwnUid) {
   EXPECT_EQ(PeerUid(server_.get()).value(), ::getuid());
+}
+
+TEST_F(ConnectionTest, APeersBytesNeverReachALogLineOrAnswerRaw) {
+  const std::string payload = PayloadOf(ValidFile());
+  const std::vector<std::string> requests = {
+      // An unknown field whose name holds a newline, a NUL and a C1 byte.
+      "{\"issuer\":\"t\",\"op\":\"sign\",\"payload\":\"p\","
+      "\"x\\nforged line\\u0000cut\\u0085\":1}",
+      // A duplicate key with a line separator.
+      "{\"op\":\"sign\",\"op\":\"sign\\u2028x\"}",
+      // Invalid UTF-8 the JSON parser quotes in its own message.
+      std::string("{\"op\":\"\xff\xfe\n\"}"),
+      std::string("{\"o\xc3\":1}"),
+  };
+  for (const std::string& request : requests) {
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+    server_.Reset(fds[0]);
+    peer_.Reset(fds[1]);
+    lines_.clear();
+    Send(Frame(request));
+    ServeConnection(server_.get(), core_, options_);
+    Result<SignAnswer> answer = Answer();
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    EXPECT_FALSE(answer->ok);
+    EXPECT_EQ(answer->code, StatusCode::kInvalidArgument) << answer->error;
+    ASSERT_FALSE(lines_.empty());
+    for (const std::string& line : lines_) {
+      EXPECT_EQ(line.find_first_of(std::string("\n\r\0", 3)), std::string::npos)
+          << line;
+      EXPECT_EQ(line.find("\u2028"), std::string::npos) << line;
+    }
+  }
 }
 
 }  // namespace

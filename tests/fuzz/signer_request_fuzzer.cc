@@ -10,7 +10,15 @@
 //    of the three refusal codes;
 //  - SignerCore never signs a fuzzed request whose payload the PC's parser
 //    refuses, and whatever it signs is recorded first and verifies with the
-//    signer's key as a file for the payload's PC.
+//    signer's key as a file for the payload's PC;
+//  - whatever the bytes, EncodeSignAnswer(core.Handle(bytes)) succeeds (a
+//    refusal quoting a peer's bytes is still an answer the client can read),
+//    and served over a socketpair (ServeConnection) the signer answers and
+//    no line it logs holds a newline, a carriage return or a NUL;
+//  - SafeText is bounded and idempotent.
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,8 +29,10 @@
 
 #include "common/crypto.h"
 #include "common/os/clock.h"
+#include "office/signer/frame_io.h"
 #include "office/signer/signer_core.h"
 #include "office/signer/signer_protocol.h"
+#include "office/signer/signer_server.h"
 #include "policy/exception/display_text.h"
 #include "policy/exception/exception_file.h"
 
@@ -56,7 +66,56 @@ struct Fixture {
                           clock};
 };
 
+bool SafeLine(std::string_view line) {
+  return line.find_first_of(std::string_view("\n\r\0", 3)) ==
+         std::string_view::npos;
+}
+
+// The bytes as one request frame on a socketpair, served.
+void CheckServed(std::string_view input, Fixture& f) {
+  if (input.size() > signer::kMaxRequestBytes) return;
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+                   fds) != 0) {
+    std::abort();
+  }
+  piiguard::UniqueFd server(fds[0]);
+  piiguard::UniqueFd peer(fds[1]);
+  const std::string frame = signer::Frame(input);
+  // The socket's buffer takes a 16 KiB frame whole.
+  if (::send(peer.get(), frame.data(), frame.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(frame.size())) {
+    return;
+  }
+  signer::ServeOptions options;
+  options.allowed_uids = {1001};
+  options.peer_uid = [](int) -> Result<uid_t> { return 1001; };
+  bool bad_line = false;
+  int lines = 0;
+  options.log = [&](const std::string& line) {
+    ++lines;
+    if (!SafeLine(line)) bad_line = true;
+  };
+  signer::ServeConnection(server.get(), f.core, options);
+  if (bad_line || lines == 0) std::abort();
+  Result<std::string> body = signer::ReadFrame(
+      peer.get(), signer::kMaxAnswerBytes,
+      signer::Deadline::In(piiguard::os::SystemClock(), 1000), "fuzz", "peer");
+  if (!body.ok() || !signer::ParseSignAnswer(*body).ok()) std::abort();
+}
+
+void CheckSafeText(std::string_view input) {
+  const std::string safe = signer::SafeText(input);
+  if (safe.size() > signer::kMaxSafeTextBytes || !SafeLine(safe) ||
+      signer::SafeText(safe) != safe) {
+    std::abort();
+  }
+}
+
 void CheckRequest(std::string_view input, Fixture& f) {
+  if (!signer::EncodeSignAnswer(f.core.Handle(input, 1001)).ok()) {
+    std::abort();
+  }
   Result<signer::SignRequest> request = signer::ParseSignRequest(input);
   if (!request.ok()) return;
   if (request->payload.empty() ||
@@ -105,6 +164,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Fixture* const fixture = new Fixture();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   CheckRequest(input, *fixture);
+  CheckServed(input, *fixture);
   CheckAnswer(input);
+  CheckSafeText(input);
   return 0;
 }
