@@ -37,6 +37,7 @@
 #include "office/quarantine_commands.h"
 #include "office/scan_commands.h"
 #include "office/server.h"
+#include "office/signer/signer_commands.h"
 #include "office/store.h"
 #include "policy/policy_verify.h"
 
@@ -400,6 +401,7 @@ int main(int argc, char** argv) {
   office::AddScanCommands(app, ctx.lang, run);
   office::AddIssuedCommands(app, ctx.lang, run);
   office::AddExceptionCommands(app, ctx.lang, run);
+  office::signer::AddSignerCommands(app, ctx.lang, run);
 
   std::string dir;
   std::string city_pub;

@@ -216,6 +216,70 @@ configured)
   check office_serves "the office answers on 8443 ($(systemctl is-active piiguard-office))" \
     wait_for 60 curl -skf -o /dev/null https://127.0.0.1:8443/login
 
+  # The office's exception signer (docs/office-signer.md), started by the
+  # package: its key made at its first start, 0600 and its user's alone; the
+  # office's user gets a file signed through the socket, recorded in
+  # issued.log, and from inside the office unit's sandbox; nobody and a
+  # group member not allowed are refused.
+  signer_dir=/var/lib/piiguard-office-signer
+  signer_up() { systemctl -q is-active piiguard-office-signer && test -S /run/piiguard-office-signer/signer.sock; }
+  check signer_active "piiguard-office-signer is $(systemctl is-active piiguard-office-signer)" \
+    wait_for 30 signer_up
+  check signer_key "exception.key: $(stat -c '%a %U' "$signer_dir/exception.key" 2>&1)" \
+    test "$(stat -c '%a %U' "$signer_dir/exception.key")" = "600 piiguard-office-signer"
+  jst() { date -u -d "@$(($1 + 9 * 3600))" +%Y-%m-%dT%H:%M:%S+09:00; }
+  now=$(date +%s)
+  signer_id=$((RANDOM * 32768 + RANDOM + 1))
+  printf '{"format":"piiguard-exception-file/1","id":"%s","issued_at":"%s","minutes":30,"pc":"systest-pc","person":"Sato Ichiro","reason":"system tier","redeem_by":"%s","scope":"radios"}' \
+    "$signer_id" "$(jst "$now")" "$(jst $((now + 86400)))" >"$OUT/signer-payload.json"
+  runuser -u piiguard-office -- piiguard-office signer sign --issuer systest \
+    <"$OUT/signer-payload.json" >"$OUT/signer-file.txt" 2>"$OUT/signer-sign.err"
+  check signer_signs "piiguard-office signs through the socket: $(head -2 "$OUT/signer-file.txt" | tail -1)$(cat "$OUT/signer-sign.err"); issued.log: $(grep -c "\"id\":\"$signer_id\"" "$signer_dir/issued.log" 2>&1)" \
+    sh -c "grep -qx 'type: exception' '$OUT/signer-file.txt' &&
+           grep -q '\"id\":\"$signer_id\".*\"issuer\":\"systest\"' '$signer_dir/issued.log'"
+  # Through the office unit's own sandbox (installer/piiguard-office.service:
+  # its user namespace, read-only system, address families and syscall
+  # filter), the way the review pages ask: a signed file comes back.
+  signer_id2=$((signer_id + 1))
+  printf '{"format":"piiguard-exception-file/1","id":"%s","issued_at":"%s","minutes":30,"pc":"systest-pc","person":"Sato Ichiro","reason":"system tier","redeem_by":"%s","scope":"radios"}' \
+    "$signer_id2" "$(jst "$now")" "$(jst $((now + 86400)))" >"$OUT/signer-payload2.json"
+  systemd-run --wait --pipe --quiet \
+    -p User=piiguard-office -p Group=piiguard-office \
+    -p PrivateUsers=yes -p ProtectSystem=strict -p ProtectHome=yes \
+    -p PrivateTmp=yes -p PrivateDevices=yes -p NoNewPrivileges=yes \
+    -p CapabilityBoundingSet= -p PrivateIPC=yes -p RestrictNamespaces=yes \
+    -p MemoryDenyWriteExecute=yes -p LockPersonality=yes \
+    -p 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' \
+    -p SystemCallFilter=@system-service \
+    -p 'SystemCallFilter=~@privileged @resources' \
+    -p SystemCallErrorNumber=EPERM -p SystemCallArchitectures=native \
+    piiguard-office signer sign --issuer systest-sandbox \
+    <"$OUT/signer-payload2.json" >"$OUT/signer-file2.txt" 2>"$OUT/signer-sign2.err"
+  check signer_signs_in_office_sandbox "in the office's sandbox: $(head -2 "$OUT/signer-file2.txt" | tail -1)$(cat "$OUT/signer-sign2.err")" \
+    sh -c "grep -qx 'type: exception' '$OUT/signer-file2.txt' &&
+           grep -q '\"id\":\"$signer_id2\".*\"issuer\":\"systest-sandbox\"' '$signer_dir/issued.log'"
+
+  # nobody is not in group piiguard-office: the socket's 0750 directory
+  # refuses the connect (EACCES) before the signer sees it. This checks the
+  # file permissions, not the signer's own SO_PEERCRED check (below).
+  runuser -u nobody -- piiguard-office signer sign --issuer nobody \
+    <"$OUT/signer-payload.json" >"$OUT/signer-nobody.txt" 2>&1
+  rc=$?
+  check signer_refuses_nobody "nobody: exit $rc, $(tail -1 "$OUT/signer-nobody.txt")" \
+    sh -c "[ $rc = 1 ] && ! grep -q 'piiguard-signed' '$OUT/signer-nobody.txt' &&
+           grep -q 'signer.sock: Permission denied' '$OUT/signer-nobody.txt'"
+  # A user in group piiguard-office but not allowed (--allow-user): past the
+  # permissions, the signer's SO_PEERCRED check refuses it, in its words.
+  useradd --system --no-create-home --shell /usr/sbin/nologin \
+    -G piiguard-office piiguard-systest-peer
+  runuser -u piiguard-systest-peer -- piiguard-office signer sign --issuer peer \
+    <"$OUT/signer-payload.json" >"$OUT/signer-peer.txt" 2>&1
+  rc=$?
+  userdel piiguard-systest-peer
+  check signer_refuses_group_member "in group piiguard-office, not allowed: exit $rc, $(tail -1 "$OUT/signer-peer.txt")" \
+    sh -c "[ $rc = 1 ] && ! grep -q 'piiguard-signed' '$OUT/signer-peer.txt' &&
+           grep -q 'signer: uid [0-9]*: not allowed to ask for signatures' '$OUT/signer-peer.txt'"
+
   # The IT desk configures and enrols the PC.
   install -m 0644 "$F/city.pub" "$F/policy.signed" /etc/piiguard/
   # ... and this PC's key for offline exception codes (root only).
