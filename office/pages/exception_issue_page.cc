@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/signed_envelope.h"
@@ -242,6 +243,64 @@ Status SameFile(std::string_view bytes, const admin::BuiltFile& built) {
   return Status::Ok();
 }
 
+// Why a POST issued nothing: the text to show, its detail and the status.
+struct Refusal {
+  MsgId id;
+  Status why;
+  int status;
+};
+struct Issued {
+  admin::BuiltFile built;
+  QueuedException queued;
+};
+using Outcome = std::variant<Refusal, Issued>;
+
+// Builds the file of `in` for the logged-in user, has it signed and queues
+// it: Issued, or the Refusal of the first step that said no (nothing is
+// queued then); an error only when the office's store fails.
+Result<Outcome> BuildSignQueue(const PageShell& shell, const Ctx& ctx,
+                               const IssueForm& in, ExceptionSigner& signer,
+                               ExceptionPublisher& publisher) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<PcSummary> pcs,
+                            shell.source().ListPcs());
+  if (std::none_of(pcs.begin(), pcs.end(),
+                   [&in](const PcSummary& p) { return p.pc == in.pc; })) {
+    return Outcome(
+        Refusal{MsgId::kPagesIssueRefusedInput,
+                InvalidArgumentError("exception issue", "pc " + in.pc,
+                                     "not enrolled at this office"),
+                kStatusBadRequest});
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<exception::ResponsiblePerson> persons,
+                            publisher.Persons(ctx.now));
+  Result<admin::BuiltFile> built =
+      admin::BuildExceptionFile(ToRequest(in), persons, *shell.options().clock);
+  if (!built.ok()) {
+    return Outcome(Refusal{MsgId::kPagesIssueRefusedInput, built.status(),
+                           kStatusBadRequest});
+  }
+  Result<std::string> bytes = signer.Sign(built->payload, ctx.session->user);
+  if (!bytes.ok()) {
+    const bool down = bytes.status().code() == StatusCode::kIoError;
+    return Outcome(Refusal{down ? MsgId::kPagesIssueRefusedSignerDown
+                                : MsgId::kPagesIssueRefusedSigner,
+                           bytes.status(),
+                           down ? kStatusUnavailable : kStatusBadGateway});
+  }
+  if (Status same = SameFile(*bytes, *built); !same.ok()) {
+    return Outcome(
+        Refusal{MsgId::kPagesIssueRefusedSigner, same, kStatusBadGateway});
+  }
+  Result<QueuedException> queued =
+      publisher.Publish(*bytes, ctx.session->user, ctx.now);
+  if (queued.status().code() == StatusCode::kFailedPrecondition) {
+    return Outcome(Refusal{MsgId::kPagesIssueRefusedPublish, queued.status(),
+                           kStatusBadRequest});
+  }
+  PIIGUARD_RETURN_IF_ERROR(queued.status());
+  return Outcome(Issued{*std::move(built), *std::move(queued)});
+}
+
 }  // namespace
 
 Result<bool> MayIssueExceptions(const PageShell& shell, const Ctx& ctx) {
@@ -278,53 +337,25 @@ Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
     return Status::Ok();
   }
   PIIGUARD_ASSIGN_OR_RETURN(IssueForm in, ReadForm(req));
-  auto refuse = [&](MsgId id, const Status& why, int status) {
+  Result<Outcome> outcome = BuildSignQueue(shell, ctx, in, *signer, *publisher);
+  if (!outcome.ok()) {
     Log(shell, "exceptions: issue: " + user + ": " + in.pc +
-                   ": refused, nothing queued: " + why.ToString());
-    return SendForm(shell, res, ctx, in, ctx.M(id, {why.message()}), status);
-  };
-  PIIGUARD_ASSIGN_OR_RETURN(std::vector<PcSummary> pcs,
-                            shell.source().ListPcs());
-  if (std::none_of(pcs.begin(), pcs.end(),
-                   [&in](const PcSummary& p) { return p.pc == in.pc; })) {
-    return refuse(MsgId::kPagesIssueRefusedInput,
-                  InvalidArgumentError("exception issue", "pc " + in.pc,
-                                       "not enrolled at this office"),
-                  kStatusBadRequest);
+                   ": not issued: " + outcome.status().ToString());
+    return outcome.status();
   }
-  PIIGUARD_ASSIGN_OR_RETURN(std::vector<exception::ResponsiblePerson> persons,
-                            publisher->Persons(ctx.now));
-  Result<admin::BuiltFile> built =
-      admin::BuildExceptionFile(ToRequest(in), persons, *shell.options().clock);
-  if (!built.ok()) {
-    return refuse(MsgId::kPagesIssueRefusedInput, built.status(),
-                  kStatusBadRequest);
-  }
-  Result<std::string> bytes = signer->Sign(built->payload, user);
-  if (!bytes.ok()) {
-    const bool down = bytes.status().code() == StatusCode::kIoError;
-    return refuse(down ? MsgId::kPagesIssueRefusedSignerDown
-                       : MsgId::kPagesIssueRefusedSigner,
-                  bytes.status(),
-                  down ? kStatusUnavailable : kStatusBadGateway);
-  }
-  if (Status same = SameFile(*bytes, *built); !same.ok()) {
-    return refuse(MsgId::kPagesIssueRefusedSigner, same, kStatusBadGateway);
-  }
-  Result<QueuedException> queued = publisher->Publish(*bytes, user, ctx.now);
-  if (queued.status().code() == StatusCode::kFailedPrecondition) {
-    return refuse(MsgId::kPagesIssueRefusedPublish, queued.status(),
-                  kStatusBadRequest);
-  }
-  if (!queued.ok()) {
+  if (const Refusal* refused = std::get_if<Refusal>(&*outcome)) {
     Log(shell, "exceptions: issue: " + user + ": " + in.pc +
-                   ": store: " + queued.status().ToString());
-    return queued.status();
+                   ": refused, nothing queued: " + refused->why.ToString());
+    return SendForm(shell, res, ctx, in,
+                    ctx.M(refused->id, {refused->why.message()}),
+                    refused->status);
   }
-  Log(shell, "exceptions: issued: " + queued->id + " for " + queued->pc +
-                 " by " + user + " (" + in.scope + ", " + in.minutes +
-                 " min, redeem_by " + FormatJst(queued->redeem_by_ms) + ")");
-  SendIssued(res, ctx, *built, *queued);
+  const Issued& issued = std::get<Issued>(*outcome);
+  const QueuedException& queued = issued.queued;
+  Log(shell, "exceptions: issued: " + queued.id + " for " + queued.pc + " by " +
+                 user + " (" + in.scope + ", " + in.minutes +
+                 " min, redeem_by " + FormatJst(queued.redeem_by_ms) + ")");
+  SendIssued(res, ctx, issued.built, queued);
   return Status::Ok();
 }
 

@@ -141,14 +141,16 @@ Status ExceptionWithdraw(const PageShell& shell, const httplib::Request& req,
   PIIGUARD_ASSIGN_OR_RETURN(std::string id, Param(req, "id"));
   Status withdrawn =
       shell.source().WithdrawExceptionFile(pc, id, user, ctx.now);
-  if (withdrawn.code() == StatusCode::kFailedPrecondition) {
+  if (!withdrawn.ok()) {
     log("exceptions: withdraw: " + user + ": " + pc +
         ": refused: " + withdrawn.ToString());
+  }
+  if (withdrawn.code() == StatusCode::kFailedPrecondition) {
     SendMessage(res, ctx, kStatusBadRequest,
                 ctx.M(MsgId::kPagesQueueNotWaiting, {id}));
     return Status::Ok();
   }
-  PIIGUARD_RETURN_IF_ERROR(withdrawn);
+  PIIGUARD_RETURN_IF_ERROR(withdrawn);  // 404: no such file
   log("exceptions: withdrawn: " + id + " for " + pc + " by " + user);
   res.set_redirect(
       ctx.Link("/exceptions/queue", {{"withdrawn", id}, {"withdrawn_pc", pc}}),
