@@ -1512,6 +1512,136 @@ constexpr std::array<MessageText, static_cast<size_t>(MsgId::kCount)> kTable{{
      "until {2}."},
     {MsgId::kOfficeExceptionRefused, "例外ファイルを配信できません: {0}",
      "exception file not published: {0}"},
+    // Issuing exception files from the review pages and their queue.
+    {MsgId::kPagesIssueTitle, "例外ファイルの発行", "Issue an exception file"},
+    {MsgId::kPagesIssueIntro,
+     "登録された端末に、署名した例外ファイルを発行して配信待ちにします。端末は"
+     "次の同期で受け取って確かめ、1 "
+     "回だけ適用します。署名は別の署名サービスが行い、この画面のサーバーは鍵を"
+     "持ちません。",
+     "Issues a signed exception file for an enrolled PC and queues it: the PC "
+     "fetches it at its next sync, checks it and applies it once. A separate "
+     "signer service signs it; this server holds no key."},
+    {MsgId::kPagesIssueNotPermitted,
+     "{0} さんには例外ファイルを発行する権限がありません。権限は "
+     "piiguard-office user set {0} --may-issue-exceptions=yes で付けます。",
+     "{0} may not issue exception files. The permission is granted with "
+     "piiguard-office user set {0} --may-issue-exceptions=yes."},
+    {MsgId::kPagesIssueNoSigner,
+     "署名サービスが設定されていないため、この画面からは例外ファイルを発行でき"
+     "ません。情報システム課の piiguard-admin exception issue "
+     "で発行し、piiguard-office exception publish で配信待ちにしてください。",
+     "No signer service is configured, so exception files cannot be issued "
+     "from these pages. The IT desk can issue one with piiguard-admin "
+     "exception issue and queue it with piiguard-office exception publish."},
+    {MsgId::kPagesIssueNoPersons,
+     "公開された方針に責任者・副責任者の一覧がないため、発行できません（許可し"
+     "た人を選べません）。",
+     "The published policy lists no responsible person or deputy, so nothing "
+     "can be issued (nobody to name as permitting it)."},
+    {MsgId::kPagesIssueNoPcs, "登録された端末がありません。",
+     "No PC is enrolled."},
+    {MsgId::kPagesIssueLabelScope, "範囲", "Scope"},
+    {MsgId::kPagesIssueLabelIdentity, "USB メモリの識別ハッシュ（64 桁）",
+     "The stick's identity hash (64 hex digits)"},
+    {MsgId::kPagesIssueIdentityHelp,
+     "範囲が USB メモリのときだけ入力します。職員が端末で piiguard exception "
+     "request --stick N を実行したときの要求（保留中の要求の stick の "
+     "identity。記録 exception.requested にも残ります）から写します。",
+     "Only for the stick scope. Copy it from the request staff made on the PC "
+     "with piiguard exception request --stick N (the identity of the stick in "
+     "the pending request, also in its exception.requested record)."},
+    {MsgId::kPagesIssueLabelMinutes, "時間（分）", "Minutes"},
+    {MsgId::kPagesIssueMinutesHelp, "最長: {0} は {1} 分、{2} は {3} 分",
+     "At most {1} min for {0}, {3} min for {2}"},
+    {MsgId::kPagesIssueReasonHelp,
+     "200 バイトまで（日本語でおよそ 66 "
+     "文字）。改行や制御文字は使えません。職員の端末と記録に表示されます。",
+     "Up to 200 bytes (about 66 Japanese characters), no line breaks or "
+     "control characters. It is shown on the PC and recorded."},
+    {MsgId::kPagesIssueLabelDays, "使える日数（1〜7 日）",
+     "Days it may be applied (1 to 7)"},
+    {MsgId::kPagesIssueSubmit, "署名して配信待ちにする", "Sign and queue"},
+    {MsgId::kPagesIssuedTitle, "例外ファイルを発行しました",
+     "Exception file issued"},
+    {MsgId::kPagesIssuedText,
+     "例外ファイル {0} を端末 {1} "
+     "の配信待ちにしました。端末は次の同期で受け取ります。{2} "
+     "までに適用されなければ使えなくなります。",
+     "Exception file {0} is queued for {1}: the PC fetches it at its next "
+     "sync. If it is not applied by {2}, it runs out."},
+    {MsgId::kPagesIssuedStaffSees,
+     "端末で適用されると、職員には例外の開始が通知されます（{0}。許可した人: "
+     "{1}）。適用も拒否も端末の記録に残り、この画面の配信状況に表示されます。",
+     "When the PC applies it, staff are told that the exception began ({0}; "
+     "permitted by {1}). The grant or refusal is recorded on the PC and shown "
+     "on the queue page."},
+    {MsgId::kPagesIssueRefusedInput,
+     "発行しませんでした。入力を確かめてください。何も配信待ちにしていません: "
+     "{0}",
+     "Not issued: please check the form. Nothing was queued: {0}"},
+    {MsgId::kPagesIssueRefusedSignerDown,
+     "署名サービスに接続できないため、発行しませんでした。何も配信待ちにしてい"
+     "ません。しばらくしてからやり直すか、管理者に連絡してください（{0}）",
+     "Not issued: the signer service cannot be reached. Nothing was queued. "
+     "Try again later or ask the administrator ({0})"},
+    {MsgId::kPagesIssueRefusedSigner,
+     "署名サービスが署名を断ったため、発行しませんでした。何も配信待ちにしてい"
+     "ません: {0}",
+     "Not issued: the signer service refused to sign. Nothing was queued: {0}"},
+    {MsgId::kPagesIssueRefusedPublish,
+     "署名されたファイルを配信待ちにできませんでした。何も配信していません: "
+     "{0}",
+     "The signed file could not be queued; nothing will be delivered: {0}"},
+    {MsgId::kPagesQueueTitle, "例外ファイルの配信状況",
+     "Exception files queued"},
+    {MsgId::kPagesQueueIntro,
+     "配信待ちの例外ファイルは、端末が次の同期で受け取ります。配信待ちのものは"
+     "取り消せます（取り消した人と日時が残ります）。ただし、端末がすでに受け取"
+     "ったファイルは呼び戻せません。そのファイルは 1 "
+     "回だけ使え、使用期限を過ぎると使えなくなります。",
+     "A queued exception file is fetched by its PC at its next sync. A file "
+     "still waiting can be withdrawn (who and when is recorded). A file the PC "
+     "has already fetched cannot be called back: it can be applied once, and "
+     "runs out at its deadline."},
+    {MsgId::kPagesQueueEmpty, "配信する例外ファイルはありません。",
+     "No exception file is queued."},
+    {MsgId::kPagesQueueColId, "ファイル ID", "File id"},
+    {MsgId::kPagesQueueColRedeemBy, "使用期限", "Apply by"},
+    {MsgId::kPagesQueueColIssuedBy, "発行・配信した人", "Issued by"},
+    {MsgId::kPagesQueueStateWaiting, "配信待ち", "waiting"},
+    {MsgId::kPagesQueueStateGranted, "端末が受け取り、適用しました",
+     "delivered and granted"},
+    {MsgId::kPagesQueueStateRefused,
+     "端末が拒否しました（端末の記録を見てください）",
+     "refused by the PC (see its records)"},
+    {MsgId::kPagesQueueStateWithdrawn, "取り消し済み（{0}、{1}）",
+     "withdrawn (by {0}, {1})"},
+    {MsgId::kPagesQueueStateExpired, "期限切れ（適用されていません）",
+     "expired (not applied)"},
+    {MsgId::kPagesQueueWithdraw, "取り消す", "Withdraw"},
+    {MsgId::kPagesQueueWithdrawn,
+     "例外ファイル {0}（端末 "
+     "{1}"
+     "）を取り消しました。これ以降は配信しません。端末がすでに受け取っていた場"
+     "合は呼び戻せません。",
+     "Exception file {0} for {1} is withdrawn: it is no longer served. If the "
+     "PC had already fetched it, it cannot be called back."},
+    {MsgId::kPagesQueueNotWaiting,
+     "例外ファイル {0} は配信待ちではないため、取り消せません。",
+     "Exception file {0} is not waiting, so it cannot be withdrawn."},
+    {MsgId::kPagesQueueOverviewLine, "例外ファイル: 配信待ち {0} 件",
+     "exception files: {0} waiting"},
+    {MsgId::kPagesIssueLink, "例外ファイルを発行する",
+     "Issue an exception file"},
+    {MsgId::kPagesQueueLink, "例外ファイルの配信状況",
+     "Exception files queued"},
+    {MsgId::kOfficeUserMayIssue,
+     "利用者 {0} は例外ファイルを発行できるようになりました。",
+     "user {0} may issue exception files."},
+    {MsgId::kOfficeUserMayNotIssue,
+     "利用者 {0} は例外ファイルを発行できなくなりました。",
+     "user {0} may no longer issue exception files."},
 }};
 
 std::string Fill(std::string_view pattern,

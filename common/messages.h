@@ -559,7 +559,49 @@ enum class MsgId {
   // Online delivery of signed exception files (`exception publish`).
   kOfficeExceptionPublished,
   kOfficeExceptionRefused,
-  kCount,  // must stay last
+  // Issuing exception files from the review pages and their queue
+  // (office/pages/exception_issue_page.cc, exception_queue_page.cc).
+  kPagesIssueTitle,
+  kPagesIssueIntro,
+  kPagesIssueNotPermitted,  // {0} user
+  kPagesIssueNoSigner,
+  kPagesIssueNoPersons,
+  kPagesIssueNoPcs,
+  kPagesIssueLabelScope,
+  kPagesIssueLabelIdentity,
+  kPagesIssueIdentityHelp,
+  kPagesIssueLabelMinutes,
+  kPagesIssueMinutesHelp,  // {0} scope {1} max {2} scope {3} max
+  kPagesIssueReasonHelp,
+  kPagesIssueLabelDays,
+  kPagesIssueSubmit,
+  kPagesIssuedTitle,
+  kPagesIssuedText,              // {0} id {1} pc {2} redeem_by
+  kPagesIssuedStaffSees,         // {0} scope {1} person
+  kPagesIssueRefusedInput,       // {0} detail
+  kPagesIssueRefusedSignerDown,  // {0} detail
+  kPagesIssueRefusedSigner,      // {0} detail
+  kPagesIssueRefusedPublish,     // {0} detail
+  kPagesQueueTitle,
+  kPagesQueueIntro,
+  kPagesQueueEmpty,
+  kPagesQueueColId,
+  kPagesQueueColRedeemBy,
+  kPagesQueueColIssuedBy,
+  kPagesQueueStateWaiting,
+  kPagesQueueStateGranted,
+  kPagesQueueStateRefused,
+  kPagesQueueStateWithdrawn,  // {0} who {1} when
+  kPagesQueueStateExpired,
+  kPagesQueueWithdraw,
+  kPagesQueueWithdrawn,     // {0} id {1} pc
+  kPagesQueueNotWaiting,    // {0} id
+  kPagesQueueOverviewLine,  // {0} waiting
+  kPagesIssueLink,
+  kPagesQueueLink,
+  kOfficeUserMayIssue,     // {0} user
+  kOfficeUserMayNotIssue,  // {0} user
+  kCount,                  // must stay last
 };
 
 struct MessageText {

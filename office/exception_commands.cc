@@ -13,6 +13,7 @@
 #include "common/timestamp.h"
 #include "office/office_dir.h"
 #include "policy/exception/exception_file.h"
+#include "policy/exception/persons.h"
 #include "policy/policy_verify.h"
 
 namespace piiguard::office {
@@ -38,19 +39,32 @@ Status Refuse(std::string_view object, std::string_view reason) {
   return FailedPreconditionError("exception publish", object, reason);
 }
 
+// The newest policy published here, if it verifies against the city key.
+Result<std::optional<policy::Policy>> NewestPolicy(OfficeStore& store,
+                                                   const Ed25519PublicKey& city,
+                                                   int64_t now_s) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<PolicyRecord> newest,
+                            store.NewestPolicy());
+  if (!newest) return std::optional<policy::Policy>();
+  const std::vector<Ed25519PublicKey> pinned{city};
+  policy::PolicyVerdict verdict =
+      policy::VerifySignedPolicy(newest->envelope, pinned, now_s, std::nullopt);
+  if (!verdict.policy || !verdict.accepted()) {
+    return std::optional<policy::Policy>();
+  }
+  return std::move(verdict.policy);
+}
+
 // What a PC trusts for exception files: the city key and the exception-role
 // keys of the newest policy published here (if it verifies).
 Result<std::vector<Ed25519PublicKey>> Trusted(OfficeStore& store,
                                               const Ed25519PublicKey& city,
                                               int64_t now_s) {
   std::vector<Ed25519PublicKey> pinned{city};
-  PIIGUARD_ASSIGN_OR_RETURN(std::optional<PolicyRecord> newest,
-                            store.NewestPolicy());
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<policy::Policy> newest,
+                            NewestPolicy(store, city, now_s));
   if (!newest) return pinned;
-  policy::PolicyVerdict verdict =
-      policy::VerifySignedPolicy(newest->envelope, pinned, now_s, std::nullopt);
-  if (!verdict.policy || !verdict.accepted()) return pinned;
-  return verdict.policy->TrustedFor(policy::KeyRole::kException, pinned);
+  return newest->TrustedFor(policy::KeyRole::kException, pinned);
 }
 
 int Run(const PublishArgs& args, Lang lang) {
@@ -72,8 +86,8 @@ int Run(const PublishArgs& args, Lang lang) {
   if (!bytes.ok()) return fail(bytes.status());
   Result<std::unique_ptr<OfficeStore>> store = OpenStore(args);
   if (!store.ok()) return fail(store.status());
-  Result<QueuedException> queued =
-      PublishExceptionFile(**store, *bytes, *city, os::SystemClock().WallMs());
+  Result<QueuedException> queued = PublishExceptionFile(
+      **store, *bytes, *city, kCommandLineIssuer, os::SystemClock().WallMs());
   if (queued.status().code() == StatusCode::kFailedPrecondition) {
     std::cerr << Message(lang, MsgId::kOfficeExceptionRefused,
                          {queued.status().ToString()})
@@ -94,6 +108,7 @@ int Run(const PublishArgs& args, Lang lang) {
 Result<QueuedException> PublishExceptionFile(OfficeStore& store,
                                              std::string_view bytes,
                                              const Ed25519PublicKey& city,
+                                             std::string_view issued_by,
                                              int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   if (bytes.size() > exception::kMaxExceptionFileBytes) {
@@ -126,8 +141,22 @@ Result<QueuedException> PublishExceptionFile(OfficeStore& store,
   queued.file = std::string(bytes);
   queued.redeem_by_ms = verdict.file->redeem_by * 1000;
   queued.published_ms = now_ms;
+  queued.issued_by = std::string(issued_by);
   PIIGUARD_RETURN_IF_ERROR(store.QueueExceptionFile(queued));
   return queued;
+}
+
+Result<std::vector<exception::ResponsiblePerson>>
+StoreExceptionPublisher::Persons(int64_t now_ms) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::optional<policy::Policy> newest,
+                            NewestPolicy(store_, city_, now_ms / 1000));
+  if (!newest) return std::vector<exception::ResponsiblePerson>();
+  return exception::ResponsiblePersons(*newest);
+}
+
+Result<QueuedException> StoreExceptionPublisher::Publish(
+    std::string_view bytes, std::string_view issued_by, int64_t now_ms) {
+  return PublishExceptionFile(store_, bytes, city_, issued_by, now_ms);
 }
 
 void AddExceptionCommands(CLI::App& app, Lang lang, std::function<int()>& run) {

@@ -6,7 +6,8 @@
 // size, the signature by the city key or an `exception`-role key of the
 // newest published policy, a PC enrolled here, and now within
 // [issued_at, redeem_by]. The person, the scope and single use are the
-// PC's to check. main() only registers the group.
+// PC's to check. main() only registers the group. StoreExceptionPublisher
+// gives the review pages the same check (office/pages/exception_publisher.h).
 //
 // Thread-safety: single-threaded tool.
 #ifndef PIIGUARD_OFFICE_EXCEPTION_COMMANDS_H_
@@ -15,11 +16,14 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/cli_fwd.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 #include "common/result.h"
+#include "office/pages/exception_publisher.h"
 #include "office/store.h"
 
 namespace piiguard::office {
@@ -27,12 +31,35 @@ namespace piiguard::office {
 // Adds `exception publish` to `app`; the chosen subcommand sets `run`.
 void AddExceptionCommands(CLI::App& app, Lang lang, std::function<int()>& run);
 
-// The check and the queueing, on an open store. kFailedPrecondition: the
-// office refuses the file (the reason says why); another error: the store.
+// What `exception publish` records as the issuer of a file it queues.
+inline constexpr std::string_view kCommandLineIssuer = "(command line)";
+
+// The check and the queueing, on an open store; `issued_by` is recorded
+// with the file. kFailedPrecondition: the office refuses the file (the
+// reason says why); another error: the store.
 Result<QueuedException> PublishExceptionFile(OfficeStore& store,
                                              std::string_view bytes,
                                              const Ed25519PublicKey& city,
+                                             std::string_view issued_by,
                                              int64_t now_ms);
+
+// The review pages' ExceptionPublisher over `store` (which must outlive
+// it) and the city key: PublishExceptionFile, and the person list of the
+// newest published policy that verifies.
+class StoreExceptionPublisher : public ExceptionPublisher {
+ public:
+  StoreExceptionPublisher(OfficeStore& store, Ed25519PublicKey city)
+      : store_(store), city_(std::move(city)) {}
+  Result<std::vector<exception::ResponsiblePerson>> Persons(
+      int64_t now_ms) override;
+  Result<QueuedException> Publish(std::string_view bytes,
+                                  std::string_view issued_by,
+                                  int64_t now_ms) override;
+
+ private:
+  OfficeStore& store_;
+  const Ed25519PublicKey city_;
+};
 
 }  // namespace piiguard::office
 

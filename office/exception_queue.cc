@@ -15,11 +15,18 @@ namespace piiguard::office {
 namespace {
 
 constexpr std::string_view kContext = "office store";
+// The columns FromRow reads, with the type of the entry that settled the
+// file (the PC's entry (pc, settled_seq)), from kFrom.
 constexpr std::string_view kColumns =
-    "pc, id, sha256, file_b64, redeem_by_ms, published_ms, settled_ms";
+    "f.pc, f.id, f.sha256, f.file_b64, f.redeem_by_ms, f.published_ms,"
+    " f.settled_ms, f.issued_by, f.withdrawn_ms, f.withdrawn_by,"
+    " COALESCE(e.type, '')";
+constexpr std::string_view kFrom =
+    " FROM exception_files f LEFT JOIN entries e ON f.settled_ms <> 0"
+    " AND e.pc = f.pc AND e.seq = f.settled_seq";
 
 Result<QueuedException> FromRow(const SqlRow& row) {
-  if (row.size() != 7) {
+  if (row.size() != 11) {
     return InternalError(kContext, "exception_files", "bad row");
   }
   QueuedException file;
@@ -34,6 +41,10 @@ Result<QueuedException> FromRow(const SqlRow& row) {
   PIIGUARD_ASSIGN_OR_RETURN(file.redeem_by_ms, SqlInt(row[4], "redeem_by"));
   PIIGUARD_ASSIGN_OR_RETURN(file.published_ms, SqlInt(row[5], "published"));
   PIIGUARD_ASSIGN_OR_RETURN(file.settled_ms, SqlInt(row[6], "settled"));
+  file.issued_by = row[7];
+  PIIGUARD_ASSIGN_OR_RETURN(file.withdrawn_ms, SqlInt(row[8], "withdrawn"));
+  file.withdrawn_by = row[9];
+  file.settled_type = row[10];
   return file;
 }
 
@@ -102,11 +113,12 @@ Status OfficeStore::QueueExceptionFile(const QueuedException& file) {
   PIIGUARD_ASSIGN_OR_RETURN(
       SqlRows rows,
       Run("INSERT INTO exception_files(pc, id, sha256, file_b64, bytes,"
-          " redeem_by_ms, published_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+          " redeem_by_ms, published_ms, issued_by)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
           " ON CONFLICT DO NOTHING RETURNING id",
           {file.pc, file.id, file.sha256, Base64Encode(file.file),
            std::to_string(file.file.size()), std::to_string(file.redeem_by_ms),
-           std::to_string(file.published_ms)},
+           std::to_string(file.published_ms), file.issued_by},
           true));
   if (rows.empty()) {
     return FailedPreconditionError("exception publish", "id " + file.id,
@@ -119,10 +131,10 @@ Result<std::vector<QueuedException>> OfficeStore::PendingExceptionFiles(
     std::string_view pc, int64_t now_ms) {
   PIIGUARD_ASSIGN_OR_RETURN(
       SqlRows rows,
-      Run("SELECT " + std::string(kColumns) +
-              " FROM exception_files WHERE pc = $1 AND settled_ms = 0"
-              " AND redeem_by_ms >= CAST($2 AS BIGINT)"
-              " ORDER BY published_ms, id LIMIT CAST($3 AS BIGINT)",
+      Run("SELECT " + std::string(kColumns) + std::string(kFrom) +
+              " WHERE f.pc = $1 AND f.settled_ms = 0 AND f.withdrawn_ms = 0"
+              " AND f.redeem_by_ms >= CAST($2 AS BIGINT)"
+              " ORDER BY f.published_ms, f.id LIMIT CAST($3 AS BIGINT)",
           {std::string(pc), std::to_string(now_ms),
            std::to_string(kMaxDeliveredFiles)},
           false));
@@ -141,9 +153,9 @@ Result<std::vector<QueuedException>> OfficeStore::ListExceptionFiles(
     std::string_view pc, size_t limit) {
   PIIGUARD_ASSIGN_OR_RETURN(
       SqlRows rows,
-      Run("SELECT " + std::string(kColumns) +
-              " FROM exception_files WHERE ($1 = '' OR pc = $1)"
-              " ORDER BY published_ms DESC, id LIMIT CAST($2 AS BIGINT)",
+      Run("SELECT " + std::string(kColumns) + std::string(kFrom) +
+              " WHERE ($1 = '' OR f.pc = $1)"
+              " ORDER BY f.published_ms DESC, f.id LIMIT CAST($2 AS BIGINT)",
           {std::string(pc), std::to_string(limit)}, false));
   std::vector<QueuedException> out;
   for (const SqlRow& row : rows) {
@@ -151,6 +163,34 @@ Result<std::vector<QueuedException>> OfficeStore::ListExceptionFiles(
     out.push_back(std::move(file));
   }
   return out;
+}
+
+Status OfficeStore::WithdrawExceptionFile(std::string_view pc,
+                                          std::string_view id,
+                                          std::string_view by, int64_t now_ms) {
+  PIIGUARD_ASSIGN_OR_RETURN(std::unique_ptr<SqlTxn> txn, db_->Begin(true));
+  PIIGUARD_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      txn->Query("UPDATE exception_files SET withdrawn_ms = CAST($3 AS BIGINT),"
+                 " withdrawn_by = $4 WHERE pc = $1 AND id = $2"
+                 " AND settled_ms = 0 AND withdrawn_ms = 0"
+                 " AND redeem_by_ms >= CAST($3 AS BIGINT) RETURNING id",
+                 {std::string(pc), std::string(id), std::to_string(now_ms),
+                  std::string(by)}));
+  if (rows.empty()) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        SqlRows known,
+        txn->Query("SELECT id FROM exception_files WHERE pc = $1 AND id = $2",
+                   {std::string(pc), std::string(id)}));
+    if (known.empty()) {
+      return NotFoundError("exception withdraw", "id " + std::string(id),
+                           "not queued for " + std::string(pc));
+    }
+    return FailedPreconditionError(
+        "exception withdraw", "id " + std::string(id),
+        "no longer waiting (settled, withdrawn or past its redeem_by)");
+  }
+  return txn->Commit();
 }
 
 }  // namespace piiguard::office

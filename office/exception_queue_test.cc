@@ -75,7 +75,8 @@ class ExceptionQueueTest : public ::testing::TestWithParam<Engine> {
   }
 
   Result<QueuedException> Publish(const std::string& bytes) {
-    return PublishExceptionFile(*store_.get(), bytes, city_.PublicKey(), Now());
+    return PublishExceptionFile(*store_.get(), bytes, city_.PublicKey(),
+                                kCommandLineIssuer, Now());
   }
 
   // Stores the PC's journal up to its last entry, as an ingest does.
@@ -194,6 +195,59 @@ TEST_P(ExceptionQueueTest, SettledByGrantedOrRefusedEntries) {
   EXPECT_TRUE(PendingIds(pc1_).empty());
 }
 
+TEST_P(ExceptionQueueTest, ListedWithIssuerAndHowItWasSettled) {
+  ASSERT_TRUE(Publish(File(pc1_.id(), 51)).ok());
+  clock_.AdvanceMs(1);
+  ASSERT_TRUE(PublishExceptionFile(*store_.get(), File(pc1_.id(), 52),
+                                   city_.PublicKey(), "tanaka", Now())
+                  .ok());
+  pc1_.journal().AddEntry("exception.granted",
+                          R"({"id":"51","origin":"sync","via":"file"})");
+  Ingest(pc1_, 1);
+  auto listed = store_->ListExceptionFiles("", 10);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].id, "52");  // newest first
+  EXPECT_EQ((*listed)[0].issued_by, "tanaka");
+  EXPECT_EQ((*listed)[0].settled_type, "");
+  EXPECT_EQ((*listed)[1].issued_by, kCommandLineIssuer);
+  EXPECT_NE((*listed)[1].settled_ms, 0);
+  EXPECT_EQ((*listed)[1].settled_type, "exception.granted");
+}
+
+TEST_P(ExceptionQueueTest, WithdrawnFilesAreNoLongerServed) {
+  ASSERT_TRUE(Publish(File(pc1_.id(), 61)).ok());
+  ASSERT_TRUE(Publish(File(pc1_.id(), 62)).ok());
+  ASSERT_TRUE(Publish(File(pc1_.id(), 63)).ok());
+  ASSERT_TRUE(
+      store_->WithdrawExceptionFile(pc1_.id(), "61", "tanaka", Now()).ok());
+  EXPECT_EQ(PendingIds(pc1_), (std::vector<std::string>{"62", "63"}));
+  auto listed = store_->ListExceptionFiles(pc1_.id(), 10);
+  ASSERT_TRUE(listed.ok());
+  for (const QueuedException& q : *listed) {
+    if (q.id != "61") continue;
+    EXPECT_EQ(q.withdrawn_ms, Now());
+    EXPECT_EQ(q.withdrawn_by, "tanaka");
+  }
+  // Not twice, not another PC's, not one settled, not one past redeem_by.
+  EXPECT_EQ(
+      store_->WithdrawExceptionFile(pc1_.id(), "61", "sato", Now()).code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      store_->WithdrawExceptionFile(pc2_.id(), "62", "sato", Now()).code(),
+      StatusCode::kNotFound);
+  pc1_.journal().AddEntry("exception.granted",
+                          R"({"id":"62","origin":"sync","via":"file"})");
+  Ingest(pc1_, 1);
+  EXPECT_EQ(
+      store_->WithdrawExceptionFile(pc1_.id(), "62", "sato", Now()).code(),
+      StatusCode::kFailedPrecondition);
+  clock_.AdvanceMs(int64_t{2} * 86400 * 1000);
+  EXPECT_EQ(
+      store_->WithdrawExceptionFile(pc1_.id(), "63", "sato", Now()).code(),
+      StatusCode::kFailedPrecondition);
+}
+
 TEST_P(ExceptionQueueTest, PendingIsBounded) {
   for (uint64_t id = 100; id < 100 + kMaxDeliveredFiles + 3; ++id) {
     ASSERT_TRUE(Publish(File(pc1_.id(), id)).ok());
@@ -293,6 +347,18 @@ TEST_P(ExceptionEndpointTest, EachPcGetsOnlyItsOwnUntilSettledOrExpired) {
   ASSERT_TRUE(two.ok());
   EXPECT_EQ(status, 200);
   EXPECT_TRUE(two->files.empty());
+}
+
+TEST_P(ExceptionEndpointTest, AWithdrawnFileIsNoLongerServed) {
+  const std::string f1 = File(pc1_.id(), 71);
+  const std::string f2 = File(pc1_.id(), 72);
+  ASSERT_TRUE(Publish(f1).ok());
+  ASSERT_TRUE(Publish(f2).ok());
+  ASSERT_TRUE(
+      store_->WithdrawExceptionFile(pc1_.id(), "71", "tanaka", Now()).ok());
+  Result<ExceptionDelivery> one = Fetch(pc1_);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->files, std::vector<std::string>{f2});
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ExceptionQueueTest,

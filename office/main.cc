@@ -1,7 +1,7 @@
 // piiguard-office: the privacy office server and its administration.
 //   init      the office CA, the server key and certificate, the pin
 //   serve     the HTTPS API (enrol, journal, policy) and the review pages
-//   policy publish, user add, incident clear, status request
+//   policy publish, user add|set, incident clear, status request
 //   quarantine key|pub|open|show   the quarantine key and quarantined files
 //                                  (quarantine_commands.cc)
 //   scan verify REPORT             a PC's `piiguard scan` report against its
@@ -31,12 +31,14 @@
 #include "common/os/clock.h"
 #include "common/tls/tls.h"
 #include "office/exception_commands.h"
+#include "office/exception_signer.h"
 #include "office/issued_commands.h"
 #include "office/pages/password.h"
 #include "office/pages/review_pages.h"
 #include "office/quarantine_commands.h"
 #include "office/scan_commands.h"
 #include "office/server.h"
+#include "office/signer/signer_client.h"
 #include "office/signer/signer_commands.h"
 #include "office/store.h"
 #include "policy/policy_verify.h"
@@ -246,8 +248,11 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   return std::pair{host, port};
 }
 
+// `signer`, if not null, signs the exception files permitted users issue
+// from the review pages (office/exception_signer.h); null: issuing is off.
 int Serve(const Context& ctx, const StoreOptions& store_options,
-          const std::string& listen, size_t threads) {
+          const std::string& listen, size_t threads,
+          ExceptionSigner* signer = nullptr) {
   Result<std::pair<std::string, int>> address = ParseListen(listen);
   if (!address.ok()) return ctx.Fail(address.status());
   Result<OfficeFiles> files = LoadOffice(store_options.dir);
@@ -279,6 +284,11 @@ int Serve(const Context& ctx, const StoreOptions& store_options,
   if (!server.ok()) return ctx.Fail(server.status());
   PagesOptions pages;
   pages.log = LogLine;
+  StoreExceptionPublisher publisher(**store, files->city_key);
+  if (signer != nullptr) {
+    pages.exception_signer = signer;
+    pages.exception_publisher = &publisher;
+  }
   RegisterReviewPages((*server)->http(), **store, pages);
   Result<int> port = (*server)->Bind();
   if (!port.ok()) return ctx.Fail(port.status());
@@ -341,7 +351,7 @@ int PublishPolicy(const Context& ctx, const StoreOptions& store_options,
 }
 
 int AddUser(const Context& ctx, const StoreOptions& store_options,
-            const std::string& name) {
+            const std::string& name, bool may_issue_exceptions) {
   std::string password;
   if (!std::getline(std::cin, password)) {
     return ctx.Fail(
@@ -350,11 +360,29 @@ int AddUser(const Context& ctx, const StoreOptions& store_options,
   Result<OfficeUser> user = NewOfficeUser(name, password);
   CleanseString(password);
   if (!user.ok()) return ctx.Fail(user.status());
+  user->may_issue_exceptions = may_issue_exceptions;
   Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
   if (!store.ok()) return ctx.Fail(store.status());
   Status added = (*store)->AddUser(*user, os::SystemClock().WallMs());
   if (!added.ok()) return ctx.Fail(added);
   std::cout << Message(ctx.lang, MsgId::kOfficeUserAdded, {name}) << "\n";
+  if (may_issue_exceptions) {
+    std::cout << Message(ctx.lang, MsgId::kOfficeUserMayIssue, {name}) << "\n";
+  }
+  return kExitOk;
+}
+
+int SetUser(const Context& ctx, const StoreOptions& store_options,
+            const std::string& name, bool may_issue_exceptions) {
+  Result<std::unique_ptr<OfficeStore>> store = store_options.Open();
+  if (!store.ok()) return ctx.Fail(store.status());
+  Status set = (*store)->SetUserMayIssueExceptions(name, may_issue_exceptions);
+  if (!set.ok()) return ctx.Fail(set);
+  std::cout << Message(ctx.lang,
+                       may_issue_exceptions ? MsgId::kOfficeUserMayIssue
+                                            : MsgId::kOfficeUserMayNotIssue,
+                       {name})
+            << "\n";
   return kExitOk;
 }
 
@@ -422,13 +450,25 @@ int main(int argc, char** argv) {
   StoreOptions serve_store;
   std::string listen = "127.0.0.1:8443";
   size_t threads = 32;
+  std::string signer_socket(office::signer::kDefaultSocketPath);
   auto* serve = app.add_subcommand("serve", "serve the API and review pages");
   serve_store.Add(*serve, true);
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
   serve->add_option("--threads", threads, "request threads")
       ->check(CLI::Range(1, 4096));
+  serve->add_option("--signer-socket", signer_socket,
+                    "the exception signer's socket (docs/office-signer.md); "
+                    "empty: issuing from the review pages is off");
   serve->callback([&] {
-    run = [&] { return office::Serve(ctx, serve_store, listen, threads); };
+    run = [&] {
+      if (signer_socket.empty()) {
+        return office::Serve(ctx, serve_store, listen, threads);
+      }
+      office::signer::SignerClientOptions options;
+      options.socket_path = signer_socket;
+      office::signer::SocketExceptionSigner signer(options);
+      return office::Serve(ctx, serve_store, listen, threads, &signer);
+    };
   });
 
   StoreOptions policy_store;
@@ -450,14 +490,35 @@ int main(int argc, char** argv) {
 
   StoreOptions user_store;
   std::string user_name;
+  bool may_issue = false;
+  std::string may_issue_text;
   auto* user = app.add_subcommand("user", "review page users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand(
       "add", "add a user; the password is read from stdin");
   user_store.Add(*user_add, false);
   user_add->add_option("name", user_name, "the login name")->required();
+  user_add->add_flag("--may-issue-exceptions", may_issue,
+                     "may issue signed exception files from the review pages");
   user_add->callback([&] {
-    run = [&] { return office::AddUser(ctx, user_store, user_name); };
+    run = [&] {
+      return office::AddUser(ctx, user_store, user_name, may_issue);
+    };
+  });
+  auto* user_set = user->add_subcommand("set", "change a user's permissions");
+  user_store.Add(*user_set, false);
+  user_set->add_option("name", user_name, "the login name")->required();
+  user_set
+      ->add_option("--may-issue-exceptions", may_issue_text,
+                   "yes or no: may issue and withdraw signed exception files "
+                   "from the review pages")
+      ->required()
+      ->check(CLI::IsMember({"yes", "no"}));
+  user_set->callback([&] {
+    run = [&] {
+      return office::SetUser(ctx, user_store, user_name,
+                             may_issue_text == "yes");
+    };
   });
 
   StoreOptions incident_store;

@@ -63,6 +63,21 @@ constexpr std::string_view kSchema[] = {
 };
 // NOLINTEND(bugprone-suspicious-missing-comma)
 
+// Columns added after their table was first made (table, column, its type
+// and default). UpgradeSchema adds each where it is missing, so an office
+// of an earlier version keeps its data and gets them at its next start.
+struct AddedColumn {
+  std::string_view table;
+  std::string_view column;
+  std::string_view definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"users", "may_issue_exceptions", "INTEGER NOT NULL DEFAULT 0"},
+    {"exception_files", "issued_by", "TEXT NOT NULL DEFAULT ''"},
+    {"exception_files", "withdrawn_ms", "BIGINT NOT NULL DEFAULT 0"},
+    {"exception_files", "withdrawn_by", "TEXT NOT NULL DEFAULT ''"},
+};
+
 // Rows of a multi-row INSERT of entries per statement (10 parameters each,
 // below both engines' parameter limits).
 constexpr size_t kEntriesPerInsert = 500;
@@ -338,7 +353,36 @@ Status OfficeStore::CreateSchema() {
     PIIGUARD_ASSIGN_OR_RETURN(SqlRows ignored, txn->Query(sql, {}));
     (void)ignored;
   }
+  PIIGUARD_RETURN_IF_ERROR(UpgradeSchema(*txn, db_->dialect()));
   return txn->Commit();
+}
+
+Status OfficeStore::UpgradeSchema(SqlTxn& txn, SqlDialect dialect) {
+  const std::string_view has_column =
+      dialect == SqlDialect::kPostgres
+          ? "SELECT COUNT(*) FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = $1"
+            " AND column_name = $2"
+          : "SELECT COUNT(*) FROM pragma_table_info($1) WHERE name = $2";
+  for (const AddedColumn& added : kAddedColumns) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        SqlRows rows, txn.Query(has_column, {std::string(added.table),
+                                             std::string(added.column)}));
+    if (rows.empty() || rows[0].empty()) {
+      return InternalError(kContext, added.table, "no column count");
+    }
+    PIIGUARD_ASSIGN_OR_RETURN(int64_t present,
+                              SqlInt(rows[0][0], "column count"));
+    if (present > 0) continue;
+    PIIGUARD_ASSIGN_OR_RETURN(
+        SqlRows ignored,
+        txn.Query("ALTER TABLE " + std::string(added.table) + " ADD COLUMN " +
+                      std::string(added.column) + " " +
+                      std::string(added.definition),
+                  {}));
+    (void)ignored;
+  }
+  return Status::Ok();
 }
 
 Result<SqlRows> OfficeStore::Run(std::string_view sql,
@@ -438,14 +482,25 @@ Status OfficeStore::AddUser(const OfficeUser& user, int64_t now_ms) {
   PIIGUARD_ASSIGN_OR_RETURN(
       SqlRows rows,
       Run("INSERT INTO users(name, password_hash, salt, iterations,"
-          " created_ms) VALUES ($1, $2, $3, $4, $5)"
+          " created_ms, may_issue_exceptions) VALUES ($1, $2, $3, $4, $5, $6)"
           " ON CONFLICT DO NOTHING RETURNING name",
           {user.name, user.password_hash_hex, user.salt_hex,
-           Str(static_cast<int64_t>(user.iterations)), Str(now_ms)},
+           Str(static_cast<int64_t>(user.iterations)), Str(now_ms),
+           user.may_issue_exceptions ? "1" : "0"},
           true));
   if (rows.empty()) {
     return FailedPreconditionError("user add", user.name, "already exists");
   }
+  return Status::Ok();
+}
+
+Status OfficeStore::SetUserMayIssueExceptions(std::string_view name, bool may) {
+  PIIGUARD_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      Run("UPDATE users SET may_issue_exceptions = CAST($2 AS INTEGER)"
+          " WHERE name = $1 RETURNING name",
+          {std::string(name), may ? "1" : "0"}, true));
+  if (rows.empty()) return NotFoundError("user set", name, "no such user");
   return Status::Ok();
 }
 
@@ -670,7 +725,8 @@ Result<StatusRequest> OfficeStore::RequestStatusReport(
 
 Result<OfficeUser> OfficeStore::GetUser(std::string_view name) {
   PIIGUARD_ASSIGN_OR_RETURN(SqlRows rows,
-                            Run("SELECT name, password_hash, salt, iterations"
+                            Run("SELECT name, password_hash, salt, iterations,"
+                                " may_issue_exceptions"
                                 " FROM users WHERE name = $1",
                                 {std::string(name)}, false));
   if (rows.empty()) return NotFoundError(kContext, name, "no such user");
@@ -684,6 +740,7 @@ Result<OfficeUser> OfficeStore::GetUser(std::string_view name) {
     return CorruptionError(kContext, name, "iterations out of range");
   }
   user.iterations = static_cast<uint32_t>(iterations);
+  user.may_issue_exceptions = rows[0].at(4) == "1";
   return user;
 }
 

@@ -52,19 +52,6 @@ struct PolicyRecord {
   int64_t published_ms = 0;
 };
 
-// A signed exception file queued for its PC (docs/office.md "exception
-// publish"): served by GET /api/v1/exceptions until settled (the PC's
-// journal said it was granted or refused) or past redeem_by.
-struct QueuedException {
-  std::string pc;
-  std::string id;      // the file's id, decimal
-  std::string sha256;  // of the file's bytes, 64 lower-case hex
-  std::string file;    // the signed file's bytes
-  int64_t redeem_by_ms = 0;
-  int64_t published_ms = 0;
-  int64_t settled_ms = 0;  // 0: still to deliver
-};
-
 class OfficeStore;
 
 // What ImportIssued did with one export file.
@@ -147,17 +134,23 @@ class OfficeStore : public ReviewSource {
 
   // Exception files (exception_queue.cc). Queue refuses (kFailedPrecondition)
   // a file whose id is already queued for that PC. Pending: the PC's files
-  // not settled and with redeem_by_ms >= now_ms, oldest first, at most
-  // kMaxDeliveredFiles and kMaxDeliveredBytes (common/exception_delivery.h).
+  // not settled, not withdrawn, and with redeem_by_ms >= now_ms, oldest first,
+  // at most kMaxDeliveredFiles and kMaxDeliveredBytes
+  // (common/exception_delivery.h).
   Status QueueExceptionFile(const QueuedException& file);
   Result<std::vector<QueuedException>> PendingExceptionFiles(
       std::string_view pc, int64_t now_ms);
-  // Every queued file of the PC ("" : all PCs), newest first, at most limit.
-  Result<std::vector<QueuedException>> ListExceptionFiles(std::string_view pc,
-                                                          size_t limit);
+  // Every queued file of the PC ("" : all PCs), newest first, at most
+  // limit; withdrawal (ReviewSource).
+  Result<std::vector<QueuedException>> ListExceptionFiles(
+      std::string_view pc, size_t limit) override;
+  Status WithdrawExceptionFile(std::string_view pc, std::string_view id,
+                               std::string_view by, int64_t now_ms) override;
 
   // Users of the review pages. AddUser refuses an existing name.
   Status AddUser(const OfficeUser& user, int64_t now_ms);
+  // Grants or revokes issuing exception files; kNotFound for no such user.
+  Status SetUserMayIssueExceptions(std::string_view name, bool may);
 
   // Exceptions the IT desk issued (issue 17 item 5; issued_store.cc):
   // stores the records of a verified ledger export, each once, in one
@@ -200,6 +193,9 @@ class OfficeStore : public ReviewSource {
  private:
   explicit OfficeStore(std::unique_ptr<SqlDb> db) : db_(std::move(db)) {}
   Status CreateSchema();
+  // Adds the columns of later versions to the tables of an earlier one, in
+  // place (ALTER TABLE ... ADD COLUMN where the column is missing).
+  static Status UpgradeSchema(SqlTxn& txn, SqlDialect dialect);
   // The tables of issued exceptions (issued_store.cc), made with the rest.
   static std::span<const std::string_view> IssuedSchema();
   // Runs one statement in its own transaction.

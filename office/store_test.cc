@@ -368,6 +368,76 @@ TEST_P(StoreTest, UsersSessionsAndLoginFailures) {
             StatusCode::kNotFound);
 }
 
+TEST_P(StoreTest, UsersMayBePermittedToIssueExceptions) {
+  OfficeUser user{"alice", std::string(64, 'b'), std::string(32, 'c'), 1000};
+  ASSERT_EQ(store_->AddUser(user, kNowMs), Status::Ok());
+  EXPECT_FALSE(store_->GetUser("alice")->may_issue_exceptions);
+  user.name = "sato";
+  user.may_issue_exceptions = true;
+  ASSERT_EQ(store_->AddUser(user, kNowMs), Status::Ok());
+  EXPECT_TRUE(store_->GetUser("sato")->may_issue_exceptions);
+  ASSERT_EQ(store_->SetUserMayIssueExceptions("alice", true), Status::Ok());
+  EXPECT_TRUE(store_->GetUser("alice")->may_issue_exceptions);
+  ASSERT_EQ(store_->SetUserMayIssueExceptions("sato", false), Status::Ok());
+  EXPECT_FALSE(store_->GetUser("sato")->may_issue_exceptions);
+  EXPECT_EQ(store_->SetUserMayIssueExceptions("bob", true).code(),
+            StatusCode::kNotFound);
+}
+
+// An office of an earlier version, without the columns added since, is
+// upgraded in place when it is opened, its rows kept.
+TEST_P(StoreTest, UpgradesAnEarlierSchemaInPlace) {
+  OfficeUser user{"alice", std::string(64, 'b'), std::string(32, 'c'), 1000};
+  ASSERT_EQ(store_->AddUser(user, kNowMs), Status::Ok());
+  QueuedException file;
+  file.pc = "pc-1";
+  file.id = "7";
+  file.sha256 = std::string(64, 'a');
+  file.file = "signed bytes";
+  file.redeem_by_ms = kNowMs + 1000;
+  file.published_ms = kNowMs;
+  file.issued_by = "tanaka";
+  ASSERT_EQ(store_->QueueExceptionFile(file), Status::Ok());
+  auto open_raw = [this]() {
+    return store_.postgres() ? OpenPgDb(store_.ConnInfo(), 1)
+                             : OpenSqliteDb(store_.sqlite_path());
+  };
+  {
+    auto db = open_raw();
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto txn = (*db)->Begin(true);
+    ASSERT_TRUE(txn.ok());
+    for (const char* drop :
+         {"ALTER TABLE users DROP COLUMN may_issue_exceptions",
+          "ALTER TABLE exception_files DROP COLUMN issued_by",
+          "ALTER TABLE exception_files DROP COLUMN withdrawn_ms",
+          "ALTER TABLE exception_files DROP COLUMN withdrawn_by"}) {
+      ASSERT_TRUE((*txn)->Query(drop, {}).ok()) << drop;
+    }
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  auto reopen = [this]() {
+    return store_.postgres() ? OfficeStore::OpenPostgres(store_.ConnInfo(), 1)
+                             : OfficeStore::OpenSqlite(store_.sqlite_path());
+  };
+  for (int round = 0; round < 2; ++round) {  // the second finds them there
+    auto upgraded = reopen();
+    ASSERT_TRUE(upgraded.ok()) << upgraded.status().ToString();
+    auto got = (*upgraded)->GetUser("alice");
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->password_hash_hex, user.password_hash_hex);
+    EXPECT_EQ(got->may_issue_exceptions, round == 1);
+    ASSERT_EQ((*upgraded)->SetUserMayIssueExceptions("alice", true),
+              Status::Ok());
+    auto listed = (*upgraded)->ListExceptionFiles("pc-1", 10);
+    ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+    ASSERT_EQ(listed->size(), 1U);
+    EXPECT_EQ((*listed)[0].file, "signed bytes");
+    EXPECT_EQ((*listed)[0].issued_by, "");  // not recorded before
+    EXPECT_EQ((*listed)[0].withdrawn_ms, 0);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          testing::EngineName);

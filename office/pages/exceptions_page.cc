@@ -206,6 +206,10 @@ Status Exceptions(const PageShell& shell, const httplib::Request& /*req*/,
   PageView view(ctx, ctx.M(MsgId::kPagesExcTitle), kExceptionsTemplate);
   ctemplate::TemplateDictionary& body = view.body();
   body.SetValue("INTRO", ctx.M(MsgId::kPagesExcIntro));
+  body.SetValue("QUEUE_HREF", ctx.Link("/exceptions/queue"));
+  body.SetValue("QUEUE", ctx.M(MsgId::kPagesQueueLink));
+  body.SetValue("ISSUE_HREF", ctx.Link("/exceptions/issue"));
+  body.SetValue("ISSUE", ctx.M(MsgId::kPagesIssueLink));
   body.SetValue("TOTALS", ctx.M(MsgId::kPagesExcOverviewLine,
                                 {std::to_string(r.issued),
                                  std::to_string(r.redeemed + r.alarms),

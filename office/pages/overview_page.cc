@@ -17,6 +17,8 @@ using journal::Severity;
 
 constexpr size_t kOverviewRows = 5;
 constexpr size_t kReportRows = 200;
+// Queued exception files looked at for the count of those waiting.
+constexpr size_t kQueuedCounted = 500;
 constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
 constexpr int64_t kRecentDays = 30;
 
@@ -117,6 +119,17 @@ Status Overview(const PageShell& shell, const httplib::Request& /*req*/,
                        std::to_string(codes.redeemed + codes.alarms),
                        std::to_string(codes.alarms)}));
   if (codes.alarms > 0) body.ShowSection("EXCEPTION_ALARM");
+  // Signed exception files still waiting for their PC.
+  PIIGUARD_ASSIGN_OR_RETURN(std::vector<QueuedException> queued,
+                            source.ListExceptionFiles("", kQueuedCounted));
+  const auto waiting = std::count_if(
+      queued.begin(), queued.end(), [&ctx](const QueuedException& f) {
+        return f.settled_ms == 0 && f.withdrawn_ms == 0 &&
+               f.redeem_by_ms >= ctx.now;
+      });
+  body.SetValue("EXCEPTION_QUEUE_HREF", ctx.Link("/exceptions/queue"));
+  body.SetValue("EXCEPTION_QUEUE", ctx.M(MsgId::kPagesQueueOverviewLine,
+                                         {std::to_string(waiting)}));
   if (!violations.events.empty()) {
     ctemplate::TemplateDictionary* section =
         body.AddSectionDictionary("VIOLATIONS");

@@ -12,6 +12,7 @@
 
 #include <httplib.h>
 
+#include "common/result.h"
 #include "common/status.h"
 #include "office/pages/page_context.h"
 #include "office/pages/page_shell.h"
@@ -53,6 +54,22 @@ Status ReportsCsv(const PageShell& shell, const httplib::Request& req,
 // the PCs used, per consignee (exception_reconcile.h).
 Status Exceptions(const PageShell& shell, const httplib::Request& req,
                   httplib::Response& res, Ctx& ctx);
+// exception_issue_page.cc: the form to issue a signed exception file, and
+// its POST: built (policy/admin/exception_issue.h), signed by the signer
+// service, checked and queued as `exception publish` does.
+Status ExceptionIssueForm(const PageShell& shell, const httplib::Request& req,
+                          httplib::Response& res, Ctx& ctx);
+Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
+                      httplib::Response& res, Ctx& ctx);
+// exception_queue_page.cc: the queued signed exception files and their
+// state; POST withdraws one still waiting.
+Status ExceptionQueue(const PageShell& shell, const httplib::Request& req,
+                      httplib::Response& res, Ctx& ctx);
+Status ExceptionWithdraw(const PageShell& shell, const httplib::Request& req,
+                         httplib::Response& res, Ctx& ctx);
+// exception_issue_page.cc: whether the logged-in user may issue and
+// withdraw exception files (OfficeUser::may_issue_exceptions).
+Result<bool> MayIssueExceptions(const PageShell& shell, const Ctx& ctx);
 // reports_page.cc: POST /reports/request, asks a PC for a report.
 Status RequestReport(const PageShell& shell, const httplib::Request& req,
                      httplib::Response& res, Ctx& ctx);

@@ -8,6 +8,9 @@
 #include "office/pages/templates/event_list_tpl.h"
 #include "office/pages/templates/event_tpl.h"
 #include "office/pages/templates/events_table_tpl.h"
+#include "office/pages/templates/exception_issue_tpl.h"
+#include "office/pages/templates/exception_issued_tpl.h"
+#include "office/pages/templates/exception_queue_tpl.h"
 #include "office/pages/templates/exceptions_tpl.h"
 #include "office/pages/templates/form_fields_tpl.h"
 #include "office/pages/templates/login_tpl.h"
@@ -38,7 +41,7 @@ struct Cache {
 
 std::unique_ptr<Cache> LoadAll() {
   auto loaded = std::make_unique<Cache>();
-  const std::array<std::pair<const char*, std::string_view>, 13> templates = {{
+  const std::array<std::pair<const char*, std::string_view>, 16> templates = {{
       {kShellTemplate, Text(templates::kShell)},
       {kMessageTemplate, Text(templates::kMessage)},
       {kFormFieldsTemplate, Text(templates::kFormFields)},
@@ -52,6 +55,9 @@ std::unique_ptr<Cache> LoadAll() {
       {kCountsTemplate, Text(templates::kCounts)},
       {kReportsTemplate, Text(templates::kReports)},
       {kExceptionsTemplate, Text(templates::kExceptions)},
+      {kExceptionIssueTemplate, Text(templates::kExceptionIssue)},
+      {kExceptionIssuedTemplate, Text(templates::kExceptionIssued)},
+      {kExceptionQueueTemplate, Text(templates::kExceptionQueue)},
   }};
   for (const auto& [name, text] : templates) {
     if (!loaded->cache.StringToTemplateCache(

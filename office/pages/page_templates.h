@@ -36,6 +36,9 @@ inline constexpr char kPcsTemplate[] = "pcs.tpl";
 inline constexpr char kCountsTemplate[] = "counts.tpl";
 inline constexpr char kReportsTemplate[] = "reports.tpl";
 inline constexpr char kExceptionsTemplate[] = "exceptions.tpl";
+inline constexpr char kExceptionIssueTemplate[] = "exception_issue.tpl";
+inline constexpr char kExceptionIssuedTemplate[] = "exception_issued.tpl";
+inline constexpr char kExceptionQueueTemplate[] = "exception_queue.tpl";
 
 // Whether every embedded template parsed (the first call parses them).
 Status PageTemplatesStatus();

@@ -34,12 +34,16 @@ constexpr Route kGets[] = {
     {"/reports", &Reports},
     {"/reports.csv", &ReportsCsv},
     {"/exceptions", &Exceptions},
+    {"/exceptions/issue", &ExceptionIssueForm},
+    {"/exceptions/queue", &ExceptionQueue},
 };
 
 // The forms behind the login (the shell checks their CSRF token).
 constexpr Route kPosts[] = {
     {"/logout", &Logout},
     {"/reports/request", &RequestReport},
+    {"/exceptions/issue", &ExceptionIssue},
+    {"/exceptions/queue/withdraw", &ExceptionWithdraw},
 };
 
 }  // namespace

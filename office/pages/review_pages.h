@@ -1,7 +1,9 @@
 // The privacy office's review pages (個人情報保護担当の確認画面), Japanese
 // first: login, an overview (incidents first), violations and attempts, near
 // misses, PCs and consignees, yearly counts per register job (R14), one
-// record in full, status reports (R8), with filters and CSV export. Plain
+// record in full, status reports (R8), exception codes and signed
+// exception files (issued from here by permitted users, and their queue),
+// with filters and CSV export. Plain
 // server-rendered HTML, no JavaScript; every value is escaped by the
 // templates (page_templates.h). The code, one job per file: this router
 // (review_pages.cc), the shell around every page and the login check
@@ -18,6 +20,10 @@
 //   GET  /event?pc=P&seq=N       one record
 //   GET  /reports[.csv]          status requests and received reports
 //   GET  /exceptions             exception codes issued and used
+//   GET  /exceptions/issue       the form to issue a signed exception file
+//   POST /exceptions/issue       build, sign, check and queue it
+//   GET  /exceptions/queue       the signed exception files queued for PCs
+//   POST /exceptions/queue/withdraw  stop serving a file still waiting
 //   POST /reports/request        ask a PC for a status report
 //   GET  /pages.css
 // Filters are GET parameters: pc, consignee, type, severity, from, to
@@ -43,6 +49,8 @@
 #include <string>
 
 #include "common/os/clock.h"
+#include "office/exception_signer.h"
+#include "office/pages/exception_publisher.h"
 #include "office/pages/login_throttle.h"
 #include "office/pages/password.h"
 #include "office/pages/review_source.h"
@@ -71,6 +79,13 @@ struct PagesOptions {
   uint32_t unknown_user_iterations = kDefaultPasswordIterations;
   // Rows per page of a list.
   size_t page_size = 50;
+  // Issuing signed exception files from the pages (docs/exceptions.md
+  // "Issuing from the office's pages"): the signer service that signs
+  // them (the office holds no key) and the office's check and queue. Both
+  // outlive the pages; with either null, issuing is off and the form says
+  // the signer is not configured (the queue is still listed).
+  ExceptionSigner* exception_signer = nullptr;
+  ExceptionPublisher* exception_publisher = nullptr;
 };
 
 void RegisterReviewPages(httplib::Server& server, ReviewSource& source,

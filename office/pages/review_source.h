@@ -160,6 +160,28 @@ struct IssuedImport {
   uint64_t stored = 0;   // new when it was imported
 };
 
+// A signed exception file queued for its PC (docs/office.md "exception
+// publish", docs/exceptions.md "Online delivery"): served by GET
+// /api/v1/exceptions while it waits: not settled (the PC's journal said it
+// was granted or refused), not withdrawn, and not past redeem_by.
+struct QueuedException {
+  std::string pc;
+  std::string id;      // the file's id, decimal
+  std::string sha256;  // of the file's bytes, 64 lower-case hex
+  std::string file;    // the signed file's bytes
+  int64_t redeem_by_ms = 0;
+  int64_t published_ms = 0;
+  // The office user who issued it from the pages, or "(command line)" for
+  // `exception publish`; "" for a file queued before this was recorded.
+  std::string issued_by;
+  int64_t settled_ms = 0;  // 0: still to deliver
+  // The type of the PC's entry that settled it: "exception.granted" or
+  // "exception.refused"; "" while not settled.
+  std::string settled_type;
+  int64_t withdrawn_ms = 0;  // 0: not withdrawn
+  std::string withdrawn_by;  // the office user who withdrew it
+};
+
 // A user of the review pages. The password is stored as
 // PBKDF2-HMAC-SHA256(password, salt, iterations), 32 bytes; use
 // office/pages/password.h to make and check these.
@@ -168,6 +190,10 @@ struct OfficeUser {
   std::string password_hash_hex;  // 64 lower-case hex digits
   std::string salt_hex;           // lower-case hex, 16 bytes or more
   uint32_t iterations = 0;
+  // May issue signed exception files from the pages (docs/exceptions.md
+  // "Issuing from the office's pages"); `piiguard-office user add
+  // --may-issue-exceptions` or `user set`.
+  bool may_issue_exceptions = false;
 };
 
 // A login session. The store never sees the cookie value, only its hash.
@@ -216,6 +242,16 @@ class ReviewSource {
   // For each PC with stored entries: the time (the PC's clock) of the
   // newest entry the office holds. Its journal up to then has arrived.
   virtual Result<std::map<std::string, int64_t>> JournalReach() = 0;
+
+  // Signed exception files queued for the PCs' sync. `pc` "" lists every
+  // PC's; newest first, at most `limit`.
+  virtual Result<std::vector<QueuedException>> ListExceptionFiles(
+      std::string_view pc, size_t limit) = 0;
+  // Stops serving a file that still waits (not settled, not withdrawn, not
+  // past redeem_by at `now_ms`) and records who withdrew it and when.
+  // kNotFound: no such file; kFailedPrecondition: it no longer waits.
+  virtual Status WithdrawExceptionFile(std::string_view pc, std::string_view id,
+                                       std::string_view by, int64_t now_ms) = 0;
 
   // Users and login.
   virtual Result<OfficeUser> GetUser(std::string_view name) = 0;

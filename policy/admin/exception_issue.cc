@@ -18,28 +18,50 @@ Result<uint64_t> RandomId() {
   return InternalError(kContext, "id", "no random value");
 }
 
-}  // namespace
+// The duration class of `minutes` within `scope`'s cap.
+Result<exception::DurationClass> DurationOf(exception::ScopeKind scope,
+                                            int64_t minutes) {
+  for (int digit = 1; digit <= 9; ++digit) {
+    std::optional<exception::DurationClass> d =
+        exception::DurationClassFromDigit(digit);
+    if (d && exception::DurationMinutes(*d) == minutes &&
+        *d <= exception::MaxDuration(scope)) {
+      return *d;
+    }
+  }
+  return InvalidArgumentError(kContext, "--minutes " + std::to_string(minutes),
+                              "must be 15, 30, 60, 120, 240 or 480, at most " +
+                                  std::to_string(exception::DurationMinutes(
+                                      exception::MaxDuration(scope))));
+}
 
-Result<IssuedFile> IssueExceptionFile(
-    const IssueRequest& request,
-    const std::vector<exception::ResponsiblePerson>& persons,
-    const Ed25519PrivateKey& city_key, const os::Clock& clock) {
+// The scope, and the identity only with a stick.
+Result<exception::ScopeKind> ScopeOf(const IssueRequest& request) {
   std::optional<exception::ScopeKind> scope =
       exception::ScopeKindFromName(request.scope);
   if (!scope || !exception::FileScopeAllowed(*scope)) {
     return InvalidArgumentError(kContext, "--scope " + request.scope,
                                 "expected stick or radios");
   }
-  if (*scope == exception::ScopeKind::kStickWritable &&
-      request.identity.empty()) {
+  const bool stick = *scope == exception::ScopeKind::kStickWritable;
+  if (stick && request.identity.empty()) {
     return InvalidArgumentError(kContext, "--identity",
                                 "required with --scope stick");
   }
-  if (*scope != exception::ScopeKind::kStickWritable &&
-      !request.identity.empty()) {
+  if (!stick && !request.identity.empty()) {
     return InvalidArgumentError(kContext, "--identity",
                                 "only with --scope stick");
   }
+  return *scope;
+}
+
+}  // namespace
+
+Result<BuiltFile> BuildExceptionFile(
+    const IssueRequest& request,
+    const std::vector<exception::ResponsiblePerson>& persons,
+    const os::Clock& clock) {
+  PIIGUARD_ASSIGN_OR_RETURN(exception::ScopeKind scope, ScopeOf(request));
   if (request.person < 0 ||
       static_cast<size_t>(request.person) >= persons.size()) {
     return InvalidArgumentError(
@@ -51,41 +73,36 @@ Result<IssuedFile> IssueExceptionFile(
   if (request.days < 1 || request.days > 7) {
     return InvalidArgumentError(kContext, "--days", "must be 1 to 7");
   }
-  const exception::ResponsiblePerson& person =
-      persons[static_cast<size_t>(request.person)];
-  IssuedFile issued;
-  issued.person = person;
-  exception::ExceptionFile& file = issued.file;
+  BuiltFile built;
+  built.person = persons[static_cast<size_t>(request.person)];
+  exception::ExceptionFile& file = built.file;
+  PIIGUARD_ASSIGN_OR_RETURN(file.duration, DurationOf(scope, request.minutes));
   PIIGUARD_ASSIGN_OR_RETURN(file.id, RandomId());
   file.pc_id = request.pc_id;
-  file.scope = *scope;
+  file.scope = scope;
   file.identity = request.identity;
-  file.duration = exception::DurationClass::k15Min;
-  bool found = false;
-  for (int digit = 1; digit <= 9; ++digit) {
-    std::optional<exception::DurationClass> d =
-        exception::DurationClassFromDigit(digit);
-    if (d && exception::DurationMinutes(*d) == request.minutes) {
-      file.duration = *d;
-      found = true;
-    }
-  }
-  if (!found || file.duration > exception::MaxDuration(*scope)) {
-    return InvalidArgumentError(
-        kContext, "--minutes " + std::to_string(request.minutes),
-        "must be 15, 30, 60, 120, 240 or 480, at most " +
-            std::to_string(
-                exception::DurationMinutes(exception::MaxDuration(*scope))));
-  }
-  file.person = person.id;
+  file.person = built.person.id;
   file.reason = request.reason;
   file.issued_at = clock.WallMs() / 1000;
   file.redeem_by = file.issued_at + request.days * 24 * 60 * 60;
-  // The payload is checked as the PC's parser checks it before signing.
-  Result<std::string> bytes = exception::SignExceptionFile(file, city_key);
+  // The payload is checked as the PC's parser checks it.
+  Result<std::string> payload = exception::ExceptionFilePayload(file);
+  if (!payload.ok()) return payload.status().Annotate(kContext);
+  built.payload = std::move(*payload);
+  return built;
+}
+
+Result<IssuedFile> IssueExceptionFile(
+    const IssueRequest& request,
+    const std::vector<exception::ResponsiblePerson>& persons,
+    const Ed25519PrivateKey& city_key, const os::Clock& clock) {
+  PIIGUARD_ASSIGN_OR_RETURN(BuiltFile built,
+                            BuildExceptionFile(request, persons, clock));
+  Result<std::string> bytes =
+      exception::SignExceptionFile(built.file, city_key);
   if (!bytes.ok()) return bytes.status().Annotate(kContext);
-  issued.bytes = std::move(*bytes);
-  return issued;
+  return IssuedFile{std::move(built.file), std::move(built.person),
+                    std::move(*bytes)};
 }
 
 Status WriteIssuedFile(const std::string& path, const std::string& bytes) {

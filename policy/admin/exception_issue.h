@@ -1,9 +1,12 @@
 // The IT desk's side of signed exception files (docs/exceptions.md "Signed
 // exception files"): `piiguard-admin exception issue` builds the file for
 // one PC, scope and person and signs it with the city key, as policies are
-// signed. The CLI wiring is in exception_commands.cc; this function takes
-// the clock so that the tests drive it without a process (and make the
-// files the PC's tests apply).
+// signed. BuildExceptionFile holds every rule of what may be issued; the
+// desk's IssueExceptionFile and the office's review pages (which have the
+// payload signed by the signer service, office/exception_signer.h) both
+// build through it. The CLI wiring is in exception_commands.cc; these
+// functions take the clock so that the tests drive them without a process
+// (and make the files the PC's tests apply).
 //
 // Thread-safety: pure functions apart from the file WriteIssuedFile writes.
 #ifndef PIIGUARD_POLICY_ADMIN_EXCEPTION_ISSUE_H_
@@ -33,14 +36,32 @@ struct IssueRequest {
   int64_t days = kDefaultIssueDays;  // redeem_by = now + days (1..7)
 };
 
+// A file built and checked, not signed yet.
+struct BuiltFile {
+  exception::ExceptionFile file;
+  exception::ResponsiblePerson person;
+  std::string payload;  // canonical, as the PC's parser accepts it
+};
+
 struct IssuedFile {
   exception::ExceptionFile file;
   exception::ResponsiblePerson person;
   std::string bytes;  // the signed file
 };
 
-// A signed exception file for `request`, issued now on `clock` with a fresh
-// random id. `persons` is the person list of the policy the PC applies.
+// The unsigned exception file for `request`, issued now on `clock` with a
+// fresh random id, checked as the PC's parser checks it. `persons` is the
+// person list of the policy the PC applies. kInvalidArgument names the
+// field (by its desk option, e.g. `--minutes 45`, or its payload path,
+// e.g. `$.reason`) and what it must be.
+Result<BuiltFile> BuildExceptionFile(
+    const IssueRequest& request,
+    const std::vector<exception::ResponsiblePerson>& persons,
+    const os::Clock& clock);
+
+// A signed exception file for `request` (BuildExceptionFile, then signed),
+// issued now on `clock` with a fresh random id. `persons` is the person list of
+// the policy the PC applies.
 Result<IssuedFile> IssueExceptionFile(
     const IssueRequest& request,
     const std::vector<exception::ResponsiblePerson>& persons,

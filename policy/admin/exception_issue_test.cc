@@ -127,6 +127,52 @@ TEST_F(IssueTest, RefusesWhatThePcWouldRefuse) {
   EXPECT_NE(IssueError(r).find("$.pc"), std::string::npos);
 }
 
+// The builder holds the rules; the office's pages sign its payload through
+// the signer service, which must give the same file the desk would.
+TEST_F(IssueTest, BuildsTheCanonicalPayloadItSignsAndRefusesAlike) {
+  Result<BuiltFile> built =
+      BuildExceptionFile(StickRequest(), Persons(), clock_);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_EQ(built->person, Persons()[1]);
+  EXPECT_EQ(built->file.person, Persons()[1].id);
+  EXPECT_EQ(built->file.duration, exception::DurationClass::k2Hours);
+  EXPECT_EQ(built->file.issued_at, clock_.WallMs() / 1000);
+  EXPECT_EQ(built->payload,
+            exception::ExceptionFilePayload(built->file).value());
+  Result<exception::ExceptionFile> parsed =
+      exception::ParseExceptionFilePayload(built->payload);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, built->file);
+  // Signing the built file gives what the desk issues.
+  const std::string bytes =
+      exception::SignExceptionFile(built->file, key_).value();
+  const std::vector<Ed25519PublicKey> trusted = {key_.PublicKey()};
+  EXPECT_TRUE(exception::VerifyExceptionFile(bytes, trusted, "pc-0001",
+                                             built->file.issued_at)
+                  .accepted());
+
+  // Every refusal of the desk is the builder's, with the same words.
+  std::vector<IssueRequest> refused(5, StickRequest());
+  refused[0].minutes = 45;
+  refused[1].scope = "maintenance";
+  refused[2].person = -1;
+  refused[3].days = 0;
+  refused[4].reason.clear();
+  for (const IssueRequest& r : refused) {
+    Result<BuiltFile> b = BuildExceptionFile(r, Persons(), clock_);
+    ASSERT_FALSE(b.ok());
+    EXPECT_EQ(b.status().code(), StatusCode::kInvalidArgument)
+        << b.status().ToString();
+    EXPECT_EQ(b.status().message(), IssueError(r));
+  }
+  // The radios' cap is the builder's as well: 480 min, not more.
+  IssueRequest radios = StickRequest();
+  radios.scope = "radios";
+  radios.identity.clear();
+  radios.minutes = 480;
+  EXPECT_TRUE(BuildExceptionFile(radios, Persons(), clock_).ok());
+}
+
 TEST_F(IssueTest, WritesTheFileOnceAndNeverOverwrites) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() /

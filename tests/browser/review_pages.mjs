@@ -165,6 +165,34 @@ try {
   check(sunAt >= 0 && alarmAt > sunAt, 'exception codes: the alarm is listed under its consignee');
   await shot('07b-exceptions');
 
+  // Signed exception files (issue 17): the queue, linked from the overview
+  // with the number waiting; a withdrawal; the form without a signer.
+  await visit('/');
+  await Promise.all([
+    page.waitForURL(/\/exceptions\/queue/),
+    page.locator('a', { hasText: '例外ファイル: 配信待ち 1 件' }).click(),
+  ]);
+  body = await text();
+  has(body, expect.queued_exception_id, 'exception queue');
+  has(body, '(command line)', 'exception queue (who issued it)');
+  has(body, '<script>alert("queue")</script>講座の会場で', 'exception queue (the reason, as text)');
+  has(body, '配信待ち', 'exception queue (waiting)');
+  has(body, '呼び戻せません', 'exception queue (a fetched file cannot be called back)');
+  await shot('07c-exception-queue');
+  await Promise.all([
+    page.waitForURL(/withdrawn=/),
+    page.locator(`tr:has-text("${expect.queued_exception_id}") button`).click(),
+  ]);
+  body = await text();
+  has(body, `例外ファイル ${expect.queued_exception_id}（端末 hidamari-pc-01）を取り消しました`,
+      'exception queue (withdrawn)');
+  has(body, '取り消し済み（tanaka', 'exception queue (who withdrew it)');
+  check(!(await page.locator('form[action="/exceptions/queue/withdraw"]').count()),
+        'exception queue: nothing left to withdraw');
+  await visit('/exceptions/issue');
+  has(await text(), '署名サービスが設定されていない', 'exception issue form (no signer)');
+  await shot('07d-exception-issue');
+
   // Ask a PC for a status report; the request is listed.
   await visit('/pcs');
   await Promise.all([

@@ -70,7 +70,7 @@ dir="$work/office"
 db="$work/office.db"
 run "$office" init --dir "$dir" --city-pub "$work/keys/city.pub" --name localhost
 password='hinode-2026-privacy'
-printf '%s\n' "$password" | "$office" user add tanaka --dir "$dir" --db "$db" >"$work/cmd.log" 2>&1 \
+printf '%s\n' "$password" | "$office" user add tanaka --may-issue-exceptions --dir "$dir" --db "$db" >"$work/cmd.log" 2>&1 \
   || { cat "$work/cmd.log"; fail "user add"; }
 run "$office" policy publish --dir "$dir" --db "$db" "$work/policy.signed"
 run "$seed" --db "$db" --work "$work/pcs" --expect "$work/expect.json" \
@@ -92,11 +92,30 @@ rc=$?
 count=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM exception_issued").fetchone()[0])' "$db")
 [[ $count -eq 2 ]] || fail "import-issued: $count records stored, want 2"
 
+# A signed exception file from the desk (the real piiguard-admin), queued with
+# `exception publish`, with a reason a browser must show as text: the queue
+# page lists it and tanaka (permitted) withdraws it there; the issue form says
+# no signer is configured (serve runs with --signer-socket "").
+run "$admin" exception issue --pc hidamari-pc-01 --scope radios --minutes 30 \
+  --policy "$work/policy.signed" --pub "$work/keys/city.pub" --person 0 --days 1 \
+  --reason '<script>alert("queue")</script>講座の会場で' \
+  --key "$work/keys/city.key" --out "$work/radios.exception"
+run "$office" exception publish --dir "$dir" --db "$db" "$work/radios.exception"
+python3 - "$db" "$work/expect.json" <<'PY' || fail "the queued exception file"
+import json, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT id, issued_by FROM exception_files").fetchall()
+assert len(rows) == 1 and rows[0][1] == "(command line)", rows
+expect = json.load(open(sys.argv[2], encoding="utf-8"))
+expect["queued_exception_id"] = rows[0][0]
+json.dump(expect, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+
 # The server says where it listens ("listening on HOST:PORT"): read its
 # output from a pipe (no polling) until that line, then keep draining the
 # pipe into the log.
 mkfifo "$work/serve.out"
-"$office" serve --dir "$dir" --db "$db" --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+"$office" serve --dir "$dir" --db "$db" --listen 127.0.0.1:0 --signer-socket "" >"$work/serve.out" 2>&1 &
 server_pid=$!
 exec 3<"$work/serve.out"
 : >"$work/serve.log"

@@ -2,6 +2,7 @@
 {{! GET /exceptions (exceptions_page.cc): the codes the IT desk issued
     against those the PCs used, per consignee; uses without a record first. }}
 <p class="intro">{{INTRO}}</p>
+<p><a href="{{QUEUE_HREF}}">{{QUEUE}}</a> | <a href="{{ISSUE_HREF}}">{{ISSUE}}</a></p>
 <p{{#ALARMS}} class="alert"{{/ALARMS}}>{{TOTALS}}</p>
 {{#NOTHING}}<p class="notice">{{TEXT}}</p>{{/NOTHING}}
 {{#CONSIGNEE}}<h2>{{NAME}}<span class="raw">{{ID}}</span></h2>

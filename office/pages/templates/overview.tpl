@@ -18,6 +18,7 @@
 <li><a href="{{NEAR_MISSES_HREF}}">{{RECENT_NEAR_MISSES}}</a></li>
 <li><a href="{{REPORTS_HREF}}">{{PENDING_REPORTS}}</a></li>
 <li{{#EXCEPTION_ALARM}} class="alert"{{/EXCEPTION_ALARM}}>
-<a href="{{EXCEPTIONS_HREF}}">{{EXCEPTIONS}}</a></li></ul>
+<a href="{{EXCEPTIONS_HREF}}">{{EXCEPTIONS}}</a></li>
+<li><a href="{{EXCEPTION_QUEUE_HREF}}">{{EXCEPTION_QUEUE}}</a></li></ul>
 {{#VIOLATIONS}}<h2>{{HEADING}}</h2>{{>EVENTS_TABLE}}{{/VIOLATIONS}}
 {{#NEAR_MISSES}}<h2>{{HEADING}}</h2>{{>EVENTS_TABLE}}{{/NEAR_MISSES}}

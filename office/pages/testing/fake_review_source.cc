@@ -56,6 +56,35 @@ Result<std::vector<IssuedImport>> FakeReviewSource::ListIssuedImports() {
   return imports;
 }
 
+Result<std::vector<QueuedException>> FakeReviewSource::ListExceptionFiles(
+    std::string_view pc, size_t limit) {
+  std::lock_guard lock(mu);
+  if (fail_reads) return ReadError();
+  std::vector<QueuedException> out;
+  for (const QueuedException& f : exception_files) {
+    if (out.size() < limit && (pc.empty() || f.pc == pc)) out.push_back(f);
+  }
+  return out;
+}
+
+Status FakeReviewSource::WithdrawExceptionFile(std::string_view pc,
+                                               std::string_view id,
+                                               std::string_view by,
+                                               int64_t now_ms) {
+  std::lock_guard lock(mu);
+  for (QueuedException& f : exception_files) {
+    if (f.pc != pc || f.id != id) continue;
+    if (f.settled_ms != 0 || f.withdrawn_ms != 0 || f.redeem_by_ms < now_ms) {
+      return FailedPreconditionError("exception withdraw", id,
+                                     "no longer waiting");
+    }
+    f.withdrawn_ms = now_ms;
+    f.withdrawn_by = by;
+    return Status::Ok();
+  }
+  return NotFoundError("exception withdraw", id, "not queued");
+}
+
 Result<std::map<std::string, int64_t>> FakeReviewSource::JournalReach() {
   std::lock_guard lock(mu);
   if (fail_reads) return ReadError();

@@ -35,6 +35,10 @@ class FakeReviewSource : public ReviewSource {
   Result<std::vector<IssuedException>> ListIssuedExceptions() override;
   Result<std::vector<IssuedImport>> ListIssuedImports() override;
   Result<std::map<std::string, int64_t>> JournalReach() override;
+  Result<std::vector<QueuedException>> ListExceptionFiles(
+      std::string_view pc, size_t limit) override;
+  Status WithdrawExceptionFile(std::string_view pc, std::string_view id,
+                               std::string_view by, int64_t now_ms) override;
   Result<OfficeUser> GetUser(std::string_view name) override;
   Status RecordLoginFailure(std::string_view user, int64_t time_ms) override;
   Result<uint64_t> CountLoginFailures(std::string_view user,
@@ -55,6 +59,7 @@ class FakeReviewSource : public ReviewSource {
   std::vector<IssuedException> issued;  // returned as they are
   std::vector<IssuedImport> imports;    // returned as they are
   std::map<std::string, int64_t> reach;
+  std::vector<QueuedException> exception_files;  // newest first
   std::vector<OfficeUser> users;
   std::vector<std::pair<std::string, int64_t>> login_failures;
   std::vector<LoginSession> sessions;
