@@ -8,11 +8,11 @@
 #ifndef PIIGUARD_OFFICE_SIGNER_SIGNER_COMMANDS_H_
 #define PIIGUARD_OFFICE_SIGNER_SIGNER_COMMANDS_H_
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <ostream>
 #include <string>
 
+#include "common/cli_fwd.h"
 #include "common/crypto.h"
 #include "common/messages.h"
 #include "common/result.h"
