@@ -209,7 +209,16 @@ configured)
   check boot_param_warned_once "usb.boot_param_missing only before the reboot ($(piiguard journal show --type usb.boot_param_missing | wc -l) entries)" \
     test "$(piiguard journal show --json --type usb.boot_param_missing | wc -l)" = 1
 
-  # The privacy office's server (its package; its state from `init`).
+  # The privacy office's server (its package; its state from `init`). Its
+  # exception signer's key is the one the IT desk listed in the policy
+  # (tests/system/run.sh made it with `signer init`): it replaces the key the
+  # signer made at its first start, as the signer's own.
+  systemctl stop piiguard-office-signer
+  install -o piiguard-office-signer -g piiguard-office -m 0600 \
+    "$F/signer/exception.key" /var/lib/piiguard-office-signer/exception.key
+  install -o piiguard-office-signer -g piiguard-office -m 0644 \
+    "$F/signer/exception.pub" /var/lib/piiguard-office-signer/exception.pub
+  systemctl start piiguard-office-signer
   cp -a "$F/office/." /var/lib/piiguard-office/
   chown -R piiguard-office:piiguard-office /var/lib/piiguard-office
   systemctl restart piiguard-office
@@ -470,6 +479,30 @@ configured)
   check synced "the office acknowledged every entry (pending $(pending))" synced
   VMLIB_HOST_TIMEOUT=400 host browser
   check browser_ran "the review pages were checked: $HOST_REPLY" test -n "$HOST_REPLY"
+
+  # The privacy office issues a radios exception for this PC from its review
+  # pages (issue 17): signed by the office's signer, queued, fetched by the
+  # PC's sync and applied by piiguardd, with no file or code handled by
+  # staff. The policy's sync interval is 5 minutes; restarting the sync
+  # process starts a round now.
+  issued=""
+  VMLIB_HOST_TIMEOUT=400 host issue pc-01 radios 15 && issued=$HOST_REPLY
+  check office_issued "the office's pages queued file ${issued:-(none)}" test -n "$issued"
+  systemctl restart piiguard-sync
+  granted_from_office() {
+    piiguard journal show --json --type exception.granted 2>/dev/null |
+      grep "\"$issued\"" | grep -q '"sync"'
+  }
+  check office_file_granted "exception.granted with origin sync for file $issued" \
+    wait_for 120 granted_from_office
+  piiguard journal show --json --type exception.granted | grep "\"$issued\"" >"$OUT/office-granted.json" 2>&1
+  as_staff "LANG=C piiguard status" >"$OUT/office-granted-status.txt" 2>&1
+  check office_grant_shown "staff's status shows it: $(grep -i -m1 radio "$OUT/office-granted-status.txt")" \
+    grep -qi radio "$OUT/office-granted-status.txt"
+  grant=$(status_json | sed -n 's/.*"grant": *"\([0-9]*\)".*/\1/p')
+  as_staff "LANG=C piiguard exception end $grant" >"$OUT/office-grant-end.txt" 2>&1
+  check office_grant_ended "exception $grant ended: $(head -c 120 "$OUT/office-grant-end.txt")" \
+    wait_for 30 not sh -c "piiguard status --json | tr -d ' \n' | grep -q '\"grant\":\"$grant\"'"
 
   # A window still open when the package is removed (docs/usb.md
   # "Removal"): piiguardd --release closes it and ends the account's

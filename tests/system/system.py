@@ -14,6 +14,12 @@ The console protocol is the VM tier's (tests/vm/vm.py: @@PLAN, @@CHECK,
                          Chromium through the forwarded port
                          (tests/browser/system_pages.mjs, fixtures/expect.json);
                          each of its checks counts like a guest's @@CHECK
+    @@WAIT issue PC SCOPE MINUTES
+                         the privacy office issues an exception file for PC
+                         from its review pages in headless Chromium
+                         (tests/browser/system_issue.mjs, the reviewer of
+                         fixtures/expect.json); the reply is the file's id;
+                         its checks count like the browser's
     @@WAIT respond CODE  the IT desk on the phone: the host's piiguard-admin
                          (--admin, from the package) answers the request code
                          CODE with the desk's master key (--desk-master) and
@@ -92,6 +98,8 @@ class SystemRun(vm.Run):
             return self.browser()
         if words and words[0] == "respond":
             return self.respond(words[1:])
+        if words and words[0] == "issue":
+            return self.issue(words[1:])
         if words and words[0] == "plug":
             words = [self.host_paths(w) for w in words]
         return super().step(words)
@@ -161,6 +169,38 @@ class SystemRun(vm.Run):
             raise vm.HarnessError(f"pages_check exited {r.returncode} after {n} checks"
                                   f" (see {out}/pages_check.log)")
         return f"{n} checks"
+
+    def issue(self, rest):
+        """The privacy office issues an exception from its review pages
+        (system_issue.mjs): `issue PC SCOPE MINUTES`; the reply is the id
+        of the file queued for the PC."""
+        if len(rest) != 3:
+            raise vm.HarnessError("issue PC SCOPE MINUTES")
+        out = os.path.join(self.out, "issue")
+        os.makedirs(out, exist_ok=True)
+        cmd = ["node", os.path.join(HERE, "..", "browser", "system_issue.mjs"),
+               "--url", f"https://127.0.0.1:{self.port}",
+               "--expect", os.path.join(self.args.payload, "fixtures", "expect.json"),
+               "--out", out, "--pc", rest[0], "--scope", rest[1],
+               "--minutes", rest[2],
+               "--reason", "システム試験: 研修会場の Wi-Fi で資料を受け取るため"]
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=300, check=False)
+        text = r.stdout.decode(errors="replace")
+        with open(os.path.join(out, "issue.log"), "w") as f:
+            f.write(text)
+        issued = None
+        for line in text.splitlines():
+            w = line.split(" ", 3)
+            if len(w) >= 3 and w[0] == "CHECK" and w[2] in ("PASS", "FAIL"):
+                self.checks.append({"name": "pages_" + w[1], "result": w[2],
+                                    "detail": w[3] if len(w) > 3 else ""})
+                self.log(f"{w[2]} pages_{w[1]} {w[3] if len(w) > 3 else ''}")
+            elif len(w) == 2 and w[0] == "ISSUED":
+                issued = w[1]
+        if r.returncode != 0 or not issued:
+            raise vm.HarnessError(f"issue exited {r.returncode} (see {out}/issue.log)")
+        return issued
 
     def run(self):
         rc = super().run()
