@@ -82,7 +82,7 @@ fixtures() {
   # listed in the policy as an `exception`-role key as the IT desk lists it
   # (docs/office-signer.md): the pages' files then verify on the PC.
   "$office" signer init --dir signer >signer-init.txt
-  entry=$(grep -m1 '^{"name"' signer-init.txt)
+  entry=$(grep -m1 '^ *{"name"' signer-init.txt | sed 's/^ *//')
   [[ -n $entry ]]
   python3 -c 'import json,sys; p=json.load(open("policy.json")); p["keys"].append(json.loads(sys.argv[1])); json.dump(p, open("policy.json","w"), ensure_ascii=False, indent=1)' "$entry"
   "$admin" policy sign --key keys/city.key --in policy.json --out policy.signed >/dev/null
