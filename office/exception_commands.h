@@ -9,7 +9,11 @@
 // PC's to check. main() only registers the group. StoreExceptionPublisher
 // gives the review pages the same check (office/pages/exception_publisher.h).
 //
-// Thread-safety: single-threaded tool.
+// Thread-safety: the `exception publish` command runs once, in one thread.
+// PublishExceptionFile and StoreExceptionPublisher are called from the
+// HTTP server's worker threads at once and are safe for that: they keep no
+// state of their own (the city key is const) and OfficeStore is
+// thread-safe.
 #ifndef PIIGUARD_OFFICE_EXCEPTION_COMMANDS_H_
 #define PIIGUARD_OFFICE_EXCEPTION_COMMANDS_H_
 

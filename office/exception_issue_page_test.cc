@@ -57,12 +57,22 @@ class IssuePageTest : public ::testing::Test {
       record.device_key_pem = "key";
       record.chain = std::string(32, 'a');
       record.cert_serial = "01";
+      // pc-1 is operated by consignee npo-1 (the policy lists it so);
+      // pc-2 is the city's own.
+      if (std::string(pc) == "pc-1") record.consignee = "npo-1";
       ASSERT_TRUE(
           store_->Enrol(record, HexEncode(RandomBytes(16).value()), Now())
               .ok());
     }
     // The policy trusts the signer's key for exception files.
     Json policy = policy::testing::ValidPolicyJson();
+    // A second consignee, whose person (index 2) may not permit pc-1's.
+    policy["consignees"].push_back(
+        {{"id", "npo-2"},
+         {"name", "別のNPO"},
+         {"responsible", {{"name", "鈴木"}, {"contact", "042-000-0002"}}},
+         {"deputies", Json::array()},
+         {"pcs", Json::array({"pc-9"})}});
     policy["keys"] = Json::array();
     policy["keys"].push_back(
         {{"name", "office-signer"},
@@ -149,6 +159,15 @@ class IssuePageTest : public ::testing::Test {
     return client_->Post(path, Cookie(kSession, session), params);
   }
 
+  // A POST that issues answers 303 to the result page (POST-redirect-GET);
+  // this follows it.
+  httplib::Result Issue(const std::string& session, httplib::Params params) {
+    httplib::Result posted = Post("/exceptions/issue", session, params);
+    if (!posted || posted->status != 303) return posted;
+    location_ = posted->get_header_value("Location");
+    return Get(location_, session);
+  }
+
   std::vector<QueuedException> Queued() {
     auto files = store_->ListExceptionFiles("", 100);
     EXPECT_TRUE(files.ok()) << files.status().ToString();
@@ -174,6 +193,7 @@ class IssuePageTest : public ::testing::Test {
   std::unique_ptr<StoreExceptionPublisher> publisher_;
   std::mutex log_mutex_;
   std::string log_;
+  std::string location_;  // where the last Issue was redirected
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -191,10 +211,10 @@ TEST_F(IssuePageTest, APermittedUserIssuesFilesThePcAccepts) {
   EXPECT_NE(form->body.find("山田"), std::string::npos);  // the person list
   EXPECT_NE(form->body.find("佐藤"), std::string::npos);
 
-  httplib::Result radios = Post("/exceptions/issue", session, Radios());
+  httplib::Result radios = Issue(session, Radios());
   ASSERT_TRUE(radios);
   EXPECT_EQ(radios->status, 200) << radios->body;
-  httplib::Result stick = Post("/exceptions/issue", session, Stick());
+  httplib::Result stick = Issue(session, Stick());
   ASSERT_TRUE(stick);
   EXPECT_EQ(stick->status, 200) << stick->body;
   EXPECT_NE(stick->body.find(kIdentity), std::string::npos);
@@ -254,7 +274,7 @@ TEST_F(IssuePageTest, AUserWithoutThePermissionGetsNoFormAnd403) {
   EXPECT_NE(Log().find("exceptions: issue: sato: refused: not permitted"),
             std::string::npos);
   // Nor may sato withdraw, nor sees a withdraw button.
-  ASSERT_EQ(Post("/exceptions/issue", Login("tanaka"), Radios())->status, 200);
+  ASSERT_EQ(Issue(Login("tanaka"), Radios())->status, 200);
   const std::string id = Queued().at(0).id;
   EXPECT_EQ(Get("/exceptions/queue", session)
                 ->body.find("/exceptions/queue/withdraw"),
@@ -358,11 +378,14 @@ TEST_F(IssuePageTest, AFileTheOfficeWouldRefuseIsNotQueued) {
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("unknown-signer"), std::string::npos);
   EXPECT_TRUE(Queued().empty());
+  // The log names the signed file, to be found in the signer's issued.log.
+  EXPECT_NE(Log().find("(signed file id "), std::string::npos) << Log();
+  EXPECT_NE(Log().find(", sha256 "), std::string::npos) << Log();
 }
 
 TEST_F(IssuePageTest, WithdrawnFilesAreNoLongerServedAndNotTwice) {
   const std::string session = Login("tanaka");
-  ASSERT_EQ(Post("/exceptions/issue", session, Radios())->status, 200);
+  ASSERT_EQ(Issue(session, Radios())->status, 200);
   const std::string id = Served("pc-1").at(0).id;
   httplib::Result page = Get("/exceptions/queue", session);
   ASSERT_TRUE(page);
@@ -428,6 +451,155 @@ TEST_F(IssuePageTest, TheOverviewAndTheExceptionsPageLinkBoth) {
       Get("/exceptions", session)->body.find(R"(href="/exceptions/issue")"),
       std::string::npos);
   EXPECT_NE(Get("/", session)->body.find("配信待ち 0 件"), std::string::npos);
+}
+
+TEST_F(IssuePageTest, APersonOfAnotherConsigneeCannotPermitItsPc) {
+  const std::string session = Login("tanaka");
+  httplib::Result form = Get("/exceptions/issue", session);
+  ASSERT_TRUE(form);
+  EXPECT_NE(form->body.find("鈴木"), std::string::npos);
+  EXPECT_NE(form->body.find("— npo-2"), std::string::npos);  // labelled
+  httplib::Params params = Radios();                         // pc-1, of npo-1
+  params.erase("person");
+  params.emplace("person", "2");  // 鈴木, of npo-2
+  httplib::Result res = Post("/exceptions/issue", session, params);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("is of consignee npo-2, but pc pc-1 is of "
+                           "consignee npo-1"),
+            std::string::npos)
+      << res->body;
+  EXPECT_TRUE(Queued().empty());
+  EXPECT_TRUE(signer_.issuers().empty());
+  EXPECT_NE(Log().find("refused, nothing queued: exception issue: --person 2"),
+            std::string::npos)
+      << Log();
+}
+
+TEST_F(IssuePageTest, AReloadOfTheResultIssuesNothing) {
+  const std::string session = Login("tanaka");
+  httplib::Result posted = Post("/exceptions/issue", session, Radios());
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 303);
+  const std::string id = Queued().at(0).id;
+  EXPECT_EQ(posted->get_header_value("Location"),
+            "/exceptions/issued?pc=pc-1&id=" + id);
+  for (int i = 0; i < 2; ++i) {  // the result, and its reload
+    httplib::Result page = Get("/exceptions/issued?pc=pc-1&id=" + id, session);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find(id), std::string::npos);
+    EXPECT_NE(page->body.find("研修の会場で"), std::string::npos);
+  }
+  EXPECT_EQ(Queued().size(), 1U);
+  EXPECT_EQ(signer_.issuers().size(), 1U);
+  EXPECT_EQ(Get("/exceptions/issued?pc=pc-1&id=42", session)->status, 404);
+  EXPECT_EQ(Get("/exceptions/issued?pc=pc-2&id=" + id, session)->status, 404);
+}
+
+TEST_F(IssuePageTest, ASignerAnsweringAnotherFileIs502) {
+  const std::string session = Login("tanaka");
+  signer_.corrupt = true;
+  httplib::Result res = Post("/exceptions/issue", session, Radios());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 502);
+  EXPECT_NE(res->body.find("the signer answered with another file"),
+            std::string::npos)
+      << res->body;
+  EXPECT_EQ(res->body.find("署名サービスに接続できない"), std::string::npos);
+  EXPECT_TRUE(Queued().empty());
+}
+
+TEST_F(IssuePageTest, AtMost16FilesWaitForOnePc) {
+  const std::string session = Login("tanaka");
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_EQ(Issue(session, Radios())->status, 200) << i;
+  }
+  httplib::Result res = Post("/exceptions/issue", session, Radios());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_NE(res->body.find("16 files already wait"), std::string::npos);
+  EXPECT_EQ(Queued().size(), 16U);
+  EXPECT_EQ(signer_.issuers().size(), 16U);
+  EXPECT_NE(Log().find("16 files already wait"), std::string::npos);
+  // Another PC is not held up; a withdrawn file makes room.
+  EXPECT_EQ(Issue(session, Stick())->status, 200);
+  ASSERT_EQ(Post("/exceptions/queue/withdraw", session,
+                 {{"pc", "pc-1"}, {"id", Served("pc-1").at(0).id}})
+                ->status,
+            303);
+  EXPECT_EQ(Issue(session, Radios())->status, 200);
+}
+
+TEST_F(IssuePageTest, ALongFieldIsRefusedInTheFormsWords) {
+  const std::string session = Login("tanaka");
+  httplib::Params params = Radios();
+  params.erase("reason");
+  params.emplace("reason", std::string(300, 'a'));
+  httplib::Result res = Post("/exceptions/issue", session, params);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find(R"(name="reason")"), std::string::npos);
+  EXPECT_NE(res->body.find("reason: over 256 bytes"), std::string::npos);
+  EXPECT_EQ(res->body.find("filter"), std::string::npos);
+  EXPECT_NE(Log().find("exception issue: reason: over 256 bytes"),
+            std::string::npos)
+      << Log();
+  EXPECT_TRUE(signer_.issuers().empty());
+}
+
+TEST_F(IssuePageTest, ARevokedPermissionEndsIssuingInAnOpenSession) {
+  const std::string session = Login("tanaka");
+  ASSERT_TRUE(store_->SetUserMayIssueExceptions("tanaka", false).ok());
+  httplib::Result res = Post("/exceptions/issue", session, Radios());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_TRUE(signer_.issuers().empty());
+}
+
+TEST_F(IssuePageTest, WhatWasTypedIsEscapedInTheFormAndTheResult) {
+  const std::string session = Login("tanaka");
+  httplib::Params params = Stick();
+  params.erase("reason");
+  params.emplace("reason", "<b>\"x\"</b>");
+  params.erase("minutes");
+  params.emplace("minutes", "45");  // refused: the form again
+  params.erase("identity");
+  params.emplace("identity", "\"><script>");
+  httplib::Result res = Post("/exceptions/issue", session, params);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(res->body.find("<b>"), std::string::npos);
+  EXPECT_EQ(res->body.find("\"><script>"), std::string::npos);
+  EXPECT_NE(res->body.find("&lt;b&gt;"), std::string::npos);
+  params = Radios();
+  params.erase("reason");
+  params.emplace("reason", "<i>会場</i>");
+  httplib::Result issued = Issue(session, params);
+  ASSERT_TRUE(issued);
+  EXPECT_EQ(issued->status, 200);
+  EXPECT_EQ(issued->body.find("<i>会場"), std::string::npos);
+  EXPECT_NE(issued->body.find("&lt;i&gt;会場"), std::string::npos);
+}
+
+TEST_F(IssuePageTest, TheWithdrawnNoticeIsShownOnlyForAWithdrawnFile) {
+  const std::string session = Login("tanaka");
+  ASSERT_EQ(Issue(session, Radios())->status, 200);
+  const std::string id = Queued().at(0).id;
+  const std::string notice =
+      Message(Lang::kJa, MsgId::kPagesQueueWithdrawn, {id, "pc-1"});
+  const std::string link =
+      "/exceptions/queue?withdrawn=" + id + "&withdrawn_pc=pc-1";
+  EXPECT_EQ(Get(link, session)->body.find(notice), std::string::npos);
+  EXPECT_EQ(Get("/exceptions/queue?withdrawn=999&withdrawn_pc=pc-1", session)
+                ->body.find(Message(Lang::kJa, MsgId::kPagesQueueWithdrawn,
+                                    {"999", "pc-1"})),
+            std::string::npos);
+  ASSERT_EQ(
+      Post("/exceptions/queue/withdraw", session, {{"pc", "pc-1"}, {"id", id}})
+          ->status,
+      303);
+  EXPECT_NE(Get(link, session)->body.find(notice), std::string::npos);
 }
 
 class NoSignerTest : public IssuePageTest {

@@ -27,7 +27,10 @@ class ExceptionSigner {
   // (policy/exception/exception_file.h ExceptionFilePayload), on behalf of
   // the office user `issuer`, and returns the signed file's bytes.
   // kIoError: the signer cannot be reached or did not answer (nothing is
-  // known to be signed); kPermissionDenied: the signer refuses this caller;
+  // known to be signed); kCorruption: the signer answered well-formed but
+  // not with the file asked for (another payload or type, or too big: a
+  // signature may exist; docs/office-signer.md's issued.log has it);
+  // kPermissionDenied: the signer refuses this caller;
   // kInvalidArgument or kFailedPrecondition: the signer refused the payload,
   // the message says why.
   virtual Result<std::string> Sign(std::string_view payload,

@@ -38,6 +38,7 @@
 #include "office/quarantine_commands.h"
 #include "office/scan_commands.h"
 #include "office/server.h"
+#include "office/signer/log_line.h"
 #include "office/signer/signer_client.h"
 #include "office/signer/signer_commands.h"
 #include "office/store.h"
@@ -51,10 +52,13 @@ constexpr int64_t kCaYears = 10;
 constexpr int64_t kServerYears = 2;
 constexpr int64_t kYear = int64_t{365} * 24 * 3600;
 
+// Every log line, escaped at this one place (office/signer/log_line.h): a
+// request's text cannot forge a second line.
 std::mutex log_mutex;
 void LogLine(const std::string& line) {
+  const std::string text = LogLineText("piiguard-office", line);
   std::lock_guard<std::mutex> lock(log_mutex);
-  (void)std::fprintf(stderr, "piiguard-office: %s\n", line.c_str());
+  (void)std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
 struct Context {
@@ -367,6 +371,7 @@ int AddUser(const Context& ctx, const StoreOptions& store_options,
   if (!added.ok()) return ctx.Fail(added);
   std::cout << Message(ctx.lang, MsgId::kOfficeUserAdded, {name}) << "\n";
   if (may_issue_exceptions) {
+    LogLine("user add: " + name + ": may-issue-exceptions=yes");
     std::cout << Message(ctx.lang, MsgId::kOfficeUserMayIssue, {name}) << "\n";
   }
   return kExitOk;
@@ -378,6 +383,9 @@ int SetUser(const Context& ctx, const StoreOptions& store_options,
   if (!store.ok()) return ctx.Fail(store.status());
   Status set = (*store)->SetUserMayIssueExceptions(name, may_issue_exceptions);
   if (!set.ok()) return ctx.Fail(set);
+  // A record of who may issue, beside the server's own log lines.
+  LogLine("user set: " + name +
+          ": may-issue-exceptions=" + (may_issue_exceptions ? "yes" : "no"));
   std::cout << Message(ctx.lang,
                        may_issue_exceptions ? MsgId::kOfficeUserMayIssue
                                             : MsgId::kOfficeUserMayNotIssue,

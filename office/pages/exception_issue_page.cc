@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/signed_envelope.h"
 #include "office/pages/page_handlers.h"
 #include "office/pages/page_templates.h"
@@ -26,6 +27,10 @@ namespace {
 
 constexpr int kStatusBadGateway = 502;
 constexpr int kStatusUnavailable = 503;
+// A form field, at most (as Param), and the files that may wait for one PC.
+constexpr size_t kMaxFieldBytes = 256;
+constexpr size_t kMaxWaitingPerPc = 16;
+constexpr size_t kQueueRows = 500;
 constexpr int64_t kMinutes[] = {15, 30, 60, 120, 240, 480};
 constexpr std::string_view kScopes[] = {"stick", "radios"};
 
@@ -165,15 +170,26 @@ Status SendForm(const PageShell& shell, httplib::Response& res, Ctx& ctx,
   return Status::Ok();
 }
 
-Result<IssueForm> ReadForm(const httplib::Request& req) {
+// The form's fields; a field over kMaxFieldBytes is left empty and named
+// in `too_long` (refused in the form's words, not as a filter's).
+IssueForm ReadForm(const httplib::Request& req, std::string& too_long) {
   IssueForm in;
-  PIIGUARD_ASSIGN_OR_RETURN(in.pc, Param(req, "pc"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.scope, Param(req, "scope"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.identity, Param(req, "identity"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.minutes, Param(req, "minutes"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.person, Param(req, "person"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.reason, Param(req, "reason"));
-  PIIGUARD_ASSIGN_OR_RETURN(in.days, Param(req, "days"));
+  const std::pair<const char*, std::string*> fields[] = {
+      {"pc", &in.pc},
+      {"scope", &in.scope},
+      {"identity", &in.identity},
+      {"minutes", &in.minutes},
+      {"person", &in.person},
+      {"reason", &in.reason},
+      {"days", &in.days}};
+  for (const auto& [name, value] : fields) {
+    std::string text = req.get_param_value(name);
+    if (text.size() > kMaxFieldBytes) {
+      if (too_long.empty()) too_long = name;
+      text.clear();
+    }
+    *value = std::move(text);
+  }
   return in;
 }
 
@@ -192,44 +208,6 @@ admin::IssueRequest ToRequest(const IssueForm& in) {
   return request;
 }
 
-// The page after the file was queued.
-void SendIssued(httplib::Response& res, const Ctx& ctx,
-                const admin::BuiltFile& built, const QueuedException& queued) {
-  PageView view(ctx, ctx.M(MsgId::kPagesIssuedTitle), kExceptionIssuedTemplate);
-  ctemplate::TemplateDictionary& body = view.body();
-  const std::string redeem_by = FormatJst(queued.redeem_by_ms);
-  body.SetValue("TEXT", ctx.M(MsgId::kPagesIssuedText,
-                              {queued.id, queued.pc, redeem_by}));
-  const std::string scope =
-      ctx.M(MsgId::kPagesExcScopeFor,
-            {ctx.M(exception::ScopeMessage(built.file.scope)),
-             std::to_string(exception::DurationMinutes(built.file.duration))});
-  const std::string person = PersonLabel(ctx, built.person);
-  const std::pair<MsgId, std::string> rows[] = {
-      {MsgId::kPagesQueueColId, queued.id},
-      {MsgId::kPagesColPc, queued.pc},
-      {MsgId::kPagesExcColScope, scope},
-      {MsgId::kPagesIssueLabelIdentity, built.file.identity},
-      {MsgId::kPagesExcColPermittedBy, person},
-      {MsgId::kPagesExcColReason, built.file.reason},
-      {MsgId::kPagesQueueColRedeemBy, redeem_by},
-      {MsgId::kPagesQueueColIssuedBy, queued.issued_by},
-  };
-  for (const auto& [label, value] : rows) {
-    if (value.empty()) continue;  // no identity for the radios
-    ctemplate::TemplateDictionary* row = body.AddSectionDictionary("ROW");
-    row->SetValue("LABEL", ctx.M(label));
-    row->SetValue("VALUE", value);
-  }
-  body.SetValue("STAFF_SEES", ctx.M(MsgId::kPagesIssuedStaffSees,
-                                    {scope, built.person.name}));
-  body.SetValue("QUEUE_HREF", ctx.Link("/exceptions/queue"));
-  body.SetValue("QUEUE", ctx.M(MsgId::kPagesQueueLink));
-  body.SetValue("ISSUE_HREF", ctx.Link("/exceptions/issue"));
-  body.SetValue("ISSUE", ctx.M(MsgId::kPagesIssueLink));
-  view.Send(res, kStatusOk);
-}
-
 // The signer's answer must be the file asked for: signed, of the payload
 // built here (the publish check then verifies the signature).
 Status SameFile(std::string_view bytes, const admin::BuiltFile& built) {
@@ -237,8 +215,7 @@ Status SameFile(std::string_view bytes, const admin::BuiltFile& built) {
   if (!envelope.ok()) return envelope.status().Annotate("signer answer");
   if (envelope->type != exception::kExceptionFileEnvelopeType ||
       envelope->payload != built.payload) {
-    return FailedPreconditionError("signer", "answer",
-                                   "is not the file asked for");
+    return CorruptionError("signer", "answer", "is not the file asked for");
   }
   return Status::Ok();
 }
@@ -248,6 +225,8 @@ struct Refusal {
   MsgId id;
   Status why;
   int status;
+  std::string signed_file;  // for the log: the id and SHA-256 of a signed
+                            // file that was not queued
 };
 struct Issued {
   admin::BuiltFile built;
@@ -261,41 +240,74 @@ using Outcome = std::variant<Refusal, Issued>;
 Result<Outcome> BuildSignQueue(const PageShell& shell, const Ctx& ctx,
                                const IssueForm& in, ExceptionSigner& signer,
                                ExceptionPublisher& publisher) {
+  auto input = [](Status why, int status = kStatusBadRequest) {
+    return Outcome(
+        Refusal{MsgId::kPagesIssueRefusedInput, std::move(why), status, ""});
+  };
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<PcSummary> pcs,
                             shell.source().ListPcs());
-  if (std::none_of(pcs.begin(), pcs.end(),
-                   [&in](const PcSummary& p) { return p.pc == in.pc; })) {
-    return Outcome(
-        Refusal{MsgId::kPagesIssueRefusedInput,
-                InvalidArgumentError("exception issue", "pc " + in.pc,
-                                     "not enrolled at this office"),
-                kStatusBadRequest});
+  auto pc = std::find_if(pcs.begin(), pcs.end(),
+                         [&in](const PcSummary& p) { return p.pc == in.pc; });
+  if (pc == pcs.end()) {
+    return input(InvalidArgumentError("exception issue", "pc " + in.pc,
+                                      "not enrolled at this office"));
   }
   PIIGUARD_ASSIGN_OR_RETURN(std::vector<exception::ResponsiblePerson> persons,
                             publisher.Persons(ctx.now));
   Result<admin::BuiltFile> built =
       admin::BuildExceptionFile(ToRequest(in), persons, *shell.options().clock);
-  if (!built.ok()) {
-    return Outcome(Refusal{MsgId::kPagesIssueRefusedInput, built.status(),
-                           kStatusBadRequest});
+  if (!built.ok()) return input(built.status());
+  if (Status own = admin::CheckPersonForPc(built->person, in.pc, pc->consignee);
+      !own.ok()) {
+    return input(own);
+  }
+  PIIGUARD_ASSIGN_OR_RETURN(
+      std::vector<QueuedException> queue,
+      shell.source().ListExceptionFiles(in.pc, kQueueRows));
+  const auto waiting = static_cast<size_t>(std::count_if(
+      queue.begin(), queue.end(), [&ctx](const QueuedException& f) {
+        return f.settled_ms == 0 && f.withdrawn_ms == 0 &&
+               f.redeem_by_ms >= ctx.now;
+      }));
+  if (waiting >= kMaxWaitingPerPc) {
+    return input(FailedPreconditionError(
+                     "exception issue", "pc " + in.pc,
+                     std::to_string(waiting) +
+                         " files already wait for its sync (at most " +
+                         std::to_string(kMaxWaitingPerPc) +
+                         "): withdraw one or let them be used or expire"),
+                 kStatusTooManyRequests);
   }
   Result<std::string> bytes = signer.Sign(built->payload, ctx.session->user);
+  const std::string file_id = std::to_string(built->file.id);
+  if (!bytes.ok() && bytes.status().code() == StatusCode::kCorruption) {
+    return Outcome(Refusal{
+        MsgId::kPagesIssueRefusedPublish,
+        CorruptionError("the signer answered with another file",
+                        "nothing was queued", bytes.status().ToString()),
+        kStatusBadGateway, "asked for file id " + file_id});
+  }
   if (!bytes.ok()) {
     const bool down = bytes.status().code() == StatusCode::kIoError;
     return Outcome(Refusal{down ? MsgId::kPagesIssueRefusedSignerDown
                                 : MsgId::kPagesIssueRefusedSigner,
                            bytes.status(),
-                           down ? kStatusUnavailable : kStatusBadGateway});
+                           down ? kStatusUnavailable : kStatusBadGateway, ""});
   }
+  const std::string signed_file =
+      "signed file id " + file_id + ", sha256 " + Sha256Hex(*bytes);
   if (Status same = SameFile(*bytes, *built); !same.ok()) {
     return Outcome(
-        Refusal{MsgId::kPagesIssueRefusedSigner, same, kStatusBadGateway});
+        Refusal{MsgId::kPagesIssueRefusedPublish,
+                CorruptionError("the signer answered with another file",
+                                "nothing was queued", same.ToString()),
+                kStatusBadGateway, signed_file});
   }
   Result<QueuedException> queued =
       publisher.Publish(*bytes, ctx.session->user, ctx.now);
   if (queued.status().code() == StatusCode::kFailedPrecondition) {
     return Outcome(Refusal{MsgId::kPagesIssueRefusedPublish, queued.status(),
-                           kStatusBadRequest});
+                           kStatusBadRequest, signed_file});
   }
   PIIGUARD_RETURN_IF_ERROR(queued.status());
   return Outcome(Issued{*std::move(built), *std::move(queued)});
@@ -336,7 +348,18 @@ Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
                 ctx.M(MsgId::kPagesIssueNoSigner));
     return Status::Ok();
   }
-  PIIGUARD_ASSIGN_OR_RETURN(IssueForm in, ReadForm(req));
+  std::string too_long;
+  const IssueForm in = ReadForm(req, too_long);
+  if (!too_long.empty()) {
+    const Status why = InvalidArgumentError(
+        "exception issue", too_long,
+        "over " + std::to_string(kMaxFieldBytes) + " bytes");
+    Log(shell, "exceptions: issue: " + user + ": " + in.pc +
+                   ": refused, nothing queued: " + why.ToString());
+    return SendForm(shell, res, ctx, in,
+                    ctx.M(MsgId::kPagesIssueRefusedInput, {why.message()}),
+                    kStatusBadRequest);
+  }
   Result<Outcome> outcome = BuildSignQueue(shell, ctx, in, *signer, *publisher);
   if (!outcome.ok()) {
     Log(shell, "exceptions: issue: " + user + ": " + in.pc +
@@ -344,8 +367,11 @@ Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
     return outcome.status();
   }
   if (const Refusal* refused = std::get_if<Refusal>(&*outcome)) {
-    Log(shell, "exceptions: issue: " + user + ": " + in.pc +
-                   ": refused, nothing queued: " + refused->why.ToString());
+    Log(shell,
+        "exceptions: issue: " + user + ": " + in.pc +
+            ": refused, nothing queued: " + refused->why.ToString() +
+            (refused->signed_file.empty() ? ""
+                                          : " (" + refused->signed_file + ")"));
     return SendForm(shell, res, ctx, in,
                     ctx.M(refused->id, {refused->why.message()}),
                     refused->status);
@@ -355,7 +381,11 @@ Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
   Log(shell, "exceptions: issued: " + queued.id + " for " + queued.pc + " by " +
                  user + " (" + in.scope + ", " + in.minutes +
                  " min, redeem_by " + FormatJst(queued.redeem_by_ms) + ")");
-  SendIssued(res, ctx, issued.built, queued);
+  // POST-redirect-GET: a reload or a second click shows the file again
+  // and issues nothing.
+  res.set_redirect(
+      ctx.Link("/exceptions/issued", {{"pc", queued.pc}, {"id", queued.id}}),
+      kStatusSeeOther);
   return Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 // still waits (page_handlers.h; docs/exceptions.md "Issuing from the
 // office's pages"). A file a PC already fetched cannot be called back: the
 // page says so.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,9 +98,22 @@ Status ExceptionQueue(const PageShell& shell, const httplib::Request& req,
   PageView view(ctx, ctx.M(MsgId::kPagesQueueTitle), kExceptionQueueTemplate);
   ctemplate::TemplateDictionary& body = view.body();
   body.SetValue("INTRO", ctx.M(MsgId::kPagesQueueIntro));
-  if (!withdrawn.empty()) {
-    body.AddSectionDictionary("NOTICE")->SetValue(
-        "TEXT", ctx.M(MsgId::kPagesQueueWithdrawn, {withdrawn, withdrawn_pc}));
+  // The notice only for a file that really is withdrawn (the link is
+  // anyone's to write).
+  if (!withdrawn.empty() && !withdrawn_pc.empty()) {
+    PIIGUARD_ASSIGN_OR_RETURN(
+        std::vector<QueuedException> of_pc,
+        shell.source().ListExceptionFiles(withdrawn_pc, kQueueRows));
+    const bool is_withdrawn =
+        std::any_of(of_pc.begin(), of_pc.end(), [&](const QueuedException& f) {
+          return f.pc == withdrawn_pc && f.id == withdrawn &&
+                 f.withdrawn_ms != 0;
+        });
+    if (is_withdrawn) {
+      body.AddSectionDictionary("NOTICE")->SetValue(
+          "TEXT",
+          ctx.M(MsgId::kPagesQueueWithdrawn, {withdrawn, withdrawn_pc}));
+    }
   }
   if (may) {
     ctemplate::TemplateDictionary* link =

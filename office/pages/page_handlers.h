@@ -61,6 +61,11 @@ Status ExceptionIssueForm(const PageShell& shell, const httplib::Request& req,
                           httplib::Response& res, Ctx& ctx);
 Status ExceptionIssue(const PageShell& shell, const httplib::Request& req,
                       httplib::Response& res, Ctx& ctx);
+// exception_issued_page.cc: GET /exceptions/issued?pc=&id=, where the POST
+// redirects once the file is queued: the queued file, read from the store
+// (reloading it issues nothing); 404 for an unknown one.
+Status ExceptionIssued(const PageShell& shell, const httplib::Request& req,
+                       httplib::Response& res, Ctx& ctx);
 // exception_queue_page.cc: the queued signed exception files and their
 // state; POST withdraws one still waiting.
 Status ExceptionQueue(const PageShell& shell, const httplib::Request& req,

@@ -35,6 +35,7 @@ constexpr Route kGets[] = {
     {"/reports.csv", &ReportsCsv},
     {"/exceptions", &Exceptions},
     {"/exceptions/issue", &ExceptionIssueForm},
+    {"/exceptions/issued", &ExceptionIssued},
     {"/exceptions/queue", &ExceptionQueue},
 };
 

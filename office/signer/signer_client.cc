@@ -93,20 +93,23 @@ Result<std::string> SocketExceptionSigner::Sign(std::string_view payload,
   if (!answer.ok()) return Unreachable(answer.status());
   if (!answer->ok) return Status(answer->code, answer->error);
   // The file must fit what a PC reads, and be the payload asked for in an
-  // envelope of type exception. Its signature is not checked here: the
-  // office checks it against the policy's exception-role keys when it
-  // queues the file (PublishExceptionFile).
+  // envelope of type exception: a well-formed answer that is not is
+  // kCorruption (the signer was reached and answered another file). Its
+  // signature is not checked here: the office checks it against the
+  // policy's exception-role keys when it queues the file
+  // (PublishExceptionFile).
   if (answer->file.size() > exception::kMaxExceptionFileBytes) {
-    return IoError(kContext, "answer",
-                   "the file is " + std::to_string(answer->file.size()) +
-                       " bytes, at most " +
-                       std::to_string(exception::kMaxExceptionFileBytes));
+    return CorruptionError(
+        kContext, "answer",
+        "the file is " + std::to_string(answer->file.size()) +
+            " bytes, at most " +
+            std::to_string(exception::kMaxExceptionFileBytes));
   }
   Result<SignedEnvelope> envelope = ParseSignedEnvelope(answer->file);
   if (!envelope.ok() || envelope->type != "exception" ||
       envelope->payload != payload) {
-    return IoError(kContext, "answer",
-                   "the file is not the payload asked for, signed");
+    return CorruptionError(kContext, "answer",
+                           "the file is not the payload asked for, signed");
   }
   return std::move(answer->file);
 }

@@ -20,6 +20,7 @@
 #include "common/os/testing/fake_clock.h"
 #include "common/signed_envelope.h"
 #include "office/signer/frame_io.h"
+#include "office/signer/log_line.h"
 #include "office/signer/signer_commands.h"
 #include "office/signer/signer_server.h"
 #include "office/signer/testing/signer_fixture.h"
@@ -210,7 +211,7 @@ TEST_F(FakeSignerTest, RefusesAnotherPayload) {
   other.pc_id = "other-pc";
   Answer({.ok = true, .file = Signed("exception", PayloadOf(other))});
   Status status = SignStatus();
-  EXPECT_EQ(status.code(), StatusCode::kIoError);
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
   EXPECT_NE(status.message().find("not the payload asked for"),
             std::string::npos)
       << status.ToString();
@@ -219,7 +220,7 @@ TEST_F(FakeSignerTest, RefusesAnotherPayload) {
 TEST_F(FakeSignerTest, RefusesAnotherType) {
   Answer({.ok = true, .file = Signed("policy", PayloadOf(ValidFile()))});
   Status status = SignStatus();
-  EXPECT_EQ(status.code(), StatusCode::kIoError);
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
   EXPECT_NE(status.message().find("not the payload asked for"),
             std::string::npos)
       << status.ToString();
@@ -230,7 +231,7 @@ TEST_F(FakeSignerTest, RefusesAnOversizedFile) {
   file.append(exception::kMaxExceptionFileBytes + 1 - file.size(), '\n');
   Answer({.ok = true, .file = file});
   Status status = SignStatus();
-  EXPECT_EQ(status.code(), StatusCode::kIoError);
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
   EXPECT_NE(status.message().find("bytes, at most 16384"), std::string::npos)
       << status.ToString();
 }
@@ -308,6 +309,20 @@ TEST(SignerDirTest, PubPrintsTheKeysOwnPublicKeyNotAStalePub) {
   std::ifstream in(d + "/exception.pub");
   EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}),
             made->ToPem());
+}
+
+TEST(LogLineTest, RequestTextCannotMakeASecondLine) {
+  const std::string line = LogLineText(
+      "piiguard-office",
+      "exceptions: issue: tanaka: pc-1\nexceptions: issued: 1 for pc-1\r"
+      "\x7f\xc2\x85\xe2\x80\xa8\xff");
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
+  EXPECT_EQ(line.find('\r'), std::string::npos);
+  EXPECT_EQ(line.find('\x7f'), std::string::npos);
+  EXPECT_EQ(line.find("\xe2\x80\xa8"), std::string::npos);
+  EXPECT_EQ(line.find("\xc2\x85"), std::string::npos);
+  EXPECT_NE(line.find("pc-1\\x0aexceptions: issued"), std::string::npos)
+      << line;
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // an in-memory Ed25519 key, as the signer service does with its own: the
 // payload goes through the PC's parser first and is signed by the real
 // exception::SignExceptionFile. It can be made unreachable (kIoError), made
-// to refuse, or to sign another file than asked; it records each caller.
+// to refuse, to sign another file than asked, or to answer kCorruption; it
+// records each caller.
 //
 // Thread-safety: thread-safe (one mutex); tests set its knobs only between
 // requests.
@@ -33,6 +34,10 @@ class KeyExceptionSigner : public ExceptionSigner {
       return IoError("exception signer", "/run/piiguard-office-signer.sock",
                      "connection refused");
     }
+    if (corrupt) {
+      return CorruptionError("exception signer", "answer",
+                             "the file is not the payload asked for, signed");
+    }
     if (refuse) {
       return FailedPreconditionError("exception signer", "payload",
                                      "refused by policy of the signer");
@@ -51,6 +56,8 @@ class KeyExceptionSigner : public ExceptionSigner {
   bool unreachable = false;
   bool refuse = false;
   bool sign_other = false;  // signs a file other than the one asked for
+  bool corrupt = false;     // answers kCorruption, as the socket client does
+                            // for a well-formed answer of another file
 
  private:
   const Ed25519PrivateKey& key_;

@@ -36,12 +36,15 @@ struct ExceptionArgs {
 };
 
 // The person list of the signed policy in `a.policy`, verified against the
-// city key in `a.pub`.
+// city key in `a.pub`; `pc_consignee`, if given, is set to the consignee
+// whose `pcs` lists `pc_id` ("" when none does).
 Result<std::vector<exception::ResponsiblePerson>> LoadPersons(
-    const ExceptionArgs& a, int64_t* version) {
+    const ExceptionArgs& a, int64_t* version, std::string_view pc_id = "",
+    std::string* pc_consignee = nullptr) {
   PIIGUARD_ASSIGN_OR_RETURN(const policy::Policy policy,
                             LoadSignedPolicyAnyDate(a.policy, a.pub));
   if (version != nullptr) *version = policy.version;
+  if (pc_consignee != nullptr) *pc_consignee = ConsigneeOfPc(policy, pc_id);
   Result<std::vector<exception::ResponsiblePerson>> persons =
       exception::ResponsiblePersons(policy);
   if (!persons.ok()) return persons.status().Annotate(a.policy);
@@ -91,9 +94,18 @@ int Respond(const Tool& tool, ExceptionArgs a) {
         InvalidArgumentError("exception respond", "--reason", problem));
   }
   int64_t version = 0;
+  std::string pc_consignee;
   Result<std::vector<exception::ResponsiblePerson>> persons =
-      LoadPersons(a, &version);
+      LoadPersons(a, &version, a.request.pc_id, &pc_consignee);
   if (!persons.ok()) return tool.Fail(persons.status());
+  // A person permits only for a PC of their own consignee.
+  if (a.request.person >= 0 &&
+      static_cast<size_t>(a.request.person) < persons->size()) {
+    Status own =
+        CheckPersonForPc((*persons)[static_cast<size_t>(a.request.person)],
+                         a.request.pc_id, pc_consignee);
+    if (!own.ok()) return tool.Fail(own);
+  }
   Result<exception::ExceptionKey> master = ReadExceptionKeyFile(a.master);
   if (!master.ok()) return tool.Fail(master.status());
   exception::CodeProblem problem;
@@ -181,8 +193,9 @@ void AddPolicyOptions(CLI::App& cmd, ExceptionArgs& a) {
 }
 
 int Issue(const Tool& tool, ExceptionArgs a) {
+  std::string pc_consignee;
   Result<std::vector<exception::ResponsiblePerson>> persons =
-      LoadPersons(a, nullptr);
+      LoadPersons(a, nullptr, a.request.pc_id, &pc_consignee);
   if (!persons.ok()) return tool.Fail(persons.status());
   Result<Ed25519PrivateKey> key = LoadPrivateKey(a.key);
   if (!key.ok()) return tool.Fail(key.status());
@@ -190,6 +203,13 @@ int Issue(const Tool& tool, ExceptionArgs a) {
   Result<IssuedFile> issued =
       IssueExceptionFile(a.issue, *persons, *key, os::SystemClock());
   if (!issued.ok()) return tool.Fail(issued.status());
+  // A person permits only for a PC of their own consignee (nothing is
+  // written then).
+  if (Status own =
+          CheckPersonForPc(issued->person, a.issue.pc_id, pc_consignee);
+      !own.ok()) {
+    return tool.Fail(own);
+  }
   if (Status written = WriteIssuedFile(a.out, issued->bytes); !written.ok()) {
     return tool.Fail(written);
   }

@@ -105,6 +105,28 @@ Result<IssuedFile> IssueExceptionFile(
                     std::move(*bytes)};
 }
 
+std::string ConsigneeOfPc(const policy::Policy& policy,
+                          std::string_view pc_id) {
+  for (const policy::Consignee& consignee : policy.consignees) {
+    for (const std::string& pc : consignee.pcs) {
+      if (pc == pc_id) return consignee.id;
+    }
+  }
+  return "";
+}
+
+Status CheckPersonForPc(const exception::ResponsiblePerson& person,
+                        std::string_view pc_id, std::string_view pc_consignee) {
+  if (pc_consignee.empty() || person.consignee == pc_consignee) {
+    return Status::Ok();
+  }
+  return InvalidArgumentError(
+      kContext, "--person " + std::to_string(person.index),
+      person.name + " is of consignee " + person.consignee + ", but pc " +
+          std::string(pc_id) + " is of consignee " + std::string(pc_consignee) +
+          ": only its own consignee's persons may permit it");
+}
+
 Status WriteIssuedFile(const std::string& path, const std::string& bytes) {
   return WriteFileAtomic(path, bytes, 0644, Overwrite::kRefuse);
 }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/crypto.h"
@@ -21,6 +22,7 @@
 #include "common/result.h"
 #include "policy/exception/exception_file.h"
 #include "policy/exception/persons.h"
+#include "policy/policy.h"
 
 namespace piiguard::admin {
 
@@ -66,6 +68,15 @@ Result<IssuedFile> IssueExceptionFile(
     const IssueRequest& request,
     const std::vector<exception::ResponsiblePerson>& persons,
     const Ed25519PrivateKey& city_key, const os::Clock& clock);
+
+// The consignee whose `pcs` in `policy` lists `pc_id`; "" when none does.
+std::string ConsigneeOfPc(const policy::Policy& policy, std::string_view pc_id);
+
+// A person may permit a file only for a PC of their own consignee: when
+// `pc_consignee` (the PC's consignee; "" for none known) is not "" and
+// `person` belongs to another, kInvalidArgument naming both.
+Status CheckPersonForPc(const exception::ResponsiblePerson& person,
+                        std::string_view pc_id, std::string_view pc_consignee);
 
 // Writes `bytes` to `path` (0644: it is signed and single use); an existing
 // file is refused and left untouched.

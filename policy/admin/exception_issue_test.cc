@@ -191,3 +191,35 @@ TEST_F(IssueTest, WritesTheFileOnceAndNeverOverwrites) {
 
 }  // namespace
 }  // namespace piiguard::admin
+
+namespace piiguard::admin {
+namespace {
+
+TEST(ConsigneeCheckTest, APersonPermitsOnlyTheirOwnConsigneesPcs) {
+  policy::Policy policy;
+  policy::Consignee npo1;
+  npo1.id = "npo-1";
+  npo1.pcs = {"pc-1"};
+  policy::Consignee npo2;
+  npo2.id = "npo-2";
+  npo2.pcs = {"pc-2"};
+  policy.consignees = {npo1, npo2};
+  EXPECT_EQ(ConsigneeOfPc(policy, "pc-1"), "npo-1");
+  EXPECT_EQ(ConsigneeOfPc(policy, "pc-2"), "npo-2");
+  EXPECT_EQ(ConsigneeOfPc(policy, "pc-3"), "");
+  exception::ResponsiblePerson person;
+  person.index = 2;
+  person.name = "鈴木";
+  person.consignee = "npo-2";
+  EXPECT_TRUE(CheckPersonForPc(person, "pc-2", "npo-2").ok());
+  EXPECT_TRUE(CheckPersonForPc(person, "pc-3", "").ok());  // listed by none
+  Status other = CheckPersonForPc(person, "pc-1", "npo-1");
+  EXPECT_EQ(other.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(other.ToString(),
+            "exception issue: --person 2: 鈴木 is of consignee npo-2, but pc "
+            "pc-1 is of consignee npo-1: only its own consignee's persons may "
+            "permit it");
+}
+
+}  // namespace
+}  // namespace piiguard::admin
