@@ -497,8 +497,11 @@ configured)
     wait_for 120 granted_from_office
   piiguard journal show --json --type exception.granted | grep "\"$issued\"" >"$OUT/office-granted.json" 2>&1
   as_staff "LANG=C piiguard status" >"$OUT/office-granted-status.txt" 2>&1
-  check office_grant_shown "staff's status shows it: $(grep -i -m1 radio "$OUT/office-granted-status.txt")" \
-    grep -qi radio "$OUT/office-granted-status.txt"
+  # The status line of a running exception (common/messages.cc:
+  # "exception GRANT: SCOPE, N minutes left (permitted by PERSON)").
+  shown_line='exception [0-9]+: .*radio.*minutes left'
+  check office_grant_shown "staff's status shows it: $(grep -iE -m1 "$shown_line" "$OUT/office-granted-status.txt")" \
+    grep -qiE "$shown_line" "$OUT/office-granted-status.txt"
   grant=$(status_json | sed -n 's/.*"grant": *"\([0-9]*\)".*/\1/p')
   as_staff "LANG=C piiguard exception end $grant" >"$OUT/office-grant-end.txt" 2>&1
   check office_grant_ended "exception $grant ended: $(head -c 120 "$OUT/office-grant-end.txt")" \
