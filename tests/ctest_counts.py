@@ -15,8 +15,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 RESULT = re.compile(
-    r'Test +#\d+: (\S+) \.*\s*(\*\*\*Skipped|Passed|\*\*\*Failed|\*\*\*Timeout'
-    r'|\*\*\*Exception|Failed|Not Run|Exit code)')
+    r'Test +#\d+: (\S+) \.*\s*(?:\*\*\*)?(Skipped|Passed|Failed|Timeout'
+    r'|Exception|Not Run|Exit code)')
 
 
 def gtest_counts(path):
@@ -62,7 +62,7 @@ def main():
                 passed += p
                 skipped += len(skip)
                 failed += bad if bad or ok else 1
-            elif status == '***Skipped':
+            elif status == 'Skipped':
                 skipped += 1
             elif ok:
                 passed += 1
