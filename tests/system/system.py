@@ -143,6 +143,21 @@ class SystemRun(vm.Run):
             return response + (" " + password if password else "")
         raise vm.HarnessError(f"respond: exit {r.returncode}: {text.strip()[:200]}")
 
+    def take_browser_checks(self, text):
+        """The "CHECK NAME PASS|FAIL DETAIL" lines of a browser script's
+        output become checks of this run, named pages_NAME; returns how
+        many there were."""
+        n = 0
+        for line in text.splitlines():
+            w = line.split(" ", 3)
+            if len(w) >= 3 and w[0] == "CHECK" and w[2] in ("PASS", "FAIL"):
+                detail = w[3] if len(w) > 3 else ""
+                self.checks.append({"name": "pages_" + w[1], "result": w[2],
+                                    "detail": detail})
+                self.log(f"{w[2]} pages_{w[1]} {detail}")
+                n += 1
+        return n
+
     def browser(self):
         """Runs system_pages.mjs against the guest's office; its CHECK lines
         become checks of this run."""
@@ -157,14 +172,7 @@ class SystemRun(vm.Run):
         text = r.stdout.decode(errors="replace")
         with open(os.path.join(out, "pages_check.log"), "w") as f:
             f.write(text)
-        n = 0
-        for line in text.splitlines():
-            w = line.split(" ", 3)
-            if len(w) >= 3 and w[0] == "CHECK" and w[2] in ("PASS", "FAIL"):
-                self.checks.append({"name": "pages_" + w[1], "result": w[2],
-                                    "detail": w[3] if len(w) > 3 else ""})
-                self.log(f"{w[2]} pages_{w[1]} {w[3] if len(w) > 3 else ''}")
-                n += 1
+        n = self.take_browser_checks(text)
         if r.returncode != 0 or n == 0:
             raise vm.HarnessError(f"pages_check exited {r.returncode} after {n} checks"
                                   f" (see {out}/pages_check.log)")
@@ -189,14 +197,11 @@ class SystemRun(vm.Run):
         text = r.stdout.decode(errors="replace")
         with open(os.path.join(out, "issue.log"), "w") as f:
             f.write(text)
+        self.take_browser_checks(text)
         issued = None
         for line in text.splitlines():
-            w = line.split(" ", 3)
-            if len(w) >= 3 and w[0] == "CHECK" and w[2] in ("PASS", "FAIL"):
-                self.checks.append({"name": "pages_" + w[1], "result": w[2],
-                                    "detail": w[3] if len(w) > 3 else ""})
-                self.log(f"{w[2]} pages_{w[1]} {w[3] if len(w) > 3 else ''}")
-            elif len(w) == 2 and w[0] == "ISSUED":
+            w = line.split(" ")
+            if len(w) == 2 and w[0] == "ISSUED":
                 issued = w[1]
         if r.returncode != 0 or not issued:
             raise vm.HarnessError(f"issue exited {r.returncode} (see {out}/issue.log)")
